@@ -55,6 +55,13 @@ public final class SunPkcs11Token implements HsmToken {
   /** SoftHSM refuses shorter HMAC keys, and shorter AccessSecrets would be too weak anyway. */
   public static final int MIN_HMAC_SECRET_BYTES = 32;
 
+  /**
+   * A key the adapter keeps in every token it opens. SoftHSM (and some HSMs) keep answering
+   * "no such object" after their storage has vanished; when a key is missing we use the canary to
+   * tell "this key is gone" from "the token is gone". Never destroy it.
+   */
+  public static final KeyLabel CANARY = KeyLabel.of("keygate.canary");
+
   private static final int GCM_IV_BYTES = 12;
   private static final int GCM_TAG_BITS = 128;
 
@@ -124,7 +131,58 @@ public final class SunPkcs11Token implements HsmToken {
           return null;
         });
     boolean registered = Security.addProvider(provider) != -1;
-    return new SunPkcs11Token(provider, registered, pin, keys, health, options);
+    SunPkcs11Token token = new SunPkcs11Token(provider, registered, pin, keys, health, options);
+    try {
+      token.ensureCanary();
+    } catch (HsmException e) {
+      token.close();
+      throw e;
+    }
+    return token;
+  }
+
+  private void ensureCanary() throws HsmException {
+    calls.call(
+        "ensure-canary",
+        CANARY,
+        () -> {
+          if (!keys.contains(CANARY)) {
+            try (SecretBytes secret = SecretBytes.random(MIN_HMAC_SECRET_BYTES, options.random())) {
+              byte[] raw = secret.unsafeCopy();
+              try {
+                keys.store()
+                    .setEntry(
+                        CANARY.value(),
+                        new KeyStore.SecretKeyEntry(new SecretKeySpec(raw, "HmacSHA256")),
+                        null);
+              } finally {
+                Arrays.fill(raw, (byte) 0);
+              }
+            }
+          }
+          return null;
+        });
+  }
+
+  /** True if the canary key can still be used: the token's storage is there. */
+  private boolean canaryAlive() throws Exception {
+    for (int attempt = 0; attempt < 2; attempt++) {
+      Key canary = keys.find(CANARY);
+      if (canary == null) {
+        return false;
+      }
+      try {
+        hmac(canary, new byte[1]);
+        return true;
+      } catch (Exception e) {
+        if (!Pkcs11Failures.HANDLE_GONE.contains(Pkcs11Failures.ckrName(e))) {
+          throw e;
+        }
+        keys.forget(CANARY);
+        keys.refresh();
+      }
+    }
+    return false;
   }
 
   private static KeyStore keyStoreOf(Provider provider) throws TokenUnavailableException {
@@ -414,7 +472,16 @@ public final class SunPkcs11Token implements HsmToken {
   @Override
   public HsmHealth probe() {
     try {
-      refresh();
+      calls.call(
+          "probe",
+          CANARY,
+          () -> {
+            keys.refresh();
+            if (!canaryAlive()) {
+              throw new TokenUnavailableException("token storage lost: the health canary is gone");
+            }
+            return null;
+          });
     } catch (HsmException e) {
       // The call log has already recorded the failure in the health status.
     }
@@ -471,6 +538,9 @@ public final class SunPkcs11Token implements HsmToken {
   private Key requireKey(KeyLabel label, KeyType type) throws Exception {
     Key key = keys.find(label);
     if (key == null) {
+      if (!canaryAlive()) {
+        throw new TokenUnavailableException("token storage lost: the health canary is gone");
+      }
       throw new KeyNotFoundException("no key " + label + " in the token");
     }
     if (typeOf(key) != type) {

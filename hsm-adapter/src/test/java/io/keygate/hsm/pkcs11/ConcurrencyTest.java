@@ -1,0 +1,82 @@
+package io.keygate.hsm.pkcs11;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.keygate.hsm.KeyLabel;
+import io.keygate.hsm.SecretBytes;
+import io.keygate.hsm.testing.SoftHsmTokens;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** Many threads share one token; every answer is the right one. */
+class ConcurrencyTest {
+  @RegisterExtension static SoftHsmTokens hsm = new SoftHsmTokens("busy");
+
+  @Test
+  void concurrentMacsAndGcm_allGiveCorrectResults() throws Exception {
+    int threads = 8;
+    int perThread = 150;
+    try (SunPkcs11Token token = hsm.open("busy")) {
+      SecureRandom random = new SecureRandom();
+      List<KeyLabel> labels = new ArrayList<>();
+      List<byte[]> secrets = new ArrayList<>();
+      for (int k = 0; k < 4; k++) {
+        byte[] s = new byte[32];
+        random.nextBytes(s);
+        KeyLabel label = KeyLabel.of("ak-" + k);
+        token.importHmacSecret(label, SecretBytes.copyOf(s));
+        labels.add(label);
+        secrets.add(s);
+      }
+      KeyLabel aes = KeyLabel.of("aes");
+      token.generateAesKey(aes);
+
+      ExecutorService pool = Executors.newFixedThreadPool(threads);
+      CountDownLatch start = new CountDownLatch(1);
+      List<Future<Integer>> results = new ArrayList<>();
+      for (int t = 0; t < threads; t++) {
+        int thread = t;
+        Callable<Integer> work =
+            () -> {
+              start.await();
+              SecureRandom r = new SecureRandom();
+              int ok = 0;
+              for (int i = 0; i < perThread; i++) {
+                int k = (thread + i) % labels.size();
+                byte[] data = new byte[1 + r.nextInt(300)];
+                r.nextBytes(data);
+                byte[] mac = token.mac(labels.get(k), data);
+                if (java.util.Arrays.equals(mac, HmacContractTest.softwareHmac(secrets.get(k), data))
+                    && token.verifyMac(labels.get(k), data, mac)) {
+                  ok++;
+                }
+                byte[] iv = new byte[12];
+                r.nextBytes(iv);
+                if (java.util.Arrays.equals(data, token.decrypt(aes, iv, null, token.encrypt(aes, iv, null, data)))) {
+                  ok++;
+                }
+              }
+              return ok;
+            };
+        results.add(pool.submit(work));
+      }
+      start.countDown();
+      int total = 0;
+      for (Future<Integer> f : results) {
+        total += f.get(120, TimeUnit.SECONDS);
+      }
+      pool.shutdown();
+      assertThat(total).isEqualTo(threads * perThread * 2);
+      assertThat(token.health().isUp()).isTrue();
+    }
+  }
+}

@@ -1,0 +1,152 @@
+package io.keygate.hsm.pkcs11;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.keygate.hsm.CertificateProfile;
+import io.keygate.hsm.HsmOperationException;
+import io.keygate.hsm.KeyLabel;
+import io.keygate.hsm.testing.SoftHsmTokens;
+import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.Signature;
+import java.security.cert.X509Certificate;
+import java.security.spec.ECGenParameterSpec;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Date;
+import java.util.List;
+import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x509.Extension;
+import org.bouncycastle.asn1.x509.GeneralName;
+import org.bouncycastle.asn1.x509.GeneralNames;
+import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
+import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
+import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+import org.bouncycastle.operator.jcajce.JcaContentVerifierProviderBuilder;
+import org.bouncycastle.pkcs.PKCS10CertificationRequest;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+class EcdsaAndCertificateTest {
+  @RegisterExtension static SoftHsmTokens hsm = new SoftHsmTokens("ec");
+  private static SunPkcs11Token token;
+  private static final KeyLabel KEY = KeyLabel.of("gateway-tls-1");
+  private static final CertificateProfile PROFILE =
+      CertificateProfile.localhost("keygate-gateway", Duration.ofDays(30));
+
+  @BeforeAll
+  static void open() throws Exception {
+    token = hsm.open("ec");
+    token.generateEcKey(KEY, PROFILE);
+  }
+
+  @AfterAll
+  static void close() {
+    token.close();
+  }
+
+  @Test
+  void sign_producesSignaturesThatSunEcVerifies() throws Exception {
+    byte[] data = "audit chain head 42".getBytes(StandardCharsets.UTF_8);
+    byte[] sig = token.sign(KEY, data);
+    Signature verifier = Signature.getInstance("SHA256withECDSA", "SunEC");
+    verifier.initVerify(token.publicKey(KEY));
+    verifier.update(data);
+    assertThat(verifier.verify(sig)).isTrue();
+    verifier.initVerify(token.publicKey(KEY));
+    verifier.update("audit chain head 43".getBytes(StandardCharsets.UTF_8));
+    assertThat(verifier.verify(sig)).isFalse();
+  }
+
+  @Test
+  void generatedKey_hasASelfSignedCertificateSignedInTheToken() throws Exception {
+    List<X509Certificate> chain = token.certificateChain(KEY);
+    assertThat(chain).hasSize(1);
+    X509Certificate cert = chain.get(0);
+    cert.verify(cert.getPublicKey(), "SunEC");
+    cert.checkValidity();
+    assertThat(cert.getSubjectX500Principal().getName()).isEqualTo("CN=keygate-gateway");
+    assertThat(cert.getSubjectAlternativeNames())
+        .extracting(l -> l.get(1).toString())
+        .contains("localhost", "127.0.0.1");
+    assertThat(cert.getPublicKey().getAlgorithm()).isEqualTo("EC");
+  }
+
+  @Test
+  void certificationRequest_isSignedByTheTokenKey() throws Exception {
+    byte[] der = token.certificationRequest(KEY, PROFILE);
+    PKCS10CertificationRequest csr = new PKCS10CertificationRequest(der);
+    assertThat(csr.getSubject().toString()).isEqualTo("CN=keygate-gateway");
+    assertThat(
+            csr.isSignatureValid(
+                new JcaContentVerifierProviderBuilder()
+                    .setProvider("SunEC")
+                    .build(token.publicKey(KEY))))
+        .isTrue();
+  }
+
+  @Test
+  void installCertificateChain_acceptsACaIssuedCertificateForTheSameKey() throws Exception {
+    KeyLabel label = KeyLabel.of("issued-key");
+    token.generateEcKey(label, PROFILE);
+    KeyPair ca = ecKeyPair();
+    X509Certificate caCert = issue(ca, new X500Name("CN=Test CA"), ca.getPublic(), "CN=Test CA");
+    X509Certificate leaf = issue(ca, new X500Name("CN=Test CA"), token.publicKey(label), "CN=gw");
+    token.installCertificateChain(label, List.of(leaf, caCert));
+    List<X509Certificate> chain = token.certificateChain(label);
+    assertThat(chain).hasSize(2);
+    assertThat(chain.get(0).getSubjectX500Principal().getName()).isEqualTo("CN=gw");
+    // The key itself did not change: signatures still verify against the issued certificate.
+    byte[] sig = token.sign(label, new byte[] {1});
+    Signature v = Signature.getInstance("SHA256withECDSA", "SunEC");
+    v.initVerify(chain.get(0));
+    v.update(new byte[] {1});
+    assertThat(v.verify(sig)).isTrue();
+  }
+
+  @Test
+  void installCertificateChain_refusesACertificateForAnotherKey() throws Exception {
+    KeyPair other = ecKeyPair();
+    X509Certificate foreign = issue(other, new X500Name("CN=x"), other.getPublic(), "CN=x");
+    X509Certificate before = token.certificateChain(KEY).get(0);
+    assertThatThrownBy(() -> token.installCertificateChain(KEY, List.of(foreign)))
+        .isInstanceOf(HsmOperationException.class)
+        .hasMessageContaining("not the public key");
+    assertThat(token.certificateChain(KEY).get(0)).isEqualTo(before);
+  }
+
+  private static KeyPair ecKeyPair() throws Exception {
+    KeyPairGenerator g = KeyPairGenerator.getInstance("EC", "SunEC");
+    g.initialize(new ECGenParameterSpec("secp256r1"));
+    return g.generateKeyPair();
+  }
+
+  private static X509Certificate issue(
+      KeyPair issuerKeys, X500Name issuer, java.security.PublicKey subjectKey, String subject)
+      throws Exception {
+    Instant now = Instant.now();
+    var builder =
+        new JcaX509v3CertificateBuilder(
+            issuer,
+            BigInteger.valueOf(now.toEpochMilli()),
+            Date.from(now.minusSeconds(60)),
+            Date.from(now.plusSeconds(3600)),
+            new X500Name(subject),
+            subjectKey);
+    builder.addExtension(
+        Extension.subjectAlternativeName,
+        false,
+        new GeneralNames(new GeneralName(GeneralName.dNSName, "localhost")));
+    return new JcaX509CertificateConverter()
+        .getCertificate(
+            builder.build(
+                new JcaContentSignerBuilder("SHA256withECDSA")
+                    .setProvider("SunEC")
+                    .build(issuerKeys.getPrivate())));
+  }
+}
