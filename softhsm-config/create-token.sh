@@ -68,7 +68,7 @@ if [ -z "$slot" ]; then
   command -v script >/dev/null 2>&1 || { echo "create-token.sh: 'script' (package bsdutils) is needed" >&2; exit 3; }
   # softhsm2-util reads PINs only from a terminal; 'script' gives it one.
   if ! printf '%s\n%s\n%s\n%s\n' "$so_pin" "$so_pin" "$pin" "$pin" \
-      | script -qec "softhsm2-util --init-token --free --label '$label'" /dev/null >/dev/null 2>&1; then
+      | script -q -E never -ec "softhsm2-util --init-token --free --label '$label'" /dev/null >/dev/null 2>&1; then
     echo "create-token.sh: softhsm2-util could not initialise token '$label' in $dir" >&2
     exit 4
   fi

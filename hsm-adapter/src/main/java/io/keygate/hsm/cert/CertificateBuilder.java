@@ -47,11 +47,19 @@ public final class CertificateBuilder {
     this.random = random;
   }
 
-  /** A self-signed end-entity certificate for TLS server and client use. */
+  /**
+   * A self-signed end-entity certificate for TLS server and client use. {@code keyName} goes into
+   * the subject as its serialNumber, so no two keys in a token have certificates with the same
+   * subject (SunPKCS11's key store mixes up entries whose certificates share a subject).
+   */
   public X509Certificate selfSigned(
-      PublicKey publicKey, CertificateProfile profile, DataSigner signer, Instant now)
+      PublicKey publicKey,
+      CertificateProfile profile,
+      String keyName,
+      DataSigner signer,
+      Instant now)
       throws HsmException {
-    X500Name subject = subjectOf(profile);
+    X500Name subject = subjectOf(profile, keyName);
     JcaX509v3CertificateBuilder builder =
         new JcaX509v3CertificateBuilder(
             subject,
@@ -80,11 +88,15 @@ public final class CertificateBuilder {
     }
   }
 
-  /** A DER-encoded PKCS#10 request carrying the profile's subject and SANs. */
+  /**
+   * A DER-encoded PKCS#10 request carrying the profile's subject (with {@code keyName} as the
+   * serialNumber, as in {@link #selfSigned}) and SANs.
+   */
   public byte[] certificationRequest(
-      PublicKey publicKey, CertificateProfile profile, DataSigner signer) throws HsmException {
+      PublicKey publicKey, CertificateProfile profile, String keyName, DataSigner signer)
+      throws HsmException {
     JcaPKCS10CertificationRequestBuilder builder =
-        new JcaPKCS10CertificationRequestBuilder(subjectOf(profile), publicKey);
+        new JcaPKCS10CertificationRequestBuilder(subjectOf(profile, keyName), publicKey);
     try {
       GeneralNames sans = subjectAltNames(profile);
       if (sans != null) {
@@ -100,8 +112,11 @@ public final class CertificateBuilder {
     }
   }
 
-  private static X500Name subjectOf(CertificateProfile profile) {
-    return new X500NameBuilder(BCStyle.INSTANCE).addRDN(BCStyle.CN, profile.commonName()).build();
+  private static X500Name subjectOf(CertificateProfile profile, String keyName) {
+    return new X500NameBuilder(BCStyle.INSTANCE)
+        .addRDN(BCStyle.CN, profile.commonName())
+        .addRDN(BCStyle.SERIALNUMBER, keyName)
+        .build();
   }
 
   private static GeneralNames subjectAltNames(CertificateProfile profile) {

@@ -246,6 +246,7 @@ public final class SunPkcs11Token implements HsmToken {
               certificates.selfSigned(
                   pair.getPublic(),
                   profile,
+                  label.value(),
                   data -> signWith(pair.getPrivate(), data),
                   options.clock().instant());
           // Storing the session key with a certificate copies it into the token as a token object.
@@ -303,6 +304,29 @@ public final class SunPkcs11Token implements HsmToken {
           keys.store().deleteEntry(label.value());
           keys.forget(label);
           return null;
+        });
+  }
+
+  /**
+   * Tries to read the key's value out of the token the way any JCA caller could
+   * (Key.getEncoded, which asks the token for CKA_VALUE unless the key is sensitive). Returns true
+   * if the value came out, which would mean the key is exposed; whatever came out is zeroed.
+   */
+  public boolean valueReadable(KeyLabel label) throws HsmException {
+    return calls.call(
+        "export-attempt",
+        label,
+        () -> {
+          Key key = keys.find(label);
+          if (key == null) {
+            throw new KeyNotFoundException("no key " + label + " in the token");
+          }
+          byte[] value = key.getEncoded();
+          if (value == null) {
+            return false;
+          }
+          Arrays.fill(value, (byte) 0);
+          return true;
         });
   }
 
@@ -423,7 +447,8 @@ public final class SunPkcs11Token implements HsmToken {
   public byte[] certificationRequest(KeyLabel label, CertificateProfile profile)
       throws HsmException {
     PublicKey publicKey = publicKey(label);
-    return certificates.certificationRequest(publicKey, profile, data -> sign(label, data));
+    return certificates.certificationRequest(
+        publicKey, profile, label.value(), data -> sign(label, data));
   }
 
   @Override
@@ -437,14 +462,28 @@ public final class SunPkcs11Token implements HsmToken {
       throw new HsmOperationException(
           "the certificate's public key is not the public key of " + label);
     }
+    for (int i = 0; i + 1 < chain.size(); i++) {
+      try {
+        chain.get(i).verify(chain.get(i + 1).getPublicKey());
+      } catch (Exception e) {
+        throw new HsmOperationException(
+            "certificate " + i + " of the chain is not signed by certificate " + (i + 1));
+      }
+    }
     calls.call(
         "install-certificate",
         label,
         () -> {
           PrivateKey key = (PrivateKey) withKey(label, KeyType.EC_P256, k -> k);
+          requireUniqueSubject(label, chainOf(label).get(0));
           keys.store()
               .setKeyEntry(label.value(), key, null, chain.toArray(Certificate[]::new));
-          keys.forget(label);
+          keys.refresh();
+          Key reloaded = keys.find(label);
+          if (reloaded == null || !chainOf(label).get(0).equals(chain.get(0))) {
+            throw new HsmOperationException(
+                "the token's key store did not keep " + label + " with its new certificate");
+          }
           return null;
         });
   }
@@ -510,6 +549,28 @@ public final class SunPkcs11Token implements HsmToken {
   }
 
   // ---------------------------------------------------------------- helpers
+
+  /**
+   * SunPKCS11 (seen on JDK 25) loses a key entry when the certificate being replaced has the same
+   * subject as another key's certificate. Keygate's own certificates carry the key label in their
+   * subject, so this only refuses CA-issued certificates that collide; the error says so.
+   */
+  private void requireUniqueSubject(KeyLabel label, X509Certificate current) throws Exception {
+    for (String alias : Collections.list(keys.store().aliases())) {
+      if (alias.equals(label.value()) || !keys.store().isKeyEntry(alias)) {
+        continue;
+      }
+      Certificate other = keys.store().getCertificate(alias);
+      if (other instanceof X509Certificate
+          && ((X509Certificate) other)
+              .getSubjectX500Principal()
+              .equals(current.getSubjectX500Principal())) {
+        throw new HsmOperationException(
+            "the certificate of " + label + " has the same subject as that of " + alias
+                + "; replacing it could detach the key. Generate a new key instead.");
+      }
+    }
+  }
 
   /** Work done with the key behind a label; provider exceptions pass through to the call log. */
   @FunctionalInterface

@@ -70,7 +70,9 @@ class EcdsaAndCertificateTest {
     X509Certificate cert = chain.get(0);
     cert.verify(cert.getPublicKey(), "SunEC");
     cert.checkValidity();
-    assertThat(cert.getSubjectX500Principal().getName()).isEqualTo("CN=keygate-gateway");
+    assertThat(cert.getSubjectX500Principal().getName(javax.security.auth.x500.X500Principal.RFC1779, java.util.Map.of("2.5.4.5", "SERIALNUMBER")))
+        .as("the key label in the subject keeps subjects unique within the token")
+        .isEqualTo("SERIALNUMBER=gateway-tls-1, CN=keygate-gateway");
     assertThat(cert.getSubjectAlternativeNames())
         .extracting(l -> l.get(1).toString())
         .contains("localhost", "127.0.0.1");
@@ -81,7 +83,7 @@ class EcdsaAndCertificateTest {
   void certificationRequest_isSignedByTheTokenKey() throws Exception {
     byte[] der = token.certificationRequest(KEY, PROFILE);
     PKCS10CertificationRequest csr = new PKCS10CertificationRequest(der);
-    assertThat(csr.getSubject().toString()).isEqualTo("CN=keygate-gateway");
+    assertThat(csr.getSubject().toString()).isEqualTo("CN=keygate-gateway,SERIALNUMBER=gateway-tls-1");
     assertThat(
             csr.isSignatureValid(
                 new JcaContentVerifierProviderBuilder()
@@ -120,6 +122,46 @@ class EcdsaAndCertificateTest {
     assertThat(token.certificateChain(KEY).get(0)).isEqualTo(before);
   }
 
+  @Test
+  void installCertificateChain_twoKeysWithTheSameIssuedSubject_renewalIsRefusedNotCorrupting()
+      throws Exception {
+    KeyPair ca = ecKeyPair();
+    X500Name caName = new X500Name("CN=Test CA");
+    X509Certificate caCert = issue(ca, caName, ca.getPublic(), "CN=Test CA");
+    KeyLabel oldKey = KeyLabel.of("rotation-old");
+    KeyLabel newKey = KeyLabel.of("rotation-new");
+    token.generateEcKey(oldKey, PROFILE);
+    token.generateEcKey(newKey, PROFILE);
+    // Rotation: both keys get a certificate for the same host name.
+    token.installCertificateChain(oldKey, List.of(issue(ca, caName, token.publicKey(oldKey), "CN=api.example"), caCert));
+    token.installCertificateChain(newKey, List.of(issue(ca, caName, token.publicKey(newKey), "CN=api.example"), caCert));
+    // Renewing one of them now would replace a certificate whose subject another key shares.
+    X509Certificate renewal = issue(ca, caName, token.publicKey(newKey), "CN=api.example");
+    assertThatThrownBy(() -> token.installCertificateChain(newKey, List.of(renewal, caCert)))
+        .isInstanceOf(HsmOperationException.class)
+        .hasMessageContaining("same subject");
+    for (KeyLabel k : List.of(oldKey, newKey)) {
+      assertThat(token.certificateChain(k).get(0).getSubjectX500Principal().getName())
+          .isEqualTo("CN=api.example");
+      assertThat(token.sign(k, new byte[] {1})).isNotEmpty();
+    }
+  }
+
+  @Test
+  void installCertificateChain_refusesAChainWhoseLinksDoNotVerify() throws Exception {
+    KeyLabel label = KeyLabel.of("broken-chain-key");
+    token.generateEcKey(label, PROFILE);
+    KeyPair ca = ecKeyPair();
+    KeyPair notTheCa = ecKeyPair();
+    X509Certificate leaf = issue(ca, new X500Name("CN=Test CA"), token.publicKey(label), "CN=gw");
+    X509Certificate wrongCa =
+        issue(notTheCa, new X500Name("CN=Other CA"), notTheCa.getPublic(), "CN=Other CA");
+    assertThatThrownBy(() -> token.installCertificateChain(label, List.of(leaf, wrongCa)))
+        .isInstanceOf(HsmOperationException.class)
+        .hasMessageContaining("not signed by");
+    assertThat(token.certificateChain(label)).hasSize(1);
+  }
+
   private static KeyPair ecKeyPair() throws Exception {
     KeyPairGenerator g = KeyPairGenerator.getInstance("EC", "SunEC");
     g.initialize(new ECGenParameterSpec("secp256r1"));
@@ -133,7 +175,7 @@ class EcdsaAndCertificateTest {
     var builder =
         new JcaX509v3CertificateBuilder(
             issuer,
-            BigInteger.valueOf(now.toEpochMilli()),
+            new BigInteger(64, new java.security.SecureRandom()),
             Date.from(now.minusSeconds(60)),
             Date.from(now.plusSeconds(3600)),
             new X500Name(subject),

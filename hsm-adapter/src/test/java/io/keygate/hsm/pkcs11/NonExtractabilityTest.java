@@ -59,6 +59,20 @@ class NonExtractabilityTest {
   }
 
   @Test
+  void valueReadable_isFalseForOurKeys_andTrueForAKeyMadeWithoutTheTemplate() throws Exception {
+    for (KeyLabel label : new KeyLabel[] {HMAC, AES, EC}) {
+      assertThat(token.valueReadable(label)).as(label.value()).isFalse();
+    }
+    // Proves the check is not vacuous: pkcs11-tool makes an extractable, non-sensitive key.
+    ProcessResult weak =
+        hsm.pkcs11Tool("extract", "--keygen", "--key-type", "AES:32", "--extractable", "--label", "weak-key");
+    assertThat(weak.exitCode()).as(weak.output()).isZero();
+    token.refresh();
+    assertThat(token.valueReadable(KeyLabel.of("weak-key"))).isTrue();
+    assertThat(token.describeKey(KeyLabel.of("weak-key")).orElseThrow().isProtected()).isFalse();
+  }
+
+  @Test
   void pkcs11Tool_cannotReadTheSecretValue() throws Exception {
     ProcessResult secret = hsm.pkcs11Tool("extract", "--read-object", "--type", "secrkey", "--label", HMAC.value());
     assertThat(secret.exitCode()).as(secret.output()).isNotZero();
