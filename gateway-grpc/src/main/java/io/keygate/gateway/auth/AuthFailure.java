@@ -1,0 +1,27 @@
+package io.keygate.gateway.auth;
+
+/**
+ * Why a call was not authenticated. Each has a stable code that clients receive in the
+ * {@code x-ca-error-code} trailer; the message clients see is fixed (never the detail).
+ */
+public enum AuthFailure {
+  MISSING_HEADER("MissingSignatureHeader"),
+  MALFORMED_HEADER("MalformedSignatureHeader"),
+  BAD_TIMESTAMP("InvalidTimestamp"),
+  REPLAYED_NONCE("ReplayedNonce"),
+  UNKNOWN_KEY("UnknownAccessKey"),
+  KEY_REVOKED("AccessKeyRevokedOrExpired"),
+  BAD_SIGNATURE("InvalidSignature"),
+  BODY_DIGEST_MISMATCH("BodyDigestMismatch");
+
+  private final String code;
+
+  AuthFailure(String code) {
+    this.code = code;
+  }
+
+  /** The stable, documented error code. */
+  public String code() {
+    return code;
+  }
+}

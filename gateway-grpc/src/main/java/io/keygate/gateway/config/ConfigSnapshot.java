@@ -1,0 +1,91 @@
+package io.keygate.gateway.config;
+
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * An immutable, indexed copy of the configuration: the only thing the hot path reads. Built from
+ * the store and swapped atomically when the store changes; a failed reload keeps the last one.
+ */
+public final class ConfigSnapshot {
+  private final long version;
+  private final Map<String, Tenant> tenants = new HashMap<>();
+  private final Map<String, App> apps = new HashMap<>();
+  private final Map<String, ApiDefinition> apisByMethod = new HashMap<>();
+  private final Map<String, ApiDefinition> apisById = new HashMap<>();
+  private final Map<String, Credential> credentials = new HashMap<>();
+  private final Set<Grant> grants;
+  private final Map<String, List<CrossTenantAuthorization>> authorizationsByGrantee = new HashMap<>();
+
+  public ConfigSnapshot(
+      long version,
+      Collection<Tenant> tenants,
+      Collection<App> apps,
+      Collection<ApiDefinition> apis,
+      Collection<Credential> credentials,
+      Collection<Grant> grants,
+      Collection<CrossTenantAuthorization> authorizations) {
+    this.version = version;
+    tenants.forEach(t -> this.tenants.put(t.id(), t));
+    apps.forEach(a -> this.apps.put(a.id(), a));
+    for (ApiDefinition api : apis) {
+      apisByMethod.put(api.methodName(), api);
+      apisById.put(api.id(), api);
+    }
+    credentials.forEach(c -> this.credentials.put(c.accessKey(), c));
+    this.grants = Set.copyOf(new HashSet<>(grants));
+    for (CrossTenantAuthorization a : authorizations) {
+      authorizationsByGrantee.computeIfAbsent(a.granteeAppId(), k -> new java.util.ArrayList<>()).add(a);
+    }
+  }
+
+  public static ConfigSnapshot empty() {
+    return new ConfigSnapshot(0, List.of(), List.of(), List.of(), List.of(), List.of(), List.of());
+  }
+
+  /** Increases with every change in the store. */
+  public long version() {
+    return version;
+  }
+
+  /** The API registered for a full method name ({@code pkg.Service/Method}). */
+  public Optional<ApiDefinition> apiForMethod(String methodName) {
+    return Optional.ofNullable(apisByMethod.get(methodName));
+  }
+
+  public Optional<ApiDefinition> api(String apiId) {
+    return Optional.ofNullable(apisById.get(apiId));
+  }
+
+  public Optional<Credential> credential(String accessKey) {
+    return Optional.ofNullable(credentials.get(accessKey));
+  }
+
+  public Optional<App> app(String appId) {
+    return Optional.ofNullable(apps.get(appId));
+  }
+
+  public Optional<Tenant> tenant(String tenantId) {
+    return Optional.ofNullable(tenants.get(tenantId));
+  }
+
+  public boolean hasGrant(String tenantId, String appId, String apiId) {
+    return grants.contains(new Grant(tenantId, appId, apiId));
+  }
+
+  public List<CrossTenantAuthorization> authorizationsFor(String granteeAppId) {
+    return List.copyOf(authorizationsByGrantee.getOrDefault(granteeAppId, List.of()));
+  }
+
+  /** Every backend target any API points at (for pre-warming channels). */
+  public Set<String> backendTargets() {
+    Set<String> out = new HashSet<>();
+    apisById.values().forEach(a -> out.add(a.backendTarget()));
+    return out;
+  }
+}

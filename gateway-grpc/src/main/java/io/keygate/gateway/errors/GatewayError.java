@@ -1,0 +1,76 @@
+package io.keygate.gateway.errors;
+
+import io.grpc.Status;
+import io.keygate.gateway.auth.AuthFailure;
+import io.keygate.gateway.authz.AccessDecision;
+
+/**
+ * Every way the gateway itself refuses a call, with the gRPC status, the stable code sent in the
+ * {@code x-ca-error-code} trailer and the fixed message clients see. The detail of a failure goes
+ * to the log with the request id, never to the client.
+ */
+public enum GatewayError {
+  MISSING_HEADER(Status.Code.UNAUTHENTICATED, AuthFailure.MISSING_HEADER.code(), "signature header missing"),
+  MALFORMED_HEADER(Status.Code.UNAUTHENTICATED, AuthFailure.MALFORMED_HEADER.code(), "signature header malformed"),
+  BAD_TIMESTAMP(Status.Code.UNAUTHENTICATED, AuthFailure.BAD_TIMESTAMP.code(), "timestamp outside the allowed window"),
+  REPLAYED_NONCE(Status.Code.UNAUTHENTICATED, AuthFailure.REPLAYED_NONCE.code(), "nonce already used"),
+  UNKNOWN_KEY(Status.Code.UNAUTHENTICATED, AuthFailure.UNKNOWN_KEY.code(), "access key not recognised"),
+  KEY_REVOKED(Status.Code.UNAUTHENTICATED, AuthFailure.KEY_REVOKED.code(), "access key revoked or expired"),
+  BAD_SIGNATURE(Status.Code.UNAUTHENTICATED, AuthFailure.BAD_SIGNATURE.code(), "signature does not match"),
+  BODY_DIGEST_MISMATCH(Status.Code.UNAUTHENTICATED, AuthFailure.BODY_DIGEST_MISMATCH.code(), "request body does not match its signed digest"),
+
+  NOT_GRANTED(Status.Code.PERMISSION_DENIED, AccessDecision.DENIED_NOT_GRANTED.code(), "app is not granted this API"),
+  CROSS_TENANT(Status.Code.PERMISSION_DENIED, AccessDecision.DENIED_CROSS_TENANT.code(), "app is not authorized for this API"),
+  AUTHORIZATION_EXPIRED(Status.Code.PERMISSION_DENIED, AccessDecision.DENIED_AUTHORIZATION_EXPIRED.code(), "authorization for this API has expired"),
+  UNKNOWN_APP(Status.Code.PERMISSION_DENIED, AccessDecision.DENIED_UNKNOWN_APP.code(), "app is not recognised"),
+
+  UNKNOWN_API(Status.Code.UNIMPLEMENTED, "UnknownApi", "no API is registered for this method"),
+  HSM_UNAVAILABLE(Status.Code.UNAVAILABLE, "HsmUnavailable", "the gateway cannot verify requests right now"),
+  CONFIG_UNAVAILABLE(Status.Code.UNAVAILABLE, "ConfigUnavailable", "the gateway configuration is unavailable"),
+  INTERNAL(Status.Code.INTERNAL, "InternalError", "internal error");
+
+  private final Status.Code status;
+  private final String code;
+  private final String message;
+
+  GatewayError(Status.Code status, String code, String message) {
+    this.status = status;
+    this.code = code;
+    this.message = message;
+  }
+
+  public Status.Code status() {
+    return status;
+  }
+
+  public String code() {
+    return code;
+  }
+
+  public String message() {
+    return message;
+  }
+
+  public static GatewayError of(AuthFailure failure) {
+    return switch (failure) {
+      case MISSING_HEADER -> MISSING_HEADER;
+      case MALFORMED_HEADER -> MALFORMED_HEADER;
+      case BAD_TIMESTAMP -> BAD_TIMESTAMP;
+      case REPLAYED_NONCE -> REPLAYED_NONCE;
+      case UNKNOWN_KEY -> UNKNOWN_KEY;
+      case KEY_REVOKED -> KEY_REVOKED;
+      case BAD_SIGNATURE -> BAD_SIGNATURE;
+      case BODY_DIGEST_MISMATCH -> BODY_DIGEST_MISMATCH;
+    };
+  }
+
+  public static GatewayError of(AccessDecision denial) {
+    return switch (denial) {
+      case DENIED_NOT_GRANTED -> NOT_GRANTED;
+      case DENIED_CROSS_TENANT -> CROSS_TENANT;
+      case DENIED_AUTHORIZATION_EXPIRED -> AUTHORIZATION_EXPIRED;
+      case DENIED_UNKNOWN_APP -> UNKNOWN_APP;
+      default -> throw new IllegalArgumentException(denial + " is not a denial");
+    };
+  }
+}
