@@ -1,0 +1,77 @@
+package io.keygate.client;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class CanonicalRequestTest {
+  private static final String DIGEST = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
+
+  private static Map<String, String> required() {
+    Map<String, String> h = new LinkedHashMap<>();
+    h.put("x-ca-timestamp", "1764547200000");
+    h.put("x-ca-nonce", "nonce-nonce-nonce-1");
+    h.put("x-ca-key", "AK1");
+    h.put("x-ca-content-sha256", DIGEST);
+    return h;
+  }
+
+  @Test
+  void stringToSign_sortsHeadersByteWise_andLowerCasesTheAuthority() {
+    Map<String, String> h = required();
+    h.put("x-ca-key-epoch", "2");
+    h.put("x-ca-api-group", "Orders: v1");
+    CanonicalRequest c = CanonicalRequest.of("/pkg.Svc/Method", "Host.Example:443", DIGEST, h);
+
+    assertThat(c.stringToSign()).isEqualTo(String.join("\n",
+        "POST",
+        "host.example:443",
+        DIGEST,
+        "x-ca-api-group:Orders: v1",
+        "x-ca-content-sha256:" + DIGEST,
+        "x-ca-key:AK1",
+        "x-ca-key-epoch:2",
+        "x-ca-nonce:nonce-nonce-nonce-1",
+        "x-ca-timestamp:1764547200000",
+        "/pkg.Svc/Method"));
+    assertThat(c.signatureHeaders())
+        .isEqualTo("x-ca-api-group,x-ca-content-sha256,x-ca-key,x-ca-key-epoch,x-ca-nonce,x-ca-timestamp");
+  }
+
+  @Test
+  void of_refusesAListWithoutARequiredHeader() {
+    Map<String, String> h = required();
+    h.remove("x-ca-nonce");
+    assertThatThrownBy(() -> CanonicalRequest.of("/p.S/M", "h", DIGEST, h)).isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void of_refusesReservedOrBinaryOrNonXcaNames() {
+    for (String name : new String[] {"x-ca-signature", "x-ca-signature-headers", "x-ca-data-bin", "user-agent", "X-Ca-Stage"}) {
+      Map<String, String> h = required();
+      h.put(name, "v");
+      assertThatThrownBy(() -> CanonicalRequest.of("/p.S/M", "h", DIGEST, h)).as(name)
+          .isInstanceOf(IllegalArgumentException.class);
+    }
+  }
+
+  @Test
+  void of_refusesValuesOutsidePrintableAsciiOrWithSurroundingSpaces() {
+    for (String value : new String[] {"", " x", "x ", "a\tb", "caf\u00e9", "x".repeat(513)}) {
+      Map<String, String> h = required();
+      h.put("x-ca-stage", value);
+      assertThatThrownBy(() -> CanonicalRequest.of("/p.S/M", "h", DIGEST, h)).isInstanceOf(IllegalArgumentException.class);
+    }
+  }
+
+  @Test
+  void of_refusesABadPathAuthorityOrDigest() {
+    assertThatThrownBy(() -> CanonicalRequest.of("p.S/M", "h", DIGEST, required())).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> CanonicalRequest.of("/p.S/M", "", DIGEST, required())).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> CanonicalRequest.of("/p.S/M", "h h", DIGEST, required())).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> CanonicalRequest.of("/p.S/M", "h", DIGEST.toUpperCase(), required())).isInstanceOf(IllegalArgumentException.class);
+  }
+}

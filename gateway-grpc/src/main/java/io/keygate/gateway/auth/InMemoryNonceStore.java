@@ -1,0 +1,84 @@
+package io.keygate.gateway.auth;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.PriorityQueue;
+
+/**
+ * Nonces of one gateway process, each forgotten once its expiry has passed. Bounded: it holds at
+ * most {@code capacity} live nonces. When full it fails closed ({@link
+ * NonceStoreUnavailableException}, so the gateway answers UNAVAILABLE): refusing a new nonce as a
+ * replay would blame the client for the gateway's limit, and accepting it unrecorded would open a
+ * replay hole. Only requests with a valid signature reach the store, so filling it takes valid
+ * credentials; size it at about peak requests per second times the window in seconds, times two
+ * for clients whose clocks run ahead.
+ *
+ * <p>One lock for everything: each call does O(log n) work and the HSM verify before it costs far
+ * more, so contention here is not the bottleneck.
+ */
+public final class InMemoryNonceStore implements NonceStore {
+  private final Clock clock;
+  private final int capacity;
+  private final Map<Seen, Long> expiryBySeen = new HashMap<>();
+  private final PriorityQueue<Expiry> byExpiry = new PriorityQueue<>();
+
+  private record Seen(String accessKey, String nonce) {}
+
+  private record Expiry(long atMillis, Seen seen) implements Comparable<Expiry> {
+    @Override
+    public int compareTo(Expiry other) {
+      return Long.compare(atMillis, other.atMillis);
+    }
+  }
+
+  public InMemoryNonceStore(Clock clock, int capacity) {
+    if (capacity < 1) {
+      throw new IllegalArgumentException("capacity must be positive");
+    }
+    this.clock = Objects.requireNonNull(clock, "clock");
+    this.capacity = capacity;
+  }
+
+  @Override
+  public synchronized boolean recordIfFirstSeen(String accessKey, String nonce, Instant expiresAt)
+      throws NonceStoreUnavailableException {
+    long now = clock.millis();
+    evictExpired(now);
+    Seen seen = new Seen(accessKey, nonce);
+    if (expiryBySeen.containsKey(seen)) {
+      return false; // everything still here is live
+    }
+    long at = expiresAt.toEpochMilli();
+    if (at < now) {
+      return true; // already past its expiry: the timestamp check refuses any replay of it
+    }
+    if (expiryBySeen.size() >= capacity) {
+      throw new NonceStoreUnavailableException(
+          "in-memory nonce store is full (" + capacity + " live nonces)");
+    }
+    expiryBySeen.put(seen, at);
+    byExpiry.add(new Expiry(at, seen));
+    return true;
+  }
+
+  /** Live nonces (after forgetting expired ones). */
+  public synchronized int size() {
+    evictExpired(clock.millis());
+    return expiryBySeen.size();
+  }
+
+  public int capacity() {
+    return capacity;
+  }
+
+  // A nonce is live while now <= expiry: at the expiry instant a replay still passes the window.
+  private void evictExpired(long now) {
+    for (Expiry head = byExpiry.peek(); head != null && head.atMillis() < now; head = byExpiry.peek()) {
+      byExpiry.poll();
+      expiryBySeen.remove(head.seen());
+    }
+  }
+}

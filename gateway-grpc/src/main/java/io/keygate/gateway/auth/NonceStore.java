@@ -1,0 +1,21 @@
+package io.keygate.gateway.auth;
+
+import java.time.Instant;
+
+/**
+ * Remembers the nonces accepted per AccessKey until they can no longer be replayed. In-process by
+ * default ({@link InMemoryNonceStore}); a shared store (Redis, {@code SET key NX PXAT}) when several
+ * gateway nodes serve one cluster.
+ */
+public interface NonceStore {
+  /**
+   * Records the nonce unless it is already remembered for this AccessKey, atomically.
+   *
+   * @param expiresAt the last instant at which a replay could pass the timestamp check; the nonce
+   *     must be remembered at least until then (inclusive)
+   * @return true if the nonce was new and is now recorded; false if it was seen before
+   * @throws NonceStoreUnavailableException if the store cannot answer; the caller must fail closed
+   */
+  boolean recordIfFirstSeen(String accessKey, String nonce, Instant expiresAt)
+      throws NonceStoreUnavailableException;
+}

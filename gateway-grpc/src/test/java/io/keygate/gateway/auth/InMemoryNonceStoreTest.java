@@ -1,0 +1,74 @@
+package io.keygate.gateway.auth;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.time.Instant;
+import org.junit.jupiter.api.Test;
+
+class InMemoryNonceStoreTest {
+  private static final long NOW = 1_764_547_200_000L;
+  private final SettableClock clock = SettableClock.atMillis(NOW);
+  private final Instant inFiveMinutes = Instant.ofEpochMilli(NOW).plus(Duration.ofMinutes(5));
+
+  @Test
+  void recordIfFirstSeen_acceptsANonceOnlyOnce() throws Exception {
+    InMemoryNonceStore store = new InMemoryNonceStore(clock, 10);
+    assertThat(store.recordIfFirstSeen("AK1", "nonce-0000000000001", inFiveMinutes)).isTrue();
+    assertThat(store.recordIfFirstSeen("AK1", "nonce-0000000000001", inFiveMinutes)).isFalse();
+  }
+
+  @Test
+  void nonces_areRememberedPerAccessKey() throws Exception {
+    InMemoryNonceStore store = new InMemoryNonceStore(clock, 10);
+    assertThat(store.recordIfFirstSeen("AK1", "nonce-0000000000001", inFiveMinutes)).isTrue();
+    assertThat(store.recordIfFirstSeen("AK2", "nonce-0000000000001", inFiveMinutes)).isTrue();
+  }
+
+  @Test
+  void aNonce_isRememberedUntilItsExpiryInclusive_thenForgotten() throws Exception {
+    InMemoryNonceStore store = new InMemoryNonceStore(clock, 10);
+    store.recordIfFirstSeen("AK1", "nonce-0000000000001", inFiveMinutes);
+
+    clock.setMillis(inFiveMinutes.toEpochMilli());
+    assertThat(store.recordIfFirstSeen("AK1", "nonce-0000000000001", inFiveMinutes)).isFalse();
+    assertThat(store.size()).isEqualTo(1);
+
+    clock.advance(Duration.ofMillis(1));
+    assertThat(store.size()).isZero();
+    assertThat(store.recordIfFirstSeen("AK1", "nonce-0000000000001", inFiveMinutes.plusSeconds(60))).isTrue();
+  }
+
+  @Test
+  void aFullStore_failsClosedForNewNonces_butStillRecognisesReplays() throws Exception {
+    InMemoryNonceStore store = new InMemoryNonceStore(clock, 2);
+    store.recordIfFirstSeen("AK1", "nonce-0000000000001", inFiveMinutes);
+    store.recordIfFirstSeen("AK1", "nonce-0000000000002", inFiveMinutes.plusSeconds(10));
+
+    assertThatThrownBy(() -> store.recordIfFirstSeen("AK1", "nonce-0000000000003", inFiveMinutes))
+        .isInstanceOf(NonceStoreUnavailableException.class)
+        .hasMessageContaining("full");
+    assertThat(store.recordIfFirstSeen("AK1", "nonce-0000000000001", inFiveMinutes)).isFalse();
+
+    clock.setMillis(inFiveMinutes.toEpochMilli() + 1);
+    assertThat(store.recordIfFirstSeen("AK1", "nonce-0000000000003", inFiveMinutes.plusSeconds(60)))
+        .as("the expired nonce made room").isTrue();
+  }
+
+  @Test
+  void expiredEntries_areForgottenInExpiryOrderNotArrivalOrder() throws Exception {
+    InMemoryNonceStore store = new InMemoryNonceStore(clock, 10);
+    store.recordIfFirstSeen("AK1", "late-expiry-nonce-01", inFiveMinutes.plusSeconds(240));
+    store.recordIfFirstSeen("AK1", "early-expiry-nonce-1", inFiveMinutes.minusSeconds(240));
+
+    clock.setMillis(inFiveMinutes.toEpochMilli());
+    assertThat(store.size()).isEqualTo(1);
+    assertThat(store.recordIfFirstSeen("AK1", "late-expiry-nonce-01", inFiveMinutes)).isFalse();
+  }
+
+  @Test
+  void constructor_refusesANonPositiveCapacity() {
+    assertThatThrownBy(() -> new InMemoryNonceStore(clock, 0)).isInstanceOf(IllegalArgumentException.class);
+  }
+}
