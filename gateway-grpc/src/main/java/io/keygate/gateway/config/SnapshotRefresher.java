@@ -1,0 +1,195 @@
+package io.keygate.gateway.config;
+
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * Holds the {@link ConfigSnapshot} the hot path reads and keeps it in step with the store.
+ *
+ * <p>Every poll interval it reads {@link ConfigStore#currentVersion()} (one row) and, when that
+ * differs from the snapshot's, loads a new snapshot and swaps it in atomically. A node therefore
+ * sees a committed write after at most one poll interval plus one load ({@link #staleness()}).
+ *
+ * <p>When the store cannot be read the last good snapshot stays in place (like grpc-java's
+ * file-watching authorization policy), the failure is counted, and staleness grows: the gateway
+ * asks {@link #isStale(Duration)} and fails closed once the configuration is too old to trust
+ * (a revoked credential must not keep working for ever because the database is down). Before the
+ * first successful load the snapshot is empty and always stale.
+ *
+ * <p>The executor and clock are injected; the caller owns the executor ({@link #close()} only
+ * cancels this refresher's task).
+ */
+public final class SnapshotRefresher implements AutoCloseable {
+  public static final Duration DEFAULT_POLL_INTERVAL = Duration.ofSeconds(1);
+  private static final Logger LOG = System.getLogger("io.keygate.gateway.config");
+
+  private final ConfigStore store;
+  private final ScheduledExecutorService scheduler;
+  private final Clock clock;
+  private final Duration pollInterval;
+  private final AtomicReference<ConfigSnapshot> current =
+      new AtomicReference<>(ConfigSnapshot.empty());
+  // Serialises checks, so a slow older load can never replace a newer snapshot.
+  private final Object checkLock = new Object();
+
+  // Written only under checkLock; volatile so health checks read them without the lock.
+  private volatile Instant lastSuccessfulCheck; // null until the first success
+  private volatile long failures;
+  private volatile long consecutiveFailures;
+  private volatile String lastError;
+  private boolean loadedOnce; // guarded by checkLock
+  private ScheduledFuture<?> task; // guarded by this
+
+  public SnapshotRefresher(
+      ConfigStore store, ScheduledExecutorService scheduler, Clock clock, Duration pollInterval) {
+    this.store = Objects.requireNonNull(store, "store");
+    this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
+    this.clock = Objects.requireNonNull(clock, "clock");
+    if (pollInterval.isNegative() || pollInterval.isZero()) {
+      throw new IllegalArgumentException("poll interval must be positive");
+    }
+    this.pollInterval = pollInterval;
+  }
+
+  public SnapshotRefresher(ConfigStore store, ScheduledExecutorService scheduler, Clock clock) {
+    this(store, scheduler, clock, DEFAULT_POLL_INTERVAL);
+  }
+
+  /** Starts polling: the first check runs at once on the scheduler, then every poll interval. */
+  public synchronized void start() {
+    if (task != null) {
+      throw new IllegalStateException("already started");
+    }
+    long millis = pollInterval.toMillis();
+    // Fixed delay, not rate: a slow load must not make checks pile up behind it.
+    task = scheduler.scheduleWithFixedDelay(this::poll, 0, millis, TimeUnit.MILLISECONDS);
+  }
+
+  /** The snapshot to use now. Never null; lock-free. */
+  public ConfigSnapshot current() {
+    return current.get();
+  }
+
+  /**
+   * Checks the store now (after an admin write on this node, or in tests) and returns the snapshot
+   * in use afterwards.
+   *
+   * @throws ConfigStoreException if the store could not be read; the last good snapshot stays
+   */
+  public ConfigSnapshot refreshNow() throws ConfigStoreException {
+    synchronized (checkLock) {
+      // Measured before reading: the snapshot is at least as fresh as this instant.
+      Instant started = clock.instant();
+      try {
+        long version = store.currentVersion();
+        ConfigSnapshot snapshot = current.get();
+        // "Differs", not "greater": a database restored from a backup goes back in time.
+        if (!loadedOnce || version != snapshot.version()) {
+          snapshot = store.loadSnapshot();
+          current.set(snapshot);
+          loadedOnce = true;
+        }
+        succeeded(started);
+        return snapshot;
+      } catch (ConfigStoreException e) {
+        failed(e);
+        throw e;
+      } catch (RuntimeException e) {
+        // E.g. a row this version cannot read (an auth mode from a newer release).
+        ConfigStoreException wrapped =
+            new ConfigStoreException("cannot load the config snapshot: " + e, e);
+        failed(wrapped);
+        throw wrapped;
+      }
+    }
+  }
+
+  private void poll() {
+    try {
+      refreshNow();
+    } catch (ConfigStoreException e) {
+      // Already counted and logged. Never rethrow: the executor would cancel the periodic task.
+    } catch (RuntimeException | Error e) {
+      LOG.log(Level.ERROR, "config snapshot poll failed unexpectedly", e);
+    }
+  }
+
+  private void succeeded(Instant started) {
+    if (consecutiveFailures > 0) {
+      LOG.log(
+          Level.INFO,
+          "config store readable again after {0} failed check(s); snapshot version {1}",
+          consecutiveFailures,
+          current.get().version());
+    }
+    lastSuccessfulCheck = started;
+    consecutiveFailures = 0;
+  }
+
+  private void failed(ConfigStoreException e) {
+    failures++;
+    consecutiveFailures++;
+    lastError = e.getMessage();
+    // Warn once per outage, not once per poll.
+    Level level = consecutiveFailures == 1 ? Level.WARNING : Level.DEBUG;
+    LOG.log(
+        level,
+        "cannot check the config store; keeping snapshot version {0}: {1}",
+        current.get().version(),
+        e.getMessage());
+  }
+
+  /**
+   * True if the last successful check began more than {@code max} ago, or none ever succeeded.
+   * The gateway should refuse calls while this holds for its configured limit.
+   */
+  public boolean isStale(Duration max) {
+    return staleness().map(age -> age.compareTo(max) > 0).orElse(true);
+  }
+
+  /** Time since the last successful check began; empty if none has succeeded yet. */
+  public Optional<Duration> staleness() {
+    Instant last = lastSuccessfulCheck;
+    return last == null ? Optional.empty() : Optional.of(Duration.between(last, clock.instant()));
+  }
+
+  public Optional<Instant> lastSuccessfulCheck() {
+    return Optional.ofNullable(lastSuccessfulCheck);
+  }
+
+  /** Failed checks since this refresher was made. */
+  public long failureCount() {
+    return failures;
+  }
+
+  /** Failed checks since the last successful one (0 when healthy). */
+  public long consecutiveFailures() {
+    return consecutiveFailures;
+  }
+
+  /** The message of the most recent failure, if any (no passwords: see ConfigStoreException). */
+  public Optional<String> lastError() {
+    return Optional.ofNullable(lastError);
+  }
+
+  public Duration pollInterval() {
+    return pollInterval;
+  }
+
+  /** Stops polling. Does not shut down the injected executor. */
+  @Override
+  public synchronized void close() {
+    if (task != null) {
+      task.cancel(false);
+    }
+  }
+}

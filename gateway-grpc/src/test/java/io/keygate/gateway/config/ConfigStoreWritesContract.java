@@ -1,0 +1,349 @@
+package io.keygate.gateway.config;
+
+import static io.keygate.gateway.config.ConfigConflictException.Kind.DUPLICATE;
+import static io.keygate.gateway.config.ConfigConflictException.Kind.SAME_TENANT;
+import static io.keygate.gateway.config.ConfigConflictException.Kind.UNKNOWN_REFERENCE;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.keygate.hsm.KeyLabel;
+import java.util.Map;
+import java.util.Set;
+import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What every {@link ConfigStore} write does and refuses, on a real database. Every refusal is
+ * checked to leave the database exactly as it was (all tables and the version).
+ */
+abstract class ConfigStoreWritesContract extends StoreFixture {
+
+  private void assertRefusedUntouched(ThrowingCallable write, ConfigConflictException.Kind kind)
+      throws Exception {
+    Map<String, Long> before = databaseState();
+    assertThatThrownBy(write)
+        .isInstanceOfSatisfying(
+            ConfigConflictException.class, e -> assertThat(e.kind()).isEqualTo(kind));
+    assertThat(databaseState()).isEqualTo(before);
+  }
+
+  private void assertNotFoundUntouched(ThrowingCallable write) throws Exception {
+    Map<String, Long> before = databaseState();
+    assertThatThrownBy(write).isInstanceOf(ConfigNotFoundException.class);
+    assertThat(databaseState()).isEqualTo(before);
+  }
+
+  @Test
+  void migrations_applyFromEmpty_startAtVersionZero_andRerunAsNoOp() throws Exception {
+    assertThat(versionAfterMigration).isZero();
+    long version = store.currentVersion();
+    Map<String, Long> before = databaseState();
+    // A second node opening the same database finds nothing to migrate and changes nothing.
+    try (ConfigDatabase again = ConfigDatabase.open(testDatabase.settings())) {
+      assertThat(again.store(clock).currentVersion()).isEqualTo(version);
+    }
+    assertThat(databaseState()).isEqualTo(before);
+  }
+
+  @Test
+  void everyWrite_bumpsTheVersionByExactlyOne() throws Exception {
+    long v = store.currentVersion();
+    Tenant acme = tenant("acme");
+    Tenant globex = tenant("globex");
+    App app = app(acme, "app");
+    App other = app(globex, "other");
+    Credential key = credential(app, "AK1");
+    ApiDefinition api = api(acme, "Get");
+    store.updateApi(new ApiDefinition(api.id(), acme.id(), api.methodName(), "b2:1", AuthMode.NONE));
+    store.grant(new Grant(acme.id(), app.id(), api.id()));
+    store.revokeGrant(new Grant(acme.id(), app.id(), api.id()));
+    store.authorize(authorization("auth", acme, other, api.id()));
+    store.revokeAuthorization(acme.id(), p + "auth");
+    store.retireCredential(acme.id(), key.accessKey(), T0.plusSeconds(60));
+    store.revokeCredential(acme.id(), key.accessKey());
+    store.removeApi(acme.id(), api.id());
+    assertThat(store.currentVersion()).isEqualTo(v + 14);
+  }
+
+  @Test
+  void recordLastUsed_isNotAConfigChange_andNeverMovesBackwards() throws Exception {
+    Tenant acme = tenant("acme");
+    Credential key = credential(app(acme, "app"), "AK1");
+    long v = store.currentVersion();
+
+    store.recordLastUsed(key.accessKey(), T0.plusSeconds(10));
+    store.recordLastUsed(key.accessKey(), T0.plusSeconds(5)); // a slower node, reporting late
+    store.recordLastUsed(p + "unknown", T0); // ignored
+
+    assertThat(store.credentials(acme.id())).singleElement()
+        .extracting(Credential::lastUsed).isEqualTo(T0.plusSeconds(10));
+    assertThat(store.currentVersion()).isEqualTo(v);
+  }
+
+  @Test
+  void createTenant_duplicateId_isRefused() throws Exception {
+    Tenant acme = tenant("acme");
+    assertRefusedUntouched(() -> store.createTenant(new Tenant(acme.id(), "Other")), DUPLICATE);
+  }
+
+  @Test
+  void idsDifferingOnlyInCase_areDifferentObjects() throws Exception {
+    // MariaDB's default collation would make these collide (see ExactMatchCollation).
+    Tenant lower = tenant("acme");
+    Tenant upper = new Tenant(p + "ACME", "Upper");
+    store.createTenant(upper);
+    api(lower, "Get");
+    ApiDefinition upperApi =
+        new ApiDefinition(p + "get", upper.id(), methodName("get"), "b:1", AuthMode.NONE);
+    store.registerApi(upperApi);
+
+    assertThat(store.apis(upper.id())).containsExactly(upperApi);
+    assertThat(store.apis(lower.id())).extracting(ApiDefinition::methodName)
+        .containsExactly(methodName("Get"));
+    assertThat(store.tenant(p + "Acme")).isEmpty();
+  }
+
+  @Test
+  void createApp_inUnknownTenant_isRefused() throws Exception {
+    assertRefusedUntouched(
+        () -> store.createApp(new App(p + "app", p + "nobody", "app")), UNKNOWN_REFERENCE);
+  }
+
+  @Test
+  void createApp_duplicateIdEvenInAnotherTenant_isRefused() throws Exception {
+    App app = app(tenant("acme"), "app");
+    Tenant globex = tenant("globex");
+    assertRefusedUntouched(
+        () -> store.createApp(new App(app.id(), globex.id(), "clash")), DUPLICATE);
+  }
+
+  @Test
+  void addCredential_storesEveryField() throws Exception {
+    Tenant acme = tenant("acme");
+    App app = app(acme, "app");
+    Credential k =
+        new Credential(p + "AK1", app.id(), acme.id(), KeyLabel.of("label-1"),
+            T0.plusSeconds(86400), false, T0.minusSeconds(5));
+    store.addCredential(k);
+    assertThat(store.credentials(acme.id())).containsExactly(k);
+  }
+
+  @Test
+  void addCredential_forAnAppOfAnotherTenant_isRefused() throws Exception {
+    Tenant acme = tenant("acme");
+    App globexApp = app(tenant("globex"), "gapp");
+    Credential k =
+        new Credential(p + "AK1", globexApp.id(), acme.id(), KeyLabel.of("l"), null, false, null);
+    assertRefusedUntouched(() -> store.addCredential(k), UNKNOWN_REFERENCE);
+  }
+
+  @Test
+  void addCredential_duplicateAccessKey_isRefused() throws Exception {
+    Credential k = credential(app(tenant("acme"), "app"), "AK1");
+    App other = app(tenant("globex"), "other");
+    assertRefusedUntouched(
+        () -> store.addCredential(
+            new Credential(k.accessKey(), other.id(), other.tenantId(), KeyLabel.of("x"), null, false, null)),
+        DUPLICATE);
+  }
+
+  @Test
+  void revokeAndRetireCredential_changeOnlyThatKey_andAreRepeatable() throws Exception {
+    Tenant acme = tenant("acme");
+    App app = app(acme, "app");
+    Credential k1 = credential(app, "AK1");
+    Credential k2 = credential(app, "AK2");
+    store.revokeCredential(acme.id(), k1.accessKey());
+    store.revokeCredential(acme.id(), k1.accessKey());
+    store.retireCredential(acme.id(), k2.accessKey(), T0.plusSeconds(600));
+
+    assertThat(store.credentials(acme.id()))
+        .extracting(Credential::accessKey, Credential::revoked, Credential::notAfter)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple(k1.accessKey(), true, null),
+            org.assertj.core.groups.Tuple.tuple(k2.accessKey(), false, T0.plusSeconds(600)));
+  }
+
+  @Test
+  void revokeOrRetireCredential_ofAnotherTenant_isNotFound() throws Exception {
+    Credential globexKey = credential(app(tenant("globex"), "gapp"), "AK9");
+    Tenant acme = tenant("acme");
+    assertNotFoundUntouched(() -> store.revokeCredential(acme.id(), globexKey.accessKey()));
+    assertNotFoundUntouched(
+        () -> store.retireCredential(acme.id(), globexKey.accessKey(), T0));
+    assertThat(store.credentials(globexKey.tenantId())).containsExactly(globexKey);
+  }
+
+  @Test
+  void registerApi_methodNameOfAnotherTenant_isRefusedWithoutNamingIt() throws Exception {
+    ApiDefinition taken = api(tenant("globex"), "Get");
+    Tenant acme = tenant("acme");
+    ApiDefinition clash =
+        new ApiDefinition(p + "mine", acme.id(), taken.methodName(), "b:1", AuthMode.SIGNATURE);
+    assertRefusedUntouched(() -> store.registerApi(clash), DUPLICATE);
+    assertThatThrownBy(() -> store.registerApi(clash))
+        .message().doesNotContain(taken.id()).doesNotContain(taken.tenantId());
+  }
+
+  @Test
+  void registerApi_inUnknownTenant_isRefused() throws Exception {
+    ApiDefinition orphan =
+        new ApiDefinition(p + "api", p + "nobody", methodName("Get"), "b:1", AuthMode.NONE);
+    assertRefusedUntouched(() -> store.registerApi(orphan), UNKNOWN_REFERENCE);
+  }
+
+  @Test
+  void updateApi_changesMethodTargetAndMode() throws Exception {
+    Tenant acme = tenant("acme");
+    ApiDefinition api = api(acme, "Get");
+    ApiDefinition changed =
+        new ApiDefinition(api.id(), acme.id(), methodName("Fetch"), "new:2", AuthMode.NONE);
+    store.updateApi(changed);
+    assertThat(store.apis(acme.id())).containsExactly(changed);
+  }
+
+  @Test
+  void updateApi_ofAnotherTenant_isNotFound_andToATakenMethod_isRefused() throws Exception {
+    Tenant acme = tenant("acme");
+    ApiDefinition mine = api(acme, "Get");
+    ApiDefinition theirs = api(tenant("globex"), "Put");
+    assertNotFoundUntouched(
+        () -> store.updateApi(
+            new ApiDefinition(theirs.id(), acme.id(), theirs.methodName(), "evil:1", AuthMode.NONE)));
+    assertRefusedUntouched(
+        () -> store.updateApi(
+            new ApiDefinition(mine.id(), acme.id(), theirs.methodName(), "b:1", AuthMode.NONE)),
+        DUPLICATE);
+  }
+
+  @Test
+  void removeApi_alsoRemovesItsGrantsAndAuthorizationEntries() throws Exception {
+    Tenant acme = tenant("acme");
+    App app = app(acme, "app");
+    App guest = app(tenant("globex"), "guest");
+    ApiDefinition get = api(acme, "Get");
+    ApiDefinition put = api(acme, "Put");
+    store.grant(new Grant(acme.id(), app.id(), get.id()));
+    store.grant(new Grant(acme.id(), app.id(), put.id()));
+    store.authorize(authorization("auth", acme, guest, get.id(), put.id()));
+
+    store.removeApi(acme.id(), get.id());
+
+    assertThat(store.apis(acme.id())).containsExactly(put);
+    assertThat(store.grants(acme.id())).containsExactly(new Grant(acme.id(), app.id(), put.id()));
+    assertThat(store.authorizationsGranted(acme.id())).singleElement()
+        .extracting(CrossTenantAuthorization::apiIds).isEqualTo(Set.of(put.id()));
+  }
+
+  @Test
+  void removeApi_ofAnotherTenant_isNotFound() throws Exception {
+    ApiDefinition theirs = api(tenant("globex"), "Get");
+    Tenant acme = tenant("acme");
+    assertNotFoundUntouched(() -> store.removeApi(acme.id(), theirs.id()));
+  }
+
+  @Test
+  void grant_acrossTenants_isRefused_inBothDirections() throws Exception {
+    Tenant acme = tenant("acme");
+    Tenant globex = tenant("globex");
+    App acmeApp = app(acme, "aapp");
+    App globexApp = app(globex, "gapp");
+    ApiDefinition acmeApi = api(acme, "Get");
+    ApiDefinition globexApi = api(globex, "Put");
+    // Another tenant's API, and another tenant's app, each under the grant's tenant:
+    assertRefusedUntouched(
+        () -> store.grant(new Grant(acme.id(), acmeApp.id(), globexApi.id())), UNKNOWN_REFERENCE);
+    assertRefusedUntouched(
+        () -> store.grant(new Grant(acme.id(), globexApp.id(), acmeApi.id())), UNKNOWN_REFERENCE);
+  }
+
+  @Test
+  void grant_twice_isRefused_andRevokingAMissingGrant_isNotFound() throws Exception {
+    Tenant acme = tenant("acme");
+    App app = app(acme, "app");
+    ApiDefinition api = api(acme, "Get");
+    Grant g = new Grant(acme.id(), app.id(), api.id());
+    store.grant(g);
+    assertRefusedUntouched(() -> store.grant(g), DUPLICATE);
+    store.revokeGrant(g);
+    assertNotFoundUntouched(() -> store.revokeGrant(g));
+  }
+
+  @Test
+  void authorize_storesTheAuthorizationWithItsApis() throws Exception {
+    Tenant acme = tenant("acme");
+    App guest = app(tenant("globex"), "guest");
+    ApiDefinition get = api(acme, "Get");
+    ApiDefinition put = api(acme, "Put");
+    CrossTenantAuthorization a = authorization("auth", acme, guest, get.id(), put.id());
+    store.authorize(a);
+    assertThat(store.authorizationsGranted(acme.id())).containsExactly(a);
+    assertThat(store.authorizationsReceived(guest.tenantId())).containsExactly(a);
+  }
+
+  @Test
+  void authorize_withAnApiOfAnotherTenant_isRefused_andWritesNothing() throws Exception {
+    Tenant acme = tenant("acme");
+    Tenant globex = tenant("globex");
+    App guest = app(tenant("initech"), "guest");
+    ApiDefinition mine = api(acme, "Get");
+    ApiDefinition theirs = api(globex, "Put");
+    // The first API is fine; the authorization must still not appear with only that one.
+    assertRefusedUntouched(
+        () -> store.authorize(authorization("auth", acme, guest, mine.id(), theirs.id())),
+        UNKNOWN_REFERENCE);
+    assertThat(store.authorizationsGranted(acme.id())).isEmpty();
+  }
+
+  @Test
+  void authorize_ownApp_unknownApp_unknownGrantor_andDuplicateId_areRefused() throws Exception {
+    Tenant acme = tenant("acme");
+    App own = app(acme, "own");
+    App guest = app(tenant("globex"), "guest");
+    ApiDefinition api = api(acme, "Get");
+    assertRefusedUntouched(
+        () -> store.authorize(authorization("a1", acme, own, api.id())), SAME_TENANT);
+    assertRefusedUntouched(
+        () -> store.authorize(authorization("a2", acme, new App(p + "ghost", acme.id(), "g"), api.id())),
+        UNKNOWN_REFERENCE);
+    assertRefusedUntouched(
+        () -> store.authorize(authorization("a3", new Tenant(p + "nobody", "n"), guest, api.id())),
+        UNKNOWN_REFERENCE);
+    store.authorize(authorization("a4", acme, guest, api.id()));
+    assertRefusedUntouched(
+        () -> store.authorize(authorization("a4", acme, guest, api.id())), DUPLICATE);
+  }
+
+  @Test
+  void revokeAuthorization_byTheGrantee_isNotFound_byTheGrantor_marksItRevoked() throws Exception {
+    Tenant acme = tenant("acme");
+    App guest = app(tenant("globex"), "guest");
+    ApiDefinition api = api(acme, "Get");
+    store.authorize(authorization("auth", acme, guest, api.id()));
+
+    assertNotFoundUntouched(() -> store.revokeAuthorization(guest.tenantId(), p + "auth"));
+    store.revokeAuthorization(acme.id(), p + "auth");
+
+    assertThat(store.authorizationsGranted(acme.id())).singleElement()
+        .extracting(CrossTenantAuthorization::revoked).isEqualTo(true);
+  }
+
+  @Test
+  void invalidIds_areRejectedBeforeTouchingTheDatabase() throws Exception {
+    Map<String, Long> before = databaseState();
+    assertThatThrownBy(() -> store.createTenant(new Tenant("has space", "x")))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> store.createTenant(new Tenant(p + "x", " ")))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> store.apis("a'; DROP TABLE apis; --"))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(
+            () -> store.registerApi(
+                new ApiDefinition(p + "a", p + "t", "/pkg.Svc/Get", "b:1", AuthMode.NONE)))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> store.authorize(authorization("empty", new Tenant(p + "t", "t"),
+            new App(p + "a", p + "u", "a"))))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThat(databaseState()).isEqualTo(before);
+  }
+}

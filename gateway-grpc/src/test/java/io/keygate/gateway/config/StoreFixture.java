@@ -1,0 +1,134 @@
+package io.keygate.gateway.config;
+
+import io.keygate.hsm.KeyLabel;
+import io.keygate.hsm.testing.MutableClock;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * One fresh database per test class (see {@link TestDatabase}), migrated once; each test works
+ * under its own id prefix so tests of a class share the database without seeing each other.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+abstract class StoreFixture {
+  static final Instant T0 = Instant.parse("2026-11-26T12:00:00Z");
+  static final List<String> TABLES =
+      List.of(
+          "tenants",
+          "apps",
+          "credentials",
+          "apis",
+          "grants",
+          "cross_tenant_authorizations",
+          "cross_tenant_authorization_apis");
+  private static final AtomicInteger TEST_NUMBER = new AtomicInteger();
+
+  final MutableClock clock = new MutableClock(T0);
+  TestDatabase testDatabase;
+  ConfigDatabase database;
+  ConfigStore store;
+  long versionAfterMigration;
+  /** Unique per test: prefixes every id and method name the test creates. */
+  String p;
+
+  /** Creates the fresh database for this class. */
+  abstract TestDatabase createDatabase(Path dir);
+
+  @BeforeAll
+  void openDatabase(@TempDir Path dir) throws Exception {
+    testDatabase = createDatabase(dir);
+    database = ConfigDatabase.open(testDatabase.settings());
+    store = database.store(clock);
+    versionAfterMigration = store.currentVersion();
+  }
+
+  @AfterAll
+  void dropDatabase() {
+    if (database != null) {
+      database.close();
+    }
+    if (testDatabase != null) {
+      testDatabase.close();
+    }
+  }
+
+  @BeforeEach
+  void newPrefix() {
+    p = "t" + TEST_NUMBER.incrementAndGet() + "-";
+  }
+
+  // ---- builders: every id carries the test's prefix ----
+
+  Tenant tenant(String name) throws ConfigStoreException {
+    Tenant t = new Tenant(p + name, name.toUpperCase(java.util.Locale.ROOT));
+    store.createTenant(t);
+    return t;
+  }
+
+  App app(Tenant tenant, String name) throws ConfigStoreException {
+    App a = new App(p + name, tenant.id(), name);
+    store.createApp(a);
+    return a;
+  }
+
+  ApiDefinition api(Tenant tenant, String name) throws ConfigStoreException {
+    ApiDefinition a = apiDefinition(tenant, name);
+    store.registerApi(a);
+    return a;
+  }
+
+  ApiDefinition apiDefinition(Tenant tenant, String name) {
+    return new ApiDefinition(
+        p + name, tenant.id(), methodName(name), "backend-" + name + ":50051", AuthMode.SIGNATURE);
+  }
+
+  /** A method name unique to this test: {@code t12.Svc/Name}. */
+  String methodName(String method) {
+    return p.replace("-", "") + ".Svc/" + method;
+  }
+
+  Credential credential(App app, String key) throws ConfigStoreException {
+    Credential k =
+        new Credential(p + key, app.id(), app.tenantId(), KeyLabel.of("ak-" + p + key), null, false, null);
+    store.addCredential(k);
+    return k;
+  }
+
+  CrossTenantAuthorization authorization(String id, Tenant grantor, App grantee, String... apiIds) {
+    return new CrossTenantAuthorization(
+        p + id, grantor.id(), grantee.id(), Set.of(apiIds), T0.plusSeconds(3600), false);
+  }
+
+  /** Row counts of every config table plus the version: equal before and after means untouched. */
+  Map<String, Long> databaseState() throws SQLException {
+    Map<String, Long> state = new LinkedHashMap<>();
+    try (Connection c = database.dataSource().getConnection();
+        Statement s = c.createStatement()) {
+      for (String table : TABLES) {
+        try (ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM " + table)) {
+          rs.next();
+          state.put(table, rs.getLong(1));
+        }
+      }
+      try (ResultSet rs = s.executeQuery("SELECT version FROM config_version")) {
+        rs.next();
+        state.put("config_version", rs.getLong(1));
+      }
+    }
+    return state;
+  }
+}
