@@ -1,0 +1,231 @@
+package io.keygate.gateway.proxy;
+
+import io.grpc.Channel;
+import io.grpc.ManagedChannel;
+import io.grpc.netty.NettyChannelBuilder;
+import io.netty.channel.ChannelOption;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * One {@link ManagedChannel} per backend, opened on first use and shared by every call to that
+ * backend (a channel multiplexes calls over one HTTP/2 connection). Bounded: at most {@code
+ * maxTargets} backends, so a misconfiguration cannot open connections without end. Thread-safe.
+ *
+ * <p>Calls hold a {@link Lease} while they run. {@link #reapIdle()} closes channels that have no
+ * call and were unused for {@code idleTimeout}; the caller schedules it (nothing here owns a
+ * thread). Independently, grpc drops an idle channel's connection after {@code idleTimeout}.
+ */
+public final class BackendChannels implements AutoCloseable {
+  private final int maxTargets;
+  private final int maxInboundMessageBytes;
+  private final int maxInboundMetadataBytes;
+  private final Duration connectTimeout;
+  private final Duration idleTimeout;
+  private final Duration shutdownGrace;
+  private final BackendCredentials credentials;
+  private final Executor executor; // null: grpc's default
+  private final Clock clock;
+  private final ConcurrentHashMap<BackendTarget, Entry> entries = new ConcurrentHashMap<>();
+  private final Object openLock = new Object();
+  private boolean closed; // guarded by openLock
+
+  BackendChannels(BackendChannelsBuilder b) {
+    this.maxTargets = b.maxTargets;
+    this.maxInboundMessageBytes = b.maxInboundMessageBytes;
+    this.maxInboundMetadataBytes = b.maxInboundMetadataBytes;
+    this.connectTimeout = b.connectTimeout;
+    this.idleTimeout = b.idleTimeout;
+    this.shutdownGrace = b.shutdownGrace;
+    this.credentials = b.credentials;
+    this.executor = b.executor;
+    this.clock = b.clock;
+  }
+
+  public static BackendChannelsBuilder builder() {
+    return new BackendChannelsBuilder();
+  }
+
+  /**
+   * The channel to {@code target}, opened if needed, held until the lease is closed.
+   *
+   * @throws TooManyBackendsException if opening it would exceed {@code maxTargets}
+   * @throws IllegalStateException after {@link #close()}
+   */
+  public Lease acquire(BackendTarget target) {
+    while (true) {
+      Entry entry = entries.get(target);
+      if (entry == null) {
+        entry = open(target);
+      }
+      if (entry.tryAcquire()) {
+        return new Lease(entry, clock);
+      }
+      // The reaper retired this channel between lookup and acquire: look up again.
+    }
+  }
+
+  /** The number of backends with an open channel. */
+  public int size() {
+    return entries.size();
+  }
+
+  /** The backends with an open channel. */
+  public Set<BackendTarget> targets() {
+    return Set.copyOf(entries.keySet());
+  }
+
+  /**
+   * Closes the channels that carry no call and were last used {@code idleTimeout} ago or longer.
+   *
+   * @return how many were closed
+   */
+  public int reapIdle() {
+    long now = clock.millis();
+    long idleMillis = idleTimeout.toMillis();
+    int reaped = 0;
+    for (Map.Entry<BackendTarget, Entry> e : entries.entrySet()) {
+      Entry entry = e.getValue();
+      if (entry.retireIfIdle(now, idleMillis)) {
+        entries.remove(e.getKey(), entry);
+        entry.channel.shutdown();
+        reaped++;
+      }
+    }
+    return reaped;
+  }
+
+  /**
+   * Refuses new leases, lets running calls finish for up to {@code shutdownGrace}, then cuts
+   * what is left. Stop the server first, so no new calls arrive.
+   */
+  @Override
+  public void close() {
+    List<ManagedChannel> channels = new ArrayList<>();
+    synchronized (openLock) {
+      closed = true;
+      for (Entry entry : entries.values()) {
+        channels.add(entry.channel);
+      }
+      entries.clear();
+    }
+    channels.forEach(ManagedChannel::shutdown);
+    long deadline = System.nanoTime() + shutdownGrace.toNanos();
+    try {
+      for (ManagedChannel channel : channels) {
+        channel.awaitTermination(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } finally {
+      channels.forEach(ManagedChannel::shutdownNow);
+    }
+  }
+
+  private Entry open(BackendTarget target) {
+    // Creation is serialised so the bound holds; building a channel does not connect, so the
+    // lock is held only briefly.
+    synchronized (openLock) {
+      if (closed) {
+        throw new IllegalStateException("backend channels are closed");
+      }
+      Entry entry = entries.get(target);
+      if (entry != null) {
+        return entry;
+      }
+      if (entries.size() >= maxTargets) {
+        throw new TooManyBackendsException(maxTargets, target);
+      }
+      entry = new Entry(build(target), clock.millis());
+      entries.put(target, entry);
+      return entry;
+    }
+  }
+
+  private ManagedChannel build(BackendTarget target) {
+    NettyChannelBuilder builder =
+        NettyChannelBuilder.forAddress(
+                target.host(), target.port(), credentials.forBackend(target))
+            .maxInboundMessageSize(maxInboundMessageBytes)
+            .maxInboundMetadataSize(maxInboundMetadataBytes)
+            .idleTimeout(idleTimeout.toMillis(), TimeUnit.MILLISECONDS)
+            .userAgent("keygate-gateway")
+            // Without this a black-holed backend holds calls that have no deadline for the OS
+            // default (minutes); with it they fail with UNAVAILABLE.
+            .withOption(
+                ChannelOption.CONNECT_TIMEOUT_MILLIS,
+                (int) Math.min(Integer.MAX_VALUE, connectTimeout.toMillis()));
+    if (executor != null) {
+      builder.executor(executor);
+    }
+    return builder.build();
+  }
+
+  /** A channel held by one call; closing the lease (idempotent) lets the channel be reaped. */
+  public static final class Lease implements AutoCloseable {
+    private final Entry entry;
+    private final Clock clock;
+    private final AtomicBoolean released = new AtomicBoolean();
+
+    private Lease(Entry entry, Clock clock) {
+      this.entry = entry;
+      this.clock = clock;
+    }
+
+    public Channel channel() {
+      return entry.channel;
+    }
+
+    @Override
+    public void close() {
+      if (released.compareAndSet(false, true)) {
+        entry.release(clock.millis());
+      }
+    }
+  }
+
+  private static final class Entry {
+    final ManagedChannel channel;
+    /** Calls holding the channel; -1 once retired, after which no lease is granted. */
+    final AtomicInteger calls = new AtomicInteger();
+    volatile long lastUsedMillis;
+
+    Entry(ManagedChannel channel, long nowMillis) {
+      this.channel = channel;
+      this.lastUsedMillis = nowMillis;
+    }
+
+    boolean tryAcquire() {
+      while (true) {
+        int n = calls.get();
+        if (n < 0) {
+          return false;
+        }
+        if (calls.compareAndSet(n, n + 1)) {
+          return true;
+        }
+      }
+    }
+
+    void release(long nowMillis) {
+      // Time first: the reaper reads it only after it sees the count at zero.
+      lastUsedMillis = nowMillis;
+      calls.decrementAndGet();
+    }
+
+    boolean retireIfIdle(long nowMillis, long idleMillis) {
+      return calls.get() == 0
+          && nowMillis - lastUsedMillis >= idleMillis
+          && calls.compareAndSet(0, -1);
+    }
+  }
+}

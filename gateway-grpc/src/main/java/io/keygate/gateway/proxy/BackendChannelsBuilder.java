@@ -1,0 +1,99 @@
+package io.keygate.gateway.proxy;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.Executor;
+
+/** Settings for {@link BackendChannels}, with their defaults; every value is checked when set. */
+public final class BackendChannelsBuilder {
+  int maxTargets = 256;
+  int maxInboundMessageBytes = 4 << 20;
+  int maxInboundMetadataBytes = 8 << 10;
+  Duration connectTimeout = Duration.ofSeconds(5);
+  Duration idleTimeout = Duration.ofMinutes(5);
+  Duration shutdownGrace = Duration.ofSeconds(5);
+  BackendCredentials credentials = BackendCredentials.plaintext();
+  Executor executor;
+  Clock clock = Clock.systemUTC();
+
+  BackendChannelsBuilder() {}
+
+  /** How many backends may have a channel at once (default 256). */
+  public BackendChannelsBuilder maxTargets(int n) {
+    this.maxTargets = positive(n, "maxTargets");
+    return this;
+  }
+
+  /** The largest response message accepted from a backend (default 4 MiB, as grpc's). */
+  public BackendChannelsBuilder maxInboundMessageBytes(int n) {
+    this.maxInboundMessageBytes = positive(n, "maxInboundMessageBytes");
+    return this;
+  }
+
+  /** The largest response headers or trailers accepted from a backend (default 8 KiB). */
+  public BackendChannelsBuilder maxInboundMetadataBytes(int n) {
+    this.maxInboundMetadataBytes = positive(n, "maxInboundMetadataBytes");
+    return this;
+  }
+
+  /** How long a TCP connect to a backend may take (default 5 s). */
+  public BackendChannelsBuilder connectTimeout(Duration d) {
+    this.connectTimeout = positive(d, "connectTimeout");
+    return this;
+  }
+
+  /**
+   * Unused this long, a channel drops its connection (grpc's idle mode) and may be reaped by
+   * {@link BackendChannels#reapIdle()} (default 5 min).
+   */
+  public BackendChannelsBuilder idleTimeout(Duration d) {
+    this.idleTimeout = positive(d, "idleTimeout");
+    return this;
+  }
+
+  /** How long {@link BackendChannels#close()} lets running calls finish (default 5 s). */
+  public BackendChannelsBuilder shutdownGrace(Duration d) {
+    this.shutdownGrace = Objects.requireNonNull(d, "shutdownGrace");
+    return this;
+  }
+
+  /** Transport security per backend (default plaintext). */
+  public BackendChannelsBuilder credentials(BackendCredentials c) {
+    this.credentials = Objects.requireNonNull(c, "credentials");
+    return this;
+  }
+
+  /**
+   * Where backend-call callbacks run (default grpc's shared cached pool). The proxy's callbacks
+   * never block, so a direct executor is safe and saves a thread hop per message.
+   */
+  public BackendChannelsBuilder executor(Executor e) {
+    this.executor = Objects.requireNonNull(e, "executor");
+    return this;
+  }
+
+  /** Time for idle tracking (tests pass a clock they control). */
+  public BackendChannelsBuilder clock(Clock c) {
+    this.clock = Objects.requireNonNull(c, "clock");
+    return this;
+  }
+
+  public BackendChannels build() {
+    return new BackendChannels(this);
+  }
+
+  private static int positive(int n, String what) {
+    if (n <= 0) {
+      throw new IllegalArgumentException(what + " must be positive: " + n);
+    }
+    return n;
+  }
+
+  private static Duration positive(Duration d, String what) {
+    if (d.isNegative() || d.isZero()) {
+      throw new IllegalArgumentException(what + " must be positive: " + d);
+    }
+    return d;
+  }
+}

@@ -1,0 +1,20 @@
+package io.keygate.gateway.proxy;
+
+import java.util.Optional;
+
+/**
+ * Chooses the backend for one call. Called once per call, on the call's thread and inside its
+ * {@link io.grpc.Context}, so an implementation may read what earlier interceptors put there
+ * (the route, the tenant). It must not block: it runs on the hot path of every call. To refuse a
+ * call with a status of its own choosing, it may throw a {@link io.grpc.StatusRuntimeException}.
+ */
+@FunctionalInterface
+public interface BackendResolver {
+
+  /**
+   * @param fullMethodName {@code package.Service/Method}, as sent by the client
+   * @return the backend, or empty when no API is registered for the method (the call is then
+   *     closed with {@code UNIMPLEMENTED})
+   */
+  Optional<BackendTarget> resolve(String fullMethodName);
+}

@@ -1,0 +1,245 @@
+package io.keygate.gateway.proxy;
+
+import static io.keygate.gateway.proxy.EchoMessages.ascii;
+import static io.keygate.gateway.proxy.EchoMessages.digestOf;
+import static io.keygate.gateway.proxy.EchoMessages.request;
+import static java.util.concurrent.TimeUnit.SECONDS;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import io.grpc.CallOptions;
+import io.grpc.ClientInterceptors;
+import io.grpc.Context;
+import io.grpc.Contexts;
+import io.grpc.Metadata;
+import io.grpc.ServerCall;
+import io.grpc.ServerCallHandler;
+import io.grpc.ServerInterceptor;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.stub.ClientCalls;
+import io.grpc.stub.MetadataUtils;
+import io.keygate.proto.demo.v1.EchoRequest;
+import io.keygate.proto.demo.v1.EchoResponse;
+import io.keygate.proto.demo.v1.EchoServiceGrpc;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The proxy over real gRPC/Netty on loopback: client → proxy server → backend server. */
+class ProxyCallHandlerTest {
+  private ProxyFixture fixture;
+
+  @BeforeEach
+  void start() throws Exception {
+    fixture = new ProxyFixture();
+  }
+
+  @AfterEach
+  void stop() {
+    fixture.close();
+  }
+
+  // ---- the four call kinds ----
+
+  @Test
+  void proxy_forwardsUnaryCall() {
+    EchoResponse response = fixture.blocking().echo(request("hello", 16));
+
+    assertThat(response.getMessage()).isEqualTo("hello");
+    assertThat(response.getPayload()).isEqualTo(request("hello", 16).getPayload());
+    assertThat(response.getBackend()).isEqualTo(RecordingEchoBackend.NAME);
+  }
+
+  @Test
+  void proxy_forwardsServerStreamingCall() {
+    Iterator<EchoResponse> responses =
+        fixture.blocking().echoStream(request("tick", 8).toBuilder().setRepeat(5).build());
+
+    List<Integer> indexes = new ArrayList<>();
+    responses.forEachRemaining(r -> indexes.add(r.getIndex()));
+    assertThat(indexes).containsExactly(0, 1, 2, 3, 4);
+  }
+
+  @Test
+  void proxy_forwardsClientStreamingCall() throws Exception {
+    List<EchoRequest> requests = List.of(request("a", 10), request("b", 20), request("c", 30));
+
+    EchoResponse response = fixture.collect(requests);
+
+    assertThat(response.getMessage()).isEqualTo("3 messages, 60 bytes");
+    assertThat(response.getPayload().toByteArray()).isEqualTo(digestOf(requests));
+  }
+
+  @Test
+  void proxy_forwardsBidiStreamingCall() throws Exception {
+    List<EchoResponse> responses = fixture.chat(List.of(request("one", 1), request("two", 2)));
+
+    assertThat(responses).extracting(EchoResponse::getMessage).containsExactly("one", "two");
+    assertThat(responses).extracting(EchoResponse::getIndex).containsExactly(0, 1);
+  }
+
+  // ---- status, trailers, headers ----
+
+  @Test
+  void proxy_returnsBackendStatusAndTrailersFaithfully() {
+    StatusRuntimeException e =
+        catchThrowableOfType(
+            StatusRuntimeException.class, () -> fixture.blocking().echo(request("fail", 0)));
+
+    assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.FAILED_PRECONDITION);
+    assertThat(e.getStatus().getDescription()).isEqualTo("backend says no");
+    Metadata trailers = e.getTrailers();
+    assertThat(trailers.get(RecordingEchoBackend.DETAIL)).isEqualTo("quota of tenant t1 used up");
+    assertThat(trailers.get(RecordingEchoBackend.STATUS_DETAILS)).containsExactly(8, 9);
+    assertThat(trailers.get(RecordingEchoBackend.SPOOFED_ERROR_CODE))
+        .as("a backend cannot fake the gateway's error code")
+        .isNull();
+    fixture.assertServesAgain();
+  }
+
+  @Test
+  void proxy_forwardsAllowedMetadataOnly_andAddsGatewayHeaders() throws Exception {
+    Metadata sent = new Metadata();
+    sent.put(ascii("x-app-header"), "hello");
+    sent.put(Metadata.Key.of("x-trace-bin", Metadata.BINARY_BYTE_MARSHALLER), new byte[] {1, 2});
+    sent.put(ascii("x-ca-signature"), "c2lnbmF0dXJl");
+    sent.put(ascii("x-ca-key"), "AK123");
+    sent.put(ascii("authorization"), "Bearer t");
+    sent.put(ProxyFixture.GATEWAY_APP, "forged-app");
+    AtomicReference<Metadata> responseHeaders = new AtomicReference<>();
+    AtomicReference<Metadata> responseTrailers = new AtomicReference<>();
+    var stub =
+        EchoServiceGrpc.newBlockingStub(
+                ClientInterceptors.intercept(
+                    fixture.clientChannel,
+                    MetadataUtils.newAttachHeadersInterceptor(sent),
+                    MetadataUtils.newCaptureMetadataInterceptor(responseHeaders, responseTrailers)))
+            .withDeadlineAfter(10, SECONDS);
+
+    stub.echo(request("hello", 1));
+
+    Metadata atBackend = fixture.backend.calls.poll(5, SECONDS).headers();
+    assertThat(atBackend.get(ascii("x-app-header"))).isEqualTo("hello");
+    assertThat(atBackend.get(Metadata.Key.of("x-trace-bin", Metadata.BINARY_BYTE_MARSHALLER)))
+        .containsExactly(1, 2);
+    assertThat(atBackend.get(ascii("x-ca-signature"))).isNull();
+    assertThat(atBackend.get(ascii("x-ca-key"))).isNull();
+    assertThat(atBackend.get(ascii("authorization"))).isNull();
+    assertThat(atBackend.getAll(ProxyFixture.GATEWAY_APP)).containsExactly("app-42");
+    assertThat(atBackend.get(ascii("user-agent"))).startsWith("keygate-gateway");
+    assertThat(responseHeaders.get().get(RecordingEchoBackend.RESPONSE_HEADER))
+        .isEqualTo("present");
+    assertThat(responseHeaders.get().get(RecordingEchoBackend.SPOOFED_ERROR_CODE)).isNull();
+  }
+
+  @Test
+  void proxy_closesWithTheHookStatus_whenGatewayHeadersRefuse() {
+    fixture.gatewayHeaders.set(
+        (call, target) -> {
+          throw Status.UNAVAILABLE.withDescription("cannot sign right now").asRuntimeException();
+        });
+
+    StatusRuntimeException e =
+        catchThrowableOfType(
+            StatusRuntimeException.class, () -> fixture.blocking().echo(request("hello", 1)));
+
+    assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
+    assertThat(e.getStatus().getDescription()).isEqualTo("cannot sign right now");
+    assertThat(fixture.backend.calls).isEmpty();
+  }
+
+  @Test
+  void proxy_refusesGatewayHeaderOutsideItsPrefix_withInternal() {
+    fixture.gatewayHeaders.set(
+        (call, target) -> {
+          Metadata m = new Metadata();
+          m.put(ascii("x-app"), "would be forgeable");
+          return m;
+        });
+
+    StatusRuntimeException e =
+        catchThrowableOfType(
+            StatusRuntimeException.class, () -> fixture.blocking().echo(request("hello", 1)));
+
+    assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INTERNAL);
+    assertThat(e.getTrailers().get(ProxyFailure.ERROR_CODE)).isEqualTo("InternalError");
+  }
+
+  @Test
+  void proxy_runsBehindServerInterceptors_andReadsThePrincipalTheyLeaveInTheContext()
+      throws Exception {
+    fixture.close();
+    Context.Key<String> principal = Context.key("principal");
+    // Stands in for the gateway's auth interceptor: it reads x-ca-key, which the proxy itself
+    // never forwards, and leaves the authenticated app in the Context.
+    ServerInterceptor auth =
+        new ServerInterceptor() {
+          @Override
+          public <Q, R> ServerCall.Listener<Q> interceptCall(
+              ServerCall<Q, R> call, Metadata headers, ServerCallHandler<Q, R> next) {
+            Context context =
+                Context.current().withValue(principal, "app-of-" + headers.get(ascii("x-ca-key")));
+            return Contexts.interceptCall(context, call, headers, next);
+          }
+        };
+    fixture = new ProxyFixture(List.of(auth));
+    fixture.gatewayHeaders.set(
+        (call, target) -> {
+          Metadata identity = new Metadata();
+          identity.put(ProxyFixture.GATEWAY_APP, principal.get());
+          return identity;
+        });
+    Metadata sent = new Metadata();
+    sent.put(ascii("x-ca-key"), "AK1");
+
+    EchoServiceGrpc.newBlockingStub(
+            ClientInterceptors.intercept(
+                fixture.clientChannel, MetadataUtils.newAttachHeadersInterceptor(sent)))
+        .withDeadlineAfter(10, SECONDS)
+        .echo(request("hello", 1));
+
+    Metadata atBackend = fixture.backend.calls.poll(5, SECONDS).headers();
+    assertThat(atBackend.getAll(ProxyFixture.GATEWAY_APP)).containsExactly("app-of-AK1");
+    assertThat(atBackend.get(ascii("x-ca-key"))).isNull();
+  }
+
+  // ---- routing ----
+
+  @Test
+  void proxy_returnsUnimplemented_forUnknownMethod() {
+    StatusRuntimeException e =
+        catchThrowableOfType(
+            StatusRuntimeException.class,
+            () ->
+                ClientCalls.blockingUnaryCall(
+                    fixture.clientChannel,
+                    ByteMarshaller.methodDescriptor("unknown.v1.Nothing/Here"),
+                    CallOptions.DEFAULT.withDeadlineAfter(10, SECONDS),
+                    new byte[0]));
+
+    assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNIMPLEMENTED);
+    assertThat(e.getTrailers().get(ProxyFailure.ERROR_CODE)).isEqualTo("UnknownApi");
+    fixture.assertServesAgain();
+  }
+
+  @Test
+  void proxy_reusesOneChannelPerBackend() throws Exception {
+    fixture.blocking().echo(request("one", 1));
+    fixture.blocking().echo(request("two", 1));
+    fixture.blocking().echoStream(request("three", 1).toBuilder().setRepeat(2).build())
+        .forEachRemaining(r -> {});
+
+    assertThat(fixture.channels.size()).isEqualTo(1);
+    assertThat(fixture.channels.targets()).containsExactly(fixture.backendTarget);
+    List<Object> remotes = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      remotes.add(fixture.backend.calls.poll(5, SECONDS).remote());
+    }
+    assertThat(remotes).as("one connection carried all calls").containsOnly(remotes.get(0));
+  }
+}
