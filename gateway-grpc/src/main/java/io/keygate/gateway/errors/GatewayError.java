@@ -26,6 +26,7 @@ public enum GatewayError {
 
   UNKNOWN_API(Status.Code.UNIMPLEMENTED, "UnknownApi", "no API is registered for this method"),
   HSM_UNAVAILABLE(Status.Code.UNAVAILABLE, "HsmUnavailable", "the gateway cannot verify requests right now"),
+  NONCE_STORE_UNAVAILABLE(Status.Code.UNAVAILABLE, "NonceStoreUnavailable", "the gateway cannot check replays right now"),
   CONFIG_UNAVAILABLE(Status.Code.UNAVAILABLE, "ConfigUnavailable", "the gateway configuration is unavailable"),
   INTERNAL(Status.Code.INTERNAL, "InternalError", "internal error");
 

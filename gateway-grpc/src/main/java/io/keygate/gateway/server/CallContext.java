@@ -1,0 +1,15 @@
+package io.keygate.gateway.server;
+
+import io.grpc.Context;
+import io.keygate.gateway.config.ApiDefinition;
+import io.keygate.gateway.config.Credential;
+
+/** What the gateway learned about a call, carried in its gRPC {@link Context} to the proxy. */
+final class CallContext {
+  static final Context.Key<ApiDefinition> API = Context.key("keygate-api");
+  /** Absent for APIs whose auth mode is NONE. */
+  static final Context.Key<Credential> CALLER = Context.key("keygate-caller");
+  static final Context.Key<String> REQUEST_ID = Context.key("keygate-request-id");
+
+  private CallContext() {}
+}

@@ -1,0 +1,198 @@
+package io.keygate.gateway.e2e;
+
+import io.grpc.ClientInterceptor;
+import io.grpc.ClientInterceptors;
+import io.grpc.Channel;
+import io.grpc.ManagedChannel;
+import io.grpc.Metadata;
+import io.grpc.Server;
+import io.grpc.ServerCall;
+import io.grpc.ServerCallHandler;
+import io.grpc.ServerInterceptor;
+import io.grpc.ServerInterceptors;
+import io.grpc.netty.GrpcSslContexts;
+import io.grpc.netty.NettyChannelBuilder;
+import io.grpc.netty.NettyServerBuilder;
+import io.keygate.client.AccessSecret;
+import io.keygate.client.SigningClientInterceptor;
+import io.keygate.gateway.auth.InMemoryNonceStore;
+import io.keygate.gateway.config.ConfigDatabase;
+import io.keygate.gateway.config.ConfigDatabaseSettings;
+import io.keygate.gateway.config.ConfigStore;
+import io.keygate.gateway.config.SnapshotRefresher;
+import io.keygate.gateway.credentials.CredentialIssuer;
+import io.keygate.gateway.credentials.IssuedCredential;
+import io.keygate.gateway.demo.DemoTenants;
+import io.keygate.gateway.demo.EchoBackend;
+import io.keygate.gateway.server.ConfigView;
+import io.keygate.gateway.server.GatewaySettings;
+import io.keygate.gateway.server.KeygateGateway;
+import io.keygate.hsm.CertificateProfile;
+import io.keygate.hsm.KeyLabel;
+import io.keygate.hsm.pkcs11.SunPkcs11Token;
+import io.keygate.hsm.testing.SoftHsmTokens;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A whole gateway for end-to-end tests: a fresh SoftHSM2 token (TLS key generated in it), an
+ * embedded H2 config store, two real backends, the gateway on real Netty TLS, and clients that
+ * trust its certificate. Two tenants: acme (app acme-app, APIs Echo/EchoStream/Collect/Chat on
+ * the acme backend, granted, plus a public API and an ungranted one) and globex (app globex-app).
+ */
+public final class GatewayFixture implements AutoCloseable {
+  public static final String ECHO = DemoTenants.ECHO;
+  public static final String CHAT = DemoTenants.CHAT;
+
+  public final SoftHsmTokens tokens;
+  public SunPkcs11Token hsm;
+  public ConfigDatabase database;
+  public ConfigStore store;
+  public SnapshotRefresher refresher;
+  public KeygateGateway gateway;
+  public Server acmeBackend;
+  public Server globexBackend;
+  public X509Certificate gatewayCert;
+  public IssuedCredential acmeKey;
+  public IssuedCredential globexKey;
+  public final LinkedBlockingQueue<Metadata> backendHeaders = new LinkedBlockingQueue<>();
+  /** The deadline each backend call carried (empty: none), in arrival order. */
+  public final LinkedBlockingQueue<java.util.Optional<io.grpc.Deadline>> backendDeadlines =
+      new LinkedBlockingQueue<>();
+  /** Method names of backend calls that were cancelled. */
+  public final LinkedBlockingQueue<String> backendCancellations = new LinkedBlockingQueue<>();
+  private final List<ManagedChannel> channels = new ArrayList<>();
+  private final ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(2);
+  private Path dataDir;
+
+  public GatewayFixture(SoftHsmTokens tokens) {
+    this.tokens = tokens;
+  }
+
+  /** Starts everything on the token {@code label} (created by the test's SoftHsmTokens). */
+  public GatewayFixture start(String label, List<X509Certificate> clientCas) throws Exception {
+    hsm = tokens.open(label);
+    KeyLabel tlsKey = KeyLabel.of("gateway-tls");
+    hsm.generateEcKey(tlsKey, CertificateProfile.localhost("keygate-gateway", Duration.ofDays(1)));
+    gatewayCert = hsm.certificateChain(tlsKey).get(0);
+
+    acmeBackend = backend("acme-backend");
+    globexBackend = backend("globex-backend");
+
+    dataDir = Files.createTempDirectory("keygate-gw-");
+    database = ConfigDatabase.open(ConfigDatabaseSettings.embeddedH2(dataDir));
+    store = database.store(Clock.systemUTC());
+    provision();
+    refresher = new SnapshotRefresher(store, scheduler, Clock.systemUTC(), Duration.ofMillis(200));
+    refresher.refreshNow();
+    refresher.start();
+
+    GatewaySettings settings =
+        GatewaySettings.defaults(new InetSocketAddress("127.0.0.1", 0), tlsKey).withClientCas(clientCas);
+    gateway =
+        KeygateGateway.start(
+            settings,
+            hsm,
+            ConfigView.of(refresher),
+            new InMemoryNonceStore(Clock.systemUTC(), 100_000),
+            Clock.systemUTC(),
+            scheduler);
+    return this;
+  }
+
+  private void provision() throws Exception {
+    DemoTenants.Credentials issued =
+        DemoTenants.provision(
+            store,
+            new CredentialIssuer(hsm, store, new SecureRandom()),
+            "127.0.0.1:" + acmeBackend.getPort(),
+            "127.0.0.1:" + globexBackend.getPort());
+    acmeKey = issued.acme();
+    globexKey = issued.globex();
+  }
+
+  private Server backend(String name) throws Exception {
+    ServerInterceptor recordHeaders =
+        new ServerInterceptor() {
+          @Override
+          public <Q, R> ServerCall.Listener<Q> interceptCall(
+              ServerCall<Q, R> call, Metadata headers, ServerCallHandler<Q, R> next) {
+            backendHeaders.add(headers);
+            backendDeadlines.add(java.util.Optional.ofNullable(io.grpc.Context.current().getDeadline()));
+            String method = call.getMethodDescriptor().getFullMethodName();
+            return new io.grpc.ForwardingServerCallListener.SimpleForwardingServerCallListener<Q>(
+                next.startCall(call, headers)) {
+              @Override
+              public void onCancel() {
+                backendCancellations.add(method);
+                super.onCancel();
+              }
+            };
+          }
+        };
+    return NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
+        .maxInboundMessageSize(16 << 20)
+        .addService(ServerInterceptors.intercept(new EchoBackend(name), recordHeaders))
+        .build()
+        .start();
+  }
+
+  /** A TLS channel to the gateway that trusts its HSM-held certificate; no signing. */
+  public ManagedChannel channel() throws Exception {
+    ManagedChannel ch =
+        NettyChannelBuilder.forAddress("localhost", gateway.port())
+            .sslContext(GrpcSslContexts.forClient().trustManager(gatewayCert).build())
+            .maxInboundMessageSize(16 << 20)
+            .build();
+    channels.add(ch);
+    return ch;
+  }
+
+  /** A channel that signs every call with {@code credential}. */
+  public Channel signedChannel(IssuedCredential credential) throws Exception {
+    return ClientInterceptors.intercept(
+        channel(),
+        SigningClientInterceptor.create(
+            credential.accessKey(), AccessSecret.copyOf(credential.secret().unsafeCopy())));
+  }
+
+  public Channel intercepted(ClientInterceptor interceptor) throws Exception {
+    return ClientInterceptors.intercept(channel(), interceptor);
+  }
+
+  @Override
+  public void close() throws Exception {
+    for (ManagedChannel ch : channels) {
+      ch.shutdownNow();
+    }
+    if (gateway != null) {
+      gateway.close();
+    }
+    if (refresher != null) {
+      refresher.close();
+    }
+    scheduler.shutdownNow();
+    for (Server s : new Server[] {acmeBackend, globexBackend}) {
+      if (s != null) {
+        s.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+      }
+    }
+    if (database != null) {
+      database.close();
+    }
+    if (hsm != null) {
+      hsm.close();
+    }
+  }
+}

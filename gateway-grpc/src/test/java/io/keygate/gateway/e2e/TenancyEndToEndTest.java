@@ -1,0 +1,140 @@
+package io.keygate.gateway.e2e;
+
+import static io.keygate.gateway.e2e.Refusals.assertRefused;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.grpc.Channel;
+import io.keygate.gateway.config.ApiDefinition;
+import io.keygate.gateway.config.AuthMode;
+import io.keygate.gateway.config.CrossTenantAuthorization;
+import io.keygate.gateway.errors.GatewayError;
+import io.keygate.hsm.testing.SoftHsmTokens;
+import io.keygate.proto.demo.v1.EchoRequest;
+import io.keygate.proto.demo.v1.EchoResponse;
+import io.keygate.proto.demo.v1.EchoServiceGrpc;
+import io.grpc.stub.StreamObserver;
+import java.time.Instant;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** Tenant boundaries and the auth modes, end to end. */
+class TenancyEndToEndTest {
+  @RegisterExtension static SoftHsmTokens tokens = new SoftHsmTokens("gateway");
+  private static GatewayFixture gw;
+  private static final EchoRequest HI = EchoRequest.newBuilder().setMessage("hi").build();
+
+  @BeforeAll
+  static void start() throws Exception {
+    gw = new GatewayFixture(tokens).start("gateway", List.of());
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    gw.close();
+  }
+
+  private static Runnable echoAs(Channel ch) {
+    return () -> EchoServiceGrpc.newBlockingStub(ch).withDeadlineAfter(10, TimeUnit.SECONDS).echo(HI);
+  }
+
+  private static EchoResponse chatOnceAs(Channel ch) throws Exception {
+    CompletableFuture<EchoResponse> done = new CompletableFuture<>();
+    StreamObserver<EchoRequest> out =
+        EchoServiceGrpc.newStub(ch).withDeadlineAfter(10, TimeUnit.SECONDS).chat(SignedCallsEndToEndTest.observer(done));
+    out.onNext(HI);
+    out.onCompleted();
+    try {
+      return done.get(10, TimeUnit.SECONDS);
+    } catch (java.util.concurrent.ExecutionException e) {
+      throw (RuntimeException) e.getCause();
+    }
+  }
+
+  @Test
+  void crossTenant_deniedWithoutAuthorization_allowedWhileLive_deniedOnceExpiredOrRevoked() throws Exception {
+    Channel globex = gw.signedChannel(gw.globexKey);
+    assertRefused(echoAs(globex), GatewayError.CROSS_TENANT);
+
+    gw.store.authorize(new CrossTenantAuthorization(
+        "auth-1", "acme", "globex-app", Set.of("api-echo"), Instant.now().plusSeconds(3600), false));
+    gw.refresher.refreshNow();
+    echoAs(globex).run();
+    // The authorization names Echo only.
+    assertRefused(() -> EchoServiceGrpc.newBlockingStub(globex).withDeadlineAfter(10, TimeUnit.SECONDS)
+        .echoStream(HI).hasNext(), GatewayError.CROSS_TENANT);
+
+    gw.store.revokeAuthorization("acme", "auth-1");
+    gw.refresher.refreshNow();
+    assertRefused(echoAs(globex), GatewayError.AUTHORIZATION_EXPIRED);
+
+    gw.store.authorize(new CrossTenantAuthorization(
+        "auth-2", "acme", "globex-app", Set.of("api-stream"), Instant.now().minusSeconds(1), false));
+    gw.refresher.refreshNow();
+    assertRefused(() -> EchoServiceGrpc.newBlockingStub(globex).withDeadlineAfter(10, TimeUnit.SECONDS)
+        .echoStream(HI).hasNext(), GatewayError.AUTHORIZATION_EXPIRED);
+  }
+
+  @Test
+  void acmeApp_cannotCallGlobexsApi() {
+    assertRefused(() -> {
+      try {
+        chatOnceAs(gw.signedChannel(gw.acmeKey));
+      } catch (RuntimeException e) {
+        throw e;
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
+    }, GatewayError.CROSS_TENANT);
+  }
+
+  @Test
+  void sameTenant_withoutGrant_isNotGranted() throws Exception {
+    gw.store.revokeGrant(new io.keygate.gateway.config.Grant("acme", "acme-app", "api-collect"));
+    gw.refresher.refreshNow();
+    CompletableFuture<EchoResponse> done = new CompletableFuture<>();
+    StreamObserver<EchoRequest> out = EchoServiceGrpc.newStub(gw.signedChannel(gw.acmeKey))
+        .withDeadlineAfter(10, TimeUnit.SECONDS).collect(SignedCallsEndToEndTest.observer(done));
+    out.onNext(HI);
+    out.onCompleted();
+    assertRefused(() -> {
+      try {
+        done.get(10, TimeUnit.SECONDS);
+      } catch (java.util.concurrent.ExecutionException e) {
+        throw (RuntimeException) e.getCause();
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
+    }, GatewayError.NOT_GRANTED);
+  }
+
+  @Test
+  void noneModeApi_acceptsUnsignedCalls_signatureModeDoesNot() throws Exception {
+    ApiDefinition chat = new ApiDefinition("api-chat", "globex", GatewayFixture.CHAT,
+        "127.0.0.1:" + gw.globexBackend.getPort(), AuthMode.NONE);
+    gw.store.updateApi(chat);
+    gw.refresher.refreshNow();
+    try {
+      assertThat(chatOnceAs(gw.channel()).getBackend()).isEqualTo("globex-backend");
+      assertRefused(echoAs(gw.channel()), GatewayError.MISSING_HEADER);
+    } finally {
+      gw.store.updateApi(new ApiDefinition("api-chat", "globex", GatewayFixture.CHAT,
+          "127.0.0.1:" + gw.globexBackend.getPort(), AuthMode.SIGNATURE));
+      gw.refresher.refreshNow();
+    }
+    assertRefused(() -> {
+      try {
+        chatOnceAs(gw.channel());
+      } catch (RuntimeException e) {
+        throw e;
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
+    }, GatewayError.MISSING_HEADER);
+  }
+}
