@@ -72,6 +72,9 @@ public final class GatewayFixture implements AutoCloseable {
       new LinkedBlockingQueue<>();
   /** Method names of backend calls that were cancelled. */
   public final LinkedBlockingQueue<String> backendCancellations = new LinkedBlockingQueue<>();
+  /** Set to make the gateway see its configuration as stale (the store unreachable too long). */
+  public final java.util.concurrent.atomic.AtomicBoolean configStale =
+      new java.util.concurrent.atomic.AtomicBoolean();
   private final List<ManagedChannel> channels = new ArrayList<>();
   private final ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(2);
   private Path dataDir;
@@ -104,11 +107,25 @@ public final class GatewayFixture implements AutoCloseable {
         KeygateGateway.start(
             settings,
             hsm,
-            ConfigView.of(refresher),
+            staleWhenAsked(ConfigView.of(refresher)),
             new InMemoryNonceStore(Clock.systemUTC(), 100_000),
             Clock.systemUTC(),
             scheduler);
     return this;
+  }
+
+  private ConfigView staleWhenAsked(ConfigView real) {
+    return new ConfigView() {
+      @Override
+      public io.keygate.gateway.config.ConfigSnapshot current() {
+        return real.current();
+      }
+
+      @Override
+      public boolean isStale(Duration max) {
+        return configStale.get() || real.isStale(max);
+      }
+    };
   }
 
   private void provision() throws Exception {

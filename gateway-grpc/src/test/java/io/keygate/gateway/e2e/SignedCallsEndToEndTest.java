@@ -149,6 +149,46 @@ class SignedCallsEndToEndTest {
     assertThat(health.getStatus()).isEqualTo(HealthCheckResponse.ServingStatus.SERVING);
   }
 
+  @Test
+  void reflection_listsTheGatewaysOwnServices() throws Exception {
+    CompletableFuture<java.util.List<String>> names = new CompletableFuture<>();
+    StreamObserver<io.grpc.reflection.v1.ServerReflectionRequest> out =
+        io.grpc.reflection.v1.ServerReflectionGrpc.newStub(gw.channel())
+            .withDeadlineAfter(10, TimeUnit.SECONDS)
+            .serverReflectionInfo(new StreamObserver<>() {
+              @Override
+              public void onNext(io.grpc.reflection.v1.ServerReflectionResponse r) {
+                names.complete(r.getListServicesResponse().getServiceList().stream()
+                    .map(io.grpc.reflection.v1.ServiceResponse::getName).toList());
+              }
+
+              @Override
+              public void onError(Throwable t) {
+                names.completeExceptionally(t);
+              }
+
+              @Override
+              public void onCompleted() {}
+            });
+    out.onNext(io.grpc.reflection.v1.ServerReflectionRequest.newBuilder().setListServices("").build());
+    out.onCompleted();
+    assertThat(names.get(10, TimeUnit.SECONDS)).contains("grpc.health.v1.Health");
+  }
+
+  @Test
+  void staleConfiguration_refusesCallsUnavailable_thenRecovers() throws Exception {
+    gw.configStale.set(true);
+    try {
+      Refusals.assertRefused(
+          () -> EchoServiceGrpc.newBlockingStub(acme).withDeadlineAfter(10, TimeUnit.SECONDS).echo(req("x")),
+          io.keygate.gateway.errors.GatewayError.CONFIG_UNAVAILABLE);
+    } finally {
+      gw.configStale.set(false);
+    }
+    assertThat(EchoServiceGrpc.newBlockingStub(acme).withDeadlineAfter(10, TimeUnit.SECONDS).echo(req("y")).getMessage())
+        .isEqualTo("y");
+  }
+
   static StreamObserver<EchoResponse> observer(CompletableFuture<EchoResponse> done) {
     return new StreamObserver<>() {
       private EchoResponse last;
