@@ -25,6 +25,11 @@ public enum GatewayError {
   UNKNOWN_APP(Status.Code.PERMISSION_DENIED, AccessDecision.DENIED_UNKNOWN_APP.code(), "app is not recognised"),
 
   UNKNOWN_API(Status.Code.UNIMPLEMENTED, "UnknownApi", "no API is registered for this method"),
+  BACKEND_UNAVAILABLE(Status.Code.UNAVAILABLE, "BackendUnavailable", "the backend is unavailable"),
+  BACKEND_TIMEOUT(Status.Code.DEADLINE_EXCEEDED, "BackendTimeout", "the deadline expired before the backend answered"),
+  BACKEND_RESPONSE_TOO_LARGE(Status.Code.RESOURCE_EXHAUSTED, "BackendResponseTooLarge", "the backend's response exceeds the gateway's limits"),
+  BACKEND_ERROR(Status.Code.INTERNAL, "BackendError", "the backend's response could not be relayed"),
+  CANCELLED(Status.Code.CANCELLED, "Cancelled", "the call was cancelled"),
   HSM_UNAVAILABLE(Status.Code.UNAVAILABLE, "HsmUnavailable", "the gateway cannot verify requests right now"),
   NONCE_STORE_UNAVAILABLE(Status.Code.UNAVAILABLE, "NonceStoreUnavailable", "the gateway cannot check replays right now"),
   CONFIG_UNAVAILABLE(Status.Code.UNAVAILABLE, "ConfigUnavailable", "the gateway configuration is unavailable"),
@@ -62,6 +67,18 @@ public enum GatewayError {
       case KEY_REVOKED -> KEY_REVOKED;
       case BAD_SIGNATURE -> BAD_SIGNATURE;
       case BODY_DIGEST_MISMATCH -> BODY_DIGEST_MISMATCH;
+    };
+  }
+
+  /** The refusal for a status the gateway's own channel to a backend produced (not the backend). */
+  public static GatewayError ofLocalBackendStatus(Status.Code local) {
+    return switch (local) {
+      case UNAVAILABLE -> BACKEND_UNAVAILABLE;
+      case DEADLINE_EXCEEDED -> BACKEND_TIMEOUT;
+      // Locally, grpc raises RESOURCE_EXHAUSTED only for a message or metadata over our limits.
+      case RESOURCE_EXHAUSTED -> BACKEND_RESPONSE_TOO_LARGE;
+      case CANCELLED -> CANCELLED;
+      default -> BACKEND_ERROR;
     };
   }
 

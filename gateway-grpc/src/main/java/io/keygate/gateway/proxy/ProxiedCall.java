@@ -6,6 +6,8 @@ import io.grpc.ClientStreamTracer;
 import io.grpc.Metadata;
 import io.grpc.ServerCall;
 import io.grpc.Status;
+import io.keygate.gateway.errors.ErrorReplies;
+import io.keygate.gateway.errors.GatewayError;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 
@@ -132,7 +134,11 @@ final class ProxiedCall {
             target,
             status);
       }
-      ProxyFailure.ofLocal(status.getCode()).close(fromClient);
+      ErrorReplies.refuse(
+          fromClient,
+          GatewayError.ofLocalBackendStatus(status.getCode()),
+          fromClient.getMethodDescriptor().getFullMethodName(),
+          "backend " + target + " " + status.getCode());
     }
   }
 

@@ -8,6 +8,8 @@ import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import io.keygate.gateway.errors.ErrorReplies;
+import io.keygate.gateway.errors.GatewayError;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
@@ -83,7 +85,7 @@ public final class ProxyCallHandler implements ServerCallHandler<byte[], byte[]>
     try {
       Optional<BackendTarget> resolved = resolver.resolve(method);
       if (resolved.isEmpty()) {
-        return refuse(call, ProxyFailure.UNKNOWN_METHOD);
+        return refuse(call, GatewayError.UNKNOWN_API, "no backend for the method");
       }
       target = resolved.get();
       backendHeaders = policy.requestHeaders(headers, gatewayHeaders.headersFor(call, target));
@@ -94,15 +96,14 @@ public final class ProxyCallHandler implements ServerCallHandler<byte[], byte[]>
       return new ServerCall.Listener<>() {};
     } catch (RuntimeException e) {
       LOG.log(Level.WARNING, "cannot route method=" + method, e);
-      return refuse(call, ProxyFailure.GATEWAY_ERROR);
+      return refuse(call, GatewayError.INTERNAL, "routing failed: " + e.getClass().getSimpleName());
     }
 
     BackendChannels.Lease lease;
     try {
       lease = channels.acquire(target);
     } catch (TooManyBackendsException | IllegalStateException e) {
-      LOG.log(Level.WARNING, "no channel for method={0}: {1}", method, e.getMessage());
-      return refuse(call, ProxyFailure.BACKEND_UNAVAILABLE);
+      return refuse(call, GatewayError.BACKEND_UNAVAILABLE, "no channel: " + e.getMessage());
     }
     return ProxiedCall.start(call, lease, backendCallOptions(), policy, target, backendHeaders);
   }
@@ -122,8 +123,9 @@ public final class ProxyCallHandler implements ServerCallHandler<byte[], byte[]>
         deadline.offset(-deadlineOffsetNanos, TimeUnit.NANOSECONDS));
   }
 
-  private static ServerCall.Listener<byte[]> refuse(ServerCall<?, ?> call, ProxyFailure failure) {
-    failure.close(call);
+  private static ServerCall.Listener<byte[]> refuse(
+      ServerCall<?, ?> call, GatewayError error, String detail) {
+    ErrorReplies.refuse(call, error, call.getMethodDescriptor().getFullMethodName(), detail);
     return new ServerCall.Listener<>() {};
   }
 }

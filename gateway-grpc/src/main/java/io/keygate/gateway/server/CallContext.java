@@ -9,7 +9,7 @@ final class CallContext {
   static final Context.Key<ApiDefinition> API = Context.key("keygate-api");
   /** Absent for APIs whose auth mode is NONE. */
   static final Context.Key<Credential> CALLER = Context.key("keygate-caller");
-  static final Context.Key<String> REQUEST_ID = Context.key("keygate-request-id");
+  static final Context.Key<String> REQUEST_ID = io.keygate.gateway.errors.ErrorReplies.CURRENT_REQUEST_ID;
 
   private CallContext() {}
 }

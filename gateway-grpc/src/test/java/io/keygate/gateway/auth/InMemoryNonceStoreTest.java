@@ -3,13 +3,14 @@ package io.keygate.gateway.auth;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.keygate.hsm.testing.MutableClock;
 import java.time.Duration;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
 
 class InMemoryNonceStoreTest {
   private static final long NOW = 1_764_547_200_000L;
-  private final SettableClock clock = SettableClock.atMillis(NOW);
+  private final MutableClock clock = MutableClock.atMillis(NOW);
   private final Instant inFiveMinutes = Instant.ofEpochMilli(NOW).plus(Duration.ofMinutes(5));
 
   @Test
@@ -31,7 +32,7 @@ class InMemoryNonceStoreTest {
     InMemoryNonceStore store = new InMemoryNonceStore(clock, 10);
     store.recordIfFirstSeen("AK1", "nonce-0000000000001", inFiveMinutes);
 
-    clock.setMillis(inFiveMinutes.toEpochMilli());
+    clock.set(Instant.ofEpochMilli(inFiveMinutes.toEpochMilli()));
     assertThat(store.recordIfFirstSeen("AK1", "nonce-0000000000001", inFiveMinutes)).isFalse();
     assertThat(store.size()).isEqualTo(1);
 
@@ -51,7 +52,7 @@ class InMemoryNonceStoreTest {
         .hasMessageContaining("full");
     assertThat(store.recordIfFirstSeen("AK1", "nonce-0000000000001", inFiveMinutes)).isFalse();
 
-    clock.setMillis(inFiveMinutes.toEpochMilli() + 1);
+    clock.set(Instant.ofEpochMilli(inFiveMinutes.toEpochMilli() + 1));
     assertThat(store.recordIfFirstSeen("AK1", "nonce-0000000000003", inFiveMinutes.plusSeconds(60)))
         .as("the expired nonce made room").isTrue();
   }
@@ -62,7 +63,7 @@ class InMemoryNonceStoreTest {
     store.recordIfFirstSeen("AK1", "late-expiry-nonce-01", inFiveMinutes.plusSeconds(240));
     store.recordIfFirstSeen("AK1", "early-expiry-nonce-1", inFiveMinutes.minusSeconds(240));
 
-    clock.setMillis(inFiveMinutes.toEpochMilli());
+    clock.set(Instant.ofEpochMilli(inFiveMinutes.toEpochMilli()));
     assertThat(store.size()).isEqualTo(1);
     assertThat(store.recordIfFirstSeen("AK1", "late-expiry-nonce-01", inFiveMinutes)).isFalse();
   }

@@ -7,6 +7,7 @@ import io.keygate.client.XcaSigner;
 import io.keygate.gateway.config.ConfigSnapshot;
 import io.keygate.gateway.config.Credential;
 import io.keygate.hsm.KeyLabel;
+import io.keygate.hsm.testing.MutableClock;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -27,7 +28,7 @@ class MalformedMetadataTest {
   private static final byte[] BODY = "hello".getBytes(StandardCharsets.UTF_8);
   private static final byte[] SECRET = new byte[32];
 
-  private final SettableClock clock = SettableClock.atMillis(NOW);
+  private final MutableClock clock = MutableClock.atMillis(NOW);
   private final ConfigSnapshot snapshot = new ConfigSnapshot(1, List.of(), List.of(), List.of(),
       List.of(new Credential(ACCESS_KEY, "app-1", "tenant-a", LABEL, null, false, null)), List.of(), List.of());
 

@@ -3,13 +3,14 @@ package io.keygate.gateway.auth;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.keygate.hsm.testing.MutableClock;
 import java.time.Duration;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
 
 class ReplayWindowTest {
   private static final long NOW = 1_764_547_200_000L;
-  private final SettableClock clock = SettableClock.atMillis(NOW);
+  private final MutableClock clock = MutableClock.atMillis(NOW);
 
   @Test
   void defaultWindow_isFiveMinutesEitherWay_inclusive() {

@@ -9,6 +9,7 @@ import io.keygate.client.XcaSigner;
 import io.keygate.gateway.config.ConfigSnapshot;
 import io.keygate.gateway.config.Credential;
 import io.keygate.hsm.KeyLabel;
+import io.keygate.hsm.testing.MutableClock;
 import io.keygate.hsm.TokenUnavailableException;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
@@ -29,7 +30,7 @@ class RequestAuthenticatorTest {
   private static final String AUTHORITY = "api.tenant-a.example:443";
   private static final byte[] BODY = "hello".getBytes(StandardCharsets.UTF_8);
 
-  private final SettableClock clock = SettableClock.atMillis(NOW);
+  private final MutableClock clock = MutableClock.atMillis(NOW);
   private final byte[] secret = new byte[32];
   private final SoftwareMacVerifier verifier;
   private final InMemoryNonceStore nonces = new InMemoryNonceStore(clock, 10_000);
@@ -181,7 +182,7 @@ class RequestAuthenticatorTest {
 
   @Test
   void authenticate_checksTheClockOncePerRequest() throws Exception {
-    SettableClock counting = SettableClock.atMillis(NOW);
+    MutableClock counting = MutableClock.atMillis(NOW);
     RequestAuthenticator a = new RequestAuthenticator(verifier, nonces, ReplayWindow.withDefaultWindow(counting));
     a.authenticate(signed(), snapshot(active()));
     // One "now" for the window and the credential state keeps the two decisions consistent.

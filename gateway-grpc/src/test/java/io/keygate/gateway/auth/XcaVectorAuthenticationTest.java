@@ -10,6 +10,7 @@ import com.google.gson.JsonParser;
 import io.keygate.gateway.config.ConfigSnapshot;
 import io.keygate.gateway.config.Credential;
 import io.keygate.hsm.KeyLabel;
+import io.keygate.hsm.testing.MutableClock;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
@@ -50,7 +51,7 @@ class XcaVectorAuthenticationTest {
       JsonObject c = e.getAsJsonObject();
       String id = c.get("id").getAsString();
       byId.put(id, c);
-      SettableClock clock = SettableClock.atMillis(0);
+      MutableClock clock = MutableClock.atMillis(0);
       ReplayWindow window = new ReplayWindow(clock, Duration.ofMillis(windowMs));
       InMemoryNonceStore nonces = new InMemoryNonceStore(clock, 1000);
       if (!c.get("replay_of").isJsonNull()) {
@@ -95,10 +96,10 @@ class XcaVectorAuthenticationTest {
 
   /** Presents case {@code c} at its own now_ms to an authenticator that shares the nonce store. */
   private static AuthResult run(
-      JsonObject c, SettableClock clock, ReplayWindow window, NonceStore nonces, SoftwareMacVerifier verifier)
+      JsonObject c, MutableClock clock, ReplayWindow window, NonceStore nonces, SoftwareMacVerifier verifier)
       throws Exception {
     long now = c.get("now_ms").getAsLong();
-    clock.setMillis(now);
+    clock.set(Instant.ofEpochMilli(now));
     verifier.with(LABEL, Base64.getDecoder().decode(c.get("secret_base64").getAsString()));
     RequestAuthenticator authenticator = new RequestAuthenticator(verifier, nonces, window);
     return authenticator.authenticate(request(c), snapshot(c, Instant.ofEpochMilli(now)));

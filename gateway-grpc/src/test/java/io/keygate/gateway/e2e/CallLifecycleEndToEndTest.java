@@ -11,35 +11,18 @@ import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.ClientResponseObserver;
 import io.keygate.gateway.config.ApiDefinition;
 import io.keygate.gateway.config.AuthMode;
-import io.keygate.hsm.testing.SoftHsmTokens;
 import io.keygate.proto.demo.v1.EchoRequest;
 import io.keygate.proto.demo.v1.EchoResponse;
 import io.keygate.proto.demo.v1.EchoServiceGrpc;
 import java.net.ServerSocket;
-import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Deadlines, cancellation and backend failures travel through the gateway correctly. */
-class CallLifecycleEndToEndTest {
-  @RegisterExtension static SoftHsmTokens tokens = new SoftHsmTokens("gateway");
-  private static GatewayFixture gw;
+class CallLifecycleEndToEndTest extends GatewayEndToEnd {
   private static final EchoRequest HI = EchoRequest.newBuilder().setMessage("hi").build();
-
-  @BeforeAll
-  static void start() throws Exception {
-    gw = new GatewayFixture(tokens).start("gateway", List.of());
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    gw.close();
-  }
 
   @Test
   void clientDeadline_reachesTheBackend_noLaterThanTheClients() throws Exception {

@@ -5,40 +5,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.grpc.Channel;
 import io.keygate.gateway.errors.GatewayError;
-import io.keygate.hsm.testing.SoftHsmTokens;
 import io.keygate.proto.demo.v1.EchoRequest;
 import io.keygate.proto.demo.v1.EchoServiceGrpc;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Fail closed: when the HSM's storage vanishes under a running gateway, signed calls are refused
  * with UNAVAILABLE (HsmUnavailable), never let through and never answered as a bad signature.
  */
-class HsmFaultEndToEndTest {
-  @RegisterExtension static SoftHsmTokens tokens = new SoftHsmTokens("gateway");
-  private static GatewayFixture gw;
+class HsmFaultEndToEndTest extends GatewayEndToEnd {
   private static final EchoRequest HI = EchoRequest.newBuilder().setMessage("hi").build();
-
-  @BeforeAll
-  static void start() throws Exception {
-    gw = new GatewayFixture(tokens).start("gateway", List.of());
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    if (gw != null) {
-      gw.close();
-    }
-  }
 
   @Test
   void tokenStorageLost_signedCallsAreRefusedUnavailable() throws Exception {

@@ -17,7 +17,6 @@ import io.keygate.gateway.credentials.CredentialIssuer;
 import io.keygate.gateway.credentials.IssuedCredential;
 import io.keygate.gateway.errors.GatewayError;
 import io.keygate.gateway.proxy.ByteMarshaller;
-import io.keygate.hsm.testing.SoftHsmTokens;
 import io.keygate.proto.demo.v1.EchoRequest;
 import io.keygate.proto.demo.v1.EchoServiceGrpc;
 import java.security.MessageDigest;
@@ -26,35 +25,19 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
-import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Every refusal a client can meet, over real TLS against the HSM: each gets its status, stable
  * code and fixed message, and the gateway keeps serving signed calls after all of them.
  */
-class RefusalsEndToEndTest {
-  @RegisterExtension static SoftHsmTokens tokens = new SoftHsmTokens("gateway");
-  private static GatewayFixture gw;
+class RefusalsEndToEndTest extends GatewayEndToEnd {
   private static final EchoRequest BODY = EchoRequest.newBuilder().setMessage("pay 100").build();
   private static final String PATH = "/" + GatewayFixture.ECHO;
-
-  @BeforeAll
-  static void start() throws Exception {
-    gw = new GatewayFixture(tokens).start("gateway", List.of());
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    gw.close();
-  }
 
   @AfterEach
   void gatewayStillServesSignedCalls() throws Exception {

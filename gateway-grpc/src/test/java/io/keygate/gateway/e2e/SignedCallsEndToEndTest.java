@@ -10,7 +10,6 @@ import io.grpc.health.v1.HealthCheckResponse;
 import io.grpc.health.v1.HealthGrpc;
 import io.grpc.stub.StreamObserver;
 import io.keygate.gateway.server.KeygateGateway;
-import io.keygate.hsm.testing.SoftHsmTokens;
 import io.keygate.proto.demo.v1.EchoRequest;
 import io.keygate.proto.demo.v1.EchoResponse;
 import io.keygate.proto.demo.v1.EchoServiceGrpc;
@@ -20,26 +19,16 @@ import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Signed calls of every kind pass through the gateway over real TLS with keys in SoftHSM2. */
-class SignedCallsEndToEndTest {
-  @RegisterExtension static SoftHsmTokens tokens = new SoftHsmTokens("gateway");
-  private static GatewayFixture gw;
+class SignedCallsEndToEndTest extends GatewayEndToEnd {
   private static Channel acme;
 
   @BeforeAll
   static void start() throws Exception {
-    gw = new GatewayFixture(tokens).start("gateway", List.of());
     acme = gw.signedChannel(gw.acmeKey);
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    gw.close();
   }
 
   private static EchoRequest req(String message) {

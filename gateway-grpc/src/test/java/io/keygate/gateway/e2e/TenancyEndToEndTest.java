@@ -8,36 +8,19 @@ import io.keygate.gateway.config.ApiDefinition;
 import io.keygate.gateway.config.AuthMode;
 import io.keygate.gateway.config.CrossTenantAuthorization;
 import io.keygate.gateway.errors.GatewayError;
-import io.keygate.hsm.testing.SoftHsmTokens;
 import io.keygate.proto.demo.v1.EchoRequest;
 import io.keygate.proto.demo.v1.EchoResponse;
 import io.keygate.proto.demo.v1.EchoServiceGrpc;
 import io.grpc.stub.StreamObserver;
 import java.time.Instant;
-import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Tenant boundaries and the auth modes, end to end. */
-class TenancyEndToEndTest {
-  @RegisterExtension static SoftHsmTokens tokens = new SoftHsmTokens("gateway");
-  private static GatewayFixture gw;
+class TenancyEndToEndTest extends GatewayEndToEnd {
   private static final EchoRequest HI = EchoRequest.newBuilder().setMessage("hi").build();
-
-  @BeforeAll
-  static void start() throws Exception {
-    gw = new GatewayFixture(tokens).start("gateway", List.of());
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    gw.close();
-  }
 
   private static Runnable echoAs(Channel ch) {
     return () -> EchoServiceGrpc.newBlockingStub(ch).withDeadlineAfter(10, TimeUnit.SECONDS).echo(HI);

@@ -167,7 +167,7 @@ class ProxyCallHandlerTest {
             StatusRuntimeException.class, () -> fixture.blocking().echo(request("hello", 1)));
 
     assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INTERNAL);
-    assertThat(e.getTrailers().get(ProxyFailure.ERROR_CODE)).isEqualTo("InternalError");
+    assertThat(e.getTrailers().get(io.keygate.gateway.errors.ErrorReplies.ERROR_CODE)).isEqualTo("InternalError");
   }
 
   @Test
@@ -223,7 +223,7 @@ class ProxyCallHandlerTest {
                     new byte[0]));
 
     assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNIMPLEMENTED);
-    assertThat(e.getTrailers().get(ProxyFailure.ERROR_CODE)).isEqualTo("UnknownApi");
+    assertThat(e.getTrailers().get(io.keygate.gateway.errors.ErrorReplies.ERROR_CODE)).isEqualTo("UnknownApi");
     fixture.assertServesAgain();
   }
 

@@ -88,7 +88,7 @@ class ProxyFaultTest {
     assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.DEADLINE_EXCEEDED);
     // The backend's deadline ends DEADLINE_OFFSET before the client's, so the proxy's answer
     // arrives before the client gives up on its own.
-    assertThat(e.getTrailers().get(ProxyFailure.ERROR_CODE)).isEqualTo("BackendTimeout");
+    assertThat(e.getTrailers().get(io.keygate.gateway.errors.ErrorReplies.ERROR_CODE)).isEqualTo("BackendTimeout");
     assertThat(fixture.backend.hangCancelled.await(10, SECONDS)).isTrue();
     fixture.assertServesAgain();
   }
@@ -112,7 +112,7 @@ class ProxyFaultTest {
         .as("no backend address leaks to the client")
         .doesNotContain(String.valueOf(dead.port()))
         .doesNotContain(dead.host());
-    assertThat(e.getTrailers().get(ProxyFailure.ERROR_CODE)).isEqualTo("BackendUnavailable");
+    assertThat(e.getTrailers().get(io.keygate.gateway.errors.ErrorReplies.ERROR_CODE)).isEqualTo("BackendUnavailable");
 
     fixture.routes.put(EchoServiceGrpc.getEchoMethod().getFullMethodName(), fixture.backendTarget);
     fixture.assertServesAgain();
