@@ -1,0 +1,71 @@
+package io.keygate.gateway.admin;
+
+import io.grpc.Metadata;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.keygate.gateway.audit.AuditEvent;
+import io.keygate.gateway.audit.AuditException;
+import io.keygate.gateway.config.ConfigConflictException;
+import io.keygate.gateway.config.ConfigNotFoundException;
+import io.keygate.gateway.config.ConfigStoreException;
+import io.keygate.hsm.HsmException;
+
+/**
+ * The one place where what went wrong becomes what the caller sees: an {@link AdminError}, then a
+ * gRPC status with its fixed message and the stable code in the trailers. Exception messages,
+ * causes and stack traces never reach the caller.
+ */
+public final class AdminErrors {
+  public static final Metadata.Key<String> ERROR_CODE =
+      Metadata.Key.of("x-keygate-error-code", Metadata.ASCII_STRING_MARSHALLER);
+
+  private AdminErrors() {}
+
+  /** Classifies a failure of an allowed operation. */
+  public static AdminError classify(Throwable failure) {
+    if (failure instanceof AdminException e) {
+      return e.error();
+    }
+    if (failure instanceof ConfigConflictException e) {
+      return switch (e.kind()) {
+        case DUPLICATE -> AdminError.ALREADY_EXISTS;
+        case UNKNOWN_REFERENCE -> AdminError.UNKNOWN_REFERENCE;
+        case SAME_TENANT -> AdminError.SAME_TENANT;
+      };
+    }
+    if (failure instanceof ConfigNotFoundException) {
+      return AdminError.NOT_FOUND;
+    }
+    if (failure instanceof ConfigStoreException) {
+      return AdminError.CONFIG_UNAVAILABLE;
+    }
+    if (failure instanceof HsmException) {
+      return AdminError.HSM_UNAVAILABLE;
+    }
+    if (failure instanceof AuditException) {
+      return AdminError.AUDIT_UNAVAILABLE;
+    }
+    // The store and the value types check their inputs with IllegalArgumentException: the
+    // caller's mistake. (Protobuf never hands us nulls, so a NullPointerException is our bug.)
+    if (failure instanceof IllegalArgumentException) {
+      return AdminError.INVALID_ARGUMENT;
+    }
+    return AdminError.INTERNAL;
+  }
+
+  /** How the audit log records a call that ended with {@code error}. */
+  public static AuditEvent.Outcome outcome(AdminError error) {
+    return error == AdminError.PERMISSION_DENIED || error == AdminError.UNAUTHENTICATED
+        ? AuditEvent.Outcome.DENIED
+        : AuditEvent.Outcome.FAILED;
+  }
+
+  /** The exception to hand to the caller's StreamObserver. */
+  public static StatusRuntimeException toStatus(AdminError error) {
+    Metadata trailers = new Metadata();
+    trailers.put(ERROR_CODE, error.code());
+    return Status.fromCode(error.status())
+        .withDescription(error.message())
+        .asRuntimeException(trailers);
+  }
+}

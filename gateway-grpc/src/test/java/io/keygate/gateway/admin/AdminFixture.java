@@ -1,0 +1,159 @@
+package io.keygate.gateway.admin;
+
+import io.grpc.ManagedChannel;
+import io.keygate.gateway.config.App;
+import io.keygate.gateway.config.ConfigDatabase;
+import io.keygate.gateway.config.ConfigDatabaseSettings;
+import io.keygate.gateway.config.ConfigStore;
+import io.keygate.gateway.config.ConfigStoreException;
+import io.keygate.gateway.config.SnapshotRefresher;
+import io.keygate.gateway.config.Tenant;
+import io.keygate.hsm.CertificateProfile;
+import io.keygate.hsm.KeyLabel;
+import io.keygate.hsm.pkcs11.SunPkcs11Token;
+import io.keygate.hsm.testing.MutableClock;
+import io.keygate.hsm.testing.SoftHsmTokens;
+import io.keygate.proto.admin.v1.AdminServiceGrpc;
+import io.keygate.proto.admin.v1.AdminServiceGrpc.AdminServiceBlockingStub;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A whole admin plane for one test class: a fresh SoftHSM2 token holding the server's TLS key, an
+ * embedded H2 config database, the admin server on real Netty mutual TLS, a test admin CA and one
+ * client certificate per role. Tenants acme and globex exist (with apps acme-app, globex-app);
+ * the principals are an officer and an auditor (by subject), acme's admin (by fingerprint) and
+ * globex's admin (by subject). {@link #stranger} has a valid certificate but no principal.
+ *
+ * <p>The service's clock is a {@link MutableClock} (credential expiry is tested by moving it);
+ * TLS checks certificates against real time. After each successful write the admin server calls
+ * the refresher, which is never started, so only that hook can move {@link #snapshots}.
+ */
+final class AdminFixture implements AutoCloseable {
+  static final String ACME = "acme";
+  static final String GLOBEX = "globex";
+
+  final SoftHsmTokens tokens;
+  final MutableClock clock = new MutableClock(Instant.now().truncatedTo(ChronoUnit.MILLIS));
+  final RecordingAuditLog audit = new RecordingAuditLog();
+  final AtomicInteger configChanges = new AtomicInteger();
+  final TestAdminCa ca;
+  SunPkcs11Token hsm;
+  ConfigDatabase database;
+  ConfigStore store;
+  AdminPrincipals principals;
+  SnapshotRefresher snapshots;
+  AdminServer server;
+  X509Certificate serverCert;
+  TestAdminCa.Client officer;
+  TestAdminCa.Client auditor;
+  TestAdminCa.Client acmeAdmin;
+  TestAdminCa.Client globexAdmin;
+  TestAdminCa.Client stranger;
+  private final ScheduledExecutorService idleScheduler =
+      Executors.newSingleThreadScheduledExecutor();
+  private final List<ManagedChannel> channels = new ArrayList<>();
+
+  AdminFixture(SoftHsmTokens tokens) throws Exception {
+    this.tokens = tokens;
+    this.ca = new TestAdminCa("CN=Keygate Test Admin CA");
+  }
+
+  AdminFixture start(String tokenLabel) throws Exception {
+    hsm = tokens.open(tokenLabel);
+    KeyLabel tlsKey = KeyLabel.of("admin-tls");
+    hsm.generateEcKey(tlsKey, CertificateProfile.localhost("keygate-admin", Duration.ofDays(1)));
+    serverCert = hsm.certificateChain(tlsKey).get(0);
+
+    Path dataDir = Files.createTempDirectory("keygate-admin-");
+    database = ConfigDatabase.open(ConfigDatabaseSettings.embeddedH2(dataDir));
+    store = database.store(clock);
+    principals = new AdminPrincipals(database.dataSource(), clock);
+    snapshots = new SnapshotRefresher(store, idleScheduler, clock);
+    snapshots.refreshNow();
+    provision();
+
+    AdminService service = AdminService.create(
+        store, hsm, principals, audit, clock, new SecureRandom(), this::refresh);
+    server = AdminServer.start(
+        new AdminServerSettings(
+            new InetSocketAddress("127.0.0.1", 0), tlsKey, List.of(ca.certificate)),
+        hsm,
+        service,
+        new SecureRandom());
+    return this;
+  }
+
+  private void provision() throws Exception {
+    store.createTenant(new Tenant(ACME, "Acme"));
+    store.createTenant(new Tenant(GLOBEX, "Globex"));
+    store.createApp(new App("acme-app", ACME, "Acme app"));
+    store.createApp(new App("globex-app", GLOBEX, "Globex app"));
+    officer = ca.issue("CN=officer-1,O=Keygate Admins");
+    auditor = ca.issue("CN=auditor-1,O=Keygate Admins");
+    acmeAdmin = ca.issue("CN=acme-admin,O=Acme");
+    globexAdmin = ca.issue("CN=globex-admin,O=Globex");
+    stranger = ca.issue("CN=stranger,O=Nowhere");
+    principals.add(AdminPrincipal.officer(officer.identity().subject()));
+    principals.add(AdminPrincipal.auditor(auditor.identity().subject()));
+    principals.add(AdminPrincipal.tenantAdmin(acmeAdmin.identity().sha256(), ACME));
+    principals.add(AdminPrincipal.tenantAdmin(globexAdmin.identity().subject(), GLOBEX));
+  }
+
+  /** What the integrator wires as onConfigChanged: refresh this node's snapshot now. */
+  private void refresh() {
+    configChanges.incrementAndGet();
+    try {
+      snapshots.refreshNow();
+    } catch (ConfigStoreException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** A blocking stub for a client presenting {@code client}'s certificate (null: none). */
+  AdminServiceBlockingStub as(TestAdminCa.Client client) {
+    return AdminServiceGrpc.newBlockingStub(channel(client))
+        .withDeadlineAfter(30, TimeUnit.SECONDS);
+  }
+
+  ManagedChannel channel(TestAdminCa.Client client) {
+    try {
+      ManagedChannel ch = TestAdminCa.channel(server.port(), serverCert, client);
+      channels.add(ch);
+      return ch;
+    } catch (Exception e) {
+      throw new UncheckedIOException(new java.io.IOException(e));
+    }
+  }
+
+  @Override
+  public void close() throws Exception {
+    channels.forEach(ManagedChannel::shutdownNow);
+    if (server != null) {
+      server.close();
+    }
+    if (snapshots != null) {
+      snapshots.close();
+    }
+    idleScheduler.shutdownNow();
+    if (database != null) {
+      database.close();
+    }
+    if (hsm != null) {
+      hsm.close();
+    }
+  }
+}
