@@ -1,0 +1,128 @@
+package io.keygate.admin.online;
+
+import com.google.protobuf.Timestamp;
+import io.keygate.admin.cli.Table;
+import io.keygate.proto.admin.v1.Api;
+import io.keygate.proto.admin.v1.App;
+import io.keygate.proto.admin.v1.Authorization;
+import io.keygate.proto.admin.v1.Credential;
+import io.keygate.proto.admin.v1.Grant;
+import io.keygate.proto.admin.v1.Principal;
+import io.keygate.proto.admin.v1.Tenant;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * How admin API objects look in output: JSON maps with camelCase fields and the same names in text
+ * tables. Enum values print as the CLI accepts them ({@code security-officer}, {@code signature}).
+ * There is no view of a secret here; only the create and add verbs print one.
+ */
+final class ProtoViews {
+  private ProtoViews() {}
+
+  static String enumName(Enum<?> value) {
+    return value.name().toLowerCase(Locale.ROOT).replace('_', '-');
+  }
+
+  static String time(boolean present, Timestamp ts) {
+    return present ? Instant.ofEpochSecond(ts.getSeconds(), ts.getNanos()).toString() : null;
+  }
+
+  static Map<String, Object> tenant(Tenant t) {
+    return map("id", t.getId(), "name", t.getName());
+  }
+
+  static Map<String, Object> app(App a) {
+    return map("id", a.getId(), "tenantId", a.getTenantId(), "name", a.getName());
+  }
+
+  static Map<String, Object> credential(Credential c) {
+    return map(
+        "accessKey", c.getAccessKey(),
+        "tenantId", c.getTenantId(),
+        "appId", c.getAppId(),
+        "state", enumName(c.getState()),
+        "notAfter", time(c.hasNotAfter(), c.getNotAfter()),
+        "lastUsed", time(c.hasLastUsed(), c.getLastUsed()),
+        "secretKeyLabel", c.getSecretKeyLabel());
+  }
+
+  static Map<String, Object> api(Api a) {
+    return map(
+        "id", a.getId(),
+        "tenantId", a.getTenantId(),
+        "methodName", a.getMethodName(),
+        "backendTarget", a.getBackendTarget(),
+        "authMode", enumName(a.getAuthMode()));
+  }
+
+  static Map<String, Object> grant(Grant g) {
+    return map("tenantId", g.getTenantId(), "appId", g.getAppId(), "apiId", g.getApiId());
+  }
+
+  static Map<String, Object> authorization(Authorization a) {
+    return map(
+        "id", a.getId(),
+        "grantorTenantId", a.getGrantorTenantId(),
+        "granteeAppId", a.getGranteeAppId(),
+        "apiIds", List.copyOf(a.getApiIdsList()),
+        "expiresAt", time(a.hasExpiresAt(), a.getExpiresAt()),
+        "revoked", a.getRevoked(),
+        "live", a.getLive());
+  }
+
+  static Map<String, Object> principal(Principal p) {
+    return map(
+        "subject", p.hasSubject() ? p.getSubject() : null,
+        "certificateSha256", p.hasCertificateSha256() ? p.getCertificateSha256() : null,
+        "role", enumName(p.getRole()),
+        "tenantId", p.getTenantId().isEmpty() ? null : p.getTenantId(),
+        "createdAt", time(p.hasCreatedAt(), p.getCreatedAt()));
+  }
+
+  static String credentialsTable(List<Credential> credentials) {
+    Table table = new Table("ACCESS KEY", "APP", "STATE", "NOT AFTER", "LAST USED");
+    for (Credential c : credentials) {
+      table.row(
+          c.getAccessKey(),
+          c.getAppId(),
+          enumName(c.getState()),
+          time(c.hasNotAfter(), c.getNotAfter()),
+          time(c.hasLastUsed(), c.getLastUsed()));
+    }
+    return table.render();
+  }
+
+  static String authorizationsTable(List<Authorization> authorizations) {
+    Table table = new Table("ID", "GRANTOR", "GRANTEE APP", "APIS", "EXPIRES", "LIVE");
+    for (Authorization a : authorizations) {
+      table.row(
+          a.getId(),
+          a.getGrantorTenantId(),
+          a.getGranteeAppId(),
+          String.join(",", a.getApiIdsList()),
+          time(a.hasExpiresAt(), a.getExpiresAt()),
+          a.getLive() ? "yes" : a.getRevoked() ? "revoked" : "expired");
+    }
+    return table.render();
+  }
+
+  static <T> List<Object> all(List<T> items, java.util.function.Function<T, Object> view) {
+    List<Object> out = new ArrayList<>();
+    items.forEach(i -> out.add(view.apply(i)));
+    return out;
+  }
+
+  /** An ordered map from alternating keys and values; Map.of would lose the order. */
+  static Map<String, Object> map(Object... keysAndValues) {
+    Map<String, Object> out = new LinkedHashMap<>();
+    for (int i = 0; i < keysAndValues.length; i += 2) {
+      out.put((String) keysAndValues[i], keysAndValues[i + 1]);
+    }
+    return out;
+  }
+}
