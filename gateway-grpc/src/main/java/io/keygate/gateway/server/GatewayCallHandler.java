@@ -34,18 +34,21 @@ final class GatewayCallHandler implements ServerCallHandler<byte[], byte[]> {
   private final AccessPolicy policy;
   private final ServerCallHandler<byte[], byte[]> proxy;
   private final Duration maxConfigStaleness;
+  private final CallObserver observer;
 
   GatewayCallHandler(
       ConfigView config,
       RequestAuthenticator authenticator,
       AccessPolicy policy,
       ServerCallHandler<byte[], byte[]> proxy,
-      Duration maxConfigStaleness) {
+      Duration maxConfigStaleness,
+      CallObserver observer) {
     this.config = config;
     this.authenticator = authenticator;
     this.policy = policy;
     this.proxy = proxy;
     this.maxConfigStaleness = maxConfigStaleness;
+    this.observer = observer;
   }
 
   @Override
@@ -160,17 +163,31 @@ final class GatewayCallHandler implements ServerCallHandler<byte[], byte[]> {
         return deny(GatewayError.INTERNAL, e.getClass().getSimpleName());
       }
       if (result instanceof AuthResult.Rejected rejected) {
-        return deny(GatewayError.of(rejected.failure()), rejected.logDetail());
+        GatewayError error = GatewayError.of(rejected.failure());
+        observer.refused(claimedKey(request), "-", error);
+        return deny(error, rejected.logDetail());
       }
       Credential caller = ((AuthResult.Authenticated) result).credential();
+      observer.authenticated(caller);
       AccessDecision decision = policy.decide(caller, api, snapshot);
       if (!decision.allowed()) {
-        return deny(GatewayError.of(decision), "app=" + caller.appId() + " key=" + caller.accessKey());
+        GatewayError error = GatewayError.of(decision);
+        observer.refused(caller.accessKey(), caller.appId(), error);
+        return deny(error, "app=" + caller.appId() + " key=" + caller.accessKey());
       }
       Context context = contextFor(api, caller, requestId);
       FirstMessageReplay<byte[], byte[]> replay = new FirstMessageReplay<>(call, isMessage);
       delegate = ContextualListener.start(context, () -> proxy.startCall(replay, headers));
       return true;
+    }
+
+    /** The AccessKey the caller named, for aggregation only (bounded length, printable). */
+    private String claimedKey(SignedRequest request) {
+      java.util.List<String> keys = request.values("x-ca-key");
+      if (keys.size() != 1 || keys.get(0).length() > 64 || !keys.get(0).matches("[A-Za-z0-9._:-]+")) {
+        return "-";
+      }
+      return keys.get(0);
     }
 
     private boolean deny(GatewayError error, String detail) {

@@ -71,6 +71,19 @@ public final class KeygateGateway implements AutoCloseable {
       Clock clock,
       ScheduledExecutorService scheduler)
       throws IOException, HsmException {
+    return start(settings, hsm, config, nonces, clock, scheduler, CallObserver.NONE);
+  }
+
+  /** As above, telling {@code observer} about every authentication outcome. */
+  public static KeygateGateway start(
+      GatewaySettings settings,
+      HsmToken hsm,
+      ConfigView config,
+      NonceStore nonces,
+      Clock clock,
+      ScheduledExecutorService scheduler,
+      CallObserver observer)
+      throws IOException, HsmException {
     RequestAuthenticator authenticator =
         new RequestAuthenticator(
             hsm::verifyMac, nonces, new ReplayWindow(clock, settings.timestampWindow()));
@@ -85,7 +98,8 @@ public final class KeygateGateway implements AutoCloseable {
             ProxyCallHandler.DEFAULT_DEADLINE_OFFSET);
     GatewayCallHandler gateway =
         new GatewayCallHandler(
-            config, authenticator, new AccessPolicy(clock), proxy, settings.maxConfigStaleness());
+            config, authenticator, new AccessPolicy(clock), proxy, settings.maxConfigStaleness(),
+            observer);
 
     HealthStatusManager health = new HealthStatusManager();
     NettyServerBuilder builder =

@@ -75,6 +75,10 @@ public final class GatewayFixture implements AutoCloseable {
   /** Set to make the gateway see its configuration as stale (the store unreachable too long). */
   public final java.util.concurrent.atomic.AtomicBoolean configStale =
       new java.util.concurrent.atomic.AtomicBoolean();
+  public final io.keygate.gateway.credentials.LastUsedTracker lastUsed =
+      new io.keygate.gateway.credentials.LastUsedTracker();
+  /** Refusals the gateway reported to its observer, as "accessKey appId code". */
+  public final LinkedBlockingQueue<String> refusals = new LinkedBlockingQueue<>();
   private final List<ManagedChannel> channels = new ArrayList<>();
   private final ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(2);
   private Path dataDir;
@@ -110,7 +114,18 @@ public final class GatewayFixture implements AutoCloseable {
             staleWhenAsked(ConfigView.of(refresher)),
             new InMemoryNonceStore(Clock.systemUTC(), 100_000),
             Clock.systemUTC(),
-            scheduler);
+            scheduler,
+            new io.keygate.gateway.server.CallObserver() {
+              @Override
+              public void authenticated(io.keygate.gateway.config.Credential caller) {
+                lastUsed.used(caller.accessKey(), java.time.Instant.now());
+              }
+
+              @Override
+              public void refused(String accessKey, String appId, io.keygate.gateway.errors.GatewayError error) {
+                refusals.add(accessKey + " " + appId + " " + error.code());
+              }
+            });
     return this;
   }
 

@@ -50,6 +50,30 @@ class SignedCallsEndToEndTest extends GatewayEndToEnd {
   }
 
   @Test
+  void signedCalls_updateTheCredentialsLastUseInTheStore() throws Exception {
+    EchoServiceGrpc.newBlockingStub(acme).withDeadlineAfter(10, TimeUnit.SECONDS).echo(req("x"));
+    gw.lastUsed.flush(gw.store);
+    var acmeCredential = gw.store.credentials("acme").stream()
+        .filter(c -> c.accessKey().equals(gw.acmeKey.accessKey())).findFirst().orElseThrow();
+    assertThat(acmeCredential.lastUsed()).isNotNull();
+    assertThat(gw.lastUsed.pendingCount()).isZero();
+  }
+
+  @Test
+  void refusals_areReportedForTheSecurityEventLog() throws Exception {
+    gw.refusals.clear();
+    Channel acmeOnGlobexApi = gw.signedChannel(gw.acmeKey);
+    CompletableFuture<EchoResponse> done = new CompletableFuture<>();
+    StreamObserver<EchoRequest> out = EchoServiceGrpc.newStub(acmeOnGlobexApi)
+        .withDeadlineAfter(10, TimeUnit.SECONDS).chat(observer(done));
+    out.onNext(req("x"));
+    out.onCompleted();
+    org.assertj.core.api.Assertions.catchThrowable(() -> done.get(10, TimeUnit.SECONDS));
+    assertThat(gw.refusals.poll(5, TimeUnit.SECONDS))
+        .isEqualTo(gw.acmeKey.accessKey() + " acme-app CrossTenantNotAuthorized");
+  }
+
+  @Test
   void serverStreaming_returnsEveryResponse() {
     Iterator<EchoResponse> it =
         EchoServiceGrpc.newBlockingStub(acme)
