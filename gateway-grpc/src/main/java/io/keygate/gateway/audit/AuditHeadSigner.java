@@ -1,0 +1,313 @@
+package io.keygate.gateway.audit;
+
+import io.keygate.hsm.CertificateProfile;
+import io.keygate.hsm.HsmException;
+import io.keygate.hsm.HsmToken;
+import io.keygate.hsm.KeyAlreadyExistsException;
+import io.keygate.hsm.KeyInfo;
+import io.keygate.hsm.KeyLabel;
+import io.keygate.hsm.KeyNotFoundException;
+import io.keygate.hsm.KeyType;
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
+import java.security.GeneralSecurityException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import javax.sql.DataSource;
+
+/**
+ * Signs the audit chain's head (seq, hash of the latest record) with an EC key in the HSM and
+ * stores it in {@code audit_signed_heads}. A signed head pins every record up to it: deleting or
+ * rewriting any of them, the last ones included, no longer matches a signature nobody without the
+ * HSM can make. Records after the latest signed head are protected only by the chain (see
+ * docs/audit.md, residual risks), so the interval is the window an attacker with write access to
+ * the database has to drop the newest records unnoticed.
+ *
+ * <p>Before signing it checks that the head it signed last (as stored, and as this process
+ * remembers it) is still in the table with the same hash, and refuses otherwise: a signer must
+ * never vouch for a log that was cut back, or it would make the truncation look legitimate.
+ *
+ * <p>Every node may run one; a seq signed twice keeps the first signature. Each signature is also
+ * logged at INFO, so shipped logs keep an anchor outside the database.
+ */
+public final class AuditHeadSigner implements AutoCloseable {
+  public static final KeyLabel DEFAULT_KEY_LABEL = KeyLabel.of("audit-signing");
+  public static final Duration DEFAULT_INTERVAL = Duration.ofMinutes(1);
+  private static final Logger LOG = System.getLogger("io.keygate.gateway.audit");
+  private static final Duration KEY_CERTIFICATE_VALIDITY = Duration.ofDays(20 * 365);
+
+  /** A (seq, hash) that was signed: it must stay in the table unchanged. */
+  private record Anchor(long seq, String hash) {}
+
+  private final AuditJdbc jdbc;
+  private final HsmToken token;
+  private final KeyLabel keyLabel;
+  private final Clock clock;
+  private final ScheduledExecutorService scheduler;
+  private final Duration interval;
+  private volatile boolean keyChecked;
+  private Anchor lastSigned; // guarded by this: what this process signed or saw signed last
+  private ScheduledFuture<?> task; // guarded by this
+  private long consecutiveFailures; // only touched by the scheduled task
+
+  public AuditHeadSigner(
+      DataSource dataSource,
+      HsmToken token,
+      KeyLabel keyLabel,
+      Clock clock,
+      ScheduledExecutorService scheduler,
+      Duration interval) {
+    this.jdbc = new AuditJdbc(Objects.requireNonNull(dataSource, "dataSource"));
+    this.token = Objects.requireNonNull(token, "token");
+    this.keyLabel = Objects.requireNonNull(keyLabel, "keyLabel");
+    this.clock = Objects.requireNonNull(clock, "clock");
+    this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
+    if (interval.isNegative() || interval.isZero()) {
+      throw new IllegalArgumentException("signing interval must be positive");
+    }
+    this.interval = interval;
+  }
+
+  /**
+   * Makes sure the signing key exists, generating an EC P-256 key in the token if it does not. Call
+   * at start-up to fail early; {@link #signNow()} calls it too.
+   */
+  public KeyInfo ensureKey() throws AuditException {
+    try {
+      Optional<KeyInfo> existing = token.describeKey(keyLabel);
+      KeyInfo key = existing.isPresent() ? existing.get() : generate();
+      if (key.type() != KeyType.EC_P256) {
+        throw new AuditException(
+            "audit signing key " + keyLabel + " is a " + key.type() + " key, not EC P-256");
+      }
+      keyChecked = true;
+      return key;
+    } catch (HsmException e) {
+      throw new AuditException(
+          "cannot find or create audit signing key " + keyLabel + ": " + e.getMessage(), e);
+    }
+  }
+
+  private KeyInfo generate() throws HsmException {
+    try {
+      LOG.log(Level.INFO, "creating audit signing key {0} in the HSM", keyLabel);
+      CertificateProfile profile =
+          new CertificateProfile(
+              "keygate audit signing " + keyLabel, List.of(), List.of(), KEY_CERTIFICATE_VALIDITY);
+      return token.generateEcKey(keyLabel, profile);
+    } catch (KeyAlreadyExistsException e) {
+      // Another node created it between our look-up and now.
+      token.refresh();
+      return token.describeKey(keyLabel).orElseThrow(() -> e);
+    }
+  }
+
+  /**
+   * Signs the current head now, unless it is already signed or the log is empty.
+   *
+   * @return the new signed head, or empty if there was nothing new to sign
+   * @throws AuditTamperedException if the log no longer holds what was signed before, or a forged
+   *     head stands in the way (refused: run audit verify)
+   * @throws AuditException if the HSM or the database fails
+   */
+  public synchronized Optional<SignedHead> signNow() throws AuditException {
+    if (!keyChecked) {
+      ensureKey();
+    }
+    Optional<StoredRecord> head = jdbc.inTransaction("read head to sign", this::checkedHead);
+    if (head.isEmpty()) {
+      return Optional.empty();
+    }
+    StoredRecord record = head.get();
+    long signedAt = clock.instant().toEpochMilli();
+    byte[] signature;
+    try {
+      signature =
+          token.sign(keyLabel, HeadSignature.input(record.seq(), record.hashBytes(), signedAt));
+    } catch (HsmException e) {
+      throw new AuditException(
+          "cannot sign audit head " + record.seq() + " with " + keyLabel + ": " + e.getMessage(),
+          e);
+    }
+    SignedHead signed =
+        new SignedHead(
+            record.seq(),
+            record.hash(),
+            RecordHash.hex(signature),
+            Instant.ofEpochMilli(signedAt),
+            keyLabel);
+    boolean stored = jdbc.inTransaction("store signed head", c -> insert(c, signed));
+    lastSigned = new Anchor(signed.seq(), signed.hash());
+    if (!stored) {
+      LOG.log(Level.DEBUG, "audit head {0} was signed by another node first", signed.seq());
+      return Optional.empty();
+    }
+    LOG.log(
+        Level.INFO,
+        "audit head signed: seq={0} hash={1} signed_at={2} key={3} signature={4}",
+        signed.seq(),
+        signed.hash(),
+        signed.signedAt(),
+        keyLabel,
+        signed.signature());
+    return Optional.of(signed);
+  }
+
+  /** The latest record if it needs signing, after checking nothing signed has gone. */
+  private Optional<StoredRecord> checkedHead(Connection c) throws SQLException, AuditException {
+    // Signed heads first: the head only moves forward, so one read after them is at least as new
+    // as any of them, even with other nodes appending and signing in between.
+    Optional<StoredSignedHead> latestStored = StoredSignedHead.latest(c);
+    long headSeq;
+    String headHash;
+    try (PreparedStatement s = c.prepareStatement("SELECT seq, hash FROM audit_head WHERE id = 1");
+        ResultSet rs = s.executeQuery()) {
+      if (!rs.next()) {
+        throw new AuditException("audit_head row is missing: schema not migrated?");
+      }
+      headSeq = rs.getLong(1);
+      headHash = rs.getString(2);
+    }
+    if (latestStored.isPresent()) {
+      // Checked, so a forged row cannot make us believe the head is signed already.
+      requireGenuine(latestStored.get());
+      requireIntact(c, new Anchor(latestStored.get().seq(), latestStored.get().hash()), headSeq);
+    }
+    if (lastSigned != null) {
+      // The table's signed heads can be deleted along with records; our memory cannot.
+      requireIntact(c, lastSigned, headSeq);
+    }
+    if (headSeq == 0 || latestStored.map(h -> h.seq() == headSeq).orElse(false)) {
+      return Optional.empty();
+    }
+    Optional<StoredRecord> record = recordAt(c, headSeq);
+    if (record.isEmpty()
+        || !record.get().hash().equals(headHash)
+        || record.get().malformation().isPresent()
+        || !record.get().selfConsistent()) {
+      throw new AuditTamperedException(
+          "refusing to sign: the latest record (seq "
+              + headSeq
+              + ") is missing or does not"
+              + " match its hash or the audit head; run audit verify");
+    }
+    return record;
+  }
+
+  private void requireGenuine(StoredSignedHead head) throws AuditException {
+    boolean genuine = false;
+    Optional<KeyLabel> label = head.label();
+    if (label.isPresent()) {
+      try {
+        genuine =
+            HeadSignature.verifies(HeadSignature.softwareKey(token.publicKey(label.get())), head);
+      } catch (KeyNotFoundException | GeneralSecurityException e) {
+        genuine = false; // no such key, or not an EC key: nothing we made
+      } catch (HsmException e) {
+        throw new AuditException("cannot check the latest signed head: " + e.getMessage(), e);
+      }
+    }
+    if (!genuine) {
+      throw new AuditTamperedException(
+          "refusing to sign: the latest signed head (seq "
+              + head.seq()
+              + ") does not carry a"
+              + " valid signature; run audit verify");
+    }
+  }
+
+  private static void requireIntact(Connection c, Anchor signed, long headSeq)
+      throws SQLException, AuditException {
+    Optional<StoredRecord> record = recordAt(c, signed.seq());
+    if (signed.seq() > headSeq || record.isEmpty() || !record.get().hash().equals(signed.hash())) {
+      throw new AuditTamperedException(
+          "refusing to sign: the record of signed head seq "
+              + signed.seq()
+              + " is gone or changed (audit head now at "
+              + headSeq
+              + "); run audit verify");
+    }
+  }
+
+  static Optional<StoredRecord> recordAt(Connection c, long seq) throws SQLException {
+    try (PreparedStatement s =
+        c.prepareStatement("SELECT " + StoredRecord.COLUMNS + " FROM audit_log WHERE seq = ?")) {
+      s.setLong(1, seq);
+      try (ResultSet rs = s.executeQuery()) {
+        return rs.next() ? Optional.of(StoredRecord.read(rs)) : Optional.empty();
+      }
+    }
+  }
+
+  /** False if another node stored a signature for this seq first. */
+  private static boolean insert(Connection c, SignedHead h) throws SQLException {
+    try (PreparedStatement s =
+        c.prepareStatement(
+            "INSERT INTO audit_signed_heads (seq, hash, signature, signed_at, key_label)"
+                + " VALUES (?,?,?,?,?)")) {
+      s.setLong(1, h.seq());
+      s.setString(2, h.hash());
+      s.setString(3, h.signature());
+      s.setLong(4, h.signedAt().toEpochMilli());
+      s.setString(5, h.keyLabel().value());
+      s.executeUpdate();
+      return true;
+    } catch (SQLException e) {
+      if (AuditJdbc.isDuplicateKey(e)) {
+        return false;
+      }
+      throw e;
+    }
+  }
+
+  /** Signs every interval (fixed delay) on the injected scheduler, first after one interval. */
+  public synchronized void start() {
+    if (task != null) {
+      throw new IllegalStateException("already started");
+    }
+    long millis = interval.toMillis();
+    task =
+        scheduler.scheduleWithFixedDelay(this::signQuietly, millis, millis, TimeUnit.MILLISECONDS);
+  }
+
+  private void signQuietly() {
+    try {
+      signNow();
+      if (consecutiveFailures > 0) {
+        LOG.log(
+            Level.INFO, "audit head signing works again after {0} failure(s)", consecutiveFailures);
+      }
+      consecutiveFailures = 0;
+    } catch (AuditException | RuntimeException e) {
+      // Never rethrow: the executor would cancel the periodic task. A refusal is a tamper signal,
+      // so it is an ERROR every time; a transient failure warns once per streak.
+      consecutiveFailures++;
+      boolean refusal = e instanceof AuditTamperedException;
+      Level level = refusal ? Level.ERROR : consecutiveFailures == 1 ? Level.WARNING : Level.DEBUG;
+      LOG.log(level, "audit head signing failed: " + e.getMessage(), e);
+    }
+  }
+
+  public KeyLabel keyLabel() {
+    return keyLabel;
+  }
+
+  /** Stops the periodic signing; does not shut down the injected scheduler. */
+  @Override
+  public synchronized void close() {
+    if (task != null) {
+      task.cancel(false);
+    }
+  }
+}

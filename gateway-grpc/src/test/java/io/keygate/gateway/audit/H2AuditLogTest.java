@@ -1,0 +1,11 @@
+package io.keygate.gateway.audit;
+
+import java.nio.file.Path;
+
+/** The audit log contracts on embedded H2 (a new file for this class) and a SoftHSM2 token. */
+class H2AuditLogTest extends AuditTamperContract {
+  @Override
+  AuditTestDatabase createDatabase(Path dir) throws Exception {
+    return AuditTestDatabase.h2(dir);
+  }
+}

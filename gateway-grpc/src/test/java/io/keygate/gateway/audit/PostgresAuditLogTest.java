@@ -1,0 +1,11 @@
+package io.keygate.gateway.audit;
+
+import java.nio.file.Path;
+
+/** The audit log contracts on PostgreSQL (a new schema for this class) and a SoftHSM2 token. */
+class PostgresAuditLogTest extends AuditTamperContract {
+  @Override
+  AuditTestDatabase createDatabase(Path dir) throws Exception {
+    return AuditTestDatabase.postgres();
+  }
+}
