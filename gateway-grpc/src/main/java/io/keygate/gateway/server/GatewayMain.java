@@ -1,6 +1,20 @@
 package io.keygate.gateway.server;
 
+import io.keygate.gateway.admin.AdminPrincipal;
+import io.keygate.gateway.admin.AdminPrincipals;
+import io.keygate.gateway.admin.AdminServer;
+import io.keygate.gateway.admin.AdminServerSettings;
+import io.keygate.gateway.admin.AdminService;
+import io.keygate.gateway.admin.IdentityMatch;
+import io.keygate.gateway.audit.AuditHeadSigner;
+import io.keygate.gateway.audit.JdbcAuditLog;
+import io.keygate.gateway.audit.SecurityEventAggregator;
 import io.keygate.gateway.auth.InMemoryNonceStore;
+import io.keygate.gateway.config.ConfigStore;
+import io.keygate.gateway.config.ConfigStoreException;
+import io.keygate.gateway.credentials.LastUsedTracker;
+import java.security.SecureRandom;
+import java.util.concurrent.TimeUnit;
 import io.keygate.gateway.config.ConfigDatabase;
 import io.keygate.gateway.config.ConfigDatabaseSettings;
 import io.keygate.gateway.config.SnapshotRefresher;
@@ -26,7 +40,9 @@ import java.util.concurrent.ScheduledExecutorService;
  * Runs one gateway node, configured by environment variables (see docs/operations.md):
  * KEYGATE_HSM_CONFIG, KEYGATE_HSM_PIN_FILE (or KEYGATE_HSM_PIN), KEYGATE_TLS_KEY, KEYGATE_LISTEN,
  * KEYGATE_DATA_DIR, KEYGATE_DB_URL/USER/PASSWORD_FILE, KEYGATE_CLIENT_CA_FILE,
- * KEYGATE_PLAINTEXT_DEV, KEYGATE_NONCE_CAPACITY. Stops cleanly on SIGTERM.
+ * KEYGATE_PLAINTEXT_DEV, KEYGATE_NONCE_CAPACITY, and for the admin API KEYGATE_ADMIN_LISTEN,
+ * KEYGATE_ADMIN_CA_FILE, KEYGATE_ADMIN_TLS_KEY, KEYGATE_FIRST_OFFICER_SHA256. Stops cleanly on
+ * SIGTERM.
  */
 public final class GatewayMain {
   private GatewayMain() {}
@@ -40,17 +56,11 @@ public final class GatewayMain {
             : Pin.fromEnvironment(env, "KEYGATE_HSM_PIN");
     KeyLabel tlsKey = KeyLabel.of(env.getOrDefault("KEYGATE_TLS_KEY", "gateway-tls"));
     String listen = env.getOrDefault("KEYGATE_LISTEN", "0.0.0.0:8443");
-    int colon = listen.lastIndexOf(':');
-    InetSocketAddress address =
-        new InetSocketAddress(listen.substring(0, colon), Integer.parseInt(listen.substring(colon + 1)));
+    InetSocketAddress address = address(listen);
     Path dataDir = Path.of(env.getOrDefault("KEYGATE_DATA_DIR", "data"));
-    List<X509Certificate> clientCas = new ArrayList<>();
-    if (env.containsKey("KEYGATE_CLIENT_CA_FILE")) {
-      try (InputStream in = Files.newInputStream(Path.of(env.get("KEYGATE_CLIENT_CA_FILE")))) {
-        CertificateFactory.getInstance("X.509").generateCertificates(in)
-            .forEach(c -> clientCas.add((X509Certificate) c));
-      }
-    }
+    List<X509Certificate> clientCas = env.containsKey("KEYGATE_CLIENT_CA_FILE")
+        ? readCertificates(Path.of(env.get("KEYGATE_CLIENT_CA_FILE")))
+        : List.of();
     GatewaySettings defaults = GatewaySettings.defaults(address, tlsKey).withClientCas(clientCas);
     GatewaySettings settings =
         new GatewaySettings(
@@ -65,14 +75,39 @@ public final class GatewayMain {
     SnapshotRefresher refresher = new SnapshotRefresher(db.store(clock), scheduler, clock);
     refresher.refreshNow();
     refresher.start();
+    ConfigStore store = db.store(clock);
+    SecureRandom random = SecureRandom.getInstance("DRBG");
+
+    // Audit: hash-chained log in the config DB, chain heads signed by an HSM key every minute,
+    // data-plane refusals aggregated per key, app, code and minute.
+    JdbcAuditLog audit = new JdbcAuditLog(db.dataSource());
+    AuditHeadSigner heads = new AuditHeadSigner(db.dataSource(), hsm,
+        AuditHeadSigner.DEFAULT_KEY_LABEL, clock, scheduler, AuditHeadSigner.DEFAULT_INTERVAL);
+    heads.ensureKey();
+    heads.start();
+    SecurityEventAggregator securityEvents = new SecurityEventAggregator(
+        audit, clock, scheduler, SecurityEventAggregator.DEFAULT_FLUSH_INTERVAL, 10_000);
+    securityEvents.start();
+    LastUsedTracker lastUsed = new LastUsedTracker();
+    scheduler.scheduleWithFixedDelay(() -> lastUsed.flush(store), 5, 5, TimeUnit.SECONDS);
+
     KeygateGateway gateway =
         KeygateGateway.start(
             settings, hsm, ConfigView.of(refresher), new InMemoryNonceStore(clock,
                 Integer.parseInt(env.getOrDefault("KEYGATE_NONCE_CAPACITY", "1000000"))),
-            clock, scheduler);
+            clock, scheduler, new RecordingCallObserver(lastUsed, securityEvents, clock));
+    AdminServer admin = env.containsKey("KEYGATE_ADMIN_LISTEN")
+        ? startAdmin(env, hsm, db, store, refresher, audit, clock, random)
+        : null;
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      if (admin != null) {
+        admin.close();
+      }
       gateway.close();
+      securityEvents.close();
+      heads.close();
+      lastUsed.flush(store);
       refresher.close();
       scheduler.shutdownNow();
       db.close();
@@ -80,6 +115,48 @@ public final class GatewayMain {
       stopped.countDown();
     }, "keygate-shutdown"));
     stopped.await();
+  }
+
+  /**
+   * The admin API on its own port, mutual TLS with KEYGATE_ADMIN_CA_FILE. KEYGATE_FIRST_OFFICER_SHA256
+   * (the fingerprint `keystore-admin bootstrap officer-cert` prints) seeds the first security
+   * officer while no principal exists yet.
+   */
+  private static AdminServer startAdmin(Map<String, String> env, SunPkcs11Token hsm, ConfigDatabase db,
+      ConfigStore store, SnapshotRefresher refresher, JdbcAuditLog audit, Clock clock, SecureRandom random)
+      throws Exception {
+    AdminPrincipals principals = new AdminPrincipals(db.dataSource(), clock);
+    String firstOfficer = env.get("KEYGATE_FIRST_OFFICER_SHA256");
+    if (firstOfficer != null && principals.list().isEmpty()) {
+      principals.add(AdminPrincipal.officer(IdentityMatch.sha256(firstOfficer)));
+    }
+    AdminService service = AdminService.create(store, hsm, principals, audit, clock, random, () -> {
+      try {
+        refresher.refreshNow();
+      } catch (ConfigStoreException e) {
+        throw new IllegalStateException(e);
+      }
+    });
+    List<X509Certificate> adminCas = readCertificates(Path.of(required(env, "KEYGATE_ADMIN_CA_FILE")));
+    return AdminServer.start(
+        new AdminServerSettings(address(required(env, "KEYGATE_ADMIN_LISTEN")),
+            KeyLabel.of(env.getOrDefault("KEYGATE_ADMIN_TLS_KEY", env.getOrDefault("KEYGATE_TLS_KEY", "gateway-tls"))),
+            adminCas),
+        hsm, service, random);
+  }
+
+  private static InetSocketAddress address(String hostPort) {
+    int colon = hostPort.lastIndexOf(':');
+    return new InetSocketAddress(hostPort.substring(0, colon), Integer.parseInt(hostPort.substring(colon + 1)));
+  }
+
+  private static List<X509Certificate> readCertificates(Path pem) throws Exception {
+    List<X509Certificate> out = new ArrayList<>();
+    try (InputStream in = Files.newInputStream(pem)) {
+      CertificateFactory.getInstance("X.509").generateCertificates(in)
+          .forEach(c -> out.add((X509Certificate) c));
+    }
+    return out;
   }
 
   private static String required(Map<String, String> env, String name) {
