@@ -9,28 +9,30 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
-/** A scheduler that runs periodic tasks only when a test calls {@link #runPeriodicTasks()}. */
-final class ManualScheduler extends AbstractExecutorService implements ScheduledExecutorService {
-  /** A periodic task as it was scheduled. */
-  static final class Periodic implements ScheduledFuture<Object> {
+/**
+ * A scheduler whose periodic tasks run only when a test calls {@link #runPeriodicTasks()}: the
+ * signer and aggregator are driven by hand, without sleeping.
+ */
+public final class ManualScheduler extends AbstractExecutorService implements ScheduledExecutorService {
+  /** A periodic task as scheduled. */
+  public static final class Periodic implements ScheduledFuture<Object> {
     final Runnable command;
-    final long initialDelay;
-    final long period;
-    final TimeUnit unit;
-    final boolean fixedDelay;
+    public final long initialDelayMillis;
+    public final long periodMillis;
+    /** True for scheduleWithFixedDelay, false for scheduleAtFixedRate. */
+    public final boolean fixedDelay;
     private volatile boolean cancelled;
 
     Periodic(Runnable command, long initialDelay, long period, TimeUnit unit, boolean fixedDelay) {
       this.command = command;
-      this.initialDelay = initialDelay;
-      this.period = period;
-      this.unit = unit;
       this.fixedDelay = fixedDelay;
+      this.initialDelayMillis = unit.toMillis(initialDelay);
+      this.periodMillis = unit.toMillis(period);
     }
 
     @Override
     public long getDelay(TimeUnit u) {
-      return u.convert(period, unit);
+      return u.convert(periodMillis, TimeUnit.MILLISECONDS);
     }
 
     @Override
@@ -67,13 +69,13 @@ final class ManualScheduler extends AbstractExecutorService implements Scheduled
 
   private final List<Periodic> periodic = new ArrayList<>();
 
-  List<Periodic> periodicTasks() {
+  public synchronized List<Periodic> periodicTasks() {
     return List.copyOf(periodic);
   }
 
   /** Runs every periodic task that is not cancelled, once, on the calling thread. */
-  void runPeriodicTasks() {
-    for (Periodic p : List.copyOf(periodic)) {
+  public void runPeriodicTasks() {
+    for (Periodic p : periodicTasks()) {
       if (!p.isCancelled()) {
         p.command.run();
       }
@@ -81,9 +83,14 @@ final class ManualScheduler extends AbstractExecutorService implements Scheduled
   }
 
   @Override
-  public ScheduledFuture<?> scheduleWithFixedDelay(
+  public synchronized ScheduledFuture<?> scheduleWithFixedDelay(
       Runnable command, long initialDelay, long delay, TimeUnit unit) {
-    Periodic p = new Periodic(command, initialDelay, delay, unit, true);
+    return schedule(command, initialDelay, delay, unit, true);
+  }
+
+  private synchronized ScheduledFuture<?> schedule(
+      Runnable command, long initialDelay, long delay, TimeUnit unit, boolean fixedDelay) {
+    Periodic p = new Periodic(command, initialDelay, delay, unit, fixedDelay);
     periodic.add(p);
     return p;
   }
@@ -91,9 +98,7 @@ final class ManualScheduler extends AbstractExecutorService implements Scheduled
   @Override
   public ScheduledFuture<?> scheduleAtFixedRate(
       Runnable command, long initialDelay, long period, TimeUnit unit) {
-    Periodic p = new Periodic(command, initialDelay, period, unit, false);
-    periodic.add(p);
-    return p;
+    return schedule(command, initialDelay, period, unit, false);
   }
 
   @Override

@@ -58,8 +58,8 @@ class SnapshotRefresherTest {
 
     assertThat(scheduler.periodicTasks()).singleElement().satisfies(task -> {
       assertThat(task.fixedDelay).isTrue();
-      assertThat(task.unit.toMillis(task.initialDelay)).isZero();
-      assertThat(task.unit.toMillis(task.period)).isEqualTo(1000);
+      assertThat(task.initialDelayMillis).isZero();
+      assertThat(task.periodMillis).isEqualTo(1000);
     });
     scheduler.runPeriodicTasks();
     assertThat(refresher.current().tenant("acme")).isPresent();
