@@ -10,6 +10,7 @@ import io.keygate.admin.command.FormatConverter;
 import io.keygate.admin.command.KeysCommand;
 import io.keygate.admin.online.ApiCommand;
 import io.keygate.admin.online.AppCommand;
+import io.keygate.admin.online.AuditCommand;
 import io.keygate.admin.online.AuthorizationCommand;
 import io.keygate.admin.online.CredentialCommand;
 import io.keygate.admin.online.GrantCommand;
@@ -47,7 +48,7 @@ import picocli.CommandLine.ScopeType;
     description = {
       "Keygate's security officer CLI.",
       "Offline, on the HSM: bootstrap, keys. Online, through the gateway's admin API (mTLS):"
-          + " whoami, tenant, app, credential, api, grant, authorization, principal."
+          + " whoami, tenant, app, credential, api, grant, authorization, principal, audit."
     },
     subcommands = {
       BootstrapCommand.class,
@@ -60,6 +61,7 @@ import picocli.CommandLine.ScopeType;
       GrantCommand.class,
       AuthorizationCommand.class,
       PrincipalCommand.class,
+      AuditCommand.class,
       CommandLine.HelpCommand.class
     },
     exitCodeListHeading = "%nExit codes:%n",

@@ -35,7 +35,12 @@ public enum AdminAction {
   // Principals are not gateway configuration: writing them needs no snapshot refresh.
   PRINCIPAL_ADD("principal.add", Kind.ADMIN_WRITE, Scope.GLOBAL),
   PRINCIPAL_REMOVE("principal.remove", Kind.ADMIN_WRITE, Scope.GLOBAL),
-  PRINCIPAL_LIST("principal.list", Kind.READ, Scope.GLOBAL);
+  PRINCIPAL_LIST("principal.list", Kind.READ, Scope.GLOBAL),
+
+  // The audit log spans every tenant: reading it is for officers and auditors only.
+  AUDIT_TAIL("audit.tail", Kind.READ, Scope.GLOBAL),
+  AUDIT_QUERY("audit.query", Kind.READ, Scope.GLOBAL),
+  AUDIT_VERIFY("audit.verify", Kind.READ, Scope.GLOBAL);
 
   /** Whether the operation changes anything, and what. */
   public enum Kind {

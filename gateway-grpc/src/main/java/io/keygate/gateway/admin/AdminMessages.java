@@ -3,6 +3,8 @@ package io.keygate.gateway.admin;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.Duration;
 import com.google.protobuf.Timestamp;
+import io.keygate.gateway.audit.AuditEvent;
+import io.keygate.gateway.audit.VerificationReport;
 import io.keygate.gateway.config.ApiDefinition;
 import io.keygate.gateway.config.App;
 import io.keygate.gateway.config.AuthMode;
@@ -13,6 +15,9 @@ import io.keygate.gateway.config.Tenant;
 import io.keygate.gateway.credentials.CredentialIssuer;
 import io.keygate.gateway.credentials.IssuedCredential;
 import io.keygate.proto.admin.v1.Api;
+import io.keygate.proto.admin.v1.AuditProblem;
+import io.keygate.proto.admin.v1.AuditRecords;
+import io.keygate.proto.admin.v1.AuditVerification;
 import io.keygate.proto.admin.v1.Authorization;
 import io.keygate.proto.admin.v1.CreateAuthorizationRequest;
 import io.keygate.proto.admin.v1.CredentialState;
@@ -21,6 +26,7 @@ import io.keygate.proto.admin.v1.Role;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -229,5 +235,44 @@ final class AdminMessages {
 
   static java.time.Duration duration(Duration d) {
     return java.time.Duration.ofSeconds(d.getSeconds(), d.getNanos());
+  }
+
+  // ---- audit log ----
+
+  static AuditRecords auditRecords(List<io.keygate.gateway.audit.AuditRecord> records) {
+    AuditRecords.Builder b = AuditRecords.newBuilder();
+    for (io.keygate.gateway.audit.AuditRecord r : records) {
+      AuditEvent e = r.event();
+      b.addRecords(io.keygate.proto.admin.v1.AuditRecord.newBuilder()
+          .setSeq(r.seq())
+          .setTime(timestamp(e.time()))
+          .setActor(e.actor())
+          .setRole(e.role())
+          .setAction(e.action())
+          .setTarget(e.target())
+          .setOutcome(e.outcome().name())
+          .setRequestId(e.requestId())
+          .setDetail(e.detail())
+          .setHash(r.hash()));
+    }
+    return b.build();
+  }
+
+  static AuditVerification verification(VerificationReport report) {
+    AuditVerification.Builder b = AuditVerification.newBuilder()
+        .setClean(report.isClean())
+        .setRecords(report.records())
+        .setLastSeq(report.lastSeq())
+        .setSignedHeads(report.signedHeads())
+        .setLastVerifiedSignedSeq(report.lastVerifiedSignedSeq())
+        .setUnsignedRecords(report.unsignedRecords());
+    for (VerificationReport.Problem p : report.problems()) {
+      b.addProblems(AuditProblem.newBuilder()
+          .setKind(p.kind().name())
+          .setSeq(p.seq())
+          .setLastSeq(p.lastSeq())
+          .setDescription(p.description()));
+    }
+    return b.build();
   }
 }

@@ -19,13 +19,19 @@ final class AdminOperations {
   private final ConfigStore store;
   private final CredentialLifecycle credentials;
   private final AdminPrincipals principals;
+  private final AuditReading audit;
   private final Clock clock;
 
   AdminOperations(
-      ConfigStore store, CredentialLifecycle credentials, AdminPrincipals principals, Clock clock) {
+      ConfigStore store,
+      CredentialLifecycle credentials,
+      AdminPrincipals principals,
+      AuditReading audit,
+      Clock clock) {
     this.store = Objects.requireNonNull(store, "store");
     this.credentials = Objects.requireNonNull(credentials, "credentials");
     this.principals = Objects.requireNonNull(principals, "principals");
+    this.audit = Objects.requireNonNull(audit, "audit");
     this.clock = Objects.requireNonNull(clock, "clock");
   }
 
@@ -202,5 +208,32 @@ final class AdminOperations {
     ListPrincipalsResponse.Builder b = ListPrincipalsResponse.newBuilder();
     principals.list().forEach(p -> b.addPrincipals(AdminMessages.principal(p)));
     return b.build();
+  }
+
+  // ---- audit log ----
+
+  AuditRecords auditTail(AuditTailRequest req) throws Exception {
+    return AdminMessages.auditRecords(audit.query().tail(limit(req.getCount(), "count")));
+  }
+
+  AuditRecords auditQuery(AuditQueryRequest req) throws Exception {
+    return AdminMessages.auditRecords(audit.query().query(
+        req.hasFrom() ? AdminMessages.instant(req.getFrom()) : null,
+        req.hasTo() ? AdminMessages.instant(req.getTo()) : null,
+        req.getActor().isEmpty() ? null : req.getActor(),
+        req.getAction().isEmpty() ? null : req.getAction(),
+        limit(req.getLimit(), "limit")));
+  }
+
+  AuditVerification auditVerify() throws Exception {
+    return AdminMessages.verification(audit.verifier().verify());
+  }
+
+  private static int limit(int n, String name) throws AdminException {
+    if (n < 1 || n > io.keygate.gateway.audit.AuditQuery.MAX_LIMIT) {
+      throw AdminException.invalid(
+          name + " must be 1.." + io.keygate.gateway.audit.AuditQuery.MAX_LIMIT + ", was " + n);
+    }
+    return n;
   }
 }

@@ -16,7 +16,7 @@ import java.util.Set;
  *
  * <p>Separation of duties: officers handle secrets (credentials) and who is an admin, but do not
  * register APIs or grant access; tenant-admins configure access inside their tenant but never
- * touch credentials. Reads are wider than writes because seeing metadata is how each role checks
+ * touch credentials, nor read the audit log (it spans every tenant). Reads are wider than writes because seeing metadata is how each role checks
  * the others' work; secrets are never readable by anyone.
  */
 public final class AdminPolicy {
@@ -33,7 +33,8 @@ public final class AdminPolicy {
             CREDENTIAL_CREATE, CREDENTIAL_ADD, CREDENTIAL_RETIRE, CREDENTIAL_REVOKE,
             CREDENTIAL_LIST,
             API_LIST, GRANT_LIST, AUTHORIZATION_LIST,
-            PRINCIPAL_ADD, PRINCIPAL_REMOVE, PRINCIPAL_LIST));
+            PRINCIPAL_ADD, PRINCIPAL_REMOVE, PRINCIPAL_LIST,
+            AUDIT_TAIL, AUDIT_QUERY, AUDIT_VERIFY));
     // Only tenant-scoped operations: the tenant check below then applies to every one of them.
     t.put(
         AdminRole.TENANT_ADMIN,

@@ -48,11 +48,32 @@ public final class AdminService extends AdminServiceGrpc.AdminServiceImplBase {
       Clock clock,
       SecureRandom random,
       Runnable onConfigChanged) {
+    return create(
+        store, hsm, principals, audit, AuditReading.unavailable(), clock, random, onConfigChanged);
+  }
+
+  /**
+   * The service, also serving the audit log (AuditTail, AuditQuery, AuditVerify).
+   *
+   * @param auditReading how those RPCs read and verify the log, e.g. {@link
+   *     AuditReading#over(javax.sql.DataSource, HsmToken)} on the config database
+   * @see #create(ConfigStore, HsmToken, AdminPrincipals, AuditLog, Clock, SecureRandom, Runnable)
+   *     for the other parameters
+   */
+  public static AdminService create(
+      ConfigStore store,
+      HsmToken hsm,
+      AdminPrincipals principals,
+      AuditLog audit,
+      AuditReading auditReading,
+      Clock clock,
+      SecureRandom random,
+      Runnable onConfigChanged) {
     CredentialLifecycle lifecycle =
         new CredentialLifecycle(new CredentialIssuer(hsm, store, random), store, clock);
     return new AdminService(
         new AdminCalls(principals, new AdminPolicy(), audit, clock, onConfigChanged),
-        new AdminOperations(store, lifecycle, principals, clock));
+        new AdminOperations(store, lifecycle, principals, auditReading, clock));
   }
 
   @Override
@@ -275,6 +296,38 @@ public final class AdminService extends AdminServiceGrpc.AdminServiceImplBase {
     calls.serve(PRINCIPAL_LIST, null, "principals", out, c -> ops.listPrincipals());
   }
 
+  // ---- audit log ----
+
+  @Override
+  public void auditTail(AuditTailRequest req, StreamObserver<AuditRecords> out) {
+    calls.serve(
+        AUDIT_TAIL, null, "audit", out, c -> ops.auditTail(req), AdminService::recordsDetail);
+  }
+
+  @Override
+  public void auditQuery(AuditQueryRequest req, StreamObserver<AuditRecords> out) {
+    calls.serve(
+        AUDIT_QUERY,
+        null,
+        "audit",
+        out,
+        c -> ops.auditQuery(req),
+        AdminService::recordsDetail);
+  }
+
+  @Override
+  public void auditVerify(AuditVerifyRequest req, StreamObserver<AuditVerification> out) {
+    calls.serve(
+        AUDIT_VERIFY,
+        null,
+        "audit",
+        out,
+        c -> ops.auditVerify(),
+        v -> (v.getClean() ? "clean" : "problems=" + v.getProblemsCount())
+            + " records=" + v.getRecords() + " lastSeq=" + v.getLastSeq()
+            + " lastSignedSeq=" + v.getLastVerifiedSignedSeq());
+  }
+
   // ---- audit targets and details ----
 
   private static String target(String tenant, String kind, String id) {
@@ -292,6 +345,15 @@ public final class AdminService extends AdminServiceGrpc.AdminServiceImplBase {
   /** Names the new AccessKey; the secret never goes into the audit log. */
   private static String newAccessKey(IssuedCredential issued) {
     return "accessKey=" + issued.getCredential().getAccessKey();
+  }
+
+  /** Which records were read, not their content: the log must not copy itself. */
+  private static String recordsDetail(AuditRecords r) {
+    int n = r.getRecordsCount();
+    return n == 0
+        ? "records=0"
+        : "records=" + n + " seq=" + r.getRecords(0).getSeq() + ".."
+            + r.getRecords(n - 1).getSeq();
   }
 
   private static String apiDetail(Api a) {

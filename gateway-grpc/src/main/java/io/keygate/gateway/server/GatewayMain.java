@@ -5,6 +5,7 @@ import io.keygate.gateway.admin.AdminPrincipals;
 import io.keygate.gateway.admin.AdminServer;
 import io.keygate.gateway.admin.AdminServerSettings;
 import io.keygate.gateway.admin.AdminService;
+import io.keygate.gateway.admin.AuditReading;
 import io.keygate.gateway.admin.IdentityMatch;
 import io.keygate.gateway.audit.AuditHeadSigner;
 import io.keygate.gateway.audit.JdbcAuditLog;
@@ -130,7 +131,8 @@ public final class GatewayMain {
     if (firstOfficer != null && principals.list().isEmpty()) {
       principals.add(AdminPrincipal.officer(IdentityMatch.sha256(firstOfficer)));
     }
-    AdminService service = AdminService.create(store, hsm, principals, audit, clock, random, () -> {
+    AdminService service = AdminService.create(store, hsm, principals, audit,
+        AuditReading.over(db.dataSource(), hsm), clock, random, () -> {
       try {
         refresher.refreshNow();
       } catch (ConfigStoreException e) {

@@ -1,6 +1,8 @@
 package io.keygate.gateway.admin;
 
 import io.grpc.ManagedChannel;
+import io.keygate.gateway.audit.AuditLog;
+import io.keygate.gateway.audit.JdbcAuditLog;
 import io.keygate.gateway.config.App;
 import io.keygate.gateway.config.ConfigDatabase;
 import io.keygate.gateway.config.ConfigDatabaseSettings;
@@ -41,6 +43,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>The service's clock is a {@link MutableClock} (credential expiry is tested by moving it);
  * TLS checks certificates against real time. After each successful write the admin server calls
  * the refresher, which is never started, so only that hook can move {@link #snapshots}.
+ *
+ * <p>Calls are audited into {@link #audit} (in memory), or with {@link #withJdbcAuditLog()} into
+ * the database's real audit log; either way the audit RPCs read the database's log.
  */
 final class AdminFixture implements AutoCloseable {
   static final String ACME = "acme";
@@ -66,10 +71,21 @@ final class AdminFixture implements AutoCloseable {
   private final ScheduledExecutorService idleScheduler =
       Executors.newSingleThreadScheduledExecutor();
   private final List<ManagedChannel> channels = new ArrayList<>();
+  private boolean jdbcAudit;
 
   AdminFixture(SoftHsmTokens tokens) throws Exception {
     this.tokens = tokens;
     this.ca = new TestAdminCa("CN=Keygate Test Admin CA");
+  }
+
+  /**
+   * Records into the real hash-chained {@code audit_log} of {@link #database} (a {@link
+   * JdbcAuditLog}) instead of {@link #audit}, so the audit RPCs have records to read and verify.
+   * Call before {@link #start}.
+   */
+  AdminFixture withJdbcAuditLog() {
+    jdbcAudit = true;
+    return this;
   }
 
   AdminFixture start(String tokenLabel) throws Exception {
@@ -86,8 +102,16 @@ final class AdminFixture implements AutoCloseable {
     snapshots.refreshNow();
     provision();
 
+    AuditLog auditLog = jdbcAudit ? new JdbcAuditLog(database.dataSource()) : audit;
     AdminService service = AdminService.create(
-        store, hsm, principals, audit, clock, new SecureRandom(), this::refresh);
+        store,
+        hsm,
+        principals,
+        auditLog,
+        AuditReading.over(database.dataSource(), hsm),
+        clock,
+        new SecureRandom(),
+        this::refresh);
     server = AdminServer.start(
         new AdminServerSettings(
             new InetSocketAddress("127.0.0.1", 0), tlsKey, List.of(ca.certificate)),

@@ -99,7 +99,10 @@ class AdminPolicyTest {
         TENANT_LIST,
         PRINCIPAL_ADD,
         PRINCIPAL_REMOVE,
-        PRINCIPAL_LIST)) {
+        PRINCIPAL_LIST,
+        AUDIT_TAIL,
+        AUDIT_QUERY,
+        AUDIT_VERIFY)) {
       assertThat(policy.decide(acmeAdmin, a, "acme"))
           .as(a.name())
           .isEqualTo(AdminDecision.DENIED_ROLE);
@@ -118,6 +121,24 @@ class AdminPolicyTest {
       AdminDecision expected = a.isRead() ? AdminDecision.ALLOW : AdminDecision.DENIED_ROLE;
       assertThat(policy.decide(auditor, a, "globex")).as(a.name()).isEqualTo(expected);
     }
+  }
+
+  @Test
+  void auditLog_isReadByOfficersAndAuditors_neverByTenantAdmins_evenNamingTheirTenant() {
+    for (AdminAction a : List.of(AUDIT_TAIL, AUDIT_QUERY, AUDIT_VERIFY)) {
+      assertThat(a.isRead()).as(a.name()).isTrue();
+      assertThat(a.scope()).as(a.name()).isEqualTo(AdminAction.Scope.GLOBAL);
+      assertThat(policy.decide(officer, a, null)).as(a.name()).isEqualTo(AdminDecision.ALLOW);
+      assertThat(policy.decide(auditor, a, null)).as(a.name()).isEqualTo(AdminDecision.ALLOW);
+      for (String tenant : new String[] {"acme", "globex", null}) {
+        assertThat(policy.decide(acmeAdmin, a, tenant))
+            .as(a + " in " + tenant)
+            .isEqualTo(AdminDecision.DENIED_ROLE);
+      }
+    }
+    assertThat(List.of(AUDIT_TAIL, AUDIT_QUERY, AUDIT_VERIFY))
+        .extracting(AdminAction::auditName)
+        .containsExactly("audit.tail", "audit.query", "audit.verify");
   }
 
   @Test

@@ -4,6 +4,7 @@ import com.google.protobuf.Timestamp;
 import io.keygate.admin.cli.Table;
 import io.keygate.proto.admin.v1.Api;
 import io.keygate.proto.admin.v1.App;
+import io.keygate.proto.admin.v1.AuditRecord;
 import io.keygate.proto.admin.v1.Authorization;
 import io.keygate.proto.admin.v1.Credential;
 import io.keygate.proto.admin.v1.Grant;
@@ -107,6 +108,39 @@ final class ProtoViews {
           String.join(",", a.getApiIdsList()),
           time(a.hasExpiresAt(), a.getExpiresAt()),
           a.getLive() ? "yes" : a.getRevoked() ? "revoked" : "expired");
+    }
+    return table.render();
+  }
+
+  static Map<String, Object> auditRecord(AuditRecord r) {
+    return map(
+        "seq", r.getSeq(),
+        "time", time(r.hasTime(), r.getTime()),
+        "actor", r.getActor(),
+        "role", r.getRole(),
+        "action", r.getAction(),
+        "target", r.getTarget(),
+        "outcome", r.getOutcome(),
+        "requestId", r.getRequestId(),
+        "detail", r.getDetail(),
+        "hash", r.getHash());
+  }
+
+  /** The records without their hashes (in JSON only): a line per record is what people read. */
+  static String auditTable(List<AuditRecord> records) {
+    Table table =
+        new Table("SEQ", "TIME", "ACTOR", "ROLE", "ACTION", "TARGET", "OUTCOME", "REQUEST", "DETAIL");
+    for (AuditRecord r : records) {
+      table.row(
+          Long.toString(r.getSeq()),
+          time(r.hasTime(), r.getTime()),
+          r.getActor(),
+          r.getRole(),
+          r.getAction(),
+          r.getTarget(),
+          r.getOutcome(),
+          r.getRequestId(),
+          r.getDetail().isEmpty() ? null : r.getDetail());
     }
     return table.render();
   }

@@ -197,8 +197,7 @@ class AdminPkiTest {
   private static PrivateKey readPkcs8(Path pem) throws Exception {
     String body =
         Files.readString(pem)
-            .replace("-----BEGIN PRIVATE KEY-----", "")
-            .replace("-----END PRIVATE KEY-----", "")
+            .replaceAll("-----(BEGIN|END) [A-Z ]+-----", "")
             .replaceAll("\\s", "");
     return KeyFactory.getInstance("EC", "SunEC")
         .generatePrivate(new PKCS8EncodedKeySpec(Base64.getDecoder().decode(body)));

@@ -11,6 +11,12 @@ import io.keygate.proto.admin.v1.AdminServiceGrpc;
 import io.keygate.proto.admin.v1.Api;
 import io.keygate.proto.admin.v1.App;
 import io.keygate.proto.admin.v1.AuthMode;
+import io.keygate.proto.admin.v1.AuditQueryRequest;
+import io.keygate.proto.admin.v1.AuditRecord;
+import io.keygate.proto.admin.v1.AuditRecords;
+import io.keygate.proto.admin.v1.AuditTailRequest;
+import io.keygate.proto.admin.v1.AuditVerification;
+import io.keygate.proto.admin.v1.AuditVerifyRequest;
 import io.keygate.proto.admin.v1.Authorization;
 import io.keygate.proto.admin.v1.CreateAppRequest;
 import io.keygate.proto.admin.v1.CreateAuthorizationRequest;
@@ -69,6 +75,17 @@ public final class FakeAdminService extends AdminServiceGrpc.AdminServiceImplBas
   }
 
   public final List<Message> requests = new ArrayList<>();
+
+  /** What AuditVerify answers; clean unless a test sets problems. */
+  public AuditVerification verification =
+      AuditVerification.newBuilder()
+          .setClean(true)
+          .setRecords(12)
+          .setLastSeq(12)
+          .setSignedHeads(2)
+          .setLastVerifiedSignedSeq(10)
+          .setUnsignedRecords(2)
+          .build();
   private StatusRuntimeException failure;
 
   public void failWith(StatusRuntimeException e) {
@@ -326,5 +343,40 @@ public final class FakeAdminService extends AdminServiceGrpc.AdminServiceImplBas
                     .setRole(Role.TENANT_ADMIN)
                     .setTenantId("acme"))
             .build());
+  }
+
+  public static AuditRecord auditRecord(long seq, String action) {
+    return AuditRecord.newBuilder()
+        .setSeq(seq)
+        .setTime(Timestamp.newBuilder().setSeconds(1_795_694_400L + seq))
+        .setActor("O=Keygate Admins,CN=alice sha256:" + "ab".repeat(32))
+        .setRole("security-officer")
+        .setAction(action)
+        .setTarget("tenant/acme")
+        .setOutcome("SUCCESS")
+        .setRequestId("req-" + seq)
+        .setDetail(seq % 2 == 0 ? "" : "n=" + seq)
+        .setHash(String.format("%064x", seq))
+        .build();
+  }
+
+  @Override
+  public void auditTail(AuditTailRequest r, StreamObserver<AuditRecords> o) {
+    AuditRecords.Builder b = AuditRecords.newBuilder();
+    for (long seq = 1; seq <= Math.min(r.getCount(), 3); seq++) {
+      b.addRecords(auditRecord(seq, "tenant.create"));
+    }
+    answer(r, o, b.build());
+  }
+
+  @Override
+  public void auditQuery(AuditQueryRequest r, StreamObserver<AuditRecords> o) {
+    String action = r.getAction().isEmpty() ? "tenant.create" : r.getAction();
+    answer(r, o, AuditRecords.newBuilder().addRecords(auditRecord(7, action)).build());
+  }
+
+  @Override
+  public void auditVerify(AuditVerifyRequest r, StreamObserver<AuditVerification> o) {
+    answer(r, o, verification);
   }
 }
