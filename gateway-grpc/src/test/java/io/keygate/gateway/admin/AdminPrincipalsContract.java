@@ -1,5 +1,7 @@
 package io.keygate.gateway.admin;
 
+import io.keygate.gateway.config.TestDatabase;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -29,17 +31,17 @@ import org.junit.jupiter.api.io.TempDir;
 abstract class AdminPrincipalsContract {
   private static final AtomicInteger TEST = new AtomicInteger();
   private final MutableClock clock = new MutableClock(Instant.parse("2026-11-26T12:00:00.123Z"));
-  private AdminTestDatabase testDatabase;
+  private TestDatabase testDatabase;
   private ConfigDatabase database;
   private AdminPrincipals principals;
   private String p;
 
-  abstract AdminTestDatabase createDatabase(Path dir);
+  abstract TestDatabase createDatabase(Path dir);
 
   @BeforeAll
   void open(@TempDir Path dir) throws Exception {
     testDatabase = createDatabase(dir);
-    database = ConfigDatabase.open(testDatabase.settings);
+    database = ConfigDatabase.open(testDatabase.settings());
     database.store(clock).createTenant(new Tenant("acme", "Acme"));
     principals = new AdminPrincipals(database.dataSource(), clock);
   }

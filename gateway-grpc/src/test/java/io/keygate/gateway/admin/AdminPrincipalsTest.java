@@ -1,5 +1,7 @@
 package io.keygate.gateway.admin;
 
+import io.keygate.gateway.config.TestDatabase;
+
 import java.nio.file.Path;
 import org.junit.jupiter.api.Nested;
 
@@ -8,24 +10,24 @@ class AdminPrincipalsTest {
   @Nested
   class H2 extends AdminPrincipalsContract {
     @Override
-    AdminTestDatabase createDatabase(Path dir) {
-      return AdminTestDatabase.h2(dir);
+    TestDatabase createDatabase(Path dir) {
+      return TestDatabase.h2(dir);
     }
   }
 
   @Nested
   class MariaDb extends AdminPrincipalsContract {
     @Override
-    AdminTestDatabase createDatabase(Path dir) {
-      return AdminTestDatabase.mariaDb();
+    TestDatabase createDatabase(Path dir) {
+      return TestDatabase.mariaDb();
     }
   }
 
   @Nested
   class Postgres extends AdminPrincipalsContract {
     @Override
-    AdminTestDatabase createDatabase(Path dir) {
-      return AdminTestDatabase.postgres();
+    TestDatabase createDatabase(Path dir) {
+      return TestDatabase.postgres();
     }
   }
 }

@@ -17,7 +17,7 @@ import java.util.HexFormat;
  * <p>Override with KEYGATE_TEST_MARIADB_URL (a server URL, no database),
  * KEYGATE_TEST_POSTGRES_URL (a database URL), KEYGATE_TEST_DB_USER, KEYGATE_TEST_DB_PASSWORD.
  */
-final class TestDatabase implements AutoCloseable {
+public final class TestDatabase implements AutoCloseable {
   private static final String USER = env("KEYGATE_TEST_DB_USER", "keygate");
   private static final String PASSWORD = env("KEYGATE_TEST_DB_PASSWORD", "keygate");
   private static final String MARIADB_SERVER =
@@ -37,11 +37,11 @@ final class TestDatabase implements AutoCloseable {
     this.dropSql = dropSql;
   }
 
-  static TestDatabase h2(Path dir) {
+  public static TestDatabase h2(Path dir) {
     return new TestDatabase("H2", ConfigDatabaseSettings.embeddedH2(dir.resolve("data")), null, null);
   }
 
-  static TestDatabase mariaDb() {
+  public static TestDatabase mariaDb() {
     String name = freshName();
     String admin = MARIADB_SERVER + (MARIADB_SERVER.contains("?") ? "&" : "?") + "connectTimeout=3000";
     execute("MariaDB", admin, "CREATE DATABASE " + name);
@@ -49,7 +49,7 @@ final class TestDatabase implements AutoCloseable {
     return new TestDatabase("MariaDB", settings(url), admin, "DROP DATABASE " + name);
   }
 
-  static TestDatabase postgres() {
+  public static TestDatabase postgres() {
     String name = freshName();
     String admin = POSTGRES_DATABASE + (POSTGRES_DATABASE.contains("?") ? "&" : "?") + "connectTimeout=3";
     execute("PostgreSQL", admin, "CREATE SCHEMA " + name);
@@ -62,11 +62,11 @@ final class TestDatabase implements AutoCloseable {
         .withConnectTimeout(java.time.Duration.ofSeconds(3));
   }
 
-  ConfigDatabaseSettings settings() {
+  public ConfigDatabaseSettings settings() {
     return settings;
   }
 
-  String vendor() {
+  public String vendor() {
     return vendor;
   }
 
