@@ -20,6 +20,11 @@ public record KeyLabel(String value) {
     return new KeyLabel(value);
   }
 
+  /** Whether {@code value} would make a label (for input that must be refused, not thrown on). */
+  public static boolean isValid(String value) {
+    return value != null && ALLOWED.matcher(value).matches();
+  }
+
   @Override
   public String toString() {
     return value;

@@ -1,16 +1,11 @@
 package io.keygate.hsm.tls;
 
 import java.net.Socket;
-import java.security.KeyStore;
 import java.security.Principal;
 import java.security.PrivateKey;
-import java.security.Provider;
 import java.security.cert.X509Certificate;
 import java.util.List;
-import javax.net.ssl.KeyManager;
 import javax.net.ssl.KeyManagerFactory;
-import javax.net.ssl.KeyManagerFactorySpi;
-import javax.net.ssl.ManagerFactoryParameters;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.X509ExtendedKeyManager;
 
@@ -37,24 +32,9 @@ public final class PinnedKeyManager extends X509ExtendedKeyManager {
 
   /** Wraps this manager in a factory, for APIs (Netty, JSSE) that take a factory. */
   public KeyManagerFactory asFactory() {
-    KeyManager[] managers = {this};
-    KeyManagerFactorySpi spi =
-        new KeyManagerFactorySpi() {
-          @Override
-          protected void engineInit(KeyStore ks, char[] password) {}
-
-          @Override
-          protected void engineInit(ManagerFactoryParameters spec) {}
-
-          @Override
-          protected KeyManager[] engineGetKeyManagers() {
-            return managers.clone();
-          }
-        };
-    return new KeyManagerFactory(spi, new Provider("KeygatePinned", "1", "pinned key") {
-          private static final long serialVersionUID = 1L;
-        }, "Pinned") {};
+    return FixedKeyManagerFactory.of(this, "Pinned");
   }
+
 
   private boolean offers(String[] keyTypes) {
     if (keyTypes == null) {
