@@ -37,6 +37,16 @@ public enum AdminAction {
   PRINCIPAL_REMOVE("principal.remove", Kind.ADMIN_WRITE, Scope.GLOBAL),
   PRINCIPAL_LIST("principal.list", Kind.READ, Scope.GLOBAL),
 
+  // Dual control and TLS keys are the officers' (auditors may look). Approving may run an
+  // operation that changes the configuration; that operation refreshes the snapshot itself.
+  APPROVAL_REQUEST("approval.request", Kind.ADMIN_WRITE, Scope.GLOBAL),
+  APPROVAL_APPROVE("approval.approve", Kind.ADMIN_WRITE, Scope.GLOBAL),
+  APPROVAL_REJECT("approval.reject", Kind.ADMIN_WRITE, Scope.GLOBAL),
+  APPROVAL_LIST("approval.list", Kind.READ, Scope.GLOBAL),
+  TLS_PREPARE("tls.prepare", Kind.ADMIN_WRITE, Scope.GLOBAL),
+  TLS_INSTALL_CERT("tls.install-cert", Kind.ADMIN_WRITE, Scope.GLOBAL),
+  TLS_LIST("tls.list", Kind.READ, Scope.GLOBAL),
+
   // The audit log spans every tenant: reading it is for officers and auditors only.
   AUDIT_TAIL("audit.tail", Kind.READ, Scope.GLOBAL),
   AUDIT_QUERY("audit.query", Kind.READ, Scope.GLOBAL),
@@ -47,7 +57,7 @@ public enum AdminAction {
     READ,
     /** Changes the gateway configuration: nodes must refresh their snapshot. */
     WRITE,
-    /** Changes the admin principals only. */
+    /** Changes the admin plane (principals, approvals, HSM keys), not the snapshot directly. */
     ADMIN_WRITE
   }
 

@@ -55,6 +55,45 @@ public enum AdminError {
       "LastOfficer",
       "the last security-officer cannot be removed: add another one first"),
 
+  // ---- HSM keys and dual control ----
+  HSM_KEY_NOT_FOUND(Status.Code.NOT_FOUND, "KeyNotFound", "no such key in the HSM"),
+  HSM_KEY_EXISTS(Status.Code.ALREADY_EXISTS, "KeyExists", "the HSM already has a key with that label"),
+  KEY_PROTECTED(
+      Status.Code.FAILED_PRECONDITION,
+      "KeyProtected",
+      "the key is reserved (keygate.* or the audit-signing key) and cannot be destroyed"),
+  KEY_IN_USE(
+      Status.Code.FAILED_PRECONDITION,
+      "KeyInUse",
+      "the key holds the secret of a credential that is still live: revoke it first"),
+  TLS_KEY_NOT_FOUND(
+      Status.Code.NOT_FOUND, "TlsKeyNotFound", "no EC key with a certificate under that label"),
+  TLS_KEY_SERVED(
+      Status.Code.FAILED_PRECONDITION,
+      "TlsKeyServed",
+      "a listener serves this key: activate another key first, or prepare a new one"),
+  TLS_KEY_ALREADY_SERVED(
+      Status.Code.FAILED_PRECONDITION, "TlsKeyAlreadyServed", "the listener already serves it"),
+  TLS_CERTIFICATE_NOT_VALID(
+      Status.Code.FAILED_PRECONDITION,
+      "TlsCertificateNotValid",
+      "the key's certificate is expired or not yet valid"),
+  APPROVAL_NOT_FOUND(Status.Code.NOT_FOUND, "ApprovalNotFound", "no such approval request"),
+  APPROVAL_CLOSED(
+      Status.Code.FAILED_PRECONDITION, "ApprovalClosed", "the request is no longer pending"),
+  APPROVAL_EXPIRED(
+      Status.Code.FAILED_PRECONDITION,
+      "ApprovalExpired",
+      "the request expired before enough officers approved it: request it again"),
+  ALREADY_APPROVED(
+      Status.Code.FAILED_PRECONDITION,
+      "AlreadyApproved",
+      "you requested or already approved this: another security-officer must approve"),
+  TOO_FEW_OFFICERS(
+      Status.Code.FAILED_PRECONDITION,
+      "TooFewOfficers",
+      "fewer security-officers exist than approvals are required: add officers first"),
+
   CONFIG_UNAVAILABLE(
       Status.Code.UNAVAILABLE, "ConfigUnavailable", "the configuration database is unavailable"),
   HSM_UNAVAILABLE(Status.Code.UNAVAILABLE, "HsmUnavailable", "the HSM is unavailable"),

@@ -8,7 +8,11 @@ import io.keygate.gateway.audit.AuditException;
 import io.keygate.gateway.config.ConfigConflictException;
 import io.keygate.gateway.config.ConfigNotFoundException;
 import io.keygate.gateway.config.ConfigStoreException;
+import io.keygate.gateway.approval.ApprovalException;
+import io.keygate.gateway.tls.TlsKeyException;
 import io.keygate.hsm.HsmException;
+import io.keygate.hsm.KeyAlreadyExistsException;
+import io.keygate.hsm.KeyNotFoundException;
 
 /**
  * The one place where what went wrong becomes what the caller sees: an {@link AdminError}, then a
@@ -38,6 +42,29 @@ public final class AdminErrors {
     }
     if (failure instanceof ConfigStoreException) {
       return AdminError.CONFIG_UNAVAILABLE;
+    }
+    if (failure instanceof ApprovalException e) {
+      return switch (e.reason()) {
+        case NOT_FOUND -> AdminError.APPROVAL_NOT_FOUND;
+        case NOT_PENDING -> AdminError.APPROVAL_CLOSED;
+        case EXPIRED -> AdminError.APPROVAL_EXPIRED;
+        case ALREADY_APPROVED -> AdminError.ALREADY_APPROVED;
+        case TOO_FEW_OFFICERS -> AdminError.TOO_FEW_OFFICERS;
+      };
+    }
+    if (failure instanceof TlsKeyException e) {
+      return switch (e.reason()) {
+        case NOT_FOUND -> AdminError.TLS_KEY_NOT_FOUND;
+        case SERVED -> AdminError.TLS_KEY_SERVED;
+        case ALREADY_SERVED -> AdminError.TLS_KEY_ALREADY_SERVED;
+        case CERTIFICATE_NOT_VALID -> AdminError.TLS_CERTIFICATE_NOT_VALID;
+      };
+    }
+    if (failure instanceof KeyNotFoundException) {
+      return AdminError.HSM_KEY_NOT_FOUND;
+    }
+    if (failure instanceof KeyAlreadyExistsException) {
+      return AdminError.HSM_KEY_EXISTS;
     }
     if (failure instanceof HsmException) {
       return AdminError.HSM_UNAVAILABLE;

@@ -34,6 +34,8 @@ public final class AdminPolicy {
             CREDENTIAL_LIST,
             API_LIST, GRANT_LIST, AUTHORIZATION_LIST,
             PRINCIPAL_ADD, PRINCIPAL_REMOVE, PRINCIPAL_LIST,
+            APPROVAL_REQUEST, APPROVAL_APPROVE, APPROVAL_REJECT, APPROVAL_LIST,
+            TLS_PREPARE, TLS_INSTALL_CERT, TLS_LIST,
             AUDIT_TAIL, AUDIT_QUERY, AUDIT_VERIFY));
     // Only tenant-scoped operations: the tenant check below then applies to every one of them.
     t.put(

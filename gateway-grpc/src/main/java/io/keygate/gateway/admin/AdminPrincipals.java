@@ -3,6 +3,7 @@ package io.keygate.gateway.admin;
 import io.keygate.gateway.config.ConfigConflictException;
 import io.keygate.gateway.config.ConfigNotFoundException;
 import io.keygate.gateway.config.ConfigStoreException;
+import io.keygate.gateway.config.JdbcTransactions;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -27,7 +28,6 @@ import javax.sql.DataSource;
 public final class AdminPrincipals {
   private static final String COLUMNS =
       "identity_kind, identity_value, admin_role, tenant_id, created_at";
-  private static final int MARIADB_DUPLICATE_KEY = 1062;
 
   private final DataSource dataSource;
   private final Clock clock;
@@ -70,7 +70,7 @@ public final class AdminPrincipals {
         s.executeUpdate();
       }
     } catch (SQLException e) {
-      throw translate("add admin principal " + id, e);
+      throw JdbcTransactions.translate("add admin principal " + id, e);
     }
     return new AdminPrincipal(id, principal.role(), principal.tenantId(), now);
   }
@@ -86,7 +86,7 @@ public final class AdminPrincipals {
         throw new ConfigNotFoundException("no admin principal " + identity);
       }
     } catch (SQLException e) {
-      throw translate("remove admin principal " + identity, e);
+      throw JdbcTransactions.translate("remove admin principal " + identity, e);
     }
   }
 
@@ -102,7 +102,7 @@ public final class AdminPrincipals {
     try (Connection c = dataSource.getConnection()) {
       return find(c, identity);
     } catch (SQLException e) {
-      throw translate("find admin principal", e);
+      throw JdbcTransactions.translate("find admin principal", e);
     }
   }
 
@@ -119,7 +119,7 @@ public final class AdminPrincipals {
       }
       return find(c, caller.subject());
     } catch (SQLException e) {
-      throw translate("find admin principal", e);
+      throw JdbcTransactions.translate("find admin principal", e);
     }
   }
 
@@ -135,7 +135,7 @@ public final class AdminPrincipals {
       }
       return all;
     } catch (SQLException e) {
-      throw translate("list admin principals", e);
+      throw JdbcTransactions.translate("list admin principals", e);
     }
   }
 
@@ -178,19 +178,4 @@ public final class AdminPrincipals {
         Instant.ofEpochMilli(rs.getLong(5)));
   }
 
-  /** As the config store does: a constraint violation is a refusal, anything else a failure. */
-  private static ConfigStoreException translate(String operation, SQLException e) {
-    String state = e.getSQLState();
-    if (state != null && state.startsWith("23")) {
-      boolean duplicate = "23505".equals(state) || e.getErrorCode() == MARIADB_DUPLICATE_KEY;
-      return new ConfigConflictException(
-          duplicate
-              ? ConfigConflictException.Kind.DUPLICATE
-              : ConfigConflictException.Kind.UNKNOWN_REFERENCE,
-          operation + " refused by a database constraint",
-          e);
-    }
-    return new ConfigStoreException(
-        "admin principals: " + operation + " failed: " + e.getMessage(), e);
-  }
 }

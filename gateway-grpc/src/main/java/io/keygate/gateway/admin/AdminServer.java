@@ -6,6 +6,7 @@ import io.grpc.netty.GrpcSslContexts;
 import io.grpc.netty.NettyServerBuilder;
 import io.keygate.hsm.HsmException;
 import io.keygate.hsm.HsmToken;
+import io.keygate.hsm.tls.RotatingKeyManager;
 import io.netty.handler.ssl.ClientAuth;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
@@ -32,9 +33,11 @@ public final class AdminServer implements AutoCloseable {
   private static final int MAX_MESSAGE_BYTES = 1 << 20;
 
   private final Server server;
+  private final RotatingKeyManager tlsKeys;
 
-  private AdminServer(Server server) {
+  private AdminServer(Server server, RotatingKeyManager tlsKeys) {
     this.server = server;
+    this.tlsKeys = tlsKeys;
   }
 
   /**
@@ -52,14 +55,16 @@ public final class AdminServer implements AutoCloseable {
       random.nextBytes(id);
       return HexFormat.of().formatHex(id);
     };
+    RotatingKeyManager tlsKeys =
+        new RotatingKeyManager(settings.tlsKey().value(), hsm.tlsKeyManager(settings.tlsKey()));
     Server server = NettyServerBuilder.forAddress(settings.listen())
-        .sslContext(tls(settings, hsm))
+        .sslContext(tls(settings, tlsKeys))
         .maxInboundMessageSize(MAX_MESSAGE_BYTES)
         .addService(ServerInterceptors.intercept(service, new AdminIdentityInterceptor(requestIds)))
         .build()
         .start();
     LOG.log(Level.INFO, "admin API listening on {0} (mutual TLS)", server.getListenSockets());
-    return new AdminServer(server);
+    return new AdminServer(server, tlsKeys);
   }
 
   /**
@@ -67,15 +72,18 @@ public final class AdminServer implements AutoCloseable {
    * provider (OpenSSL could not). ClientAuth.REQUIRE makes a client without a certificate from an
    * admin CA fail the handshake, before any gRPC call exists.
    */
-  static SslContext tls(AdminServerSettings settings, HsmToken hsm)
-      throws HsmException, SSLException {
-    return GrpcSslContexts.configure(
-            SslContextBuilder.forServer(hsm.tlsKeyManagerFactory(settings.tlsKey())),
-            SslProvider.JDK)
+  static SslContext tls(AdminServerSettings settings, RotatingKeyManager keys)
+      throws SSLException {
+    return GrpcSslContexts.configure(SslContextBuilder.forServer(keys.asFactory()), SslProvider.JDK)
         .protocols("TLSv1.3", "TLSv1.2")
         .trustManager(settings.adminCas().toArray(X509Certificate[]::new))
         .clientAuth(ClientAuth.REQUIRE)
         .build();
+  }
+
+  /** The listener's key, which {@code TlsKeyFollower} replaces on a rotation. */
+  public RotatingKeyManager tlsKeys() {
+    return tlsKeys;
   }
 
   public int port() {

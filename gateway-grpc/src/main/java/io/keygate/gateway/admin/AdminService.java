@@ -21,10 +21,12 @@ import java.util.Objects;
 public final class AdminService extends AdminServiceGrpc.AdminServiceImplBase {
   private final AdminCalls calls;
   private final AdminOperations ops;
+  private final KeyControl keys;
 
-  AdminService(AdminCalls calls, AdminOperations ops) {
+  AdminService(AdminCalls calls, AdminOperations ops, KeyControl keys) {
     this.calls = Objects.requireNonNull(calls, "calls");
     this.ops = Objects.requireNonNull(ops, "ops");
+    this.keys = Objects.requireNonNull(keys, "keys");
   }
 
   /**
@@ -34,6 +36,9 @@ public final class AdminService extends AdminServiceGrpc.AdminServiceImplBase {
    * @param hsm where new AccessSecrets are imported, non-extractable
    * @param principals who may use the admin API, and as what; read on every call
    * @param audit records every call, allowed or denied; if it fails, the call fails
+   * @param auditReading how AuditTail, AuditQuery and AuditVerify read and verify the log, e.g.
+   *     {@link AuditReading#over(javax.sql.DataSource, HsmToken)} on the config database
+   * @param keyControl dual control and TLS keys ({@link KeyControl#create})
    * @param clock for expiries, credential states and audit times
    * @param random the strong generator for AccessKeys and secrets (e.g. {@code
    *     SecureRandom.getInstance("DRBG")})
@@ -45,27 +50,8 @@ public final class AdminService extends AdminServiceGrpc.AdminServiceImplBase {
       HsmToken hsm,
       AdminPrincipals principals,
       AuditLog audit,
-      Clock clock,
-      SecureRandom random,
-      Runnable onConfigChanged) {
-    return create(
-        store, hsm, principals, audit, AuditReading.unavailable(), clock, random, onConfigChanged);
-  }
-
-  /**
-   * The service, also serving the audit log (AuditTail, AuditQuery, AuditVerify).
-   *
-   * @param auditReading how those RPCs read and verify the log, e.g. {@link
-   *     AuditReading#over(javax.sql.DataSource, HsmToken)} on the config database
-   * @see #create(ConfigStore, HsmToken, AdminPrincipals, AuditLog, Clock, SecureRandom, Runnable)
-   *     for the other parameters
-   */
-  public static AdminService create(
-      ConfigStore store,
-      HsmToken hsm,
-      AdminPrincipals principals,
-      AuditLog audit,
       AuditReading auditReading,
+      KeyControl keyControl,
       Clock clock,
       SecureRandom random,
       Runnable onConfigChanged) {
@@ -73,7 +59,8 @@ public final class AdminService extends AdminServiceGrpc.AdminServiceImplBase {
         new CredentialLifecycle(new CredentialIssuer(hsm, store, random), store, clock);
     return new AdminService(
         new AdminCalls(principals, new AdminPolicy(), audit, clock, onConfigChanged),
-        new AdminOperations(store, lifecycle, principals, auditReading, clock));
+        new AdminOperations(store, lifecycle, principals, auditReading, clock),
+        keyControl);
   }
 
   @Override
@@ -296,6 +283,52 @@ public final class AdminService extends AdminServiceGrpc.AdminServiceImplBase {
     calls.serve(PRINCIPAL_LIST, null, "principals", out, c -> ops.listPrincipals());
   }
 
+  // ---- dual control: each call names the request; a run is audited under its own action ----
+
+  @Override
+  public void requestApproval(RequestApprovalRequest req, StreamObserver<ApprovalRequest> out) {
+    calls.serve(APPROVAL_REQUEST, null, "approval", out, c -> keys.request(req, c),
+        r -> "id=" + r.getId() + " " + r.getSummary() + " reason=" + r.getReason());
+  }
+
+  @Override
+  public void approve(ApproveRequest req, StreamObserver<ApprovalRequest> out) {
+    calls.serve(APPROVAL_APPROVE, null, "approval/" + req.getId(), out, c -> keys.approve(req, c),
+        AdminService::approvalDetail);
+  }
+
+  @Override
+  public void rejectApproval(RejectApprovalRequest req, StreamObserver<ApprovalRequest> out) {
+    calls.serve(APPROVAL_REJECT, null, "approval/" + req.getId(), out, c -> keys.reject(req, c),
+        AdminService::approvalDetail);
+  }
+
+  @Override
+  public void listApprovals(ListApprovalsRequest req, StreamObserver<ListApprovalsResponse> out) {
+    calls.serve(APPROVAL_LIST, null, "approvals", out, c -> keys.list(req));
+  }
+
+  // ---- TLS keys ----
+
+  @Override
+  public void prepareTlsKey(PrepareTlsKeyRequest req, StreamObserver<TlsKey> out) {
+    calls.serve(TLS_PREPARE, null, "tls/keys", out, c -> keys.prepareTlsKey(req),
+        k -> "label=" + k.getLabel() + " sha256=" + k.getCertificateSha256());
+  }
+
+  @Override
+  public void installTlsCertificate(
+      InstallTlsCertificateRequest req, StreamObserver<TlsKey> out) {
+    calls.serve(TLS_INSTALL_CERT, null, "tls/key/" + req.getLabel(), out,
+        c -> keys.installTlsCertificate(req),
+        k -> "issuer=" + k.getIssuer() + " sha256=" + k.getCertificateSha256());
+  }
+
+  @Override
+  public void listTlsKeys(ListTlsKeysRequest req, StreamObserver<ListTlsKeysResponse> out) {
+    calls.serve(TLS_LIST, null, "tls/keys", out, c -> keys.listTlsKeys());
+  }
+
   // ---- audit log ----
 
   @Override
@@ -354,6 +387,11 @@ public final class AdminService extends AdminServiceGrpc.AdminServiceImplBase {
         ? "records=0"
         : "records=" + n + " seq=" + r.getRecords(0).getSeq() + ".."
             + r.getRecords(n - 1).getSeq();
+  }
+
+  private static String approvalDetail(ApprovalRequest r) {
+    return "id=" + r.getId() + " " + r.getSummary() + " state=" + r.getState()
+        + " approvals=" + r.getApprovalsCount() + "/" + r.getRequiredApprovals();
   }
 
   private static String apiDetail(Api a) {

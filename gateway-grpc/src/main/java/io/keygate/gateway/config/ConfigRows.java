@@ -72,23 +72,44 @@ final class ConfigRows {
                 AuthMode.valueOf(rs.getString(5))));
   }
 
+  private static final String CREDENTIAL_COLUMNS =
+      "SELECT access_key, app_id, tenant_id, secret_label, not_after, revoked, last_used"
+          + " FROM credentials";
+
   static List<Credential> credentials(Connection c, Scope scope) throws SQLException {
     return list(
         c,
-        "SELECT access_key, app_id, tenant_id, secret_label, not_after, revoked, last_used"
-            + " FROM credentials"
-            + where("tenant_id", scope)
-            + " ORDER BY access_key",
+        CREDENTIAL_COLUMNS + where("tenant_id", scope) + " ORDER BY access_key",
         scope,
-        rs ->
-            new Credential(
-                rs.getString(1),
-                rs.getString(2),
-                rs.getString(3),
-                KeyLabel.of(rs.getString(4)),
-                instantOrNull(rs, 5),
-                rs.getBoolean(6),
-                instantOrNull(rs, 7)));
+        ConfigRows::credential);
+  }
+
+  /** The credentials (of any tenant) whose secret is the HSM key {@code label}: one, or none. */
+  static List<Credential> credentialsWithSecret(Connection c, KeyLabel label)
+      throws SQLException {
+    List<Credential> out = new ArrayList<>();
+    try (PreparedStatement s = c.prepareStatement(
+        CREDENTIAL_COLUMNS + " WHERE secret_label = ? ORDER BY access_key")) {
+      s.setString(1, label.value());
+      try (ResultSet rs = s.executeQuery()) {
+        while (rs.next()) {
+          out.add(credential(rs));
+        }
+      }
+    }
+    return out;
+  }
+
+  private static Credential credential(ResultSet rs) throws SQLException {
+    return
+        new Credential(
+            rs.getString(1),
+            rs.getString(2),
+            rs.getString(3),
+            KeyLabel.of(rs.getString(4)),
+            instantOrNull(rs, 5),
+            rs.getBoolean(6),
+            instantOrNull(rs, 7));
   }
 
   static List<Grant> grants(Connection c, Scope scope) throws SQLException {

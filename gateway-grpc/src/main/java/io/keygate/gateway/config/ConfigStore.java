@@ -1,5 +1,6 @@
 package io.keygate.gateway.config;
 
+import io.keygate.hsm.KeyLabel;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -111,6 +112,12 @@ public interface ConfigStore {
 
   /** The tenant's credentials with up-to-date {@code lastUsed} (snapshots may lag on that). */
   List<Credential> credentials(String tenantId) throws ConfigStoreException;
+
+  /**
+   * The credentials, of any tenant, whose AccessSecret is the HSM key {@code label} (one, or none
+   * for a key that is no credential's). For the admin plane: deciding whether a key may go.
+   */
+  List<Credential> credentialsWithSecret(KeyLabel label) throws ConfigStoreException;
 
   List<Grant> grants(String tenantId) throws ConfigStoreException;
 

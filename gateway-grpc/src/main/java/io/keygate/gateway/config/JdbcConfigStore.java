@@ -1,5 +1,6 @@
 package io.keygate.gateway.config;
 
+import io.keygate.hsm.KeyLabel;
 import static io.keygate.gateway.config.ConfigConflictException.Kind.DUPLICATE;
 import static io.keygate.gateway.config.ConfigConflictException.Kind.UNKNOWN_REFERENCE;
 import static io.keygate.gateway.config.SqlStatements.exists;
@@ -216,6 +217,12 @@ public final class JdbcConfigStore implements ConfigStore {
   public List<Credential> credentials(String tenantId) throws ConfigStoreException {
     Scope scope = Scope.tenant(tenantId);
     return tx.read("credentials", c -> ConfigRows.credentials(c, scope));
+  }
+
+  @Override
+  public List<Credential> credentialsWithSecret(KeyLabel label) throws ConfigStoreException {
+    Objects.requireNonNull(label, "label");
+    return tx.read("credentialsWithSecret", c -> ConfigRows.credentialsWithSecret(c, label));
   }
 
   @Override

@@ -10,7 +10,7 @@ import javax.sql.DataSource;
  * Runs store operations in transactions and turns {@link SQLException}s into the store's own
  * exceptions. The one place that decides isolation, version bumps and rollback.
  */
-final class JdbcTransactions {
+public final class JdbcTransactions {
   /** Work inside a transaction. */
   @FunctionalInterface
   interface Work<T> {
@@ -109,9 +109,10 @@ final class JdbcTransactions {
 
   /**
    * The store checks invariants before writing, with clear messages; a constraint violation seen
-   * here is the database's backstop (a bug, or a writer that bypassed the store).
+   * here is the database's backstop (a bug, or a writer that bypassed the store). Also used by
+   * the admin plane's own tables (principals, approvals, TLS keys), so one mapping serves all.
    */
-  private static ConfigStoreException translate(String operation, SQLException e) {
+  public static ConfigStoreException translate(String operation, SQLException e) {
     String state = e.getSQLState();
     if (state != null && state.startsWith("23")) {
       boolean duplicate = "23505".equals(state) || e.getErrorCode() == MARIADB_DUPLICATE_KEY;
@@ -122,6 +123,6 @@ final class JdbcTransactions {
           operation + " refused by a database constraint: " + e.getMessage(),
           e);
     }
-    return new ConfigStoreException("config store: " + operation + " failed: " + e.getMessage(), e);
+    return new ConfigStoreException("config database: " + operation + " failed: " + e.getMessage(), e);
   }
 }

@@ -7,6 +7,12 @@ import io.keygate.gateway.admin.AdminServerSettings;
 import io.keygate.gateway.admin.AdminService;
 import io.keygate.gateway.admin.AuditReading;
 import io.keygate.gateway.admin.IdentityMatch;
+import io.keygate.gateway.admin.KeyControl;
+import io.keygate.gateway.tls.ActiveTlsKeys;
+import io.keygate.gateway.tls.TlsKeyFollower;
+import io.keygate.gateway.tls.TlsListener;
+import java.time.Duration;
+import java.util.Set;
 import io.keygate.gateway.audit.AuditHeadSigner;
 import io.keygate.gateway.audit.JdbcAuditLog;
 import io.keygate.gateway.audit.SecurityEventAggregator;
@@ -42,8 +48,8 @@ import java.util.concurrent.ScheduledExecutorService;
  * KEYGATE_HSM_CONFIG, KEYGATE_HSM_PIN_FILE (or KEYGATE_HSM_PIN), KEYGATE_TLS_KEY, KEYGATE_LISTEN,
  * KEYGATE_DATA_DIR, KEYGATE_DB_URL/USER/PASSWORD_FILE, KEYGATE_CLIENT_CA_FILE,
  * KEYGATE_PLAINTEXT_DEV, KEYGATE_NONCE_CAPACITY, and for the admin API KEYGATE_ADMIN_LISTEN,
- * KEYGATE_ADMIN_CA_FILE, KEYGATE_ADMIN_TLS_KEY, KEYGATE_FIRST_OFFICER_SHA256. Stops cleanly on
- * SIGTERM.
+ * KEYGATE_ADMIN_CA_FILE, KEYGATE_ADMIN_TLS_KEY, KEYGATE_FIRST_OFFICER_SHA256,
+ * KEYGATE_APPROVALS_REQUIRED, KEYGATE_APPROVAL_TTL. Stops cleanly on SIGTERM.
  */
 public final class GatewayMain {
   private GatewayMain() {}
@@ -92,16 +98,31 @@ public final class GatewayMain {
     LastUsedTracker lastUsed = new LastUsedTracker();
     scheduler.scheduleWithFixedDelay(() -> lastUsed.flush(store), 5, 5, TimeUnit.SECONDS);
 
+    // TLS keys: each listener serves the key activated cluster-wide (dual control), or until one
+    // is, the configured one; the follower switches new handshakes when an activation lands.
+    KeyLabel adminTlsKey = KeyLabel.of(env.getOrDefault("KEYGATE_ADMIN_TLS_KEY", tlsKey.value()));
+    ActiveTlsKeys activeTls = new ActiveTlsKeys(
+        db.dataSource(), Map.of(TlsListener.INGRESS, tlsKey, TlsListener.ADMIN, adminTlsKey));
+    TlsKeyFollower tlsFollower =
+        new TlsKeyFollower(activeTls, hsm, scheduler, TlsKeyFollower.DEFAULT_INTERVAL);
+    settings = settings.withTlsKey(activeTls.assignments().get(TlsListener.INGRESS));
+
     KeygateGateway gateway =
         KeygateGateway.start(
             settings, hsm, ConfigView.of(refresher), new InMemoryNonceStore(clock,
                 Integer.parseInt(env.getOrDefault("KEYGATE_NONCE_CAPACITY", "1000000"))),
             clock, scheduler, new RecordingCallObserver(lastUsed, securityEvents, clock));
     AdminServer admin = env.containsKey("KEYGATE_ADMIN_LISTEN")
-        ? startAdmin(env, hsm, db, store, refresher, audit, clock, random)
+        ? startAdmin(env, hsm, db, store, refresher, audit, activeTls, tlsFollower, clock, random)
         : null;
+    gateway.tlsKeys().ifPresent(keys -> tlsFollower.follow(TlsListener.INGRESS, keys));
+    if (admin != null) {
+      tlsFollower.follow(TlsListener.ADMIN, admin.tlsKeys());
+    }
+    tlsFollower.start();
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      tlsFollower.close();
       if (admin != null) {
         admin.close();
       }
@@ -124,25 +145,34 @@ public final class GatewayMain {
    * officer while no principal exists yet.
    */
   private static AdminServer startAdmin(Map<String, String> env, SunPkcs11Token hsm, ConfigDatabase db,
-      ConfigStore store, SnapshotRefresher refresher, JdbcAuditLog audit, Clock clock, SecureRandom random)
+      ConfigStore store, SnapshotRefresher refresher, JdbcAuditLog audit, ActiveTlsKeys activeTls,
+      TlsKeyFollower tlsFollower, Clock clock, SecureRandom random)
       throws Exception {
     AdminPrincipals principals = new AdminPrincipals(db.dataSource(), clock);
     String firstOfficer = env.get("KEYGATE_FIRST_OFFICER_SHA256");
     if (firstOfficer != null && principals.list().isEmpty()) {
       principals.add(AdminPrincipal.officer(IdentityMatch.sha256(firstOfficer)));
     }
-    AdminService service = AdminService.create(store, hsm, principals, audit,
-        AuditReading.over(db.dataSource(), hsm), clock, random, () -> {
+    Runnable refreshSnapshot = () -> {
       try {
         refresher.refreshNow();
       } catch (ConfigStoreException e) {
         throw new IllegalStateException(e);
       }
-    });
+    };
+    KeyControl.Settings dualControl = new KeyControl.Settings(
+        Integer.parseInt(env.getOrDefault("KEYGATE_APPROVALS_REQUIRED", "2")),
+        Duration.parse(env.getOrDefault("KEYGATE_APPROVAL_TTL", "PT24H")),
+        Set.of(AuditHeadSigner.DEFAULT_KEY_LABEL));
+    KeyControl keyControl = KeyControl.create(db.dataSource(), hsm, store, principals, activeTls,
+        audit, dualControl, clock, random, refreshSnapshot, tlsFollower::pollQuietly);
+    AdminService service = AdminService.create(store, hsm, principals, audit,
+        AuditReading.over(db.dataSource(), hsm), keyControl, clock, random, refreshSnapshot);
+    KeyLabel adminKey = activeTls.assignments().get(TlsListener.ADMIN);
     List<X509Certificate> adminCas = readCertificates(Path.of(required(env, "KEYGATE_ADMIN_CA_FILE")));
     return AdminServer.start(
         new AdminServerSettings(address(required(env, "KEYGATE_ADMIN_LISTEN")),
-            KeyLabel.of(env.getOrDefault("KEYGATE_ADMIN_TLS_KEY", env.getOrDefault("KEYGATE_TLS_KEY", "gateway-tls"))),
+            adminKey,
             adminCas),
         hsm, service, random);
   }

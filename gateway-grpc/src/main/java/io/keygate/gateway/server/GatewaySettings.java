@@ -35,6 +35,11 @@ public record GatewaySettings(
         listen, tlsKey, List.of(), false, Duration.ofMinutes(5), Duration.ofSeconds(30), 16 << 20);
   }
 
+  public GatewaySettings withTlsKey(KeyLabel key) {
+    return new GatewaySettings(
+        listen, key, clientCas, plaintextForDevelopment, timestampWindow, maxConfigStaleness, maxMessageBytes);
+  }
+
   public GatewaySettings withClientCas(List<X509Certificate> cas) {
     return new GatewaySettings(
         listen, tlsKey, cas, plaintextForDevelopment, timestampWindow, maxConfigStaleness, maxMessageBytes);

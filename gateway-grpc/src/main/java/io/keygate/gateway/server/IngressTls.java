@@ -4,6 +4,7 @@ import io.grpc.netty.GrpcSslContexts;
 import io.keygate.hsm.HsmException;
 import io.keygate.hsm.HsmToken;
 import io.keygate.hsm.KeyLabel;
+import io.keygate.hsm.tls.RotatingKeyManager;
 import io.netty.handler.ssl.ClientAuth;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
@@ -20,15 +21,20 @@ import javax.net.ssl.SSLException;
 public final class IngressTls {
   private IngressTls() {}
 
+  /** The listener's key manager, starting with {@code tlsKey}. */
+  public static RotatingKeyManager keys(HsmToken hsm, KeyLabel tlsKey) throws HsmException {
+    return new RotatingKeyManager(tlsKey.value(), hsm.tlsKeyManager(tlsKey));
+  }
+
   /**
+   * @param keys the listener's key, replaceable while it serves (TLS key rotation)
    * @param clientCas CAs whose client certificates are accepted; empty means no client
    *     certificate is asked for
    */
-  public static SslContext serverContext(HsmToken hsm, KeyLabel tlsKey, List<X509Certificate> clientCas)
-      throws HsmException, SSLException {
+  public static SslContext serverContext(RotatingKeyManager keys, List<X509Certificate> clientCas)
+      throws SSLException {
     SslContextBuilder builder =
-        GrpcSslContexts.configure(
-                SslContextBuilder.forServer(hsm.tlsKeyManagerFactory(tlsKey)), SslProvider.JDK)
+        GrpcSslContexts.configure(SslContextBuilder.forServer(keys.asFactory()), SslProvider.JDK)
             .protocols("TLSv1.3", "TLSv1.2");
     if (!clientCas.isEmpty()) {
       builder.trustManager(clientCas.toArray(X509Certificate[]::new)).clientAuth(ClientAuth.REQUIRE);

@@ -20,6 +20,7 @@ import io.keygate.gateway.proxy.ProxyCallHandler;
 import io.keygate.gateway.proxy.ProxyHandlerRegistry;
 import io.keygate.hsm.HsmException;
 import io.keygate.hsm.HsmToken;
+import io.keygate.hsm.tls.RotatingKeyManager;
 import java.io.IOException;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
@@ -49,13 +50,16 @@ public final class KeygateGateway implements AutoCloseable {
   private final BackendChannels channels;
   private final ScheduledFuture<?> healthTask;
   private final HealthStatusManager health;
+  private final RotatingKeyManager tlsKeys;
 
   private KeygateGateway(
-      Server server, BackendChannels channels, ScheduledFuture<?> healthTask, HealthStatusManager health) {
+      Server server, BackendChannels channels, ScheduledFuture<?> healthTask, HealthStatusManager health,
+      RotatingKeyManager tlsKeys) {
     this.server = server;
     this.channels = channels;
     this.healthTask = healthTask;
     this.health = health;
+    this.tlsKeys = tlsKeys;
   }
 
   /**
@@ -102,6 +106,7 @@ public final class KeygateGateway implements AutoCloseable {
             observer);
 
     HealthStatusManager health = new HealthStatusManager();
+    RotatingKeyManager tlsKeys = null;
     NettyServerBuilder builder =
         NettyServerBuilder.forAddress(settings.listen())
             .maxInboundMessageSize(settings.maxMessageBytes())
@@ -115,7 +120,8 @@ public final class KeygateGateway implements AutoCloseable {
               + " and payloads cross the network in clear. !!!",
           settings.listen());
     } else {
-      builder.sslContext(IngressTls.serverContext(hsm, settings.tlsKey(), settings.clientCas()));
+      tlsKeys = IngressTls.keys(hsm, settings.tlsKey());
+      builder.sslContext(IngressTls.serverContext(tlsKeys, settings.clientCas()));
     }
     Server server = builder.build().start();
     ScheduledFuture<?> task =
@@ -123,7 +129,7 @@ public final class KeygateGateway implements AutoCloseable {
             () -> updateHealth(health, hsm, config, settings), 0, 5, TimeUnit.SECONDS);
     LOG.log(Level.INFO, "gateway listening on {0} (tls={1}, mtls={2})",
         server.getListenSockets(), !settings.plaintextForDevelopment(), !settings.clientCas().isEmpty());
-    return new KeygateGateway(server, channels, task, health);
+    return new KeygateGateway(server, channels, task, health, tlsKeys);
   }
 
   private static Optional<BackendTarget> backendOf(String fullMethodName) {
@@ -155,6 +161,14 @@ public final class KeygateGateway implements AutoCloseable {
       HealthStatusManager health, HsmToken hsm, ConfigView config, GatewaySettings settings) {
     boolean serving = hsm.probe().isUp() && !config.isStale(settings.maxConfigStaleness());
     health.setStatus("", serving ? ServingStatus.SERVING : ServingStatus.NOT_SERVING);
+  }
+
+  /**
+   * The ingress listener's key, which {@code TlsKeyFollower} replaces on a rotation; empty when
+   * serving plaintext for development.
+   */
+  public Optional<RotatingKeyManager> tlsKeys() {
+    return Optional.ofNullable(tlsKeys);
   }
 
   public int port() {

@@ -1,6 +1,7 @@
 package io.keygate.gateway.admin;
 
 import io.grpc.ManagedChannel;
+import io.keygate.gateway.audit.AuditHeadSigner;
 import io.keygate.gateway.audit.AuditLog;
 import io.keygate.gateway.audit.JdbcAuditLog;
 import io.keygate.gateway.config.App;
@@ -10,6 +11,9 @@ import io.keygate.gateway.config.ConfigStore;
 import io.keygate.gateway.config.ConfigStoreException;
 import io.keygate.gateway.config.SnapshotRefresher;
 import io.keygate.gateway.config.Tenant;
+import io.keygate.gateway.tls.ActiveTlsKeys;
+import io.keygate.gateway.tls.TlsKeyFollower;
+import io.keygate.gateway.tls.TlsListener;
 import io.keygate.hsm.CertificateProfile;
 import io.keygate.hsm.KeyLabel;
 import io.keygate.hsm.pkcs11.SunPkcs11Token;
@@ -28,6 +32,8 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -72,6 +78,10 @@ final class AdminFixture implements AutoCloseable {
       Executors.newSingleThreadScheduledExecutor();
   private final List<ManagedChannel> channels = new ArrayList<>();
   private boolean jdbcAudit;
+  private int approvalsRequired = 2;
+  private Duration approvalTtl = Duration.ofHours(1);
+  ActiveTlsKeys activeTls;
+  TlsKeyFollower tlsFollower;
 
   AdminFixture(SoftHsmTokens tokens) throws Exception {
     this.tokens = tokens;
@@ -85,6 +95,13 @@ final class AdminFixture implements AutoCloseable {
    */
   AdminFixture withJdbcAuditLog() {
     jdbcAudit = true;
+    return this;
+  }
+
+  /** M of the dual control (default 2) and how long a request waits (default 1 h). */
+  AdminFixture withApprovals(int required, Duration ttl) {
+    approvalsRequired = required;
+    approvalTtl = ttl;
     return this;
   }
 
@@ -103,12 +120,19 @@ final class AdminFixture implements AutoCloseable {
     provision();
 
     AuditLog auditLog = jdbcAudit ? new JdbcAuditLog(database.dataSource()) : audit;
+    activeTls = new ActiveTlsKeys(database.dataSource(), Map.of(TlsListener.ADMIN, tlsKey));
+    tlsFollower = new TlsKeyFollower(activeTls, hsm, idleScheduler, Duration.ofDays(1));
+    KeyControl keyControl = KeyControl.create(database.dataSource(), hsm, store, principals,
+        activeTls, auditLog, new KeyControl.Settings(approvalsRequired, approvalTtl,
+            Set.of(AuditHeadSigner.DEFAULT_KEY_LABEL)),
+        clock, new SecureRandom(), this::refresh, tlsFollower::pollQuietly);
     AdminService service = AdminService.create(
         store,
         hsm,
         principals,
         auditLog,
         AuditReading.over(database.dataSource(), hsm),
+        keyControl,
         clock,
         new SecureRandom(),
         this::refresh);
@@ -118,6 +142,7 @@ final class AdminFixture implements AutoCloseable {
         hsm,
         service,
         new SecureRandom());
+    tlsFollower.follow(TlsListener.ADMIN, server.tlsKeys());
     return this;
   }
 

@@ -49,6 +49,11 @@ final class TestAdminCa {
     return new Client(client, sign(subject, client.getPublic(), false));
   }
 
+  /** A certificate for a key held elsewhere (e.g. a prepared TLS key in the HSM). */
+  X509Certificate certify(String subject, PublicKey key) throws Exception {
+    return sign(subject, key, false);
+  }
+
   /** A mutual-TLS channel to a server whose certificate is {@code server}. */
   static ManagedChannel channel(int port, X509Certificate server, Client client) throws Exception {
     var tls = GrpcSslContexts.forClient().trustManager(server);

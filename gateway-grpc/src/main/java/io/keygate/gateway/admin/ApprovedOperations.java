@@ -1,0 +1,133 @@
+package io.keygate.gateway.admin;
+
+import io.keygate.gateway.approval.DualControl;
+import io.keygate.gateway.approval.DualControlOperation;
+import io.keygate.gateway.approval.DualControlOperation.ActivateTlsKey;
+import io.keygate.gateway.approval.DualControlOperation.DestroyKey;
+import io.keygate.gateway.approval.DualControlOperation.RevokeTenantCredentials;
+import io.keygate.gateway.config.ConfigNotFoundException;
+import io.keygate.gateway.config.ConfigStore;
+import io.keygate.gateway.config.Credential;
+import io.keygate.gateway.tls.ActiveTlsKeys;
+import io.keygate.gateway.tls.TlsKeyInventory;
+import io.keygate.gateway.tls.TlsListener;
+import io.keygate.hsm.HsmToken;
+import io.keygate.hsm.KeyLabel;
+import io.keygate.hsm.KeyNotFoundException;
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * What the dual-controlled operations do, and when they may not: a key the gateway itself needs
+ * is never destroyed, nor the secret of a credential still live (revoke first, then destroy, two
+ * visible steps); a TLS key is activated only with a certificate valid now.
+ */
+final class ApprovedOperations implements DualControl.Runner {
+  private static final Logger LOG = System.getLogger("io.keygate.gateway.admin");
+
+  private final HsmToken hsm;
+  private final ConfigStore store;
+  private final TlsKeyInventory tls;
+  private final ActiveTlsKeys activeTls;
+  private final Set<KeyLabel> reserved;
+  private final Clock clock;
+  private final Runnable onConfigChanged;
+  private final Runnable onTlsChanged;
+
+  /**
+   * @param reserved keys that must never be destroyed, besides {@code keygate.*} and served TLS
+   *     keys (the audit-signing key)
+   * @param onTlsChanged run after an activation, e.g. this node's {@code TlsKeyFollower} polling
+   *     now (other nodes follow within their poll interval)
+   */
+  ApprovedOperations(HsmToken hsm, ConfigStore store, TlsKeyInventory tls, ActiveTlsKeys activeTls,
+      Set<KeyLabel> reserved, Clock clock, Runnable onConfigChanged, Runnable onTlsChanged) {
+    this.hsm = Objects.requireNonNull(hsm, "hsm");
+    this.store = Objects.requireNonNull(store, "store");
+    this.tls = Objects.requireNonNull(tls, "tls");
+    this.activeTls = Objects.requireNonNull(activeTls, "activeTls");
+    this.reserved = Set.copyOf(reserved);
+    this.clock = Objects.requireNonNull(clock, "clock");
+    this.onConfigChanged = Objects.requireNonNull(onConfigChanged, "onConfigChanged");
+    this.onTlsChanged = Objects.requireNonNull(onTlsChanged, "onTlsChanged");
+  }
+
+  @Override
+  public void check(DualControlOperation op) throws Exception {
+    // (Java 17: no pattern matching in switch yet.)
+    if (op instanceof DestroyKey d) {
+      checkDestroy(d.label());
+    } else if (op instanceof RevokeTenantCredentials r) {
+      if (store.tenant(r.tenantId()).isEmpty()) {
+        throw new ConfigNotFoundException("no tenant " + r.tenantId());
+      }
+    } else if (op instanceof ActivateTlsKey a) {
+      tls.checkActivatable(a.listener(), a.label());
+    }
+  }
+
+  @Override
+  public String run(DualControlOperation op, String approvalId) throws Exception {
+    if (op instanceof DestroyKey d) {
+      hsm.destroyKey(d.label());
+      return "destroyed";
+    } else if (op instanceof RevokeTenantCredentials r) {
+      return revokeAll(r.tenantId());
+    } else if (op instanceof ActivateTlsKey a) {
+      return activate(a.listener(), a.label(), approvalId);
+    }
+    throw new IllegalStateException("unknown operation " + op.kind());
+  }
+
+  private void checkDestroy(KeyLabel label) throws Exception {
+    if (reserved.contains(label) || label.value().startsWith("keygate.")) {
+      throw new AdminException(AdminError.KEY_PROTECTED, label + " is reserved");
+    }
+    if (hsm.describeKey(label).isEmpty()) {
+      throw new KeyNotFoundException("no key " + label);
+    }
+    if (tls.isServed(label)) {
+      throw new AdminException(AdminError.TLS_KEY_SERVED, label + " is a served TLS key");
+    }
+    Instant now = clock.instant();
+    for (Credential c : store.credentialsWithSecret(label)) {
+      if (c.stateAt(now) == Credential.State.ACTIVE) {
+        throw new AdminException(
+            AdminError.KEY_IN_USE, label + " holds the secret of live " + c.accessKey());
+      }
+    }
+  }
+
+  private String revokeAll(String tenantId) throws Exception {
+    int revoked = 0;
+    for (Credential c : store.credentials(tenantId)) {
+      if (!c.revoked()) {
+        store.revokeCredential(tenantId, c.accessKey());
+        revoked++;
+      }
+    }
+    refresh(onConfigChanged, "snapshot refresh");
+    return "revoked=" + revoked;
+  }
+
+  private String activate(TlsListener listener, KeyLabel label, String approvalId)
+      throws Exception {
+    String previous = String.valueOf(activeTls.assignments().get(listener));
+    activeTls.activate(listener, label, clock.instant(), approvalId);
+    refresh(onTlsChanged, "TLS key switch");
+    return "previous=" + previous;
+  }
+
+  // The change is committed: the periodic poll picks it up if this nudge fails.
+  private static void refresh(Runnable nudge, String what) {
+    try {
+      nudge.run();
+    } catch (RuntimeException e) {
+      LOG.log(Level.WARNING, "{0} after an approved operation failed: {1}", what, e.getMessage());
+    }
+  }
+}

@@ -1,0 +1,167 @@
+package io.keygate.gateway.admin;
+
+import io.keygate.gateway.approval.ApprovalVote;
+import io.keygate.gateway.approval.DualControlOperation;
+import io.keygate.gateway.approval.DualControlRequest;
+import io.keygate.gateway.tls.TlsKeyInventory;
+import io.keygate.gateway.tls.TlsListener;
+import io.keygate.hsm.KeyLabel;
+import io.keygate.proto.admin.v1.ActivateTlsKey;
+import io.keygate.proto.admin.v1.Approval;
+import io.keygate.proto.admin.v1.ApprovalRequest;
+import io.keygate.proto.admin.v1.ApprovalState;
+import io.keygate.proto.admin.v1.DestroyKey;
+import io.keygate.proto.admin.v1.RevokeTenantCredentials;
+import io.keygate.proto.admin.v1.TlsKey;
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.cert.CertificateEncodingException;
+import java.security.cert.CertificateException;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.List;
+
+/** Dual-control and TLS key values to and from their admin API messages. */
+final class KeyControlMessages {
+  private static final int MAX_CHAIN_PEM = 64 * 1024;
+  private static final int MAX_CHAIN_LENGTH = 10;
+
+  private KeyControlMessages() {}
+
+  static DualControlOperation operation(io.keygate.proto.admin.v1.DualControlOperation op)
+      throws AdminException {
+    try {
+      return switch (op.getOperationCase()) {
+        case DESTROY_KEY -> new DualControlOperation.DestroyKey(
+            KeyLabel.of(op.getDestroyKey().getLabel()));
+        case REVOKE_TENANT_CREDENTIALS -> new DualControlOperation.RevokeTenantCredentials(
+            op.getRevokeTenantCredentials().getTenantId());
+        case ACTIVATE_TLS_KEY -> new DualControlOperation.ActivateTlsKey(
+            listener(op.getActivateTlsKey().getListener()),
+            KeyLabel.of(op.getActivateTlsKey().getLabel()));
+        case OPERATION_NOT_SET -> throw AdminException.invalid("no operation");
+      };
+    } catch (IllegalArgumentException e) {
+      throw AdminException.invalid(e.getMessage());
+    }
+  }
+
+  static TlsListener listener(String name) throws AdminException {
+    return TlsListener.fromWireName(name)
+        .orElseThrow(() -> AdminException.invalid("listener must be ingress or admin"));
+  }
+
+  static io.keygate.proto.admin.v1.DualControlOperation operation(DualControlOperation op) {
+    var b = io.keygate.proto.admin.v1.DualControlOperation.newBuilder();
+    if (op instanceof DualControlOperation.DestroyKey d) {
+      b.setDestroyKey(DestroyKey.newBuilder().setLabel(d.label().value()));
+    } else if (op instanceof DualControlOperation.RevokeTenantCredentials r) {
+      b.setRevokeTenantCredentials(RevokeTenantCredentials.newBuilder().setTenantId(r.tenantId()));
+    } else if (op instanceof DualControlOperation.ActivateTlsKey a) {
+      b.setActivateTlsKey(ActivateTlsKey.newBuilder()
+          .setListener(a.listener().wireName())
+          .setLabel(a.label().value()));
+    }
+    return b.build();
+  }
+
+  static ApprovalRequest request(DualControlRequest r) {
+    ApprovalRequest.Builder b = ApprovalRequest.newBuilder()
+        .setId(r.id())
+        .setOperation(operation(r.operation()))
+        .setSummary(r.operation().summary())
+        .setReason(r.reason())
+        .setRequestedBy(r.requestedBy().actor())
+        .setRequestedAt(AdminMessages.timestamp(r.requestedAt()))
+        .setExpiresAt(AdminMessages.timestamp(r.expiresAt()))
+        .setRequiredApprovals(r.requiredApprovals())
+        .setState(state(r.state()));
+    for (ApprovalVote v : r.votes()) {
+      b.addApprovals(Approval.newBuilder()
+          .setOfficer(v.officer().actor())
+          .setApprovedAt(AdminMessages.timestamp(v.approvedAt())));
+    }
+    if (r.outcome() != null) {
+      b.setOutcome(r.outcome());
+    }
+    if (r.decidedAt() != null) {
+      b.setDecidedAt(AdminMessages.timestamp(r.decidedAt()));
+    }
+    return b.build();
+  }
+
+  private static ApprovalState state(io.keygate.gateway.approval.ApprovalState s) {
+    return switch (s) {
+      case PENDING -> ApprovalState.APPROVAL_PENDING;
+      case RUNNING -> ApprovalState.APPROVAL_RUNNING;
+      case EXECUTED -> ApprovalState.APPROVAL_EXECUTED;
+      case FAILED -> ApprovalState.APPROVAL_FAILED;
+      case REJECTED -> ApprovalState.APPROVAL_REJECTED;
+      case EXPIRED -> ApprovalState.APPROVAL_EXPIRED;
+    };
+  }
+
+  static TlsKey tlsKey(TlsKeyInventory.Entry e) throws CertificateEncodingException {
+    X509Certificate leaf = e.chain().get(0);
+    TlsKey.Builder b = TlsKey.newBuilder()
+        .setLabel(e.label().value())
+        .setSubject(leaf.getSubjectX500Principal().getName())
+        .setIssuer(leaf.getIssuerX500Principal().getName())
+        .setNotBefore(AdminMessages.timestamp(leaf.getNotBefore().toInstant()))
+        .setNotAfter(AdminMessages.timestamp(leaf.getNotAfter().toInstant()))
+        .setCertificateSha256(sha256(leaf.getEncoded()))
+        .setCertificateChainPem(chainPem(e.chain()));
+    e.servedBy().forEach(l -> b.addServedBy(l.wireName()));
+    return b.build();
+  }
+
+  static String csrPem(byte[] der) {
+    return pem("CERTIFICATE REQUEST", der);
+  }
+
+  /** A PEM chain from the caller: bounded, parsed, leaf first. */
+  static List<X509Certificate> chain(String pem) throws AdminException {
+    if (pem.isEmpty() || pem.length() > MAX_CHAIN_PEM) {
+      throw AdminException.invalid("certificate chain must be 1..65536 characters of PEM");
+    }
+    try {
+      List<X509Certificate> chain = new ArrayList<>();
+      CertificateFactory.getInstance("X.509")
+          .generateCertificates(new ByteArrayInputStream(pem.getBytes(StandardCharsets.US_ASCII)))
+          .forEach(c -> chain.add((X509Certificate) c));
+      if (chain.isEmpty() || chain.size() > MAX_CHAIN_LENGTH) {
+        throw AdminException.invalid("certificate chain must hold 1..10 certificates");
+      }
+      return chain;
+    } catch (CertificateException e) {
+      throw AdminException.invalid("certificate chain is not PEM X.509: " + e.getMessage());
+    }
+  }
+
+  private static String chainPem(List<X509Certificate> chain) throws CertificateEncodingException {
+    StringBuilder sb = new StringBuilder();
+    for (X509Certificate c : chain) {
+      sb.append(pem("CERTIFICATE", c.getEncoded()));
+    }
+    return sb.toString();
+  }
+
+  private static String pem(String type, byte[] der) {
+    return "-----BEGIN " + type + "-----\n"
+        + Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(der)
+        + "\n-----END " + type + "-----\n";
+  }
+
+  private static String sha256(byte[] der) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(der));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is a required JDK algorithm", e);
+    }
+  }
+}

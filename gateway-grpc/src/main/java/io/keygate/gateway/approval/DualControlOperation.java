@@ -1,0 +1,124 @@
+package io.keygate.gateway.approval;
+
+import io.keygate.gateway.tls.TlsListener;
+import io.keygate.hsm.KeyLabel;
+import java.util.Objects;
+
+/**
+ * An operation that one officer may ask for but only M officers together may cause. Values
+ * only: what each does is {@link DualControl.Runner}'s business.
+ */
+public sealed interface DualControlOperation {
+
+  /** How the operation is stored ({@code approval_requests.operation}). */
+  String kind();
+
+  /** The key label or tenant id it acts on. */
+  String subject();
+
+  /** The operation in words, for approvers. */
+  String summary();
+
+  /** The audit log's action when it runs, e.g. {@code key.destroy}. */
+  String auditAction();
+
+  /** The audit log's target when it runs. */
+  String auditTarget();
+
+  /** Destroys an HSM key for good. */
+  record DestroyKey(KeyLabel label) implements DualControlOperation {
+    public DestroyKey {
+      Objects.requireNonNull(label, "label");
+    }
+
+    @Override
+    public String kind() {
+      return "destroy-key";
+    }
+
+    @Override
+    public String subject() {
+      return label.value();
+    }
+
+    @Override
+    public String summary() {
+      return "destroy HSM key " + label;
+    }
+
+    @Override
+    public String auditAction() {
+      return "key.destroy";
+    }
+
+    @Override
+    public String auditTarget() {
+      return "hsm/key/" + label;
+    }
+  }
+
+  /** Revokes every credential of a tenant that is not revoked yet. */
+  record RevokeTenantCredentials(String tenantId) implements DualControlOperation {
+    public RevokeTenantCredentials {
+      Objects.requireNonNull(tenantId, "tenantId");
+    }
+
+    @Override
+    public String kind() {
+      return "revoke-tenant-credentials";
+    }
+
+    @Override
+    public String subject() {
+      return tenantId;
+    }
+
+    @Override
+    public String summary() {
+      return "revoke every credential of tenant " + tenantId;
+    }
+
+    @Override
+    public String auditAction() {
+      return "credential.revoke-all";
+    }
+
+    @Override
+    public String auditTarget() {
+      return "tenant/" + tenantId + "/credentials";
+    }
+  }
+
+  /** Makes every node serve another HSM key on a TLS listener. */
+  record ActivateTlsKey(TlsListener listener, KeyLabel label) implements DualControlOperation {
+    public ActivateTlsKey {
+      Objects.requireNonNull(listener, "listener");
+      Objects.requireNonNull(label, "label");
+    }
+
+    @Override
+    public String kind() {
+      return "activate-tls-key";
+    }
+
+    @Override
+    public String subject() {
+      return label.value();
+    }
+
+    @Override
+    public String summary() {
+      return "serve TLS key " + label + " on the " + listener.wireName() + " listener";
+    }
+
+    @Override
+    public String auditAction() {
+      return "tls.activate";
+    }
+
+    @Override
+    public String auditTarget() {
+      return "tls/" + listener.wireName() + "/" + label;
+    }
+  }
+}

@@ -1,0 +1,270 @@
+package io.keygate.gateway.approval;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.keygate.gateway.approval.ApprovalException.Reason;
+import io.keygate.gateway.approval.DualControlOperation.ActivateTlsKey;
+import io.keygate.gateway.approval.DualControlOperation.DestroyKey;
+import io.keygate.gateway.approval.DualControlOperation.RevokeTenantCredentials;
+import io.keygate.gateway.audit.AuditEvent;
+import io.keygate.gateway.config.ConfigDatabase;
+import io.keygate.gateway.config.TestDatabase;
+import io.keygate.gateway.tls.TlsListener;
+import io.keygate.hsm.KeyLabel;
+import io.keygate.hsm.testing.MutableClock;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The rules of dual control over a real database: M distinct officers, one run, expiry,
+ * rejection, and what is audited. Runs on H2, MariaDB and PostgreSQL (the compare-and-set and the
+ * one-vote-per-officer key are the database's work). The operations themselves are a recording
+ * runner here; what they do to the HSM and the store is tested through the admin API.
+ */
+abstract class DualControlContract {
+  static final Officer ALICE = new Officer("subject:CN=alice", "CN=alice sha256:aa");
+  static final Officer BOB = new Officer("subject:CN=bob", "CN=bob sha256:bb");
+  static final Officer CAROL = new Officer("sha256:cc", "CN=carol sha256:cc");
+  static final DestroyKey DESTROY = new DestroyKey(KeyLabel.of("ak-old"));
+
+  abstract TestDatabase createDatabase(Path dir) throws Exception;
+
+  private TestDatabase testDb;
+  private ConfigDatabase db;
+  final MutableClock clock = new MutableClock(Instant.now().truncatedTo(ChronoUnit.MILLIS));
+  final List<String> ran = new CopyOnWriteArrayList<>();
+  final List<AuditEvent> audited = new CopyOnWriteArrayList<>();
+  final AtomicInteger officers = new AtomicInteger(3);
+  volatile Exception failRunWith;
+  volatile Exception failCheckWith;
+
+  @BeforeEach
+  void open() throws Exception {
+    testDb = createDatabase(Files.createTempDirectory("keygate-approvals-"));
+    db = ConfigDatabase.open(testDb.settings());
+  }
+
+  @AfterEach
+  void close() {
+    db.close();
+    testDb.close();
+  }
+
+  DualControl dualControl(int required) {
+    DualControl.Runner runner = new DualControl.Runner() {
+      @Override
+      public void check(DualControlOperation op) throws Exception {
+        if (failCheckWith != null) {
+          throw failCheckWith;
+        }
+      }
+
+      @Override
+      public String run(DualControlOperation op, String approvalId) throws Exception {
+        if (failRunWith != null) {
+          throw failRunWith;
+        }
+        ran.add(op.summary());
+        return "ran";
+      }
+    };
+    return new DualControl(new ApprovalStore(db.dataSource()), runner, officers::get,
+        audited::add, e -> "Code" + e.getClass().getSimpleName(), clock, UUID::randomUUID,
+        required, Duration.ofHours(1));
+  }
+
+  @Test
+  void secondOfficersApproval_runsTheOperationOnce_andAuditsItUnderItsOwnAction() throws Exception {
+    DualControl dc = dualControl(2);
+    DualControlRequest r = dc.request(DESTROY, "key of revoked credential", ALICE);
+    assertThat(r.state()).isEqualTo(ApprovalState.PENDING);
+    assertThat(r.votes()).extracting(ApprovalVote::officer).containsExactly(ALICE);
+    assertThat(ran).isEmpty();
+
+    DualControlRequest done = dc.approve(r.id(), BOB, "req-1");
+
+    assertThat(done.state()).isEqualTo(ApprovalState.EXECUTED);
+    assertThat(done.votes()).extracting(ApprovalVote::officer).containsExactly(ALICE, BOB);
+    assertThat(ran).containsExactly("destroy HSM key ak-old");
+    assertThat(audited).singleElement().satisfies(e -> {
+      assertThat(e.action()).isEqualTo("key.destroy");
+      assertThat(e.target()).isEqualTo("hsm/key/ak-old");
+      assertThat(e.actor()).isEqualTo(BOB.actor());
+      assertThat(e.outcome()).isEqualTo(AuditEvent.Outcome.SUCCESS);
+      assertThat(e.requestId()).isEqualTo("req-1");
+      assertThat(e.detail()).contains("approval=" + r.id()).contains("approvals=2/2");
+    });
+    assertThatThrownBy(() -> dc.approve(r.id(), CAROL, "req-2"))
+        .isInstanceOf(ApprovalException.class)
+        .extracting(e -> ((ApprovalException) e).reason()).isEqualTo(Reason.NOT_PENDING);
+    assertThat(ran).hasSize(1);
+  }
+
+  @Test
+  void theRequesterCannotApproveItsOwnRequest_norAnOfficerTwice() throws Exception {
+    DualControl dc = dualControl(3);
+    DualControlRequest r = dc.request(new RevokeTenantCredentials("acme"), "breach", ALICE);
+
+    assertThat(reason(() -> dc.approve(r.id(), ALICE, "-"))).isEqualTo(Reason.ALREADY_APPROVED);
+    assertThat(dc.approve(r.id(), BOB, "-").state()).isEqualTo(ApprovalState.PENDING);
+    // The same principal with another certificate (another actor) is still the same officer.
+    Officer bobAgain = new Officer(BOB.principal(), "CN=bob sha256:b2");
+    assertThat(reason(() -> dc.approve(r.id(), bobAgain, "-")))
+        .isEqualTo(Reason.ALREADY_APPROVED);
+    assertThat(ran).isEmpty();
+
+    assertThat(dc.approve(r.id(), CAROL, "-").state()).isEqualTo(ApprovalState.EXECUTED);
+    assertThat(ran).containsExactly("revoke every credential of tenant acme");
+  }
+
+  @Test
+  void aRequestNotApprovedInTime_expires_andCannotBeApprovedAfterwards() throws Exception {
+    DualControl dc = dualControl(2);
+    DualControlRequest r = dc.request(DESTROY, "cleanup", ALICE);
+    clock.advance(Duration.ofHours(1));
+
+    assertThat(dc.list(false)).isEmpty();
+    assertThat(dc.list(true)).singleElement()
+        .extracting(DualControlRequest::state).isEqualTo(ApprovalState.EXPIRED);
+    assertThat(reason(() -> dc.approve(r.id(), BOB, "-"))).isEqualTo(Reason.EXPIRED);
+    assertThat(reason(() -> dc.approve(r.id(), CAROL, "-"))).isEqualTo(Reason.NOT_PENDING);
+    assertThat(ran).isEmpty();
+  }
+
+  @Test
+  void aRejectedOrWithdrawnRequest_neverRuns() throws Exception {
+    DualControl dc = dualControl(2);
+    DualControlRequest rejected = dc.request(DESTROY, "cleanup", ALICE);
+    DualControlRequest withdrawn = dc.request(DESTROY, "cleanup", ALICE);
+
+    assertThat(dc.reject(rejected.id(), BOB).outcome()).isEqualTo("rejected by " + BOB.actor());
+    assertThat(dc.reject(withdrawn.id(), ALICE).outcome())
+        .isEqualTo("withdrawn by " + ALICE.actor());
+
+    assertThat(reason(() -> dc.approve(rejected.id(), CAROL, "-")))
+        .isEqualTo(Reason.NOT_PENDING);
+    assertThat(reason(() -> dc.approve(withdrawn.id(), BOB, "-"))).isEqualTo(Reason.NOT_PENDING);
+    assertThat(dc.list(true)).extracting(DualControlRequest::state)
+        .containsOnly(ApprovalState.REJECTED);
+    assertThat(ran).isEmpty();
+  }
+
+  @Test
+  void aRunThatFails_endsFailedWithTheErrorCode_andIsAuditedAsFailed() throws Exception {
+    DualControl dc = dualControl(2);
+    DualControlRequest r = dc.request(
+        new ActivateTlsKey(TlsListener.INGRESS, KeyLabel.of("tls-new")), "rotation", ALICE);
+    failRunWith = new IllegalStateException("hsm said no");
+
+    DualControlRequest done = dc.approve(r.id(), BOB, "req-9");
+
+    assertThat(done.state()).isEqualTo(ApprovalState.FAILED);
+    assertThat(done.outcome()).isEqualTo("CodeIllegalStateException");
+    assertThat(audited).singleElement().satisfies(e -> {
+      assertThat(e.action()).isEqualTo("tls.activate");
+      assertThat(e.outcome()).isEqualTo(AuditEvent.Outcome.FAILED);
+      assertThat(e.detail()).contains("CodeIllegalStateException");
+    });
+  }
+
+  @Test
+  void anOperationThatCouldNotRun_isRefusedWhenRequested_andNothingIsStored() throws Exception {
+    DualControl dc = dualControl(2);
+    failCheckWith = new IllegalStateException("key in use");
+
+    assertThatThrownBy(() -> dc.request(DESTROY, "cleanup", ALICE))
+        .isInstanceOf(IllegalStateException.class);
+    assertThat(dc.list(true)).isEmpty();
+  }
+
+  @Test
+  void withFewerOfficersThanRequired_aRequestIsRefused() throws Exception {
+    officers.set(1);
+    assertThat(reason(() -> dualControl(2).request(DESTROY, "cleanup", ALICE)))
+        .isEqualTo(Reason.TOO_FEW_OFFICERS);
+  }
+
+  @Test
+  void reasonsAndIdsFromCallers_areChecked() throws Exception {
+    DualControl dc = dualControl(2);
+    assertThatThrownBy(() -> dc.request(DESTROY, "", ALICE))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> dc.request(DESTROY, "x".repeat(201), ALICE))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> dc.request(DESTROY, "line\nbreak", ALICE))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThat(reason(() -> dc.approve("no-such-id", BOB, "-"))).isEqualTo(Reason.NOT_FOUND);
+    assertThat(reason(() -> dc.approve("x".repeat(5000), BOB, "-"))).isEqualTo(Reason.NOT_FOUND);
+  }
+
+  @Test
+  void officersApprovingAtTheSameMoment_runTheOperationExactlyOnce() throws Exception {
+    DualControl dc = dualControl(2);
+    List<Officer> approvers = new ArrayList<>();
+    for (int i = 0; i < 6; i++) {
+      approvers.add(new Officer("subject:CN=officer-" + i, "CN=officer-" + i));
+    }
+    officers.set(10);
+    DualControlRequest r = dc.request(DESTROY, "race", ALICE);
+    ExecutorService pool = Executors.newFixedThreadPool(approvers.size());
+    CountDownLatch go = new CountDownLatch(1);
+    try {
+      List<Future<String>> results = new ArrayList<>();
+      for (Officer o : approvers) {
+        results.add(pool.submit(() -> {
+          go.await();
+          try {
+            return dc.approve(r.id(), o, "-").state().name();
+          } catch (ApprovalException e) {
+            return e.reason().name();
+          }
+        }));
+      }
+      go.countDown();
+      List<String> outcomes = new ArrayList<>();
+      for (Future<String> f : results) {
+        outcomes.add(f.get(30, TimeUnit.SECONDS));
+      }
+      assertThat(ran).hasSize(1);
+      assertThat(outcomes).contains("EXECUTED");
+      // The others approved too, and saw it running or done, or came after it closed.
+      assertThat(outcomes).allMatch(
+          o -> o.equals("EXECUTED") || o.equals("RUNNING") || o.equals("NOT_PENDING"));
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  private static Reason reason(ThrowingCall call) {
+    try {
+      call.run();
+    } catch (ApprovalException e) {
+      return e.reason();
+    } catch (Exception e) {
+      throw new AssertionError("expected an ApprovalException", e);
+    }
+    throw new AssertionError("the call succeeded but should have been refused");
+  }
+
+  @FunctionalInterface
+  interface ThrowingCall {
+    void run() throws Exception;
+  }
+}
