@@ -10,12 +10,14 @@ import io.keygate.admin.command.FormatConverter;
 import io.keygate.admin.command.KeysCommand;
 import io.keygate.admin.online.ApiCommand;
 import io.keygate.admin.online.AppCommand;
+import io.keygate.admin.online.ApprovalCommand;
 import io.keygate.admin.online.AuditCommand;
 import io.keygate.admin.online.AuthorizationCommand;
 import io.keygate.admin.online.CredentialCommand;
 import io.keygate.admin.online.GrantCommand;
 import io.keygate.admin.online.PrincipalCommand;
 import io.keygate.admin.online.TenantCommand;
+import io.keygate.admin.online.TlsCommand;
 import io.keygate.admin.online.WhoAmICommand;
 import io.keygate.admin.remote.NettyAdminChannels;
 import io.keygate.hsm.pkcs11.Pkcs11TokenOptions;
@@ -48,7 +50,8 @@ import picocli.CommandLine.ScopeType;
     description = {
       "Keygate's security officer CLI.",
       "Offline, on the HSM: bootstrap, keys. Online, through the gateway's admin API (mTLS):"
-          + " whoami, tenant, app, credential, api, grant, authorization, principal, audit."
+          + " whoami, tenant, app, credential, api, grant, authorization, principal, audit,"
+          + " approval, tls."
     },
     subcommands = {
       BootstrapCommand.class,
@@ -62,6 +65,8 @@ import picocli.CommandLine.ScopeType;
       AuthorizationCommand.class,
       PrincipalCommand.class,
       AuditCommand.class,
+      ApprovalCommand.class,
+      TlsCommand.class,
       CommandLine.HelpCommand.class
     },
     exitCodeListHeading = "%nExit codes:%n",

@@ -31,6 +31,15 @@ public final class SubjectOptions {
    * inside key generation with a message that does not name it.
    */
   CertificateProfile profile(Duration validity) {
+    check();
+    return new CertificateProfile(commonName, dnsNames, ipAddresses, validity);
+  }
+
+  /**
+   * The same checks for a key the gateway generates ({@code tls prepare}): there a bad address
+   * would come back as the server's generic INVALID_ARGUMENT, which does not name it either.
+   */
+  public void check() {
     for (String ip : ipAddresses) {
       if (!IPAddress.isValid(ip)) {
         throw new IllegalArgumentException("--ip " + ip + " is not an IPv4 or IPv6 address");
@@ -39,7 +48,18 @@ public final class SubjectOptions {
     if (commonName.isBlank()) {
       throw new IllegalArgumentException("--cn must not be empty");
     }
-    return new CertificateProfile(commonName, dnsNames, ipAddresses, validity);
+  }
+
+  public String commonName() {
+    return commonName;
+  }
+
+  public List<String> dnsNames() {
+    return List.copyOf(dnsNames);
+  }
+
+  public List<String> ipAddresses() {
+    return List.copyOf(ipAddresses);
   }
 
   static Duration days(int days) {

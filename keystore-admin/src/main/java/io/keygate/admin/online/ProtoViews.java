@@ -4,12 +4,17 @@ import com.google.protobuf.Timestamp;
 import io.keygate.admin.cli.Table;
 import io.keygate.proto.admin.v1.Api;
 import io.keygate.proto.admin.v1.App;
+import io.keygate.proto.admin.v1.Approval;
+import io.keygate.proto.admin.v1.ApprovalRequest;
+import io.keygate.proto.admin.v1.ApprovalState;
 import io.keygate.proto.admin.v1.AuditRecord;
 import io.keygate.proto.admin.v1.Authorization;
 import io.keygate.proto.admin.v1.Credential;
+import io.keygate.proto.admin.v1.DualControlOperation;
 import io.keygate.proto.admin.v1.Grant;
 import io.keygate.proto.admin.v1.Principal;
 import io.keygate.proto.admin.v1.Tenant;
+import io.keygate.proto.admin.v1.TlsKey;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -141,6 +146,116 @@ final class ProtoViews {
           r.getOutcome(),
           r.getRequestId(),
           r.getDetail().isEmpty() ? null : r.getDetail());
+    }
+    return table.render();
+  }
+
+  /** {@code APPROVAL_PENDING} prints as {@code pending}: the prefix only repeats the type. */
+  static String approvalState(ApprovalState state) {
+    String name = enumName(state);
+    return name.startsWith("approval-") ? name.substring("approval-".length()) : name;
+  }
+
+  /** The operation as the {@code approval request} verb that asks for it names it. */
+  static Map<String, Object> operation(DualControlOperation op) {
+    switch (op.getOperationCase()) {
+      case DESTROY_KEY:
+        return map("kind", "destroy-key", "label", op.getDestroyKey().getLabel());
+      case REVOKE_TENANT_CREDENTIALS:
+        return map(
+            "kind", "revoke-tenant-credentials",
+            "tenantId", op.getRevokeTenantCredentials().getTenantId());
+      case ACTIVATE_TLS_KEY:
+        return map(
+            "kind", "activate-tls-key",
+            "listener", op.getActivateTlsKey().getListener(),
+            "label", op.getActivateTlsKey().getLabel());
+      default:
+        // A newer server's operation: the summary still says what it is.
+        return map("kind", null);
+    }
+  }
+
+  static Map<String, Object> approval(ApprovalRequest r) {
+    return map(
+        "id", r.getId(),
+        "state", approvalState(r.getState()),
+        "summary", r.getSummary(),
+        "operation", operation(r.getOperation()),
+        "reason", r.getReason(),
+        "requestedBy", r.getRequestedBy(),
+        "requestedAt", time(r.hasRequestedAt(), r.getRequestedAt()),
+        "expiresAt", time(r.hasExpiresAt(), r.getExpiresAt()),
+        "requiredApprovals", r.getRequiredApprovals(),
+        "approvals", all(r.getApprovalsList(), ProtoViews::approvalBy),
+        "outcome", r.getOutcome().isEmpty() ? null : r.getOutcome(),
+        "decidedAt", time(r.hasDecidedAt(), r.getDecidedAt()));
+  }
+
+  private static Object approvalBy(Approval a) {
+    return map("officer", a.getOfficer(), "approvedAt", time(a.hasApprovedAt(), a.getApprovedAt()));
+  }
+
+  /** "1/2": approvals given of those required. */
+  static String approvalCount(ApprovalRequest r) {
+    return r.getApprovalsCount() + "/" + r.getRequiredApprovals();
+  }
+
+  static String approvalsTable(List<ApprovalRequest> requests) {
+    Table table =
+        new Table("ID", "STATE", "SUMMARY", "REQUESTED BY", "APPROVALS", "EXPIRES", "OUTCOME");
+    for (ApprovalRequest r : requests) {
+      table.row(
+          r.getId(),
+          approvalState(r.getState()),
+          r.getSummary(),
+          r.getRequestedBy(),
+          approvalCount(r),
+          time(r.hasExpiresAt(), r.getExpiresAt()),
+          r.getOutcome().isEmpty() ? null : r.getOutcome());
+    }
+    return table.render();
+  }
+
+  /** A TLS key without its CSR: only {@code tls prepare} has one, and adds it itself. */
+  static Map<String, Object> tlsKey(TlsKey k) {
+    return map(
+        "label", k.getLabel(),
+        "servedBy", List.copyOf(k.getServedByList()),
+        "subject", k.getSubject(),
+        "issuer", k.getIssuer(),
+        "notBefore", time(k.hasNotBefore(), k.getNotBefore()),
+        "notAfter", time(k.hasNotAfter(), k.getNotAfter()),
+        "certificateSha256", k.getCertificateSha256(),
+        "certificateChainPem", k.getCertificateChainPem());
+  }
+
+  /** The certificate of one TLS key, for the text of prepare and install-cert. */
+  static String tlsKeyText(TlsKey k) {
+    return "  subject    "
+        + k.getSubject()
+        + "\n  issuer     "
+        + k.getIssuer()
+        + "\n  sha256     "
+        + k.getCertificateSha256()
+        + "\n  valid      "
+        + time(k.hasNotBefore(), k.getNotBefore())
+        + " .. "
+        + time(k.hasNotAfter(), k.getNotAfter())
+        + "\n  served by  "
+        + (k.getServedByCount() == 0 ? "nothing yet" : String.join(", ", k.getServedByList()))
+        + "\n";
+  }
+
+  static String tlsKeysTable(List<TlsKey> keys) {
+    Table table = new Table("LABEL", "SERVED BY", "SUBJECT", "NOT AFTER", "SHA256");
+    for (TlsKey k : keys) {
+      table.row(
+          k.getLabel(),
+          k.getServedByCount() == 0 ? null : String.join(",", k.getServedByList()),
+          k.getSubject(),
+          time(k.hasNotAfter(), k.getNotAfter()),
+          k.getCertificateSha256());
     }
     return table.render();
   }

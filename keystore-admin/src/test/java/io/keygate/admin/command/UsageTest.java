@@ -37,6 +37,14 @@ class UsageTest {
         "principal add --role auditor",
         "principal add --subject CN=x --sha256 ab --role auditor",
         "principal add --subject CN=x --role janitor",
+        "approval",
+        "approval request",
+        "approval request destroy-key --label k",
+        "approval request activate-tls-key --label k --listener backend --reason r",
+        "approval approve",
+        "tls",
+        "tls prepare --dns gw.example.com",
+        "tls install-cert --label k",
       })
   void usageErrors_exit2_withAMessage_andNoStackTrace(String line) {
     Result r = admin(line.isEmpty() ? new String[0] : line.split(" "));
@@ -74,7 +82,12 @@ class UsageTest {
                   + java.util.regex.Pattern.quote(code.meaning())
                   + "$");
     }
-    assertThat(r.out()).contains("bootstrap").contains("credential").contains("whoami");
+    assertThat(r.out())
+        .contains("bootstrap")
+        .contains("credential")
+        .contains("whoami")
+        .containsPattern("(?m)^  approval\\s+Dual control")
+        .containsPattern("(?m)^  tls\\s+TLS keys");
   }
 
   @Test

@@ -10,6 +10,8 @@ import io.keygate.proto.admin.v1.AddPrincipalRequest;
 import io.keygate.proto.admin.v1.AdminServiceGrpc;
 import io.keygate.proto.admin.v1.Api;
 import io.keygate.proto.admin.v1.App;
+import io.keygate.proto.admin.v1.ApprovalRequest;
+import io.keygate.proto.admin.v1.ApproveRequest;
 import io.keygate.proto.admin.v1.AuthMode;
 import io.keygate.proto.admin.v1.AuditQueryRequest;
 import io.keygate.proto.admin.v1.AuditRecord;
@@ -27,10 +29,13 @@ import io.keygate.proto.admin.v1.Credential;
 import io.keygate.proto.admin.v1.CredentialState;
 import io.keygate.proto.admin.v1.Grant;
 import io.keygate.proto.admin.v1.IssuedCredential;
+import io.keygate.proto.admin.v1.InstallTlsCertificateRequest;
 import io.keygate.proto.admin.v1.ListApisRequest;
 import io.keygate.proto.admin.v1.ListApisResponse;
 import io.keygate.proto.admin.v1.ListAppsRequest;
 import io.keygate.proto.admin.v1.ListAppsResponse;
+import io.keygate.proto.admin.v1.ListApprovalsRequest;
+import io.keygate.proto.admin.v1.ListApprovalsResponse;
 import io.keygate.proto.admin.v1.ListAuthorizationsRequest;
 import io.keygate.proto.admin.v1.ListAuthorizationsResponse;
 import io.keygate.proto.admin.v1.ListCredentialsRequest;
@@ -41,12 +46,17 @@ import io.keygate.proto.admin.v1.ListPrincipalsRequest;
 import io.keygate.proto.admin.v1.ListPrincipalsResponse;
 import io.keygate.proto.admin.v1.ListTenantsRequest;
 import io.keygate.proto.admin.v1.ListTenantsResponse;
+import io.keygate.proto.admin.v1.ListTlsKeysRequest;
+import io.keygate.proto.admin.v1.ListTlsKeysResponse;
 import io.keygate.proto.admin.v1.Principal;
+import io.keygate.proto.admin.v1.PrepareTlsKeyRequest;
 import io.keygate.proto.admin.v1.RegisterApiRequest;
 import io.keygate.proto.admin.v1.RemoveApiRequest;
 import io.keygate.proto.admin.v1.RemoveApiResponse;
 import io.keygate.proto.admin.v1.RemovePrincipalRequest;
 import io.keygate.proto.admin.v1.RemovePrincipalResponse;
+import io.keygate.proto.admin.v1.RejectApprovalRequest;
+import io.keygate.proto.admin.v1.RequestApprovalRequest;
 import io.keygate.proto.admin.v1.RetireCredentialRequest;
 import io.keygate.proto.admin.v1.RevokeAuthorizationRequest;
 import io.keygate.proto.admin.v1.RevokeCredentialRequest;
@@ -54,11 +64,13 @@ import io.keygate.proto.admin.v1.RevokeGrantRequest;
 import io.keygate.proto.admin.v1.RevokeGrantResponse;
 import io.keygate.proto.admin.v1.Role;
 import io.keygate.proto.admin.v1.Tenant;
+import io.keygate.proto.admin.v1.TlsKey;
 import io.keygate.proto.admin.v1.UpdateApiRequest;
 import io.keygate.proto.admin.v1.WhoAmIRequest;
 import io.keygate.proto.admin.v1.WhoAmIResponse;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * An admin API that answers from canned data and records every request, so the CLI's argument
@@ -75,6 +87,9 @@ public final class FakeAdminService extends AdminServiceGrpc.AdminServiceImplBas
   }
 
   public final List<Message> requests = new ArrayList<>();
+
+  /** Dual control: the approval requests made through this fake, in memory. */
+  public final FakeApprovals approvals = new FakeApprovals();
 
   /** What AuditVerify answers; clean unless a test sets problems. */
   public AuditVerification verification =
@@ -97,14 +112,24 @@ public final class FakeAdminService extends AdminServiceGrpc.AdminServiceImplBas
   }
 
   private <T> void answer(Message request, StreamObserver<T> out, T response) {
+    answerFrom(request, out, () -> response);
+  }
+
+  /** Records the request, then answers, or fails as {@link #failWith} or the answer says. */
+  private <T> void answerFrom(Message request, StreamObserver<T> out, Supplier<T> response) {
     requests.add(request);
-    if (failure != null) {
-      StatusRuntimeException f = failure;
+    T value;
+    try {
+      if (failure != null) {
+        throw failure;
+      }
+      value = response.get();
+    } catch (StatusRuntimeException e) {
       failure = null;
-      out.onError(f);
+      out.onError(e);
       return;
     }
-    out.onNext(response);
+    out.onNext(value);
     out.onCompleted();
   }
 
@@ -378,5 +403,40 @@ public final class FakeAdminService extends AdminServiceGrpc.AdminServiceImplBas
   @Override
   public void auditVerify(AuditVerifyRequest r, StreamObserver<AuditVerification> o) {
     answer(r, o, verification);
+  }
+
+  @Override
+  public void requestApproval(RequestApprovalRequest r, StreamObserver<ApprovalRequest> o) {
+    answerFrom(r, o, () -> approvals.request(r));
+  }
+
+  @Override
+  public void approve(ApproveRequest r, StreamObserver<ApprovalRequest> o) {
+    answerFrom(r, o, () -> approvals.approve(r.getId()));
+  }
+
+  @Override
+  public void rejectApproval(RejectApprovalRequest r, StreamObserver<ApprovalRequest> o) {
+    answerFrom(r, o, () -> approvals.reject(r.getId()));
+  }
+
+  @Override
+  public void listApprovals(ListApprovalsRequest r, StreamObserver<ListApprovalsResponse> o) {
+    answerFrom(r, o, () -> approvals.list(r.getIncludeClosed()));
+  }
+
+  @Override
+  public void prepareTlsKey(PrepareTlsKeyRequest r, StreamObserver<TlsKey> o) {
+    answer(r, o, FakeTlsKeys.prepare(r));
+  }
+
+  @Override
+  public void installTlsCertificate(InstallTlsCertificateRequest r, StreamObserver<TlsKey> o) {
+    answer(r, o, FakeTlsKeys.install(r));
+  }
+
+  @Override
+  public void listTlsKeys(ListTlsKeysRequest r, StreamObserver<ListTlsKeysResponse> o) {
+    answer(r, o, FakeTlsKeys.list());
   }
 }
