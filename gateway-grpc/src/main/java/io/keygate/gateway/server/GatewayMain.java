@@ -4,8 +4,8 @@ import java.util.concurrent.CountDownLatch;
 
 /**
  * Runs one gateway node as a process, configured by environment variables (see {@link
- * GatewayNode} and docs/operations.md). Exits 2 on a configuration error; stops cleanly on
- * SIGTERM.
+ * GatewayNode} and docs/operations.md). Exits 2 on a configuration error, 1 if the node cannot
+ * start; stops cleanly on SIGTERM.
  */
 public final class GatewayMain {
   private GatewayMain() {}
@@ -17,6 +17,11 @@ public final class GatewayMain {
     } catch (IllegalArgumentException e) {
       System.err.println("keygate: " + e.getMessage());
       System.exit(2);
+      return;
+    } catch (Exception e) {
+      // The token, the database or a port: one line naming it, no stack trace for an operator.
+      System.err.println("keygate: could not start: " + e);
+      System.exit(1);
       return;
     }
     CountDownLatch stopped = new CountDownLatch(1);
