@@ -12,7 +12,6 @@ import io.keygate.gateway.approval.ApprovalException;
 import io.keygate.gateway.tls.TlsKeyException;
 import io.keygate.hsm.HsmException;
 import io.keygate.hsm.KeyAlreadyExistsException;
-import io.keygate.hsm.KeyNotFoundException;
 
 /**
  * The one place where what went wrong becomes what the caller sees: an {@link AdminError}, then a
@@ -60,9 +59,8 @@ public final class AdminErrors {
         case CERTIFICATE_NOT_VALID -> AdminError.TLS_CERTIFICATE_NOT_VALID;
       };
     }
-    if (failure instanceof KeyNotFoundException) {
-      return AdminError.HSM_KEY_NOT_FOUND;
-    }
+    // A key the gateway relies on that has vanished is the HSM failing (HSM_UNAVAILABLE); an
+    // operator naming a missing key gets HSM_KEY_NOT_FOUND from the operation's own check.
     if (failure instanceof KeyAlreadyExistsException) {
       return AdminError.HSM_KEY_EXISTS;
     }

@@ -13,7 +13,6 @@ import io.keygate.gateway.tls.TlsKeyInventory;
 import io.keygate.gateway.tls.TlsListener;
 import io.keygate.hsm.HsmToken;
 import io.keygate.hsm.KeyLabel;
-import io.keygate.hsm.KeyNotFoundException;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.time.Clock;
@@ -88,7 +87,7 @@ final class ApprovedOperations implements DualControl.Runner {
       throw new AdminException(AdminError.KEY_PROTECTED, label + " is reserved");
     }
     if (hsm.describeKey(label).isEmpty()) {
-      throw new KeyNotFoundException("no key " + label);
+      throw new AdminException(AdminError.HSM_KEY_NOT_FOUND, "no key " + label);
     }
     if (tls.isServed(label)) {
       throw new AdminException(AdminError.TLS_KEY_SERVED, label + " is a served TLS key");

@@ -46,6 +46,22 @@ class AdminErrorsTest {
   }
 
   @Test
+  void dualControlAndTlsKeyRefusals_haveTheirOwnCodes() {
+    assertThat(AdminErrors.classify(new io.keygate.gateway.approval.ApprovalException(
+            io.keygate.gateway.approval.ApprovalException.Reason.EXPIRED, DETAIL)))
+        .isEqualTo(AdminError.APPROVAL_EXPIRED);
+    assertThat(AdminErrors.classify(new io.keygate.gateway.approval.ApprovalException(
+            io.keygate.gateway.approval.ApprovalException.Reason.ALREADY_APPROVED, DETAIL)))
+        .isEqualTo(AdminError.ALREADY_APPROVED);
+    assertThat(AdminErrors.classify(new io.keygate.gateway.tls.TlsKeyException(
+            io.keygate.gateway.tls.TlsKeyException.Reason.SERVED, DETAIL)))
+        .isEqualTo(AdminError.TLS_KEY_SERVED);
+    assertThat(AdminErrors.classify(new io.keygate.hsm.KeyAlreadyExistsException("gateway-tls")))
+        .isEqualTo(AdminError.HSM_KEY_EXISTS);
+    assertThat(AdminError.TLS_KEY_SERVED.status()).isEqualTo(Status.Code.FAILED_PRECONDITION);
+  }
+
+  @Test
   void ourOwnBugs_areInternal_notTheCallersFault() {
     assertThat(AdminErrors.classify(new NullPointerException(DETAIL)))
         .isEqualTo(AdminError.INTERNAL);

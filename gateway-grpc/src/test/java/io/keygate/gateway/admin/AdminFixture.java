@@ -162,6 +162,13 @@ final class AdminFixture implements AutoCloseable {
     principals.add(AdminPrincipal.tenantAdmin(globexAdmin.identity().subject(), GLOBEX));
   }
 
+  /** Another security-officer (by fingerprint), e.g. the second one dual control needs. */
+  TestAdminCa.Client addOfficer(String commonName) throws Exception {
+    TestAdminCa.Client client = ca.issue("CN=" + commonName + ",O=Keygate Admins");
+    principals.add(AdminPrincipal.officer(client.identity().sha256()));
+    return client;
+  }
+
   /** What the integrator wires as onConfigChanged: refresh this node's snapshot now. */
   private void refresh() {
     configChanges.incrementAndGet();

@@ -43,8 +43,7 @@ class DualControlAdminTest {
   @BeforeAll
   static void start() throws Exception {
     admin = new AdminFixture(tokens).start("dual");
-    officer2 = admin.ca.issue("CN=officer-2,O=Keygate Admins");
-    admin.principals.add(AdminPrincipal.officer(officer2.identity().sha256()));
+    officer2 = admin.addOfficer("officer-2");
   }
 
   @AfterAll
