@@ -25,11 +25,15 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
+import javax.security.auth.x500.X500Principal;
 
 /** Dual-control and TLS key values to and from their admin API messages. */
 final class KeyControlMessages {
   private static final int MAX_CHAIN_PEM = 64 * 1024;
   private static final int MAX_CHAIN_LENGTH = 10;
+  // RFC 2253 knows no keyword for serialNumber, which carries the key label in our subjects.
+  private static final Map<String, String> NAMES = Map.of("2.5.4.5", "SERIALNUMBER");
 
   private KeyControlMessages() {}
 
@@ -110,8 +114,8 @@ final class KeyControlMessages {
     X509Certificate leaf = e.chain().get(0);
     TlsKey.Builder b = TlsKey.newBuilder()
         .setLabel(e.label().value())
-        .setSubject(leaf.getSubjectX500Principal().getName())
-        .setIssuer(leaf.getIssuerX500Principal().getName())
+        .setSubject(leaf.getSubjectX500Principal().getName(X500Principal.RFC2253, NAMES))
+        .setIssuer(leaf.getIssuerX500Principal().getName(X500Principal.RFC2253, NAMES))
         .setNotBefore(AdminMessages.timestamp(leaf.getNotBefore().toInstant()))
         .setNotAfter(AdminMessages.timestamp(leaf.getNotAfter().toInstant()))
         .setCertificateSha256(sha256(leaf.getEncoded()))

@@ -25,7 +25,8 @@ import java.util.Set;
  * in the token, self-signed certificate, CSR), installing a CA-issued chain on it, listing them
  * with the listeners that serve each, and deciding whether one may be activated. No gRPC types.
  *
- * <p>A key being served is never changed in place: a rotation always prepares a new key, which
+ * <p>Keys whose certificate is a CA's (the admin CA) are not TLS keys: they are neither listed
+ * nor activatable. A key being served is never changed in place: a rotation always prepares a new key, which
  * is what lets live connections finish on the old one.
  */
 public final class TlsKeyInventory {
@@ -108,7 +109,7 @@ public final class TlsKeyInventory {
         continue;
       }
       List<X509Certificate> chain = hsm.certificateChain(key.label());
-      if (chain.isEmpty()) {
+      if (chain.isEmpty() || isCa(chain.get(0))) {
         continue;
       }
       Set<TlsListener> by = EnumSet.noneOf(TlsListener.class);
@@ -146,6 +147,10 @@ public final class TlsKeyInventory {
     return active.assignments().containsValue(label);
   }
 
+  private static boolean isCa(X509Certificate certificate) {
+    return certificate.getBasicConstraints() >= 0;
+  }
+
   private boolean isReserved(KeyLabel label) {
     return notTls.contains(label) || label.value().startsWith("keygate.");
   }
@@ -158,6 +163,10 @@ public final class TlsKeyInventory {
     List<X509Certificate> chain = hsm.certificateChain(label);
     if (chain.isEmpty()) {
       throw new TlsKeyException(TlsKeyException.Reason.NOT_FOUND, label + " has no certificate");
+    }
+    if (isCa(chain.get(0))) {
+      // The admin CA's key signs officers' certificates: it must never sign handshakes too.
+      throw new TlsKeyException(TlsKeyException.Reason.NOT_FOUND, label + " is a CA key");
     }
     return chain;
   }
