@@ -1,12 +1,9 @@
 package io.keygate.admin.online;
 
-import io.keygate.admin.cli.CliEnvironment;
-import io.keygate.admin.cli.Output;
 import io.keygate.proto.admin.v1.AdminServiceGrpc.AdminServiceBlockingStub;
+import io.keygate.proto.admin.v1.IssuedCredential;
 import io.keygate.proto.admin.v1.CreateCredentialRequest;
-import java.nio.file.Path;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
 
 @Command(
     name = "create",
@@ -15,31 +12,10 @@ import picocli.CommandLine.Option;
           + " imported into the HSM.",
       "The secret is shown exactly once (or written to --secret-out, created 0600)."
     })
-public final class CredentialCreateCommand extends AdminVerb {
-  @Option(names = "--tenant", required = true, description = "tenant id")
-  String tenant;
-
-  @Option(names = "--app", required = true, description = "app id")
-  String app;
-
-  @Option(
-      names = "--secret-out",
-      paramLabel = "FILE",
-      description = "write the secret (base64) to FILE, created 0600, instead of stdout")
-  Path secretOut;
-
+public final class CredentialCreateCommand extends IssueCredentialVerb {
   @Override
-  protected void beforeCall(CliEnvironment env) throws Exception {
-    new SecretDelivery(secretOut).checkBeforeCall();
-  }
-
-  @Override
-  protected void call(AdminServiceBlockingStub admin, CliEnvironment env, Output out)
-      throws Exception {
-    new SecretDelivery(secretOut)
-        .deliver(
-            admin.createCredential(
-                CreateCredentialRequest.newBuilder().setTenantId(tenant).setAppId(app).build()),
-            out);
+  IssuedCredential issue(AdminServiceBlockingStub admin) {
+    return admin.createCredential(
+        CreateCredentialRequest.newBuilder().setTenantId(tenant).setAppId(app).build());
   }
 }
