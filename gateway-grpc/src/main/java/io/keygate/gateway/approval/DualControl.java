@@ -185,23 +185,30 @@ public final class DualControl {
     DualControlOperation op = r.operation();
     AuditEvent.Outcome outcome;
     String detail;
+    String failureCode = null;
     try {
       runner.check(op);
       detail = runner.run(op, r.id());
-      store.transition(r.id(), ApprovalState.RUNNING, ApprovalState.EXECUTED, null, now());
       outcome = AuditEvent.Outcome.SUCCESS;
     } catch (Exception e) {
-      String code = errorCode.apply(e);
-      LOG.log(Level.WARNING, "approval {0}: {1} failed: {2} {3}", r.id(), op.summary(), code,
-          e.getMessage());
-      store.transition(r.id(), ApprovalState.RUNNING, ApprovalState.FAILED, code, now());
+      failureCode = errorCode.apply(e);
+      LOG.log(Level.WARNING, "approval {0}: {1} failed: {2} {3}", r.id(), op.summary(),
+          failureCode, e.getMessage());
       outcome = AuditEvent.Outcome.FAILED;
-      detail = code;
+      detail = failureCode;
     }
-    audit.record(new AuditEvent(now(), lastApprover.actor(), "security-officer",
-        op.auditAction(), op.auditTarget(), outcome, auditRequestId,
-        "approval=" + r.id() + " approvals=" + r.votes().size() + "/" + r.requiredApprovals()
-            + " " + detail));
+    // The run is audited first: whatever happens next, it is traceable to the officers. Only
+    // what the operation did decides the state; if that write fails the request stays RUNNING
+    // (never FAILED for something that ran) and the caller sees the database error.
+    try {
+      audit.record(new AuditEvent(now(), lastApprover.actor(), "security-officer",
+          op.auditAction(), op.auditTarget(), outcome, auditRequestId,
+          "approval=" + r.id() + " approvals=" + r.votes().size() + "/" + r.requiredApprovals()
+              + " " + detail));
+    } finally {
+      store.transition(r.id(), ApprovalState.RUNNING,
+          failureCode == null ? ApprovalState.EXECUTED : ApprovalState.FAILED, failureCode, now());
+    }
   }
 
   /** The request if it is still pending; an expired one is marked so on the way. */

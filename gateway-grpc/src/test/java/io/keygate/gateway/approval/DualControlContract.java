@@ -54,6 +54,7 @@ abstract class DualControlContract {
   final AtomicInteger officers = new AtomicInteger(3);
   volatile Exception failRunWith;
   volatile Exception failCheckWith;
+  volatile boolean auditDown;
 
   @BeforeEach
   void open() throws Exception {
@@ -86,7 +87,12 @@ abstract class DualControlContract {
       }
     };
     return new DualControl(new ApprovalStore(db.dataSource()), runner, officers::get,
-        audited::add, e -> "Code" + e.getClass().getSimpleName(), clock, UUID::randomUUID,
+        event -> {
+          if (auditDown) {
+            throw new io.keygate.gateway.audit.AuditException("audit store down (test)");
+          }
+          audited.add(event);
+        }, e -> "Code" + e.getClass().getSimpleName(), clock, UUID::randomUUID,
         required, Duration.ofHours(1));
   }
 
@@ -182,6 +188,21 @@ abstract class DualControlContract {
       assertThat(e.outcome()).isEqualTo(AuditEvent.Outcome.FAILED);
       assertThat(e.detail()).contains("CodeIllegalStateException");
     });
+  }
+
+  @Test
+  void whenTheAuditLogFailsAfterARun_theCallerHearsOfIt_andTheRequestStillReadsExecuted()
+      throws Exception {
+    DualControl dc = dualControl(2);
+    DualControlRequest r = dc.request(DESTROY, "cleanup", ALICE);
+    auditDown = true;
+
+    assertThatThrownBy(() -> dc.approve(r.id(), BOB, "req-3"))
+        .isInstanceOf(io.keygate.gateway.audit.AuditException.class);
+
+    assertThat(ran).hasSize(1);
+    assertThat(dc.list(true)).singleElement()
+        .extracting(DualControlRequest::state).isEqualTo(ApprovalState.EXECUTED);
   }
 
   @Test
