@@ -36,7 +36,9 @@ import java.nio.file.Path;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
@@ -53,11 +55,11 @@ import java.util.concurrent.ScheduledExecutorService;
  * graph: {@link GatewayMain} runs it as a process, tests start it in theirs.
  */
 public final class GatewayNode implements AutoCloseable {
-  private final List<AutoCloseable> stopInOrder;
+  private final Deque<AutoCloseable> stopInOrder;
   private final KeygateGateway gateway;
   private final AdminServer admin;
 
-  private GatewayNode(KeygateGateway gateway, AdminServer admin, List<AutoCloseable> stopInOrder) {
+  private GatewayNode(KeygateGateway gateway, AdminServer admin, Deque<AutoCloseable> stopInOrder) {
     this.gateway = gateway;
     this.admin = admin;
     this.stopInOrder = stopInOrder;
@@ -67,9 +69,25 @@ public final class GatewayNode implements AutoCloseable {
    * Starts a node configured by {@code env} (the variables above; GatewayMain passes the
    * process environment, tests pass a map).
    *
-   * @throws IllegalArgumentException if a required variable is missing or malformed
+   * @throws IllegalArgumentException if a required variable is missing or malformed; as with
+   *     any failure to start, whatever was already started (token session, database pool,
+   *     ports) is closed again before this returns
    */
   public static GatewayNode start(Map<String, String> env) throws Exception {
+    // Each part is pushed as it starts, so the stack pops in the order a node must stop: no new
+    // calls first, then what they fed (last use, security events, audit heads), then the
+    // snapshot poller and scheduler, then storage and the HSM.
+    Deque<AutoCloseable> started = new ArrayDeque<>();
+    try {
+      return start(env, started);
+    } catch (Exception | Error e) {
+      closeAll(started);
+      throw e;
+    }
+  }
+
+  private static GatewayNode start(Map<String, String> env, Deque<AutoCloseable> started)
+      throws Exception {
     Path hsmConfig = Path.of(required(env, "KEYGATE_HSM_CONFIG"));
     Pin pin =
         env.containsKey("KEYGATE_HSM_PIN_FILE")
@@ -90,10 +108,14 @@ public final class GatewayNode implements AutoCloseable {
             defaults.timestampWindow(), defaults.maxConfigStaleness(), defaults.maxMessageBytes());
 
     Clock clock = Clock.systemUTC();
-    ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(2);
     SunPkcs11Token hsm = SunPkcs11Token.open(hsmConfig, pin, Pkcs11TokenOptions.defaults());
+    started.push(hsm);
     ConfigDatabase db = ConfigDatabase.open(ConfigDatabaseSettings.fromEnvironment(env, dataDir));
+    started.push(db);
+    ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(2);
+    started.push(scheduler::shutdownNow);
     SnapshotRefresher refresher = new SnapshotRefresher(db.store(clock), scheduler, clock);
+    started.push(refresher);
     refresher.refreshNow();
     refresher.start();
     ConfigStore store = db.store(clock);
@@ -104,12 +126,15 @@ public final class GatewayNode implements AutoCloseable {
     JdbcAuditLog audit = new JdbcAuditLog(db.dataSource());
     AuditHeadSigner heads = new AuditHeadSigner(db.dataSource(), hsm,
         AuditHeadSigner.DEFAULT_KEY_LABEL, clock, scheduler, AuditHeadSigner.DEFAULT_INTERVAL);
+    started.push(heads);
     heads.ensureKey();
     heads.start();
     SecurityEventAggregator securityEvents = new SecurityEventAggregator(
         audit, clock, scheduler, SecurityEventAggregator.DEFAULT_FLUSH_INTERVAL, 10_000);
+    started.push(securityEvents);
     securityEvents.start();
     LastUsedTracker lastUsed = new LastUsedTracker();
+    started.push(() -> lastUsed.flush(store));
     scheduler.scheduleWithFixedDelay(() -> lastUsed.flush(store), 5, 5, TimeUnit.SECONDS);
 
     // TLS keys: each listener serves the key activated cluster-wide (dual control), or until one
@@ -119,6 +144,7 @@ public final class GatewayNode implements AutoCloseable {
         db.dataSource(), Map.of(TlsListener.INGRESS, tlsKey, TlsListener.ADMIN, adminTlsKey));
     TlsKeyFollower tlsFollower =
         new TlsKeyFollower(activeTls, hsm, scheduler, TlsKeyFollower.DEFAULT_INTERVAL);
+    started.push(tlsFollower);
     settings = settings.withTlsKey(activeTls.assignments().get(TlsListener.INGRESS));
 
     KeygateGateway gateway =
@@ -126,29 +152,19 @@ public final class GatewayNode implements AutoCloseable {
             settings, hsm, ConfigView.of(refresher), new InMemoryNonceStore(clock,
                 Integer.parseInt(env.getOrDefault("KEYGATE_NONCE_CAPACITY", "1000000"))),
             clock, scheduler, new RecordingCallObserver(lastUsed, securityEvents, clock));
+    started.push(gateway);
     AdminServer admin = env.containsKey("KEYGATE_ADMIN_LISTEN")
         ? startAdmin(env, hsm, db, store, refresher, audit, activeTls, tlsFollower, clock, random)
         : null;
+    if (admin != null) {
+      started.push(admin);
+    }
     gateway.tlsKeys().ifPresent(keys -> tlsFollower.follow(TlsListener.INGRESS, keys));
     if (admin != null) {
       tlsFollower.follow(TlsListener.ADMIN, admin.tlsKeys());
     }
     tlsFollower.start();
-    // Stopped in this order: no new calls first, then what they fed, then storage and the HSM.
-    List<AutoCloseable> stop = new ArrayList<>();
-    stop.add(tlsFollower);
-    if (admin != null) {
-      stop.add(admin);
-    }
-    stop.add(gateway);
-    stop.add(securityEvents);
-    stop.add(heads);
-    stop.add(() -> lastUsed.flush(store));
-    stop.add(refresher);
-    stop.add(scheduler::shutdownNow);
-    stop.add(db);
-    stop.add(hsm);
-    return new GatewayNode(gateway, admin, stop);
+    return new GatewayNode(gateway, admin, started);
   }
 
   /** The data plane's port (useful when KEYGATE_LISTEN asked for port 0). */
@@ -164,7 +180,12 @@ public final class GatewayNode implements AutoCloseable {
   /** Stops serving, flushes what is buffered (last use, security events), closes the HSM. */
   @Override
   public void close() {
-    for (AutoCloseable c : stopInOrder) {
+    closeAll(stopInOrder);
+  }
+
+  private static void closeAll(Deque<AutoCloseable> started) {
+    while (!started.isEmpty()) {
+      AutoCloseable c = started.pop();
       try {
         c.close();
       } catch (Exception e) {
