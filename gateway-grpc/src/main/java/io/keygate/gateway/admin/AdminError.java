@@ -74,6 +74,15 @@ public enum AdminError {
       "a listener serves this key: activate another key first, or prepare a new one"),
   TLS_KEY_ALREADY_SERVED(
       Status.Code.FAILED_PRECONDITION, "TlsKeyAlreadyServed", "the listener already serves it"),
+  TLS_CERTIFICATE_CHANGED(
+      Status.Code.FAILED_PRECONDITION,
+      "TlsCertificateChanged",
+      "the key's certificate changed after the activation was requested: request it again"),
+  DUAL_CONTROL_REQUIRED(
+      Status.Code.FAILED_PRECONDITION,
+      "DualControlRequired",
+      "adding a security-officer needs the approval of other officers now: request it through"
+          + " dual control"),
   TLS_CERTIFICATE_NOT_VALID(
       Status.Code.FAILED_PRECONDITION,
       "TlsCertificateNotValid",

@@ -57,6 +57,7 @@ public final class AdminErrors {
         case SERVED -> AdminError.TLS_KEY_SERVED;
         case ALREADY_SERVED -> AdminError.TLS_KEY_ALREADY_SERVED;
         case CERTIFICATE_NOT_VALID -> AdminError.TLS_CERTIFICATE_NOT_VALID;
+        case CERTIFICATE_CHANGED -> AdminError.TLS_CERTIFICATE_CHANGED;
       };
     }
     // A key the gateway relies on that has vanished is the HSM failing (HSM_UNAVAILABLE); an

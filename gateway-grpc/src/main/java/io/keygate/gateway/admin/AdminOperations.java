@@ -20,6 +20,7 @@ final class AdminOperations {
   private final CredentialLifecycle credentials;
   private final AdminPrincipals principals;
   private final AuditReading audit;
+  private final KeyControl keys;
   private final Clock clock;
 
   AdminOperations(
@@ -27,7 +28,9 @@ final class AdminOperations {
       CredentialLifecycle credentials,
       AdminPrincipals principals,
       AuditReading audit,
+      KeyControl keys,
       Clock clock) {
+    this.keys = Objects.requireNonNull(keys, "keys");
     this.store = Objects.requireNonNull(store, "store");
     this.credentials = Objects.requireNonNull(credentials, "credentials");
     this.principals = Objects.requireNonNull(principals, "principals");
@@ -186,7 +189,12 @@ final class AdminOperations {
   // ---- admin principals ----
 
   Principal addPrincipal(AddPrincipalRequest req) throws Exception {
-    return AdminMessages.principal(principals.add(AdminMessages.principal(req.getPrincipal())));
+    AdminPrincipal principal = AdminMessages.principal(req.getPrincipal());
+    // Otherwise one officer could add a second identity of their own and approve alone.
+    if (principal.role() == AdminRole.SECURITY_OFFICER && keys.officerAdditionNeedsApproval()) {
+      throw new AdminException(AdminError.DUAL_CONTROL_REQUIRED, "officer " + principal.identity());
+    }
+    return AdminMessages.principal(principals.add(principal));
   }
 
   RemovePrincipalResponse removePrincipal(RemovePrincipalRequest req) throws Exception {

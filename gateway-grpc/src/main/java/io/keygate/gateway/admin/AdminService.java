@@ -59,7 +59,7 @@ public final class AdminService extends AdminServiceGrpc.AdminServiceImplBase {
         new CredentialLifecycle(new CredentialIssuer(hsm, store, random), store, clock);
     return new AdminService(
         new AdminCalls(principals, new AdminPolicy(), audit, clock, onConfigChanged),
-        new AdminOperations(store, lifecycle, principals, auditReading, clock),
+        new AdminOperations(store, lifecycle, principals, auditReading, keyControl, clock),
         keyControl);
   }
 

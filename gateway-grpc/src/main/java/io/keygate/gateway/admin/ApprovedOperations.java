@@ -3,8 +3,10 @@ package io.keygate.gateway.admin;
 import io.keygate.gateway.approval.DualControl;
 import io.keygate.gateway.approval.DualControlOperation;
 import io.keygate.gateway.approval.DualControlOperation.ActivateTlsKey;
+import io.keygate.gateway.approval.DualControlOperation.AddSecurityOfficer;
 import io.keygate.gateway.approval.DualControlOperation.DestroyKey;
 import io.keygate.gateway.approval.DualControlOperation.RevokeTenantCredentials;
+import io.keygate.gateway.config.ConfigConflictException;
 import io.keygate.gateway.config.ConfigNotFoundException;
 import io.keygate.gateway.config.ConfigStore;
 import io.keygate.gateway.config.Credential;
@@ -22,7 +24,7 @@ import java.util.Set;
 
 /**
  * What the dual-controlled operations do, and when they may not: a key the gateway itself needs
- * is never destroyed, nor the secret of a credential still live (revoke first, then destroy, two
+ * (or a CA key, or a TLS key any node serves) is never destroyed, nor the secret of a credential still live (revoke first, then destroy, two
  * visible steps); a TLS key is activated only with a certificate valid now.
  */
 final class ApprovedOperations implements DualControl.Runner {
@@ -30,6 +32,7 @@ final class ApprovedOperations implements DualControl.Runner {
 
   private final HsmToken hsm;
   private final ConfigStore store;
+  private final AdminPrincipals principals;
   private final TlsKeyInventory tls;
   private final ActiveTlsKeys activeTls;
   private final Set<KeyLabel> reserved;
@@ -43,10 +46,12 @@ final class ApprovedOperations implements DualControl.Runner {
    * @param onTlsChanged run after an activation, e.g. this node's {@code TlsKeyFollower} polling
    *     now (other nodes follow within their poll interval)
    */
-  ApprovedOperations(HsmToken hsm, ConfigStore store, TlsKeyInventory tls, ActiveTlsKeys activeTls,
-      Set<KeyLabel> reserved, Clock clock, Runnable onConfigChanged, Runnable onTlsChanged) {
+  ApprovedOperations(HsmToken hsm, ConfigStore store, AdminPrincipals principals,
+      TlsKeyInventory tls, ActiveTlsKeys activeTls, Set<KeyLabel> reserved, Clock clock,
+      Runnable onConfigChanged, Runnable onTlsChanged) {
     this.hsm = Objects.requireNonNull(hsm, "hsm");
     this.store = Objects.requireNonNull(store, "store");
+    this.principals = Objects.requireNonNull(principals, "principals");
     this.tls = Objects.requireNonNull(tls, "tls");
     this.activeTls = Objects.requireNonNull(activeTls, "activeTls");
     this.reserved = Set.copyOf(reserved);
@@ -65,7 +70,12 @@ final class ApprovedOperations implements DualControl.Runner {
         throw new ConfigNotFoundException("no tenant " + r.tenantId());
       }
     } else if (op instanceof ActivateTlsKey a) {
-      tls.checkActivatable(a.listener(), a.label());
+      tls.checkActivatable(a.listener(), a.label(), a.certificateSha256());
+    } else if (op instanceof AddSecurityOfficer o) {
+      if (principals.find(IdentityMatch.parse(o.identity())).isPresent()) {
+        throw new ConfigConflictException(
+            ConfigConflictException.Kind.DUPLICATE, o.identity() + " is already a principal");
+      }
     }
   }
 
@@ -78,6 +88,9 @@ final class ApprovedOperations implements DualControl.Runner {
       return revokeAll(r.tenantId());
     } else if (op instanceof ActivateTlsKey a) {
       return activate(a.listener(), a.label(), approvalId);
+    } else if (op instanceof AddSecurityOfficer o) {
+      principals.add(AdminPrincipal.officer(IdentityMatch.parse(o.identity())));
+      return "added";
     }
     throw new IllegalStateException("unknown operation " + op.kind());
   }
@@ -88,6 +101,11 @@ final class ApprovedOperations implements DualControl.Runner {
     }
     if (hsm.describeKey(label).isEmpty()) {
       throw new AdminException(AdminError.HSM_KEY_NOT_FOUND, "no key " + label);
+    }
+    // The admin CA's key: officers' certificates depend on it. Retiring a CA is an offline,
+    // break-glass step (keystore-admin keys destroy), not something two officers click through.
+    if (tls.isCaKey(label)) {
+      throw new AdminException(AdminError.KEY_PROTECTED, label + " is a CA key");
     }
     if (tls.isServed(label)) {
       throw new AdminException(AdminError.TLS_KEY_SERVED, label + " is a served TLS key");

@@ -58,6 +58,17 @@ public record IdentityMatch(Kind kind, String value) {
     return new IdentityMatch(Kind.SHA256, HexFormat.of().formatHex(digest));
   }
 
+  /** The inverse of {@link #toString()}: {@code subject:<DN>} or {@code sha256:<hex>}. */
+  public static IdentityMatch parse(String text) {
+    if (text.startsWith("subject:")) {
+      return subject(text.substring("subject:".length()));
+    }
+    if (text.startsWith("sha256:")) {
+      return sha256(text.substring("sha256:".length()));
+    }
+    throw new IllegalArgumentException("identity must be subject:<DN> or sha256:<hex>");
+  }
+
   @Override
   public String toString() {
     return (kind == Kind.SUBJECT ? "subject:" : "sha256:") + value;

@@ -2,10 +2,12 @@ package io.keygate.gateway.admin;
 
 import io.keygate.gateway.approval.ApprovalStore;
 import io.keygate.gateway.approval.DualControl;
+import io.keygate.gateway.approval.DualControlOperation;
 import io.keygate.gateway.approval.DualControlRequest;
 import io.keygate.gateway.approval.Officer;
 import io.keygate.gateway.audit.AuditLog;
 import io.keygate.gateway.config.ConfigStore;
+import io.keygate.gateway.config.ConfigStoreException;
 import io.keygate.gateway.tls.ActiveTlsKeys;
 import io.keygate.gateway.tls.TlsKeyInventory;
 import io.keygate.hsm.CertificateProfile;
@@ -60,10 +62,12 @@ public final class KeyControl {
 
   private final DualControl dualControl;
   private final TlsKeyInventory tls;
+  private final AdminPrincipals principals;
 
-  KeyControl(DualControl dualControl, TlsKeyInventory tls) {
+  KeyControl(DualControl dualControl, TlsKeyInventory tls, AdminPrincipals principals) {
     this.dualControl = Objects.requireNonNull(dualControl, "dualControl");
     this.tls = Objects.requireNonNull(tls, "tls");
+    this.principals = Objects.requireNonNull(principals, "principals");
   }
 
   /**
@@ -90,28 +94,57 @@ public final class KeyControl {
       Runnable onConfigChanged,
       Runnable onTlsChanged) {
     TlsKeyInventory tls = new TlsKeyInventory(hsm, activeTls, settings.reservedKeys(), clock);
-    ApprovedOperations operations = new ApprovedOperations(hsm, store, tls, activeTls,
+    ApprovedOperations operations = new ApprovedOperations(hsm, store, principals, tls, activeTls,
         settings.reservedKeys(), clock, onConfigChanged, onTlsChanged);
     DualControl dualControl = new DualControl(
         new ApprovalStore(dataSource),
         operations,
-        () -> (int) principals.list().stream()
-            .filter(p -> p.role() == AdminRole.SECURITY_OFFICER)
-            .count(),
+        new DualControl.Officers() {
+          @Override
+          public int count() throws ConfigStoreException {
+            return officerCount(principals);
+          }
+
+          @Override
+          public boolean isOfficer(String principal) throws ConfigStoreException {
+            return principals.find(IdentityMatch.parse(principal))
+                .filter(p -> p.role() == AdminRole.SECURITY_OFFICER)
+                .isPresent();
+          }
+        },
         audit,
         failure -> AdminErrors.classify(failure).code(),
         clock,
         () -> randomUuid(random),
         settings.requiredApprovals(),
         settings.ttl());
-    return new KeyControl(dualControl, tls);
+    return new KeyControl(dualControl, tls, principals);
+  }
+
+  /**
+   * Whether adding a security-officer must go through dual control: once M officers exist.
+   * Before that (the bootstrap) the first officer adds the others alone; {@code principal list}
+   * shows who they were.
+   */
+  boolean officerAdditionNeedsApproval() throws ConfigStoreException {
+    return officerCount(principals) >= dualControl.requiredApprovals();
+  }
+
+  private static int officerCount(AdminPrincipals principals) throws ConfigStoreException {
+    return (int) principals.list().stream()
+        .filter(p -> p.role() == AdminRole.SECURITY_OFFICER)
+        .count();
   }
 
   // ---- dual control ----
 
   ApprovalRequest request(RequestApprovalRequest req, AdminCalls.Caller caller) throws Exception {
-    DualControlRequest r = dualControl.request(
-        KeyControlMessages.operation(req.getOperation()), req.getReason(), officer(caller));
+    DualControlOperation op = KeyControlMessages.operation(req.getOperation());
+    if (op instanceof DualControlOperation.ActivateTlsKey a) {
+      // Approvers approve this certificate; installing another one meanwhile fails the run.
+      op = a.pinned(tls.leafSha256(a.label()));
+    }
+    DualControlRequest r = dualControl.request(op, req.getReason(), officer(caller));
     return KeyControlMessages.request(r);
   }
 
@@ -181,7 +214,9 @@ public final class KeyControl {
   }
 
   private static Officer officer(AdminCalls.Caller caller) {
-    return new Officer(caller.principal().identity().toString(), caller.identity().auditActor());
+    AdminIdentity id = caller.identity();
+    return new Officer(caller.principal().identity().toString(),
+        id.subject() == null ? null : id.subject().value(), id.auditActor());
   }
 
   private static UUID randomUuid(SecureRandom random) {

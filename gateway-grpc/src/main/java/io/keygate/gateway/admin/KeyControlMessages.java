@@ -7,6 +7,7 @@ import io.keygate.gateway.tls.TlsKeyInventory;
 import io.keygate.gateway.tls.TlsListener;
 import io.keygate.hsm.KeyLabel;
 import io.keygate.proto.admin.v1.ActivateTlsKey;
+import io.keygate.proto.admin.v1.AddSecurityOfficer;
 import io.keygate.proto.admin.v1.Approval;
 import io.keygate.proto.admin.v1.ApprovalRequest;
 import io.keygate.proto.admin.v1.ApprovalState;
@@ -15,15 +16,12 @@ import io.keygate.proto.admin.v1.RevokeTenantCredentials;
 import io.keygate.proto.admin.v1.TlsKey;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.cert.CertificateEncodingException;
 import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import javax.security.auth.x500.X500Principal;
@@ -47,12 +45,23 @@ final class KeyControlMessages {
             op.getRevokeTenantCredentials().getTenantId());
         case ACTIVATE_TLS_KEY -> new DualControlOperation.ActivateTlsKey(
             listener(op.getActivateTlsKey().getListener()),
-            KeyLabel.of(op.getActivateTlsKey().getLabel()));
+            KeyLabel.of(op.getActivateTlsKey().getLabel()),
+            null); // the server pins the certificate, not the caller
+        case ADD_SECURITY_OFFICER -> new DualControlOperation.AddSecurityOfficer(
+            officerIdentity(op.getAddSecurityOfficer()).toString());
         case OPERATION_NOT_SET -> throw AdminException.invalid("no operation");
       };
     } catch (IllegalArgumentException e) {
       throw AdminException.invalid(e.getMessage());
     }
+  }
+
+  private static IdentityMatch officerIdentity(AddSecurityOfficer o) throws AdminException {
+    return AdminMessages.identity(
+        o.getIdentityCase() == AddSecurityOfficer.IdentityCase.SUBJECT,
+        o.getIdentityCase() == AddSecurityOfficer.IdentityCase.CERTIFICATE_SHA256,
+        o.getSubject(),
+        o.getCertificateSha256());
   }
 
   static TlsListener listener(String name) throws AdminException {
@@ -67,9 +76,18 @@ final class KeyControlMessages {
     } else if (op instanceof DualControlOperation.RevokeTenantCredentials r) {
       b.setRevokeTenantCredentials(RevokeTenantCredentials.newBuilder().setTenantId(r.tenantId()));
     } else if (op instanceof DualControlOperation.ActivateTlsKey a) {
-      b.setActivateTlsKey(ActivateTlsKey.newBuilder()
+      ActivateTlsKey.Builder activate = ActivateTlsKey.newBuilder()
           .setListener(a.listener().wireName())
-          .setLabel(a.label().value()));
+          .setLabel(a.label().value());
+      if (a.certificateSha256() != null) {
+        activate.setCertificateSha256(a.certificateSha256());
+      }
+      b.setActivateTlsKey(activate);
+    } else if (op instanceof DualControlOperation.AddSecurityOfficer o) {
+      IdentityMatch id = IdentityMatch.parse(o.identity());
+      b.setAddSecurityOfficer(id.kind() == IdentityMatch.Kind.SUBJECT
+          ? AddSecurityOfficer.newBuilder().setSubject(id.value())
+          : AddSecurityOfficer.newBuilder().setCertificateSha256(id.value()));
     }
     return b.build();
   }
@@ -118,7 +136,7 @@ final class KeyControlMessages {
         .setIssuer(leaf.getIssuerX500Principal().getName(X500Principal.RFC2253, NAMES))
         .setNotBefore(AdminMessages.timestamp(leaf.getNotBefore().toInstant()))
         .setNotAfter(AdminMessages.timestamp(leaf.getNotAfter().toInstant()))
-        .setCertificateSha256(sha256(leaf.getEncoded()))
+        .setCertificateSha256(TlsKeyInventory.fingerprint(leaf))
         .setCertificateChainPem(chainPem(e.chain()));
     e.servedBy().forEach(l -> b.addServedBy(l.wireName()));
     return b.build();
@@ -159,13 +177,5 @@ final class KeyControlMessages {
     return "-----BEGIN " + type + "-----\n"
         + Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(der)
         + "\n-----END " + type + "-----\n";
-  }
-
-  private static String sha256(byte[] der) {
-    try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(der));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is a required JDK algorithm", e);
-    }
   }
 }

@@ -27,7 +27,7 @@ import javax.sql.DataSource;
 public final class ApprovalStore {
   private static final String COLUMNS = "id, operation, operation_subject, listener, reason,"
       + " requested_by, requested_by_actor, requested_at, expires_at, required_approvals, state,"
-      + " outcome, decided_at";
+      + " outcome, decided_at, certificate_sha256";
 
   private final DataSource dataSource;
 
@@ -41,14 +41,16 @@ public final class ApprovalStore {
       c.setAutoCommit(false);
       try {
         try (PreparedStatement s = c.prepareStatement("INSERT INTO approval_requests ("
-            + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+            + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
           s.setString(1, r.id());
           s.setString(2, r.operation().kind());
           s.setString(3, r.operation().subject());
           if (r.operation() instanceof DualControlOperation.ActivateTlsKey tls) {
             s.setString(4, tls.listener().wireName());
+            s.setString(14, tls.certificateSha256());
           } else {
             s.setNull(4, Types.VARCHAR);
+            s.setNull(14, Types.VARCHAR);
           }
           s.setString(5, r.reason());
           s.setString(6, r.requestedBy().principal());
@@ -90,6 +92,26 @@ public final class ApprovalStore {
         return false;
       }
       throw translated;
+    }
+  }
+
+  /**
+   * Starts a run: PENDING to RUNNING, only if still pending and not expired at {@code now} (so a
+   * node whose clock lags cannot run what already expired by the database's record).
+   *
+   * @return whether this call started it (false: another caller or node did, or it expired)
+   */
+  public boolean start(String requestId, Instant now) throws ConfigStoreException {
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement s = c.prepareStatement("UPDATE approval_requests"
+            + " SET state = 'RUNNING', decided_at = ? WHERE id = ? AND state = 'PENDING'"
+            + " AND expires_at > ?")) {
+      s.setLong(1, now.toEpochMilli());
+      s.setString(2, requestId);
+      s.setLong(3, now.toEpochMilli());
+      return s.executeUpdate() == 1;
+    } catch (SQLException e) {
+      throw JdbcTransactions.translate("start " + requestId, e);
     }
   }
 
@@ -151,11 +173,12 @@ public final class ApprovalStore {
   private static void insertVote(Connection c, String requestId, ApprovalVote v)
       throws SQLException {
     try (PreparedStatement s = c.prepareStatement("INSERT INTO approval_votes"
-        + " (request_id, officer, actor, approved_at) VALUES (?, ?, ?, ?)")) {
+        + " (request_id, officer, certificate_subject, actor, approved_at) VALUES (?, ?, ?, ?, ?)")) {
       s.setString(1, requestId);
       s.setString(2, v.officer().principal());
-      s.setString(3, v.officer().actor());
-      s.setLong(4, v.approvedAt().toEpochMilli());
+      s.setString(3, v.officer().certificateSubject());
+      s.setString(4, v.officer().actor());
+      s.setLong(5, v.approvedAt().toEpochMilli());
       s.executeUpdate();
     }
   }
@@ -170,9 +193,9 @@ public final class ApprovalStore {
         boolean undecided = rs.wasNull();
         out.add(new DualControlRequest(
             id,
-            operation(rs.getString(2), rs.getString(3), rs.getString(4)),
+            operation(rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(14)),
             rs.getString(5),
-            new Officer(rs.getString(6), rs.getString(7)),
+            new Officer(rs.getString(6), null, rs.getString(7)),
             Instant.ofEpochMilli(rs.getLong(8)),
             Instant.ofEpochMilli(rs.getLong(9)),
             rs.getInt(10),
@@ -198,13 +221,14 @@ public final class ApprovalStore {
 
   private static List<ApprovalVote> votes(Connection c, String requestId) throws SQLException {
     List<ApprovalVote> votes = new ArrayList<>();
-    try (PreparedStatement s = c.prepareStatement("SELECT officer, actor, approved_at"
-        + " FROM approval_votes WHERE request_id = ? ORDER BY approved_at, officer")) {
+    try (PreparedStatement s = c.prepareStatement("SELECT officer, certificate_subject, actor,"
+        + " approved_at FROM approval_votes WHERE request_id = ? ORDER BY approved_at, officer")) {
       s.setString(1, requestId);
       try (ResultSet rs = s.executeQuery()) {
         while (rs.next()) {
-          votes.add(new ApprovalVote(new Officer(rs.getString(1), rs.getString(2)),
-              Instant.ofEpochMilli(rs.getLong(3))));
+          votes.add(new ApprovalVote(
+              new Officer(rs.getString(1), rs.getString(2), rs.getString(3)),
+              Instant.ofEpochMilli(rs.getLong(4))));
         }
       }
     }
@@ -220,7 +244,8 @@ public final class ApprovalStore {
   }
 
   // The CHECK constraints allow only these; anything else was written by hand.
-  private static DualControlOperation operation(String kind, String subject, String listener)
+  private static DualControlOperation operation(
+      String kind, String subject, String listener, String certificateSha256)
       throws ConfigStoreException {
     try {
       return switch (kind) {
@@ -228,7 +253,9 @@ public final class ApprovalStore {
         case "revoke-tenant-credentials" ->
             new DualControlOperation.RevokeTenantCredentials(subject);
         case "activate-tls-key" -> new DualControlOperation.ActivateTlsKey(
-            TlsListener.fromWireName(listener).orElseThrow(), KeyLabel.of(subject));
+            TlsListener.fromWireName(listener).orElseThrow(), KeyLabel.of(subject),
+            certificateSha256);
+        case "add-officer" -> new DualControlOperation.AddSecurityOfficer(subject);
         default -> throw new IllegalArgumentException(kind);
       };
     } catch (RuntimeException e) {

@@ -42,10 +42,12 @@ public final class DualControl {
     String run(DualControlOperation op, String approvalId) throws Exception;
   }
 
-  /** How many security-officers exist now. */
-  @FunctionalInterface
-  public interface OfficerCount {
-    int officers() throws ConfigStoreException;
+  /** The security-officers as they are now (admin_principals). */
+  public interface Officers {
+    int count() throws ConfigStoreException;
+
+    /** Whether the principal (as admin_principals stores it) is a security-officer now. */
+    boolean isOfficer(String principal) throws ConfigStoreException;
   }
 
   /** The smallest and the largest M. */
@@ -59,7 +61,7 @@ public final class DualControl {
 
   private final ApprovalStore store;
   private final Runner runner;
-  private final OfficerCount officers;
+  private final Officers officers;
   private final AuditLog audit;
   private final Function<Throwable, String> errorCode;
   private final Clock clock;
@@ -77,7 +79,7 @@ public final class DualControl {
   public DualControl(
       ApprovalStore store,
       Runner runner,
-      OfficerCount officers,
+      Officers officers,
       AuditLog audit,
       Function<Throwable, String> errorCode,
       Clock clock,
@@ -117,7 +119,7 @@ public final class DualControl {
       throws Exception {
     Objects.requireNonNull(op, "op");
     String why = reason(reason);
-    int existing = officers.officers();
+    int existing = officers.count();
     if (existing < required) {
       throw new ApprovalException(Reason.TOO_FEW_OFFICERS,
           existing + " security-officers, " + required + " approvals required");
@@ -132,31 +134,50 @@ public final class DualControl {
   }
 
   /**
-   * Adds {@code approver}'s approval; if that makes M, runs the operation now.
+   * Adds {@code approver}'s approval; if that makes M, runs the operation now. Approvals count
+   * only while their officer still is one. An officer who already approved may call again: if M
+   * is reached and the request is still pending (a failure interrupted the run's start), this
+   * starts it; otherwise it is ALREADY_APPROVED.
    *
    * @return the request after this approval (EXECUTED or FAILED if it ran)
    * @throws ApprovalException NOT_FOUND, EXPIRED, NOT_PENDING, or ALREADY_APPROVED (also for the
-   *     requester)
+   *     requester, and for another certificate of someone who approved)
    */
   public DualControlRequest approve(String id, Officer approver, String auditRequestId)
       throws ApprovalException, ConfigStoreException, AuditException {
     DualControlRequest r = pending(id);
     if (r.approvedBy(approver)) {
-      throw new ApprovalException(Reason.ALREADY_APPROVED, id + " already approved by caller");
-    }
-    if (!store.addVote(id, new ApprovalVote(approver, now()))) {
+      if (!r.votes().stream().anyMatch(v -> v.officer().principal().equals(approver.principal()))
+          || countingVotes(r) < r.requiredApprovals()) {
+        throw new ApprovalException(Reason.ALREADY_APPROVED, id + " already approved by caller");
+      }
+    } else if (!store.addVote(id, new ApprovalVote(approver, now()))) {
       throw new ApprovalException(Reason.ALREADY_APPROVED, id + " already approved by caller");
     }
     r = find(id);
-    if (r.votes().size() >= r.requiredApprovals()) {
+    if (countingVotes(r) >= r.requiredApprovals()) {
       // Officers approving at the same moment all get here; the compare-and-set picks one to run
       // it. The others' approvals are stored (extra, harmless) and they see it running or done.
-      if (store.transition(id, ApprovalState.PENDING, ApprovalState.RUNNING, null, now())) {
+      // The quorum is audited first: if the audit log is down, nothing runs and nothing changes.
+      audit.record(event(r, approver, AuditEvent.Outcome.SUCCESS, "approval.quorum",
+          "approval/" + r.id(), auditRequestId, "reached, running: " + r.operation().summary()));
+      if (store.start(id, now())) {
         run(r, approver, auditRequestId);
       }
       r = find(id);
     }
     return r.asOf(now());
+  }
+
+  /** Votes of principals that are security-officers now (a removed officer's vote lapses). */
+  private int countingVotes(DualControlRequest r) throws ConfigStoreException {
+    int n = 0;
+    for (ApprovalVote v : r.votes()) {
+      if (officers.isOfficer(v.officer().principal())) {
+        n++;
+      }
+    }
+    return n;
   }
 
   /** Ends a pending request without running it. */
@@ -197,18 +218,30 @@ public final class DualControl {
       outcome = AuditEvent.Outcome.FAILED;
       detail = failureCode;
     }
-    // The run is audited first: whatever happens next, it is traceable to the officers. Only
-    // what the operation did decides the state; if that write fails the request stays RUNNING
-    // (never FAILED for something that ran) and the caller sees the database error.
+    // Only what the operation did decides the state: never FAILED for something that ran. If
+    // the audit log fails now, the operation has run: the event goes to the system log whole,
+    // so it can still be traced to the officers, and the caller hears of the failure.
+    AuditEvent ran = event(r, lastApprover, outcome, op.auditAction(), op.auditTarget(),
+        auditRequestId, detail);
     try {
-      audit.record(new AuditEvent(now(), lastApprover.actor(), "security-officer",
-          op.auditAction(), op.auditTarget(), outcome, auditRequestId,
-          "approval=" + r.id() + " approvals=" + r.votes().size() + "/" + r.requiredApprovals()
-              + " " + detail));
+      audit.record(ran);
+    } catch (AuditException | RuntimeException e) {
+      LOG.log(Level.ERROR, "approval {0}: {1} on {2} by {3} ran ({4}) but could not be audited:"
+          + " {5} [{6}]", r.id(), ran.action(), ran.target(), ran.actor(), ran.outcome(),
+          e.getMessage(), ran.detail());
+      throw e;
     } finally {
       store.transition(r.id(), ApprovalState.RUNNING,
           failureCode == null ? ApprovalState.EXECUTED : ApprovalState.FAILED, failureCode, now());
     }
+  }
+
+  private AuditEvent event(DualControlRequest r, Officer actor, AuditEvent.Outcome outcome,
+      String action, String target, String auditRequestId, String detail) {
+    return new AuditEvent(now(), actor.actor(), "security-officer", action, target, outcome,
+        auditRequestId,
+        "approval=" + r.id() + " approvals=" + r.votes().size() + "/" + r.requiredApprovals()
+            + " " + detail);
   }
 
   /** The request if it is still pending; an expired one is marked so on the way. */

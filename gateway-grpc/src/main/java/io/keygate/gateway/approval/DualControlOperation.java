@@ -89,11 +89,21 @@ public sealed interface DualControlOperation {
     }
   }
 
-  /** Makes every node serve another HSM key on a TLS listener. */
-  record ActivateTlsKey(TlsListener listener, KeyLabel label) implements DualControlOperation {
+  /**
+   * Makes every node serve another HSM key on a TLS listener.
+   *
+   * @param certificateSha256 the key's leaf certificate when the request was made (hex), which
+   *     is what the approvers approve; null only before the request pins it
+   */
+  record ActivateTlsKey(TlsListener listener, KeyLabel label, String certificateSha256)
+      implements DualControlOperation {
     public ActivateTlsKey {
       Objects.requireNonNull(listener, "listener");
       Objects.requireNonNull(label, "label");
+    }
+
+    public ActivateTlsKey pinned(String sha256) {
+      return new ActivateTlsKey(listener, label, sha256);
     }
 
     @Override
@@ -108,7 +118,8 @@ public sealed interface DualControlOperation {
 
     @Override
     public String summary() {
-      return "serve TLS key " + label + " on the " + listener.wireName() + " listener";
+      return "serve TLS key " + label + " on the " + listener.wireName() + " listener"
+          + (certificateSha256 == null ? "" : " (certificate sha256 " + certificateSha256 + ")");
     }
 
     @Override
@@ -119,6 +130,43 @@ public sealed interface DualControlOperation {
     @Override
     public String auditTarget() {
       return "tls/" + listener.wireName() + "/" + label;
+    }
+  }
+
+  /**
+   * Makes a certificate identity a security-officer.
+   *
+   * @param identity as admin_principals stores it, e.g. {@code sha256:<hex>} or {@code
+   *     subject:<DN>}
+   */
+  record AddSecurityOfficer(String identity) implements DualControlOperation {
+    public AddSecurityOfficer {
+      Objects.requireNonNull(identity, "identity");
+    }
+
+    @Override
+    public String kind() {
+      return "add-officer";
+    }
+
+    @Override
+    public String subject() {
+      return identity;
+    }
+
+    @Override
+    public String summary() {
+      return "make " + identity + " a security-officer";
+    }
+
+    @Override
+    public String auditAction() {
+      return "principal.add-officer";
+    }
+
+    @Override
+    public String auditTarget() {
+      return "principal/" + identity;
     }
   }
 }

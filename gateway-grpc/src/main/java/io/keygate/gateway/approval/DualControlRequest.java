@@ -34,8 +34,9 @@ public record DualControlRequest(
         : state;
   }
 
+  /** Whether {@code officer} (or another certificate of the same person) already approved. */
   public boolean approvedBy(Officer officer) {
-    return votes.stream().anyMatch(v -> v.officer().principal().equals(officer.principal()));
+    return votes.stream().anyMatch(v -> v.officer().samePersonAs(officer));
   }
 
   /** The request as it reads at {@code now} (expiry applied), e.g. for listing. */

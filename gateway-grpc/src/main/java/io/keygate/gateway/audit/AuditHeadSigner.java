@@ -104,7 +104,7 @@ public final class AuditHeadSigner implements AutoCloseable {
       LOG.log(Level.INFO, "creating audit signing key {0} in the HSM", keyLabel);
       CertificateProfile profile =
           new CertificateProfile(
-              "keygate audit signing " + keyLabel, List.of(), List.of(), KEY_CERTIFICATE_VALIDITY);
+              commonName(keyLabel), List.of(), List.of(), KEY_CERTIFICATE_VALIDITY);
       return token.generateEcKey(keyLabel, profile);
     } catch (KeyAlreadyExistsException e) {
       // Another node created it between our look-up and now.
@@ -309,5 +309,13 @@ public final class AuditHeadSigner implements AutoCloseable {
     if (task != null) {
       task.cancel(false);
     }
+  }
+
+  /** The key's certificate CN, within X.520's 64 characters whatever the label's length. */
+  private static String commonName(KeyLabel keyLabel) {
+    String cn = "keygate audit signing " + keyLabel;
+    return cn.length() <= CertificateProfile.MAX_COMMON_NAME
+        ? cn
+        : cn.substring(0, CertificateProfile.MAX_COMMON_NAME);
   }
 }

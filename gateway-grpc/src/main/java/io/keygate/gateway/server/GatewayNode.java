@@ -13,6 +13,7 @@ import io.keygate.gateway.tls.TlsKeyFollower;
 import io.keygate.gateway.tls.TlsListener;
 import java.time.Duration;
 import java.util.Set;
+import java.util.UUID;
 import io.keygate.gateway.audit.AuditHeadSigner;
 import io.keygate.gateway.audit.JdbcAuditLog;
 import io.keygate.gateway.audit.SecurityEventAggregator;
@@ -25,6 +26,7 @@ import java.util.concurrent.TimeUnit;
 import io.keygate.gateway.config.ConfigDatabase;
 import io.keygate.gateway.config.ConfigDatabaseSettings;
 import io.keygate.gateway.config.SnapshotRefresher;
+import io.keygate.hsm.HsmToken;
 import io.keygate.hsm.KeyLabel;
 import io.keygate.hsm.Pin;
 import io.keygate.hsm.pkcs11.Pkcs11TokenOptions;
@@ -143,7 +145,8 @@ public final class GatewayNode implements AutoCloseable {
     ActiveTlsKeys activeTls = new ActiveTlsKeys(
         db.dataSource(), Map.of(TlsListener.INGRESS, tlsKey, TlsListener.ADMIN, adminTlsKey));
     TlsKeyFollower tlsFollower =
-        new TlsKeyFollower(activeTls, hsm, scheduler, TlsKeyFollower.DEFAULT_INTERVAL);
+        new TlsKeyFollower(activeTls, hsm, UUID.randomUUID().toString(), clock, scheduler,
+            TlsKeyFollower.DEFAULT_INTERVAL);
     started.push(tlsFollower);
     settings = settings.withTlsKey(activeTls.assignments().get(TlsListener.INGRESS));
 
@@ -163,6 +166,7 @@ public final class GatewayNode implements AutoCloseable {
     if (admin != null) {
       tlsFollower.follow(TlsListener.ADMIN, admin.tlsKeys());
     }
+    tlsFollower.pollQuietly(); // reports what this node serves at once
     tlsFollower.start();
     return new GatewayNode(gateway, admin, started);
   }
@@ -200,7 +204,7 @@ public final class GatewayNode implements AutoCloseable {
    * (the fingerprint `keystore-admin bootstrap officer-cert` prints) seeds the first security
    * officer while no principal exists yet.
    */
-  private static AdminServer startAdmin(Map<String, String> env, SunPkcs11Token hsm, ConfigDatabase db,
+  private static AdminServer startAdmin(Map<String, String> env, HsmToken hsm, ConfigDatabase db,
       ConfigStore store, SnapshotRefresher refresher, JdbcAuditLog audit, ActiveTlsKeys activeTls,
       TlsKeyFollower tlsFollower, Clock clock, SecureRandom random)
       throws Exception {

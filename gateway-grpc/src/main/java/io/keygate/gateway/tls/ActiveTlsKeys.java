@@ -7,7 +7,10 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.Objects;
@@ -20,6 +23,8 @@ import javax.sql.DataSource;
  * {@link #assignments} merges both.
  */
 public final class ActiveTlsKeys {
+  private static final Duration FORGET_AFTER = Duration.ofDays(1);
+
   private final DataSource dataSource;
   private final Map<TlsListener, KeyLabel> configured;
 
@@ -49,6 +54,63 @@ public final class ActiveTlsKeys {
       }
     } catch (SQLException e) {
       throw JdbcTransactions.translate("read tls_active_keys", e);
+    }
+    return out;
+  }
+
+  /**
+   * Records what {@code nodeId} serves on {@code listener} now (its follower does, every poll),
+   * and forgets nodes not heard of for a day.
+   */
+  public void reportServed(String nodeId, TlsListener listener, KeyLabel label, Instant now)
+      throws ConfigStoreException {
+    try (Connection c = dataSource.getConnection()) {
+      try (PreparedStatement s = c.prepareStatement("UPDATE tls_served_keys"
+          + " SET key_label = ?, seen_at = ? WHERE node_id = ? AND listener = ?")) {
+        s.setString(1, label.value());
+        s.setLong(2, now.toEpochMilli());
+        s.setString(3, nodeId);
+        s.setString(4, listener.wireName());
+        if (s.executeUpdate() == 0) {
+          try (PreparedStatement i = c.prepareStatement("INSERT INTO tls_served_keys"
+              + " (node_id, listener, key_label, seen_at) VALUES (?, ?, ?, ?)")) {
+            i.setString(1, nodeId);
+            i.setString(2, listener.wireName());
+            i.setString(3, label.value());
+            i.setLong(4, now.toEpochMilli());
+            i.executeUpdate();
+          }
+        }
+      }
+      try (PreparedStatement s = c.prepareStatement(
+          "DELETE FROM tls_served_keys WHERE seen_at < ?")) {
+        s.setLong(1, now.minus(FORGET_AFTER).toEpochMilli());
+        s.executeUpdate();
+      }
+    } catch (SQLException e) {
+      throw JdbcTransactions.translate("report served TLS key", e);
+    }
+  }
+
+  /**
+   * Every key some listener may be serving: the assignments, and what any node reported serving
+   * since {@code since} (a node that has not switched yet, or is configured differently).
+   */
+  public Set<KeyLabel> servedAnywhere(Instant since) throws ConfigStoreException {
+    Set<KeyLabel> out = new HashSet<>(assignments().values());
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement s = c.prepareStatement(
+            "SELECT DISTINCT key_label FROM tls_served_keys WHERE seen_at >= ?")) {
+      s.setLong(1, since.toEpochMilli());
+      try (ResultSet rs = s.executeQuery()) {
+        while (rs.next()) {
+          if (KeyLabel.isValid(rs.getString(1))) {
+            out.add(KeyLabel.of(rs.getString(1)));
+          }
+        }
+      }
+    } catch (SQLException e) {
+      throw JdbcTransactions.translate("read tls_served_keys", e);
     }
     return out;
   }

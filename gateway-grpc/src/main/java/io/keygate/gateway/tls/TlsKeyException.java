@@ -12,7 +12,9 @@ public final class TlsKeyException extends Exception {
     /** The listener serves it already. */
     ALREADY_SERVED,
     /** Its certificate is expired or not yet valid. */
-    CERTIFICATE_NOT_VALID
+    CERTIFICATE_NOT_VALID,
+    /** Its certificate is not the one the approvers approved. */
+    CERTIFICATE_CHANGED
   }
 
   private final Reason reason;

@@ -7,6 +7,7 @@ import io.keygate.hsm.KeyLabel;
 import io.keygate.hsm.tls.RotatingKeyManager;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Map;
@@ -34,19 +35,29 @@ public final class TlsKeyFollower implements AutoCloseable {
 
   private final ActiveTlsKeys active;
   private final HsmToken hsm;
+  private final String nodeId;
+  private final Clock clock;
   private final Map<TlsListener, RotatingKeyManager> listeners;
   private final ScheduledExecutorService scheduler;
   private final Duration interval;
   private ScheduledFuture<?> task;
 
-  /** Follows no listener until {@link #follow} names them (they start after the admin plane). */
+  /**
+   * Follows no listener until {@link #follow} names them (they start after the admin plane).
+   *
+   * @param nodeId this node, as it reports what it serves (a random id per process is enough)
+   */
   public TlsKeyFollower(
       ActiveTlsKeys active,
       HsmToken hsm,
+      String nodeId,
+      Clock clock,
       ScheduledExecutorService scheduler,
       Duration interval) {
     this.active = Objects.requireNonNull(active, "active");
     this.hsm = Objects.requireNonNull(hsm, "hsm");
+    this.nodeId = Objects.requireNonNull(nodeId, "nodeId");
+    this.clock = Objects.requireNonNull(clock, "clock");
     this.listeners = new EnumMap<>(TlsListener.class);
     this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
     this.interval = Objects.requireNonNull(interval, "interval");
@@ -89,6 +100,11 @@ public final class TlsKeyFollower implements AutoCloseable {
         LOG.log(Level.ERROR, "{0} listener: cannot switch to TLS key {1}, still serving {2}: {3}",
             e.getKey().wireName(), label, keys.currentAlias(), failure.getMessage());
       }
+    }
+    // What this node really serves, switched or not: destroying a key checks every node's.
+    for (Map.Entry<TlsListener, RotatingKeyManager> e : listeners.entrySet()) {
+      active.reportServed(
+          nodeId, e.getKey(), KeyLabel.of(e.getValue().currentAlias()), clock.instant());
     }
     return switched;
   }

@@ -8,6 +8,9 @@ import io.keygate.hsm.KeyInfo;
 import io.keygate.hsm.KeyLabel;
 import io.keygate.hsm.KeyType;
 import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.cert.CertificateEncodingException;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Instant;
@@ -15,6 +18,7 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -35,6 +39,9 @@ public final class TlsKeyInventory {
 
   /** A TLS-capable key and the listeners serving it (empty for a prepared one). */
   public record Entry(KeyLabel label, List<X509Certificate> chain, Set<TlsListener> servedBy) {}
+
+  /** How recent a node's report of what it serves must be to protect that key. */
+  public static final java.time.Duration SERVED_REPORT_WINDOW = java.time.Duration.ofMinutes(10);
 
   private static final DateTimeFormatter LABEL_TIME =
       DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);
@@ -128,9 +135,13 @@ public final class TlsKeyInventory {
    * Throws unless {@code label} could be served on {@code listener} now: an EC key of this token
    * with a certificate valid now, not already served there.
    */
-  public void checkActivatable(TlsListener listener, KeyLabel label)
-      throws HsmException, ConfigStoreException, TlsKeyException {
+  public void checkActivatable(TlsListener listener, KeyLabel label, String pinnedSha256)
+      throws HsmException, ConfigStoreException, TlsKeyException, CertificateEncodingException {
     X509Certificate leaf = ecKey(label).get(0);
+    if (pinnedSha256 != null && !pinnedSha256.equals(fingerprint(leaf))) {
+      throw new TlsKeyException(TlsKeyException.Reason.CERTIFICATE_CHANGED,
+          label + "'s certificate is no longer the one approved");
+    }
     Instant now = clock.instant();
     if (now.isBefore(leaf.getNotBefore().toInstant()) || now.isAfter(leaf.getNotAfter().toInstant())) {
       throw new TlsKeyException(
@@ -142,9 +153,39 @@ public final class TlsKeyInventory {
     }
   }
 
-  /** Whether {@code label} is served by a listener (so must not be destroyed). */
+  /**
+   * Whether a listener of any node may be serving {@code label} (so it must not be destroyed):
+   * assigned, or reported by a node in the last {@link #SERVED_REPORT_WINDOW}.
+   */
   public boolean isServed(KeyLabel label) throws ConfigStoreException {
-    return active.assignments().containsValue(label);
+    return active.servedAnywhere(clock.instant().minus(SERVED_REPORT_WINDOW)).contains(label);
+  }
+
+  /** The SHA-256 (hex) of the key's leaf certificate, which an activation request pins. */
+  public String leafSha256(KeyLabel label)
+      throws HsmException, TlsKeyException, CertificateEncodingException {
+    return fingerprint(ecKey(label).get(0));
+  }
+
+  /** Whether the key's certificate is a CA's (such a key is never a TLS key). */
+  public boolean isCaKey(KeyLabel label) throws HsmException {
+    KeyInfo key = hsm.describeKey(label).orElse(null);
+    if (key == null || key.type() != KeyType.EC_P256) {
+      return false;
+    }
+    List<X509Certificate> chain = hsm.certificateChain(label);
+    return !chain.isEmpty() && isCa(chain.get(0));
+  }
+
+  /** The SHA-256 of a certificate (DER), lower-case hex: how certificates are named here. */
+  public static String fingerprint(X509Certificate certificate)
+      throws CertificateEncodingException {
+    try {
+      return HexFormat.of().formatHex(
+          MessageDigest.getInstance("SHA-256").digest(certificate.getEncoded()));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is a required JDK algorithm", e);
+    }
   }
 
   private static boolean isCa(X509Certificate certificate) {

@@ -121,7 +121,8 @@ final class AdminFixture implements AutoCloseable {
 
     AuditLog auditLog = jdbcAudit ? new JdbcAuditLog(database.dataSource()) : audit;
     activeTls = new ActiveTlsKeys(database.dataSource(), Map.of(TlsListener.ADMIN, tlsKey));
-    tlsFollower = new TlsKeyFollower(activeTls, hsm, idleScheduler, Duration.ofDays(1));
+    tlsFollower = new TlsKeyFollower(activeTls, hsm, "admin-fixture-node", clock, idleScheduler,
+        Duration.ofDays(1));
     KeyControl keyControl = KeyControl.create(database.dataSource(), hsm, store, principals,
         activeTls, auditLog, new KeyControl.Settings(approvalsRequired, approvalTtl,
             Set.of(AuditHeadSigner.DEFAULT_KEY_LABEL)),

@@ -11,6 +11,8 @@ import io.keygate.gateway.config.App;
 import io.keygate.gateway.config.Credential;
 import io.keygate.hsm.KeyLabel;
 import io.keygate.hsm.testing.SoftHsmTokens;
+import io.keygate.proto.admin.v1.AddPrincipalRequest;
+import io.keygate.proto.admin.v1.AddSecurityOfficer;
 import io.keygate.proto.admin.v1.AdminServiceGrpc.AdminServiceBlockingStub;
 import io.keygate.proto.admin.v1.ApprovalRequest;
 import io.keygate.proto.admin.v1.ApprovalState;
@@ -19,6 +21,9 @@ import io.keygate.proto.admin.v1.DestroyKey;
 import io.keygate.proto.admin.v1.DualControlOperation;
 import io.keygate.proto.admin.v1.ListApprovalsRequest;
 import io.keygate.proto.admin.v1.ListTlsKeysRequest;
+import io.keygate.proto.admin.v1.Principal;
+import io.keygate.proto.admin.v1.Role;
+import io.keygate.proto.admin.v1.WhoAmIRequest;
 import io.keygate.proto.admin.v1.RejectApprovalRequest;
 import io.keygate.proto.admin.v1.RequestApprovalRequest;
 import io.keygate.proto.admin.v1.RevokeTenantCredentials;
@@ -82,9 +87,10 @@ class DualControlAdminTest {
     assertThat(events).extracting(AuditEvent::action, AuditEvent::outcome).containsExactly(
         org.assertj.core.groups.Tuple.tuple("approval.request", Outcome.SUCCESS),
         org.assertj.core.groups.Tuple.tuple("approval.approve", Outcome.FAILED),
+        org.assertj.core.groups.Tuple.tuple("approval.quorum", Outcome.SUCCESS),
         org.assertj.core.groups.Tuple.tuple("key.destroy", Outcome.SUCCESS),
         org.assertj.core.groups.Tuple.tuple("approval.approve", Outcome.SUCCESS));
-    AuditEvent destroyed = events.get(2);
+    AuditEvent destroyed = events.get(3);
     assertThat(destroyed.actor()).isEqualTo(officer2.identity().auditActor());
     assertThat(destroyed.target()).isEqualTo("hsm/key/" + label);
     assertThat(destroyed.detail()).contains("approval=" + requested.getId());
@@ -192,6 +198,52 @@ class DualControlAdminTest {
     assertThat(admin.as(admin.officer).listApprovals(ListApprovalsRequest.getDefaultInstance())
         .getRequestsList()).filteredOn(x -> x.getId().equals(r.getId()))
         .extracting(ApprovalRequest::getState).containsExactly(ApprovalState.APPROVAL_PENDING);
+  }
+
+  @Test
+  void onceMOfficersExist_addingAnotherOneTakesDualControl() throws Exception {
+    TestAdminCa.Client carol = admin.ca.issue("CN=officer-3,O=Keygate Admins");
+    String sha = carol.identity().sha256().value();
+    AdminServiceBlockingStub officer = admin.as(admin.officer);
+
+    // Otherwise one officer could enrol a second certificate of their own and approve alone.
+    assertThat(Calls.status(() -> officer.addPrincipal(AddPrincipalRequest.newBuilder()
+            .setPrincipal(Principal.newBuilder().setCertificateSha256(sha)
+                .setRole(Role.SECURITY_OFFICER))
+            .build())))
+        .isEqualTo(Calls.refusal(Status.Code.FAILED_PRECONDITION, "DualControlRequired"));
+    assertThat(admin.principals.find(carol.identity().sha256())).isEmpty();
+
+    ApprovalRequest r = officer.requestApproval(RequestApprovalRequest.newBuilder()
+        .setOperation(DualControlOperation.newBuilder().setAddSecurityOfficer(
+            AddSecurityOfficer.newBuilder().setCertificateSha256(sha)))
+        .setReason("new colleague")
+        .build());
+    assertThat(r.getSummary()).isEqualTo("make sha256:" + sha + " a security-officer");
+    assertThat(admin.as(officer2).approve(approve(r)).getState())
+        .isEqualTo(ApprovalState.APPROVAL_EXECUTED);
+
+    assertThat(admin.as(carol).whoAmI(WhoAmIRequest.getDefaultInstance()).getRole())
+        .isEqualTo(Role.SECURITY_OFFICER);
+    assertThat(refusal(officer, RequestApprovalRequest.newBuilder()
+            .setOperation(DualControlOperation.newBuilder().setAddSecurityOfficer(
+                AddSecurityOfficer.newBuilder().setCertificateSha256(sha)))
+            .setReason("again").build()))
+        .isEqualTo(Calls.refusal(Status.Code.ALREADY_EXISTS, "AlreadyExists"));
+    admin.principals.remove(carol.identity().sha256());
+  }
+
+  @Test
+  void aKeyAnotherNodeStillServes_cannotBeDestroyed() throws Exception {
+    KeyLabel label = KeyLabel.of("other-node-tls");
+    admin.hsm.generateEcKey(label,
+        io.keygate.hsm.CertificateProfile.localhost("other", Duration.ofDays(1)));
+    // What a node that has not switched yet reports on its every poll.
+    admin.activeTls.reportServed("node-b", io.keygate.gateway.tls.TlsListener.INGRESS, label,
+        admin.clock.instant());
+
+    assertThat(refusal(admin.as(admin.officer), destroy(label.value(), "cleanup")))
+        .isEqualTo(Calls.refusal(Status.Code.FAILED_PRECONDITION, "TlsKeyServed"));
   }
 
   @Test

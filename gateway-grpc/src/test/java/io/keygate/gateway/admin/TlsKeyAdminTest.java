@@ -158,6 +158,30 @@ class TlsKeyAdminTest {
   }
 
   @Test
+  void anActivationApprovesOneCertificate_anotherInstalledMeanwhileFailsTheRun()
+      throws Exception {
+    TlsKey prepared = admin.as(admin.officer).prepareTlsKey(prepare("swapped-tls"));
+    admin.clock.set(java.time.Instant.now().plusSeconds(1));
+    ApprovalRequest r = admin.as(admin.officer).requestApproval(activate("swapped-tls"));
+    assertThat(r.getOperation().getActivateTlsKey().getCertificateSha256())
+        .isEqualTo(prepared.getCertificateSha256());
+    assertThat(r.getSummary()).contains(prepared.getCertificateSha256());
+
+    // The requester, alone, swaps in a certificate nobody approved.
+    X509Certificate selfSigned = certificates(prepared.getCertificateChainPem()).get(0);
+    TestAdminCa rogue = new TestAdminCa("CN=Rogue CA");
+    admin.as(admin.officer).installTlsCertificate(install("swapped-tls",
+        pem(rogue.certify("CN=evil.example,SERIALNUMBER=swapped-tls", selfSigned.getPublicKey()))
+            + pem(rogue.certificate)));
+
+    ApprovalRequest done = admin.as(officer2).approve(DualControlAdminTest.approve(r));
+
+    assertThat(done.getState()).isEqualTo(ApprovalState.APPROVAL_FAILED);
+    assertThat(done.getOutcome()).isEqualTo("TlsCertificateChanged");
+    assertThat(admin.server.tlsKeys().currentAlias()).isNotEqualTo("swapped-tls");
+  }
+
+  @Test
   void badPreparationsAndChains_areRefusedWithStableCodes() throws Exception {
     AdminServiceBlockingStub officer = admin.as(admin.officer);
     admin.as(admin.officer).prepareTlsKey(prepare("bad-chain-target"));
@@ -171,6 +195,13 @@ class TlsKeyAdminTest {
     assertThat(Calls.status(() -> officer.prepareTlsKey(
             prepare("x").toBuilder().setValidityDays(9000).build())))
         .isEqualTo(Calls.refusal(Status.Code.INVALID_ARGUMENT, "InvalidArgument"));
+    assertThat(Calls.status(() -> officer.prepareTlsKey(
+            prepare("bad-ip").toBuilder().addIpAddresses("gateway.example.com").build())))
+        .isEqualTo(Calls.refusal(Status.Code.INVALID_ARGUMENT, "InvalidArgument"));
+    assertThat(Calls.status(() -> officer.prepareTlsKey(
+            prepare("long-cn").toBuilder().setCommonName("x".repeat(65)).build())))
+        .isEqualTo(Calls.refusal(Status.Code.INVALID_ARGUMENT, "InvalidArgument"));
+    assertThat(admin.hsm.describeKey(KeyLabel.of("bad-ip"))).isEmpty();
     assertThat(Calls.status(() -> officer.prepareTlsKey(prepare("keygate.mine"))))
         .isEqualTo(Calls.refusal(Status.Code.INVALID_ARGUMENT, "InvalidArgument"));
     assertThat(Calls.status(() -> officer.installTlsCertificate(install("bad-chain-target",

@@ -39,9 +39,9 @@ import org.junit.jupiter.api.Test;
  * runner here; what they do to the HSM and the store is tested through the admin API.
  */
 abstract class DualControlContract {
-  static final Officer ALICE = new Officer("subject:CN=alice", "CN=alice sha256:aa");
-  static final Officer BOB = new Officer("subject:CN=bob", "CN=bob sha256:bb");
-  static final Officer CAROL = new Officer("sha256:cc", "CN=carol sha256:cc");
+  static final Officer ALICE = new Officer("subject:CN=alice", "CN=alice", "CN=alice sha256:aa");
+  static final Officer BOB = new Officer("subject:CN=bob", "CN=bob", "CN=bob sha256:bb");
+  static final Officer CAROL = new Officer("sha256:cc", "CN=carol", "CN=carol sha256:cc");
   static final DestroyKey DESTROY = new DestroyKey(KeyLabel.of("ak-old"));
 
   abstract TestDatabase createDatabase(Path dir) throws Exception;
@@ -52,6 +52,8 @@ abstract class DualControlContract {
   final List<String> ran = new CopyOnWriteArrayList<>();
   final List<AuditEvent> audited = new CopyOnWriteArrayList<>();
   final AtomicInteger officers = new AtomicInteger(3);
+  /** Principals that are no longer officers (their votes lapse). */
+  final java.util.Set<String> removed = java.util.concurrent.ConcurrentHashMap.newKeySet();
   volatile Exception failRunWith;
   volatile Exception failCheckWith;
   volatile boolean auditDown;
@@ -86,7 +88,18 @@ abstract class DualControlContract {
         return "ran";
       }
     };
-    return new DualControl(new ApprovalStore(db.dataSource()), runner, officers::get,
+    DualControl.Officers current = new DualControl.Officers() {
+      @Override
+      public int count() {
+        return officers.get();
+      }
+
+      @Override
+      public boolean isOfficer(String principal) {
+        return !removed.contains(principal);
+      }
+    };
+    return new DualControl(new ApprovalStore(db.dataSource()), runner, current,
         event -> {
           if (auditDown) {
             throw new io.keygate.gateway.audit.AuditException("audit store down (test)");
@@ -109,7 +122,10 @@ abstract class DualControlContract {
     assertThat(done.state()).isEqualTo(ApprovalState.EXECUTED);
     assertThat(done.votes()).extracting(ApprovalVote::officer).containsExactly(ALICE, BOB);
     assertThat(ran).containsExactly("destroy HSM key ak-old");
-    assertThat(audited).singleElement().satisfies(e -> {
+    assertThat(audited).extracting(AuditEvent::action)
+        .containsExactly("approval.quorum", "key.destroy");
+    assertThat(audited).filteredOn(e -> !e.action().equals("approval.quorum"))
+        .singleElement().satisfies(e -> {
       assertThat(e.action()).isEqualTo("key.destroy");
       assertThat(e.target()).isEqualTo("hsm/key/ak-old");
       assertThat(e.actor()).isEqualTo(BOB.actor());
@@ -131,7 +147,7 @@ abstract class DualControlContract {
     assertThat(reason(() -> dc.approve(r.id(), ALICE, "-"))).isEqualTo(Reason.ALREADY_APPROVED);
     assertThat(dc.approve(r.id(), BOB, "-").state()).isEqualTo(ApprovalState.PENDING);
     // The same principal with another certificate (another actor) is still the same officer.
-    Officer bobAgain = new Officer(BOB.principal(), "CN=bob sha256:b2");
+    Officer bobAgain = new Officer(BOB.principal(), "CN=bob", "CN=bob sha256:b2");
     assertThat(reason(() -> dc.approve(r.id(), bobAgain, "-")))
         .isEqualTo(Reason.ALREADY_APPROVED);
     assertThat(ran).isEmpty();
@@ -176,14 +192,16 @@ abstract class DualControlContract {
   void aRunThatFails_endsFailedWithTheErrorCode_andIsAuditedAsFailed() throws Exception {
     DualControl dc = dualControl(2);
     DualControlRequest r = dc.request(
-        new ActivateTlsKey(TlsListener.INGRESS, KeyLabel.of("tls-new")), "rotation", ALICE);
+        new ActivateTlsKey(TlsListener.INGRESS, KeyLabel.of("tls-new"), "ab12"), "rotation",
+        ALICE);
     failRunWith = new IllegalStateException("hsm said no");
 
     DualControlRequest done = dc.approve(r.id(), BOB, "req-9");
 
     assertThat(done.state()).isEqualTo(ApprovalState.FAILED);
     assertThat(done.outcome()).isEqualTo("CodeIllegalStateException");
-    assertThat(audited).singleElement().satisfies(e -> {
+    assertThat(audited).filteredOn(e -> !e.action().equals("approval.quorum"))
+        .singleElement().satisfies(e -> {
       assertThat(e.action()).isEqualTo("tls.activate");
       assertThat(e.outcome()).isEqualTo(AuditEvent.Outcome.FAILED);
       assertThat(e.detail()).contains("CodeIllegalStateException");
@@ -191,18 +209,62 @@ abstract class DualControlContract {
   }
 
   @Test
-  void whenTheAuditLogFailsAfterARun_theCallerHearsOfIt_andTheRequestStillReadsExecuted()
-      throws Exception {
+  void withTheAuditLogDown_nothingRuns_andTheLastApproverRetriesOnceItIsBack() throws Exception {
     DualControl dc = dualControl(2);
     DualControlRequest r = dc.request(DESTROY, "cleanup", ALICE);
     auditDown = true;
 
     assertThatThrownBy(() -> dc.approve(r.id(), BOB, "req-3"))
         .isInstanceOf(io.keygate.gateway.audit.AuditException.class);
+    assertThat(ran).isEmpty();
+    assertThat(dc.list(false)).singleElement().satisfies(p -> {
+      assertThat(p.state()).isEqualTo(ApprovalState.PENDING);
+      assertThat(p.votes()).hasSize(2);
+    });
 
+    auditDown = false;
+    // Bob's approval is stored; calling again starts the run the outage stopped.
+    assertThat(dc.approve(r.id(), BOB, "req-4").state()).isEqualTo(ApprovalState.EXECUTED);
     assertThat(ran).hasSize(1);
-    assertThat(dc.list(true)).singleElement()
-        .extracting(DualControlRequest::state).isEqualTo(ApprovalState.EXECUTED);
+    assertThat(audited).extracting(AuditEvent::action)
+        .containsExactly("approval.quorum", "key.destroy");
+    // The requester alone still cannot use that door.
+    DualControlRequest other = dc.request(DESTROY, "cleanup", ALICE);
+    assertThat(reason(() -> dc.approve(other.id(), ALICE, "-")))
+        .isEqualTo(Reason.ALREADY_APPROVED);
+  }
+
+  @Test
+  void theApprovalOfAnOfficerRemovedMeanwhile_lapses() throws Exception {
+    DualControl dc = dualControl(2);
+    DualControlRequest r = dc.request(DESTROY, "cleanup", ALICE);
+    removed.add(ALICE.principal());
+
+    assertThat(dc.approve(r.id(), BOB, "-").state()).isEqualTo(ApprovalState.PENDING);
+    assertThat(ran).isEmpty();
+    assertThat(dc.approve(r.id(), CAROL, "-").state()).isEqualTo(ApprovalState.EXECUTED);
+    assertThat(ran).hasSize(1);
+  }
+
+  @Test
+  void twoPrincipalsWithOneCertificateSubject_areOneApprover() throws Exception {
+    DualControl dc = dualControl(2);
+    DualControlRequest r = dc.request(DESTROY, "cleanup", ALICE);
+    // e.g. alice's renewed certificate, mapped by fingerprint next to her subject mapping
+    Officer aliceByFingerprint = new Officer("sha256:a2", "CN=alice", "CN=alice sha256:a2");
+
+    assertThat(reason(() -> dc.approve(r.id(), aliceByFingerprint, "-")))
+        .isEqualTo(Reason.ALREADY_APPROVED);
+    assertThat(ran).isEmpty();
+  }
+
+  @Test
+  void aRunCannotStartAfterTheRequestExpired_evenIfAskedDirectly() throws Exception {
+    DualControlRequest r = dualControl(2).request(DESTROY, "cleanup", ALICE);
+    ApprovalStore store = new ApprovalStore(db.dataSource());
+
+    assertThat(store.start(r.id(), r.expiresAt())).isFalse();
+    assertThat(store.start(r.id(), r.expiresAt().minusMillis(1))).isTrue();
   }
 
   @Test
@@ -240,7 +302,7 @@ abstract class DualControlContract {
     DualControl dc = dualControl(2);
     List<Officer> approvers = new ArrayList<>();
     for (int i = 0; i < 6; i++) {
-      approvers.add(new Officer("subject:CN=officer-" + i, "CN=officer-" + i));
+      approvers.add(new Officer("subject:CN=officer-" + i, "CN=officer-" + i, "CN=officer-" + i));
     }
     officers.set(10);
     DualControlRequest r = dc.request(DESTROY, "race", ALICE);

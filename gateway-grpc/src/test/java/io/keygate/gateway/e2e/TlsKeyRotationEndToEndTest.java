@@ -48,7 +48,8 @@ class TlsKeyRotationEndToEndTest extends GatewayEndToEnd {
     ActiveTlsKeys active = new ActiveTlsKeys(
         gw.database.dataSource(), Map.of(TlsListener.INGRESS, KeyLabel.of("gateway-tls")));
     ScheduledExecutorService idle = Executors.newSingleThreadScheduledExecutor();
-    TlsKeyFollower follower = new TlsKeyFollower(active, gw.hsm, idle, Duration.ofDays(1));
+    TlsKeyFollower follower = new TlsKeyFollower(active, gw.hsm, "e2e-node",
+        java.time.Clock.systemUTC(), idle, Duration.ofDays(1));
     follower.follow(TlsListener.INGRESS, gw.gateway.tlsKeys().orElseThrow());
 
     // A stream over a connection that trusts only the old certificate.
@@ -107,7 +108,8 @@ class TlsKeyRotationEndToEndTest extends GatewayEndToEnd {
     ActiveTlsKeys active = new ActiveTlsKeys(
         gw.database.dataSource(), Map.of(TlsListener.INGRESS, KeyLabel.of("gateway-tls")));
     ScheduledExecutorService idle = Executors.newSingleThreadScheduledExecutor();
-    TlsKeyFollower follower = new TlsKeyFollower(active, gw.hsm, idle, Duration.ofDays(1));
+    TlsKeyFollower follower = new TlsKeyFollower(active, gw.hsm, "e2e-node",
+        java.time.Clock.systemUTC(), idle, Duration.ofDays(1));
     var keys = gw.gateway.tlsKeys().orElseThrow();
     follower.follow(TlsListener.INGRESS, keys);
     String serving = keys.currentAlias();
