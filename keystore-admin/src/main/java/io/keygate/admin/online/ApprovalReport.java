@@ -14,7 +14,7 @@ final class ApprovalReport {
 
   static String text(ApprovalRequest r) {
     StringBuilder sb = new StringBuilder(status(r)).append('\n');
-    line(sb, "operation", r.getSummary());
+    line(sb, "operation", operation(r));
     line(sb, "reason", r.getReason());
     String requestedAt = ProtoViews.time(r.hasRequestedAt(), r.getRequestedAt());
     line(sb, "requested", "by " + r.getRequestedBy() + " at " + requestedAt);
@@ -28,6 +28,19 @@ final class ApprovalReport {
       line(sb, "expires", ProtoViews.time(r.hasExpiresAt(), r.getExpiresAt()));
     }
     return sb.toString();
+  }
+
+  /**
+   * The server's summary, and for a TLS key the certificate the server pinned when the request was
+   * made (the gateway's summary names it; this covers one whose summary does not).
+   */
+  private static String operation(ApprovalRequest r) {
+    String summary = r.getSummary();
+    String pinned = r.getOperation().getActivateTlsKey().getCertificateSha256();
+    if (pinned.isEmpty() || summary.contains(pinned)) {
+      return summary;
+    }
+    return summary + " (certificate sha256 " + pinned + ")";
   }
 
   private static String status(ApprovalRequest r) {

@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
     subcommands = {
       ApprovalRequestDestroyKeyCommand.class,
       ApprovalRequestRevokeTenantCredentialsCommand.class,
-      ApprovalRequestActivateTlsKeyCommand.class
+      ApprovalRequestActivateTlsKeyCommand.class,
+      ApprovalRequestAddOfficerCommand.class
     })
 public final class ApprovalRequestCommand {}

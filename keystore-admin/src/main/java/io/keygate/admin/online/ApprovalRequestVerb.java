@@ -22,8 +22,8 @@ abstract class ApprovalRequestVerb extends AdminVerb {
               + " characters")
   String reason;
 
-  /** The operation, from this verb's options. */
-  abstract DualControlOperation operation();
+  /** The operation, from this verb's options (reading a certificate file, for some). */
+  abstract DualControlOperation operation() throws Exception;
 
   @Override
   protected void beforeCall(CliEnvironment env) {
@@ -34,7 +34,8 @@ abstract class ApprovalRequestVerb extends AdminVerb {
   }
 
   @Override
-  protected final void call(AdminServiceBlockingStub admin, CliEnvironment env, Output out) {
+  protected final void call(AdminServiceBlockingStub admin, CliEnvironment env, Output out)
+      throws Exception {
     ApprovalRequest r =
         admin.requestApproval(
             RequestApprovalRequest.newBuilder()

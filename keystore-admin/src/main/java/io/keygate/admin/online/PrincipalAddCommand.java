@@ -14,7 +14,12 @@ import picocli.CommandLine.Option;
 
 @Command(
     name = "add",
-    description = "Gives a client certificate a role on the admin API (security-officer).")
+    description = {
+      "Gives a client certificate a role on the admin API (security-officer).",
+      "A security-officer can be added this way only until the gateway has as many officers as"
+          + " approvals it requires; then it is refused (DualControlRequired, exit 5) and 'approval"
+          + " request add-officer' asks for it."
+    })
 public final class PrincipalAddCommand extends AdminVerb {
   @ArgGroup(exclusive = true, multiplicity = "1")
   PrincipalIdentity identity;

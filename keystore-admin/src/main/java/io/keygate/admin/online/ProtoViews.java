@@ -2,6 +2,7 @@ package io.keygate.admin.online;
 
 import com.google.protobuf.Timestamp;
 import io.keygate.admin.cli.Table;
+import io.keygate.proto.admin.v1.AddSecurityOfficer;
 import io.keygate.proto.admin.v1.Api;
 import io.keygate.proto.admin.v1.App;
 import io.keygate.proto.admin.v1.Approval;
@@ -156,7 +157,7 @@ final class ProtoViews {
     return name.startsWith("approval-") ? name.substring("approval-".length()) : name;
   }
 
-  /** The operation as the {@code approval request} verb that asks for it names it. */
+  /** The operation, its kind named as the {@code approval request} verb that asks for it. */
   static Map<String, Object> operation(DualControlOperation op) {
     switch (op.getOperationCase()) {
       case DESTROY_KEY:
@@ -166,10 +167,20 @@ final class ProtoViews {
             "kind", "revoke-tenant-credentials",
             "tenantId", op.getRevokeTenantCredentials().getTenantId());
       case ACTIVATE_TLS_KEY:
+        // The certificate the server pinned when the request was made: what approvers approve.
+        String pinned = op.getActivateTlsKey().getCertificateSha256();
         return map(
             "kind", "activate-tls-key",
             "listener", op.getActivateTlsKey().getListener(),
-            "label", op.getActivateTlsKey().getLabel());
+            "label", op.getActivateTlsKey().getLabel(),
+            "certificateSha256", pinned.isEmpty() ? null : pinned);
+      case ADD_SECURITY_OFFICER:
+        AddSecurityOfficer officer = op.getAddSecurityOfficer();
+        return map(
+            "kind", "add-officer",
+            "subject", officer.hasSubject() ? officer.getSubject() : null,
+            "certificateSha256",
+                officer.hasCertificateSha256() ? officer.getCertificateSha256() : null);
       default:
         // A newer server's operation: the summary still says what it is.
         return map("kind", null);

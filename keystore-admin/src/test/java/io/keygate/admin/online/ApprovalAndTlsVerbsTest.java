@@ -15,7 +15,10 @@ import io.keygate.admin.testing.CliRunner.Result;
 import io.keygate.admin.testing.FakeAdminService;
 import io.keygate.admin.testing.FakeApprovals;
 import io.keygate.admin.testing.FakeTlsKeys;
+import io.keygate.proto.admin.v1.ActivateTlsKey;
+import io.keygate.proto.admin.v1.ApprovalRequest;
 import io.keygate.proto.admin.v1.ApproveRequest;
+import io.keygate.proto.admin.v1.DualControlOperation;
 import io.keygate.proto.admin.v1.DualControlOperation.OperationCase;
 import io.keygate.proto.admin.v1.InstallTlsCertificateRequest;
 import io.keygate.proto.admin.v1.ListApprovalsRequest;
@@ -149,6 +152,181 @@ class ApprovalAndTlsVerbsTest {
     assertThat(op.get("label").getAsString()).isEqualTo("admin-tls");
   }
 
+  @Test
+  void requestActivateTlsKey_showsTheCertificateTheServerPinned_inTextAndJson() {
+    String pinned = "ef".repeat(32);
+    Result text =
+        admin(
+            "approval", "request", "activate-tls-key", "--label", "gateway-tls-2",
+            "--reason", "rotation");
+
+    assertThat(text.exitCode()).as(text.toString()).isZero();
+    RequestApprovalRequest sent = (RequestApprovalRequest) fake.lastRequest();
+    assertThat(sent.getOperation().getActivateTlsKey().getCertificateSha256())
+        .as("output only: the server pins it")
+        .isEmpty();
+    assertThat(text.out())
+        .contains(
+            "  operation   serve TLS key gateway-tls-2 on the ingress listener (certificate sha256 "
+                + pinned
+                + ")\n");
+
+    Result json =
+        admin(
+            "--output", "json", "approval", "request", "activate-tls-key", "--label",
+            "gateway-tls-2", "--reason", "rotation");
+    assertThat(json(json).getAsJsonObject("operation").get("certificateSha256").getAsString())
+        .isEqualTo(pinned);
+  }
+
+  @Test
+  void report_ofATlsKey_namesThePinnedCertificate_evenWhenTheSummaryDoesNot() {
+    ApprovalRequest r =
+        ApprovalRequest.newBuilder()
+            .setId(FIRST)
+            .setSummary("serve TLS key k on the admin listener")
+            .setOperation(
+                DualControlOperation.newBuilder()
+                    .setActivateTlsKey(
+                        ActivateTlsKey.newBuilder()
+                            .setListener("admin")
+                            .setLabel("k")
+                            .setCertificateSha256("12".repeat(32))))
+            .build();
+
+    assertThat(ApprovalReport.text(r))
+        .contains(
+            "  operation   serve TLS key k on the admin listener (certificate sha256 "
+                + "12".repeat(32)
+                + ")\n");
+  }
+
+  @Test
+  void requestAddOfficer_ofACertificateFile_sendsItsFingerprint_andApprovingAddsTheOfficer()
+      throws Exception {
+    Path cert = tmp.resolve("dave.pem");
+    Files.writeString(cert, TestCertificates.selfSignedPem("CN=dave"));
+    String sha256 = TestCertificates.sha256Hex(cert);
+
+    Result r =
+        admin(
+            "approval", "request", "add-officer", "--of-cert", cert.toString(),
+            "--reason", "dave joins the key custodians, ticket 77");
+
+    assertThat(r.exitCode()).as(r.toString()).isZero();
+    RequestApprovalRequest sent = (RequestApprovalRequest) fake.lastRequest();
+    assertThat(sent.getOperation().getOperationCase())
+        .isEqualTo(OperationCase.ADD_SECURITY_OFFICER);
+    assertThat(sent.getOperation().getAddSecurityOfficer().getCertificateSha256())
+        .isEqualTo(sha256);
+    assertThat(sent.getReason()).isEqualTo("dave joins the key custodians, ticket 77");
+    assertThat(r.out())
+        .startsWith(
+            "request " + FIRST + " pending: 1 of 2 approvals; another security-officer runs:"
+                + " keystore-admin approval approve " + FIRST + "\n")
+        .contains("  operation   make sha256:" + sha256 + " a security-officer\n")
+        .contains("  reason      dave joins the key custodians, ticket 77\n");
+
+    Result approved = admin("approval", "approve", FIRST);
+    assertThat(approved.exitCode()).as(approved.toString()).isZero();
+    assertThat(approved.out())
+        .startsWith(
+            "request " + FIRST + " executed (2 of 2 approvals): make sha256:" + sha256
+                + " a security-officer.\n");
+  }
+
+  @Test
+  void requestAddOfficer_subjectOfACertificate_asJson_isTheDnAsTheServerReadsIt()
+      throws Exception {
+    Path cert =
+        Files.writeString(
+            tmp.resolve("carol.pem"), TestCertificates.selfSignedPem("CN=carol,O=Keygate Admins"));
+
+    Result r =
+        admin(
+            "--output", "json", "approval", "request", "add-officer",
+            "--subject-of-cert", cert.toString(), "--reason", "new officer");
+
+    assertThat(r.exitCode()).as(r.toString()).isZero();
+    RequestApprovalRequest sent = (RequestApprovalRequest) fake.lastRequest();
+    assertThat(sent.getOperation().getAddSecurityOfficer().getSubject())
+        .isEqualTo("O=Keygate Admins,CN=carol");
+    JsonObject j = json(r);
+    assertThat(j.get("summary").getAsString())
+        .isEqualTo("make subject:O=Keygate Admins,CN=carol a security-officer");
+    JsonObject op = j.getAsJsonObject("operation");
+    assertThat(op.keySet()).containsExactly("kind", "subject", "certificateSha256");
+    assertThat(op.get("kind").getAsString()).isEqualTo("add-officer");
+    assertThat(op.get("subject").getAsString()).isEqualTo("O=Keygate Admins,CN=carol");
+    assertThat(op.get("certificateSha256").isJsonNull()).isTrue();
+  }
+
+  @Test
+  void requestAddOfficer_withATypedIdentity_sendsItAsGiven() {
+    Result bySubject =
+        admin(
+            "approval", "request", "add-officer", "--subject", "CN=erin,O=Keygate Admins",
+            "--reason", "r");
+    assertThat(bySubject.exitCode()).as(bySubject.toString()).isZero();
+    assertThat(
+            ((RequestApprovalRequest) fake.lastRequest())
+                .getOperation()
+                .getAddSecurityOfficer()
+                .getSubject())
+        .isEqualTo("CN=erin,O=Keygate Admins");
+
+    Result bySha256 =
+        admin(
+            "--output", "json", "approval", "request", "add-officer", "--sha256",
+            "AB".repeat(32), "--reason", "r");
+    assertThat(bySha256.exitCode()).as(bySha256.toString()).isZero();
+    assertThat(
+            ((RequestApprovalRequest) fake.lastRequest())
+                .getOperation()
+                .getAddSecurityOfficer()
+                .getCertificateSha256())
+        .isEqualTo("AB".repeat(32));
+    JsonObject op = json(bySha256).getAsJsonObject("operation");
+    assertThat(op.get("certificateSha256").getAsString()).isEqualTo("AB".repeat(32));
+    assertThat(op.get("subject").isJsonNull()).isTrue();
+  }
+
+  @Test
+  void requestAddOfficer_needsExactlyOneIdentity_andAReason() {
+    Result none = admin("approval", "request", "add-officer", "--reason", "r");
+    assertThat(none.exitCode()).isEqualTo(2);
+    assertThat(none.err())
+        .contains("Missing required argument")
+        .contains("--subject=DN")
+        .contains("--of-cert=FILE");
+
+    Result two =
+        admin(
+            "approval", "request", "add-officer", "--subject", "CN=bob", "--sha256",
+            "ab".repeat(32), "--reason", "r");
+    assertThat(two.exitCode()).isEqualTo(2);
+    assertThat(two.err()).contains("mutually exclusive");
+
+    Result noReason = admin("approval", "request", "add-officer", "--subject", "CN=bob");
+    assertThat(noReason.exitCode()).isEqualTo(2);
+    assertThat(noReason.err()).contains("Missing required option: '--reason=TEXT'");
+    assertThat(fake.requests).isEmpty();
+  }
+
+  @Test
+  void requestAddOfficer_ofAMissingCertificateFile_isAUsageError_beforeAnyCall() {
+    Path missing = tmp.resolve("nope.pem");
+
+    Result r =
+        admin(
+            "approval", "request", "add-officer", "--of-cert", missing.toString(),
+            "--reason", "r");
+
+    assertThat(r.exitCode()).isEqualTo(2);
+    assertThat(r.err()).isEqualTo("keystore-admin: no such file: " + missing + "\n");
+    assertThat(fake.requests).isEmpty();
+  }
+
   @ParameterizedTest
   @ValueSource(
       strings = {
@@ -158,6 +336,9 @@ class ApprovalAndTlsVerbsTest {
         "approval request activate-tls-key --label k --listener backend --reason r",
         "approval request destroy-key --label has/slash --reason r",
         "approval request destroy-key --reason r",
+        "approval request add-officer --reason r",
+        "approval request add-officer --subject CN=bob --of-cert bob.pem --reason r",
+        "approval request add-officer --subject-of-cert bob.pem",
         "approval request",
         "approval approve",
         "approval list --pending",
@@ -202,6 +383,24 @@ class ApprovalAndTlsVerbsTest {
         .isEqualTo(
             "keystore-admin: admin server: FAILED_PRECONDITION KeyInUse: the key is in use"
                 + " (request id req-7)\n");
+  }
+
+  @Test
+  void principalAddOfficer_onceDualControlIsRequired_isAConflict_namingTheErrorCode() {
+    fake.approvals.officersNeedDualControl = true;
+
+    Result r = admin("principal", "add", "--subject", "CN=bob", "--role", "security-officer");
+
+    assertThat(r.exitCode()).isEqualTo(5);
+    assertThat(r.out()).isEmpty();
+    assertThat(r.err())
+        .isEqualTo(
+            "keystore-admin: admin server: FAILED_PRECONDITION DualControlRequired: adding a"
+                + " security-officer needs the approval of other officers now: request it"
+                + " through dual control (request id req-7)\n");
+
+    Result auditor = admin("principal", "add", "--subject", "CN=bob", "--role", "auditor");
+    assertThat(auditor.exitCode()).as("other roles are added alone").isZero();
   }
 
   // ---- approval approve ----

@@ -3,6 +3,7 @@ package io.keygate.admin.system;
 import static io.keygate.admin.system.Person.ACME_ADMIN;
 import static io.keygate.admin.system.Person.ALICE;
 import static io.keygate.admin.system.Person.BOB;
+import static io.keygate.admin.system.Person.MALLORY;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.gson.JsonElement;
@@ -177,6 +178,30 @@ class DualControlSystemTest {
     JsonObject run = onlyRecord(alice.json("audit", "query", "--action", "tls.activate"));
     assertThat(run.get("target").getAsString()).isEqualTo("tls/ingress/gateway-tls-2");
     assertThat(run.get("actor").getAsString()).contains("CN=bob");
+  }
+
+  @Test
+  void oneOfficerCannotGrowTheQuorumAlone_norDestroyTheAdminCaKey() {
+    CliSession alice = gateway.as(ALICE);
+    String mallory = gateway.certificateOf(MALLORY).toString();
+
+    // With alice and bob (M = 2) enrolled, a third officer takes both of them.
+    Result alone = alice.run("principal", "add", "--of-cert", mallory, "--role",
+        "security-officer");
+    assertThat(alone.exitCode()).as(alone.toString()).isEqualTo(5);
+    assertThat(alone.err()).contains("FAILED_PRECONDITION DualControlRequired");
+    assertThat(gateway.as(MALLORY).run("whoami").err()).contains("PermissionDenied");
+
+    String id = alice.json("approval", "request", "add-officer", "--of-cert", mallory,
+        "--reason", "new officer, ticket 9").get("id").getAsString();
+    assertThat(gateway.as(BOB).ok("approval", "approve", id).out())
+        .startsWith("request " + id + " executed (2 of 2 approvals)");
+    assertThat(gateway.as(MALLORY).ok("whoami").out()).contains("security-officer");
+
+    Result ca = alice.run("approval", "request", "destroy-key", "--label", "admin-ca",
+        "--reason", "oops");
+    assertThat(ca.exitCode()).as(ca.toString()).isEqualTo(5);
+    assertThat(ca.err()).contains("FAILED_PRECONDITION KeyProtected");
   }
 
   /** A new connection trusting only {@code trusted}: the status of one signed Echo. */

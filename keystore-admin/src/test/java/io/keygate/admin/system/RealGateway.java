@@ -155,6 +155,11 @@ final class RealGateway implements AutoCloseable {
         transcript);
   }
 
+  /** The PEM certificate {@code bootstrap officer-cert} issued to {@code person}. */
+  Path certificateOf(Person person) {
+    return certificate(dir, person);
+  }
+
   /** Everything every CLI run of this gateway printed, stdout and stderr. */
   String transcript() {
     return transcript.toString();

@@ -341,12 +341,15 @@ public final class FakeAdminService extends AdminServiceGrpc.AdminServiceImplBas
 
   @Override
   public void addPrincipal(AddPrincipalRequest r, StreamObserver<Principal> o) {
-    answer(
+    answerFrom(
         r,
         o,
-        r.getPrincipal().toBuilder()
-            .setCreatedAt(Timestamp.newBuilder().setSeconds(1_800_000_000L))
-            .build());
+        () -> {
+          approvals.checkAddPrincipal(r.getPrincipal());
+          return r.getPrincipal().toBuilder()
+              .setCreatedAt(Timestamp.newBuilder().setSeconds(1_800_000_000L))
+              .build();
+        });
   }
 
   @Override

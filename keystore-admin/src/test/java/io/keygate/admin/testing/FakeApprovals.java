@@ -4,16 +4,20 @@ import com.google.protobuf.Timestamp;
 import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import io.keygate.proto.admin.v1.AddSecurityOfficer;
 import io.keygate.proto.admin.v1.Approval;
 import io.keygate.proto.admin.v1.ApprovalRequest;
 import io.keygate.proto.admin.v1.ApprovalState;
 import io.keygate.proto.admin.v1.DualControlOperation;
 import io.keygate.proto.admin.v1.ListApprovalsResponse;
+import io.keygate.proto.admin.v1.Principal;
 import io.keygate.proto.admin.v1.RequestApprovalRequest;
+import io.keygate.proto.admin.v1.Role;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -22,7 +26,8 @@ import java.util.Map;
  * #requiredApprovals} runs the operation, which fails with {@code KeyInUse} for the label {@link
  * #FAILING_LABEL} and succeeds otherwise. Unknown ids are NOT_FOUND and closed requests
  * FAILED_PRECONDITION, with the gateway's error codes (AdminError) in the trailers. Wording of
- * summaries and outcomes follows the gateway's.
+ * summaries and outcomes follows the gateway's. An activate-tls-key request gets the certificate
+ * of {@link FakeTlsKeys#key} pinned, as the gateway pins the key's leaf when the request is made.
  */
 public final class FakeApprovals {
   public static final String FAILING_LABEL = "fail-me";
@@ -39,6 +44,12 @@ public final class FakeApprovals {
   /** Leaves approved requests RUNNING, as when another node runs it or stopped midway. */
   public boolean neverFinish;
 
+  /**
+   * As when M officers exist: AddPrincipal refuses a security-officer (FAILED_PRECONDITION
+   * DualControlRequired), which only an approved add-officer request may add.
+   */
+  public boolean officersNeedDualControl;
+
   private final Map<String, ApprovalRequest> requests = new LinkedHashMap<>();
 
   public static String id(int n) {
@@ -46,11 +57,12 @@ public final class FakeApprovals {
   }
 
   ApprovalRequest request(RequestApprovalRequest r) {
+    DualControlOperation op = pinned(r.getOperation());
     ApprovalRequest created =
         ApprovalRequest.newBuilder()
             .setId(id(requests.size() + 1))
-            .setOperation(r.getOperation())
-            .setSummary(summary(r.getOperation()))
+            .setOperation(op)
+            .setSummary(summary(op))
             .setReason(r.getReason())
             .setRequestedBy(REQUESTER)
             .setRequestedAt(at(NOW))
@@ -61,6 +73,27 @@ public final class FakeApprovals {
             .build();
     requests.put(created.getId(), created);
     return created;
+  }
+
+  /** Refuses a security-officer once {@link #officersNeedDualControl} is set. */
+  void checkAddPrincipal(Principal p) {
+    if (officersNeedDualControl && p.getRole() == Role.SECURITY_OFFICER) {
+      throw error(
+          Status.FAILED_PRECONDITION,
+          "DualControlRequired",
+          "adding a security-officer needs the approval of other officers now: request it through"
+              + " dual control");
+    }
+  }
+
+  private static DualControlOperation pinned(DualControlOperation op) {
+    if (!op.hasActivateTlsKey()) {
+      return op;
+    }
+    String sha256 = FakeTlsKeys.key(op.getActivateTlsKey().getLabel(), "gw").getCertificateSha256();
+    return op.toBuilder()
+        .setActivateTlsKey(op.getActivateTlsKey().toBuilder().setCertificateSha256(sha256))
+        .build();
   }
 
   ApprovalRequest approve(String id) {
@@ -142,7 +175,15 @@ public final class FakeApprovals {
             + op.getActivateTlsKey().getLabel()
             + " on the "
             + op.getActivateTlsKey().getListener()
-            + " listener";
+            + " listener (certificate sha256 "
+            + op.getActivateTlsKey().getCertificateSha256()
+            + ")";
+      case ADD_SECURITY_OFFICER:
+        AddSecurityOfficer officer = op.getAddSecurityOfficer();
+        String sha256 = officer.getCertificateSha256().replace(":", "").toLowerCase(Locale.ROOT);
+        return "make "
+            + (officer.hasSubject() ? "subject:" + officer.getSubject() : "sha256:" + sha256)
+            + " a security-officer";
       default:
         return "?";
     }
