@@ -1,8 +1,8 @@
 package io.keygate.gateway.approval;
 
-import io.keygate.gateway.config.ConfigConflictException;
-import io.keygate.gateway.config.ConfigStoreException;
-import io.keygate.gateway.config.JdbcTransactions;
+import io.keygate.gateway.store.ConfigConflictException;
+import io.keygate.gateway.store.ConfigStoreException;
+import io.keygate.gateway.store.jdbc.JdbcTransactions;
 import io.keygate.gateway.tls.TlsListener;
 import io.keygate.hsm.KeyLabel;
 import java.sql.Connection;

@@ -4,7 +4,7 @@ import io.keygate.gateway.approval.ApprovalException.Reason;
 import io.keygate.gateway.audit.AuditEvent;
 import io.keygate.gateway.audit.AuditException;
 import io.keygate.gateway.audit.AuditLog;
-import io.keygate.gateway.config.ConfigStoreException;
+import io.keygate.gateway.store.ConfigStoreException;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.time.Clock;

@@ -1,5 +1,7 @@
 package io.keygate.gateway.audit;
 
+import io.keygate.gateway.store.jdbc.AuditJdbc;
+
 import io.keygate.hsm.CertificateProfile;
 import io.keygate.hsm.HsmException;
 import io.keygate.hsm.HsmToken;

@@ -25,7 +25,7 @@ import java.util.HexFormat;
  * ("ab"+"c" vs "a"+"bc"); the seq is inside the hash so a record cannot be moved to another
  * position without its hash changing.
  */
-final class RecordHash {
+public final class RecordHash {
   static final int LENGTH = 32;
   static final byte FORMAT_VERSION = 1;
 
@@ -66,7 +66,7 @@ final class RecordHash {
   }
 
   /** Parses a stored hash; empty-handed (null) if it is not 64 hex digits. */
-  static byte[] parse(String hex) {
+  public static byte[] parse(String hex) {
     if (hex == null || hex.length() != 2 * LENGTH) {
       return null;
     }
@@ -77,7 +77,7 @@ final class RecordHash {
     }
   }
 
-  static String hex(byte[] hash) {
+  public static String hex(byte[] hash) {
     return HexFormat.of().formatHex(hash);
   }
 }

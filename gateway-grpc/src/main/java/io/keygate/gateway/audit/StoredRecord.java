@@ -11,7 +11,7 @@ import java.util.Optional;
  * string and nothing is parsed eagerly, so the verifier can hash and report a row that no longer
  * makes sense as an {@link AuditEvent}.
  */
-record StoredRecord(
+public record StoredRecord(
     long seq,
     long eventTimeMillis,
     String actor,
@@ -25,7 +25,7 @@ record StoredRecord(
     String hash) {
 
   /** The columns in the order {@link #read} expects. */
-  static final String COLUMNS =
+  public static final String COLUMNS =
       "seq, event_time, actor, role, action, target, outcome, request_id, detail, prev_hash, hash";
 
   static StoredRecord read(ResultSet rs) throws SQLException {
@@ -56,7 +56,7 @@ record StoredRecord(
   }
 
   /** The hash this row's content would have at position {@code asSeq} after {@code prev}. */
-  byte[] computeHash(byte[] prev, long asSeq) {
+  public byte[] computeHash(byte[] prev, long asSeq) {
     return RecordHash.compute(prev, asSeq, eventTimeMillis, textFields());
   }
 
@@ -74,7 +74,7 @@ record StoredRecord(
   }
 
   /** As an event; fails if the row was tampered into something no event could be. */
-  AuditEvent toEvent() throws AuditException {
+  public AuditEvent toEvent() throws AuditException {
     AuditEvent.Outcome parsed;
     try {
       parsed = AuditEvent.Outcome.valueOf(outcome);

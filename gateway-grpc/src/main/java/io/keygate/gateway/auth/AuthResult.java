@@ -1,6 +1,6 @@
 package io.keygate.gateway.auth;
 
-import io.keygate.gateway.config.Credential;
+import io.keygate.gateway.model.Credential;
 import java.util.Objects;
 
 /**

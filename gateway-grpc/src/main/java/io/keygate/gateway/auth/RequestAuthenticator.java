@@ -1,7 +1,7 @@
 package io.keygate.gateway.auth;
 
 import io.keygate.gateway.config.ConfigSnapshot;
-import io.keygate.gateway.config.Credential;
+import io.keygate.gateway.model.Credential;
 import io.keygate.hsm.HsmException;
 import java.time.Instant;
 import java.util.Objects;

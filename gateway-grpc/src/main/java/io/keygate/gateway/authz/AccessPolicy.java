@@ -1,10 +1,10 @@
 package io.keygate.gateway.authz;
 
-import io.keygate.gateway.config.ApiDefinition;
-import io.keygate.gateway.config.AuthMode;
+import io.keygate.gateway.model.ApiDefinition;
+import io.keygate.gateway.model.AuthMode;
 import io.keygate.gateway.config.ConfigSnapshot;
-import io.keygate.gateway.config.CrossTenantAuthorization;
-import io.keygate.gateway.config.Credential;
+import io.keygate.gateway.model.CrossTenantAuthorization;
+import io.keygate.gateway.model.Credential;
 import java.time.Clock;
 
 /**

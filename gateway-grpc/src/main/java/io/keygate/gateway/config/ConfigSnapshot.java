@@ -1,5 +1,12 @@
 package io.keygate.gateway.config;
 
+import io.keygate.gateway.model.ApiDefinition;
+import io.keygate.gateway.model.App;
+import io.keygate.gateway.model.Credential;
+import io.keygate.gateway.model.CrossTenantAuthorization;
+import io.keygate.gateway.model.Grant;
+import io.keygate.gateway.model.Tenant;
+
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;

@@ -1,5 +1,8 @@
 package io.keygate.gateway.config;
 
+import io.keygate.gateway.store.ConfigStore;
+import io.keygate.gateway.store.ConfigStoreException;
+
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.time.Clock;

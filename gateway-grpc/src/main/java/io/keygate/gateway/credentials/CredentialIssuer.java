@@ -1,8 +1,8 @@
 package io.keygate.gateway.credentials;
 
-import io.keygate.gateway.config.ConfigStore;
-import io.keygate.gateway.config.ConfigStoreException;
-import io.keygate.gateway.config.Credential;
+import io.keygate.gateway.store.ConfigStore;
+import io.keygate.gateway.store.ConfigStoreException;
+import io.keygate.gateway.model.Credential;
 import io.keygate.hsm.HsmException;
 import io.keygate.hsm.HsmToken;
 import io.keygate.hsm.KeyLabel;

@@ -1,7 +1,7 @@
 package io.keygate.gateway.credentials;
 
-import io.keygate.gateway.config.ConfigStore;
-import io.keygate.gateway.config.ConfigStoreException;
+import io.keygate.gateway.store.ConfigStore;
+import io.keygate.gateway.store.ConfigStoreException;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.time.Instant;

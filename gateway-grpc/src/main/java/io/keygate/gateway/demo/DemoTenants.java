@@ -1,12 +1,12 @@
 package io.keygate.gateway.demo;
 
-import io.keygate.gateway.config.ApiDefinition;
-import io.keygate.gateway.config.App;
-import io.keygate.gateway.config.AuthMode;
-import io.keygate.gateway.config.ConfigStore;
-import io.keygate.gateway.config.ConfigStoreException;
-import io.keygate.gateway.config.Grant;
-import io.keygate.gateway.config.Tenant;
+import io.keygate.gateway.model.ApiDefinition;
+import io.keygate.gateway.model.App;
+import io.keygate.gateway.model.AuthMode;
+import io.keygate.gateway.store.ConfigStore;
+import io.keygate.gateway.store.ConfigStoreException;
+import io.keygate.gateway.model.Grant;
+import io.keygate.gateway.model.Tenant;
 import io.keygate.gateway.credentials.CredentialIssuer;
 import io.keygate.gateway.credentials.IssuedCredential;
 import io.keygate.hsm.HsmException;

@@ -1,5 +1,7 @@
 package io.keygate.gateway.proxy;
 
+import io.keygate.gateway.model.BackendTarget;
+
 import io.grpc.Channel;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.NettyChannelBuilder;

@@ -1,5 +1,7 @@
 package io.keygate.gateway.proxy;
 
+import io.keygate.gateway.model.BackendTarget;
+
 import io.grpc.Metadata;
 import io.grpc.ServerCall;
 

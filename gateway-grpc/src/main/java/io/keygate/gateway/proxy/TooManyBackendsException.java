@@ -1,5 +1,7 @@
 package io.keygate.gateway.proxy;
 
+import io.keygate.gateway.model.BackendTarget;
+
 /**
  * {@link BackendChannels} already holds channels to its maximum number of backends and none of
  * them is idle. Usually a configuration problem (more backends than the limit allows), so the

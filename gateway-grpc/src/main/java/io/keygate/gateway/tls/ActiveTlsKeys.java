@@ -1,7 +1,7 @@
 package io.keygate.gateway.tls;
 
-import io.keygate.gateway.config.ConfigStoreException;
-import io.keygate.gateway.config.JdbcTransactions;
+import io.keygate.gateway.store.ConfigStoreException;
+import io.keygate.gateway.store.jdbc.JdbcTransactions;
 import io.keygate.hsm.KeyLabel;
 import java.sql.Connection;
 import java.sql.PreparedStatement;

@@ -1,6 +1,6 @@
 package io.keygate.gateway.tls;
 
-import io.keygate.gateway.config.ConfigStoreException;
+import io.keygate.gateway.store.ConfigStoreException;
 import io.keygate.hsm.CertificateProfile;
 import io.keygate.hsm.HsmException;
 import io.keygate.hsm.HsmToken;

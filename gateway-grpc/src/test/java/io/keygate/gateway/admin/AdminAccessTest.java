@@ -1,5 +1,7 @@
 package io.keygate.gateway.admin;
 
+import io.keygate.gateway.admin.api.AdminIdentityInterceptor;
+
 import static io.keygate.gateway.admin.AdminFixture.ACME;
 import static io.keygate.gateway.admin.AdminFixture.GLOBEX;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -275,7 +277,7 @@ class AdminAccessTest {
 
   @Test
   void whenTheAuditLogFails_noDataAndNoSecretLeaveTheServer() throws Exception {
-    admin.store.createApp(new io.keygate.gateway.config.App("audit-app", ACME, "audit"));
+    admin.store.createApp(new io.keygate.gateway.model.App("audit-app", ACME, "audit"));
     AdminServiceBlockingStub officer = admin.as(admin.officer);
     admin.audit.failing.set(true);
     try {

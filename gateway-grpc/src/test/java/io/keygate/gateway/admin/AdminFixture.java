@@ -1,16 +1,24 @@
 package io.keygate.gateway.admin;
 
+import io.keygate.gateway.admin.access.AdminPrincipal;
+import io.keygate.gateway.admin.access.AdminPrincipals;
+import io.keygate.gateway.admin.api.AdminServer;
+import io.keygate.gateway.admin.api.AdminServerSettings;
+import io.keygate.gateway.admin.api.AdminService;
+import io.keygate.gateway.admin.api.AuditReading;
+import io.keygate.gateway.admin.api.KeyControl;
+
 import io.grpc.ManagedChannel;
 import io.keygate.gateway.audit.AuditHeadSigner;
 import io.keygate.gateway.audit.AuditLog;
-import io.keygate.gateway.audit.JdbcAuditLog;
-import io.keygate.gateway.config.App;
-import io.keygate.gateway.config.ConfigDatabase;
-import io.keygate.gateway.config.ConfigDatabaseSettings;
-import io.keygate.gateway.config.ConfigStore;
-import io.keygate.gateway.config.ConfigStoreException;
+import io.keygate.gateway.store.jdbc.JdbcAuditLog;
+import io.keygate.gateway.model.App;
+import io.keygate.gateway.store.jdbc.ConfigDatabase;
+import io.keygate.gateway.store.jdbc.ConfigDatabaseSettings;
+import io.keygate.gateway.store.ConfigStore;
+import io.keygate.gateway.store.ConfigStoreException;
 import io.keygate.gateway.config.SnapshotRefresher;
-import io.keygate.gateway.config.Tenant;
+import io.keygate.gateway.model.Tenant;
 import io.keygate.gateway.tls.ActiveTlsKeys;
 import io.keygate.gateway.tls.TlsKeyFollower;
 import io.keygate.gateway.tls.TlsListener;

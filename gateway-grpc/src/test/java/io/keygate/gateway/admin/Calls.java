@@ -1,5 +1,8 @@
 package io.keygate.gateway.admin;
 
+import io.keygate.gateway.admin.api.AdminError;
+import io.keygate.gateway.admin.api.AdminErrors;
+
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 

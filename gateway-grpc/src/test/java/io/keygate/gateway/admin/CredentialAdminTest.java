@@ -1,5 +1,7 @@
 package io.keygate.gateway.admin;
 
+import io.keygate.gateway.admin.api.AdminMessages;
+
 import static io.keygate.gateway.admin.AdminFixture.ACME;
 import static io.keygate.gateway.admin.AdminFixture.GLOBEX;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -8,8 +10,8 @@ import com.google.protobuf.Descriptors.FieldDescriptor;
 import io.grpc.Status;
 import io.keygate.gateway.audit.AuditEvent;
 import io.keygate.gateway.audit.AuditEvent.Outcome;
-import io.keygate.gateway.config.App;
-import io.keygate.gateway.config.Credential;
+import io.keygate.gateway.model.App;
+import io.keygate.gateway.model.Credential;
 import io.keygate.hsm.KeyLabel;
 import io.keygate.hsm.testing.SoftHsmTokens;
 import io.keygate.proto.admin.v1.AddCredentialRequest;

@@ -8,7 +8,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /** An in-memory audit log that keeps every event, and can be told to fail like a dead database. */
-final class RecordingAuditLog implements AuditLog {
+public final class RecordingAuditLog implements AuditLog {
   private final List<AuditEvent> events = new CopyOnWriteArrayList<>();
   final AtomicBoolean failing = new AtomicBoolean();
 
@@ -33,7 +33,7 @@ final class RecordingAuditLog implements AuditLog {
     return List.copyOf(events.subList(mark, events.size()));
   }
 
-  AuditEvent last() {
+  public AuditEvent last() {
     return events.get(events.size() - 1);
   }
 }

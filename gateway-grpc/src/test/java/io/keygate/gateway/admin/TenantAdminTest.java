@@ -1,14 +1,16 @@
 package io.keygate.gateway.admin;
 
+import io.keygate.gateway.admin.api.AdminMessages;
+
 import static io.keygate.gateway.admin.AdminFixture.ACME;
 import static io.keygate.gateway.admin.AdminFixture.GLOBEX;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.grpc.Status;
 import io.keygate.gateway.audit.AuditEvent;
-import io.keygate.gateway.config.ApiDefinition;
-import io.keygate.gateway.config.AuthMode;
-import io.keygate.gateway.config.Grant;
+import io.keygate.gateway.model.ApiDefinition;
+import io.keygate.gateway.model.AuthMode;
+import io.keygate.gateway.model.Grant;
 import io.keygate.hsm.testing.SoftHsmTokens;
 import io.keygate.proto.admin.v1.AdminServiceGrpc.AdminServiceBlockingStub;
 import io.keygate.proto.admin.v1.Api;

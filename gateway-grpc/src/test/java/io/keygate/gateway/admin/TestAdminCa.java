@@ -1,5 +1,7 @@
 package io.keygate.gateway.admin;
 
+import io.keygate.gateway.admin.access.AdminIdentity;
+
 import io.grpc.ManagedChannel;
 import io.grpc.netty.GrpcSslContexts;
 import io.grpc.netty.NettyChannelBuilder;
@@ -26,10 +28,10 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
  * A throwaway admin CA made with Bouncy Castle (software keys: these are the clients, not the
  * gateway) and the client certificates it issues, as keystore-admin's bootstrap will.
  */
-final class TestAdminCa {
+public final class TestAdminCa {
   /** A client's key and certificate. */
-  record Client(KeyPair keys, X509Certificate certificate) {
-    AdminIdentity identity() throws Exception {
+  public record Client(KeyPair keys, X509Certificate certificate) {
+    public AdminIdentity identity() throws Exception {
       return AdminIdentity.of(certificate);
     }
   }
@@ -38,13 +40,13 @@ final class TestAdminCa {
   private final KeyPair keys;
   final X509Certificate certificate;
 
-  TestAdminCa(String name) throws Exception {
+  public TestAdminCa(String name) throws Exception {
     this.name = name;
     this.keys = ecKeys();
     this.certificate = sign(name, keys.getPublic(), true);
   }
 
-  Client issue(String subject) throws Exception {
+  public Client issue(String subject) throws Exception {
     KeyPair client = ecKeys();
     return new Client(client, sign(subject, client.getPublic(), false));
   }

@@ -8,7 +8,7 @@ import io.keygate.gateway.approval.DualControlOperation.ActivateTlsKey;
 import io.keygate.gateway.approval.DualControlOperation.DestroyKey;
 import io.keygate.gateway.approval.DualControlOperation.RevokeTenantCredentials;
 import io.keygate.gateway.audit.AuditEvent;
-import io.keygate.gateway.config.ConfigDatabase;
+import io.keygate.gateway.store.jdbc.ConfigDatabase;
 import io.keygate.gateway.config.TestDatabase;
 import io.keygate.gateway.tls.TlsListener;
 import io.keygate.hsm.KeyLabel;

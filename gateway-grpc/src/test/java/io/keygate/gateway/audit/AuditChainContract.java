@@ -1,5 +1,7 @@
 package io.keygate.gateway.audit;
 
+import io.keygate.gateway.store.jdbc.JdbcAuditLog;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

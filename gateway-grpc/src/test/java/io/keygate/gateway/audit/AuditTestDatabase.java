@@ -1,6 +1,6 @@
 package io.keygate.gateway.audit;
 
-import io.keygate.gateway.config.ConfigDatabase;
+import io.keygate.gateway.store.jdbc.ConfigDatabase;
 import io.keygate.gateway.config.TestDatabase;
 import java.nio.file.Path;
 

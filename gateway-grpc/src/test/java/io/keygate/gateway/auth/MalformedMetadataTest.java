@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.keygate.client.AccessSecret;
 import io.keygate.client.XcaSigner;
 import io.keygate.gateway.config.ConfigSnapshot;
-import io.keygate.gateway.config.Credential;
+import io.keygate.gateway.model.Credential;
 import io.keygate.hsm.KeyLabel;
 import io.keygate.hsm.testing.MutableClock;
 import java.nio.charset.StandardCharsets;

@@ -7,7 +7,7 @@ import io.keygate.client.AccessSecret;
 import io.keygate.client.XcaSignature;
 import io.keygate.client.XcaSigner;
 import io.keygate.gateway.config.ConfigSnapshot;
-import io.keygate.gateway.config.Credential;
+import io.keygate.gateway.model.Credential;
 import io.keygate.hsm.KeyLabel;
 import io.keygate.hsm.testing.MutableClock;
 import io.keygate.hsm.TokenUnavailableException;

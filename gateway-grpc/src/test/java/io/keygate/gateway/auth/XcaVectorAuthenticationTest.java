@@ -7,7 +7,7 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import io.keygate.gateway.config.ConfigSnapshot;
-import io.keygate.gateway.config.Credential;
+import io.keygate.gateway.model.Credential;
 import io.keygate.hsm.KeyLabel;
 import io.keygate.hsm.testing.MutableClock;
 import java.io.InputStream;

@@ -2,14 +2,14 @@ package io.keygate.gateway.authz;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.keygate.gateway.config.ApiDefinition;
-import io.keygate.gateway.config.App;
-import io.keygate.gateway.config.AuthMode;
+import io.keygate.gateway.model.ApiDefinition;
+import io.keygate.gateway.model.App;
+import io.keygate.gateway.model.AuthMode;
 import io.keygate.gateway.config.ConfigSnapshot;
-import io.keygate.gateway.config.CrossTenantAuthorization;
-import io.keygate.gateway.config.Credential;
-import io.keygate.gateway.config.Grant;
-import io.keygate.gateway.config.Tenant;
+import io.keygate.gateway.model.CrossTenantAuthorization;
+import io.keygate.gateway.model.Credential;
+import io.keygate.gateway.model.Grant;
+import io.keygate.gateway.model.Tenant;
 import io.keygate.hsm.KeyLabel;
 import java.time.Clock;
 import java.time.Instant;

@@ -1,5 +1,14 @@
 package io.keygate.gateway.config;
 
+import io.keygate.gateway.model.ApiDefinition;
+import io.keygate.gateway.model.App;
+import io.keygate.gateway.model.Credential;
+import io.keygate.gateway.model.CrossTenantAuthorization;
+import io.keygate.gateway.model.Grant;
+import io.keygate.gateway.model.Tenant;
+import io.keygate.gateway.store.ConfigStoreException;
+import io.keygate.gateway.store.jdbc.ConfigDatabase;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -1,8 +1,19 @@
 package io.keygate.gateway.config;
 
-import static io.keygate.gateway.config.ConfigConflictException.Kind.DUPLICATE;
-import static io.keygate.gateway.config.ConfigConflictException.Kind.SAME_TENANT;
-import static io.keygate.gateway.config.ConfigConflictException.Kind.UNKNOWN_REFERENCE;
+import io.keygate.gateway.model.ApiDefinition;
+import io.keygate.gateway.model.App;
+import io.keygate.gateway.model.AuthMode;
+import io.keygate.gateway.model.Credential;
+import io.keygate.gateway.model.CrossTenantAuthorization;
+import io.keygate.gateway.model.Grant;
+import io.keygate.gateway.model.Tenant;
+import io.keygate.gateway.store.ConfigConflictException;
+import io.keygate.gateway.store.ConfigNotFoundException;
+import io.keygate.gateway.store.jdbc.ConfigDatabase;
+
+import static io.keygate.gateway.store.ConfigConflictException.Kind.DUPLICATE;
+import static io.keygate.gateway.store.ConfigConflictException.Kind.SAME_TENANT;
+import static io.keygate.gateway.store.ConfigConflictException.Kind.UNKNOWN_REFERENCE;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

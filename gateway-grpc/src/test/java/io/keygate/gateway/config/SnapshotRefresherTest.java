@@ -1,5 +1,13 @@
 package io.keygate.gateway.config;
 
+import io.keygate.gateway.model.App;
+import io.keygate.gateway.model.Tenant;
+import io.keygate.gateway.store.ConfigStore;
+import io.keygate.gateway.store.ConfigStoreException;
+import io.keygate.gateway.store.jdbc.ConfigDatabase;
+import io.keygate.gateway.store.jdbc.ConfigDatabaseSettings;
+import io.keygate.gateway.store.jdbc.JdbcConfigStore;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

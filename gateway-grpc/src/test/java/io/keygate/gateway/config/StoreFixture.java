@@ -1,5 +1,15 @@
 package io.keygate.gateway.config;
 
+import io.keygate.gateway.model.ApiDefinition;
+import io.keygate.gateway.model.App;
+import io.keygate.gateway.model.AuthMode;
+import io.keygate.gateway.model.Credential;
+import io.keygate.gateway.model.CrossTenantAuthorization;
+import io.keygate.gateway.model.Tenant;
+import io.keygate.gateway.store.ConfigStore;
+import io.keygate.gateway.store.ConfigStoreException;
+import io.keygate.gateway.store.jdbc.ConfigDatabase;
+
 import io.keygate.hsm.KeyLabel;
 import io.keygate.hsm.testing.MutableClock;
 import java.nio.file.Path;

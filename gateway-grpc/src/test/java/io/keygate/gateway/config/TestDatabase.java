@@ -1,5 +1,7 @@
 package io.keygate.gateway.config;
 
+import io.keygate.gateway.store.jdbc.ConfigDatabaseSettings;
+
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.sql.Connection;

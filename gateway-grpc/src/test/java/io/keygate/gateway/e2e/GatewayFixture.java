@@ -16,17 +16,17 @@ import io.grpc.netty.NettyServerBuilder;
 import io.keygate.client.AccessSecret;
 import io.keygate.client.SigningClientInterceptor;
 import io.keygate.gateway.auth.InMemoryNonceStore;
-import io.keygate.gateway.config.ConfigDatabase;
-import io.keygate.gateway.config.ConfigDatabaseSettings;
-import io.keygate.gateway.config.ConfigStore;
+import io.keygate.gateway.store.jdbc.ConfigDatabase;
+import io.keygate.gateway.store.jdbc.ConfigDatabaseSettings;
+import io.keygate.gateway.store.ConfigStore;
 import io.keygate.gateway.config.SnapshotRefresher;
 import io.keygate.gateway.credentials.CredentialIssuer;
 import io.keygate.gateway.credentials.IssuedCredential;
 import io.keygate.gateway.demo.DemoTenants;
 import io.keygate.gateway.demo.EchoBackend;
-import io.keygate.gateway.server.ConfigView;
-import io.keygate.gateway.server.GatewaySettings;
-import io.keygate.gateway.server.KeygateGateway;
+import io.keygate.gateway.dataplane.ConfigView;
+import io.keygate.gateway.dataplane.GatewaySettings;
+import io.keygate.gateway.dataplane.KeygateGateway;
 import io.keygate.hsm.CertificateProfile;
 import io.keygate.hsm.KeyLabel;
 import io.keygate.hsm.pkcs11.SunPkcs11Token;
@@ -115,9 +115,9 @@ public final class GatewayFixture implements AutoCloseable {
             new InMemoryNonceStore(Clock.systemUTC(), 100_000),
             Clock.systemUTC(),
             scheduler,
-            new io.keygate.gateway.server.CallObserver() {
+            new io.keygate.gateway.dataplane.CallObserver() {
               @Override
-              public void authenticated(io.keygate.gateway.config.Credential caller) {
+              public void authenticated(io.keygate.gateway.model.Credential caller) {
                 lastUsed.used(caller.accessKey(), java.time.Instant.now());
               }
 

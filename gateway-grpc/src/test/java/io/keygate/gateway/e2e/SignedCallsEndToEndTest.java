@@ -9,7 +9,7 @@ import io.grpc.health.v1.HealthCheckRequest;
 import io.grpc.health.v1.HealthCheckResponse;
 import io.grpc.health.v1.HealthGrpc;
 import io.grpc.stub.StreamObserver;
-import io.keygate.gateway.server.KeygateGateway;
+import io.keygate.gateway.dataplane.KeygateGateway;
 import io.keygate.proto.demo.v1.EchoRequest;
 import io.keygate.proto.demo.v1.EchoResponse;
 import io.keygate.proto.demo.v1.EchoServiceGrpc;

@@ -4,9 +4,9 @@ import static io.keygate.gateway.e2e.Refusals.assertRefused;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.grpc.Channel;
-import io.keygate.gateway.config.ApiDefinition;
-import io.keygate.gateway.config.AuthMode;
-import io.keygate.gateway.config.CrossTenantAuthorization;
+import io.keygate.gateway.model.ApiDefinition;
+import io.keygate.gateway.model.AuthMode;
+import io.keygate.gateway.model.CrossTenantAuthorization;
 import io.keygate.gateway.errors.GatewayError;
 import io.keygate.proto.demo.v1.EchoRequest;
 import io.keygate.proto.demo.v1.EchoResponse;
@@ -78,7 +78,7 @@ class TenancyEndToEndTest extends GatewayEndToEnd {
 
   @Test
   void sameTenant_withoutGrant_isNotGranted() throws Exception {
-    gw.store.revokeGrant(new io.keygate.gateway.config.Grant("acme", "acme-app", "api-collect"));
+    gw.store.revokeGrant(new io.keygate.gateway.model.Grant("acme", "acme-app", "api-collect"));
     gw.refresher.refreshNow();
     CompletableFuture<EchoResponse> done = new CompletableFuture<>();
     StreamObserver<EchoRequest> out = EchoServiceGrpc.newStub(gw.signedChannel(gw.acmeKey))

@@ -1,5 +1,7 @@
 package io.keygate.gateway.proxy;
 
+import io.keygate.gateway.model.BackendTarget;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

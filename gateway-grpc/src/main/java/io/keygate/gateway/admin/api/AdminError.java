@@ -1,0 +1,136 @@
+package io.keygate.gateway.admin.api;
+
+import io.grpc.Status;
+
+/**
+ * Every way the admin API refuses or fails a call: the gRPC status, a stable code (sent in the
+ * {@code x-keygate-error-code} trailer, for scripts and the CLI's exit codes) and the fixed message
+ * the caller sees. The detail goes to the log with the request id, never to the caller.
+ */
+public enum AdminError {
+  UNAUTHENTICATED(
+      Status.Code.UNAUTHENTICATED, "Unauthenticated", "a verified client certificate is required"),
+  // One message for unknown identities, wrong roles and other tenants: a denial reveals nothing.
+  PERMISSION_DENIED(Status.Code.PERMISSION_DENIED, "PermissionDenied", "permission denied"),
+
+  INVALID_ARGUMENT(
+      Status.Code.INVALID_ARGUMENT,
+      "InvalidArgument",
+      "invalid argument: ids are 1-64 of A-Z a-z 0-9 . _ : -, names 1-200 printable characters,"
+          + " method names package.Service/Method, backend targets host:port"),
+  SAME_TENANT(
+      Status.Code.INVALID_ARGUMENT,
+      "SameTenant",
+      "the grantee app belongs to the grantor tenant: use a grant"),
+  ALREADY_EXISTS(Status.Code.ALREADY_EXISTS, "AlreadyExists", "already exists"),
+  NOT_FOUND(Status.Code.NOT_FOUND, "NotFound", "not found in this tenant"),
+  UNKNOWN_REFERENCE(
+      Status.Code.NOT_FOUND,
+      "UnknownReference",
+      "a tenant, app or API named in the request does not exist in the tenant it must belong to"),
+
+  CREDENTIAL_EXISTS(
+      Status.Code.FAILED_PRECONDITION,
+      "CredentialExists",
+      "the app already has a live credential: use AddCredential to rotate"),
+  NO_LIVE_CREDENTIAL(
+      Status.Code.FAILED_PRECONDITION,
+      "NoLiveCredential",
+      "the app has no live credential: use CreateCredential"),
+  CREDENTIAL_LIMIT(
+      Status.Code.FAILED_PRECONDITION,
+      "CredentialLimit",
+      "the app already has two live credentials: retire or revoke one first"),
+  CREDENTIAL_NOT_ACTIVE(
+      Status.Code.FAILED_PRECONDITION,
+      "CredentialNotActive",
+      "the credential is already expired or revoked"),
+  RETIRE_LATER(
+      Status.Code.FAILED_PRECONDITION,
+      "RetireLater",
+      "the credential already ends earlier: retiring can only bring the end forward"),
+
+  LAST_OFFICER(
+      Status.Code.FAILED_PRECONDITION,
+      "LastOfficer",
+      "the last security-officer cannot be removed: add another one first"),
+
+  // ---- HSM keys and dual control ----
+  HSM_KEY_NOT_FOUND(Status.Code.NOT_FOUND, "KeyNotFound", "no such key in the HSM"),
+  HSM_KEY_EXISTS(Status.Code.ALREADY_EXISTS, "KeyExists", "the HSM already has a key with that label"),
+  KEY_PROTECTED(
+      Status.Code.FAILED_PRECONDITION,
+      "KeyProtected",
+      "the key is reserved (keygate.* or the audit-signing key) and cannot be destroyed"),
+  KEY_IN_USE(
+      Status.Code.FAILED_PRECONDITION,
+      "KeyInUse",
+      "the key holds the secret of a credential that is still live: revoke it first"),
+  TLS_KEY_NOT_FOUND(
+      Status.Code.NOT_FOUND, "TlsKeyNotFound", "no EC key with a certificate under that label"),
+  TLS_KEY_SERVED(
+      Status.Code.FAILED_PRECONDITION,
+      "TlsKeyServed",
+      "a listener serves this key: activate another key first, or prepare a new one"),
+  TLS_KEY_ALREADY_SERVED(
+      Status.Code.FAILED_PRECONDITION, "TlsKeyAlreadyServed", "the listener already serves it"),
+  TLS_CERTIFICATE_CHANGED(
+      Status.Code.FAILED_PRECONDITION,
+      "TlsCertificateChanged",
+      "the key's certificate changed after the activation was requested: request it again"),
+  DUAL_CONTROL_REQUIRED(
+      Status.Code.FAILED_PRECONDITION,
+      "DualControlRequired",
+      "adding a security-officer needs the approval of other officers now: request it through"
+          + " dual control"),
+  TLS_CERTIFICATE_NOT_VALID(
+      Status.Code.FAILED_PRECONDITION,
+      "TlsCertificateNotValid",
+      "the key's certificate is expired or not yet valid"),
+  APPROVAL_NOT_FOUND(Status.Code.NOT_FOUND, "ApprovalNotFound", "no such approval request"),
+  APPROVAL_CLOSED(
+      Status.Code.FAILED_PRECONDITION, "ApprovalClosed", "the request is no longer pending"),
+  APPROVAL_EXPIRED(
+      Status.Code.FAILED_PRECONDITION,
+      "ApprovalExpired",
+      "the request expired before enough officers approved it: request it again"),
+  ALREADY_APPROVED(
+      Status.Code.FAILED_PRECONDITION,
+      "AlreadyApproved",
+      "you requested or already approved this: another security-officer must approve"),
+  TOO_FEW_OFFICERS(
+      Status.Code.FAILED_PRECONDITION,
+      "TooFewOfficers",
+      "fewer security-officers exist than approvals are required: add officers first"),
+
+  CONFIG_UNAVAILABLE(
+      Status.Code.UNAVAILABLE, "ConfigUnavailable", "the configuration database is unavailable"),
+  HSM_UNAVAILABLE(Status.Code.UNAVAILABLE, "HsmUnavailable", "the HSM is unavailable"),
+  AUDIT_UNAVAILABLE(
+      Status.Code.UNAVAILABLE,
+      "AuditUnavailable",
+      "the audit log is unavailable; a change requested by this call may have been applied"),
+  INTERNAL(Status.Code.INTERNAL, "InternalError", "internal error");
+
+  private final Status.Code status;
+  private final String code;
+  private final String message;
+
+  AdminError(Status.Code status, String code, String message) {
+    this.status = status;
+    this.code = code;
+    this.message = message;
+  }
+
+  public Status.Code status() {
+    return status;
+  }
+
+  public String code() {
+    return code;
+  }
+
+  public String message() {
+    return message;
+  }
+}

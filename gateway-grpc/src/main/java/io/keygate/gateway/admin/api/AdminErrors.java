@@ -1,0 +1,97 @@
+package io.keygate.gateway.admin.api;
+
+import io.grpc.Metadata;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.keygate.gateway.audit.AuditEvent;
+import io.keygate.gateway.audit.AuditException;
+import io.keygate.gateway.store.ConfigConflictException;
+import io.keygate.gateway.store.ConfigNotFoundException;
+import io.keygate.gateway.store.ConfigStoreException;
+import io.keygate.gateway.approval.ApprovalException;
+import io.keygate.gateway.tls.TlsKeyException;
+import io.keygate.hsm.HsmException;
+import io.keygate.hsm.KeyAlreadyExistsException;
+
+/**
+ * The one place where what went wrong becomes what the caller sees: an {@link AdminError}, then a
+ * gRPC status with its fixed message and the stable code in the trailers. Exception messages,
+ * causes and stack traces never reach the caller.
+ */
+public final class AdminErrors {
+  public static final Metadata.Key<String> ERROR_CODE =
+      Metadata.Key.of("x-keygate-error-code", Metadata.ASCII_STRING_MARSHALLER);
+
+  private AdminErrors() {}
+
+  /** Classifies a failure of an allowed operation. */
+  public static AdminError classify(Throwable failure) {
+    if (failure instanceof AdminException e) {
+      return e.error();
+    }
+    if (failure instanceof ConfigConflictException e) {
+      return switch (e.kind()) {
+        case DUPLICATE -> AdminError.ALREADY_EXISTS;
+        case UNKNOWN_REFERENCE -> AdminError.UNKNOWN_REFERENCE;
+        case SAME_TENANT -> AdminError.SAME_TENANT;
+      };
+    }
+    if (failure instanceof ConfigNotFoundException) {
+      return AdminError.NOT_FOUND;
+    }
+    if (failure instanceof ConfigStoreException) {
+      return AdminError.CONFIG_UNAVAILABLE;
+    }
+    if (failure instanceof ApprovalException e) {
+      return switch (e.reason()) {
+        case NOT_FOUND -> AdminError.APPROVAL_NOT_FOUND;
+        case NOT_PENDING -> AdminError.APPROVAL_CLOSED;
+        case EXPIRED -> AdminError.APPROVAL_EXPIRED;
+        case ALREADY_APPROVED -> AdminError.ALREADY_APPROVED;
+        case TOO_FEW_OFFICERS -> AdminError.TOO_FEW_OFFICERS;
+      };
+    }
+    if (failure instanceof TlsKeyException e) {
+      return switch (e.reason()) {
+        case NOT_FOUND -> AdminError.TLS_KEY_NOT_FOUND;
+        case SERVED -> AdminError.TLS_KEY_SERVED;
+        case ALREADY_SERVED -> AdminError.TLS_KEY_ALREADY_SERVED;
+        case CERTIFICATE_NOT_VALID -> AdminError.TLS_CERTIFICATE_NOT_VALID;
+        case CERTIFICATE_CHANGED -> AdminError.TLS_CERTIFICATE_CHANGED;
+      };
+    }
+    // A key the gateway relies on that has vanished is the HSM failing (HSM_UNAVAILABLE); an
+    // operator naming a missing key gets HSM_KEY_NOT_FOUND from the operation's own check.
+    if (failure instanceof KeyAlreadyExistsException) {
+      return AdminError.HSM_KEY_EXISTS;
+    }
+    if (failure instanceof HsmException) {
+      return AdminError.HSM_UNAVAILABLE;
+    }
+    if (failure instanceof AuditException) {
+      return AdminError.AUDIT_UNAVAILABLE;
+    }
+    // The store and the value types check their inputs with IllegalArgumentException: the
+    // caller's mistake. (Protobuf never hands us nulls, so a NullPointerException is our bug.)
+    if (failure instanceof IllegalArgumentException) {
+      return AdminError.INVALID_ARGUMENT;
+    }
+    return AdminError.INTERNAL;
+  }
+
+  /** How the audit log records a call that ended with {@code error}. */
+  public static AuditEvent.Outcome outcome(AdminError error) {
+    return error == AdminError.PERMISSION_DENIED || error == AdminError.UNAUTHENTICATED
+        ? AuditEvent.Outcome.DENIED
+        : AuditEvent.Outcome.FAILED;
+  }
+
+  /** The exception to hand to the caller's StreamObserver. */
+  public static StatusRuntimeException toStatus(AdminError error) {
+    Metadata trailers = new Metadata();
+    trailers.put(ERROR_CODE, error.code());
+    return Status.fromCode(error.status())
+        .withDescription(error.message())
+        .asRuntimeException(trailers);
+  }
+}

@@ -1,0 +1,254 @@
+package io.keygate.gateway.admin.api;
+
+import io.keygate.gateway.admin.access.AdminIdentity;
+import io.keygate.gateway.admin.access.AdminPrincipal;
+import io.keygate.gateway.admin.access.AdminPrincipals;
+import io.keygate.gateway.admin.access.AdminRole;
+import io.keygate.gateway.admin.access.IdentityMatch;
+import io.keygate.gateway.credentials.CredentialLifecycle;
+
+import io.keygate.gateway.store.ConfigNotFoundException;
+import io.keygate.gateway.store.ConfigStore;
+import io.keygate.gateway.store.ConfigStoreException;
+import io.keygate.gateway.model.CrossTenantAuthorization;
+import io.keygate.proto.admin.v1.*;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Objects;
+
+/**
+ * The work behind each admin RPC once {@link AdminCalls} has allowed it: requests become store,
+ * {@link CredentialLifecycle} and {@link AdminPrincipals} calls, results become messages. Every
+ * tenant-scoped call passes the tenant named in the request, which the policy has already matched
+ * against a tenant-admin's own; the store then scopes every read and write to that tenant.
+ */
+final class AdminOperations {
+  private final ConfigStore store;
+  private final CredentialLifecycle credentials;
+  private final AdminPrincipals principals;
+  private final AuditReading audit;
+  private final KeyControl keys;
+  private final Clock clock;
+
+  AdminOperations(
+      ConfigStore store,
+      CredentialLifecycle credentials,
+      AdminPrincipals principals,
+      AuditReading audit,
+      KeyControl keys,
+      Clock clock) {
+    this.keys = Objects.requireNonNull(keys, "keys");
+    this.store = Objects.requireNonNull(store, "store");
+    this.credentials = Objects.requireNonNull(credentials, "credentials");
+    this.principals = Objects.requireNonNull(principals, "principals");
+    this.audit = Objects.requireNonNull(audit, "audit");
+    this.clock = Objects.requireNonNull(clock, "clock");
+  }
+
+  WhoAmIResponse whoAmI(AdminCalls.Caller caller) {
+    AdminIdentity id = caller.identity();
+    WhoAmIResponse.Builder b = WhoAmIResponse.newBuilder()
+        .setSubject(id.subjectName())
+        .setCommonName(id.commonName())
+        .setCertificateSha256(id.sha256().value())
+        .setRole(AdminMessages.role(caller.principal().role()));
+    if (caller.principal().tenantId() != null) {
+      b.setTenantId(caller.principal().tenantId());
+    }
+    return b.build();
+  }
+
+  // ---- tenants and apps ----
+
+  Tenant createTenant(CreateTenantRequest req) throws ConfigStoreException {
+    var tenant = new io.keygate.gateway.model.Tenant(req.getId(), req.getName());
+    store.createTenant(tenant);
+    return AdminMessages.tenant(tenant);
+  }
+
+  ListTenantsResponse listTenants() throws ConfigStoreException {
+    ListTenantsResponse.Builder b = ListTenantsResponse.newBuilder();
+    store.tenants().forEach(t -> b.addTenants(AdminMessages.tenant(t)));
+    return b.build();
+  }
+
+  App createApp(CreateAppRequest req) throws ConfigStoreException {
+    var app = new io.keygate.gateway.model.App(req.getId(), req.getTenantId(), req.getName());
+    store.createApp(app);
+    return AdminMessages.app(app);
+  }
+
+  ListAppsResponse listApps(ListAppsRequest req) throws ConfigStoreException {
+    ListAppsResponse.Builder b = ListAppsResponse.newBuilder();
+    store.apps(req.getTenantId()).forEach(a -> b.addApps(AdminMessages.app(a)));
+    return b.build();
+  }
+
+  // ---- credentials ----
+
+  IssuedCredential createCredential(CreateCredentialRequest req) throws Exception {
+    var issued = credentials.create(req.getTenantId(), req.getAppId());
+    return AdminMessages.issued(issued, req.getTenantId(), req.getAppId(), clock.instant());
+  }
+
+  IssuedCredential addCredential(AddCredentialRequest req) throws Exception {
+    var issued = credentials.add(req.getTenantId(), req.getAppId());
+    return AdminMessages.issued(issued, req.getTenantId(), req.getAppId(), clock.instant());
+  }
+
+  Credential retireCredential(RetireCredentialRequest req) throws Exception {
+    if (!req.hasAfter()) {
+      throw AdminException.invalid("retire without after");
+    }
+    var retired = credentials.retire(
+        req.getTenantId(), req.getAccessKey(), AdminMessages.duration(req.getAfter()));
+    return AdminMessages.credential(retired, clock.instant());
+  }
+
+  Credential revokeCredential(RevokeCredentialRequest req) throws ConfigStoreException {
+    var revoked = credentials.revoke(req.getTenantId(), req.getAccessKey());
+    return AdminMessages.credential(revoked, clock.instant());
+  }
+
+  ListCredentialsResponse listCredentials(ListCredentialsRequest req) throws ConfigStoreException {
+    Instant now = clock.instant();
+    ListCredentialsResponse.Builder b = ListCredentialsResponse.newBuilder();
+    credentials
+        .list(req.getTenantId(), req.getAppId())
+        .forEach(c -> b.addCredentials(AdminMessages.credential(c, now)));
+    return b.build();
+  }
+
+  // ---- APIs and grants ----
+
+  Api registerApi(RegisterApiRequest req) throws Exception {
+    var api = AdminMessages.api(req.getApi());
+    store.registerApi(api);
+    return AdminMessages.api(api);
+  }
+
+  Api updateApi(UpdateApiRequest req) throws Exception {
+    var api = AdminMessages.api(req.getApi());
+    store.updateApi(api);
+    return AdminMessages.api(api);
+  }
+
+  RemoveApiResponse removeApi(RemoveApiRequest req) throws ConfigStoreException {
+    store.removeApi(req.getTenantId(), req.getApiId());
+    return RemoveApiResponse.getDefaultInstance();
+  }
+
+  ListApisResponse listApis(ListApisRequest req) throws ConfigStoreException {
+    ListApisResponse.Builder b = ListApisResponse.newBuilder();
+    store.apis(req.getTenantId()).forEach(a -> b.addApis(AdminMessages.api(a)));
+    return b.build();
+  }
+
+  Grant createGrant(CreateGrantRequest req) throws ConfigStoreException {
+    store.grant(AdminMessages.grant(req.getGrant()));
+    return req.getGrant();
+  }
+
+  RevokeGrantResponse revokeGrant(RevokeGrantRequest req) throws ConfigStoreException {
+    store.revokeGrant(AdminMessages.grant(req.getGrant()));
+    return RevokeGrantResponse.getDefaultInstance();
+  }
+
+  ListGrantsResponse listGrants(ListGrantsRequest req) throws ConfigStoreException {
+    ListGrantsResponse.Builder b = ListGrantsResponse.newBuilder();
+    store.grants(req.getTenantId()).forEach(g -> b.addGrants(AdminMessages.grant(g)));
+    return b.build();
+  }
+
+  // ---- cross-tenant authorizations ----
+
+  Authorization createAuthorization(CreateAuthorizationRequest req) throws Exception {
+    Instant now = clock.instant();
+    CrossTenantAuthorization authorization = AdminMessages.authorization(req, now);
+    store.authorize(authorization);
+    return AdminMessages.authorization(authorization, now);
+  }
+
+  Authorization revokeAuthorization(RevokeAuthorizationRequest req) throws ConfigStoreException {
+    String grantor = req.getGrantorTenantId();
+    String id = req.getAuthorizationId();
+    store.revokeAuthorization(grantor, id);
+    CrossTenantAuthorization revoked = store.authorizationsGranted(grantor).stream()
+        .filter(a -> a.id().equals(id))
+        .findFirst()
+        .orElseThrow(() -> new ConfigNotFoundException("authorization " + id + " vanished"));
+    return AdminMessages.authorization(revoked, clock.instant());
+  }
+
+  ListAuthorizationsResponse listAuthorizations(ListAuthorizationsRequest req)
+      throws ConfigStoreException {
+    Instant now = clock.instant();
+    ListAuthorizationsResponse.Builder b = ListAuthorizationsResponse.newBuilder();
+    store
+        .authorizationsGranted(req.getTenantId())
+        .forEach(a -> b.addGranted(AdminMessages.authorization(a, now)));
+    store
+        .authorizationsReceived(req.getTenantId())
+        .forEach(a -> b.addReceived(AdminMessages.authorization(a, now)));
+    return b.build();
+  }
+
+  // ---- admin principals ----
+
+  Principal addPrincipal(AddPrincipalRequest req) throws Exception {
+    AdminPrincipal principal = AdminMessages.principal(req.getPrincipal());
+    // Otherwise one officer could add a second identity of their own and approve alone.
+    if (principal.role() == AdminRole.SECURITY_OFFICER && keys.officerAdditionNeedsApproval()) {
+      throw new AdminException(AdminError.DUAL_CONTROL_REQUIRED, "officer " + principal.identity());
+    }
+    return AdminMessages.principal(principals.add(principal));
+  }
+
+  RemovePrincipalResponse removePrincipal(RemovePrincipalRequest req) throws Exception {
+    IdentityMatch identity = AdminMessages.identity(
+        req.getIdentityCase() == RemovePrincipalRequest.IdentityCase.SUBJECT,
+        req.getIdentityCase() == RemovePrincipalRequest.IdentityCase.CERTIFICATE_SHA256,
+        req.getSubject(),
+        req.getCertificateSha256());
+    // Without an officer nobody could issue credentials or add principals short of an offline
+    // bootstrap. Best effort: two officers removing each other at the same moment could race.
+    if (principals.isLastOfficer(identity)) {
+      throw new AdminException(AdminError.LAST_OFFICER, "last officer " + identity);
+    }
+    principals.remove(identity);
+    return RemovePrincipalResponse.getDefaultInstance();
+  }
+
+  ListPrincipalsResponse listPrincipals() throws ConfigStoreException {
+    ListPrincipalsResponse.Builder b = ListPrincipalsResponse.newBuilder();
+    principals.list().forEach(p -> b.addPrincipals(AdminMessages.principal(p)));
+    return b.build();
+  }
+
+  // ---- audit log ----
+
+  AuditRecords auditTail(AuditTailRequest req) throws Exception {
+    return AdminMessages.auditRecords(audit.query().tail(limit(req.getCount(), "count")));
+  }
+
+  AuditRecords auditQuery(AuditQueryRequest req) throws Exception {
+    return AdminMessages.auditRecords(audit.query().query(
+        req.hasFrom() ? AdminMessages.instant(req.getFrom()) : null,
+        req.hasTo() ? AdminMessages.instant(req.getTo()) : null,
+        req.getActor().isEmpty() ? null : req.getActor(),
+        req.getAction().isEmpty() ? null : req.getAction(),
+        limit(req.getLimit(), "limit")));
+  }
+
+  AuditVerification auditVerify() throws Exception {
+    return AdminMessages.verification(audit.verifier().verify());
+  }
+
+  private static int limit(int n, String name) throws AdminException {
+    if (n < 1 || n > io.keygate.gateway.audit.AuditQuery.MAX_LIMIT) {
+      throw AdminException.invalid(
+          name + " must be 1.." + io.keygate.gateway.audit.AuditQuery.MAX_LIMIT + ", was " + n);
+    }
+    return n;
+  }
+}

@@ -1,0 +1,405 @@
+package io.keygate.gateway.admin.api;
+
+import io.keygate.gateway.admin.access.AdminAction;
+import io.keygate.gateway.admin.access.AdminPolicy;
+import io.keygate.gateway.admin.access.AdminPrincipals;
+import io.keygate.gateway.credentials.CredentialLifecycle;
+
+import static io.keygate.gateway.admin.access.AdminAction.*;
+
+import io.grpc.stub.StreamObserver;
+import io.keygate.gateway.audit.AuditLog;
+import io.keygate.gateway.store.ConfigStore;
+import io.keygate.gateway.credentials.CredentialIssuer;
+import io.keygate.hsm.HsmToken;
+import io.keygate.proto.admin.v1.*;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.Objects;
+
+/**
+ * The admin API's gRPC service, as a table: each RPC names its {@link AdminAction}, the tenant
+ * the request acts in (what the policy checks), its audit target and what of the result the
+ * audit log keeps, and hands the work to {@link AdminOperations}. {@link AdminCalls} authorizes,
+ * audits and answers every one of them the same way.
+ */
+public final class AdminService extends AdminServiceGrpc.AdminServiceImplBase {
+  private final AdminCalls calls;
+  private final AdminOperations ops;
+  private final KeyControl keys;
+
+  AdminService(AdminCalls calls, AdminOperations ops, KeyControl keys) {
+    this.calls = Objects.requireNonNull(calls, "calls");
+    this.ops = Objects.requireNonNull(ops, "ops");
+    this.keys = Objects.requireNonNull(keys, "keys");
+  }
+
+  /**
+   * The service with its collaborators.
+   *
+   * @param store the config store (tenant-scoped reads and writes)
+   * @param hsm where new AccessSecrets are imported, non-extractable
+   * @param principals who may use the admin API, and as what; read on every call
+   * @param audit records every call, allowed or denied; if it fails, the call fails
+   * @param auditReading how AuditTail, AuditQuery and AuditVerify read and verify the log, e.g.
+   *     {@link AuditReading#over(javax.sql.DataSource, HsmToken)} on the config database
+   * @param keyControl dual control and TLS keys ({@link KeyControl#create})
+   * @param clock for expiries, credential states and audit times
+   * @param random the strong generator for AccessKeys and secrets (e.g. {@code
+   *     SecureRandom.getInstance("DRBG")})
+   * @param onConfigChanged run after each successful configuration write, e.g. a wrapper around
+   *     {@code SnapshotRefresher.refreshNow()}; what it throws is logged, not returned
+   */
+  public static AdminService create(
+      ConfigStore store,
+      HsmToken hsm,
+      AdminPrincipals principals,
+      AuditLog audit,
+      AuditReading auditReading,
+      KeyControl keyControl,
+      Clock clock,
+      SecureRandom random,
+      Runnable onConfigChanged) {
+    CredentialLifecycle lifecycle =
+        new CredentialLifecycle(new CredentialIssuer(hsm, store, random), store, clock);
+    return new AdminService(
+        new AdminCalls(principals, new AdminPolicy(), audit, clock, onConfigChanged),
+        new AdminOperations(store, lifecycle, principals, auditReading, keyControl, clock),
+        keyControl);
+  }
+
+  @Override
+  public void whoAmI(WhoAmIRequest req, StreamObserver<WhoAmIResponse> out) {
+    calls.serve(WHO_AM_I, null, "self", out, ops::whoAmI);
+  }
+
+  // ---- tenants and apps ----
+
+  @Override
+  public void createTenant(CreateTenantRequest req, StreamObserver<Tenant> out) {
+    calls.serve(TENANT_CREATE, null, "tenant/" + req.getId(), out, c -> ops.createTenant(req));
+  }
+
+  @Override
+  public void listTenants(ListTenantsRequest req, StreamObserver<ListTenantsResponse> out) {
+    calls.serve(TENANT_LIST, null, "tenants", out, c -> ops.listTenants());
+  }
+
+  @Override
+  public void createApp(CreateAppRequest req, StreamObserver<App> out) {
+    String tenant = req.getTenantId();
+    calls.serve(
+        APP_CREATE, tenant, target(tenant, "app", req.getId()), out, c -> ops.createApp(req));
+  }
+
+  @Override
+  public void listApps(ListAppsRequest req, StreamObserver<ListAppsResponse> out) {
+    String tenant = req.getTenantId();
+    calls.serve(APP_LIST, tenant, target(tenant, "apps", null), out, c -> ops.listApps(req));
+  }
+
+  // ---- credentials ----
+
+  @Override
+  public void createCredential(CreateCredentialRequest req, StreamObserver<IssuedCredential> out) {
+    String tenant = req.getTenantId();
+    calls.serve(
+        CREDENTIAL_CREATE,
+        tenant,
+        target(tenant, "app", req.getAppId()),
+        out,
+        c -> ops.createCredential(req),
+        AdminService::newAccessKey);
+  }
+
+  @Override
+  public void addCredential(AddCredentialRequest req, StreamObserver<IssuedCredential> out) {
+    String tenant = req.getTenantId();
+    calls.serve(
+        CREDENTIAL_ADD,
+        tenant,
+        target(tenant, "app", req.getAppId()),
+        out,
+        c -> ops.addCredential(req),
+        AdminService::newAccessKey);
+  }
+
+  @Override
+  public void retireCredential(RetireCredentialRequest req, StreamObserver<Credential> out) {
+    String tenant = req.getTenantId();
+    calls.serve(
+        CREDENTIAL_RETIRE,
+        tenant,
+        target(tenant, "credential", req.getAccessKey()),
+        out,
+        c -> ops.retireCredential(req),
+        r -> "notAfter=" + AdminMessages.instant(r.getNotAfter()));
+  }
+
+  @Override
+  public void revokeCredential(RevokeCredentialRequest req, StreamObserver<Credential> out) {
+    String tenant = req.getTenantId();
+    calls.serve(
+        CREDENTIAL_REVOKE,
+        tenant,
+        target(tenant, "credential", req.getAccessKey()),
+        out,
+        c -> ops.revokeCredential(req));
+  }
+
+  @Override
+  public void listCredentials(
+      ListCredentialsRequest req, StreamObserver<ListCredentialsResponse> out) {
+    String tenant = req.getTenantId();
+    calls.serve(
+        CREDENTIAL_LIST,
+        tenant,
+        target(tenant, "credentials", null),
+        out,
+        c -> ops.listCredentials(req));
+  }
+
+  // ---- APIs and grants ----
+
+  @Override
+  public void registerApi(RegisterApiRequest req, StreamObserver<Api> out) {
+    String tenant = req.getApi().getTenantId();
+    calls.serve(
+        API_REGISTER,
+        tenant,
+        target(tenant, "api", req.getApi().getId()),
+        out,
+        c -> ops.registerApi(req),
+        AdminService::apiDetail);
+  }
+
+  @Override
+  public void updateApi(UpdateApiRequest req, StreamObserver<Api> out) {
+    String tenant = req.getApi().getTenantId();
+    calls.serve(
+        API_UPDATE,
+        tenant,
+        target(tenant, "api", req.getApi().getId()),
+        out,
+        c -> ops.updateApi(req),
+        AdminService::apiDetail);
+  }
+
+  @Override
+  public void removeApi(RemoveApiRequest req, StreamObserver<RemoveApiResponse> out) {
+    String tenant = req.getTenantId();
+    calls.serve(
+        API_REMOVE, tenant, target(tenant, "api", req.getApiId()), out, c -> ops.removeApi(req));
+  }
+
+  @Override
+  public void listApis(ListApisRequest req, StreamObserver<ListApisResponse> out) {
+    String tenant = req.getTenantId();
+    calls.serve(API_LIST, tenant, target(tenant, "apis", null), out, c -> ops.listApis(req));
+  }
+
+  @Override
+  public void createGrant(CreateGrantRequest req, StreamObserver<Grant> out) {
+    Grant g = req.getGrant();
+    calls.serve(GRANT_CREATE, g.getTenantId(), grantTarget(g), out, c -> ops.createGrant(req));
+  }
+
+  @Override
+  public void revokeGrant(RevokeGrantRequest req, StreamObserver<RevokeGrantResponse> out) {
+    Grant g = req.getGrant();
+    calls.serve(GRANT_REVOKE, g.getTenantId(), grantTarget(g), out, c -> ops.revokeGrant(req));
+  }
+
+  @Override
+  public void listGrants(ListGrantsRequest req, StreamObserver<ListGrantsResponse> out) {
+    String tenant = req.getTenantId();
+    calls.serve(GRANT_LIST, tenant, target(tenant, "grants", null), out, c -> ops.listGrants(req));
+  }
+
+  // ---- cross-tenant authorizations: they belong to the grantor tenant ----
+
+  @Override
+  public void createAuthorization(
+      CreateAuthorizationRequest req, StreamObserver<Authorization> out) {
+    String grantor = req.getGrantorTenantId();
+    calls.serve(
+        AUTHORIZATION_CREATE,
+        grantor,
+        target(grantor, "authorization", req.getId()),
+        out,
+        c -> ops.createAuthorization(req),
+        a -> "grantee=" + a.getGranteeAppId() + " apis=" + a.getApiIdsList() + " expires="
+            + AdminMessages.instant(a.getExpiresAt()));
+  }
+
+  @Override
+  public void revokeAuthorization(
+      RevokeAuthorizationRequest req, StreamObserver<Authorization> out) {
+    String grantor = req.getGrantorTenantId();
+    calls.serve(
+        AUTHORIZATION_REVOKE,
+        grantor,
+        target(grantor, "authorization", req.getAuthorizationId()),
+        out,
+        c -> ops.revokeAuthorization(req));
+  }
+
+  @Override
+  public void listAuthorizations(
+      ListAuthorizationsRequest req, StreamObserver<ListAuthorizationsResponse> out) {
+    String tenant = req.getTenantId();
+    calls.serve(
+        AUTHORIZATION_LIST,
+        tenant,
+        target(tenant, "authorizations", null),
+        out,
+        c -> ops.listAuthorizations(req));
+  }
+
+  // ---- admin principals ----
+
+  @Override
+  public void addPrincipal(AddPrincipalRequest req, StreamObserver<Principal> out) {
+    Principal p = req.getPrincipal();
+    calls.serve(
+        PRINCIPAL_ADD,
+        null,
+        principalTarget(p.getSubject(), p.getCertificateSha256()),
+        out,
+        c -> ops.addPrincipal(req),
+        a -> "role=" + a.getRole()
+            + (a.getTenantId().isEmpty() ? "" : " tenant=" + a.getTenantId()));
+  }
+
+  @Override
+  public void removePrincipal(
+      RemovePrincipalRequest req, StreamObserver<RemovePrincipalResponse> out) {
+    calls.serve(
+        PRINCIPAL_REMOVE,
+        null,
+        principalTarget(req.getSubject(), req.getCertificateSha256()),
+        out,
+        c -> ops.removePrincipal(req));
+  }
+
+  @Override
+  public void listPrincipals(
+      ListPrincipalsRequest req, StreamObserver<ListPrincipalsResponse> out) {
+    calls.serve(PRINCIPAL_LIST, null, "principals", out, c -> ops.listPrincipals());
+  }
+
+  // ---- dual control: each call names the request; a run is audited under its own action ----
+
+  @Override
+  public void requestApproval(RequestApprovalRequest req, StreamObserver<ApprovalRequest> out) {
+    calls.serve(APPROVAL_REQUEST, null, "approval", out, c -> keys.request(req, c),
+        r -> "id=" + r.getId() + " " + r.getSummary() + " reason=" + r.getReason());
+  }
+
+  @Override
+  public void approve(ApproveRequest req, StreamObserver<ApprovalRequest> out) {
+    calls.serve(APPROVAL_APPROVE, null, "approval/" + req.getId(), out, c -> keys.approve(req, c),
+        AdminService::approvalDetail);
+  }
+
+  @Override
+  public void rejectApproval(RejectApprovalRequest req, StreamObserver<ApprovalRequest> out) {
+    calls.serve(APPROVAL_REJECT, null, "approval/" + req.getId(), out, c -> keys.reject(req, c),
+        AdminService::approvalDetail);
+  }
+
+  @Override
+  public void listApprovals(ListApprovalsRequest req, StreamObserver<ListApprovalsResponse> out) {
+    calls.serve(APPROVAL_LIST, null, "approvals", out, c -> keys.list(req));
+  }
+
+  // ---- TLS keys ----
+
+  @Override
+  public void prepareTlsKey(PrepareTlsKeyRequest req, StreamObserver<TlsKey> out) {
+    calls.serve(TLS_PREPARE, null, "tls/keys", out, c -> keys.prepareTlsKey(req),
+        k -> "label=" + k.getLabel() + " sha256=" + k.getCertificateSha256());
+  }
+
+  @Override
+  public void installTlsCertificate(
+      InstallTlsCertificateRequest req, StreamObserver<TlsKey> out) {
+    calls.serve(TLS_INSTALL_CERT, null, "tls/key/" + req.getLabel(), out,
+        c -> keys.installTlsCertificate(req),
+        k -> "issuer=" + k.getIssuer() + " sha256=" + k.getCertificateSha256());
+  }
+
+  @Override
+  public void listTlsKeys(ListTlsKeysRequest req, StreamObserver<ListTlsKeysResponse> out) {
+    calls.serve(TLS_LIST, null, "tls/keys", out, c -> keys.listTlsKeys());
+  }
+
+  // ---- audit log ----
+
+  @Override
+  public void auditTail(AuditTailRequest req, StreamObserver<AuditRecords> out) {
+    calls.serve(
+        AUDIT_TAIL, null, "audit", out, c -> ops.auditTail(req), AdminService::recordsDetail);
+  }
+
+  @Override
+  public void auditQuery(AuditQueryRequest req, StreamObserver<AuditRecords> out) {
+    calls.serve(
+        AUDIT_QUERY,
+        null,
+        "audit",
+        out,
+        c -> ops.auditQuery(req),
+        AdminService::recordsDetail);
+  }
+
+  @Override
+  public void auditVerify(AuditVerifyRequest req, StreamObserver<AuditVerification> out) {
+    calls.serve(
+        AUDIT_VERIFY,
+        null,
+        "audit",
+        out,
+        c -> ops.auditVerify(),
+        v -> (v.getClean() ? "clean" : "problems=" + v.getProblemsCount())
+            + " records=" + v.getRecords() + " lastSeq=" + v.getLastSeq()
+            + " lastSignedSeq=" + v.getLastVerifiedSignedSeq());
+  }
+
+  // ---- audit targets and details ----
+
+  private static String target(String tenant, String kind, String id) {
+    return "tenant/" + tenant + "/" + kind + (id == null ? "" : "/" + id);
+  }
+
+  private static String grantTarget(Grant g) {
+    return target(g.getTenantId(), "grant", g.getAppId() + ":" + g.getApiId());
+  }
+
+  private static String principalTarget(String subject, String sha256) {
+    return subject.isEmpty() ? "principal/sha256:" + sha256 : "principal/subject:" + subject;
+  }
+
+  /** Names the new AccessKey; the secret never goes into the audit log. */
+  private static String newAccessKey(IssuedCredential issued) {
+    return "accessKey=" + issued.getCredential().getAccessKey();
+  }
+
+  /** Which records were read, not their content: the log must not copy itself. */
+  private static String recordsDetail(AuditRecords r) {
+    int n = r.getRecordsCount();
+    return n == 0
+        ? "records=0"
+        : "records=" + n + " seq=" + r.getRecords(0).getSeq() + ".."
+            + r.getRecords(n - 1).getSeq();
+  }
+
+  private static String approvalDetail(ApprovalRequest r) {
+    return "id=" + r.getId() + " " + r.getSummary() + " state=" + r.getState()
+        + " approvals=" + r.getApprovalsCount() + "/" + r.getRequiredApprovals();
+  }
+
+  private static String apiDetail(Api a) {
+    return a.getMethodName() + " -> " + a.getBackendTarget() + " " + a.getAuthMode();
+  }
+}

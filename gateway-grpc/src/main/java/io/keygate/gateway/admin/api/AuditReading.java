@@ -1,0 +1,59 @@
+package io.keygate.gateway.admin.api;
+
+import io.keygate.gateway.audit.AuditException;
+import io.keygate.gateway.audit.AuditHeadSigner;
+import io.keygate.gateway.audit.AuditQuery;
+import io.keygate.gateway.audit.AuditVerifier;
+import io.keygate.hsm.HsmToken;
+import java.util.Objects;
+import java.util.Set;
+import javax.sql.DataSource;
+
+/**
+ * What the admin API's audit RPCs read the log with: {@link AuditQuery} for tail and query,
+ * {@link AuditVerifier} for verify. A node wired without them answers those RPCs with
+ * AUDIT_UNAVAILABLE rather than pretending the log is empty.
+ */
+public final class AuditReading {
+  private final AuditQuery query;
+  private final AuditVerifier verifier;
+
+  public AuditReading(AuditQuery query, AuditVerifier verifier) {
+    this.query = Objects.requireNonNull(query, "query");
+    this.verifier = Objects.requireNonNull(verifier, "verifier");
+  }
+
+  private AuditReading() {
+    this.query = null;
+    this.verifier = null;
+  }
+
+  /**
+   * Reads the log in {@code dataSource} (the config database) and trusts heads signed by {@link
+   * AuditHeadSigner#DEFAULT_KEY_LABEL} only, checked with its public key from {@code hsm}.
+   */
+  public static AuditReading over(DataSource dataSource, HsmToken hsm) {
+    return new AuditReading(
+        new AuditQuery(dataSource),
+        new AuditVerifier(dataSource, hsm, Set.of(AuditHeadSigner.DEFAULT_KEY_LABEL)));
+  }
+
+  /** For a node that does not serve the audit log through the admin API. */
+  static AuditReading unavailable() {
+    return new AuditReading();
+  }
+
+  AuditQuery query() throws AuditException {
+    if (query == null) {
+      throw new AuditException("audit reading is not wired on this node");
+    }
+    return query;
+  }
+
+  AuditVerifier verifier() throws AuditException {
+    if (verifier == null) {
+      throw new AuditException("audit reading is not wired on this node");
+    }
+    return verifier;
+  }
+}

@@ -1,4 +1,0 @@
-package io.keygate.gateway.config;
-
-/** An app of a tenant; it calls APIs with its credentials (AccessKeys). */
-public record App(String id, String tenantId, String name) {}

@@ -1,0 +1,34 @@
+package io.keygate.gateway.node;
+
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * Runs one gateway node as a process, configured by environment variables (see {@link
+ * GatewayNode} and docs/operations.md). Exits 2 on a configuration error, 1 if the node cannot
+ * start; stops cleanly on SIGTERM.
+ */
+public final class GatewayMain {
+  private GatewayMain() {}
+
+  public static void main(String[] args) throws Exception {
+    GatewayNode node;
+    try {
+      node = GatewayNode.start(System.getenv());
+    } catch (IllegalArgumentException e) {
+      System.err.println("keygate: " + e.getMessage());
+      System.exit(2);
+      return;
+    } catch (Exception e) {
+      // The token, the database or a port: one line naming it, no stack trace for an operator.
+      System.err.println("keygate: could not start: " + e);
+      System.exit(1);
+      return;
+    }
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      node.close();
+      stopped.countDown();
+    }, "keygate-shutdown"));
+    stopped.await();
+  }
+}

@@ -1,0 +1,37 @@
+package io.keygate.gateway.store;
+
+/**
+ * A write was refused because it would break an invariant of the stored configuration. Nothing
+ * was written. Messages never say whether an id exists in another tenant.
+ */
+public final class ConfigConflictException extends ConfigStoreException {
+  private static final long serialVersionUID = 1L;
+
+  /** Why the write was refused; the admin API maps these to stable error codes. */
+  public enum Kind {
+    /** The id, access key or method name is already taken (ids are unique cluster-wide). */
+    DUPLICATE,
+    /**
+     * The write names a tenant, app or API that does not exist in the tenant it must belong to.
+     * An object of another tenant counts as unknown, so the message reveals nothing about it.
+     */
+    UNKNOWN_REFERENCE,
+    /** A cross-tenant authorization whose grantee app belongs to the grantor tenant itself. */
+    SAME_TENANT
+  }
+
+  private final Kind kind;
+
+  public ConfigConflictException(Kind kind, String message) {
+    this(kind, message, null);
+  }
+
+  public ConfigConflictException(Kind kind, String message, Throwable cause) {
+    super(message, cause);
+    this.kind = kind;
+  }
+
+  public Kind kind() {
+    return kind;
+  }
+}

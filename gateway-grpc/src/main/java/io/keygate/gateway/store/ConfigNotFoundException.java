@@ -1,0 +1,13 @@
+package io.keygate.gateway.store;
+
+/**
+ * An update or revocation named an object that does not exist in the caller's tenant (whether or
+ * not it exists in another tenant: the message does not say). Nothing was written.
+ */
+public final class ConfigNotFoundException extends ConfigStoreException {
+  private static final long serialVersionUID = 1L;
+
+  public ConfigNotFoundException(String message) {
+    super(message);
+  }
+}

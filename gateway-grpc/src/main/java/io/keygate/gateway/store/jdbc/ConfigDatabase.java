@@ -1,0 +1,129 @@
+package io.keygate.gateway.store.jdbc;
+
+import io.keygate.gateway.store.ConfigStore;
+import io.keygate.gateway.store.ConfigStoreException;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Arrays;
+import javax.sql.DataSource;
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.output.MigrateResult;
+
+/**
+ * The config database of one process: a HikariCP pool, migrated to the current schema by Flyway
+ * before anyone uses it. Opening fails at once (with a message naming the database, never the
+ * password) if the database cannot be reached or migrated, so a node never starts half-configured.
+ *
+ * <p>Several nodes may open the same server database at once: Flyway takes a database lock
+ * (MariaDB named lock, PostgreSQL advisory lock) so only one migrates.
+ */
+public final class ConfigDatabase implements AutoCloseable {
+  private static final Logger LOG = System.getLogger("io.keygate.gateway.config");
+  static final String MIGRATIONS = "classpath:db/migration";
+
+  private final HikariDataSource pool;
+  private final String description;
+
+  private ConfigDatabase(HikariDataSource pool, String description) {
+    this.pool = pool;
+    this.description = description;
+  }
+
+  /**
+   * Connects and migrates.
+   *
+   * @throws ConfigStoreException if the database is unreachable, refuses the login, or a
+   *     migration fails (nothing is left open)
+   */
+  public static ConfigDatabase open(ConfigDatabaseSettings settings) throws ConfigStoreException {
+    String where = settings.redactedUrl();
+    HikariDataSource pool;
+    try {
+      pool = new HikariDataSource(poolConfig(settings));
+    } catch (RuntimeException e) {
+      throw new ConfigStoreException(
+          "cannot connect to the config database " + where + ": " + rootMessage(e), e);
+    }
+    try {
+      MigrateResult result =
+          Flyway.configure()
+              .dataSource(pool)
+              .locations(MIGRATIONS)
+              .javaMigrations(new ExactMatchCollation())
+              .failOnMissingLocations(true)
+              .load()
+              .migrate();
+      LOG.log(
+          Level.INFO,
+          "config database {0}: {1} migration(s) applied, schema version {2}",
+          where,
+          result.migrationsExecuted,
+          result.targetSchemaVersion == null ? "unchanged" : result.targetSchemaVersion);
+    } catch (RuntimeException e) { // FlywayException and whatever a driver throws unchecked
+      pool.close();
+      throw new ConfigStoreException(
+          "cannot migrate the config database " + where + ": " + rootMessage(e), e);
+    }
+    return new ConfigDatabase(pool, where);
+  }
+
+  private static HikariConfig poolConfig(ConfigDatabaseSettings settings) {
+    HikariConfig config = new HikariConfig();
+    config.setPoolName("keygate-config");
+    config.setJdbcUrl(settings.jdbcUrl());
+    config.setUsername(settings.user());
+    char[] password = settings.password();
+    try {
+      // HikariCP keeps a String: the one copy we cannot clear.
+      config.setPassword(new String(password));
+    } finally {
+      Arrays.fill(password, '\0');
+    }
+    config.setMaximumPoolSize(settings.maxPoolSize());
+    config.setMinimumIdle(1);
+    // What the store asks for anyway (see JdbcTransactions); as the pool default it costs no
+    // round trip per transaction on MariaDB, whose own default is REPEATABLE READ.
+    config.setTransactionIsolation("TRANSACTION_READ_COMMITTED");
+    long timeout = settings.connectTimeout().toMillis();
+    config.setConnectionTimeout(timeout);
+    // Hikari requires validation to finish within the connection timeout.
+    config.setValidationTimeout(Math.max(250, Math.min(timeout / 2, Duration.ofSeconds(5).toMillis())));
+    // Fail in open() rather than on first use when the database is unreachable.
+    config.setInitializationFailTimeout(timeout);
+    return config;
+  }
+
+  private static String rootMessage(Throwable e) {
+    Throwable t = e;
+    while (t.getCause() != null && t.getCause() != t) {
+      t = t.getCause();
+    }
+    return t == e ? String.valueOf(e.getMessage()) : e.getMessage() + " (" + t.getMessage() + ")";
+  }
+
+  /** The pooled, migrated data source. Closed by {@link #close()}. */
+  public DataSource dataSource() {
+    return pool;
+  }
+
+  /** A store over this database; {@code clock} stamps creation times. */
+  public ConfigStore store(Clock clock) {
+    return new JdbcConfigStore(pool, clock);
+  }
+
+  /** The database URL without parameters, for logs and health pages. */
+  public String description() {
+    return description;
+  }
+
+  /** Closes the pool; calls through the store fail with {@link ConfigStoreException} afterwards. */
+  @Override
+  public void close() {
+    pool.close();
+  }
+}

@@ -1,0 +1,289 @@
+package io.keygate.gateway.store.jdbc;
+
+import io.keygate.gateway.config.ConfigSnapshot;
+import io.keygate.gateway.model.ApiDefinition;
+import io.keygate.gateway.model.App;
+import io.keygate.gateway.model.Credential;
+import io.keygate.gateway.model.CrossTenantAuthorization;
+import io.keygate.gateway.model.Grant;
+import io.keygate.gateway.model.IdRules;
+import io.keygate.gateway.model.Tenant;
+import io.keygate.gateway.store.ConfigConflictException;
+import io.keygate.gateway.store.ConfigNotFoundException;
+import io.keygate.gateway.store.ConfigStore;
+import io.keygate.gateway.store.ConfigStoreException;
+
+import io.keygate.hsm.KeyLabel;
+import static io.keygate.gateway.store.ConfigConflictException.Kind.DUPLICATE;
+import static io.keygate.gateway.store.ConfigConflictException.Kind.UNKNOWN_REFERENCE;
+import static io.keygate.gateway.store.jdbc.SqlStatements.exists;
+import static io.keygate.gateway.store.jdbc.SqlStatements.update;
+
+import io.keygate.gateway.store.jdbc.ConfigRows.Scope;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import javax.sql.DataSource;
+
+/**
+ * {@link ConfigStore} over JDBC: H2, MariaDB/MySQL or PostgreSQL with the Flyway schema under
+ * {@code db/migration}. Tenants, apps and credentials are written here; APIs, grants and
+ * cross-tenant authorizations in {@link AccessWrites}; snapshots come from {@link SnapshotLoader}.
+ *
+ * <p>Every write checks its invariants itself (for clear messages) inside the transaction that
+ * bumps the version; the schema's keys and composite foreign keys refuse the same things again.
+ */
+public final class JdbcConfigStore implements ConfigStore {
+  private final JdbcTransactions tx;
+  private final Clock clock;
+  private final AccessWrites accessWrites;
+  private final SnapshotLoader snapshots;
+
+  /**
+   * @param clock stamps {@code created_at}; nothing the gateway decides depends on it
+   */
+  public JdbcConfigStore(DataSource dataSource, Clock clock) {
+    this.tx = new JdbcTransactions(Objects.requireNonNull(dataSource, "dataSource"));
+    this.clock = Objects.requireNonNull(clock, "clock");
+    this.accessWrites = new AccessWrites(tx, clock);
+    this.snapshots = new SnapshotLoader(tx);
+  }
+
+  @Override
+  public void createTenant(Tenant tenant) throws ConfigStoreException {
+    String id = IdRules.id("tenant id", tenant.id());
+    String name = IdRules.name("tenant name", tenant.name());
+    tx.write(
+        "createTenant " + id,
+        c -> {
+          if (exists(c, "SELECT 1 FROM tenants WHERE id = ?", id)) {
+            throw new ConfigConflictException(DUPLICATE, "tenant " + id + " already exists");
+          }
+          update(c, "INSERT INTO tenants (id, name, created_at) VALUES (?, ?, ?)", id, name, now());
+        });
+  }
+
+  @Override
+  public void createApp(App app) throws ConfigStoreException {
+    String id = IdRules.id("app id", app.id());
+    String tenantId = IdRules.id("tenant id", app.tenantId());
+    String name = IdRules.name("app name", app.name());
+    tx.write(
+        "createApp " + id,
+        c -> {
+          requireTenant(c, tenantId);
+          if (exists(c, "SELECT 1 FROM apps WHERE id = ?", id)) {
+            throw new ConfigConflictException(DUPLICATE, "app id " + id + " is taken");
+          }
+          update(
+              c,
+              "INSERT INTO apps (id, tenant_id, name, created_at) VALUES (?, ?, ?, ?)",
+              id,
+              tenantId,
+              name,
+              now());
+        });
+  }
+
+  @Override
+  public void addCredential(Credential credential) throws ConfigStoreException {
+    String accessKey = IdRules.id("access key", credential.accessKey());
+    String appId = IdRules.id("app id", credential.appId());
+    String tenantId = IdRules.id("tenant id", credential.tenantId());
+    Objects.requireNonNull(credential.secretLabel(), "secret label");
+    tx.write(
+        "addCredential " + accessKey,
+        c -> {
+          requireApp(c, tenantId, appId);
+          if (exists(c, "SELECT 1 FROM credentials WHERE access_key = ?", accessKey)) {
+            throw new ConfigConflictException(DUPLICATE, "access key " + accessKey + " is taken");
+          }
+          update(
+              c,
+              "INSERT INTO credentials (access_key, app_id, tenant_id, secret_label, not_after,"
+                  + " revoked, last_used, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+              accessKey,
+              appId,
+              tenantId,
+              credential.secretLabel().value(),
+              credential.notAfter(),
+              credential.revoked(),
+              credential.lastUsed(),
+              now());
+        });
+  }
+
+  @Override
+  public void revokeCredential(String tenantId, String accessKey) throws ConfigStoreException {
+    updateCredential(
+        "revokeCredential", tenantId, accessKey, "UPDATE credentials SET revoked = ?", true);
+  }
+
+  @Override
+  public void retireCredential(String tenantId, String accessKey, Instant notAfter)
+      throws ConfigStoreException {
+    Objects.requireNonNull(notAfter, "notAfter");
+    updateCredential(
+        "retireCredential", tenantId, accessKey, "UPDATE credentials SET not_after = ?", notAfter);
+  }
+
+  private void updateCredential(
+      String operation, String tenantId, String accessKey, String set, Object value)
+      throws ConfigStoreException {
+    IdRules.id("tenant id", tenantId);
+    IdRules.id("access key", accessKey);
+    tx.write(
+        operation + " " + accessKey,
+        c -> {
+          // Scoped by tenant: one tenant cannot revoke or retire another's key.
+          int n = update(c, set + " WHERE access_key = ? AND tenant_id = ?", value, accessKey, tenantId);
+          if (n == 0) {
+            throw new ConfigNotFoundException(
+                "tenant " + tenantId + " has no credential " + accessKey);
+          }
+        });
+  }
+
+  @Override
+  public void registerApi(ApiDefinition api) throws ConfigStoreException {
+    accessWrites.registerApi(api);
+  }
+
+  @Override
+  public void updateApi(ApiDefinition api) throws ConfigStoreException {
+    accessWrites.updateApi(api);
+  }
+
+  @Override
+  public void removeApi(String tenantId, String apiId) throws ConfigStoreException {
+    accessWrites.removeApi(tenantId, apiId);
+  }
+
+  @Override
+  public void grant(Grant grant) throws ConfigStoreException {
+    accessWrites.grant(grant);
+  }
+
+  @Override
+  public void revokeGrant(Grant grant) throws ConfigStoreException {
+    accessWrites.revokeGrant(grant);
+  }
+
+  @Override
+  public void authorize(CrossTenantAuthorization authorization) throws ConfigStoreException {
+    accessWrites.authorize(authorization);
+  }
+
+  @Override
+  public void revokeAuthorization(String grantorTenantId, String authorizationId)
+      throws ConfigStoreException {
+    accessWrites.revokeAuthorization(grantorTenantId, authorizationId);
+  }
+
+  @Override
+  public void recordLastUsed(String accessKey, Instant when) throws ConfigStoreException {
+    IdRules.id("access key", accessKey);
+    Objects.requireNonNull(when, "when");
+    // Autocommit and no version bump: this runs for busy keys, and it changes nothing a gateway
+    // decides on, so nodes need not reload for it. The condition keeps it monotonic when nodes
+    // report out of order.
+    tx.autocommit(
+        "recordLastUsed " + accessKey,
+        c ->
+            update(
+                c,
+                "UPDATE credentials SET last_used = ?"
+                    + " WHERE access_key = ? AND (last_used IS NULL OR last_used < ?)",
+                when,
+                accessKey,
+                when));
+  }
+
+  @Override
+  public List<Tenant> tenants() throws ConfigStoreException {
+    return tx.read("tenants", c -> ConfigRows.tenants(c, Scope.ALL));
+  }
+
+  @Override
+  public Optional<Tenant> tenant(String tenantId) throws ConfigStoreException {
+    Scope scope = Scope.tenant(tenantId);
+    return tx.read("tenant", c -> ConfigRows.tenants(c, scope).stream().findFirst());
+  }
+
+  @Override
+  public List<App> apps(String tenantId) throws ConfigStoreException {
+    Scope scope = Scope.tenant(tenantId);
+    return tx.read("apps", c -> ConfigRows.apps(c, scope));
+  }
+
+  @Override
+  public List<ApiDefinition> apis(String tenantId) throws ConfigStoreException {
+    Scope scope = Scope.tenant(tenantId);
+    return tx.read("apis", c -> ConfigRows.apis(c, scope));
+  }
+
+  @Override
+  public List<Credential> credentials(String tenantId) throws ConfigStoreException {
+    Scope scope = Scope.tenant(tenantId);
+    return tx.read("credentials", c -> ConfigRows.credentials(c, scope));
+  }
+
+  @Override
+  public List<Credential> credentialsWithSecret(KeyLabel label) throws ConfigStoreException {
+    Objects.requireNonNull(label, "label");
+    return tx.read("credentialsWithSecret", c -> ConfigRows.credentialsWithSecret(c, label));
+  }
+
+  @Override
+  public List<Grant> grants(String tenantId) throws ConfigStoreException {
+    Scope scope = Scope.tenant(tenantId);
+    return tx.read("grants", c -> ConfigRows.grants(c, scope));
+  }
+
+  @Override
+  public List<CrossTenantAuthorization> authorizationsGranted(String tenantId)
+      throws ConfigStoreException {
+    Scope scope = Scope.tenant(tenantId);
+    return tx.read("authorizationsGranted", c -> ConfigRows.authorizationsGranted(c, scope));
+  }
+
+  @Override
+  public List<CrossTenantAuthorization> authorizationsReceived(String tenantId)
+      throws ConfigStoreException {
+    Scope scope = Scope.tenant(tenantId);
+    return tx.read("authorizationsReceived", c -> ConfigRows.authorizationsReceived(c, scope));
+  }
+
+  @Override
+  public long currentVersion() throws ConfigStoreException {
+    return tx.autocommit("currentVersion", JdbcTransactions::version);
+  }
+
+  @Override
+  public ConfigSnapshot loadSnapshot() throws ConfigStoreException {
+    return snapshots.load();
+  }
+
+  private Instant now() {
+    return clock.instant();
+  }
+
+  static void requireTenant(Connection c, String tenantId)
+      throws SQLException, ConfigConflictException {
+    if (!exists(c, "SELECT 1 FROM tenants WHERE id = ?", tenantId)) {
+      throw new ConfigConflictException(UNKNOWN_REFERENCE, "unknown tenant " + tenantId);
+    }
+  }
+
+  static void requireApp(Connection c, String tenantId, String appId)
+      throws SQLException, ConfigConflictException {
+    if (!exists(c, "SELECT 1 FROM apps WHERE id = ? AND tenant_id = ?", appId, tenantId)) {
+      throw new ConfigConflictException(
+          UNKNOWN_REFERENCE, "tenant " + tenantId + " has no app " + appId);
+    }
+  }
+}

@@ -1,0 +1,63 @@
+package io.keygate.gateway.store.jdbc;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.time.Instant;
+
+/**
+ * Parameter binding for the store's writes, the same on every driver: instants become epoch
+ * milliseconds (the schema's representation) and null binds as a BIGINT null, because the only
+ * nullable columns written are instants (PostgreSQL needs the type of a null).
+ */
+final class SqlStatements {
+  private SqlStatements() {}
+
+  static int update(Connection c, String sql, Object... params) throws SQLException {
+    try (PreparedStatement s = c.prepareStatement(sql)) {
+      bind(s, params);
+      return s.executeUpdate();
+    }
+  }
+
+  static boolean exists(Connection c, String sql, Object... params) throws SQLException {
+    try (PreparedStatement s = c.prepareStatement(sql)) {
+      bind(s, params);
+      try (ResultSet rs = s.executeQuery()) {
+        return rs.next();
+      }
+    }
+  }
+
+  /** The first column of the first row, or null when there is no row. */
+  static String firstString(Connection c, String sql, Object... params) throws SQLException {
+    try (PreparedStatement s = c.prepareStatement(sql)) {
+      bind(s, params);
+      try (ResultSet rs = s.executeQuery()) {
+        return rs.next() ? rs.getString(1) : null;
+      }
+    }
+  }
+
+  private static void bind(PreparedStatement s, Object... params) throws SQLException {
+    for (int i = 0; i < params.length; i++) {
+      Object p = params[i];
+      int index = i + 1;
+      if (p == null) {
+        s.setNull(index, Types.BIGINT);
+      } else if (p instanceof Instant instant) {
+        s.setLong(index, instant.toEpochMilli());
+      } else if (p instanceof String string) {
+        s.setString(index, string);
+      } else if (p instanceof Boolean bool) {
+        s.setBoolean(index, bool);
+      } else if (p instanceof Enum<?> e) {
+        s.setString(index, e.name());
+      } else {
+        throw new IllegalArgumentException("unsupported parameter type " + p.getClass());
+      }
+    }
+  }
+}

@@ -1,0 +1,115 @@
+package io.keygate.gateway.node;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.grpc.ManagedChannel;
+import io.grpc.health.v1.HealthCheckRequest;
+import io.grpc.health.v1.HealthCheckResponse;
+import io.grpc.health.v1.HealthGrpc;
+import io.grpc.netty.GrpcSslContexts;
+import io.grpc.netty.NettyChannelBuilder;
+import io.keygate.hsm.CertificateProfile;
+import io.keygate.hsm.KeyLabel;
+import io.keygate.hsm.pkcs11.SunPkcs11Token;
+import io.keygate.hsm.testing.SoftHsmTokens;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * A whole node built the production way (GatewayNode from environment variables) over a real
+ * token and H2: it serves TLS with the HSM key, and whether it stops or fails halfway through
+ * starting, it gives back its port, its database and its token session.
+ */
+class GatewayNodeTest {
+  @RegisterExtension static SoftHsmTokens tokens = new SoftHsmTokens("node");
+  static X509Certificate tlsCert;
+
+  @BeforeAll
+  static void tlsKey() throws Exception {
+    try (SunPkcs11Token hsm = tokens.open("node")) {
+      KeyLabel label = KeyLabel.of("gateway-tls");
+      hsm.generateEcKey(label, CertificateProfile.localhost("keygate-node", Duration.ofDays(1)));
+      tlsCert = hsm.certificateChain(label).get(0);
+    }
+  }
+
+  @Test
+  void aNodeFromTheEnvironment_servesTls_andFreesItsPortWhenClosed() throws Exception {
+    int port = freePort();
+    Map<String, String> env = env(port);
+    try (GatewayNode node = GatewayNode.start(env)) {
+      assertThat(node.port()).isEqualTo(port);
+      assertThat(node.adminPort()).isEmpty();
+      assertThat(health(port)).isEqualTo(HealthCheckResponse.ServingStatus.SERVING);
+    }
+    // The same port, data directory and token again: everything was given back.
+    try (GatewayNode again = GatewayNode.start(env)) {
+      assertThat(health(port)).isEqualTo(HealthCheckResponse.ServingStatus.SERVING);
+    }
+  }
+
+  @Test
+  void aNodeThatFailsHalfwayThroughStarting_givesBackWhatItHadStarted() throws Exception {
+    int port = freePort();
+    Map<String, String> env = env(port);
+    Map<String, String> broken = new HashMap<>(env);
+    // The data plane is up by the time the admin API finds its CA missing.
+    broken.put("KEYGATE_ADMIN_LISTEN", "127.0.0.1:0");
+
+    assertThatThrownBy(() -> GatewayNode.start(broken))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("KEYGATE_ADMIN_CA_FILE");
+
+    try (GatewayNode node = GatewayNode.start(env)) {
+      assertThat(node.port()).isEqualTo(port);
+      assertThat(health(port)).isEqualTo(HealthCheckResponse.ServingStatus.SERVING);
+    }
+  }
+
+  @Test
+  void aMissingRequiredVariable_isNamed() {
+    assertThatThrownBy(() -> GatewayNode.start(Map.of()))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("KEYGATE_HSM_CONFIG");
+  }
+
+  private static Map<String, String> env(int port) throws Exception {
+    Map<String, String> env = new HashMap<>();
+    env.put("KEYGATE_HSM_CONFIG", tokens.config("node").toString());
+    env.put("KEYGATE_HSM_PIN_FILE", tokens.pinFile().toString());
+    env.put("KEYGATE_TLS_KEY", "gateway-tls");
+    env.put("KEYGATE_LISTEN", "127.0.0.1:" + port);
+    env.put("KEYGATE_DATA_DIR", Files.createTempDirectory("keygate-node-").toString());
+    return env;
+  }
+
+  private static int freePort() throws Exception {
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      return s.getLocalPort();
+    }
+  }
+
+  private static HealthCheckResponse.ServingStatus health(int port) throws Exception {
+    ManagedChannel ch = NettyChannelBuilder.forAddress("localhost", port)
+        .sslContext(GrpcSslContexts.forClient().trustManager(tlsCert).build())
+        .build();
+    try {
+      return HealthGrpc.newBlockingStub(ch).withDeadlineAfter(30, TimeUnit.SECONDS)
+          .check(HealthCheckRequest.getDefaultInstance()).getStatus();
+    } finally {
+      ch.shutdownNow();
+      ch.awaitTermination(5, TimeUnit.SECONDS);
+    }
+  }
+}
