@@ -1,5 +1,7 @@
 package io.keygate.gateway.config;
 
+import io.keygate.gateway.model.BackendTarget;
+
 import io.keygate.gateway.model.ApiDefinition;
 import io.keygate.gateway.model.App;
 import io.keygate.gateway.model.Credential;
@@ -25,6 +27,8 @@ public final class ConfigSnapshot {
   private final Map<String, App> apps = new HashMap<>();
   private final Map<String, ApiDefinition> apisByMethod = new HashMap<>();
   private final Map<String, ApiDefinition> apisById = new HashMap<>();
+  /** Parsed once per snapshot, not per call; an API whose stored target does not parse is absent. */
+  private final Map<String, BackendTarget> backendsByApiId = new HashMap<>();
   private final Map<String, Credential> credentials = new HashMap<>();
   private final Set<Grant> grants;
   private final Map<String, List<CrossTenantAuthorization>> authorizationsByGrantee = new HashMap<>();
@@ -43,6 +47,7 @@ public final class ConfigSnapshot {
     for (ApiDefinition api : apis) {
       apisByMethod.put(api.methodName(), api);
       apisById.put(api.id(), api);
+      parseBackend(api.backendTarget()).ifPresent(b -> backendsByApiId.put(api.id(), b));
     }
     credentials.forEach(c -> this.credentials.put(c.accessKey(), c));
     this.grants = Set.copyOf(new HashSet<>(grants));
@@ -63,6 +68,22 @@ public final class ConfigSnapshot {
   /** The API registered for a full method name ({@code pkg.Service/Method}). */
   public Optional<ApiDefinition> apiForMethod(String methodName) {
     return Optional.ofNullable(apisByMethod.get(methodName));
+  }
+
+  /**
+   * The parsed backend of an API of this snapshot; empty if its stored target is not a valid
+   * {@link BackendTarget} (written before validation existed), so the call fails closed.
+   */
+  public Optional<BackendTarget> backendOf(ApiDefinition api) {
+    return Optional.ofNullable(backendsByApiId.get(api.id()));
+  }
+
+  private static Optional<BackendTarget> parseBackend(String target) {
+    try {
+      return Optional.of(BackendTarget.parse(target));
+    } catch (IllegalArgumentException e) {
+      return Optional.empty();
+    }
   }
 
   public Optional<ApiDefinition> api(String apiId) {

@@ -1,109 +1,105 @@
 package io.keygate.gateway.dataplane;
 
-import io.grpc.Context;
 import io.grpc.Metadata;
 import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
-import io.keygate.gateway.auth.AuthResult;
-import io.keygate.gateway.auth.NonceStoreUnavailableException;
 import io.keygate.gateway.auth.RequestAuthenticator;
 import io.keygate.gateway.auth.SignedRequest;
-import io.keygate.gateway.authz.AccessDecision;
 import io.keygate.gateway.authz.AccessPolicy;
-import io.keygate.gateway.model.ApiDefinition;
-import io.keygate.gateway.model.AuthMode;
-import io.keygate.gateway.config.ConfigSnapshot;
-import io.keygate.gateway.model.Credential;
 import io.keygate.gateway.errors.ErrorReplies;
 import io.keygate.gateway.errors.GatewayError;
-import io.keygate.hsm.HsmException;
+import io.keygate.gateway.proxy.BackendProxy;
+import io.keygate.gateway.proxy.ProxyRoute;
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
 import java.time.Duration;
-import java.util.Optional;
 import java.util.UUID;
 
 /**
- * Every call the gateway proxies starts here: route (method to API), then for signature-mode APIs
- * wait for the first message (its digest is signed), authenticate in the HSM, authorize, and only
- * then hand the call to the proxy, replaying that first message. Refusals go through {@link
- * ErrorReplies}. This class only adapts gRPC to the plain {@link RequestAuthenticator} and {@link
- * AccessPolicy}.
+ * Every call the gateway proxies starts here. Only adapts gRPC: asks {@link CallAdmission} to
+ * route the call; for a signature-mode API waits for the first message (its digest is signed) and
+ * asks it again; then hands the {@link AdmittedCall} to the {@link BackendProxy} explicitly,
+ * replaying that first message. Refusals go through {@link ErrorReplies}.
  */
-final class GatewayCallHandler implements ServerCallHandler<byte[], byte[]> {
-  private final ConfigView config;
-  private final RequestAuthenticator authenticator;
-  private final AccessPolicy policy;
-  private final ServerCallHandler<byte[], byte[]> proxy;
-  private final Duration maxConfigStaleness;
-  private final CallObserver observer;
+public final class GatewayCallHandler implements ServerCallHandler<byte[], byte[]> {
+  private static final Logger LOG = System.getLogger("io.keygate.gateway.dataplane");
 
-  GatewayCallHandler(
+  private final CallAdmission admission;
+  private final BackendProxy proxy;
+
+  GatewayCallHandler(CallAdmission admission, BackendProxy proxy) {
+    this.admission = admission;
+    this.proxy = proxy;
+  }
+
+  /**
+   * @param maxConfigStaleness how old the configuration may get (store unreachable) before calls
+   *     are refused with UNAVAILABLE ConfigUnavailable
+   * @param observer told every authentication outcome (last use, security events); must not block
+   */
+  public static GatewayCallHandler create(
       ConfigView config,
       RequestAuthenticator authenticator,
       AccessPolicy policy,
-      ServerCallHandler<byte[], byte[]> proxy,
       Duration maxConfigStaleness,
-      CallObserver observer) {
-    this.config = config;
-    this.authenticator = authenticator;
-    this.policy = policy;
-    this.proxy = proxy;
-    this.maxConfigStaleness = maxConfigStaleness;
-    this.observer = observer;
+      CallObserver observer,
+      BackendProxy proxy) {
+    return new GatewayCallHandler(
+        new CallAdmission(config, authenticator, policy, maxConfigStaleness, observer), proxy);
   }
 
   @Override
   public ServerCall.Listener<byte[]> startCall(ServerCall<byte[], byte[]> call, Metadata headers) {
     String requestId = UUID.randomUUID().toString();
     String method = call.getMethodDescriptor().getFullMethodName();
-    if (config.isStale(maxConfigStaleness)) {
-      return refuse(call, GatewayError.CONFIG_UNAVAILABLE, requestId, method, "snapshot stale");
+    Admission routed;
+    try {
+      routed = admission.route(method, requestId);
+    } catch (RuntimeException e) {
+      return failed(call, requestId, method, e);
     }
-    ConfigSnapshot snapshot = config.current();
-    Optional<ApiDefinition> api = snapshot.apiForMethod(method);
-    if (api.isEmpty()) {
-      return refuse(call, GatewayError.UNKNOWN_API, requestId, method, "no API registered");
+    if (routed instanceof Admission.Refused refused) {
+      return refuse(call, refused, requestId, method);
     }
-    if (api.get().authMode() == AuthMode.NONE) {
-      Context context = contextFor(api.get(), null, requestId);
-      return ContextualListener.start(context, () -> proxy.startCall(call, headers));
+    if (routed instanceof Admission.Admitted admitted) {
+      return proxy.forward(call, headers, routeOf(admitted.call()));
     }
     call.request(1);
-    return new AuthenticatingListener(call, headers, api.get(), snapshot, requestId);
+    return new AuthenticatingListener(call, headers, (Admission.AwaitingSignature) routed);
+  }
+
+  private static ProxyRoute routeOf(AdmittedCall admitted) {
+    return new ProxyRoute(admitted.backend(), admitted.requestId(), IdentityHeaders.of(admitted));
   }
 
   private static ServerCall.Listener<byte[]> refuse(
-      ServerCall<byte[], byte[]> call, GatewayError error, String requestId, String method, String detail) {
-    ErrorReplies.refuse(call, error, requestId, method, detail);
+      ServerCall<byte[], byte[]> call, Admission.Refused refused, String requestId, String method) {
+    ErrorReplies.refuse(call, refused.error(), requestId, method, refused.detail());
     return new ServerCall.Listener<>() {};
   }
 
-  private static Context contextFor(ApiDefinition api, Credential caller, String requestId) {
-    Context context =
-        Context.current().withValue(CallContext.API, api).withValue(CallContext.REQUEST_ID, requestId);
-    return caller == null ? context : context.withValue(CallContext.CALLER, caller);
+  /** A bug on our side: the stack trace to the log with the request id, INTERNAL to the caller. */
+  private static ServerCall.Listener<byte[]> failed(
+      ServerCall<byte[], byte[]> call, String requestId, String method, RuntimeException e) {
+    LOG.log(Level.ERROR, "call failed unexpectedly request=" + requestId + " method=" + method, e);
+    ErrorReplies.refuse(
+        call, GatewayError.INTERNAL, requestId, method, e.getClass().getSimpleName());
+    return new ServerCall.Listener<>() {};
   }
 
   /** Holds the call until its first message (or half-close) has been authenticated. */
   private final class AuthenticatingListener extends ServerCall.Listener<byte[]> {
     private final ServerCall<byte[], byte[]> call;
     private final Metadata headers;
-    private final ApiDefinition api;
-    private final ConfigSnapshot snapshot;
-    private final String requestId;
+    private final Admission.AwaitingSignature routed;
     private ServerCall.Listener<byte[]> delegate;
     private boolean refused;
 
     AuthenticatingListener(
-        ServerCall<byte[], byte[]> call,
-        Metadata headers,
-        ApiDefinition api,
-        ConfigSnapshot snapshot,
-        String requestId) {
+        ServerCall<byte[], byte[]> call, Metadata headers, Admission.AwaitingSignature routed) {
       this.call = call;
       this.headers = headers;
-      this.api = api;
-      this.snapshot = snapshot;
-      this.requestId = requestId;
+      this.routed = routed;
     }
 
     @Override
@@ -146,54 +142,29 @@ final class GatewayCallHandler implements ServerCallHandler<byte[], byte[]> {
       }
     }
 
-    /** Authenticates and authorizes; on success starts the proxy, else closes the call. */
+    /** On success starts the proxy (delegate set), else closes the call. */
     private boolean admit(byte[] firstMessage, boolean isMessage) {
-      String method = api.methodName();
-      SignedRequest request =
-          SignedRequest.withFirstMessage(
-              "/" + method, call.getAuthority(), MetadataCopy.asciiEntries(headers), firstMessage);
-      AuthResult result;
+      String method = routed.api().methodName();
+      Admission decided;
       try {
-        result = authenticator.authenticate(request, snapshot);
-      } catch (HsmException e) {
-        return deny(GatewayError.HSM_UNAVAILABLE, "hsm: " + e.getMessage());
-      } catch (NonceStoreUnavailableException e) {
-        return deny(GatewayError.NONCE_STORE_UNAVAILABLE, e.getMessage());
+        SignedRequest request =
+            SignedRequest.withFirstMessage(
+                "/" + method, call.getAuthority(), MetadataCopy.asciiEntries(headers), firstMessage);
+        decided = admission.authenticate(routed, request);
       } catch (RuntimeException e) {
-        return deny(GatewayError.INTERNAL, e.getClass().getSimpleName());
+        refused = true;
+        failed(call, routed.requestId(), method, e);
+        return false;
       }
-      if (result instanceof AuthResult.Rejected rejected) {
-        GatewayError error = GatewayError.of(rejected.failure());
-        observer.refused(claimedKey(request), "-", error);
-        return deny(error, rejected.logDetail());
+      if (decided instanceof Admission.Refused refusal) {
+        refused = true;
+        refuse(call, refusal, routed.requestId(), method);
+        return false;
       }
-      Credential caller = ((AuthResult.Authenticated) result).credential();
-      observer.authenticated(caller);
-      AccessDecision decision = policy.decide(caller, api, snapshot);
-      if (!decision.allowed()) {
-        GatewayError error = GatewayError.of(decision);
-        observer.refused(caller.accessKey(), caller.appId(), error);
-        return deny(error, "app=" + caller.appId() + " key=" + caller.accessKey());
-      }
-      Context context = contextFor(api, caller, requestId);
+      AdmittedCall admitted = ((Admission.Admitted) decided).call();
       FirstMessageReplay<byte[], byte[]> replay = new FirstMessageReplay<>(call, isMessage);
-      delegate = ContextualListener.start(context, () -> proxy.startCall(replay, headers));
+      delegate = proxy.forward(replay, headers, routeOf(admitted));
       return true;
-    }
-
-    /** The AccessKey the caller named, for aggregation only (bounded length, printable). */
-    private String claimedKey(SignedRequest request) {
-      java.util.List<String> keys = request.values("x-ca-key");
-      if (keys.size() != 1 || keys.get(0).length() > 64 || !keys.get(0).matches("[A-Za-z0-9._:-]+")) {
-        return "-";
-      }
-      return keys.get(0);
-    }
-
-    private boolean deny(GatewayError error, String detail) {
-      refused = true;
-      ErrorReplies.refuse(call, error, requestId, api.methodName(), detail);
-      return false;
     }
   }
 }

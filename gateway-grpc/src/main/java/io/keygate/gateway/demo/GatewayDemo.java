@@ -14,17 +14,15 @@ import io.grpc.stub.MetadataUtils;
 import io.keygate.client.AccessSecret;
 import io.keygate.client.SigningClientInterceptor;
 import io.keygate.client.XcaSigner;
-import io.keygate.gateway.auth.InMemoryNonceStore;
 import io.keygate.gateway.store.jdbc.ConfigDatabase;
 import io.keygate.gateway.store.jdbc.ConfigDatabaseSettings;
 import io.keygate.gateway.store.ConfigStore;
-import io.keygate.gateway.config.SnapshotRefresher;
 import io.keygate.gateway.credentials.CredentialIssuer;
 import io.keygate.gateway.credentials.IssuedCredential;
 import io.keygate.gateway.errors.ErrorReplies;
-import io.keygate.gateway.dataplane.ConfigView;
 import io.keygate.gateway.dataplane.GatewaySettings;
-import io.keygate.gateway.dataplane.KeygateGateway;
+import io.keygate.gateway.node.GatewayNode;
+import io.keygate.gateway.node.NodeSettings;
 import io.keygate.hsm.CertificateProfile;
 import io.keygate.hsm.KeyLabel;
 import io.keygate.hsm.Pin;
@@ -43,8 +41,6 @@ import java.time.Duration;
 import java.util.Base64;
 import java.util.Iterator;
 import java.util.Map;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
@@ -77,7 +73,6 @@ public final class GatewayDemo {
   }
 
   void run(Path hsmConfig, Path pinFile, Path dataDir) throws Exception {
-    ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(2);
     try (SunPkcs11Token hsm = SunPkcs11Token.open(hsmConfig, Pin.fromFile(pinFile), Pkcs11TokenOptions.defaults());
         ConfigDatabase db = ConfigDatabase.open(ConfigDatabaseSettings.embeddedH2(dataDir))) {
       out.println("== HSM: " + hsm + "; config store: " + db.description());
@@ -101,13 +96,12 @@ public final class GatewayDemo {
       out.println("   reading acme's AccessSecret back out of the HSM: value readable = "
           + hsm.valueReadable(acmeLabel) + " (CKA_SENSITIVE, CKA_EXTRACTABLE=false)");
 
-      SnapshotRefresher refresher = new SnapshotRefresher(store, scheduler, Clock.systemUTC());
-      refresher.refreshNow();
-      refresher.start();
-      try (KeygateGateway gateway = KeygateGateway.start(
-          GatewaySettings.defaults(new InetSocketAddress("127.0.0.1", 0), TLS_KEY),
-          hsm, ConfigView.of(refresher), new InMemoryNonceStore(Clock.systemUTC(), 100_000),
-          Clock.systemUTC(), scheduler)) {
+      try (GatewayNode gateway = GatewayNode.builder(NodeSettings.local(
+              GatewaySettings.defaults(new InetSocketAddress("127.0.0.1", 0), TLS_KEY), dataDir)
+              .withNonceCapacity(100_000))
+          .token(hsm)
+          .database(db)
+          .start()) {
         out.println("== Gateway listening with TLS on 127.0.0.1:" + gateway.port()
             + " (its private key never leaves the HSM)");
         ManagedChannel channel = NettyChannelBuilder.forAddress("localhost", gateway.port())
@@ -116,13 +110,10 @@ public final class GatewayDemo {
           calls(channel, gateway.port(), keys.acme());
         } finally {
           channel.shutdownNow();
-          refresher.close();
           acmeBackend.shutdownNow();
           globexBackend.shutdownNow();
         }
       }
-    } finally {
-      scheduler.shutdownNow();
     }
     out.println();
     out.println("Next: bash bin/test runs every test; docs/signature-spec.md shows how to sign calls from");

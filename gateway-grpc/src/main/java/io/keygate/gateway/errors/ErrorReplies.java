@@ -1,6 +1,5 @@
 package io.keygate.gateway.errors;
 
-import io.grpc.Context;
 import io.grpc.Metadata;
 import io.grpc.ServerCall;
 import io.grpc.Status;
@@ -17,9 +16,6 @@ public final class ErrorReplies {
   public static final Metadata.Key<String> REQUEST_ID =
       Metadata.Key.of("x-ca-request-id", Metadata.ASCII_STRING_MARSHALLER);
 
-  /** The id the gateway gave the current call; set before the proxy runs. */
-  public static final Context.Key<String> CURRENT_REQUEST_ID = Context.key("keygate-request-id");
-
   private static final Logger LOG = System.getLogger("io.keygate.gateway.refusals");
 
   private ErrorReplies() {}
@@ -34,12 +30,6 @@ public final class ErrorReplies {
     trailers.put(ERROR_CODE, error.code());
     trailers.put(REQUEST_ID, requestId);
     return trailers;
-  }
-
-  /** As {@link #refuse(ServerCall, GatewayError, String, String, String)}, with the request id of the current {@link Context}. */
-  public static void refuse(ServerCall<?, ?> call, GatewayError error, String method, String detail) {
-    String id = CURRENT_REQUEST_ID.get();
-    refuse(call, error, id == null ? "-" : id, method, detail);
   }
 
   /** Closes {@code call} with {@code error}; logs the detail (never secrets) with the request id. */

@@ -4,20 +4,24 @@ import java.util.concurrent.CountDownLatch;
 
 /**
  * Runs one gateway node as a process, configured by environment variables (see {@link
- * GatewayNode} and docs/operations.md). Exits 2 on a configuration error, 1 if the node cannot
- * start; stops cleanly on SIGTERM.
+ * NodeSettings} and docs/operations.md). Exits 2 on a configuration error naming the variable, 1
+ * if the node cannot start; stops cleanly on SIGTERM.
  */
 public final class GatewayMain {
   private GatewayMain() {}
 
   public static void main(String[] args) throws Exception {
-    GatewayNode node;
+    NodeSettings settings;
     try {
-      node = GatewayNode.start(System.getenv());
-    } catch (IllegalArgumentException e) {
+      settings = NodeSettings.fromEnvironment(System.getenv());
+    } catch (SettingsException e) {
       System.err.println("keygate: " + e.getMessage());
       System.exit(2);
       return;
+    }
+    GatewayNode node;
+    try {
+      node = GatewayNode.builder(settings).start();
     } catch (Exception e) {
       // The token, the database or a port: one line naming it, no stack trace for an operator.
       System.err.println("keygate: could not start: " + e);

@@ -30,6 +30,7 @@ final class ProxiedCall {
   private final BackendChannels.Lease lease;
   private final MetadataPolicy policy;
   private final BackendTarget target;
+  private final String requestId;
   private final BackendAnswer answer;
   private final DemandRelay requests;
   private final DemandRelay responses;
@@ -39,11 +40,12 @@ final class ProxiedCall {
       BackendChannels.Lease lease,
       CallOptions options,
       MetadataPolicy policy,
-      BackendTarget target) {
+      ProxyRoute route) {
     this.fromClient = fromClient;
     this.lease = lease;
     this.policy = policy;
-    this.target = target;
+    this.target = route.backend();
+    this.requestId = route.requestId();
     this.answer = new BackendAnswer();
     // The descriptor is the byte[] one our registry built; the backend sees the same method name.
     this.toBackend =
@@ -59,6 +61,7 @@ final class ProxiedCall {
    *
    * @param lease released when the backend call ends
    * @param options deadline and the like for the backend call
+   * @param route where the call goes and the request id its refusals carry
    * @param backendHeaders already filtered by the policy, gateway headers included
    */
   static ServerCall.Listener<byte[]> start(
@@ -66,9 +69,9 @@ final class ProxiedCall {
       BackendChannels.Lease lease,
       CallOptions options,
       MetadataPolicy policy,
-      BackendTarget target,
+      ProxyRoute route,
       Metadata backendHeaders) {
-    ProxiedCall call = new ProxiedCall(fromClient, lease, options, policy, target);
+    ProxiedCall call = new ProxiedCall(fromClient, lease, options, policy, route);
     call.toBackend.start(call.new BackendListener(), backendHeaders);
     call.requests.start();
     call.responses.start();
@@ -139,6 +142,7 @@ final class ProxiedCall {
       ErrorReplies.refuse(
           fromClient,
           GatewayError.ofLocalBackendStatus(status.getCode()),
+          requestId,
           fromClient.getMethodDescriptor().getFullMethodName(),
           "backend " + target + " " + status.getCode());
     }

@@ -14,16 +14,15 @@ import io.grpc.netty.NettyChannelBuilder;
 import io.grpc.netty.NettyServerBuilder;
 import io.keygate.client.AccessSecret;
 import io.keygate.client.SigningClientInterceptor;
-import io.keygate.gateway.auth.InMemoryNonceStore;
 import io.keygate.gateway.model.ApiDefinition;
 import io.keygate.gateway.model.AuthMode;
 import io.keygate.gateway.model.Grant;
 import io.keygate.gateway.demo.DemoTenants;
 import io.keygate.gateway.demo.EchoBackend;
 import io.keygate.gateway.errors.ErrorReplies;
-import io.keygate.gateway.dataplane.ConfigView;
 import io.keygate.gateway.dataplane.GatewaySettings;
-import io.keygate.gateway.dataplane.KeygateGateway;
+import io.keygate.gateway.node.GatewayNode;
+import io.keygate.gateway.node.NodeSettings;
 import io.keygate.hsm.KeyLabel;
 import io.keygate.hsm.testing.SoftHsmTokens;
 import io.keygate.proto.admin.v1.AddCredentialRequest;
@@ -33,7 +32,6 @@ import io.keygate.proto.admin.v1.RetireCredentialRequest;
 import io.keygate.proto.demo.v1.EchoRequest;
 import io.keygate.proto.demo.v1.EchoServiceGrpc;
 import java.net.InetSocketAddress;
-import java.time.Clock;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -56,7 +54,6 @@ class CredentialRotationEndToEndTest {
   @Test
   void rotation_whileAClientSignsContinuously_failsNoCall() throws Exception {
     ExecutorService pool = Executors.newSingleThreadExecutor();
-    java.util.concurrent.ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(1);
     try (AdminFixture admin = new AdminFixture(tokens).start("rotation")) {
       Server backend = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
           .addService(new EchoBackend("acme-backend")).build().start();
@@ -64,10 +61,12 @@ class CredentialRotationEndToEndTest {
           "127.0.0.1:" + backend.getPort(), AuthMode.SIGNATURE));
       admin.store.grant(new Grant("acme", "acme-app", "api-echo"));
       admin.snapshots.refreshNow();
-      KeygateGateway gateway = KeygateGateway.start(
-          GatewaySettings.defaults(new InetSocketAddress("127.0.0.1", 0), KeyLabel.of("admin-tls")),
-          admin.hsm, ConfigView.of(admin.snapshots), new InMemoryNonceStore(Clock.systemUTC(), 100_000),
-          Clock.systemUTC(), scheduler);
+      GatewayNode gateway = GatewayNode.builder(NodeSettings.local(
+              GatewaySettings.defaults(new InetSocketAddress("127.0.0.1", 0), KeyLabel.of("admin-tls")),
+              java.nio.file.Files.createTempDirectory("keygate-rotation-")))
+          .token(admin.hsm)
+          .database(admin.database)
+          .start();
       ManagedChannel tls = NettyChannelBuilder.forAddress("localhost", gateway.port())
           .sslContext(GrpcSslContexts.forClient().trustManager(admin.serverCert).build()).build();
       try {
@@ -99,11 +98,13 @@ class CredentialRotationEndToEndTest {
         assertThat(successes.tryAcquire(30, 30, TimeUnit.SECONDS)).isTrue();
         IssuedCredential second = admin.as(admin.officer).addCredential(
             AddCredentialRequest.newBuilder().setTenantId("acme").setAppId("acme-app").build());
+        gateway.refreshConfiguration(); // as the admin API does on its own node
         current.set(signed(tls, second));
         assertThat(successes.tryAcquire(30, 30, TimeUnit.SECONDS)).isTrue();
         admin.as(admin.officer).retireCredential(RetireCredentialRequest.newBuilder()
             .setTenantId("acme").setAccessKey(first.getCredential().getAccessKey())
             .setAfter(Duration.newBuilder().setSeconds(0)).build());
+        gateway.refreshConfiguration();
         assertThat(successes.tryAcquire(30, 30, TimeUnit.SECONDS)).isTrue();
         stop.set(true);
         int calls = client.get(30, TimeUnit.SECONDS);
@@ -123,7 +124,6 @@ class CredentialRotationEndToEndTest {
       }
     } finally {
       pool.shutdownNow();
-      scheduler.shutdownNow();
     }
   }
 

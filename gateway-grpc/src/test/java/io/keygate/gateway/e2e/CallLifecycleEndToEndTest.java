@@ -82,14 +82,14 @@ class CallLifecycleEndToEndTest extends GatewayEndToEnd {
     }
     String liveTarget = "127.0.0.1:" + gw.acmeBackend.getPort();
     gw.store.updateApi(new ApiDefinition("api-echo", "acme", GatewayFixture.ECHO, "127.0.0.1:" + deadPort, AuthMode.SIGNATURE));
-    gw.refresher.refreshNow();
+    gw.gateway.refreshConfiguration();
     try {
       StatusRuntimeException e = catchThrowableOfType(StatusRuntimeException.class, () ->
           EchoServiceGrpc.newBlockingStub(gw.signedChannel(gw.acmeKey)).withDeadlineAfter(20, TimeUnit.SECONDS).echo(HI));
       assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
     } finally {
       gw.store.updateApi(new ApiDefinition("api-echo", "acme", GatewayFixture.ECHO, liveTarget, AuthMode.SIGNATURE));
-      gw.refresher.refreshNow();
+      gw.gateway.refreshConfiguration();
     }
     assertThat(EchoServiceGrpc.newBlockingStub(gw.signedChannel(gw.acmeKey)).withDeadlineAfter(10, TimeUnit.SECONDS)
         .echo(HI).getBackend()).isEqualTo("acme-backend");

@@ -15,18 +15,17 @@ import io.grpc.netty.NettyChannelBuilder;
 import io.grpc.netty.NettyServerBuilder;
 import io.keygate.client.AccessSecret;
 import io.keygate.client.SigningClientInterceptor;
-import io.keygate.gateway.auth.InMemoryNonceStore;
 import io.keygate.gateway.store.jdbc.ConfigDatabase;
 import io.keygate.gateway.store.jdbc.ConfigDatabaseSettings;
 import io.keygate.gateway.store.ConfigStore;
-import io.keygate.gateway.config.SnapshotRefresher;
 import io.keygate.gateway.credentials.CredentialIssuer;
 import io.keygate.gateway.credentials.IssuedCredential;
 import io.keygate.gateway.demo.DemoTenants;
 import io.keygate.gateway.demo.EchoBackend;
 import io.keygate.gateway.dataplane.ConfigView;
 import io.keygate.gateway.dataplane.GatewaySettings;
-import io.keygate.gateway.dataplane.KeygateGateway;
+import io.keygate.gateway.node.GatewayNode;
+import io.keygate.gateway.node.NodeSettings;
 import io.keygate.hsm.CertificateProfile;
 import io.keygate.hsm.KeyLabel;
 import io.keygate.hsm.pkcs11.SunPkcs11Token;
@@ -40,9 +39,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -59,8 +56,7 @@ public final class GatewayFixture implements AutoCloseable {
   public SunPkcs11Token hsm;
   public ConfigDatabase database;
   public ConfigStore store;
-  public SnapshotRefresher refresher;
-  public KeygateGateway gateway;
+  public GatewayNode gateway;
   public Server acmeBackend;
   public Server globexBackend;
   public X509Certificate gatewayCert;
@@ -80,7 +76,6 @@ public final class GatewayFixture implements AutoCloseable {
   /** Refusals the gateway reported to its observer, as "accessKey appId code". */
   public final LinkedBlockingQueue<String> refusals = new LinkedBlockingQueue<>();
   private final List<ManagedChannel> channels = new ArrayList<>();
-  private final ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(2);
   private Path dataDir;
 
   public GatewayFixture(SoftHsmTokens tokens) {
@@ -101,31 +96,28 @@ public final class GatewayFixture implements AutoCloseable {
     database = ConfigDatabase.open(ConfigDatabaseSettings.embeddedH2(dataDir));
     store = database.store(Clock.systemUTC());
     provision();
-    refresher = new SnapshotRefresher(store, scheduler, Clock.systemUTC(), Duration.ofMillis(200));
-    refresher.refreshNow();
-    refresher.start();
-
     GatewaySettings settings =
         GatewaySettings.defaults(new InetSocketAddress("127.0.0.1", 0), tlsKey).withClientCas(clientCas);
     gateway =
-        KeygateGateway.start(
-            settings,
-            hsm,
-            staleWhenAsked(ConfigView.of(refresher)),
-            new InMemoryNonceStore(Clock.systemUTC(), 100_000),
-            Clock.systemUTC(),
-            scheduler,
-            new io.keygate.gateway.dataplane.CallObserver() {
-              @Override
-              public void authenticated(io.keygate.gateway.model.Credential caller) {
-                lastUsed.used(caller.accessKey(), java.time.Instant.now());
-              }
+        GatewayNode.builder(NodeSettings.local(settings, dataDir).withNonceCapacity(100_000))
+            .token(hsm)
+            .database(database)
+            .snapshotPollInterval(Duration.ofMillis(200))
+            .configView(this::staleWhenAsked)
+            .alsoObserve(
+                new io.keygate.gateway.dataplane.CallObserver() {
+                  @Override
+                  public void authenticated(io.keygate.gateway.model.Credential caller) {
+                    lastUsed.used(caller.accessKey(), java.time.Instant.now());
+                  }
 
-              @Override
-              public void refused(String accessKey, String appId, io.keygate.gateway.errors.GatewayError error) {
-                refusals.add(accessKey + " " + appId + " " + error.code());
-              }
-            });
+                  @Override
+                  public void refused(
+                      String accessKey, String appId, io.keygate.gateway.errors.GatewayError error) {
+                    refusals.add(accessKey + " " + appId + " " + error.code());
+                  }
+                })
+            .start();
     return this;
   }
 
@@ -211,10 +203,6 @@ public final class GatewayFixture implements AutoCloseable {
     if (gateway != null) {
       gateway.close();
     }
-    if (refresher != null) {
-      refresher.close();
-    }
-    scheduler.shutdownNow();
     for (Server s : new Server[] {acmeBackend, globexBackend}) {
       if (s != null) {
         s.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);

@@ -145,7 +145,7 @@ class RefusalsEndToEndTest extends GatewayEndToEnd {
     IssuedCredential expired = issuer.issue("acme", "acme-app", null);
     gw.store.revokeCredential("acme", revoked.accessKey());
     gw.store.retireCredential("acme", expired.accessKey(), Instant.now().minusSeconds(1));
-    gw.refresher.refreshNow();
+    gw.gateway.refreshConfiguration();
     assertRefused(
         unchecked(() -> EchoServiceGrpc.newBlockingStub(gw.signedChannel(revoked)).withDeadlineAfter(10, TimeUnit.SECONDS).echo(BODY)),
         GatewayError.KEY_REVOKED);

@@ -9,7 +9,7 @@ import io.grpc.health.v1.HealthCheckRequest;
 import io.grpc.health.v1.HealthCheckResponse;
 import io.grpc.health.v1.HealthGrpc;
 import io.grpc.stub.StreamObserver;
-import io.keygate.gateway.dataplane.KeygateGateway;
+import io.keygate.gateway.dataplane.IdentityHeaders;
 import io.keygate.proto.demo.v1.EchoRequest;
 import io.keygate.proto.demo.v1.EchoResponse;
 import io.keygate.proto.demo.v1.EchoServiceGrpc;
@@ -43,9 +43,9 @@ class SignedCallsEndToEndTest extends GatewayEndToEnd {
     assertThat(r.getMessage()).isEqualTo("hello");
     assertThat(r.getBackend()).isEqualTo("acme-backend");
     Metadata seen = gw.backendHeaders.poll(5, TimeUnit.SECONDS);
-    assertThat(seen.get(KeygateGateway.TENANT_HEADER)).isEqualTo("acme");
-    assertThat(seen.get(KeygateGateway.APP_HEADER)).isEqualTo("acme-app");
-    assertThat(seen.get(KeygateGateway.REQUEST_ID_HEADER)).isNotBlank();
+    assertThat(seen.get(IdentityHeaders.TENANT)).isEqualTo("acme");
+    assertThat(seen.get(IdentityHeaders.APP)).isEqualTo("acme-app");
+    assertThat(seen.get(IdentityHeaders.REQUEST_ID)).isNotBlank();
     assertThat(seen.keys()).noneMatch(k -> k.startsWith("x-ca-"));
   }
 

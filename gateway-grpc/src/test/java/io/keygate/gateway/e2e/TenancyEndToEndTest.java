@@ -46,19 +46,19 @@ class TenancyEndToEndTest extends GatewayEndToEnd {
 
     gw.store.authorize(new CrossTenantAuthorization(
         "auth-1", "acme", "globex-app", Set.of("api-echo"), Instant.now().plusSeconds(3600), false));
-    gw.refresher.refreshNow();
+    gw.gateway.refreshConfiguration();
     echoAs(globex).run();
     // The authorization names Echo only.
     assertRefused(() -> EchoServiceGrpc.newBlockingStub(globex).withDeadlineAfter(10, TimeUnit.SECONDS)
         .echoStream(HI).hasNext(), GatewayError.CROSS_TENANT);
 
     gw.store.revokeAuthorization("acme", "auth-1");
-    gw.refresher.refreshNow();
+    gw.gateway.refreshConfiguration();
     assertRefused(echoAs(globex), GatewayError.AUTHORIZATION_EXPIRED);
 
     gw.store.authorize(new CrossTenantAuthorization(
         "auth-2", "acme", "globex-app", Set.of("api-stream"), Instant.now().minusSeconds(1), false));
-    gw.refresher.refreshNow();
+    gw.gateway.refreshConfiguration();
     assertRefused(() -> EchoServiceGrpc.newBlockingStub(globex).withDeadlineAfter(10, TimeUnit.SECONDS)
         .echoStream(HI).hasNext(), GatewayError.AUTHORIZATION_EXPIRED);
   }
@@ -79,7 +79,7 @@ class TenancyEndToEndTest extends GatewayEndToEnd {
   @Test
   void sameTenant_withoutGrant_isNotGranted() throws Exception {
     gw.store.revokeGrant(new io.keygate.gateway.model.Grant("acme", "acme-app", "api-collect"));
-    gw.refresher.refreshNow();
+    gw.gateway.refreshConfiguration();
     CompletableFuture<EchoResponse> done = new CompletableFuture<>();
     StreamObserver<EchoRequest> out = EchoServiceGrpc.newStub(gw.signedChannel(gw.acmeKey))
         .withDeadlineAfter(10, TimeUnit.SECONDS).collect(SignedCallsEndToEndTest.observer(done));
@@ -101,14 +101,14 @@ class TenancyEndToEndTest extends GatewayEndToEnd {
     ApiDefinition chat = new ApiDefinition("api-chat", "globex", GatewayFixture.CHAT,
         "127.0.0.1:" + gw.globexBackend.getPort(), AuthMode.NONE);
     gw.store.updateApi(chat);
-    gw.refresher.refreshNow();
+    gw.gateway.refreshConfiguration();
     try {
       assertThat(chatOnceAs(gw.channel()).getBackend()).isEqualTo("globex-backend");
       assertRefused(echoAs(gw.channel()), GatewayError.MISSING_HEADER);
     } finally {
       gw.store.updateApi(new ApiDefinition("api-chat", "globex", GatewayFixture.CHAT,
           "127.0.0.1:" + gw.globexBackend.getPort(), AuthMode.SIGNATURE));
-      gw.refresher.refreshNow();
+      gw.gateway.refreshConfiguration();
     }
     assertRefused(() -> {
       try {

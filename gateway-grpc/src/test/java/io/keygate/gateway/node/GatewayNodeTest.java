@@ -64,12 +64,15 @@ class GatewayNodeTest {
     int port = freePort();
     Map<String, String> env = env(port);
     Map<String, String> broken = new HashMap<>(env);
-    // The data plane is up by the time the admin API finds its CA missing.
-    broken.put("KEYGATE_ADMIN_LISTEN", "127.0.0.1:0");
+    Path adminCa = Files.createTempFile("keygate-admin-ca-", ".pem");
+    Files.writeString(adminCa, pem(tlsCert));
+    broken.put("KEYGATE_ADMIN_CA_FILE", adminCa.toString());
+    // The data plane is up by the time the admin API finds its port taken.
+    try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      broken.put("KEYGATE_ADMIN_LISTEN", "127.0.0.1:" + taken.getLocalPort());
 
-    assertThatThrownBy(() -> GatewayNode.start(broken))
-        .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("KEYGATE_ADMIN_CA_FILE");
+      assertThatThrownBy(() -> GatewayNode.start(broken)).isInstanceOf(java.io.IOException.class);
+    }
 
     try (GatewayNode node = GatewayNode.start(env)) {
       assertThat(node.port()).isEqualTo(port);
@@ -80,7 +83,7 @@ class GatewayNodeTest {
   @Test
   void aMissingRequiredVariable_isNamed() {
     assertThatThrownBy(() -> GatewayNode.start(Map.of()))
-        .isInstanceOf(IllegalArgumentException.class)
+        .isInstanceOf(SettingsException.class)
         .hasMessageContaining("KEYGATE_HSM_CONFIG");
   }
 
@@ -92,6 +95,13 @@ class GatewayNodeTest {
     env.put("KEYGATE_LISTEN", "127.0.0.1:" + port);
     env.put("KEYGATE_DATA_DIR", Files.createTempDirectory("keygate-node-").toString());
     return env;
+  }
+
+  private static String pem(X509Certificate cert) throws Exception {
+    return "-----BEGIN CERTIFICATE-----\n"
+        + java.util.Base64.getMimeEncoder(64, "\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII))
+            .encodeToString(cert.getEncoded())
+        + "\n-----END CERTIFICATE-----\n";
   }
 
   private static int freePort() throws Exception {

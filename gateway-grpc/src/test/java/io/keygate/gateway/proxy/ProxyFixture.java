@@ -1,5 +1,10 @@
 package io.keygate.gateway.proxy;
 
+import io.grpc.ServerCall;
+import io.grpc.ServerCallHandler;
+import io.grpc.Status;
+import java.util.function.Function;
+
 import io.keygate.gateway.model.BackendTarget;
 
 import static io.keygate.gateway.proxy.EchoMessages.request;
@@ -26,7 +31,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -56,7 +60,7 @@ final class ProxyFixture implements AutoCloseable {
   /** Full method name → backend; starts with the four Echo methods routed to the backend. */
   final Map<String, BackendTarget> routes = new ConcurrentHashMap<>();
   /** What the gateway adds to each call; tests may swap it. */
-  final AtomicReference<GatewayHeaders> gatewayHeaders = new AtomicReference<>();
+  final AtomicReference<Function<BackendTarget, Metadata>> gatewayHeaders = new AtomicReference<>();
   final Server proxyServer;
   final ManagedChannel clientChannel;
 
@@ -78,19 +82,25 @@ final class ProxyFixture implements AutoCloseable {
       routes.put(method.getFullMethodName(), backendTarget);
     }
     gatewayHeaders.set(
-        (call, target) -> {
+        target -> {
           Metadata identity = new Metadata();
           identity.put(GATEWAY_APP, "app-42");
           return identity;
         });
     channels = BackendChannels.builder().maxInboundMessageBytes(MAX_MESSAGE_BYTES).build();
-    ProxyCallHandler handler =
-        new ProxyCallHandler(
-            method -> Optional.ofNullable(routes.get(method)),
-            channels,
-            MetadataPolicy.defaults(),
-            (call, target) -> gatewayHeaders.get().headersFor(call, target),
-            DEADLINE_OFFSET);
+    BackendProxy backendProxy =
+        new BackendProxy(channels, MetadataPolicy.defaults(), DEADLINE_OFFSET);
+    // Stands in for the data plane, which decides the route before the proxy sees the call.
+    ServerCallHandler<byte[], byte[]> handler =
+        (call, headers) -> {
+          BackendTarget target = routes.get(call.getMethodDescriptor().getFullMethodName());
+          if (target == null) {
+            call.close(Status.UNIMPLEMENTED, new Metadata());
+            return new ServerCall.Listener<>() {};
+          }
+          return backendProxy.forward(
+              call, headers, new ProxyRoute(target, "req-1", gatewayHeaders.get().apply(target)));
+        };
     NettyServerBuilder proxy =
         NettyServerBuilder.forAddress(new InetSocketAddress(loopback, 0))
             .fallbackHandlerRegistry(new ProxyHandlerRegistry(handler))

@@ -1,4 +1,6 @@
-package io.keygate.gateway.dataplane;
+package io.keygate.gateway.node;
+
+import io.keygate.gateway.dataplane.CallObserver;
 
 import io.keygate.gateway.audit.SecurityEventAggregator;
 import io.keygate.gateway.model.Credential;

@@ -1,0 +1,25 @@
+package io.keygate.gateway.dataplane;
+
+import io.keygate.gateway.config.ConfigSnapshot;
+import io.keygate.gateway.errors.GatewayError;
+import io.keygate.gateway.model.ApiDefinition;
+import io.keygate.gateway.model.BackendTarget;
+
+/** Where a call stands after a step of {@link CallAdmission}. */
+sealed interface Admission {
+
+  /** Let in: hand it to the proxy. */
+  record Admitted(AdmittedCall call) implements Admission {}
+
+  /** Refused: answer with {@code error}; {@code detail} goes to the log only. */
+  record Refused(GatewayError error, String detail) implements Admission {}
+
+  /**
+   * Routed to a signature-mode API: the first message (whose digest is signed) must arrive before
+   * {@link CallAdmission#authenticate} can decide. The snapshot is the one routing used, so one
+   * call is decided on one configuration.
+   */
+  record AwaitingSignature(
+      ApiDefinition api, BackendTarget backend, ConfigSnapshot snapshot, String requestId)
+      implements Admission {}
+}

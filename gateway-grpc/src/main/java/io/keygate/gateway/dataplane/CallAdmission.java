@@ -1,0 +1,113 @@
+package io.keygate.gateway.dataplane;
+
+import io.keygate.gateway.auth.AuthResult;
+import io.keygate.gateway.auth.NonceStoreUnavailableException;
+import io.keygate.gateway.auth.RequestAuthenticator;
+import io.keygate.gateway.auth.SignedRequest;
+import io.keygate.gateway.authz.AccessDecision;
+import io.keygate.gateway.authz.AccessPolicy;
+import io.keygate.gateway.config.ConfigSnapshot;
+import io.keygate.gateway.errors.GatewayError;
+import io.keygate.gateway.model.ApiDefinition;
+import io.keygate.gateway.model.AuthMode;
+import io.keygate.gateway.model.BackendTarget;
+import io.keygate.gateway.model.Credential;
+import io.keygate.hsm.HsmException;
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Decides whether a call may pass, in the spec's order: configuration fresh, method → API
+ * (routing, before any message is read), then for signature-mode APIs authentication in the HSM
+ * and authorization once the first message is in. Plain: no gRPC types, so each step is tested
+ * directly; {@link GatewayCallHandler} only adapts gRPC to it. Tells the {@link CallObserver}
+ * about every authentication outcome.
+ */
+final class CallAdmission {
+  private static final Logger LOG = System.getLogger("io.keygate.gateway.dataplane");
+
+  private final ConfigView config;
+  private final RequestAuthenticator authenticator;
+  private final AccessPolicy policy;
+  private final Duration maxConfigStaleness;
+  private final CallObserver observer;
+
+  CallAdmission(
+      ConfigView config,
+      RequestAuthenticator authenticator,
+      AccessPolicy policy,
+      Duration maxConfigStaleness,
+      CallObserver observer) {
+    this.config = config;
+    this.authenticator = authenticator;
+    this.policy = policy;
+    this.maxConfigStaleness = maxConfigStaleness;
+    this.observer = observer;
+  }
+
+  /** The first step, on the call's headers alone. */
+  Admission route(String method, String requestId) {
+    if (config.isStale(maxConfigStaleness)) {
+      return new Admission.Refused(GatewayError.CONFIG_UNAVAILABLE, "snapshot stale");
+    }
+    ConfigSnapshot snapshot = config.current();
+    Optional<ApiDefinition> api = snapshot.apiForMethod(method);
+    if (api.isEmpty()) {
+      return new Admission.Refused(GatewayError.UNKNOWN_API, "no API registered");
+    }
+    Optional<BackendTarget> backend = snapshot.backendOf(api.get());
+    if (backend.isEmpty()) {
+      return new Admission.Refused(
+          GatewayError.BACKEND_UNAVAILABLE, "stored backend target of api=" + api.get().id()
+              + " is not a valid target");
+    }
+    if (api.get().authMode() == AuthMode.NONE) {
+      return new Admission.Admitted(
+          new AdmittedCall(api.get(), backend.get(), Optional.empty(), requestId));
+    }
+    return new Admission.AwaitingSignature(api.get(), backend.get(), snapshot, requestId);
+  }
+
+  /** Authenticates (in the HSM) and authorizes a routed call whose first message is in. */
+  Admission authenticate(Admission.AwaitingSignature routed, SignedRequest request) {
+    AuthResult result;
+    try {
+      result = authenticator.authenticate(request, routed.snapshot());
+    } catch (HsmException e) {
+      return new Admission.Refused(GatewayError.HSM_UNAVAILABLE, "hsm: " + e.getMessage());
+    } catch (NonceStoreUnavailableException e) {
+      return new Admission.Refused(GatewayError.NONCE_STORE_UNAVAILABLE, e.getMessage());
+    } catch (RuntimeException e) {
+      // A bug, not the caller's doing: the stack trace goes to the log with the request id.
+      LOG.log(Level.ERROR, "authentication failed unexpectedly request=" + routed.requestId(), e);
+      return new Admission.Refused(GatewayError.INTERNAL, e.getClass().getSimpleName());
+    }
+    if (result instanceof AuthResult.Rejected rejected) {
+      GatewayError error = GatewayError.of(rejected.failure());
+      observer.refused(claimedKey(request), "-", error);
+      return new Admission.Refused(error, rejected.logDetail());
+    }
+    Credential caller = ((AuthResult.Authenticated) result).credential();
+    observer.authenticated(caller);
+    AccessDecision decision = policy.decide(caller, routed.api(), routed.snapshot());
+    if (!decision.allowed()) {
+      GatewayError error = GatewayError.of(decision);
+      observer.refused(caller.accessKey(), caller.appId(), error);
+      return new Admission.Refused(error, "app=" + caller.appId() + " key=" + caller.accessKey());
+    }
+    return new Admission.Admitted(
+        new AdmittedCall(routed.api(), routed.backend(), Optional.of(caller), routed.requestId()));
+  }
+
+  /** The AccessKey the caller named, for aggregation only (bounded length, printable). */
+  private static String claimedKey(SignedRequest request) {
+    List<String> keys = request.values("x-ca-key");
+    if (keys.size() != 1 || keys.get(0).length() > 64 || !keys.get(0).matches("[A-Za-z0-9._:-]+")) {
+      return "-";
+    }
+    return keys.get(0);
+  }
+}

@@ -1,0 +1,279 @@
+package io.keygate.gateway.node;
+
+import io.grpc.protobuf.services.HealthStatusManager;
+import io.keygate.gateway.admin.access.AdminPrincipal;
+import io.keygate.gateway.admin.access.AdminPrincipals;
+import io.keygate.gateway.admin.api.AdminServer;
+import io.keygate.gateway.admin.api.AdminServerSettings;
+import io.keygate.gateway.admin.api.AdminService;
+import io.keygate.gateway.admin.api.AuditReading;
+import io.keygate.gateway.admin.api.KeyControl;
+import io.keygate.gateway.audit.AuditHeadSigner;
+import io.keygate.gateway.audit.SecurityEventAggregator;
+import io.keygate.gateway.auth.InMemoryNonceStore;
+import io.keygate.gateway.auth.ReplayWindow;
+import io.keygate.gateway.auth.RequestAuthenticator;
+import io.keygate.gateway.authz.AccessPolicy;
+import io.keygate.gateway.config.SnapshotRefresher;
+import io.keygate.gateway.credentials.LastUsedTracker;
+import io.keygate.gateway.dataplane.CallObserver;
+import io.keygate.gateway.dataplane.ConfigView;
+import io.keygate.gateway.dataplane.GatewayCallHandler;
+import io.keygate.gateway.dataplane.GatewaySettings;
+import io.keygate.gateway.dataplane.IngressServer;
+import io.keygate.gateway.dataplane.IngressTls;
+import io.keygate.gateway.dataplane.ServingHealth;
+import io.keygate.gateway.errors.GatewayError;
+import io.keygate.gateway.model.Credential;
+import io.keygate.gateway.proxy.BackendChannels;
+import io.keygate.gateway.proxy.BackendProxy;
+import io.keygate.gateway.proxy.MetadataPolicy;
+import io.keygate.gateway.store.ConfigStore;
+import io.keygate.gateway.store.ConfigStoreException;
+import io.keygate.gateway.store.jdbc.ConfigDatabase;
+import io.keygate.gateway.store.jdbc.JdbcAuditLog;
+import io.keygate.gateway.tls.ActiveTlsKeys;
+import io.keygate.gateway.tls.TlsKeyFollower;
+import io.keygate.gateway.tls.TlsListener;
+import io.keygate.hsm.HsmToken;
+import io.keygate.hsm.KeyLabel;
+import io.keygate.hsm.pkcs11.Pkcs11TokenOptions;
+import io.keygate.hsm.pkcs11.SunPkcs11Token;
+import io.keygate.hsm.tls.RotatingKeyManager;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
+
+/**
+ * The one place that builds a node's object graph, for every executable: GatewayMain, the demo
+ * and the test fixtures. By default it opens the token and the config database the settings name
+ * and owns them; a caller may hand over ones it opened (and then closes them itself).
+ *
+ * <p>Three schedulers, one thread each, so that no job can starve another: the data plane's
+ * health (an HSM probe can take hundreds of milliseconds, or hang with the token), the
+ * configuration poll (the data plane's freshness), and control-plane housekeeping (audit heads,
+ * security events, last use, TLS key following).
+ */
+public final class NodeBuilder {
+  private static final Duration HEALTH_INTERVAL = Duration.ofSeconds(5);
+  private static final Duration LAST_USE_FLUSH_INTERVAL = Duration.ofSeconds(5);
+
+  private final NodeSettings settings;
+  private HsmToken token;
+  private ConfigDatabase database;
+  private Clock clock = Clock.systemUTC();
+  private CallObserver extraObserver = CallObserver.NONE;
+  private UnaryOperator<ConfigView> configView = UnaryOperator.identity();
+  private Duration snapshotPollInterval = SnapshotRefresher.DEFAULT_POLL_INTERVAL;
+
+  NodeBuilder(NodeSettings settings) {
+    this.settings = Objects.requireNonNull(settings, "settings");
+  }
+
+  /** Serve from a token the caller opened (and closes after the node). */
+  public NodeBuilder token(HsmToken openToken) {
+    this.token = Objects.requireNonNull(openToken, "openToken");
+    return this;
+  }
+
+  /** Use a config database the caller opened (and closes after the node). */
+  public NodeBuilder database(ConfigDatabase openDatabase) {
+    this.database = Objects.requireNonNull(openDatabase, "openDatabase");
+    return this;
+  }
+
+  public NodeBuilder clock(Clock nodeClock) {
+    this.clock = Objects.requireNonNull(nodeClock, "nodeClock");
+    return this;
+  }
+
+  /** Also tell {@code observer} about every authentication outcome (tests watch with it). */
+  public NodeBuilder alsoObserve(CallObserver observer) {
+    this.extraObserver = Objects.requireNonNull(observer, "observer");
+    return this;
+  }
+
+  /** Wraps the data plane's view of the configuration (tests make it look stale with it). */
+  public NodeBuilder configView(UnaryOperator<ConfigView> wrapper) {
+    this.configView = Objects.requireNonNull(wrapper, "wrapper");
+    return this;
+  }
+
+  public NodeBuilder snapshotPollInterval(Duration interval) {
+    this.snapshotPollInterval = Objects.requireNonNull(interval, "interval");
+    return this;
+  }
+
+  /**
+   * Starts the node. As with any failure to start, whatever was already started (token session,
+   * database pool, ports, threads) is closed again before this throws.
+   */
+  public GatewayNode start() throws Exception {
+    StartedParts parts = new StartedParts();
+    try {
+      return start(parts);
+    } catch (Exception | Error e) {
+      parts.closeAll();
+      throw e;
+    }
+  }
+
+  private GatewayNode start(StartedParts parts) throws Exception {
+    HsmToken hsm = token != null ? token : parts.add(openToken());
+    ConfigDatabase db = database != null ? database : parts.add(ConfigDatabase.open(settings.database()));
+    ScheduledExecutorService healthThread = scheduler(parts, "keygate-health");
+    ScheduledExecutorService snapshotThread = scheduler(parts, "keygate-snapshots");
+    ScheduledExecutorService housekeeping = scheduler(parts, "keygate-housekeeping");
+
+    SnapshotRefresher refresher =
+        parts.add(new SnapshotRefresher(db.store(clock), snapshotThread, clock, snapshotPollInterval));
+    refresher.refreshNow();
+    refresher.start();
+    ConfigStore store = db.store(clock);
+
+    // Audit: hash-chained log in the config DB, chain heads signed by an HSM key every minute,
+    // data-plane refusals aggregated per key, app, code and minute.
+    JdbcAuditLog audit = new JdbcAuditLog(db.dataSource());
+    AuditHeadSigner heads = parts.add(new AuditHeadSigner(db.dataSource(), hsm,
+        AuditHeadSigner.DEFAULT_KEY_LABEL, clock, housekeeping, AuditHeadSigner.DEFAULT_INTERVAL));
+    heads.ensureKey();
+    heads.start();
+    SecurityEventAggregator securityEvents = parts.add(new SecurityEventAggregator(
+        audit, clock, housekeeping, SecurityEventAggregator.DEFAULT_FLUSH_INTERVAL, 10_000));
+    securityEvents.start();
+    LastUsedTracker lastUsed = new LastUsedTracker();
+    parts.addAction("last-use flush", () -> lastUsed.flush(store));
+    housekeeping.scheduleWithFixedDelay(() -> lastUsed.flush(store),
+        LAST_USE_FLUSH_INTERVAL.toMillis(), LAST_USE_FLUSH_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
+
+    // TLS keys: each listener serves the key activated cluster-wide (dual control), or until one
+    // is, the configured one; the follower switches new handshakes when an activation lands.
+    KeyLabel ingressKey = settings.gateway().tlsKey();
+    KeyLabel adminKey = settings.admin().map(a -> a.server().tlsKey()).orElse(ingressKey);
+    ActiveTlsKeys activeTls = new ActiveTlsKeys(
+        db.dataSource(), Map.of(TlsListener.INGRESS, ingressKey, TlsListener.ADMIN, adminKey));
+    TlsKeyFollower tlsFollower = parts.add(new TlsKeyFollower(activeTls, hsm,
+        UUID.randomUUID().toString(), clock, housekeeping, TlsKeyFollower.DEFAULT_INTERVAL));
+
+    CallObserver observer =
+        both(new RecordingCallObserver(lastUsed, securityEvents, clock), extraObserver);
+    IngressServer ingress = startDataPlane(parts, hsm, refresher, observer, healthThread,
+        settings.gateway().withTlsKey(activeTls.assignments().get(TlsListener.INGRESS)));
+
+    AdminServer admin = null;
+    if (settings.admin().isPresent()) {
+      SecureRandom random = SecureRandom.getInstance("DRBG");
+      admin = parts.add(startAdmin(settings.admin().get(), hsm, db, store, refresher, audit,
+          activeTls, tlsFollower, random));
+      tlsFollower.follow(TlsListener.ADMIN, admin.tlsKeys());
+    }
+    ingress.tlsKeys().ifPresent(keys -> tlsFollower.follow(TlsListener.INGRESS, keys));
+    tlsFollower.pollQuietly(); // reports what this node serves at once
+    tlsFollower.start();
+    return new GatewayNode(ingress, admin, refresher, parts.handOver());
+  }
+
+  /** route → authenticate (HSM) → authorize → proxy, behind the TLS listener; health on its own thread. */
+  private IngressServer startDataPlane(StartedParts parts, HsmToken hsm, SnapshotRefresher refresher,
+      CallObserver observer, ScheduledExecutorService healthThread, GatewaySettings gateway)
+      throws Exception {
+    ConfigView view = configView.apply(ConfigView.of(refresher));
+    RequestAuthenticator authenticator = new RequestAuthenticator(
+        hsm::verifyMac,
+        new InMemoryNonceStore(clock, settings.nonceCapacity()),
+        new ReplayWindow(clock, gateway.timestampWindow()));
+    BackendChannels channels = parts.add(
+        BackendChannels.builder().maxInboundMessageBytes(gateway.maxMessageBytes()).build());
+    BackendProxy proxy =
+        new BackendProxy(channels, MetadataPolicy.defaults(), BackendProxy.DEFAULT_DEADLINE_OFFSET);
+    GatewayCallHandler handler = GatewayCallHandler.create(view, authenticator,
+        new AccessPolicy(clock), gateway.maxConfigStaleness(), observer, proxy);
+    Optional<RotatingKeyManager> tlsKeys = gateway.plaintextForDevelopment()
+        ? Optional.empty()
+        : Optional.of(IngressTls.keys(hsm, gateway.tlsKey()));
+    HealthStatusManager health = new HealthStatusManager();
+    IngressServer ingress = parts.add(IngressServer.start(gateway, handler, tlsKeys, health));
+    healthThread.scheduleWithFixedDelay(
+        new ServingHealth(health, hsm, view, gateway.maxConfigStaleness()),
+        0, HEALTH_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
+    return ingress;
+  }
+
+  /**
+   * The admin API on its own port, mutual TLS with the admin CAs. The first officer's fingerprint
+   * seeds the first security officer while no principal exists yet.
+   */
+  private AdminServer startAdmin(AdminPlaneSettings adminSettings, HsmToken hsm, ConfigDatabase db,
+      ConfigStore store, SnapshotRefresher refresher, JdbcAuditLog audit, ActiveTlsKeys activeTls,
+      TlsKeyFollower tlsFollower, SecureRandom random) throws Exception {
+    AdminPrincipals principals = new AdminPrincipals(db.dataSource(), clock);
+    if (adminSettings.firstOfficer().isPresent() && principals.list().isEmpty()) {
+      principals.add(AdminPrincipal.officer(adminSettings.firstOfficer().get()));
+    }
+    Runnable refreshSnapshot = () -> {
+      try {
+        refresher.refreshNow();
+      } catch (ConfigStoreException e) {
+        throw new IllegalStateException(e);
+      }
+    };
+    KeyControl.Settings dualControl = new KeyControl.Settings(
+        adminSettings.approvalsRequired(), adminSettings.approvalTtl(),
+        Set.of(AuditHeadSigner.DEFAULT_KEY_LABEL));
+    KeyControl keyControl = KeyControl.create(db.dataSource(), hsm, store, principals, activeTls,
+        audit, dualControl, clock, random, refreshSnapshot, tlsFollower::pollQuietly);
+    AdminService service = AdminService.create(store, hsm, principals, audit,
+        AuditReading.over(db.dataSource(), hsm), keyControl, clock, random, refreshSnapshot);
+    AdminServerSettings server = new AdminServerSettings(
+        adminSettings.server().listen(),
+        activeTls.assignments().get(TlsListener.ADMIN),
+        adminSettings.server().adminCas());
+    return AdminServer.start(server, hsm, service, random);
+  }
+
+  private SunPkcs11Token openToken() throws Exception {
+    if (settings.hsmConfig().isEmpty() || settings.pin().isEmpty()) {
+      throw new IllegalStateException("no token: set KEYGATE_HSM_CONFIG or hand the builder one");
+    }
+    return SunPkcs11Token.open(
+        settings.hsmConfig().get(), settings.pin().get().read(), Pkcs11TokenOptions.defaults());
+  }
+
+  private static ScheduledExecutorService scheduler(StartedParts parts, String name) {
+    ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(job -> {
+      Thread thread = new Thread(job, name);
+      thread.setDaemon(true);
+      return thread;
+    });
+    parts.addAction(name, scheduler::shutdownNow);
+    return scheduler;
+  }
+
+  private static CallObserver both(CallObserver first, CallObserver second) {
+    if (second == CallObserver.NONE) {
+      return first;
+    }
+    return new CallObserver() {
+      @Override
+      public void authenticated(Credential caller) {
+        first.authenticated(caller);
+        second.authenticated(caller);
+      }
+
+      @Override
+      public void refused(String accessKey, String appId, GatewayError error) {
+        first.refused(accessKey, appId, error);
+        second.refused(accessKey, appId, error);
+      }
+    };
+  }
+}

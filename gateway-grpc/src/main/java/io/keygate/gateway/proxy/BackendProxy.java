@@ -1,0 +1,104 @@
+package io.keygate.gateway.proxy;
+
+import io.grpc.CallOptions;
+import io.grpc.Context;
+import io.grpc.Deadline;
+import io.grpc.Metadata;
+import io.grpc.ServerCall;
+import io.keygate.gateway.errors.ErrorReplies;
+import io.keygate.gateway.errors.GatewayError;
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Forwards a call, as raw bytes, along the {@link ProxyRoute} the caller decided: unary and
+ * streaming alike, with flow control in both directions, the client's deadline, cancellation both
+ * ways, and the backend's status, headers and trailers passed back (metadata filtered by a {@link
+ * MetadataPolicy} both ways).
+ *
+ * <p>Knows nothing of authentication or tenants: the data plane admits a call first and hands
+ * over the route explicitly. The proxy never refuses by throwing: every failure closes the call
+ * with a status.
+ */
+public final class BackendProxy {
+  /** Generous for a LAN hop, negligible against any realistic client deadline. */
+  public static final Duration DEFAULT_DEADLINE_OFFSET = Duration.ofMillis(10);
+
+  private static final Logger LOG = System.getLogger("io.keygate.gateway.proxy");
+
+  private final BackendChannels channels;
+  private final MetadataPolicy policy;
+  private final long deadlineOffsetNanos;
+
+  /**
+   * @param channels where backend channels come from
+   * @param policy which metadata crosses, both ways
+   * @param deadlineOffset taken off the client's deadline for the backend call, so the backend's
+   *     answer (or its DEADLINE_EXCEEDED) has time to travel back before the client gives up;
+   *     gRPC timeouts are relative, so without it each hop's deadline ends slightly later than
+   *     the one before (by the transit time). Zero disables it.
+   */
+  public BackendProxy(BackendChannels channels, MetadataPolicy policy, Duration deadlineOffset) {
+    this.channels = Objects.requireNonNull(channels, "channels");
+    this.policy = Objects.requireNonNull(policy, "policy");
+    if (deadlineOffset.isNegative()) {
+      throw new IllegalArgumentException("deadlineOffset must not be negative: " + deadlineOffset);
+    }
+    this.deadlineOffsetNanos = deadlineOffset.toNanos();
+  }
+
+  /** Default policy and {@link #DEFAULT_DEADLINE_OFFSET}. */
+  public BackendProxy(BackendChannels channels) {
+    this(channels, MetadataPolicy.defaults(), DEFAULT_DEADLINE_OFFSET);
+  }
+
+  /**
+   * Starts the backend call and returns the listener for the client's side. Call it on one of
+   * the client call's callbacks (grpc runs them in the call's {@link Context}, which carries the
+   * client's deadline).
+   */
+  public ServerCall.Listener<byte[]> forward(
+      ServerCall<byte[], byte[]> call, Metadata clientHeaders, ProxyRoute route) {
+    String method = call.getMethodDescriptor().getFullMethodName();
+    Metadata backendHeaders;
+    try {
+      backendHeaders = policy.requestHeaders(clientHeaders, route.gatewayHeaders());
+    } catch (RuntimeException e) {
+      LOG.log(Level.WARNING, "cannot build backend headers request=" + route.requestId()
+          + " method=" + method, e);
+      return refuse(call, route, GatewayError.INTERNAL, "headers: " + e.getClass().getSimpleName());
+    }
+    BackendChannels.Lease lease;
+    try {
+      lease = channels.acquire(route.backend());
+    } catch (TooManyBackendsException | IllegalStateException e) {
+      return refuse(call, route, GatewayError.BACKEND_UNAVAILABLE, "no channel: " + e.getMessage());
+    }
+    return ProxiedCall.start(call, lease, backendCallOptions(), policy, route, backendHeaders);
+  }
+
+  /**
+   * The backend call's options. The client's deadline (grpc puts it on the server Context) goes
+   * on the backend call, less the offset, so the backend knows how long it has. Not
+   * wait-for-ready: a backend that is down must fail the call promptly with UNAVAILABLE, not hold
+   * it until the deadline.
+   */
+  private CallOptions backendCallOptions() {
+    Deadline deadline = Context.current().getDeadline();
+    if (deadline == null) {
+      return CallOptions.DEFAULT;
+    }
+    return CallOptions.DEFAULT.withDeadline(
+        deadline.offset(-deadlineOffsetNanos, TimeUnit.NANOSECONDS));
+  }
+
+  private static ServerCall.Listener<byte[]> refuse(
+      ServerCall<?, ?> call, ProxyRoute route, GatewayError error, String detail) {
+    ErrorReplies.refuse(
+        call, error, route.requestId(), call.getMethodDescriptor().getFullMethodName(), detail);
+    return new ServerCall.Listener<>() {};
+  }
+}

@@ -1,0 +1,127 @@
+package io.keygate.gateway.node;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Every malformed KEYGATE_* value is refused before anything starts, with a message that names
+ * the variable and never echoes the value: no NumberFormatException, no index out of bounds.
+ */
+class NodeSettingsTest {
+
+  /** {variable, value that must be refused}. */
+  private static final String[][] MALFORMED = {
+    {"KEYGATE_LISTEN", "gw.example"},
+    {"KEYGATE_LISTEN", "gw.example:"},
+    {"KEYGATE_LISTEN", ":8443"},
+    {"KEYGATE_LISTEN", "gw.example:99999"},
+    {"KEYGATE_LISTEN", "gw.example:-1"},
+    {"KEYGATE_LISTEN", "gw.example:84x3"},
+    {"KEYGATE_LISTEN", "::1:8443"},
+    {"KEYGATE_LISTEN", "[::1]"},
+    {"KEYGATE_LISTEN", "gw.example:123456789012345"},
+    {"KEYGATE_NONCE_CAPACITY", "lots"},
+    {"KEYGATE_NONCE_CAPACITY", "0"},
+    {"KEYGATE_NONCE_CAPACITY", "99999999999"},
+    {"KEYGATE_PLAINTEXT_DEV", "yes"},
+    {"KEYGATE_TLS_KEY", "no spaces allowed"},
+    {"KEYGATE_CLIENT_CA_FILE", "/nonexistent/ca.pem"},
+    {"KEYGATE_ADMIN_LISTEN", "adminhost"},
+    {"KEYGATE_APPROVALS_REQUIRED", "1"},
+    {"KEYGATE_APPROVALS_REQUIRED", "two"},
+    {"KEYGATE_APPROVAL_TTL", "24h"},
+    {"KEYGATE_APPROVAL_TTL", "-PT1H"},
+    {"KEYGATE_FIRST_OFFICER_SHA256", "not-a-fingerprint"},
+    {"KEYGATE_DB_URL", "mysql://db:3306/keygate"},
+  };
+
+  @Test
+  void malformedValues_areRefused_namingTheVariable_notTheValue() throws Exception {
+    List<String> failures = new ArrayList<>();
+    for (String[] bad : MALFORMED) {
+      Map<String, String> env = validEnvironment();
+      if (bad[0].startsWith("KEYGATE_APPROVAL") || bad[0].equals("KEYGATE_FIRST_OFFICER_SHA256")) {
+        env.put("KEYGATE_ADMIN_LISTEN", "127.0.0.1:0");
+      }
+      env.put(bad[0], bad[1]);
+      try {
+        NodeSettings.fromEnvironment(env);
+        failures.add(bad[0] + "=" + bad[1] + ": accepted");
+      } catch (SettingsException e) {
+        if (!e.variable().equals(bad[0]) || !e.getMessage().startsWith(bad[0] + ": ")) {
+          failures.add(bad[0] + "=" + bad[1] + ": named " + e.getMessage());
+        }
+        if (bad[1].length() > 3 && e.getMessage().contains(bad[1])) {
+          failures.add(bad[0] + "=" + bad[1] + ": echoed the value: " + e.getMessage());
+        }
+      } catch (RuntimeException e) {
+        failures.add(bad[0] + "=" + bad[1] + ": threw " + e);
+      }
+    }
+    assertThat(failures).isEmpty();
+  }
+
+  @Test
+  void wellFormedValues_areParsed() throws Exception {
+    Map<String, String> env = validEnvironment();
+    env.put("KEYGATE_LISTEN", "[::1]:9443");
+    env.put("KEYGATE_NONCE_CAPACITY", "5000");
+    env.put("KEYGATE_PLAINTEXT_DEV", "true");
+    env.put("KEYGATE_ADMIN_LISTEN", "127.0.0.1:9444");
+    env.put("KEYGATE_APPROVALS_REQUIRED", "3");
+    env.put("KEYGATE_APPROVAL_TTL", "PT2H");
+
+    NodeSettings settings = NodeSettings.fromEnvironment(env);
+
+    assertThat(settings.gateway().listen().getPort()).isEqualTo(9443);
+    assertThat(settings.gateway().listen().getAddress()).isEqualTo(java.net.InetAddress.getByName("::1"));
+    assertThat(settings.gateway().plaintextForDevelopment()).isTrue();
+    assertThat(settings.nonceCapacity()).isEqualTo(5000);
+    assertThat(settings.admin()).isPresent();
+    assertThat(settings.admin().get().approvalsRequired()).isEqualTo(3);
+    assertThat(settings.admin().get().approvalTtl()).hasHours(2);
+    assertThat(settings.pin().get().toString()).isEqualTo("PIN file " + env.get("KEYGATE_HSM_PIN_FILE"));
+  }
+
+  @Test
+  void gatewayMain_exitsTwo_andNamesTheVariable() throws Exception {
+    Map<String, String> env = validEnvironment();
+    env.put("KEYGATE_LISTEN", "gw.example");
+    Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+    ProcessBuilder builder = new ProcessBuilder(
+        java.toString(), "-cp", System.getProperty("java.class.path"), GatewayMain.class.getName());
+    builder.environment().clear();
+    builder.environment().putAll(env);
+    builder.redirectErrorStream(true);
+    Process process = builder.start();
+    String output = new String(process.getInputStream().readAllBytes());
+
+    assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(process.exitValue()).isEqualTo(2);
+    assertThat(output).startsWith("keygate: KEYGATE_LISTEN: expected host:port").doesNotContain("Exception");
+  }
+
+  private static Map<String, String> validEnvironment() throws IOException {
+    Path dir = Files.createTempDirectory("keygate-settings-");
+    Path pin = dir.resolve("pin");
+    Files.writeString(pin, "1234");
+    Path ca = dir.resolve("ca.pem");
+    Files.writeString(ca, TestCertificate.PEM);
+    Map<String, String> env = new HashMap<>();
+    env.put("KEYGATE_HSM_CONFIG", dir.resolve("softhsm.cfg").toString());
+    env.put("KEYGATE_HSM_PIN_FILE", pin.toString());
+    env.put("KEYGATE_DATA_DIR", dir.toString());
+    env.put("KEYGATE_ADMIN_CA_FILE", ca.toString());
+    return env;
+  }
+}
