@@ -1,0 +1,105 @@
+package io.keygate.gateway.architecture;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+
+import com.tngtech.archunit.lang.ArchRule;
+import java.util.List;
+
+/**
+ * The map of the code as rules: which room may use which. docs/architecture.md draws the same
+ * map. Change a rule deliberately, in its own commit that says why, never to make a build pass.
+ */
+final class ModuleMap {
+  private ModuleMap() {}
+
+  /** The data plane serves calls from a snapshot; the admin plane is another door to the node. */
+  static final ArchRule DATA_PLANE_NEVER_USES_THE_ADMIN_PLANE =
+      noClasses()
+          .that().resideInAnyPackage(
+              "io.keygate.gateway.dataplane..", "io.keygate.gateway.auth..",
+              "io.keygate.gateway.authz..", "io.keygate.gateway.proxy..",
+              "io.keygate.gateway.config..", "io.keygate.gateway.errors..")
+          .should().dependOnClassesThat().resideInAPackage("io.keygate.gateway.admin..")
+          .as("the data plane never uses the admin plane");
+
+  /** The admin plane changes the store; it never reaches into a call in flight. */
+  static final ArchRule ADMIN_PLANE_NEVER_USES_THE_DATA_PLANE =
+      noClasses()
+          .that().resideInAPackage("io.keygate.gateway.admin..")
+          .should().dependOnClassesThat().resideInAnyPackage(
+              "io.keygate.gateway.dataplane..", "io.keygate.gateway.proxy..")
+          .as("the admin plane never uses the data plane's call path");
+
+  /** Every JDBC access sits behind a narrow interface, implemented in the store. */
+  static final ArchRule ONLY_THE_STORE_TOUCHES_JDBC =
+      noClasses()
+          .that().resideInAPackage("io.keygate..")
+          .and().resideOutsideOfPackage("io.keygate.gateway.store..")
+          .should().dependOnClassesThat().resideInAnyPackage("java.sql..", "javax.sql..")
+          .as("only the store touches java.sql and javax.sql");
+
+  static final ArchRule HSM_ADAPTER_KNOWS_NO_GRPC =
+      noClasses()
+          .that().resideInAPackage("io.keygate.hsm..")
+          .should().dependOnClassesThat().resideInAnyPackage(
+              "io.grpc..", "io.netty..", "com.google.protobuf..", "picocli..",
+              "io.keygate.gateway..", "io.keygate.admin..")
+          .as("hsm-adapter knows nothing of gRPC, protobuf, picocli or its users");
+
+  static final ArchRule ONLY_THE_PKCS11_PACKAGE_NAMES_SUNPKCS11 =
+      noClasses()
+          .that().resideOutsideOfPackage("io.keygate.hsm.pkcs11..")
+          .should().dependOnClassesThat().resideInAnyPackage("sun.security.pkcs11..")
+          .as("only io.keygate.hsm.pkcs11 names SunPKCS11");
+
+  /** The gateway works with the token's capabilities; only the composition root opens one. */
+  static final ArchRule ONLY_THE_NODE_OPENS_A_TOKEN =
+      noClasses()
+          .that().resideInAPackage("io.keygate.gateway..")
+          .and().resideOutsideOfPackage("io.keygate.gateway.node..")
+          .should().dependOnClassesThat().resideInAPackage("io.keygate.hsm.pkcs11..")
+          .as("in the gateway only the node (composition root) opens a PKCS#11 token");
+
+  static final ArchRule THE_MODEL_IS_PLAIN =
+      classes()
+          .that().resideInAPackage("io.keygate.gateway.model..")
+          .should().onlyDependOnClassesThat().resideInAnyPackage(
+              // io.keygate.hsm without "..": its value types (a credential names its secret's
+              // KeyLabel), never an operation on a token.
+              "java..", "io.keygate.gateway.model..", "io.keygate.hsm")
+          .as("the model is plain records that depend only on the HSM's value types");
+
+  static final ArchRule THE_PROXY_KNOWS_NO_TENANTS =
+      noClasses()
+          .that().resideInAPackage("io.keygate.gateway.proxy..")
+          .should().dependOnClassesThat().resideInAnyPackage(
+              "io.keygate.gateway.auth..", "io.keygate.gateway.authz..",
+              "io.keygate.gateway.dataplane..", "io.keygate.gateway.config..",
+              "io.keygate.gateway.store..", "io.keygate.gateway.node..")
+          .as("the proxy forwards bytes along a route it is given and knows no tenants");
+
+  static final ArchRule NOTHING_USES_THE_COMPOSITION_ROOT =
+      noClasses()
+          .that().resideInAPackage("io.keygate.gateway..")
+          .and().resideOutsideOfPackage("io.keygate.gateway.node..")
+          .should().dependOnClassesThat().resideInAPackage("io.keygate.gateway.node..")
+          .as("nothing depends on the node, which depends on everything");
+
+  static final ArchRule NO_PACKAGE_CYCLES =
+      slices().matching("io.keygate.gateway.(**)").should().beFreeOfCycles()
+          .as("the gateway's packages have no cycles");
+
+  static final List<ArchRule> ALL = List.of(
+      DATA_PLANE_NEVER_USES_THE_ADMIN_PLANE,
+      ADMIN_PLANE_NEVER_USES_THE_DATA_PLANE,
+      ONLY_THE_STORE_TOUCHES_JDBC,
+      HSM_ADAPTER_KNOWS_NO_GRPC,
+      ONLY_THE_PKCS11_PACKAGE_NAMES_SUNPKCS11,
+      ONLY_THE_NODE_OPENS_A_TOKEN,
+      THE_MODEL_IS_PLAIN,
+      THE_PROXY_KNOWS_NO_TENANTS,
+      NOTHING_USES_THE_COMPOSITION_ROOT,
+      NO_PACKAGE_CYCLES);
+}
