@@ -19,7 +19,7 @@ import io.keygate.admin.testing.CliRunner.Result;
 import io.keygate.client.AccessSecret;
 import io.keygate.client.SigningClientInterceptor;
 import io.keygate.gateway.store.jdbc.ConfigDatabaseSettings;
-import io.keygate.gateway.demo.EchoBackend;
+import io.keygate.demo.backend.EchoBackend;
 import io.keygate.gateway.node.GatewayNode;
 import io.keygate.hsm.testing.SoftHsmTokens;
 import java.net.InetSocketAddress;

@@ -1,4 +1,4 @@
-package io.keygate.gateway.demo;
+package io.keygate.demo;
 
 import io.grpc.Channel;
 import io.grpc.ClientInterceptors;
@@ -14,6 +14,7 @@ import io.grpc.stub.MetadataUtils;
 import io.keygate.client.AccessSecret;
 import io.keygate.client.SigningClientInterceptor;
 import io.keygate.client.XcaSigner;
+import io.keygate.demo.backend.EchoBackend;
 import io.keygate.gateway.store.jdbc.ConfigDatabase;
 import io.keygate.gateway.store.jdbc.ConfigDatabaseSettings;
 import io.keygate.gateway.store.ConfigStore;

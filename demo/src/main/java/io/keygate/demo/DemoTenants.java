@@ -1,4 +1,4 @@
-package io.keygate.gateway.demo;
+package io.keygate.demo;
 
 import io.keygate.gateway.model.ApiDefinition;
 import io.keygate.gateway.model.App;
@@ -12,11 +12,13 @@ import io.keygate.gateway.credentials.IssuedCredential;
 import io.keygate.hsm.HsmException;
 
 /**
- * The demo's two tenants, used by the demo and the end-to-end tests alike. acme owns Echo,
- * EchoStream and Collect (on the acme backend) and grants them to acme-app; globex owns Chat (on
- * the globex backend) and grants it to globex-app. Nobody is authorized across tenants.
+ * The demo's two tenants. acme owns Echo, EchoStream and Collect (on the acme backend) and grants
+ * them to acme-app; globex owns Chat (on the globex backend) and grants it to globex-app. Nobody is
+ * authorized across tenants. The gateway's end-to-end tests provision the same two tenants with
+ * their own copy (io.keygate.gateway.e2e.DemoTenants): they cannot depend on this module, which
+ * depends on the gateway.
  */
-public final class DemoTenants {
+final class DemoTenants {
   public static final String ECHO = "keygate.demo.v1.EchoService/Echo";
   public static final String ECHO_STREAM = "keygate.demo.v1.EchoService/EchoStream";
   public static final String COLLECT = "keygate.demo.v1.EchoService/Collect";

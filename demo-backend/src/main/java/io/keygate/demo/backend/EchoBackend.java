@@ -1,4 +1,4 @@
-package io.keygate.gateway.demo;
+package io.keygate.demo.backend;
 
 import com.google.protobuf.ByteString;
 import io.grpc.stub.StreamObserver;
@@ -9,7 +9,8 @@ import io.keygate.proto.demo.v1.EchoServiceGrpc;
 /**
  * The demo tenant backend behind the gateway: one method of each gRPC call kind. It knows
  * nothing of Keygate; it answers whatever reaches it, which is why the gateway must not let
- * anything unauthenticated through.
+ * anything unauthenticated through. {@link EchoBackendMain} runs it as a program; the demo and
+ * the tests add it to their own servers.
  */
 public final class EchoBackend extends EchoServiceGrpc.EchoServiceImplBase {
   private final String name;
