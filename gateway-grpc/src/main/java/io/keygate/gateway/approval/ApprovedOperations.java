@@ -3,8 +3,6 @@ package io.keygate.gateway.approval;
 import io.keygate.gateway.admin.access.AdminPrincipal;
 import io.keygate.gateway.admin.access.AdminPrincipals;
 import io.keygate.gateway.admin.access.IdentityMatch;
-import io.keygate.gateway.admin.api.AdminError;
-import io.keygate.gateway.admin.api.AdminException;
 
 import io.keygate.gateway.approval.DualControl;
 import io.keygate.gateway.approval.DualControlOperation;
@@ -103,24 +101,24 @@ public final class ApprovedOperations implements DualControl.Runner {
 
   private void checkDestroy(KeyLabel label) throws Exception {
     if (reserved.contains(label) || label.value().startsWith("keygate.")) {
-      throw new AdminException(AdminError.KEY_PROTECTED, label + " is reserved");
+      throw new OperationRefusedException(OperationRefusedException.Reason.KEY_PROTECTED, label + " is reserved");
     }
     if (hsm.describeKey(label).isEmpty()) {
-      throw new AdminException(AdminError.HSM_KEY_NOT_FOUND, "no key " + label);
+      throw new OperationRefusedException(OperationRefusedException.Reason.KEY_NOT_FOUND, "no key " + label);
     }
     // The admin CA's key: officers' certificates depend on it. Retiring a CA is an offline,
     // break-glass step (keystore-admin keys destroy), not something two officers click through.
     if (tls.isCaKey(label)) {
-      throw new AdminException(AdminError.KEY_PROTECTED, label + " is a CA key");
+      throw new OperationRefusedException(OperationRefusedException.Reason.KEY_PROTECTED, label + " is a CA key");
     }
     if (tls.isServed(label)) {
-      throw new AdminException(AdminError.TLS_KEY_SERVED, label + " is a served TLS key");
+      throw new OperationRefusedException(OperationRefusedException.Reason.TLS_KEY_SERVED, label + " is a served TLS key");
     }
     Instant now = clock.instant();
     for (Credential c : store.credentialsWithSecret(label)) {
       if (c.stateAt(now) == Credential.State.ACTIVE) {
-        throw new AdminException(
-            AdminError.KEY_IN_USE, label + " holds the secret of live " + c.accessKey());
+        throw new OperationRefusedException(
+            OperationRefusedException.Reason.KEY_IN_USE, label + " holds the secret of live " + c.accessKey());
       }
     }
   }

@@ -1,7 +1,5 @@
 package io.keygate.gateway.credentials;
 
-import io.keygate.gateway.admin.api.AdminError;
-import io.keygate.gateway.admin.api.AdminException;
 
 import io.keygate.gateway.store.ConfigNotFoundException;
 import io.keygate.gateway.store.ConfigStore;
@@ -48,11 +46,11 @@ public final class CredentialLifecycle {
 
   /** The app's first credential (none of its earlier ones may still be live). */
   public IssuedCredential create(String tenantId, String appId)
-      throws AdminException, ConfigStoreException, HsmException {
+      throws CredentialRuleException, ConfigStoreException, HsmException {
     synchronized (issueLock) {
       long live = liveCredentials(tenantId, appId);
       if (live > 0) {
-        throw new AdminException(AdminError.CREDENTIAL_EXISTS, appId + " has " + live + " live");
+        throw new CredentialRuleException(CredentialRuleException.Reason.ALREADY_HAS_ONE, appId + " has " + live + " live");
       }
       return issuer.issue(tenantId, appId, null);
     }
@@ -60,14 +58,14 @@ public final class CredentialLifecycle {
 
   /** A second live credential for an app that has one: the start of a rotation. */
   public IssuedCredential add(String tenantId, String appId)
-      throws AdminException, ConfigStoreException, HsmException {
+      throws CredentialRuleException, ConfigStoreException, HsmException {
     synchronized (issueLock) {
       long live = liveCredentials(tenantId, appId);
       if (live == 0) {
-        throw new AdminException(AdminError.NO_LIVE_CREDENTIAL, appId + " has none live");
+        throw new CredentialRuleException(CredentialRuleException.Reason.NONE_LIVE, appId + " has none live");
       }
       if (live >= MAX_LIVE_PER_APP) {
-        throw new AdminException(AdminError.CREDENTIAL_LIMIT, appId + " has " + live + " live");
+        throw new CredentialRuleException(CredentialRuleException.Reason.LIMIT_REACHED, appId + " has " + live + " live");
       }
       return issuer.issue(tenantId, appId, null);
     }
@@ -78,22 +76,23 @@ public final class CredentialLifecycle {
    * changes nothing; a later end is refused, so a retirement can never extend or revive a key.
    */
   public Credential retire(String tenantId, String accessKey, Duration after)
-      throws AdminException, ConfigStoreException {
+      throws CredentialRuleException, ConfigStoreException {
     if (after == null || after.isNegative() || after.compareTo(MAX_RETIRE_AFTER) > 0) {
-      throw AdminException.invalid("retire after " + after + " is outside 0..366 days");
+      throw new CredentialRuleException(
+          CredentialRuleException.Reason.BAD_RETIREMENT, "retire after " + after + " is outside 0..366 days");
     }
     Instant now = clock.instant();
     // The store keeps milliseconds; round here so the answer equals what is stored.
     Instant notAfter = now.plus(after).truncatedTo(ChronoUnit.MILLIS);
     Credential current = find(tenantId, accessKey);
     if (current.stateAt(now) != Credential.State.ACTIVE) {
-      throw new AdminException(
-          AdminError.CREDENTIAL_NOT_ACTIVE, accessKey + " is " + current.stateAt(now));
+      throw new CredentialRuleException(
+          CredentialRuleException.Reason.NOT_ACTIVE, accessKey + " is " + current.stateAt(now));
     }
     if (current.notAfter() != null) {
       if (current.notAfter().isBefore(notAfter)) {
-        throw new AdminException(
-            AdminError.RETIRE_LATER, accessKey + " ends " + current.notAfter());
+        throw new CredentialRuleException(
+            CredentialRuleException.Reason.ENDS_SOONER, accessKey + " ends " + current.notAfter());
       }
       if (current.notAfter().equals(notAfter)) {
         return current;

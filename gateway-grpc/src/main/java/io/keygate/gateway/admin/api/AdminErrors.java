@@ -9,6 +9,8 @@ import io.keygate.gateway.store.ConfigConflictException;
 import io.keygate.gateway.store.ConfigNotFoundException;
 import io.keygate.gateway.store.ConfigStoreException;
 import io.keygate.gateway.approval.ApprovalException;
+import io.keygate.gateway.approval.OperationRefusedException;
+import io.keygate.gateway.credentials.CredentialRuleException;
 import io.keygate.gateway.tls.TlsKeyException;
 import io.keygate.hsm.HsmException;
 import io.keygate.hsm.KeyAlreadyExistsException;
@@ -49,6 +51,24 @@ public final class AdminErrors {
         case EXPIRED -> AdminError.APPROVAL_EXPIRED;
         case ALREADY_APPROVED -> AdminError.ALREADY_APPROVED;
         case TOO_FEW_OFFICERS -> AdminError.TOO_FEW_OFFICERS;
+      };
+    }
+    if (failure instanceof CredentialRuleException e) {
+      return switch (e.reason()) {
+        case ALREADY_HAS_ONE -> AdminError.CREDENTIAL_EXISTS;
+        case NONE_LIVE -> AdminError.NO_LIVE_CREDENTIAL;
+        case LIMIT_REACHED -> AdminError.CREDENTIAL_LIMIT;
+        case BAD_RETIREMENT -> AdminError.INVALID_ARGUMENT;
+        case NOT_ACTIVE -> AdminError.CREDENTIAL_NOT_ACTIVE;
+        case ENDS_SOONER -> AdminError.RETIRE_LATER;
+      };
+    }
+    if (failure instanceof OperationRefusedException e) {
+      return switch (e.reason()) {
+        case KEY_PROTECTED -> AdminError.KEY_PROTECTED;
+        case KEY_NOT_FOUND -> AdminError.HSM_KEY_NOT_FOUND;
+        case TLS_KEY_SERVED -> AdminError.TLS_KEY_SERVED;
+        case KEY_IN_USE -> AdminError.KEY_IN_USE;
       };
     }
     if (failure instanceof TlsKeyException e) {

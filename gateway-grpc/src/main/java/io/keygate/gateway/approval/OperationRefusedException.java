@@ -1,0 +1,34 @@
+package io.keygate.gateway.approval;
+
+import java.util.Objects;
+
+/**
+ * A dual-controlled operation that may not run on what it names (see {@link ApprovedOperations}).
+ * The reason is stable, for the admin API to answer with; the message names labels and ids only.
+ */
+public final class OperationRefusedException extends Exception {
+  private static final long serialVersionUID = 1L;
+
+  /** Why the operation may not run. */
+  public enum Reason {
+    /** A key the gateway itself needs (the canary, the audit key, a CA key). */
+    KEY_PROTECTED,
+    /** No such key in the HSM. */
+    KEY_NOT_FOUND,
+    /** Some node's listener served this TLS key recently. */
+    TLS_KEY_SERVED,
+    /** The key holds the secret of a live credential. */
+    KEY_IN_USE
+  }
+
+  private final Reason reason;
+
+  public OperationRefusedException(Reason reason, String logDetail) {
+    super(logDetail);
+    this.reason = Objects.requireNonNull(reason, "reason");
+  }
+
+  public Reason reason() {
+    return reason;
+  }
+}
