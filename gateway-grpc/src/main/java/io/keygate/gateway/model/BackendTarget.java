@@ -12,7 +12,7 @@ import java.util.Objects;
  * <ul>
  *   <li>{@code host:port}: a DNS name or an IPv4 literal, e.g. {@code backend.internal:8443};
  *   <li>{@code [ipv6]:port}: an IPv6 literal in brackets, e.g. {@code [::1]:8080};
- *   <li>{@code dns:///host:port} or {@code dns:///[ipv6]:port}: grpc's own spelling of the same.
+ *   <li>{@code dns:///host:port} or {@code dns:///[ipv6]:port}: the same, with grpc's scheme.
  * </ul>
  *
  * <p>All three resolve alike: through grpc's DNS resolver (which takes IP literals as they are),
@@ -102,10 +102,14 @@ public record BackendTarget(String host, int port) {
   /**
    * The target string to give grpc: always with the {@code dns:///} scheme spelled out, so grpc
    * never reads a host name as a scheme of its own (a host called {@code unix} on port 80 would
-   * otherwise be the target {@code unix:80}).
+   * otherwise be the target {@code unix:80}). grpc parses targets as RFC 3986 URIs, where
+   * brackets may not appear in a path, so an IPv6 literal's brackets are percent-encoded: {@code
+   * dns:///%5B::1%5D:8080}, which grpc's DNS resolver decodes to {@code [::1]:8080}.
    */
   public String grpcTarget() {
-    return DNS_SCHEME + authority();
+    return host.indexOf(':') >= 0
+        ? DNS_SCHEME + "%5B" + host + "%5D:" + port
+        : DNS_SCHEME + host + ":" + port;
   }
 
   @Override

@@ -15,21 +15,21 @@ class BackendTargetTest {
   @CsvSource(
       delimiter = '|',
       value = {
-        // text                              | host                  | port  | grpc target
-        "backend.internal:8443               | backend.internal      | 8443  | dns:///backend.internal:8443",
-        "localhost:1                         | localhost             | 1     | dns:///localhost:1",
-        "10.0.0.7:50051                      | 10.0.0.7              | 50051 | dns:///10.0.0.7:50051",
-        "B-2.Example.COM:65535               | B-2.Example.COM       | 65535 | dns:///B-2.Example.COM:65535",
-        "dns:///backend.internal:8443        | backend.internal      | 8443  | dns:///backend.internal:8443",
-        "dns:///10.0.0.7:80                  | 10.0.0.7              | 80    | dns:///10.0.0.7:80",
-        "[::1]:50051                         | ::1                   | 50051 | dns:///[::1]:50051",
-        "[2001:db8::7]:443                   | 2001:db8::7           | 443   | dns:///[2001:db8::7]:443",
-        "[2001:db8:0:0:0:0:0:7]:443          | 2001:db8:0:0:0:0:0:7  | 443   | dns:///[2001:db8:0:0:0:0:0:7]:443",
-        "[::ffff:10.0.0.7]:80                | ::ffff:10.0.0.7       | 80    | dns:///[::ffff:10.0.0.7]:80",
-        "[fe80::]:80                         | fe80::                | 80    | dns:///[fe80::]:80",
-        "dns:///[::1]:8080                   | ::1                   | 8080  | dns:///[::1]:8080",
-        "dns:80                              | dns                   | 80    | dns:///dns:80",
-        "unix:80                             | unix                  | 80    | dns:///unix:80",
+        // text | host | port | grpc target
+        "backend.internal:8443 | backend.internal | 8443 | dns:///backend.internal:8443",
+        "localhost:1 | localhost | 1 | dns:///localhost:1",
+        "10.0.0.7:50051 | 10.0.0.7 | 50051 | dns:///10.0.0.7:50051",
+        "B-2.Example.COM:65535 | B-2.Example.COM | 65535 | dns:///B-2.Example.COM:65535",
+        "dns:///backend.internal:8443 | backend.internal | 8443 | dns:///backend.internal:8443",
+        "dns:///10.0.0.7:80 | 10.0.0.7 | 80 | dns:///10.0.0.7:80",
+        "[::1]:50051 | ::1 | 50051 | dns:///%5B::1%5D:50051",
+        "[2001:db8::7]:443 | 2001:db8::7 | 443 | dns:///%5B2001:db8::7%5D:443",
+        "[2001:db8:0:0:0:0:0:7]:1 | 2001:db8:0:0:0:0:0:7 | 1 | dns:///%5B2001:db8:0:0:0:0:0:7%5D:1",
+        "[::ffff:10.0.0.7]:80 | ::ffff:10.0.0.7 | 80 | dns:///%5B::ffff:10.0.0.7%5D:80",
+        "[fe80::]:80 | fe80:: | 80 | dns:///%5Bfe80::%5D:80",
+        "dns:///[::1]:8080 | ::1 | 8080 | dns:///%5B::1%5D:8080",
+        "dns:80 | dns | 80 | dns:///dns:80",
+        "unix:80 | unix | 80 | dns:///unix:80",
       })
   void parse_acceptsHostPortIpv6AndDnsForms(String text, String host, int port, String grpc) {
     BackendTarget target = BackendTarget.parse(text);
