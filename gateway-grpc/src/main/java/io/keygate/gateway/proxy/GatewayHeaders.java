@@ -6,22 +6,25 @@ import io.grpc.Metadata;
 import io.grpc.ServerCall;
 
 /**
- * The hook through which the gateway adds its own headers (the caller's identity, signed for the
- * backend) to a forwarded call. Called once per call after the backend is chosen, on the call's
- * thread and inside its {@link io.grpc.Context}, where the authenticated principal travels.
+ * The hook through which the gateway adds its own headers (today the request id and the caller's
+ * tenant and app, as plain text) to a forwarded call. Called once per call after the backend is
+ * chosen, on the call's thread and inside its {@link io.grpc.Context}, where the authenticated
+ * principal travels.
  *
- * <p>The returned headers are added after the client's headers were filtered by {@link
- * MetadataPolicy}, so a client cannot forge them: names under the policy's gateway prefixes are
- * always stripped from what the client sent. To fail the call (for example when the HSM cannot
- * sign), throw a {@link io.grpc.StatusRuntimeException}; its status goes to the client. Any other
- * exception closes the call with {@code INTERNAL}.
+ * <p>The headers are not signed: a backend can tell them from a client's only because {@link
+ * MetadataPolicy} strips every name under the gateway prefixes from what the client sent and
+ * adds these afterwards. That protects a backend reachable only through the gateway; one that
+ * clients can reach directly must not trust them. (Signing them with a per-backend HSM key is
+ * the design's next step, hence the {@code backend} parameter.) To fail the call, throw a {@link
+ * io.grpc.StatusRuntimeException}; its status goes to the client. Any other exception closes the
+ * call with {@code INTERNAL}.
  */
 @FunctionalInterface
 public interface GatewayHeaders {
 
   /**
    * @param call the client's call (method, attributes, authority)
-   * @param backend the backend the call goes to (per-backend signing keys)
+   * @param backend the backend the call goes to (for headers that differ per backend)
    * @return headers to add; an empty {@link Metadata} adds nothing
    */
   Metadata headersFor(ServerCall<?, ?> call, BackendTarget backend);

@@ -25,8 +25,9 @@ import java.util.concurrent.TimeUnit;
  * ways, and the backend's status, headers and trailers passed back (metadata filtered by a {@link
  * MetadataPolicy} both ways).
  *
- * <p>Knows nothing of authentication or tenants: the gateway's interceptors run before it (server
- * interceptors also wrap fallback-registry methods) and may leave the route and principal in the
+ * <p>Knows nothing of authentication or tenants, and is not itself behind an interceptor: in the
+ * gateway it is wrapped by the data plane's call handler, which routes, authenticates and
+ * authorizes a call first and only then starts it here, leaving the route and principal in the
  * {@link Context}, where the resolver and {@link GatewayHeaders} can read them.
  *
  * <p>The proxy never refuses by throwing: every failure closes the call with a status.
