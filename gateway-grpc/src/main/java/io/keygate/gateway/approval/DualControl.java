@@ -4,6 +4,7 @@ import io.keygate.gateway.approval.ApprovalException.Reason;
 import io.keygate.gateway.audit.AuditEvent;
 import io.keygate.gateway.audit.AuditException;
 import io.keygate.gateway.audit.AuditLog;
+import io.keygate.gateway.model.InvalidValueException;
 import io.keygate.gateway.store.ConfigStoreException;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
@@ -269,7 +270,7 @@ public final class DualControl {
   private static String reason(String reason) {
     if (reason == null || reason.isBlank() || reason.length() > MAX_REASON
         || !reason.chars().allMatch(ch -> ch >= 0x20 && ch < 0x7f)) {
-      throw new IllegalArgumentException("reason must be 1-200 printable ASCII characters");
+      throw new InvalidValueException("reason must be 1-200 printable ASCII characters");
     }
     return reason.strip();
   }

@@ -3,49 +3,95 @@ package io.keygate.gateway.model;
 import java.util.Objects;
 
 /**
- * Where a backend listens: a host name or IP literal and a port. Deliberately not a free-form
- * grpc target string ({@code dns:///…}, {@code unix:…}): configuration should not be able to
- * point the gateway at arbitrary name resolvers or local sockets.
+ * Where a backend listens: a host name or IP literal and a port. The one place where the text an
+ * operator registers is checked ({@link #parse}): the store checks it at write time and the proxy
+ * dials what it parses, so a target the store accepts is a target the proxy can call.
+ *
+ * <p>Three forms are accepted, and nothing else:
+ *
+ * <ul>
+ *   <li>{@code host:port}: a DNS name or an IPv4 literal, e.g. {@code backend.internal:8443};
+ *   <li>{@code [ipv6]:port}: an IPv6 literal in brackets, e.g. {@code [::1]:8080};
+ *   <li>{@code dns:///host:port} or {@code dns:///[ipv6]:port}: the same, with grpc's scheme.
+ * </ul>
+ *
+ * <p>All three resolve alike: through grpc's DNS resolver (which takes IP literals as they are),
+ * so {@code dns:///b:80} and {@code b:80} name the same backend and parse to equal values. Other
+ * grpc target syntax is refused on purpose ({@code unix:}, {@code xds:}, {@code dns://server/…}
+ * with its own DNS server): configuration must not point the gateway at local sockets or at name
+ * resolvers of the operator's choosing. Ports are 1–65535, written without a sign or leading zero.
  *
  * @param host a DNS name, IPv4 literal or IPv6 literal (without brackets)
  * @param port 1–65535
  */
 public record BackendTarget(String host, int port) {
+  /** The stored text's limit (the {@code apis.backend_target} column). */
+  public static final int MAX_LENGTH = 255;
 
+  private static final String DNS_SCHEME = "dns:///";
+  private static final int MAX_HOST_NAME = 253;
+  private static final int MAX_LABEL = 63;
+  private static final int MAX_IPV6 = 45;
+
+  /**
+   * @throws InvalidValueException if {@code host} is not a host name, IPv4 or IPv6 literal, or
+   *     {@code port} is out of range
+   */
   public BackendTarget {
     Objects.requireNonNull(host, "host");
-    if (host.isEmpty() || !host.chars().allMatch(BackendTarget::isHostChar)) {
-      throw new IllegalArgumentException("not a host name or IP literal: '" + host + "'");
+    boolean valid = host.indexOf(':') >= 0 ? isIpv6(host) : isHostNameOrIpv4(host);
+    if (!valid) {
+      throw invalid("the host is not a DNS name, an IPv4 literal or an IPv6 literal");
     }
     if (port < 1 || port > 65_535) {
-      throw new IllegalArgumentException("port out of range: " + port);
+      throw invalid("the port must be 1-65535");
     }
   }
 
-  /** Parses {@code host:port} or {@code [ipv6]:port}. */
-  public static BackendTarget parse(String hostAndPort) {
-    Objects.requireNonNull(hostAndPort, "hostAndPort");
+  /**
+   * Parses {@code host:port}, {@code [ipv6]:port}, {@code dns:///host:port} or {@code
+   * dns:///[ipv6]:port}.
+   *
+   * @throws InvalidValueException for anything else; the message says what is wrong (for the
+   *     log) and never repeats the text
+   */
+  public static BackendTarget parse(String text) {
+    Objects.requireNonNull(text, "backend target");
+    if (text.isEmpty() || text.length() > MAX_LENGTH) {
+      throw invalid("must be 1-" + MAX_LENGTH + " characters");
+    }
+    String hostAndPort = text;
+    if (text.startsWith("dns:/")) {
+      if (!text.startsWith(DNS_SCHEME)) {
+        // dns://8.8.8.8/b:80 would let configuration choose the DNS server.
+        throw invalid("the dns scheme is accepted only as dns:///host:port");
+      }
+      hostAndPort = text.substring(DNS_SCHEME.length());
+    }
     String host;
     String port;
     if (hostAndPort.startsWith("[")) {
       int close = hostAndPort.indexOf("]:");
       if (close < 0) {
-        throw new IllegalArgumentException("expected [ipv6]:port, got '" + hostAndPort + "'");
+        throw invalid("an IPv6 literal must be written [address]:port");
       }
       host = hostAndPort.substring(1, close);
       port = hostAndPort.substring(close + 2);
+      if (host.indexOf(':') < 0) {
+        throw invalid("brackets are only for IPv6 literals");
+      }
     } else {
       int colon = hostAndPort.lastIndexOf(':');
-      if (colon < 0 || hostAndPort.indexOf(':') != colon) {
-        throw new IllegalArgumentException("expected host:port, got '" + hostAndPort + "'");
+      if (colon < 0) {
+        throw invalid("must be host:port, [ipv6]:port or dns:///host:port (no port found)");
+      }
+      if (hostAndPort.indexOf(':') != colon) {
+        throw invalid("only the dns:/// scheme is supported, and IPv6 literals need brackets");
       }
       host = hostAndPort.substring(0, colon);
       port = hostAndPort.substring(colon + 1);
     }
-    if (port.isEmpty() || port.length() > 5 || !port.chars().allMatch(c -> c >= '0' && c <= '9')) {
-      throw new IllegalArgumentException("not a port number in '" + hostAndPort + "'");
-    }
-    return new BackendTarget(host, Integer.parseInt(port));
+    return new BackendTarget(host, port(port));
   }
 
   /** The authority form, {@code host:port} or {@code [ipv6]:port}. */
@@ -53,18 +99,115 @@ public record BackendTarget(String host, int port) {
     return host.indexOf(':') >= 0 ? "[" + host + "]:" + port : host + ":" + port;
   }
 
+  /**
+   * The target string to give grpc: always with the {@code dns:///} scheme spelled out, so grpc
+   * never reads a host name as a scheme of its own (a host called {@code unix} on port 80 would
+   * otherwise be the target {@code unix:80}). grpc parses targets as RFC 3986 URIs, where
+   * brackets may not appear in a path, so an IPv6 literal's brackets are percent-encoded: {@code
+   * dns:///%5B::1%5D:8080}, which grpc's DNS resolver decodes to {@code [::1]:8080}.
+   */
+  public String grpcTarget() {
+    return host.indexOf(':') >= 0
+        ? DNS_SCHEME + "%5B" + host + "%5D:" + port
+        : DNS_SCHEME + host + ":" + port;
+  }
+
   @Override
   public String toString() {
     return authority();
   }
 
-  private static boolean isHostChar(int c) {
-    // Letters, digits, '.', '-' for names and IPv4; ':' and hex digits for IPv6 literals.
-    return (c >= 'a' && c <= 'z')
-        || (c >= 'A' && c <= 'Z')
-        || (c >= '0' && c <= '9')
-        || c == '.'
-        || c == '-'
-        || c == ':';
+  private static int port(String text) {
+    if (text.isEmpty()
+        || text.length() > 5
+        || text.charAt(0) == '0'
+        || !text.chars().allMatch(c -> c >= '0' && c <= '9')) {
+      throw invalid("the port must be a number 1-65535");
+    }
+    return Integer.parseInt(text); // at most 99999: the constructor checks the range
+  }
+
+  /** RFC 1123 names: dot-separated labels of letters, digits and inner hyphens. */
+  private static boolean isHostNameOrIpv4(String host) {
+    if (host.isEmpty() || host.length() > MAX_HOST_NAME) {
+      return false;
+    }
+    String[] labels = host.split("\\.", -1);
+    for (String label : labels) {
+      if (label.isEmpty()
+          || label.length() > MAX_LABEL
+          || label.startsWith("-")
+          || label.endsWith("-")
+          || !label.chars().allMatch(BackendTarget::isLabelChar)) {
+        return false;
+      }
+    }
+    // No top-level domain is all digits (RFC 3696), so such a host must be a dotted quad.
+    return !isDigits(labels[labels.length - 1]) || isIpv4(host);
+  }
+
+  private static boolean isIpv4(String text) {
+    String[] parts = text.split("\\.", -1);
+    if (parts.length != 4) {
+      return false;
+    }
+    for (String part : parts) {
+      if (part.isEmpty()
+          || part.length() > 3
+          || !isDigits(part)
+          || (part.length() > 1 && part.charAt(0) == '0')
+          || Integer.parseInt(part) > 255) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** RFC 4291 text form: eight hex groups, one {@code ::} for a run of zeros, an IPv4 tail. */
+  private static boolean isIpv6(String text) {
+    if (text.length() > MAX_IPV6) {
+      return false;
+    }
+    int gap = text.indexOf("::");
+    if (gap >= 0 && text.indexOf("::", gap + 1) >= 0) {
+      return false;
+    }
+    String head = gap >= 0 ? text.substring(0, gap) : text;
+    String tail = gap >= 0 ? text.substring(gap + 2) : "";
+    String joined = head.isEmpty() || tail.isEmpty() ? head + tail : head + ":" + tail;
+    int groups = 0;
+    if (!joined.isEmpty()) {
+      String[] parts = joined.split(":", -1);
+      for (int i = 0; i < parts.length; i++) {
+        String part = parts[i];
+        if (i == parts.length - 1 && part.indexOf('.') >= 0) {
+          if (!isIpv4(part)) {
+            return false;
+          }
+          groups += 2;
+        } else if (part.isEmpty() || part.length() > 4 || !isHex(part)) {
+          return false;
+        } else {
+          groups++;
+        }
+      }
+    }
+    return gap >= 0 ? groups <= 7 : groups == 8;
+  }
+
+  private static boolean isLabelChar(int c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-';
+  }
+
+  private static boolean isDigits(String s) {
+    return !s.isEmpty() && s.chars().allMatch(c -> c >= '0' && c <= '9');
+  }
+
+  private static boolean isHex(String s) {
+    return s.chars().allMatch(c -> Character.digit(c, 16) >= 0 && c < 0x80);
+  }
+
+  private static InvalidValueException invalid(String why) {
+    return new InvalidValueException("backend target: " + why);
   }
 }

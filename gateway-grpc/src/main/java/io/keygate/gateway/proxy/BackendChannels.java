@@ -154,9 +154,10 @@ public final class BackendChannels implements AutoCloseable {
   }
 
   private ManagedChannel build(BackendTarget target) {
+    // Every accepted target form (host:port, [ipv6]:port, dns:///host:port) dials through grpc's
+    // DNS resolver, named explicitly so that a host name is never read as a target scheme.
     NettyChannelBuilder builder =
-        NettyChannelBuilder.forAddress(
-                target.host(), target.port(), credentials.forBackend(target))
+        NettyChannelBuilder.forTarget(target.grpcTarget(), credentials.forBackend(target))
             .maxInboundMessageSize(maxInboundMessageBytes)
             .maxInboundMetadataSize(maxInboundMetadataBytes)
             .idleTimeout(idleTimeout.toMillis(), TimeUnit.MILLISECONDS)

@@ -76,6 +76,10 @@ public final class BackendProxy {
       lease = channels.acquire(route.backend());
     } catch (TooManyBackendsException | IllegalStateException e) {
       return refuse(call, route, GatewayError.BACKEND_UNAVAILABLE, "no channel: " + e.getMessage());
+    } catch (RuntimeException e) {
+      LOG.log(Level.ERROR, "cannot build a channel request=" + route.requestId()
+          + " backend=" + route.backend(), e);
+      return refuse(call, route, GatewayError.INTERNAL, "channel: " + e.getClass().getSimpleName());
     }
     return ProxiedCall.start(call, lease, backendCallOptions(), policy, route, backendHeaders);
   }

@@ -7,9 +7,11 @@ import java.util.Objects;
 
 /**
  * Serves every method the server does not know itself with one byte[] handler: install it with
- * {@code ServerBuilder.fallbackHandlerRegistry(...)}. The server's own services (health, admin)
- * are looked up first; whether a method exists is then the handler's decision ({@link
- * ProxyCallHandler} answers UNIMPLEMENTED for methods its resolver does not know).
+ * {@code ServerBuilder.fallbackHandlerRegistry(...)}. The services registered on the same server
+ * (on the gateway's listener: health and reflection; the admin API has a server of its own) are
+ * looked up first; whether a method exists is then the handler's decision (the gateway's handler
+ * answers UNIMPLEMENTED for a method no API is registered for, and so does {@link
+ * ProxyCallHandler} for a method its resolver does not know).
  */
 public final class ProxyHandlerRegistry extends HandlerRegistry {
   private final ServerCallHandler<byte[], byte[]> handler;

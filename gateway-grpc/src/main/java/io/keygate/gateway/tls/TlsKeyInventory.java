@@ -1,5 +1,6 @@
 package io.keygate.gateway.tls;
 
+import io.keygate.gateway.model.InvalidValueException;
 import io.keygate.gateway.store.ConfigStoreException;
 import io.keygate.hsm.CertificateProfile;
 import io.keygate.hsm.HsmException;
@@ -72,7 +73,7 @@ public final class TlsKeyInventory {
     KeyLabel chosen = label != null ? label
         : KeyLabel.of("gateway-tls-" + LABEL_TIME.format(clock.instant()));
     if (notTls.contains(chosen) || chosen.value().startsWith("keygate.")) {
-      throw new IllegalArgumentException(chosen + " is reserved");
+      throw new InvalidValueException(chosen + " is reserved");
     }
     hsm.generateEcKey(chosen, profile);
     return new Prepared(
@@ -94,13 +95,13 @@ public final class TlsKeyInventory {
       throw new TlsKeyException(TlsKeyException.Reason.SERVED, label + " is being served");
     }
     if (chain.isEmpty() || !chain.get(0).getPublicKey().equals(hsm.publicKey(label))) {
-      throw new IllegalArgumentException("the leaf certificate does not carry " + label + "'s key");
+      throw new InvalidValueException("the leaf certificate does not carry " + label + "'s key");
     }
     for (int i = 0; i + 1 < chain.size(); i++) {
       try {
         chain.get(i).verify(chain.get(i + 1).getPublicKey());
       } catch (GeneralSecurityException e) {
-        throw new IllegalArgumentException("certificate " + i + " is not signed by the next");
+        throw new InvalidValueException("certificate " + i + " is not signed by the next");
       }
     }
     hsm.installCertificateChain(label, chain);

@@ -92,6 +92,62 @@ class TenantAdminTest {
   }
 
   @Test
+  void aMalformedBackendTarget_isRefusedNamingTheField_andNothingIsStored() throws Exception {
+    AdminServiceBlockingStub acme = admin.as(admin.acmeAdmin);
+    String kept = registerAcmeApi();
+    Calls.Refusal invalidTarget =
+        Calls.refusal(Status.Code.INVALID_ARGUMENT, "InvalidBackendTarget");
+    assertThat(invalidTarget.message()).contains("backend_target");
+
+    for (String bad : List.of(
+        "backend", "backend:0", "backend:65536", "dns://8.8.8.8/backend:80", "unix:/tmp/sock",
+        "xds:///backend", "::1:8080", "[::1]", "back end:80")) {
+      String id = "api-" + N.incrementAndGet();
+      String method = "acme.v1.Svc/M" + N.get();
+      int mark = admin.audit.mark();
+
+      assertThat(Calls.status(() -> acme.registerApi(RegisterApiRequest.newBuilder()
+              .setApi(api(ACME, id, method).toBuilder().setBackendTarget(bad))
+              .build())))
+          .as(bad)
+          .isEqualTo(invalidTarget);
+      assertThat(Calls.status(() -> acme.updateApi(UpdateApiRequest.newBuilder()
+              .setApi(api(ACME, kept, "acme.v1.Svc/Kept" + N.get()).toBuilder()
+                  .setBackendTarget(bad))
+              .build())))
+          .as(bad)
+          .isEqualTo(invalidTarget);
+
+      assertThat(admin.audit.since(mark))
+          .extracting(AuditEvent::outcome, AuditEvent::detail)
+          .containsOnly(org.assertj.core.groups.Tuple.tuple(
+              AuditEvent.Outcome.FAILED, "InvalidBackendTarget"));
+      assertThat(admin.store.apis(ACME)).extracting(ApiDefinition::id).doesNotContain(id);
+      assertThat(admin.snapshots.current().apiForMethod(method)).isEmpty();
+    }
+    ApiDefinition unchanged = admin.store.apis(ACME).stream()
+        .filter(a -> a.id().equals(kept))
+        .findFirst()
+        .orElseThrow();
+    assertThat(unchanged.backendTarget()).isEqualTo("127.0.0.1:9");
+  }
+
+  @Test
+  void backendTargets_mayBeHostPort_bracketedIpv6_orDns_andAreStoredAsWritten() throws Exception {
+    AdminServiceBlockingStub acme = admin.as(admin.acmeAdmin);
+    for (String good : List.of("backend.internal:8443", "[::1]:8080", "dns:///backend:80")) {
+      String id = "api-" + N.incrementAndGet();
+
+      Api registered = acme.registerApi(RegisterApiRequest.newBuilder()
+          .setApi(api(ACME, id, "acme.v1.Svc/M" + N.get()).toBuilder().setBackendTarget(good))
+          .build());
+
+      assertThat(registered.getBackendTarget()).isEqualTo(good);
+      assertThat(admin.snapshots.current().api(id).orElseThrow().backendTarget()).isEqualTo(good);
+    }
+  }
+
+  @Test
   void tenantAdmin_grantsAndRevokesItsAppsAccessToItsApis() throws Exception {
     AdminServiceBlockingStub acme = admin.as(admin.acmeAdmin);
     String id = registerAcmeApi();
@@ -225,9 +281,21 @@ class TenantAdminTest {
             .getApisList())
         .isNotEmpty()
         .allMatch(a -> a.getTenantId().equals(ACME));
+    // Other tests of this class add acme grants too: compare with the store, which must hold at
+    // least this test's own grant (an empty list would pass any allMatch).
+    var own = io.keygate.proto.admin.v1.Grant.newBuilder()
+        .setTenantId(ACME)
+        .setAppId("acme-app")
+        .setApiId(registerAcmeApi())
+        .build();
+    acme.createGrant(CreateGrantRequest.newBuilder().setGrant(own).build());
     assertThat(acme.listGrants(ListGrantsRequest.newBuilder().setTenantId(ACME).build())
             .getGrantsList())
-        .allMatch(g -> g.getTenantId().equals(ACME));
+        .contains(own)
+        .allMatch(g -> g.getTenantId().equals(ACME))
+        .extracting(g -> new Grant(g.getTenantId(), g.getAppId(), g.getApiId()))
+        .doesNotContain(new Grant(GLOBEX, "globex-app", "globex-api"))
+        .containsExactlyInAnyOrderElementsOf(admin.store.grants(ACME));
     // The globex rows exist; only the globex admin sees them.
     assertThat(admin
             .as(admin.globexAdmin)

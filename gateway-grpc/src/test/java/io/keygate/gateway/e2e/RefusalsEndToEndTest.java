@@ -6,11 +6,15 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import io.grpc.CallOptions;
 import io.grpc.Channel;
+import io.grpc.ClientInterceptors;
+import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
+import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.ClientCalls;
 import io.grpc.stub.MetadataUtils;
 import io.keygate.client.AccessSecret;
+import io.keygate.client.SigningClientInterceptor;
 import io.keygate.client.XcaSignature;
 import io.keygate.client.XcaSigner;
 import io.keygate.gateway.credentials.CredentialIssuer;
@@ -18,6 +22,7 @@ import io.keygate.gateway.credentials.IssuedCredential;
 import io.keygate.gateway.errors.GatewayError;
 import io.keygate.gateway.proxy.ByteMarshaller;
 import io.keygate.proto.demo.v1.EchoRequest;
+import io.keygate.proto.demo.v1.EchoResponse;
 import io.keygate.proto.demo.v1.EchoServiceGrpc;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
@@ -174,12 +179,34 @@ class RefusalsEndToEndTest extends GatewayEndToEnd {
   }
 
   @Test
-  void hugeMetadata_isRefusedByTheTransport_andNothingBreaks() {
+  void hugeMetadata_isRefusedByTheTransport_andNothingBreaks() throws Exception {
     Map<String, String> h = new java.util.HashMap<>(signedHeaders(signer(gw.acmeKey.accessKey(), secretOf(gw.acmeKey), Clock.systemUTC()), BODY.toByteArray()));
     h.put("x-ca-nonce", "n".repeat(20_000));
-    StatusRuntimeException e = catchThrowableOfType(StatusRuntimeException.class, () -> sendWith(h, BODY));
+    Metadata md = new Metadata();
+    h.forEach((k, v) -> md.put(Metadata.Key.of(k, Metadata.ASCII_STRING_MARSHALLER), v));
+    ManagedChannel connection = gw.channel();
+
+    // The gateway announces its 8 KiB header limit in its HTTP/2 SETTINGS, so a conforming
+    // client fails the stream itself; a stream error, not a connection error.
+    StatusRuntimeException e = catchThrowableOfType(StatusRuntimeException.class, () ->
+        EchoServiceGrpc.newBlockingStub(
+                ClientInterceptors.intercept(connection, MetadataUtils.newAttachHeadersInterceptor(md)))
+            .withDeadlineAfter(10, TimeUnit.SECONDS)
+            .echo(BODY));
     assertThat(e).isNotNull();
-    assertThat(e.getStatus().isOk()).isFalse();
+    assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INTERNAL);
+
+    // A normal signed call on the same channel still goes through to the backend.
+    gw.backendHeaders.clear();
+    Channel signed = ClientInterceptors.intercept(
+        connection,
+        SigningClientInterceptor.create(gw.acmeKey.accessKey(), AccessSecret.copyOf(secretOf(gw.acmeKey))));
+    EchoResponse answer = EchoServiceGrpc.newBlockingStub(signed)
+        .withDeadlineAfter(10, TimeUnit.SECONDS)
+        .echo(EchoRequest.newBuilder().setMessage("after the huge one").build());
+    assertThat(answer.getMessage()).isEqualTo("after the huge one");
+    assertThat(answer.getBackend()).isEqualTo("acme-backend");
+    assertThat(gw.backendHeaders.poll(5, TimeUnit.SECONDS)).isNotNull();
   }
 
   @Test

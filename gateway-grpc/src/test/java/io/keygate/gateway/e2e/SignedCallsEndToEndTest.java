@@ -13,6 +13,8 @@ import io.keygate.gateway.dataplane.IdentityHeaders;
 import io.keygate.proto.demo.v1.EchoRequest;
 import io.keygate.proto.demo.v1.EchoResponse;
 import io.keygate.proto.demo.v1.EchoServiceGrpc;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -51,12 +53,30 @@ class SignedCallsEndToEndTest extends GatewayEndToEnd {
 
   @Test
   void signedCalls_updateTheCredentialsLastUseInTheStore() throws Exception {
-    EchoServiceGrpc.newBlockingStub(acme).withDeadlineAfter(10, TimeUnit.SECONDS).echo(req("x"));
+    // The fixture is shared: other tests' calls may already have set lastUsed. Flush them first,
+    // so what changes below is this call's doing.
     gw.lastUsed.flush(gw.store);
-    var acmeCredential = gw.store.credentials("acme").stream()
-        .filter(c -> c.accessKey().equals(gw.acmeKey.accessKey())).findFirst().orElseThrow();
-    assertThat(acmeCredential.lastUsed()).isNotNull();
+    Instant before = acmeLastUsed();
+    Instant callStart = Instant.now().truncatedTo(ChronoUnit.MILLIS); // the store keeps millis
+
+    EchoServiceGrpc.newBlockingStub(acme).withDeadlineAfter(10, TimeUnit.SECONDS).echo(req("x"));
+    assertThat(acmeLastUsed()).as("nothing is written until the flush").isEqualTo(before);
+    gw.lastUsed.flush(gw.store);
+
+    Instant after = acmeLastUsed();
+    assertThat(after).isNotNull().isAfterOrEqualTo(callStart).isBeforeOrEqualTo(Instant.now());
+    if (before != null) {
+      assertThat(after).isAfterOrEqualTo(before);
+    }
     assertThat(gw.lastUsed.pendingCount()).isZero();
+  }
+
+  private static Instant acmeLastUsed() throws Exception {
+    return gw.store.credentials("acme").stream()
+        .filter(c -> c.accessKey().equals(gw.acmeKey.accessKey()))
+        .findFirst()
+        .orElseThrow()
+        .lastUsed();
   }
 
   @Test

@@ -5,34 +5,118 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
+/** The one rule for backend targets: what the store accepts is what the proxy dials. */
 class BackendTargetTest {
 
-  @Test
-  void parse_readsHostAndPort() {
-    assertThat(BackendTarget.parse("backend.internal:8443"))
-        .isEqualTo(new BackendTarget("backend.internal", 8443));
-    assertThat(BackendTarget.parse("10.0.0.7:50051"))
-        .isEqualTo(new BackendTarget("10.0.0.7", 50051));
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        // text | host | port | grpc target
+        "backend.internal:8443 | backend.internal | 8443 | dns:///backend.internal:8443",
+        "localhost:1 | localhost | 1 | dns:///localhost:1",
+        "10.0.0.7:50051 | 10.0.0.7 | 50051 | dns:///10.0.0.7:50051",
+        "B-2.Example.COM:65535 | B-2.Example.COM | 65535 | dns:///B-2.Example.COM:65535",
+        "dns:///backend.internal:8443 | backend.internal | 8443 | dns:///backend.internal:8443",
+        "dns:///10.0.0.7:80 | 10.0.0.7 | 80 | dns:///10.0.0.7:80",
+        "[::1]:50051 | ::1 | 50051 | dns:///%5B::1%5D:50051",
+        "[2001:db8::7]:443 | 2001:db8::7 | 443 | dns:///%5B2001:db8::7%5D:443",
+        "[2001:db8:0:0:0:0:0:7]:1 | 2001:db8:0:0:0:0:0:7 | 1 | dns:///%5B2001:db8:0:0:0:0:0:7%5D:1",
+        "[::ffff:10.0.0.7]:80 | ::ffff:10.0.0.7 | 80 | dns:///%5B::ffff:10.0.0.7%5D:80",
+        "[fe80::]:80 | fe80:: | 80 | dns:///%5Bfe80::%5D:80",
+        "dns:///[::1]:8080 | ::1 | 8080 | dns:///%5B::1%5D:8080",
+        "dns:80 | dns | 80 | dns:///dns:80",
+        "unix:80 | unix | 80 | dns:///unix:80",
+      })
+  void parse_acceptsHostPortIpv6AndDnsForms(String text, String host, int port, String grpc) {
+    BackendTarget target = BackendTarget.parse(text);
+
+    assertThat(target).isEqualTo(new BackendTarget(host, port));
+    assertThat(target.grpcTarget()).isEqualTo(grpc);
   }
 
   @Test
-  void parse_readsBracketedIpv6() {
-    BackendTarget target = BackendTarget.parse("[::1]:50051");
-
-    assertThat(target).isEqualTo(new BackendTarget("::1", 50051));
-    assertThat(target.authority()).isEqualTo("[::1]:50051");
+  void theDnsForm_namesTheSameBackendAsHostPort() {
+    assertThat(BackendTarget.parse("dns:///b.internal:80"))
+        .isEqualTo(BackendTarget.parse("b.internal:80"));
+    assertThat(BackendTarget.parse("dns:///[::1]:80").authority()).isEqualTo("[::1]:80");
   }
 
-  @ParameterizedTest
+  @Test
+  void authority_bracketsIpv6Literals() {
+    assertThat(new BackendTarget("::1", 50051).authority()).isEqualTo("[::1]:50051");
+    assertThat(new BackendTarget("10.0.0.7", 80)).hasToString("10.0.0.7:80");
+  }
+
+  @ParameterizedTest(name = "[{0}]")
   @ValueSource(
       strings = {
-        "backend", "backend:", ":80", "backend:0", "backend:65536", "backend:80x",
-        "dns:///backend:80", "unix:/tmp/sock:1", "a/b:80", "::1:80", "[::1]80", "back end:80"
+        // no port, empty parts, port out of range or not a plain number
+        "", "backend", "backend:", ":80", "backend:0", "backend:65536", "backend:99999",
+        "backend:123456", "backend:80x", "backend:-1", "backend:+80", "backend:080", "backend: 80",
+        // other schemes and resolvers, DNS with its own server, paths
+        "unix:/tmp/sock:1", "unix:///tmp/sock", "xds:///backend:80", "ipv4:10.0.0.7:80",
+        "passthrough:///backend:80", "dns://8.8.8.8/backend:80", "dns:/backend:80",
+        "dns:///backend", "DNS:///backend:80", "http://backend:80", "a/b:80", "backend:80/x",
+        // IPv6 without brackets, malformed brackets or literals, zone ids
+        "::1:80", "[::1]80", "[::1]", "[::1]:", "[]:80", "[10.0.0.7]:80", "[backend]:80",
+        "[1:2:3:4:5:6:7:8:9]:80", "[1::2::3]:80", "[12345::1]:80", "[::g]:80", "[fe80::1%eth0]:80",
+        "[1:2:3:4:5:6:7]:80", "[::1.2.3.256]:80", "[[::1]]:80",
+        // host names: spaces, bad labels, empty labels, too long, numeric but not IPv4
+        "back end:80", "-backend:80", "backend-:80", "back_end:80", "backend..internal:80",
+        ".backend:80", "backend.:80", "10.0.0.256:80", "10.0.0:80", "10.0.0.07:80",
+        "bäckend:80", "backend\n:80",
       })
-  void parse_rejectsWhatIsNotHostAndPort(String text) {
+  void parse_rejectsEverythingElse(String text) {
     assertThatThrownBy(() -> BackendTarget.parse(text))
-        .isInstanceOf(IllegalArgumentException.class);
+        .isInstanceOf(InvalidValueException.class)
+        .hasMessageStartingWith("backend target: ");
+  }
+
+  @Test
+  void parse_rejectsTooLongTexts_andLabels() {
+    String label63 = "a".repeat(63);
+    String name251 = String.join(".", label63, label63, label63, "a".repeat(59));
+    String name253 = name251 + "aa";
+
+    assertThat(BackendTarget.parse(name251 + ":80").host()).isEqualTo(name251);
+    assertThat(new BackendTarget(name253, 80).host()).isEqualTo(name253);
+    assertThatThrownBy(() -> new BackendTarget(name253 + "a", 80))
+        .isInstanceOf(InvalidValueException.class);
+    assertThatThrownBy(() -> BackendTarget.parse("a".repeat(64) + ":80"))
+        .isInstanceOf(InvalidValueException.class);
+    // The stored column holds 255 characters: with dns:/// in front, this one does not fit.
+    assertThatThrownBy(() -> BackendTarget.parse("dns:///" + name251 + ":80"))
+        .isInstanceOf(InvalidValueException.class)
+        .hasMessageContaining("1-255 characters");
+  }
+
+  @Test
+  void theConstructor_checksHostAndPortToo() {
+    assertThatThrownBy(() -> new BackendTarget("[::1]", 80))
+        .isInstanceOf(InvalidValueException.class);
+    assertThatThrownBy(() -> new BackendTarget("backend", 0))
+        .isInstanceOf(InvalidValueException.class);
+    assertThatThrownBy(() -> new BackendTarget("backend/x", 80))
+        .isInstanceOf(InvalidValueException.class);
+  }
+
+  @Test
+  void rejections_neverRepeatTheText() {
+    assertThatThrownBy(() -> BackendTarget.parse("secret-token@backend:80"))
+        .isInstanceOf(InvalidValueException.class)
+        .message()
+        .doesNotContain("secret-token");
+  }
+
+  @Test
+  void idRules_acceptExactlyWhatTheParserAccepts_andKeepTheTextAsWritten() {
+    assertThat(IdRules.backendTarget("dns:///b.internal:80")).isEqualTo("dns:///b.internal:80");
+    assertThat(IdRules.backendTarget("[::1]:80")).isEqualTo("[::1]:80");
+    assertThatThrownBy(() -> IdRules.backendTarget("dns:///b.internal"))
+        .isInstanceOf(InvalidValueException.class);
   }
 }

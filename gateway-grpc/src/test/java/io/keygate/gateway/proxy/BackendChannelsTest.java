@@ -12,6 +12,8 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** Channels are built but never connect here: building a grpc channel does not dial. */
 class BackendChannelsTest {
@@ -117,6 +119,20 @@ class BackendChannelsTest {
 
     assertThat(channel.isShutdown()).isTrue();
     assertThatThrownBy(() -> channels.acquire(A)).isInstanceOf(IllegalStateException.class);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {
+    "127.0.0.1:1", "backend.internal:1", "dns:///backend.internal:1", "[::1]:1",
+    "dns:///[::1]:1", "[2001:db8::7]:1", "unix:1", "xds:1"
+  })
+  void acquire_buildsAChannelForEveryAcceptedForm_withTheTargetsAuthority(String text) {
+    BackendTarget target = BackendTarget.parse(text);
+    try (BackendChannels any = BackendChannels.builder().shutdownGrace(Duration.ZERO).build();
+        var lease = any.acquire(target)) {
+      // A host named like a grpc scheme (unix, xds) is still a host: the DNS scheme is explicit.
+      assertThat(lease.channel().authority()).isEqualTo(target.authority());
+    }
   }
 
   /** A clock the test moves by hand. */

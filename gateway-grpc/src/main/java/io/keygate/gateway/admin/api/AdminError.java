@@ -17,7 +17,14 @@ public enum AdminError {
       Status.Code.INVALID_ARGUMENT,
       "InvalidArgument",
       "invalid argument: ids are 1-64 of A-Z a-z 0-9 . _ : -, names 1-200 printable characters,"
-          + " method names package.Service/Method, backend targets host:port"),
+          + " method names package.Service/Method, backend targets host:port, [ipv6]:port or"
+          + " dns:///host:port"),
+  // Its own code so that the caller learns which field and which forms, without any detail.
+  INVALID_BACKEND_TARGET(
+      Status.Code.INVALID_ARGUMENT,
+      "InvalidBackendTarget",
+      "invalid argument: backend_target must be host:port, [IPv6 address]:port or"
+          + " dns:///host:port, with a port of 1-65535"),
   SAME_TENANT(
       Status.Code.INVALID_ARGUMENT,
       "SameTenant",

@@ -5,6 +5,7 @@ import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.keygate.gateway.audit.AuditEvent;
 import io.keygate.gateway.audit.AuditException;
+import io.keygate.gateway.model.InvalidValueException;
 import io.keygate.gateway.store.ConfigConflictException;
 import io.keygate.gateway.store.ConfigNotFoundException;
 import io.keygate.gateway.store.ConfigStoreException;
@@ -91,9 +92,11 @@ public final class AdminErrors {
     if (failure instanceof AuditException) {
       return AdminError.AUDIT_UNAVAILABLE;
     }
-    // The store and the value types check their inputs with IllegalArgumentException: the
-    // caller's mistake. (Protobuf never hands us nulls, so a NullPointerException is our bug.)
-    if (failure instanceof IllegalArgumentException) {
+    // Where input is checked (the store's id rules, value types, domain rules) a bad value is an
+    // InvalidValueException: the caller's mistake. Any other IllegalArgumentException, like a
+    // NullPointerException (protobuf never hands us nulls), is a bug of ours: INTERNAL, with the
+    // detail only in the log.
+    if (failure instanceof InvalidValueException) {
       return AdminError.INVALID_ARGUMENT;
     }
     return AdminError.INTERNAL;

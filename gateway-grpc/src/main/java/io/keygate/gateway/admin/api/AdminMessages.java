@@ -12,9 +12,11 @@ import io.keygate.gateway.audit.VerificationReport;
 import io.keygate.gateway.model.ApiDefinition;
 import io.keygate.gateway.model.App;
 import io.keygate.gateway.model.AuthMode;
+import io.keygate.gateway.model.BackendTarget;
 import io.keygate.gateway.model.Credential;
 import io.keygate.gateway.model.CrossTenantAuthorization;
 import io.keygate.gateway.model.Grant;
+import io.keygate.gateway.model.InvalidValueException;
 import io.keygate.gateway.model.Tenant;
 import io.keygate.gateway.credentials.CredentialIssuer;
 import io.keygate.gateway.credentials.IssuedCredential;
@@ -124,6 +126,12 @@ public final class AdminMessages {
       case NONE -> AuthMode.NONE;
       case UNRECOGNIZED -> throw AdminException.invalid("unknown auth mode");
     };
+    try {
+      // The store checks it again (the same rule); checked here to name the field to the caller.
+      BackendTarget.parse(a.getBackendTarget());
+    } catch (InvalidValueException e) {
+      throw new AdminException(AdminError.INVALID_BACKEND_TARGET, e.getMessage());
+    }
     return new ApiDefinition(
         a.getId(), a.getTenantId(), a.getMethodName(), a.getBackendTarget(), mode);
   }
@@ -203,17 +211,27 @@ public final class AdminMessages {
         throw AdminException.invalid("principal without a role");
     };
     String tenant = p.getTenantId().isEmpty() ? null : p.getTenantId();
-    return new AdminPrincipal(identity, role, tenant, null);
+    try {
+      // Its constructor checks that a tenant-admin, and only a tenant-admin, names a tenant.
+      return new AdminPrincipal(identity, role, tenant, null);
+    } catch (IllegalArgumentException e) {
+      throw AdminException.invalid(e.getMessage());
+    }
   }
 
-  /** One of subject or fingerprint, normalised; IllegalArgumentException if malformed. */
+  /** One of subject or fingerprint, normalised. */
   static IdentityMatch identity(
       boolean hasSubject, boolean hasSha256, String subject, String sha256) throws AdminException {
-    if (hasSubject) {
-      return IdentityMatch.subject(subject);
-    }
-    if (hasSha256) {
-      return IdentityMatch.sha256(sha256);
+    try {
+      if (hasSubject) {
+        return IdentityMatch.subject(subject);
+      }
+      if (hasSha256) {
+        return IdentityMatch.sha256(sha256);
+      }
+    } catch (IllegalArgumentException e) {
+      // Parsing the caller's text: a malformed DN or fingerprint is the caller's mistake.
+      throw AdminException.invalid(e.getMessage());
     }
     throw AdminException.invalid("principal without subject or certificate_sha256");
   }

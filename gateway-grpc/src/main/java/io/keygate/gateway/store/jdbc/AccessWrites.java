@@ -5,6 +5,7 @@ import io.keygate.gateway.model.AuthMode;
 import io.keygate.gateway.model.CrossTenantAuthorization;
 import io.keygate.gateway.model.Grant;
 import io.keygate.gateway.model.IdRules;
+import io.keygate.gateway.model.InvalidValueException;
 import io.keygate.gateway.store.ConfigConflictException;
 import io.keygate.gateway.store.ConfigNotFoundException;
 import io.keygate.gateway.store.ConfigStoreException;
@@ -153,7 +154,7 @@ final class AccessWrites {
     String granteeApp = IdRules.id("grantee app id", a.granteeAppId());
     Objects.requireNonNull(a.expiresAt(), "expiresAt");
     if (a.apiIds().isEmpty()) {
-      throw new IllegalArgumentException("an authorization must name at least one API");
+      throw new InvalidValueException("an authorization must name at least one API");
     }
     a.apiIds().forEach(apiId -> IdRules.id("API id", apiId));
     tx.write(

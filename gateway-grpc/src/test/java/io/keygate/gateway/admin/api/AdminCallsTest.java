@@ -16,6 +16,7 @@ import io.grpc.StatusRuntimeException;
 import io.grpc.stub.StreamObserver;
 import io.keygate.gateway.audit.AuditEvent;
 import io.keygate.gateway.audit.AuditEvent.Outcome;
+import io.keygate.gateway.model.InvalidValueException;
 import io.keygate.gateway.store.jdbc.ConfigDatabase;
 import io.keygate.gateway.store.jdbc.ConfigDatabaseSettings;
 import io.keygate.hsm.testing.MutableClock;
@@ -23,7 +24,11 @@ import java.lang.reflect.Proxy;
 import java.nio.file.Path;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.logging.Handler;
+import java.util.logging.LogRecord;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -121,6 +126,62 @@ class AdminCallsTest {
     assertThat(reply.status()).isEqualTo(Status.Code.INTERNAL);
     assertThat(reply.error.getStatus().getDescription()).isEqualTo("internal error");
     assertThat(audit.last().detail()).isEqualTo("InternalError");
+  }
+
+  @Test
+  void anUnexpectedIllegalArgumentException_isABug_internal_withTheDetailOnlyInTheLog() {
+    IllegalArgumentException bug =
+        new IllegalArgumentException("unsupported parameter type class Foo for tenant globex");
+    List<LogRecord> logged = new ArrayList<>();
+    Handler handler = new Handler() {
+      @Override
+      public void publish(LogRecord r) {
+        logged.add(r);
+      }
+
+      @Override
+      public void flush() {}
+
+      @Override
+      public void close() {}
+    };
+    java.util.logging.Logger adminLog =
+        java.util.logging.Logger.getLogger("io.keygate.gateway.admin");
+    adminLog.addHandler(handler);
+    Reply<String> reply;
+    try {
+      reply = serve(calls(principals, () -> {}), officer, AdminAction.TENANT_LIST, c -> {
+        throw bug;
+      });
+    } finally {
+      adminLog.removeHandler(handler);
+    }
+
+    assertThat(reply.status()).isEqualTo(Status.Code.INTERNAL);
+    assertThat(reply.error.getStatus().getDescription()).isEqualTo(AdminError.INTERNAL.message());
+    assertThat(reply.error.getTrailers().get(AdminErrors.ERROR_CODE)).isEqualTo("InternalError");
+    assertThat(reply.error.getStatus().getCause()).isNull();
+    assertThat(reply.error.getStatus() + " " + reply.error.getTrailers())
+        .doesNotContain("globex", "Foo");
+    assertThat(audit.last().detail()).isEqualTo("InternalError");
+    // The server keeps the detail: the stack trace, under the request id.
+    assertThat(logged)
+        .anySatisfy(r -> {
+          assertThat(r.getThrown()).isSameAs(bug);
+          assertThat(r.getMessage()).contains("req-1");
+        });
+  }
+
+  @Test
+  void anInvalidValue_whereInputIsChecked_isTheCallersMistake() {
+    Reply<String> reply =
+        serve(calls(principals, () -> {}), officer, AdminAction.TENANT_CREATE, c -> {
+          throw new InvalidValueException("tenant id must be 1-64 characters");
+        });
+
+    assertThat(reply.status()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+    assertThat(reply.error.getStatus().getDescription())
+        .isEqualTo(AdminError.INVALID_ARGUMENT.message());
   }
 
   @Test

@@ -6,6 +6,7 @@ import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.keygate.gateway.audit.AuditEvent.Outcome;
 import io.keygate.gateway.audit.AuditException;
+import io.keygate.gateway.model.InvalidValueException;
 import io.keygate.gateway.store.ConfigConflictException;
 import io.keygate.gateway.store.ConfigConflictException.Kind;
 import io.keygate.gateway.store.ConfigNotFoundException;
@@ -25,7 +26,7 @@ class AdminErrorsTest {
         new ConfigConflictException(Kind.UNKNOWN_REFERENCE, DETAIL), Status.Code.NOT_FOUND,
         new ConfigConflictException(Kind.SAME_TENANT, DETAIL), Status.Code.INVALID_ARGUMENT,
         new ConfigNotFoundException(DETAIL), Status.Code.NOT_FOUND,
-        new IllegalArgumentException(DETAIL), Status.Code.INVALID_ARGUMENT);
+        new InvalidValueException(DETAIL), Status.Code.INVALID_ARGUMENT);
     cases.forEach((e, code) ->
         assertThat(AdminErrors.classify(e).status()).as(e.toString()).isEqualTo(code));
   }
@@ -66,6 +67,9 @@ class AdminErrorsTest {
     assertThat(AdminErrors.classify(new NullPointerException(DETAIL)))
         .isEqualTo(AdminError.INTERNAL);
     assertThat(AdminErrors.classify(new IllegalStateException(DETAIL)))
+        .isEqualTo(AdminError.INTERNAL);
+    // Only input checks throw InvalidValueException; any other IllegalArgumentException is ours.
+    assertThat(AdminErrors.classify(new IllegalArgumentException(DETAIL)))
         .isEqualTo(AdminError.INTERNAL);
   }
 
