@@ -1,7 +1,7 @@
 package io.keygate.gateway.approval;
 
-import io.keygate.gateway.store.ConfigConflictException;
-import io.keygate.gateway.store.ConfigStoreException;
+import io.keygate.gateway.store.StoreConflictException;
+import io.keygate.gateway.store.StoreException;
 import io.keygate.gateway.store.jdbc.JdbcTransactions;
 import io.keygate.gateway.tls.TlsListener;
 import io.keygate.hsm.KeyLabel;
@@ -36,7 +36,7 @@ public final class ApprovalStore {
   }
 
   /** Stores a new PENDING request with its requester's vote, in one transaction. */
-  public void insert(DualControlRequest r) throws ConfigStoreException {
+  public void insert(DualControlRequest r) throws StoreException {
     try (Connection c = dataSource.getConnection()) {
       c.setAutoCommit(false);
       try {
@@ -81,14 +81,14 @@ public final class ApprovalStore {
    *
    * @return false if that officer had already voted on the request
    */
-  public boolean addVote(String requestId, ApprovalVote vote) throws ConfigStoreException {
+  public boolean addVote(String requestId, ApprovalVote vote) throws StoreException {
     try (Connection c = dataSource.getConnection()) {
       insertVote(c, requestId, vote);
       return true;
     } catch (SQLException e) {
-      ConfigStoreException translated = JdbcTransactions.translate("vote on " + requestId, e);
-      if (translated instanceof ConfigConflictException conflict
-          && conflict.kind() == ConfigConflictException.Kind.DUPLICATE) {
+      StoreException translated = JdbcTransactions.translate("vote on " + requestId, e);
+      if (translated instanceof StoreConflictException conflict
+          && conflict.kind() == StoreConflictException.Kind.DUPLICATE) {
         return false;
       }
       throw translated;
@@ -101,7 +101,7 @@ public final class ApprovalStore {
    *
    * @return whether this call started it (false: another caller or node did, or it expired)
    */
-  public boolean start(String requestId, Instant now) throws ConfigStoreException {
+  public boolean start(String requestId, Instant now) throws StoreException {
     try (Connection c = dataSource.getConnection();
         PreparedStatement s = c.prepareStatement("UPDATE approval_requests"
             + " SET state = 'RUNNING', decided_at = ? WHERE id = ? AND state = 'PENDING'"
@@ -122,7 +122,7 @@ public final class ApprovalStore {
    */
   public boolean transition(
       String requestId, ApprovalState from, ApprovalState to, String outcome, Instant at)
-      throws ConfigStoreException {
+      throws StoreException {
     try (Connection c = dataSource.getConnection();
         PreparedStatement s = c.prepareStatement("UPDATE approval_requests"
             + " SET state = ?, outcome = ?, decided_at = ? WHERE id = ? AND state = ?")) {
@@ -141,7 +141,7 @@ public final class ApprovalStore {
     }
   }
 
-  public Optional<DualControlRequest> find(String requestId) throws ConfigStoreException {
+  public Optional<DualControlRequest> find(String requestId) throws StoreException {
     try (Connection c = dataSource.getConnection();
         PreparedStatement s = c.prepareStatement(
             "SELECT " + COLUMNS + " FROM approval_requests WHERE id = ?")) {
@@ -158,7 +158,7 @@ public final class ApprovalStore {
    * {@code includeClosed} all of them.
    */
   public List<DualControlRequest> list(boolean includeClosed, int limit)
-      throws ConfigStoreException {
+      throws StoreException {
     String where = includeClosed ? "" : " WHERE state IN ('PENDING', 'RUNNING')";
     try (Connection c = dataSource.getConnection();
         PreparedStatement s = c.prepareStatement("SELECT " + COLUMNS + " FROM approval_requests"
@@ -184,7 +184,7 @@ public final class ApprovalStore {
   }
 
   private static List<DualControlRequest> read(Connection c, PreparedStatement s)
-      throws SQLException, ConfigStoreException {
+      throws SQLException, StoreException {
     List<DualControlRequest> out = new ArrayList<>();
     try (ResultSet rs = s.executeQuery()) {
       while (rs.next()) {
@@ -235,18 +235,18 @@ public final class ApprovalStore {
     return votes;
   }
 
-  private static ApprovalState state(String stored) throws ConfigStoreException {
+  private static ApprovalState state(String stored) throws StoreException {
     try {
       return ApprovalState.valueOf(stored);
     } catch (IllegalArgumentException e) {
-      throw new ConfigStoreException("approval_requests has an unknown state", e);
+      throw new StoreException("approval_requests has an unknown state", e);
     }
   }
 
   // The CHECK constraints allow only these; anything else was written by hand.
   private static DualControlOperation operation(
       String kind, String subject, String listener, String certificateSha256)
-      throws ConfigStoreException {
+      throws StoreException {
     try {
       return switch (kind) {
         case "destroy-key" -> new DualControlOperation.DestroyKey(KeyLabel.of(subject));
@@ -259,7 +259,7 @@ public final class ApprovalStore {
         default -> throw new IllegalArgumentException(kind);
       };
     } catch (RuntimeException e) {
-      throw new ConfigStoreException("approval_requests has an unreadable operation", e);
+      throw new StoreException("approval_requests has an unreadable operation", e);
     }
   }
 }

@@ -4,7 +4,7 @@ import io.keygate.gateway.approval.ApprovalException.Reason;
 import io.keygate.gateway.audit.AuditEvent;
 import io.keygate.gateway.audit.AuditException;
 import io.keygate.gateway.audit.AuditLog;
-import io.keygate.gateway.store.ConfigStoreException;
+import io.keygate.gateway.store.StoreException;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.time.Clock;
@@ -44,10 +44,10 @@ public final class DualControl {
 
   /** The security-officers as they are now (admin_principals). */
   public interface Officers {
-    int count() throws ConfigStoreException;
+    int count() throws StoreException;
 
     /** Whether the principal (as admin_principals stores it) is a security-officer now. */
-    boolean isOfficer(String principal) throws ConfigStoreException;
+    boolean isOfficer(String principal) throws StoreException;
   }
 
   /** The smallest and the largest M. */
@@ -144,7 +144,7 @@ public final class DualControl {
    *     requester, and for another certificate of someone who approved)
    */
   public DualControlRequest approve(String id, Officer approver, String auditRequestId)
-      throws ApprovalException, ConfigStoreException, AuditException {
+      throws ApprovalException, StoreException, AuditException {
     DualControlRequest r = pending(id);
     if (r.approvedBy(approver)) {
       if (!r.votes().stream().anyMatch(v -> v.officer().principal().equals(approver.principal()))
@@ -170,7 +170,7 @@ public final class DualControl {
   }
 
   /** Votes of principals that are security-officers now (a removed officer's vote lapses). */
-  private int countingVotes(DualControlRequest r) throws ConfigStoreException {
+  private int countingVotes(DualControlRequest r) throws StoreException {
     int n = 0;
     for (ApprovalVote v : r.votes()) {
       if (officers.isOfficer(v.officer().principal())) {
@@ -182,7 +182,7 @@ public final class DualControl {
 
   /** Ends a pending request without running it. */
   public DualControlRequest reject(String id, Officer officer)
-      throws ApprovalException, ConfigStoreException {
+      throws ApprovalException, StoreException {
     DualControlRequest r = pending(id);
     String by = (r.requestedBy().principal().equals(officer.principal())
         ? "withdrawn by " : "rejected by ") + officer.actor();
@@ -193,7 +193,7 @@ public final class DualControl {
   }
 
   /** Open requests (or all with {@code includeClosed}), newest first, expiry applied. */
-  public List<DualControlRequest> list(boolean includeClosed) throws ConfigStoreException {
+  public List<DualControlRequest> list(boolean includeClosed) throws StoreException {
     Instant now = now();
     return store.list(includeClosed, MAX_LISTED).stream()
         .map(r -> r.asOf(now))
@@ -202,7 +202,7 @@ public final class DualControl {
   }
 
   private void run(DualControlRequest r, Officer lastApprover, String auditRequestId)
-      throws ConfigStoreException, AuditException {
+      throws StoreException, AuditException {
     DualControlOperation op = r.operation();
     AuditEvent.Outcome outcome;
     String detail;
@@ -245,7 +245,7 @@ public final class DualControl {
   }
 
   /** The request if it is still pending; an expired one is marked so on the way. */
-  private DualControlRequest pending(String id) throws ApprovalException, ConfigStoreException {
+  private DualControlRequest pending(String id) throws ApprovalException, StoreException {
     DualControlRequest r = find(id);
     Instant now = now();
     if (r.stateAt(now) == ApprovalState.EXPIRED && r.state() == ApprovalState.PENDING) {
@@ -258,7 +258,7 @@ public final class DualControl {
     return r;
   }
 
-  private DualControlRequest find(String id) throws ApprovalException, ConfigStoreException {
+  private DualControlRequest find(String id) throws ApprovalException, StoreException {
     if (id == null || id.length() > 36) {
       throw new ApprovalException(Reason.NOT_FOUND, "no approval request with that id");
     }

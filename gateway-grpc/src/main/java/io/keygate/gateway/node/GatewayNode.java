@@ -24,7 +24,7 @@ import io.keygate.gateway.store.jdbc.JdbcAuditLog;
 import io.keygate.gateway.audit.SecurityEventAggregator;
 import io.keygate.gateway.auth.InMemoryNonceStore;
 import io.keygate.gateway.store.ConfigStore;
-import io.keygate.gateway.store.ConfigStoreException;
+import io.keygate.gateway.store.StoreException;
 import io.keygate.gateway.credentials.LastUsedTracker;
 import java.security.SecureRandom;
 import java.util.concurrent.TimeUnit;
@@ -221,7 +221,7 @@ public final class GatewayNode implements AutoCloseable {
     Runnable refreshSnapshot = () -> {
       try {
         refresher.refreshNow();
-      } catch (ConfigStoreException e) {
+      } catch (StoreException e) {
         throw new IllegalStateException(e);
       }
     };

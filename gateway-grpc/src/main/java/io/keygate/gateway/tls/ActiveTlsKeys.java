@@ -1,6 +1,6 @@
 package io.keygate.gateway.tls;
 
-import io.keygate.gateway.store.ConfigStoreException;
+import io.keygate.gateway.store.StoreException;
 import io.keygate.gateway.store.jdbc.JdbcTransactions;
 import io.keygate.hsm.KeyLabel;
 import java.sql.Connection;
@@ -38,7 +38,7 @@ public final class ActiveTlsKeys {
   }
 
   /** The key each listener serves now: the activated one, else the configured one. */
-  public Map<TlsListener, KeyLabel> assignments() throws ConfigStoreException {
+  public Map<TlsListener, KeyLabel> assignments() throws StoreException {
     Map<TlsListener, KeyLabel> out = new EnumMap<>(TlsListener.class);
     out.putAll(configured);
     try (Connection c = dataSource.getConnection();
@@ -63,7 +63,7 @@ public final class ActiveTlsKeys {
    * and forgets nodes not heard of for a day.
    */
   public void reportServed(String nodeId, TlsListener listener, KeyLabel label, Instant now)
-      throws ConfigStoreException {
+      throws StoreException {
     try (Connection c = dataSource.getConnection()) {
       try (PreparedStatement s = c.prepareStatement("UPDATE tls_served_keys"
           + " SET key_label = ?, seen_at = ? WHERE node_id = ? AND listener = ?")) {
@@ -96,7 +96,7 @@ public final class ActiveTlsKeys {
    * Every key some listener may be serving: the assignments, and what any node reported serving
    * since {@code since} (a node that has not switched yet, or is configured differently).
    */
-  public Set<KeyLabel> servedAnywhere(Instant since) throws ConfigStoreException {
+  public Set<KeyLabel> servedAnywhere(Instant since) throws StoreException {
     Set<KeyLabel> out = new HashSet<>(assignments().values());
     try (Connection c = dataSource.getConnection();
         PreparedStatement s = c.prepareStatement(
@@ -117,7 +117,7 @@ public final class ActiveTlsKeys {
 
   /** Makes {@code label} the key of {@code listener} on every node (as they next poll). */
   public void activate(TlsListener listener, KeyLabel label, Instant at, String requestId)
-      throws ConfigStoreException {
+      throws StoreException {
     try (Connection c = dataSource.getConnection()) {
       c.setAutoCommit(false);
       try {

@@ -16,7 +16,7 @@ import io.keygate.gateway.model.App;
 import io.keygate.gateway.store.jdbc.ConfigDatabase;
 import io.keygate.gateway.store.jdbc.ConfigDatabaseSettings;
 import io.keygate.gateway.store.ConfigStore;
-import io.keygate.gateway.store.ConfigStoreException;
+import io.keygate.gateway.store.StoreException;
 import io.keygate.gateway.config.SnapshotRefresher;
 import io.keygate.gateway.model.Tenant;
 import io.keygate.gateway.tls.ActiveTlsKeys;
@@ -183,7 +183,7 @@ final class AdminFixture implements AutoCloseable {
     configChanges.incrementAndGet();
     try {
       snapshots.refreshNow();
-    } catch (ConfigStoreException e) {
+    } catch (StoreException e) {
       throw new IllegalStateException(e);
     }
   }

@@ -1,8 +1,8 @@
 package io.keygate.gateway.admin.access;
 
-import io.keygate.gateway.store.ConfigConflictException;
-import io.keygate.gateway.store.ConfigNotFoundException;
-import io.keygate.gateway.store.ConfigStoreException;
+import io.keygate.gateway.store.StoreConflictException;
+import io.keygate.gateway.store.StoreNotFoundException;
+import io.keygate.gateway.store.StoreException;
 import io.keygate.gateway.store.jdbc.JdbcTransactions;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -44,17 +44,17 @@ public final class AdminPrincipals {
   /**
    * Stores a mapping and returns it with its creation time.
    *
-   * @throws ConfigConflictException DUPLICATE if the identity is already mapped (remove it first:
+   * @throws StoreConflictException DUPLICATE if the identity is already mapped (remove it first:
    *     a role change is two audited steps), UNKNOWN_REFERENCE if a tenant-admin's tenant does
    *     not exist
    */
-  public AdminPrincipal add(AdminPrincipal principal) throws ConfigStoreException {
+  public AdminPrincipal add(AdminPrincipal principal) throws StoreException {
     Instant now = Instant.ofEpochMilli(clock.millis());
     IdentityMatch id = principal.identity();
     try (Connection c = dataSource.getConnection()) {
       if (principal.tenantId() != null && !tenantExists(c, principal.tenantId())) {
-        throw new ConfigConflictException(
-            ConfigConflictException.Kind.UNKNOWN_REFERENCE, "no tenant " + principal.tenantId());
+        throw new StoreConflictException(
+            StoreConflictException.Kind.UNKNOWN_REFERENCE, "no tenant " + principal.tenantId());
       }
       try (PreparedStatement s = c.prepareStatement(
           "INSERT INTO admin_principals (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?)")) {
@@ -75,15 +75,15 @@ public final class AdminPrincipals {
     return new AdminPrincipal(id, principal.role(), principal.tenantId(), now);
   }
 
-  /** @throws ConfigNotFoundException if the identity is not mapped */
-  public void remove(IdentityMatch identity) throws ConfigStoreException {
+  /** @throws StoreNotFoundException if the identity is not mapped */
+  public void remove(IdentityMatch identity) throws StoreException {
     try (Connection c = dataSource.getConnection();
         PreparedStatement s = c.prepareStatement(
             "DELETE FROM admin_principals WHERE identity_kind = ? AND identity_value = ?")) {
       s.setString(1, identity.kind().name());
       s.setString(2, identity.value());
       if (s.executeUpdate() == 0) {
-        throw new ConfigNotFoundException("no admin principal " + identity);
+        throw new StoreNotFoundException("no admin principal " + identity);
       }
     } catch (SQLException e) {
       throw JdbcTransactions.translate("remove admin principal " + identity, e);
@@ -91,14 +91,14 @@ public final class AdminPrincipals {
   }
 
   /** Whether {@code identity} is mapped as a security-officer and no other identity is. */
-  public boolean isLastOfficer(IdentityMatch identity) throws ConfigStoreException {
+  public boolean isLastOfficer(IdentityMatch identity) throws StoreException {
     List<AdminPrincipal> officers =
         list().stream().filter(p -> p.role() == AdminRole.SECURITY_OFFICER).toList();
     return officers.size() == 1 && officers.get(0).identity().equals(identity);
   }
 
   /** The mapping of exactly this identity (subject or fingerprint), if any. */
-  public Optional<AdminPrincipal> find(IdentityMatch identity) throws ConfigStoreException {
+  public Optional<AdminPrincipal> find(IdentityMatch identity) throws StoreException {
     try (Connection c = dataSource.getConnection()) {
       return find(c, identity);
     } catch (SQLException e) {
@@ -111,7 +111,7 @@ public final class AdminPrincipals {
    * one certificate is the more specific statement (e.g. an auditor's subject with one certificate
    * mapped as officer).
    */
-  public Optional<AdminPrincipal> find(AdminIdentity caller) throws ConfigStoreException {
+  public Optional<AdminPrincipal> find(AdminIdentity caller) throws StoreException {
     try (Connection c = dataSource.getConnection()) {
       Optional<AdminPrincipal> pinned = find(c, caller.sha256());
       if (pinned.isPresent() || caller.subject() == null) {
@@ -124,7 +124,7 @@ public final class AdminPrincipals {
   }
 
   /** Every mapping, ordered by kind and identity. */
-  public List<AdminPrincipal> list() throws ConfigStoreException {
+  public List<AdminPrincipal> list() throws StoreException {
     try (Connection c = dataSource.getConnection();
         PreparedStatement s = c.prepareStatement(
             "SELECT " + COLUMNS + " FROM admin_principals ORDER BY identity_kind, identity_value");
@@ -140,7 +140,7 @@ public final class AdminPrincipals {
   }
 
   private static Optional<AdminPrincipal> find(Connection c, IdentityMatch identity)
-      throws SQLException, ConfigStoreException {
+      throws SQLException, StoreException {
     try (PreparedStatement s = c.prepareStatement("SELECT " + COLUMNS + " FROM admin_principals"
         + " WHERE identity_kind = ? AND identity_value = ?")) {
       s.setString(1, identity.kind().name());
@@ -160,16 +160,16 @@ public final class AdminPrincipals {
     }
   }
 
-  private static AdminPrincipal row(ResultSet rs) throws SQLException, ConfigStoreException {
+  private static AdminPrincipal row(ResultSet rs) throws SQLException, StoreException {
     String role = rs.getString(3);
     // The CHECK constraints make these impossible unless someone edited the table by hand.
     AdminRole parsed = AdminRole.fromWireName(role)
-        .orElseThrow(() -> new ConfigStoreException("admin_principals has an unknown role"));
+        .orElseThrow(() -> new StoreException("admin_principals has an unknown role"));
     IdentityMatch.Kind kind;
     try {
       kind = IdentityMatch.Kind.valueOf(rs.getString(1));
     } catch (IllegalArgumentException e) {
-      throw new ConfigStoreException("admin_principals has an unknown identity kind", e);
+      throw new StoreException("admin_principals has an unknown identity kind", e);
     }
     return new AdminPrincipal(
         new IdentityMatch(kind, rs.getString(2)),

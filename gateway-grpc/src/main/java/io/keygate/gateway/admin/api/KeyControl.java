@@ -13,7 +13,7 @@ import io.keygate.gateway.approval.DualControlRequest;
 import io.keygate.gateway.approval.Officer;
 import io.keygate.gateway.audit.AuditLog;
 import io.keygate.gateway.store.ConfigStore;
-import io.keygate.gateway.store.ConfigStoreException;
+import io.keygate.gateway.store.StoreException;
 import io.keygate.gateway.tls.ActiveTlsKeys;
 import io.keygate.gateway.tls.TlsKeyInventory;
 import io.keygate.hsm.CertificateProfile;
@@ -107,12 +107,12 @@ public final class KeyControl {
         operations,
         new DualControl.Officers() {
           @Override
-          public int count() throws ConfigStoreException {
+          public int count() throws StoreException {
             return officerCount(principals);
           }
 
           @Override
-          public boolean isOfficer(String principal) throws ConfigStoreException {
+          public boolean isOfficer(String principal) throws StoreException {
             return principals.find(IdentityMatch.parse(principal))
                 .filter(p -> p.role() == AdminRole.SECURITY_OFFICER)
                 .isPresent();
@@ -132,11 +132,11 @@ public final class KeyControl {
    * Before that (the bootstrap) the first officer adds the others alone; {@code principal list}
    * shows who they were.
    */
-  boolean officerAdditionNeedsApproval() throws ConfigStoreException {
+  boolean officerAdditionNeedsApproval() throws StoreException {
     return officerCount(principals) >= dualControl.requiredApprovals();
   }
 
-  private static int officerCount(AdminPrincipals principals) throws ConfigStoreException {
+  private static int officerCount(AdminPrincipals principals) throws StoreException {
     return (int) principals.list().stream()
         .filter(p -> p.role() == AdminRole.SECURITY_OFFICER)
         .count();

@@ -1,7 +1,7 @@
 package io.keygate.gateway.store.jdbc;
 
 import io.keygate.gateway.store.ConfigStore;
-import io.keygate.gateway.store.ConfigStoreException;
+import io.keygate.gateway.store.StoreException;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
@@ -37,16 +37,16 @@ public final class ConfigDatabase implements AutoCloseable {
   /**
    * Connects and migrates.
    *
-   * @throws ConfigStoreException if the database is unreachable, refuses the login, or a
+   * @throws StoreException if the database is unreachable, refuses the login, or a
    *     migration fails (nothing is left open)
    */
-  public static ConfigDatabase open(ConfigDatabaseSettings settings) throws ConfigStoreException {
+  public static ConfigDatabase open(ConfigDatabaseSettings settings) throws StoreException {
     String where = settings.redactedUrl();
     HikariDataSource pool;
     try {
       pool = new HikariDataSource(poolConfig(settings));
     } catch (RuntimeException e) {
-      throw new ConfigStoreException(
+      throw new StoreException(
           "cannot connect to the config database " + where + ": " + rootMessage(e), e);
     }
     try {
@@ -66,7 +66,7 @@ public final class ConfigDatabase implements AutoCloseable {
           result.targetSchemaVersion == null ? "unchanged" : result.targetSchemaVersion);
     } catch (RuntimeException e) { // FlywayException and whatever a driver throws unchecked
       pool.close();
-      throw new ConfigStoreException(
+      throw new StoreException(
           "cannot migrate the config database " + where + ": " + rootMessage(e), e);
     }
     return new ConfigDatabase(pool, where);
@@ -121,7 +121,7 @@ public final class ConfigDatabase implements AutoCloseable {
     return description;
   }
 
-  /** Closes the pool; calls through the store fail with {@link ConfigStoreException} afterwards. */
+  /** Closes the pool; calls through the store fail with {@link StoreException} afterwards. */
   @Override
   public void close() {
     pool.close();
