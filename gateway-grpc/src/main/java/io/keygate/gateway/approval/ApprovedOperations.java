@@ -14,7 +14,7 @@ import io.keygate.gateway.approval.DualControlOperation.DestroyKey;
 import io.keygate.gateway.approval.DualControlOperation.RevokeTenantCredentials;
 import io.keygate.gateway.store.StoreConflictException;
 import io.keygate.gateway.store.StoreNotFoundException;
-import io.keygate.gateway.store.ConfigStore;
+import io.keygate.gateway.config.ConfigStore;
 import io.keygate.gateway.model.Credential;
 import io.keygate.gateway.tls.ActiveTlsKeys;
 import io.keygate.gateway.tls.TlsKeyInventory;

@@ -1,6 +1,5 @@
 package io.keygate.gateway.config;
 
-import io.keygate.gateway.store.ConfigStore;
 import io.keygate.gateway.store.StoreException;
 
 import java.lang.System.Logger;

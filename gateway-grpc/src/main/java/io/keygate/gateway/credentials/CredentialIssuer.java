@@ -1,6 +1,6 @@
 package io.keygate.gateway.credentials;
 
-import io.keygate.gateway.store.ConfigStore;
+import io.keygate.gateway.config.ConfigStore;
 import io.keygate.gateway.store.StoreException;
 import io.keygate.gateway.model.Credential;
 import io.keygate.hsm.HsmException;

@@ -4,7 +4,7 @@ import io.keygate.gateway.admin.api.AdminError;
 import io.keygate.gateway.admin.api.AdminException;
 
 import io.keygate.gateway.store.StoreNotFoundException;
-import io.keygate.gateway.store.ConfigStore;
+import io.keygate.gateway.config.ConfigStore;
 import io.keygate.gateway.store.StoreException;
 import io.keygate.gateway.model.Credential;
 import io.keygate.gateway.credentials.CredentialIssuer;

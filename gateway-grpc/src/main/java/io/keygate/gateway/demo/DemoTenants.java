@@ -3,7 +3,7 @@ package io.keygate.gateway.demo;
 import io.keygate.gateway.model.ApiDefinition;
 import io.keygate.gateway.model.App;
 import io.keygate.gateway.model.AuthMode;
-import io.keygate.gateway.store.ConfigStore;
+import io.keygate.gateway.config.ConfigStore;
 import io.keygate.gateway.store.StoreException;
 import io.keygate.gateway.model.Grant;
 import io.keygate.gateway.model.Tenant;

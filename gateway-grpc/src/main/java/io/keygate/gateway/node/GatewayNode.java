@@ -23,7 +23,7 @@ import io.keygate.gateway.audit.AuditHeadSigner;
 import io.keygate.gateway.store.jdbc.JdbcAuditLog;
 import io.keygate.gateway.audit.SecurityEventAggregator;
 import io.keygate.gateway.auth.InMemoryNonceStore;
-import io.keygate.gateway.store.ConfigStore;
+import io.keygate.gateway.config.ConfigStore;
 import io.keygate.gateway.store.StoreException;
 import io.keygate.gateway.credentials.LastUsedTracker;
 import java.security.SecureRandom;

@@ -15,7 +15,7 @@ import io.keygate.gateway.store.jdbc.JdbcAuditLog;
 import io.keygate.gateway.model.App;
 import io.keygate.gateway.store.jdbc.ConfigDatabase;
 import io.keygate.gateway.store.jdbc.ConfigDatabaseSettings;
-import io.keygate.gateway.store.ConfigStore;
+import io.keygate.gateway.config.ConfigStore;
 import io.keygate.gateway.store.StoreException;
 import io.keygate.gateway.config.SnapshotRefresher;
 import io.keygate.gateway.model.Tenant;

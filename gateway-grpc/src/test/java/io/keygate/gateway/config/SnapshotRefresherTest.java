@@ -2,7 +2,6 @@ package io.keygate.gateway.config;
 
 import io.keygate.gateway.model.App;
 import io.keygate.gateway.model.Tenant;
-import io.keygate.gateway.store.ConfigStore;
 import io.keygate.gateway.store.StoreException;
 import io.keygate.gateway.store.jdbc.ConfigDatabase;
 import io.keygate.gateway.store.jdbc.ConfigDatabaseSettings;

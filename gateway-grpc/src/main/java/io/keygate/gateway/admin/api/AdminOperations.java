@@ -8,7 +8,7 @@ import io.keygate.gateway.admin.access.IdentityMatch;
 import io.keygate.gateway.credentials.CredentialLifecycle;
 
 import io.keygate.gateway.store.StoreNotFoundException;
-import io.keygate.gateway.store.ConfigStore;
+import io.keygate.gateway.config.ConfigStore;
 import io.keygate.gateway.store.StoreException;
 import io.keygate.gateway.model.CrossTenantAuthorization;
 import io.keygate.proto.admin.v1.*;

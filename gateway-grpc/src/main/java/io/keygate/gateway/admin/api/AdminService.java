@@ -9,7 +9,7 @@ import static io.keygate.gateway.admin.access.AdminAction.*;
 
 import io.grpc.stub.StreamObserver;
 import io.keygate.gateway.audit.AuditLog;
-import io.keygate.gateway.store.ConfigStore;
+import io.keygate.gateway.config.ConfigStore;
 import io.keygate.gateway.credentials.CredentialIssuer;
 import io.keygate.hsm.HsmToken;
 import io.keygate.proto.admin.v1.*;

@@ -12,7 +12,7 @@ import io.keygate.gateway.approval.DualControlOperation;
 import io.keygate.gateway.approval.DualControlRequest;
 import io.keygate.gateway.approval.Officer;
 import io.keygate.gateway.audit.AuditLog;
-import io.keygate.gateway.store.ConfigStore;
+import io.keygate.gateway.config.ConfigStore;
 import io.keygate.gateway.store.StoreException;
 import io.keygate.gateway.tls.ActiveTlsKeys;
 import io.keygate.gateway.tls.TlsKeyInventory;

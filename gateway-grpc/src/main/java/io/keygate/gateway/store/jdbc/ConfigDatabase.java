@@ -1,6 +1,6 @@
 package io.keygate.gateway.store.jdbc;
 
-import io.keygate.gateway.store.ConfigStore;
+import io.keygate.gateway.config.ConfigStore;
 import io.keygate.gateway.store.StoreException;
 
 import com.zaxxer.hikari.HikariConfig;

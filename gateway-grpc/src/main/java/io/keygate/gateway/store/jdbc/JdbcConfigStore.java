@@ -10,7 +10,7 @@ import io.keygate.gateway.model.IdRules;
 import io.keygate.gateway.model.Tenant;
 import io.keygate.gateway.store.StoreConflictException;
 import io.keygate.gateway.store.StoreNotFoundException;
-import io.keygate.gateway.store.ConfigStore;
+import io.keygate.gateway.config.ConfigStore;
 import io.keygate.gateway.store.StoreException;
 
 import io.keygate.hsm.KeyLabel;

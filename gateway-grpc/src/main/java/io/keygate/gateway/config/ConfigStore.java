@@ -1,6 +1,8 @@
-package io.keygate.gateway.store;
+package io.keygate.gateway.config;
 
-import io.keygate.gateway.config.ConfigSnapshot;
+import io.keygate.gateway.store.StoreConflictException;
+import io.keygate.gateway.store.StoreException;
+import io.keygate.gateway.store.StoreNotFoundException;
 import io.keygate.gateway.model.ApiDefinition;
 import io.keygate.gateway.model.App;
 import io.keygate.gateway.model.Credential;
