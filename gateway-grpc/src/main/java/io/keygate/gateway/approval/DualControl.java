@@ -59,7 +59,7 @@ public final class DualControl {
   private static final int MAX_LISTED = 1000;
   private static final Logger LOG = System.getLogger("io.keygate.gateway.approval");
 
-  private final ApprovalStore store;
+  private final ApprovalRecords records;
   private final Runner runner;
   private final Officers officers;
   private final AuditLog audit;
@@ -77,7 +77,7 @@ public final class DualControl {
    * @param ttl how long a request waits for approvals, at most {@link #MAX_TTL}
    */
   public DualControl(
-      ApprovalStore store,
+      ApprovalRecords records,
       Runner runner,
       Officers officers,
       AuditLog audit,
@@ -92,7 +92,7 @@ public final class DualControl {
     if (ttl.isNegative() || ttl.isZero() || ttl.compareTo(MAX_TTL) > 0) {
       throw new IllegalArgumentException("approval time to live must be within 7 days: " + ttl);
     }
-    this.store = Objects.requireNonNull(store, "store");
+    this.records = Objects.requireNonNull(records, "records");
     this.runner = Objects.requireNonNull(runner, "runner");
     this.officers = Objects.requireNonNull(officers, "officers");
     this.audit = Objects.requireNonNull(audit, "audit");
@@ -129,7 +129,7 @@ public final class DualControl {
     DualControlRequest r = new DualControlRequest(ids.get().toString(), op, why, requester, now,
         now.plus(ttl), required, List.of(new ApprovalVote(requester, now)),
         ApprovalState.PENDING, null, null);
-    store.insert(r);
+    records.insert(r);
     return r;
   }
 
@@ -151,7 +151,7 @@ public final class DualControl {
           || countingVotes(r) < r.requiredApprovals()) {
         throw new ApprovalException(Reason.ALREADY_APPROVED, id + " already approved by caller");
       }
-    } else if (!store.addVote(id, new ApprovalVote(approver, now()))) {
+    } else if (!records.addVote(id, new ApprovalVote(approver, now()))) {
       throw new ApprovalException(Reason.ALREADY_APPROVED, id + " already approved by caller");
     }
     r = find(id);
@@ -161,7 +161,7 @@ public final class DualControl {
       // The quorum is audited first: if the audit log is down, nothing runs and nothing changes.
       audit.record(event(r, approver, AuditEvent.Outcome.SUCCESS, "approval.quorum",
           "approval/" + r.id(), auditRequestId, "reached, running: " + r.operation().summary()));
-      if (store.start(id, now())) {
+      if (records.start(id, now())) {
         run(r, approver, auditRequestId);
       }
       r = find(id);
@@ -186,7 +186,7 @@ public final class DualControl {
     DualControlRequest r = pending(id);
     String by = (r.requestedBy().principal().equals(officer.principal())
         ? "withdrawn by " : "rejected by ") + officer.actor();
-    if (!store.transition(id, ApprovalState.PENDING, ApprovalState.REJECTED, by, now())) {
+    if (!records.transition(id, ApprovalState.PENDING, ApprovalState.REJECTED, by, now())) {
       throw new ApprovalException(Reason.NOT_PENDING, id + " changed state meanwhile");
     }
     return find(id);
@@ -195,7 +195,7 @@ public final class DualControl {
   /** Open requests (or all with {@code includeClosed}), newest first, expiry applied. */
   public List<DualControlRequest> list(boolean includeClosed) throws StoreException {
     Instant now = now();
-    return store.list(includeClosed, MAX_LISTED).stream()
+    return records.list(includeClosed, MAX_LISTED).stream()
         .map(r -> r.asOf(now))
         .filter(r -> includeClosed || !r.state().isClosed())
         .toList();
@@ -231,7 +231,7 @@ public final class DualControl {
           e.getMessage(), ran.detail());
       throw e;
     } finally {
-      store.transition(r.id(), ApprovalState.RUNNING,
+      records.transition(r.id(), ApprovalState.RUNNING,
           failureCode == null ? ApprovalState.EXECUTED : ApprovalState.FAILED, failureCode, now());
     }
   }
@@ -249,7 +249,7 @@ public final class DualControl {
     DualControlRequest r = find(id);
     Instant now = now();
     if (r.stateAt(now) == ApprovalState.EXPIRED && r.state() == ApprovalState.PENDING) {
-      store.transition(id, ApprovalState.PENDING, ApprovalState.EXPIRED, null, r.expiresAt());
+      records.transition(id, ApprovalState.PENDING, ApprovalState.EXPIRED, null, r.expiresAt());
       throw new ApprovalException(Reason.EXPIRED, id + " expired at " + r.expiresAt());
     }
     if (r.state() != ApprovalState.PENDING) {
@@ -262,7 +262,7 @@ public final class DualControl {
     if (id == null || id.length() > 36) {
       throw new ApprovalException(Reason.NOT_FOUND, "no approval request with that id");
     }
-    return store.find(id)
+    return records.find(id)
         .orElseThrow(() -> new ApprovalException(Reason.NOT_FOUND, "no approval request " + id));
   }
 

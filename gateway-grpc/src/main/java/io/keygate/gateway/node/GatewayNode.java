@@ -20,7 +20,7 @@ import java.time.Duration;
 import java.util.Set;
 import java.util.UUID;
 import io.keygate.gateway.audit.AuditHeadSigner;
-import io.keygate.gateway.store.jdbc.JdbcAuditLog;
+import io.keygate.gateway.audit.ChainedAuditLog;
 import io.keygate.gateway.audit.SecurityEventAggregator;
 import io.keygate.gateway.auth.InMemoryNonceStore;
 import io.keygate.gateway.config.ConfigStore;
@@ -130,8 +130,8 @@ public final class GatewayNode implements AutoCloseable {
 
     // Audit: hash-chained log in the config DB, chain heads signed by an HSM key every minute,
     // data-plane refusals aggregated per key, app, code and minute.
-    JdbcAuditLog audit = new JdbcAuditLog(db.dataSource());
-    AuditHeadSigner heads = new AuditHeadSigner(db.dataSource(), hsm,
+    ChainedAuditLog audit = new ChainedAuditLog(db.auditChain());
+    AuditHeadSigner heads = new AuditHeadSigner(db.auditChain(), db.signedHeads(), hsm,
         AuditHeadSigner.DEFAULT_KEY_LABEL, clock, scheduler, AuditHeadSigner.DEFAULT_INTERVAL);
     started.push(heads);
     heads.ensureKey();
@@ -148,7 +148,7 @@ public final class GatewayNode implements AutoCloseable {
     // is, the configured one; the follower switches new handshakes when an activation lands.
     KeyLabel adminTlsKey = KeyLabel.of(env.getOrDefault("KEYGATE_ADMIN_TLS_KEY", tlsKey.value()));
     ActiveTlsKeys activeTls = new ActiveTlsKeys(
-        db.dataSource(), Map.of(TlsListener.INGRESS, tlsKey, TlsListener.ADMIN, adminTlsKey));
+        db.tlsKeys(), Map.of(TlsListener.INGRESS, tlsKey, TlsListener.ADMIN, adminTlsKey));
     TlsKeyFollower tlsFollower =
         new TlsKeyFollower(activeTls, hsm, UUID.randomUUID().toString(), clock, scheduler,
             TlsKeyFollower.DEFAULT_INTERVAL);
@@ -210,10 +210,10 @@ public final class GatewayNode implements AutoCloseable {
    * officer while no principal exists yet.
    */
   private static AdminServer startAdmin(Map<String, String> env, HsmToken hsm, ConfigDatabase db,
-      ConfigStore store, SnapshotRefresher refresher, JdbcAuditLog audit, ActiveTlsKeys activeTls,
+      ConfigStore store, SnapshotRefresher refresher, ChainedAuditLog audit, ActiveTlsKeys activeTls,
       TlsKeyFollower tlsFollower, Clock clock, SecureRandom random)
       throws Exception {
-    AdminPrincipals principals = new AdminPrincipals(db.dataSource(), clock);
+    AdminPrincipals principals = new AdminPrincipals(db.principals(), clock);
     String firstOfficer = env.get("KEYGATE_FIRST_OFFICER_SHA256");
     if (firstOfficer != null && principals.list().isEmpty()) {
       principals.add(AdminPrincipal.officer(IdentityMatch.sha256(firstOfficer)));
@@ -229,10 +229,11 @@ public final class GatewayNode implements AutoCloseable {
         Integer.parseInt(env.getOrDefault("KEYGATE_APPROVALS_REQUIRED", "2")),
         Duration.parse(env.getOrDefault("KEYGATE_APPROVAL_TTL", "PT24H")),
         Set.of(AuditHeadSigner.DEFAULT_KEY_LABEL));
-    KeyControl keyControl = KeyControl.create(db.dataSource(), hsm, store, principals, activeTls,
+    KeyControl keyControl = KeyControl.create(db.approvals(), hsm, store, principals, activeTls,
         audit, dualControl, clock, random, refreshSnapshot, tlsFollower::pollQuietly);
     AdminService service = AdminService.create(store, hsm, principals, audit,
-        AuditReading.over(db.dataSource(), hsm), keyControl, clock, random, refreshSnapshot);
+        AuditReading.over(db.auditChain(), db.signedHeads(), hsm), keyControl, clock, random,
+        refreshSnapshot);
     KeyLabel adminKey = activeTls.assignments().get(TlsListener.ADMIN);
     List<X509Certificate> adminCas = readCertificates(Path.of(required(env, "KEYGATE_ADMIN_CA_FILE")));
     return AdminServer.start(

@@ -4,9 +4,8 @@ import io.keygate.gateway.admin.access.AdminIdentity;
 import io.keygate.gateway.admin.access.AdminPrincipals;
 import io.keygate.gateway.admin.access.AdminRole;
 import io.keygate.gateway.admin.access.IdentityMatch;
+import io.keygate.gateway.approval.ApprovalRecords;
 import io.keygate.gateway.approval.ApprovedOperations;
-
-import io.keygate.gateway.approval.ApprovalStore;
 import io.keygate.gateway.approval.DualControl;
 import io.keygate.gateway.approval.DualControlOperation;
 import io.keygate.gateway.approval.DualControlRequest;
@@ -36,7 +35,6 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
-import javax.sql.DataSource;
 
 /**
  * The admin API's dual-control and TLS key RPCs, once {@link AdminCalls} has allowed them:
@@ -77,9 +75,9 @@ public final class KeyControl {
   }
 
   /**
-   * Builds dual control and TLS key management over the config database and the token.
+   * Builds dual control and TLS key management over the stores and the token.
    *
-   * @param dataSource the migrated config database (approvals and active TLS keys live there)
+   * @param approvals where dual-control requests and votes are kept
    * @param activeTls which key each listener serves
    * @param audit records each run of an approved operation
    * @param random makes request ids
@@ -88,7 +86,7 @@ public final class KeyControl {
    *     TlsKeyFollower::pollNow}
    */
   public static KeyControl create(
-      DataSource dataSource,
+      ApprovalRecords approvals,
       HsmToken hsm,
       ConfigStore store,
       AdminPrincipals principals,
@@ -103,7 +101,7 @@ public final class KeyControl {
     ApprovedOperations operations = new ApprovedOperations(hsm, store, principals, tls, activeTls,
         settings.reservedKeys(), clock, onConfigChanged, onTlsChanged);
     DualControl dualControl = new DualControl(
-        new ApprovalStore(dataSource),
+        approvals,
         operations,
         new DualControl.Officers() {
           @Override

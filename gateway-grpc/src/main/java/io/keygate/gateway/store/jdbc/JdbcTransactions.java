@@ -13,7 +13,7 @@ import javax.sql.DataSource;
  * Runs store operations in transactions and turns {@link SQLException}s into the store's own
  * exceptions. The one place that decides isolation, version bumps and rollback.
  */
-public final class JdbcTransactions {
+final class JdbcTransactions {
   /** Work inside a transaction. */
   @FunctionalInterface
   interface Work<T> {
@@ -113,9 +113,9 @@ public final class JdbcTransactions {
   /**
    * The store checks invariants before writing, with clear messages; a constraint violation seen
    * here is the database's backstop (a bug, or a writer that bypassed the store). Also used by
-   * the admin plane's own tables (principals, approvals, TLS keys), so one mapping serves all.
+   * the stores of principals, approvals and TLS keys, so one mapping serves all.
    */
-  public static StoreException translate(String operation, SQLException e) {
+  static StoreException translate(String operation, SQLException e) {
     String state = e.getSQLState();
     if (state != null && state.startsWith("23")) {
       boolean duplicate = "23505".equals(state) || e.getErrorCode() == MARIADB_DUPLICATE_KEY;

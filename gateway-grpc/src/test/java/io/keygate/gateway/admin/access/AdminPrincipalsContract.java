@@ -49,7 +49,7 @@ public abstract class AdminPrincipalsContract {
     testDatabase = createDatabase(dir);
     database = ConfigDatabase.open(testDatabase.settings());
     database.store(clock).createTenant(new Tenant("acme", "Acme"));
-    principals = new AdminPrincipals(database.dataSource(), clock);
+    principals = new AdminPrincipals(database.principals(), clock);
   }
 
   @AfterAll

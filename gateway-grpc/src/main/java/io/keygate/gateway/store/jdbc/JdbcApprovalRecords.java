@@ -1,8 +1,13 @@
-package io.keygate.gateway.approval;
+package io.keygate.gateway.store.jdbc;
 
+import io.keygate.gateway.approval.ApprovalRecords;
+import io.keygate.gateway.approval.ApprovalState;
+import io.keygate.gateway.approval.ApprovalVote;
+import io.keygate.gateway.approval.DualControlOperation;
+import io.keygate.gateway.approval.DualControlRequest;
+import io.keygate.gateway.approval.Officer;
 import io.keygate.gateway.store.StoreConflictException;
 import io.keygate.gateway.store.StoreException;
-import io.keygate.gateway.store.jdbc.JdbcTransactions;
 import io.keygate.gateway.tls.TlsListener;
 import io.keygate.hsm.KeyLabel;
 import java.sql.Connection;
@@ -20,22 +25,21 @@ import javax.sql.DataSource;
 
 /**
  * The dual-control tables ({@code approval_requests}, {@code approval_votes}, migration V4).
- * Every state change is a compare-and-set on the state column and every vote an insert under a
- * primary key, so nodes racing on one request agree without locks: one approval runs the
- * operation, a second vote by the same officer is refused.
+ * Every state change is an UPDATE guarded by the state column and every vote an insert under a
+ * primary key, so nodes racing on one request agree without locks.
  */
-public final class ApprovalStore {
+public final class JdbcApprovalRecords implements ApprovalRecords {
   private static final String COLUMNS = "id, operation, operation_subject, listener, reason,"
       + " requested_by, requested_by_actor, requested_at, expires_at, required_approvals, state,"
       + " outcome, decided_at, certificate_sha256";
 
   private final DataSource dataSource;
 
-  public ApprovalStore(DataSource dataSource) {
+  public JdbcApprovalRecords(DataSource dataSource) {
     this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
   }
 
-  /** Stores a new PENDING request with its requester's vote, in one transaction. */
+  @Override
   public void insert(DualControlRequest r) throws StoreException {
     try (Connection c = dataSource.getConnection()) {
       c.setAutoCommit(false);
@@ -76,11 +80,7 @@ public final class ApprovalStore {
     }
   }
 
-  /**
-   * Adds an officer's vote.
-   *
-   * @return false if that officer had already voted on the request
-   */
+  @Override
   public boolean addVote(String requestId, ApprovalVote vote) throws StoreException {
     try (Connection c = dataSource.getConnection()) {
       insertVote(c, requestId, vote);
@@ -95,12 +95,7 @@ public final class ApprovalStore {
     }
   }
 
-  /**
-   * Starts a run: PENDING to RUNNING, only if still pending and not expired at {@code now} (so a
-   * node whose clock lags cannot run what already expired by the database's record).
-   *
-   * @return whether this call started it (false: another caller or node did, or it expired)
-   */
+  @Override
   public boolean start(String requestId, Instant now) throws StoreException {
     try (Connection c = dataSource.getConnection();
         PreparedStatement s = c.prepareStatement("UPDATE approval_requests"
@@ -115,11 +110,7 @@ public final class ApprovalStore {
     }
   }
 
-  /**
-   * Moves a request from {@code from} to {@code to} if it is still in {@code from}.
-   *
-   * @return whether this call made the move (false: another caller or node got there first)
-   */
+  @Override
   public boolean transition(
       String requestId, ApprovalState from, ApprovalState to, String outcome, Instant at)
       throws StoreException {
@@ -141,6 +132,7 @@ public final class ApprovalStore {
     }
   }
 
+  @Override
   public Optional<DualControlRequest> find(String requestId) throws StoreException {
     try (Connection c = dataSource.getConnection();
         PreparedStatement s = c.prepareStatement(
@@ -153,10 +145,7 @@ public final class ApprovalStore {
     }
   }
 
-  /**
-   * Requests newest first: those still PENDING or RUNNING (whatever their expiry), or with
-   * {@code includeClosed} all of them.
-   */
+  @Override
   public List<DualControlRequest> list(boolean includeClosed, int limit)
       throws StoreException {
     String where = includeClosed ? "" : " WHERE state IN ('PENDING', 'RUNNING')";
