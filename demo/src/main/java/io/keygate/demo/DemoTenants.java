@@ -3,8 +3,8 @@ package io.keygate.demo;
 import io.keygate.gateway.model.ApiDefinition;
 import io.keygate.gateway.model.App;
 import io.keygate.gateway.model.AuthMode;
-import io.keygate.gateway.store.ConfigStore;
-import io.keygate.gateway.store.ConfigStoreException;
+import io.keygate.gateway.config.ConfigStore;
+import io.keygate.gateway.store.StoreException;
 import io.keygate.gateway.model.Grant;
 import io.keygate.gateway.model.Tenant;
 import io.keygate.gateway.credentials.CredentialIssuer;
@@ -31,7 +31,7 @@ final class DemoTenants {
 
   public static Credentials provision(
       ConfigStore store, CredentialIssuer issuer, String acmeBackend, String globexBackend)
-      throws ConfigStoreException, HsmException {
+      throws StoreException, HsmException {
     store.createTenant(new Tenant("acme", "Acme Corp"));
     store.createTenant(new Tenant("globex", "Globex"));
     store.createApp(new App("acme-app", "acme", "Acme mobile"));

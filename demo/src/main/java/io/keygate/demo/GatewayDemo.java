@@ -17,7 +17,7 @@ import io.keygate.client.XcaSigner;
 import io.keygate.demo.backend.EchoBackend;
 import io.keygate.gateway.store.jdbc.ConfigDatabase;
 import io.keygate.gateway.store.jdbc.ConfigDatabaseSettings;
-import io.keygate.gateway.store.ConfigStore;
+import io.keygate.gateway.config.ConfigStore;
 import io.keygate.gateway.credentials.CredentialIssuer;
 import io.keygate.gateway.credentials.IssuedCredential;
 import io.keygate.gateway.errors.ErrorReplies;

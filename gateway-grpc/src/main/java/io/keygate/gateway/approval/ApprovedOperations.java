@@ -10,9 +10,9 @@ import io.keygate.gateway.approval.DualControlOperation.ActivateTlsKey;
 import io.keygate.gateway.approval.DualControlOperation.AddSecurityOfficer;
 import io.keygate.gateway.approval.DualControlOperation.DestroyKey;
 import io.keygate.gateway.approval.DualControlOperation.RevokeTenantCredentials;
-import io.keygate.gateway.store.ConfigConflictException;
-import io.keygate.gateway.store.ConfigNotFoundException;
-import io.keygate.gateway.store.ConfigStore;
+import io.keygate.gateway.store.StoreConflictException;
+import io.keygate.gateway.store.StoreNotFoundException;
+import io.keygate.gateway.config.ConfigStore;
 import io.keygate.gateway.model.Credential;
 import io.keygate.gateway.tls.ActiveTlsKeys;
 import io.keygate.gateway.tls.TlsKeyInventory;
@@ -71,14 +71,14 @@ public final class ApprovedOperations implements DualControl.Runner {
       checkDestroy(d.label());
     } else if (op instanceof RevokeTenantCredentials r) {
       if (store.tenant(r.tenantId()).isEmpty()) {
-        throw new ConfigNotFoundException("no tenant " + r.tenantId());
+        throw new StoreNotFoundException("no tenant " + r.tenantId());
       }
     } else if (op instanceof ActivateTlsKey a) {
       tls.checkActivatable(a.listener(), a.label(), a.certificateSha256());
     } else if (op instanceof AddSecurityOfficer o) {
       if (principals.find(IdentityMatch.parse(o.identity())).isPresent()) {
-        throw new ConfigConflictException(
-            ConfigConflictException.Kind.DUPLICATE, o.identity() + " is already a principal");
+        throw new StoreConflictException(
+            StoreConflictException.Kind.DUPLICATE, o.identity() + " is already a principal");
       }
     }
   }

@@ -5,7 +5,7 @@ import io.keygate.gateway.audit.AuditEvent;
 import io.keygate.gateway.audit.AuditException;
 import io.keygate.gateway.audit.AuditLog;
 import io.keygate.gateway.model.InvalidValueException;
-import io.keygate.gateway.store.ConfigStoreException;
+import io.keygate.gateway.store.StoreException;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.time.Clock;
@@ -45,10 +45,10 @@ public final class DualControl {
 
   /** The security-officers as they are now (admin_principals). */
   public interface Officers {
-    int count() throws ConfigStoreException;
+    int count() throws StoreException;
 
     /** Whether the principal (as admin_principals stores it) is a security-officer now. */
-    boolean isOfficer(String principal) throws ConfigStoreException;
+    boolean isOfficer(String principal) throws StoreException;
   }
 
   /** The smallest and the largest M. */
@@ -60,7 +60,7 @@ public final class DualControl {
   private static final int MAX_LISTED = 1000;
   private static final Logger LOG = System.getLogger("io.keygate.gateway.approval");
 
-  private final ApprovalStore store;
+  private final ApprovalRecords records;
   private final Runner runner;
   private final Officers officers;
   private final AuditLog audit;
@@ -78,7 +78,7 @@ public final class DualControl {
    * @param ttl how long a request waits for approvals, at most {@link #MAX_TTL}
    */
   public DualControl(
-      ApprovalStore store,
+      ApprovalRecords records,
       Runner runner,
       Officers officers,
       AuditLog audit,
@@ -93,7 +93,7 @@ public final class DualControl {
     if (ttl.isNegative() || ttl.isZero() || ttl.compareTo(MAX_TTL) > 0) {
       throw new IllegalArgumentException("approval time to live must be within 7 days: " + ttl);
     }
-    this.store = Objects.requireNonNull(store, "store");
+    this.records = Objects.requireNonNull(records, "records");
     this.runner = Objects.requireNonNull(runner, "runner");
     this.officers = Objects.requireNonNull(officers, "officers");
     this.audit = Objects.requireNonNull(audit, "audit");
@@ -130,7 +130,7 @@ public final class DualControl {
     DualControlRequest r = new DualControlRequest(ids.get().toString(), op, why, requester, now,
         now.plus(ttl), required, List.of(new ApprovalVote(requester, now)),
         ApprovalState.PENDING, null, null);
-    store.insert(r);
+    records.insert(r);
     return r;
   }
 
@@ -145,14 +145,14 @@ public final class DualControl {
    *     requester, and for another certificate of someone who approved)
    */
   public DualControlRequest approve(String id, Officer approver, String auditRequestId)
-      throws ApprovalException, ConfigStoreException, AuditException {
+      throws ApprovalException, StoreException, AuditException {
     DualControlRequest r = pending(id);
     if (r.approvedBy(approver)) {
       if (!r.votes().stream().anyMatch(v -> v.officer().principal().equals(approver.principal()))
           || countingVotes(r) < r.requiredApprovals()) {
         throw new ApprovalException(Reason.ALREADY_APPROVED, id + " already approved by caller");
       }
-    } else if (!store.addVote(id, new ApprovalVote(approver, now()))) {
+    } else if (!records.addVote(id, new ApprovalVote(approver, now()))) {
       throw new ApprovalException(Reason.ALREADY_APPROVED, id + " already approved by caller");
     }
     r = find(id);
@@ -162,7 +162,7 @@ public final class DualControl {
       // The quorum is audited first: if the audit log is down, nothing runs and nothing changes.
       audit.record(event(r, approver, AuditEvent.Outcome.SUCCESS, "approval.quorum",
           "approval/" + r.id(), auditRequestId, "reached, running: " + r.operation().summary()));
-      if (store.start(id, now())) {
+      if (records.start(id, now())) {
         run(r, approver, auditRequestId);
       }
       r = find(id);
@@ -171,7 +171,7 @@ public final class DualControl {
   }
 
   /** Votes of principals that are security-officers now (a removed officer's vote lapses). */
-  private int countingVotes(DualControlRequest r) throws ConfigStoreException {
+  private int countingVotes(DualControlRequest r) throws StoreException {
     int n = 0;
     for (ApprovalVote v : r.votes()) {
       if (officers.isOfficer(v.officer().principal())) {
@@ -183,27 +183,27 @@ public final class DualControl {
 
   /** Ends a pending request without running it. */
   public DualControlRequest reject(String id, Officer officer)
-      throws ApprovalException, ConfigStoreException {
+      throws ApprovalException, StoreException {
     DualControlRequest r = pending(id);
     String by = (r.requestedBy().principal().equals(officer.principal())
         ? "withdrawn by " : "rejected by ") + officer.actor();
-    if (!store.transition(id, ApprovalState.PENDING, ApprovalState.REJECTED, by, now())) {
+    if (!records.transition(id, ApprovalState.PENDING, ApprovalState.REJECTED, by, now())) {
       throw new ApprovalException(Reason.NOT_PENDING, id + " changed state meanwhile");
     }
     return find(id);
   }
 
   /** Open requests (or all with {@code includeClosed}), newest first, expiry applied. */
-  public List<DualControlRequest> list(boolean includeClosed) throws ConfigStoreException {
+  public List<DualControlRequest> list(boolean includeClosed) throws StoreException {
     Instant now = now();
-    return store.list(includeClosed, MAX_LISTED).stream()
+    return records.list(includeClosed, MAX_LISTED).stream()
         .map(r -> r.asOf(now))
         .filter(r -> includeClosed || !r.state().isClosed())
         .toList();
   }
 
   private void run(DualControlRequest r, Officer lastApprover, String auditRequestId)
-      throws ConfigStoreException, AuditException {
+      throws StoreException, AuditException {
     DualControlOperation op = r.operation();
     AuditEvent.Outcome outcome;
     String detail;
@@ -232,7 +232,7 @@ public final class DualControl {
           e.getMessage(), ran.detail());
       throw e;
     } finally {
-      store.transition(r.id(), ApprovalState.RUNNING,
+      records.transition(r.id(), ApprovalState.RUNNING,
           failureCode == null ? ApprovalState.EXECUTED : ApprovalState.FAILED, failureCode, now());
     }
   }
@@ -246,11 +246,11 @@ public final class DualControl {
   }
 
   /** The request if it is still pending; an expired one is marked so on the way. */
-  private DualControlRequest pending(String id) throws ApprovalException, ConfigStoreException {
+  private DualControlRequest pending(String id) throws ApprovalException, StoreException {
     DualControlRequest r = find(id);
     Instant now = now();
     if (r.stateAt(now) == ApprovalState.EXPIRED && r.state() == ApprovalState.PENDING) {
-      store.transition(id, ApprovalState.PENDING, ApprovalState.EXPIRED, null, r.expiresAt());
+      records.transition(id, ApprovalState.PENDING, ApprovalState.EXPIRED, null, r.expiresAt());
       throw new ApprovalException(Reason.EXPIRED, id + " expired at " + r.expiresAt());
     }
     if (r.state() != ApprovalState.PENDING) {
@@ -259,11 +259,11 @@ public final class DualControl {
     return r;
   }
 
-  private DualControlRequest find(String id) throws ApprovalException, ConfigStoreException {
+  private DualControlRequest find(String id) throws ApprovalException, StoreException {
     if (id == null || id.length() > 36) {
       throw new ApprovalException(Reason.NOT_FOUND, "no approval request with that id");
     }
-    return store.find(id)
+    return records.find(id)
         .orElseThrow(() -> new ApprovalException(Reason.NOT_FOUND, "no approval request " + id));
   }
 

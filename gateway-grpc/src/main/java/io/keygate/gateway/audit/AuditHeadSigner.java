@@ -1,7 +1,6 @@
 package io.keygate.gateway.audit;
 
-import io.keygate.gateway.store.jdbc.AuditJdbc;
-
+import io.keygate.gateway.store.StoreException;
 import io.keygate.hsm.CertificateProfile;
 import io.keygate.hsm.HsmException;
 import io.keygate.hsm.HsmToken;
@@ -13,10 +12,6 @@ import io.keygate.hsm.KeyType;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.security.GeneralSecurityException;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -26,7 +21,6 @@ import java.util.Optional;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import javax.sql.DataSource;
 
 /**
  * Signs the audit chain's head (seq, hash of the latest record) with an EC key in the HSM and
@@ -52,7 +46,8 @@ public final class AuditHeadSigner implements AutoCloseable {
   /** A (seq, hash) that was signed: it must stay in the table unchanged. */
   private record Anchor(long seq, String hash) {}
 
-  private final AuditJdbc jdbc;
+  private final AuditChain chain;
+  private final SignedHeads signedHeads;
   private final HsmToken token;
   private final KeyLabel keyLabel;
   private final Clock clock;
@@ -64,13 +59,15 @@ public final class AuditHeadSigner implements AutoCloseable {
   private long consecutiveFailures; // only touched by the scheduled task
 
   public AuditHeadSigner(
-      DataSource dataSource,
+      AuditChain chain,
+      SignedHeads signedHeads,
       HsmToken token,
       KeyLabel keyLabel,
       Clock clock,
       ScheduledExecutorService scheduler,
       Duration interval) {
-    this.jdbc = new AuditJdbc(Objects.requireNonNull(dataSource, "dataSource"));
+    this.chain = Objects.requireNonNull(chain, "chain");
+    this.signedHeads = Objects.requireNonNull(signedHeads, "signedHeads");
     this.token = Objects.requireNonNull(token, "token");
     this.keyLabel = Objects.requireNonNull(keyLabel, "keyLabel");
     this.clock = Objects.requireNonNull(clock, "clock");
@@ -127,7 +124,12 @@ public final class AuditHeadSigner implements AutoCloseable {
     if (!keyChecked) {
       ensureKey();
     }
-    Optional<StoredRecord> head = jdbc.inTransaction("read head to sign", this::checkedHead);
+    Optional<StoredRecord> head;
+    try {
+      head = checkedHead();
+    } catch (StoreException e) {
+      throw new AuditException("audit log: read head to sign failed: " + e.getMessage(), e);
+    }
     if (head.isEmpty()) {
       return Optional.empty();
     }
@@ -149,7 +151,12 @@ public final class AuditHeadSigner implements AutoCloseable {
             RecordHash.hex(signature),
             Instant.ofEpochMilli(signedAt),
             keyLabel);
-    boolean stored = jdbc.inTransaction("store signed head", c -> insert(c, signed));
+    boolean stored;
+    try {
+      stored = signedHeads.addIfAbsent(signed);
+    } catch (StoreException e) {
+      throw new AuditException("audit log: store signed head failed: " + e.getMessage(), e);
+    }
     lastSigned = new Anchor(signed.seq(), signed.hash());
     if (!stored) {
       LOG.log(Level.DEBUG, "audit head {0} was signed by another node first", signed.seq());
@@ -167,33 +174,28 @@ public final class AuditHeadSigner implements AutoCloseable {
   }
 
   /** The latest record if it needs signing, after checking nothing signed has gone. */
-  private Optional<StoredRecord> checkedHead(Connection c) throws SQLException, AuditException {
+  private Optional<StoredRecord> checkedHead() throws StoreException, AuditException {
     // Signed heads first: the head only moves forward, so one read after them is at least as new
     // as any of them, even with other nodes appending and signing in between.
-    Optional<StoredSignedHead> latestStored = StoredSignedHead.latest(c);
-    long headSeq;
-    String headHash;
-    try (PreparedStatement s = c.prepareStatement("SELECT seq, hash FROM audit_head WHERE id = 1");
-        ResultSet rs = s.executeQuery()) {
-      if (!rs.next()) {
-        throw new AuditException("audit_head row is missing: schema not migrated?");
-      }
-      headSeq = rs.getLong(1);
-      headHash = rs.getString(2);
-    }
+    Optional<StoredSignedHead> latestStored = signedHeads.latest();
+    AuditChain.Head head =
+        chain.head().orElseThrow(
+            () -> new AuditException("audit_head row is missing: schema not migrated?"));
+    long headSeq = head.seq();
+    String headHash = head.hash();
     if (latestStored.isPresent()) {
       // Checked, so a forged row cannot make us believe the head is signed already.
       requireGenuine(latestStored.get());
-      requireIntact(c, new Anchor(latestStored.get().seq(), latestStored.get().hash()), headSeq);
+      requireIntact(new Anchor(latestStored.get().seq(), latestStored.get().hash()), headSeq);
     }
     if (lastSigned != null) {
       // The table's signed heads can be deleted along with records; our memory cannot.
-      requireIntact(c, lastSigned, headSeq);
+      requireIntact(lastSigned, headSeq);
     }
     if (headSeq == 0 || latestStored.map(h -> h.seq() == headSeq).orElse(false)) {
       return Optional.empty();
     }
-    Optional<StoredRecord> record = recordAt(c, headSeq);
+    Optional<StoredRecord> record = chain.record(headSeq);
     if (record.isEmpty()
         || !record.get().hash().equals(headHash)
         || record.get().malformation().isPresent()
@@ -229,9 +231,8 @@ public final class AuditHeadSigner implements AutoCloseable {
     }
   }
 
-  private static void requireIntact(Connection c, Anchor signed, long headSeq)
-      throws SQLException, AuditException {
-    Optional<StoredRecord> record = recordAt(c, signed.seq());
+  private void requireIntact(Anchor signed, long headSeq) throws StoreException, AuditException {
+    Optional<StoredRecord> record = chain.record(signed.seq());
     if (signed.seq() > headSeq || record.isEmpty() || !record.get().hash().equals(signed.hash())) {
       throw new AuditTamperedException(
           "refusing to sign: the record of signed head seq "
@@ -239,37 +240,6 @@ public final class AuditHeadSigner implements AutoCloseable {
               + " is gone or changed (audit head now at "
               + headSeq
               + "); run audit verify");
-    }
-  }
-
-  static Optional<StoredRecord> recordAt(Connection c, long seq) throws SQLException {
-    try (PreparedStatement s =
-        c.prepareStatement("SELECT " + StoredRecord.COLUMNS + " FROM audit_log WHERE seq = ?")) {
-      s.setLong(1, seq);
-      try (ResultSet rs = s.executeQuery()) {
-        return rs.next() ? Optional.of(StoredRecord.read(rs)) : Optional.empty();
-      }
-    }
-  }
-
-  /** False if another node stored a signature for this seq first. */
-  private static boolean insert(Connection c, SignedHead h) throws SQLException {
-    try (PreparedStatement s =
-        c.prepareStatement(
-            "INSERT INTO audit_signed_heads (seq, hash, signature, signed_at, key_label)"
-                + " VALUES (?,?,?,?,?)")) {
-      s.setLong(1, h.seq());
-      s.setString(2, h.hash());
-      s.setString(3, h.signature());
-      s.setLong(4, h.signedAt().toEpochMilli());
-      s.setString(5, h.keyLabel().value());
-      s.executeUpdate();
-      return true;
-    } catch (SQLException e) {
-      if (AuditJdbc.isDuplicateKey(e)) {
-        return false;
-      }
-      throw e;
     }
   }
 

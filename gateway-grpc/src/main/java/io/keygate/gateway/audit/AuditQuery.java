@@ -1,15 +1,11 @@
 package io.keygate.gateway.audit;
 
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
+import io.keygate.gateway.store.StoreException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
-import javax.sql.DataSource;
 
 /**
  * Reads the audit log for {@code audit tail} and {@code audit query}. Reading proves nothing about
@@ -20,19 +16,21 @@ public final class AuditQuery {
   /** The most records one call returns, so a careless query cannot pull the whole log. */
   public static final int MAX_LIMIT = 10_000;
 
-  private final DataSource dataSource;
+  private final AuditChain chain;
 
-  public AuditQuery(DataSource dataSource) {
-    this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
+  public AuditQuery(AuditChain chain) {
+    this.chain = Objects.requireNonNull(chain, "chain");
   }
 
   /** The last {@code n} records (1..{@value #MAX_LIMIT}), oldest first. */
   public List<AuditRecord> tail(int n) throws AuditException {
     checkLimit(n);
-    List<AuditRecord> newestFirst =
-        read(
-            "SELECT " + StoredRecord.COLUMNS + " FROM audit_log ORDER BY seq DESC LIMIT ?",
-            List.of((long) n));
+    List<AuditRecord> newestFirst;
+    try {
+      newestFirst = events(chain.newest(n));
+    } catch (StoreException e) {
+      throw failed(e);
+    }
     Collections.reverse(newestFirst);
     return newestFirst;
   }
@@ -49,52 +47,23 @@ public final class AuditQuery {
   public List<AuditRecord> query(Instant from, Instant to, String actor, String action, int limit)
       throws AuditException {
     checkLimit(limit);
-    StringBuilder sql =
-        new StringBuilder("SELECT " + StoredRecord.COLUMNS + " FROM audit_log WHERE 1 = 1");
-    List<Object> params = new ArrayList<>();
-    if (from != null) {
-      sql.append(" AND event_time >= ?");
-      params.add(from.toEpochMilli());
+    try {
+      return events(chain.matching(from, to, actor, action, limit));
+    } catch (StoreException e) {
+      throw failed(e);
     }
-    if (to != null) {
-      sql.append(" AND event_time < ?");
-      params.add(to.toEpochMilli());
-    }
-    if (actor != null) {
-      sql.append(" AND actor = ?");
-      params.add(actor);
-    }
-    if (action != null) {
-      sql.append(" AND action = ?");
-      params.add(action);
-    }
-    sql.append(" ORDER BY seq LIMIT ?");
-    params.add((long) limit);
-    return read(sql.toString(), params);
   }
 
-  private List<AuditRecord> read(String sql, List<Object> params) throws AuditException {
-    try (Connection c = dataSource.getConnection();
-        PreparedStatement s = c.prepareStatement(sql)) {
-      for (int i = 0; i < params.size(); i++) {
-        Object p = params.get(i);
-        if (p instanceof Long l) {
-          s.setLong(i + 1, l);
-        } else {
-          s.setString(i + 1, (String) p);
-        }
-      }
-      List<AuditRecord> out = new ArrayList<>();
-      try (ResultSet rs = s.executeQuery()) {
-        while (rs.next()) {
-          StoredRecord r = StoredRecord.read(rs);
-          out.add(new AuditRecord(r.seq(), r.toEvent(), String.valueOf(r.hash())));
-        }
-      }
-      return out;
-    } catch (SQLException e) {
-      throw new AuditException("audit query failed: " + e.getMessage(), e);
+  private static List<AuditRecord> events(List<StoredRecord> rows) throws AuditException {
+    List<AuditRecord> out = new ArrayList<>(rows.size());
+    for (StoredRecord r : rows) {
+      out.add(new AuditRecord(r.seq(), r.toEvent(), String.valueOf(r.hash())));
     }
+    return out;
+  }
+
+  private static AuditException failed(StoreException e) {
+    return new AuditException("audit query failed: " + e.getMessage(), e);
   }
 
   private static void checkLimit(int n) {

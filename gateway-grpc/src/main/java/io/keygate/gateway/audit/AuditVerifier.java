@@ -2,17 +2,15 @@ package io.keygate.gateway.audit;
 
 import io.keygate.gateway.audit.ChainWalk.Checkpoint;
 import io.keygate.gateway.audit.VerificationReport.Kind;
+import io.keygate.gateway.store.StoreException;
 import io.keygate.hsm.HsmToken;
 import io.keygate.hsm.KeyLabel;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.util.Iterator;
+import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
-import javax.sql.DataSource;
 
 /**
  * {@code audit verify}: walks the whole log in seq order, re-computes the hash chain, checks every
@@ -23,14 +21,15 @@ import javax.sql.DataSource;
  * configuration, never from the table, so a row naming some other key in the HSM is refused.
  * Signatures are checked in software (SunEC) against the public keys read from the HSM.
  *
- * <p>Reads in pages of {@value #PAGE} rows, each its own statement, so it runs beside live appends;
+ * <p>Reads in pages of {@value #PAGE} rows, each its own read, so it runs beside live appends;
  * memory grows with the number of problems, not with the log. Every signed head's signature is
  * checked (one ECDSA verification each, in software).
  */
 public final class AuditVerifier {
   static final int PAGE = 1000;
 
-  private final DataSource dataSource;
+  private final AuditChain chain;
+  private final SignedHeads signedHeads;
   private final HsmToken token;
   private final Set<KeyLabel> trustedKeys;
   private final int pageSize;
@@ -39,13 +38,20 @@ public final class AuditVerifier {
    * @param trustedKeys the labels of the audit signing keys, current and retired (from the
    *     configuration, e.g. {@link AuditHeadSigner#DEFAULT_KEY_LABEL})
    */
-  public AuditVerifier(DataSource dataSource, HsmToken token, Set<KeyLabel> trustedKeys) {
-    this(dataSource, token, trustedKeys, PAGE);
+  public AuditVerifier(
+      AuditChain chain, SignedHeads signedHeads, HsmToken token, Set<KeyLabel> trustedKeys) {
+    this(chain, signedHeads, token, trustedKeys, PAGE);
   }
 
   /** With a page size of choice: tests use tiny pages to put page boundaries everywhere. */
-  AuditVerifier(DataSource dataSource, HsmToken token, Set<KeyLabel> trustedKeys, int pageSize) {
-    this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
+  AuditVerifier(
+      AuditChain chain,
+      SignedHeads signedHeads,
+      HsmToken token,
+      Set<KeyLabel> trustedKeys,
+      int pageSize) {
+    this.chain = Objects.requireNonNull(chain, "chain");
+    this.signedHeads = Objects.requireNonNull(signedHeads, "signedHeads");
     this.token = Objects.requireNonNull(token, "token");
     this.trustedKeys = Set.copyOf(trustedKeys);
     if (this.trustedKeys.isEmpty()) {
@@ -64,11 +70,10 @@ public final class AuditVerifier {
    *     exception)
    */
   public VerificationReport verify() throws AuditException {
-    try (Connection c = dataSource.getConnection()) {
-      c.setAutoCommit(true);
+    try {
       // Read before the walk: every record up to this head was committed before the walk began.
-      Checkpoint headBefore = auditHead(c);
-      SignedHeadReader signed = new SignedHeadReader(c, token, trustedKeys, pageSize);
+      Checkpoint headBefore = auditHead();
+      SignedHeadReader signed = new SignedHeadReader(signedHeads, token, trustedKeys, pageSize);
       Iterator<Checkpoint> checkpoints =
           headBefore != null && headBefore.seq() > 0 ? merge(signed, headBefore) : signed;
       Findings findings = new Findings();
@@ -76,32 +81,21 @@ public final class AuditVerifier {
       long after = Long.MIN_VALUE;
       int n;
       do {
-        n = 0;
-        try (PreparedStatement s =
-            c.prepareStatement(
-                "SELECT "
-                    + StoredRecord.COLUMNS
-                    + " FROM audit_log WHERE seq > ? ORDER BY seq LIMIT "
-                    + pageSize)) {
-          s.setLong(1, after);
-          try (ResultSet rs = s.executeQuery()) {
-            while (rs.next()) {
-              StoredRecord r = StoredRecord.read(rs);
-              walk.accept(r);
-              after = r.seq();
-              n++;
-            }
-          }
+        List<StoredRecord> page = chain.after(after, pageSize);
+        n = page.size();
+        for (StoredRecord r : page) {
+          walk.accept(r);
+          after = r.seq();
         }
       } while (n == pageSize);
       walk.finish();
       signed.badSignatures().forEach(findings::add);
       // Read after the walk: a record the walk saw beyond this head was not appended by us.
-      Checkpoint headAfter = auditHead(c);
+      Checkpoint headAfter = auditHead();
       if (headAfter == null) {
         findings.add(Kind.HEAD_MISMATCH, 0, 0, "the audit_head row is missing: deleted");
       } else {
-        recordsBeyondHead(c, headAfter.seq(), findings);
+        recordsBeyondHead(headAfter.seq(), findings);
       }
       return new VerificationReport(
           walk.records(),
@@ -109,47 +103,37 @@ public final class AuditVerifier {
           signed.count(),
           walk.lastAnchoredSignedSeq(),
           findings.sorted());
-    } catch (SQLException e) {
+    } catch (StoreException e) {
       throw new AuditException("audit verify: cannot read the audit log: " + e.getMessage(), e);
     } catch (SignedHeadReader.HsmUnavailable e) {
       throw new AuditException(
           "audit verify: cannot read signing keys from the HSM: " + e.getCause().getMessage(),
           e.getCause());
-    } catch (SignedHeadReader.UncheckedSql e) {
+    } catch (SignedHeadReader.UncheckedStore e) {
       throw new AuditException(
           "audit verify: cannot read the signed heads: " + e.getCause().getMessage(), e.getCause());
     }
   }
 
   /** The audit head as a checkpoint, or null if its row is gone. */
-  private static Checkpoint auditHead(Connection c) throws SQLException {
-    try (PreparedStatement s = c.prepareStatement("SELECT seq, hash FROM audit_head WHERE id = 1");
-        ResultSet rs = s.executeQuery()) {
-      if (!rs.next()) {
-        return null;
-      }
-      long seq = rs.getLong(1);
-      return new Checkpoint(
-          seq, String.valueOf(rs.getString(2)), "the audit head (seq " + seq + ")", false);
+  private Checkpoint auditHead() throws StoreException {
+    Optional<AuditChain.Head> head = chain.head();
+    if (head.isEmpty()) {
+      return null;
     }
+    long seq = head.get().seq();
+    return new Checkpoint(
+        seq, String.valueOf(head.get().hash()), "the audit head (seq " + seq + ")", false);
   }
 
-  private static void recordsBeyondHead(Connection c, long headSeq, Findings findings)
-      throws SQLException {
-    try (PreparedStatement s =
-        c.prepareStatement("SELECT MIN(seq), MAX(seq) FROM audit_log WHERE seq > ?")) {
-      s.setLong(1, headSeq);
-      try (ResultSet rs = s.executeQuery()) {
-        rs.next();
-        long first = rs.getLong(1);
-        if (!rs.wasNull()) {
-          findings.add(
-              Kind.INSERTED,
-              first,
-              rs.getLong(2),
-              "beyond the audit head (seq " + headSeq + "): not appended through the audit log");
-        }
-      }
+  private void recordsBeyondHead(long headSeq, Findings findings) throws StoreException {
+    Optional<AuditChain.SeqRange> beyond = chain.beyond(headSeq);
+    if (beyond.isPresent()) {
+      findings.add(
+          Kind.INSERTED,
+          beyond.get().first(),
+          beyond.get().last(),
+          "beyond the audit head (seq " + headSeq + "): not appended through the audit log");
     }
   }
 

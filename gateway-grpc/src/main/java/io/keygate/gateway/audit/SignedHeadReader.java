@@ -3,16 +3,13 @@ package io.keygate.gateway.audit;
 import io.keygate.gateway.audit.ChainWalk.Checkpoint;
 import io.keygate.gateway.audit.VerificationReport.Kind;
 import io.keygate.gateway.audit.VerificationReport.Problem;
+import io.keygate.gateway.store.StoreException;
 import io.keygate.hsm.HsmException;
 import io.keygate.hsm.HsmToken;
 import io.keygate.hsm.KeyLabel;
 import io.keygate.hsm.KeyNotFoundException;
 import java.security.GeneralSecurityException;
 import java.security.PublicKey;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -28,7 +25,7 @@ import java.util.Set;
  * Kind#BAD_SIGNATURE}). The label in a row is only used to pick among the trusted keys.
  *
  * <p>Iterator methods cannot throw checked exceptions: a database failure surfaces as {@link
- * UncheckedSql}, an unusable HSM as {@link HsmUnavailable}; {@link AuditVerifier} turns both into
+ * UncheckedStore}, an unusable HSM as {@link HsmUnavailable}; {@link AuditVerifier} turns both into
  * an {@link AuditException}.
  */
 final class SignedHeadReader implements Iterator<Checkpoint> {
@@ -40,20 +37,20 @@ final class SignedHeadReader implements Iterator<Checkpoint> {
     }
   }
 
-  static final class UncheckedSql extends RuntimeException {
+  static final class UncheckedStore extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
-    UncheckedSql(SQLException cause) {
+    UncheckedStore(StoreException cause) {
       super(cause);
     }
 
     @Override
-    public synchronized SQLException getCause() {
-      return (SQLException) super.getCause();
+    public synchronized StoreException getCause() {
+      return (StoreException) super.getCause();
     }
   }
 
-  private final Connection c;
+  private final SignedHeads signedHeads;
   private final HsmToken token;
   private final Set<KeyLabel> trustedKeys;
   private final int pageSize;
@@ -66,8 +63,9 @@ final class SignedHeadReader implements Iterator<Checkpoint> {
   private boolean exhausted;
   private Checkpoint next;
 
-  SignedHeadReader(Connection c, HsmToken token, Set<KeyLabel> trustedKeys, int pageSize) {
-    this.c = c;
+  SignedHeadReader(
+      SignedHeads signedHeads, HsmToken token, Set<KeyLabel> trustedKeys, int pageSize) {
+    this.signedHeads = signedHeads;
     this.token = token;
     this.trustedKeys = trustedKeys;
     this.pageSize = pageSize;
@@ -121,21 +119,10 @@ final class SignedHeadReader implements Iterator<Checkpoint> {
   private void fetch() {
     page.clear();
     index = 0;
-    try (PreparedStatement s =
-        c.prepareStatement(
-            "SELECT "
-                + StoredSignedHead.COLUMNS
-                + " FROM audit_signed_heads WHERE seq > ?"
-                + " ORDER BY seq LIMIT "
-                + pageSize)) {
-      s.setLong(1, after);
-      try (ResultSet rs = s.executeQuery()) {
-        while (rs.next()) {
-          page.add(StoredSignedHead.read(rs));
-        }
-      }
-    } catch (SQLException e) {
-      throw new UncheckedSql(e);
+    try {
+      page.addAll(signedHeads.after(after, pageSize));
+    } catch (StoreException e) {
+      throw new UncheckedStore(e);
     }
     exhausted = page.isEmpty();
     if (!page.isEmpty()) {

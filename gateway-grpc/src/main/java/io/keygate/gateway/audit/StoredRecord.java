@@ -1,15 +1,13 @@
 package io.keygate.gateway.audit;
 
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.Optional;
 
 /**
- * One {@code audit_log} row exactly as the database holds it, tampered or not. The outcome stays a
- * string and nothing is parsed eagerly, so the verifier can hash and report a row that no longer
- * makes sense as an {@link AuditEvent}.
+ * One {@code audit_log} row exactly as the database holds it, tampered or not (see {@link
+ * AuditChain}). The outcome stays a string and nothing is parsed eagerly, so the verifier can hash
+ * and report a row that no longer makes sense as an {@link AuditEvent}.
  */
 public record StoredRecord(
     long seq,
@@ -23,25 +21,6 @@ public record StoredRecord(
     String detail,
     String prevHash,
     String hash) {
-
-  /** The columns in the order {@link #read} expects. */
-  public static final String COLUMNS =
-      "seq, event_time, actor, role, action, target, outcome, request_id, detail, prev_hash, hash";
-
-  static StoredRecord read(ResultSet rs) throws SQLException {
-    return new StoredRecord(
-        rs.getLong(1),
-        rs.getLong(2),
-        rs.getString(3),
-        rs.getString(4),
-        rs.getString(5),
-        rs.getString(6),
-        rs.getString(7),
-        rs.getString(8),
-        rs.getString(9),
-        rs.getString(10),
-        rs.getString(11));
-  }
 
   /** Why this row cannot take part in the chain (a NULL or a hash that is not hex), if so. */
   Optional<String> malformation() {

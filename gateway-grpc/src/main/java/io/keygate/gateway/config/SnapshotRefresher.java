@@ -1,7 +1,6 @@
 package io.keygate.gateway.config;
 
-import io.keygate.gateway.store.ConfigStore;
-import io.keygate.gateway.store.ConfigStoreException;
+import io.keygate.gateway.store.StoreException;
 
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
@@ -86,9 +85,9 @@ public final class SnapshotRefresher implements AutoCloseable {
    * Checks the store now (after an admin write on this node, or in tests) and returns the snapshot
    * in use afterwards.
    *
-   * @throws ConfigStoreException if the store could not be read; the last good snapshot stays
+   * @throws StoreException if the store could not be read; the last good snapshot stays
    */
-  public ConfigSnapshot refreshNow() throws ConfigStoreException {
+  public ConfigSnapshot refreshNow() throws StoreException {
     synchronized (checkLock) {
       // Measured before reading: the snapshot is at least as fresh as this instant.
       Instant started = clock.instant();
@@ -103,13 +102,13 @@ public final class SnapshotRefresher implements AutoCloseable {
         }
         succeeded(started);
         return snapshot;
-      } catch (ConfigStoreException e) {
+      } catch (StoreException e) {
         failed(e);
         throw e;
       } catch (RuntimeException e) {
         // E.g. a row this version cannot read (an auth mode from a newer release).
-        ConfigStoreException wrapped =
-            new ConfigStoreException("cannot load the config snapshot: " + e, e);
+        StoreException wrapped =
+            new StoreException("cannot load the config snapshot: " + e, e);
         failed(wrapped);
         throw wrapped;
       }
@@ -119,7 +118,7 @@ public final class SnapshotRefresher implements AutoCloseable {
   private void poll() {
     try {
       refreshNow();
-    } catch (ConfigStoreException e) {
+    } catch (StoreException e) {
       // Already counted and logged. Never rethrow: the executor would cancel the periodic task.
     } catch (RuntimeException | Error e) {
       LOG.log(Level.ERROR, "config snapshot poll failed unexpectedly", e);
@@ -138,7 +137,7 @@ public final class SnapshotRefresher implements AutoCloseable {
     consecutiveFailures = 0;
   }
 
-  private void failed(ConfigStoreException e) {
+  private void failed(StoreException e) {
     failures++;
     consecutiveFailures++;
     lastError = e.getMessage();
@@ -179,7 +178,7 @@ public final class SnapshotRefresher implements AutoCloseable {
     return consecutiveFailures;
   }
 
-  /** The message of the most recent failure, if any (no passwords: see ConfigStoreException). */
+  /** The message of the most recent failure, if any (no passwords: see StoreException). */
   public Optional<String> lastError() {
     return Optional.ofNullable(lastError);
   }

@@ -1,7 +1,7 @@
 package io.keygate.gateway.credentials;
 
-import io.keygate.gateway.store.ConfigStore;
-import io.keygate.gateway.store.ConfigStoreException;
+import io.keygate.gateway.config.ConfigStore;
+import io.keygate.gateway.store.StoreException;
 import io.keygate.gateway.model.Credential;
 import io.keygate.hsm.HsmException;
 import io.keygate.hsm.HsmToken;
@@ -34,14 +34,14 @@ public final class CredentialIssuer {
    * @param notAfter when the credential stops working, or null for no end
    */
   public IssuedCredential issue(String tenantId, String appId, Instant notAfter)
-      throws HsmException, ConfigStoreException {
+      throws HsmException, StoreException {
     String accessKey = newAccessKey();
     KeyLabel label = labelFor(accessKey);
     SecretBytes secret = SecretBytes.random(SECRET_BYTES, random);
     hsm.importHmacSecret(label, secret);
     try {
       store.addCredential(new Credential(accessKey, appId, tenantId, label, notAfter, false, null));
-    } catch (ConfigStoreException | RuntimeException e) {
+    } catch (StoreException | RuntimeException e) {
       secret.destroy();
       try {
         hsm.destroyKey(label);

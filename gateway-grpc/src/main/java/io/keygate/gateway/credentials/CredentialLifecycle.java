@@ -1,9 +1,8 @@
 package io.keygate.gateway.credentials;
 
-
-import io.keygate.gateway.store.ConfigNotFoundException;
-import io.keygate.gateway.store.ConfigStore;
-import io.keygate.gateway.store.ConfigStoreException;
+import io.keygate.gateway.store.StoreNotFoundException;
+import io.keygate.gateway.config.ConfigStore;
+import io.keygate.gateway.store.StoreException;
 import io.keygate.gateway.model.Credential;
 import io.keygate.gateway.credentials.CredentialIssuer;
 import io.keygate.gateway.credentials.IssuedCredential;
@@ -46,7 +45,7 @@ public final class CredentialLifecycle {
 
   /** The app's first credential (none of its earlier ones may still be live). */
   public IssuedCredential create(String tenantId, String appId)
-      throws CredentialRuleException, ConfigStoreException, HsmException {
+      throws CredentialRuleException, StoreException, HsmException {
     synchronized (issueLock) {
       long live = liveCredentials(tenantId, appId);
       if (live > 0) {
@@ -58,7 +57,7 @@ public final class CredentialLifecycle {
 
   /** A second live credential for an app that has one: the start of a rotation. */
   public IssuedCredential add(String tenantId, String appId)
-      throws CredentialRuleException, ConfigStoreException, HsmException {
+      throws CredentialRuleException, StoreException, HsmException {
     synchronized (issueLock) {
       long live = liveCredentials(tenantId, appId);
       if (live == 0) {
@@ -76,7 +75,7 @@ public final class CredentialLifecycle {
    * changes nothing; a later end is refused, so a retirement can never extend or revive a key.
    */
   public Credential retire(String tenantId, String accessKey, Duration after)
-      throws CredentialRuleException, ConfigStoreException {
+      throws CredentialRuleException, StoreException {
     if (after == null || after.isNegative() || after.compareTo(MAX_RETIRE_AFTER) > 0) {
       throw new CredentialRuleException(
           CredentialRuleException.Reason.BAD_RETIREMENT, "retire after " + after + " is outside 0..366 days");
@@ -103,24 +102,24 @@ public final class CredentialLifecycle {
   }
 
   /** Stops a credential at once. Revoking twice is harmless. The HSM key stays (see docs). */
-  public Credential revoke(String tenantId, String accessKey) throws ConfigStoreException {
+  public Credential revoke(String tenantId, String accessKey) throws StoreException {
     store.revokeCredential(tenantId, accessKey);
     return find(tenantId, accessKey);
   }
 
   /** The tenant's credentials, or one app's when {@code appId} is non-empty. */
-  public List<Credential> list(String tenantId, String appId) throws ConfigStoreException {
+  public List<Credential> list(String tenantId, String appId) throws StoreException {
     List<Credential> all = store.credentials(tenantId);
     return appId == null || appId.isEmpty()
         ? all
         : all.stream().filter(c -> c.appId().equals(appId)).toList();
   }
 
-  private long liveCredentials(String tenantId, String appId) throws ConfigStoreException {
+  private long liveCredentials(String tenantId, String appId) throws StoreException {
     // Checked here rather than left to the store's foreign key, so an unknown app costs no HSM
     // import (the issuer would create the key, then destroy it again).
     if (store.apps(tenantId).stream().noneMatch(a -> a.id().equals(appId))) {
-      throw new ConfigNotFoundException("tenant " + tenantId + " has no app " + appId);
+      throw new StoreNotFoundException("tenant " + tenantId + " has no app " + appId);
     }
     Instant now = clock.instant();
     return store.credentials(tenantId).stream()
@@ -128,11 +127,11 @@ public final class CredentialLifecycle {
         .count();
   }
 
-  private Credential find(String tenantId, String accessKey) throws ConfigStoreException {
+  private Credential find(String tenantId, String accessKey) throws StoreException {
     return store.credentials(tenantId).stream()
         .filter(c -> c.accessKey().equals(accessKey))
         .findFirst()
         .orElseThrow(() ->
-            new ConfigNotFoundException("tenant " + tenantId + " has no credential " + accessKey));
+            new StoreNotFoundException("tenant " + tenantId + " has no credential " + accessKey));
   }
 }

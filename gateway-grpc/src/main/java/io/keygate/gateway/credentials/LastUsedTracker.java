@@ -1,7 +1,7 @@
 package io.keygate.gateway.credentials;
 
-import io.keygate.gateway.store.ConfigStore;
-import io.keygate.gateway.store.ConfigStoreException;
+import io.keygate.gateway.config.ConfigStore;
+import io.keygate.gateway.store.StoreException;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.time.Instant;
@@ -30,7 +30,7 @@ public final class LastUsedTracker {
       }
       try {
         store.recordLastUsed(e.getKey(), e.getValue());
-      } catch (ConfigStoreException | RuntimeException failure) {
+      } catch (StoreException | RuntimeException failure) {
         used(e.getKey(), e.getValue());
         LOG.log(Level.WARNING, "cannot record last use of {0}: {1}", e.getKey(), failure.getMessage());
         return;

@@ -3,7 +3,7 @@ package io.keygate.gateway.node;
 import io.keygate.gateway.admin.api.AdminServer;
 import io.keygate.gateway.config.SnapshotRefresher;
 import io.keygate.gateway.dataplane.IngressServer;
-import io.keygate.gateway.store.ConfigStoreException;
+import io.keygate.gateway.store.StoreException;
 import io.keygate.hsm.tls.RotatingKeyManager;
 import java.util.Deque;
 import java.util.Map;
@@ -65,7 +65,7 @@ public final class GatewayNode implements AutoCloseable {
    * Loads the store's configuration now instead of at the next poll (the admin API does this
    * after each change on its own node; other nodes follow within the poll interval).
    */
-  public void refreshConfiguration() throws ConfigStoreException {
+  public void refreshConfiguration() throws StoreException {
     configuration.refreshNow();
   }
 

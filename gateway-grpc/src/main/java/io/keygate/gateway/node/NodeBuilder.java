@@ -9,6 +9,7 @@ import io.keygate.gateway.admin.api.AdminService;
 import io.keygate.gateway.admin.api.AuditReading;
 import io.keygate.gateway.admin.api.KeyControl;
 import io.keygate.gateway.audit.AuditHeadSigner;
+import io.keygate.gateway.audit.ChainedAuditLog;
 import io.keygate.gateway.audit.SecurityEventAggregator;
 import io.keygate.gateway.auth.InMemoryNonceStore;
 import io.keygate.gateway.auth.ReplayWindow;
@@ -28,10 +29,9 @@ import io.keygate.gateway.model.Credential;
 import io.keygate.gateway.proxy.BackendChannels;
 import io.keygate.gateway.proxy.BackendProxy;
 import io.keygate.gateway.proxy.MetadataPolicy;
-import io.keygate.gateway.store.ConfigStore;
-import io.keygate.gateway.store.ConfigStoreException;
+import io.keygate.gateway.config.ConfigStore;
+import io.keygate.gateway.store.StoreException;
 import io.keygate.gateway.store.jdbc.ConfigDatabase;
-import io.keygate.gateway.store.jdbc.JdbcAuditLog;
 import io.keygate.gateway.tls.ActiveTlsKeys;
 import io.keygate.gateway.tls.TlsKeyFollower;
 import io.keygate.gateway.tls.TlsListener;
@@ -142,8 +142,8 @@ public final class NodeBuilder {
 
     // Audit: hash-chained log in the config DB, chain heads signed by an HSM key every minute,
     // data-plane refusals aggregated per key, app, code and minute.
-    JdbcAuditLog audit = new JdbcAuditLog(db.dataSource());
-    AuditHeadSigner heads = parts.add(new AuditHeadSigner(db.dataSource(), hsm,
+    ChainedAuditLog audit = new ChainedAuditLog(db.auditChain());
+    AuditHeadSigner heads = parts.add(new AuditHeadSigner(db.auditChain(), db.signedHeads(), hsm,
         AuditHeadSigner.DEFAULT_KEY_LABEL, clock, housekeeping, AuditHeadSigner.DEFAULT_INTERVAL));
     heads.ensureKey();
     heads.start();
@@ -160,7 +160,7 @@ public final class NodeBuilder {
     KeyLabel ingressKey = settings.gateway().tlsKey();
     KeyLabel adminKey = settings.admin().map(a -> a.server().tlsKey()).orElse(ingressKey);
     ActiveTlsKeys activeTls = new ActiveTlsKeys(
-        db.dataSource(), Map.of(TlsListener.INGRESS, ingressKey, TlsListener.ADMIN, adminKey));
+        db.tlsKeys(), Map.of(TlsListener.INGRESS, ingressKey, TlsListener.ADMIN, adminKey));
     TlsKeyFollower tlsFollower = parts.add(new TlsKeyFollower(activeTls, hsm,
         UUID.randomUUID().toString(), clock, housekeeping, TlsKeyFollower.DEFAULT_INTERVAL));
 
@@ -213,26 +213,26 @@ public final class NodeBuilder {
    * seeds the first security officer while no principal exists yet.
    */
   private AdminServer startAdmin(AdminPlaneSettings adminSettings, HsmToken hsm, ConfigDatabase db,
-      ConfigStore store, SnapshotRefresher refresher, JdbcAuditLog audit, ActiveTlsKeys activeTls,
+      ConfigStore store, SnapshotRefresher refresher, ChainedAuditLog audit, ActiveTlsKeys activeTls,
       TlsKeyFollower tlsFollower, SecureRandom random) throws Exception {
-    AdminPrincipals principals = new AdminPrincipals(db.dataSource(), clock);
+    AdminPrincipals principals = new AdminPrincipals(db.principals(), clock);
     if (adminSettings.firstOfficer().isPresent() && principals.list().isEmpty()) {
       principals.add(AdminPrincipal.officer(adminSettings.firstOfficer().get()));
     }
     Runnable refreshSnapshot = () -> {
       try {
         refresher.refreshNow();
-      } catch (ConfigStoreException e) {
+      } catch (StoreException e) {
         throw new IllegalStateException(e);
       }
     };
     KeyControl.Settings dualControl = new KeyControl.Settings(
         adminSettings.approvalsRequired(), adminSettings.approvalTtl(),
         Set.of(AuditHeadSigner.DEFAULT_KEY_LABEL));
-    KeyControl keyControl = KeyControl.create(db.dataSource(), hsm, store, principals, activeTls,
+    KeyControl keyControl = KeyControl.create(db.approvals(), hsm, store, principals, activeTls,
         audit, dualControl, clock, random, refreshSnapshot, tlsFollower::pollQuietly);
     AdminService service = AdminService.create(store, hsm, principals, audit,
-        AuditReading.over(db.dataSource(), hsm), keyControl, clock, random, refreshSnapshot);
+        AuditReading.over(db.auditChain(), db.signedHeads(), hsm), keyControl, clock, random, refreshSnapshot);
     AdminServerSettings server = new AdminServerSettings(
         adminSettings.server().listen(),
         activeTls.assignments().get(TlsListener.ADMIN),

@@ -1,6 +1,6 @@
 package io.keygate.gateway.tls;
 
-import io.keygate.gateway.store.ConfigStoreException;
+import io.keygate.gateway.store.StoreException;
 import io.keygate.hsm.HsmException;
 import io.keygate.hsm.HsmToken;
 import io.keygate.hsm.KeyLabel;
@@ -79,9 +79,9 @@ public final class TlsKeyFollower implements AutoCloseable {
    * Brings every listener to its assigned key now (the scheduled poll does the same).
    *
    * @return how many listeners switched
-   * @throws ConfigStoreException if the assignments cannot be read (nothing changes)
+   * @throws StoreException if the assignments cannot be read (nothing changes)
    */
-  public synchronized int pollNow() throws ConfigStoreException {
+  public synchronized int pollNow() throws StoreException {
     Map<TlsListener, KeyLabel> wanted = active.assignments();
     int switched = 0;
     for (Map.Entry<TlsListener, RotatingKeyManager> e : listeners.entrySet()) {
@@ -113,7 +113,7 @@ public final class TlsKeyFollower implements AutoCloseable {
   public void pollQuietly() {
     try {
       pollNow();
-    } catch (ConfigStoreException | RuntimeException e) {
+    } catch (StoreException | RuntimeException e) {
       LOG.log(Level.WARNING, "TLS key assignments unreadable, keeping current keys: {0}",
           e.getMessage());
     }

@@ -1,7 +1,7 @@
 package io.keygate.gateway.tls;
 
 import io.keygate.gateway.model.InvalidValueException;
-import io.keygate.gateway.store.ConfigStoreException;
+import io.keygate.gateway.store.StoreException;
 import io.keygate.hsm.CertificateProfile;
 import io.keygate.hsm.HsmException;
 import io.keygate.hsm.HsmToken;
@@ -89,7 +89,7 @@ public final class TlsKeyInventory {
    *     EC key
    */
   public Entry install(KeyLabel label, List<X509Certificate> chain)
-      throws HsmException, ConfigStoreException, TlsKeyException {
+      throws HsmException, StoreException, TlsKeyException {
     ecKey(label);
     if (active.assignments().containsValue(label)) {
       throw new TlsKeyException(TlsKeyException.Reason.SERVED, label + " is being served");
@@ -109,7 +109,7 @@ public final class TlsKeyInventory {
   }
 
   /** Every EC key with a certificate that could serve TLS, by label. */
-  public List<Entry> list() throws HsmException, ConfigStoreException {
+  public List<Entry> list() throws HsmException, StoreException {
     Map<TlsListener, KeyLabel> served = active.assignments();
     List<Entry> out = new ArrayList<>();
     for (KeyInfo key : hsm.listKeys()) {
@@ -137,7 +137,7 @@ public final class TlsKeyInventory {
    * with a certificate valid now, not already served there.
    */
   public void checkActivatable(TlsListener listener, KeyLabel label, String pinnedSha256)
-      throws HsmException, ConfigStoreException, TlsKeyException, CertificateEncodingException {
+      throws HsmException, StoreException, TlsKeyException, CertificateEncodingException {
     X509Certificate leaf = ecKey(label).get(0);
     if (pinnedSha256 != null && !pinnedSha256.equals(fingerprint(leaf))) {
       throw new TlsKeyException(TlsKeyException.Reason.CERTIFICATE_CHANGED,
@@ -158,7 +158,7 @@ public final class TlsKeyInventory {
    * Whether a listener of any node may be serving {@code label} (so it must not be destroyed):
    * assigned, or reported by a node in the last {@link #SERVED_REPORT_WINDOW}.
    */
-  public boolean isServed(KeyLabel label) throws ConfigStoreException {
+  public boolean isServed(KeyLabel label) throws StoreException {
     return active.servedAnywhere(clock.instant().minus(SERVED_REPORT_WINDOW)).contains(label);
   }
 

@@ -11,12 +11,12 @@ import io.keygate.gateway.admin.api.KeyControl;
 import io.grpc.ManagedChannel;
 import io.keygate.gateway.audit.AuditHeadSigner;
 import io.keygate.gateway.audit.AuditLog;
-import io.keygate.gateway.store.jdbc.JdbcAuditLog;
+import io.keygate.gateway.audit.ChainedAuditLog;
 import io.keygate.gateway.model.App;
 import io.keygate.gateway.store.jdbc.ConfigDatabase;
 import io.keygate.gateway.store.jdbc.ConfigDatabaseSettings;
-import io.keygate.gateway.store.ConfigStore;
-import io.keygate.gateway.store.ConfigStoreException;
+import io.keygate.gateway.config.ConfigStore;
+import io.keygate.gateway.store.StoreException;
 import io.keygate.gateway.config.SnapshotRefresher;
 import io.keygate.gateway.model.Tenant;
 import io.keygate.gateway.tls.ActiveTlsKeys;
@@ -98,7 +98,7 @@ final class AdminFixture implements AutoCloseable {
 
   /**
    * Records into the real hash-chained {@code audit_log} of {@link #database} (a {@link
-   * JdbcAuditLog}) instead of {@link #audit}, so the audit RPCs have records to read and verify.
+   * ChainedAuditLog}) instead of {@link #audit}, so the audit RPCs have records to read and verify.
    * Call before {@link #start}.
    */
   AdminFixture withJdbcAuditLog() {
@@ -122,16 +122,16 @@ final class AdminFixture implements AutoCloseable {
     Path dataDir = Files.createTempDirectory("keygate-admin-");
     database = ConfigDatabase.open(ConfigDatabaseSettings.embeddedH2(dataDir));
     store = database.store(clock);
-    principals = new AdminPrincipals(database.dataSource(), clock);
+    principals = new AdminPrincipals(database.principals(), clock);
     snapshots = new SnapshotRefresher(store, idleScheduler, clock);
     snapshots.refreshNow();
     provision();
 
-    AuditLog auditLog = jdbcAudit ? new JdbcAuditLog(database.dataSource()) : audit;
-    activeTls = new ActiveTlsKeys(database.dataSource(), Map.of(TlsListener.ADMIN, tlsKey));
+    AuditLog auditLog = jdbcAudit ? new ChainedAuditLog(database.auditChain()) : audit;
+    activeTls = new ActiveTlsKeys(database.tlsKeys(), Map.of(TlsListener.ADMIN, tlsKey));
     tlsFollower = new TlsKeyFollower(activeTls, hsm, "admin-fixture-node", clock, idleScheduler,
         Duration.ofDays(1));
-    KeyControl keyControl = KeyControl.create(database.dataSource(), hsm, store, principals,
+    KeyControl keyControl = KeyControl.create(database.approvals(), hsm, store, principals,
         activeTls, auditLog, new KeyControl.Settings(approvalsRequired, approvalTtl,
             Set.of(AuditHeadSigner.DEFAULT_KEY_LABEL)),
         clock, new SecureRandom(), this::refresh, tlsFollower::pollQuietly);
@@ -140,7 +140,7 @@ final class AdminFixture implements AutoCloseable {
         hsm,
         principals,
         auditLog,
-        AuditReading.over(database.dataSource(), hsm),
+        AuditReading.over(database.auditChain(), database.signedHeads(), hsm),
         keyControl,
         clock,
         new SecureRandom(),
@@ -183,7 +183,7 @@ final class AdminFixture implements AutoCloseable {
     configChanges.incrementAndGet();
     try {
       snapshots.refreshNow();
-    } catch (ConfigStoreException e) {
+    } catch (StoreException e) {
       throw new IllegalStateException(e);
     }
   }

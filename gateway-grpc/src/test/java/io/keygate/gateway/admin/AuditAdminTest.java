@@ -153,7 +153,8 @@ class AuditAdminTest {
   void verify_isCleanWithASignedHead_thenNamesTheEditedRecord() throws Exception {
     officerCreatesTenant();
     ScheduledExecutorService unused = Executors.newSingleThreadScheduledExecutor();
-    try (AuditHeadSigner signer = new AuditHeadSigner(admin.database.dataSource(), admin.hsm,
+    try (AuditHeadSigner signer = new AuditHeadSigner(admin.database.auditChain(),
+        admin.database.signedHeads(), admin.hsm,
         AuditHeadSigner.DEFAULT_KEY_LABEL, admin.clock, unused, Duration.ofMinutes(1))) {
       long signed = signer.signNow().orElseThrow().seq();
       AdminServiceBlockingStub auditor = admin.as(admin.auditor);

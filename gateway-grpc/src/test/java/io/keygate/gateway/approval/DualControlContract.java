@@ -99,7 +99,7 @@ abstract class DualControlContract {
         return !removed.contains(principal);
       }
     };
-    return new DualControl(new ApprovalStore(db.dataSource()), runner, current,
+    return new DualControl(db.approvals(), runner, current,
         event -> {
           if (auditDown) {
             throw new io.keygate.gateway.audit.AuditException("audit store down (test)");
@@ -261,7 +261,7 @@ abstract class DualControlContract {
   @Test
   void aRunCannotStartAfterTheRequestExpired_evenIfAskedDirectly() throws Exception {
     DualControlRequest r = dualControl(2).request(DESTROY, "cleanup", ALICE);
-    ApprovalStore store = new ApprovalStore(db.dataSource());
+    ApprovalRecords store = db.approvals();
 
     assertThat(store.start(r.id(), r.expiresAt())).isFalse();
     assertThat(store.start(r.id(), r.expiresAt().minusMillis(1))).isTrue();

@@ -1,6 +1,5 @@
 package io.keygate.gateway.audit;
 
-import io.keygate.gateway.store.jdbc.JdbcAuditLog;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -74,7 +73,7 @@ abstract class AuditChainContract extends AuditLogContract {
     assertThat(stored.actor()).isEqualTo(unicode);
     assertThat(stored.eventTimeMillis()).isEqualTo(T0.toEpochMilli() + 123);
     assertThat(stored.detail())
-        .hasSize(JdbcAuditLog.MAX_DETAIL)
+        .hasSize(ChainedAuditLog.MAX_DETAIL)
         .startsWith("nul\uFFFD lone\uFFFD ");
     assertClean(verify());
   }
@@ -83,7 +82,7 @@ abstract class AuditChainContract extends AuditLogContract {
   void signNow_createsTheKeyInTheHsm_andSkipsAnUnchangedHead() throws Exception {
     KeyLabel label = KeyLabel.of("audit-new");
     assertThat(token.describeKey(label)).isEmpty();
-    signer = new AuditHeadSigner(ds, token, label, clock, scheduler, Duration.ofMinutes(1));
+    signer = new AuditHeadSigner(chain, signedHeads, token, label, clock, scheduler, Duration.ofMinutes(1));
     assertThat(signer.signNow()).as("nothing to sign on an empty log").isEmpty();
     assertThat(token.describeKey(label))
         .hasValueSatisfying(k -> assertThat(k.type()).isEqualTo(KeyType.EC_P256));
@@ -97,13 +96,13 @@ abstract class AuditChainContract extends AuditLogContract {
     assertThat(head.keyLabel()).isEqualTo(label);
     assertThat(signer.signNow()).as("head unchanged").isEmpty();
     assertThat(count("audit_signed_heads")).isEqualTo(1);
-    assertClean(new AuditVerifier(ds, token, java.util.Set.of(label)).verify());
+    assertClean(new AuditVerifier(chain, signedHeads, token, java.util.Set.of(label)).verify());
   }
 
   @Test
   void twoNodesSigningTheSameHead_keepOneSignature_andBothGoOnSigning() throws Exception {
     AuditHeadSigner otherNode =
-        new AuditHeadSigner(ds, token, SIGNING_KEY, clock, scheduler, Duration.ofMinutes(1));
+        new AuditHeadSigner(chain, signedHeads, token, SIGNING_KEY, clock, scheduler, Duration.ofMinutes(1));
     append(4);
 
     assertThat(signer.signNow()).isPresent();
@@ -138,8 +137,9 @@ abstract class AuditChainContract extends AuditLogContract {
   void concurrentAppends_fromManyThreadsAndTwoNodes_formOneValidChain() throws Exception {
     int threads = 8;
     int perThread = 50;
-    // Two JdbcAuditLog instances stand for two gateway nodes sharing the database.
-    List<AuditLog> nodes = List.of(new JdbcAuditLog(ds), new JdbcAuditLog(ds));
+    // Two logs over their own stores stand for two gateway nodes sharing the database.
+    List<AuditLog> nodes = List.of(
+        new ChainedAuditLog(db.database.auditChain()), new ChainedAuditLog(db.database.auditChain()));
     ExecutorService pool = Executors.newFixedThreadPool(threads);
     CountDownLatch start = new CountDownLatch(1);
     List<Future<?>> done = new ArrayList<>();
@@ -180,7 +180,7 @@ abstract class AuditChainContract extends AuditLogContract {
     assertClean(report);
     assertThat(report.records()).isEqualTo(threads * perThread);
     assertThat(report.lastSeq()).isEqualTo(threads * perThread);
-    AuditQuery query = new AuditQuery(ds);
+    AuditQuery query = new AuditQuery(chain);
     for (int t = 0; t < threads; t++) {
       assertThat(query.query(null, null, "thread-" + t, null, 1000)).hasSize(perThread);
     }
@@ -199,7 +199,7 @@ abstract class AuditChainContract extends AuditLogContract {
             AuditEvent.Outcome.DENIED,
             "req-x",
             ""));
-    AuditQuery query = new AuditQuery(ds);
+    AuditQuery query = new AuditQuery(chain);
 
     assertThat(query.tail(3)).extracting(AuditRecord::seq).containsExactly(8L, 9L, 10L);
     assertThat(query.tail(3).get(2).event().action()).isEqualTo("key.destroy");

@@ -1,12 +1,12 @@
 package io.keygate.gateway.audit;
 
-import io.keygate.gateway.store.jdbc.JdbcAuditLog;
 
 import io.keygate.gateway.config.ManualScheduler;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.keygate.gateway.audit.VerificationReport.Problem;
+import io.keygate.gateway.store.StoreException;
 import io.keygate.hsm.HsmToken;
 import io.keygate.hsm.KeyLabel;
 import io.keygate.hsm.testing.MutableClock;
@@ -38,6 +38,8 @@ import org.junit.jupiter.api.io.TempDir;
 abstract class AuditLogContract {
   static final Instant T0 = Instant.parse("2026-11-26T12:00:00Z");
   static final KeyLabel SIGNING_KEY = KeyLabel.of("audit-signing");
+  static final String COLUMNS =
+      "seq, event_time, actor, role, action, target, outcome, request_id, detail, prev_hash, hash";
 
   @RegisterExtension static SoftHsmTokens tokens = new SoftHsmTokens("audit");
 
@@ -45,7 +47,9 @@ abstract class AuditLogContract {
   DataSource ds;
   HsmToken token;
   final MutableClock clock = new MutableClock(T0);
-  JdbcAuditLog log;
+  AuditChain chain;
+  SignedHeads signedHeads;
+  ChainedAuditLog log;
   ManualScheduler scheduler;
   AuditHeadSigner signer;
   AuditVerifier verifier;
@@ -56,6 +60,8 @@ abstract class AuditLogContract {
   void open(@TempDir Path dir) throws Exception {
     db = createDatabase(dir);
     ds = db.database.dataSource();
+    chain = db.database.auditChain();
+    signedHeads = db.database.signedHeads();
     token = tokens.open("audit");
   }
 
@@ -75,11 +81,11 @@ abstract class AuditLogContract {
     sql("DELETE FROM audit_signed_heads");
     sql("UPDATE audit_head SET seq = 0, hash = '" + RecordHash.ZERO_HEX + "' WHERE id = 1");
     clock.set(T0);
-    log = new JdbcAuditLog(ds);
+    log = new ChainedAuditLog(chain);
     scheduler = new ManualScheduler();
-    signer = new AuditHeadSigner(ds, token, SIGNING_KEY, clock, scheduler, Duration.ofMinutes(1));
+    signer = new AuditHeadSigner(chain, signedHeads, token, SIGNING_KEY, clock, scheduler, Duration.ofMinutes(1));
     // Pages of 3 rows put page boundaries next to every tampered record.
-    verifier = new AuditVerifier(ds, token, Set.of(SIGNING_KEY), 3);
+    verifier = new AuditVerifier(chain, signedHeads, token, Set.of(SIGNING_KEY), 3);
   }
 
   // ---- writing ----
@@ -121,18 +127,16 @@ abstract class AuditLogContract {
     }
   }
 
-  StoredRecord row(long seq) throws SQLException {
-    try (Connection c = ds.getConnection()) {
-      return AuditHeadSigner.recordAt(c, seq).orElseThrow();
-    }
+  StoredRecord row(long seq) throws StoreException {
+    return chain.record(seq).orElseThrow();
   }
 
-  String hashAt(long seq) throws SQLException {
+  String hashAt(long seq) throws StoreException {
     return row(seq).hash();
   }
 
   /** What an attacker who hides his traces does after deleting from the tail. */
-  void resetAuditHeadTo(long seq) throws SQLException {
+  void resetAuditHeadTo(long seq) throws SQLException, StoreException {
     sql("UPDATE audit_head SET seq = ?, hash = ? WHERE id = 1", seq, hashAt(seq));
   }
 
@@ -168,7 +172,7 @@ abstract class AuditLogContract {
     long time = T0.plusSeconds(seq).toEpochMilli();
     String hash = RecordHash.hex(RecordHash.compute(RecordHash.parse(prevHash), seq, time, fields));
     sql(
-        "INSERT INTO audit_log (" + StoredRecord.COLUMNS + ") VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+        "INSERT INTO audit_log (" + COLUMNS + ") VALUES (?,?,?,?,?,?,?,?,?,?,?)",
         seq,
         time,
         fields[0],

@@ -6,7 +6,7 @@ import io.keygate.gateway.model.Credential;
 import io.keygate.gateway.model.CrossTenantAuthorization;
 import io.keygate.gateway.model.Grant;
 import io.keygate.gateway.model.Tenant;
-import io.keygate.gateway.store.ConfigStoreException;
+import io.keygate.gateway.store.StoreException;
 import io.keygate.gateway.store.jdbc.ConfigDatabase;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -30,7 +30,7 @@ abstract class ConfigStoreReadsContract extends StoreFixture {
       Tenant tenant, App app, ApiDefinition api, Credential key, Grant grant,
       CrossTenantAuthorization granted) {}
 
-  private World world(String name, App guest) throws ConfigStoreException {
+  private World world(String name, App guest) throws StoreException {
     return worldIn(tenant(name), name, guest);
   }
 
@@ -61,7 +61,7 @@ abstract class ConfigStoreReadsContract extends StoreFixture {
     assertThat(store.credentials(p + "nobody")).isEmpty();
   }
 
-  private World worldIn(Tenant t, String name, App guest) throws ConfigStoreException {
+  private World worldIn(Tenant t, String name, App guest) throws StoreException {
     App app = app(t, name + "-app");
     ApiDefinition api = api(t, name + "Get");
     Credential key = credential(app, name + "-AK");
@@ -170,7 +170,7 @@ abstract class ConfigStoreReadsContract extends StoreFixture {
     nodeDb.close();
     clock.advance(Duration.ofSeconds(3));
     scheduler.runPeriodicTasks(); // must not throw, or a real executor would stop polling
-    assertThatThrownBy(refresher::refreshNow).isInstanceOf(ConfigStoreException.class);
+    assertThatThrownBy(refresher::refreshNow).isInstanceOf(StoreException.class);
 
     assertThat(refresher.current()).isSameAs(fresh);
     assertThat(refresher.consecutiveFailures()).isEqualTo(2);

@@ -7,13 +7,13 @@ import io.keygate.gateway.model.Credential;
 import io.keygate.gateway.model.CrossTenantAuthorization;
 import io.keygate.gateway.model.Grant;
 import io.keygate.gateway.model.Tenant;
-import io.keygate.gateway.store.ConfigConflictException;
-import io.keygate.gateway.store.ConfigNotFoundException;
+import io.keygate.gateway.store.StoreConflictException;
+import io.keygate.gateway.store.StoreNotFoundException;
 import io.keygate.gateway.store.jdbc.ConfigDatabase;
 
-import static io.keygate.gateway.store.ConfigConflictException.Kind.DUPLICATE;
-import static io.keygate.gateway.store.ConfigConflictException.Kind.SAME_TENANT;
-import static io.keygate.gateway.store.ConfigConflictException.Kind.UNKNOWN_REFERENCE;
+import static io.keygate.gateway.store.StoreConflictException.Kind.DUPLICATE;
+import static io.keygate.gateway.store.StoreConflictException.Kind.SAME_TENANT;
+import static io.keygate.gateway.store.StoreConflictException.Kind.UNKNOWN_REFERENCE;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -29,18 +29,18 @@ import org.junit.jupiter.api.Test;
  */
 abstract class ConfigStoreWritesContract extends StoreFixture {
 
-  private void assertRefusedUntouched(ThrowingCallable write, ConfigConflictException.Kind kind)
+  private void assertRefusedUntouched(ThrowingCallable write, StoreConflictException.Kind kind)
       throws Exception {
     Map<String, Long> before = databaseState();
     assertThatThrownBy(write)
         .isInstanceOfSatisfying(
-            ConfigConflictException.class, e -> assertThat(e.kind()).isEqualTo(kind));
+            StoreConflictException.class, e -> assertThat(e.kind()).isEqualTo(kind));
     assertThat(databaseState()).isEqualTo(before);
   }
 
   private void assertNotFoundUntouched(ThrowingCallable write) throws Exception {
     Map<String, Long> before = databaseState();
-    assertThatThrownBy(write).isInstanceOf(ConfigNotFoundException.class);
+    assertThatThrownBy(write).isInstanceOf(StoreNotFoundException.class);
     assertThat(databaseState()).isEqualTo(before);
   }
 

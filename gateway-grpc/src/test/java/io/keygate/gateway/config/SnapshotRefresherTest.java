@@ -2,8 +2,7 @@ package io.keygate.gateway.config;
 
 import io.keygate.gateway.model.App;
 import io.keygate.gateway.model.Tenant;
-import io.keygate.gateway.store.ConfigStore;
-import io.keygate.gateway.store.ConfigStoreException;
+import io.keygate.gateway.store.StoreException;
 import io.keygate.gateway.store.jdbc.ConfigDatabase;
 import io.keygate.gateway.store.jdbc.ConfigDatabaseSettings;
 import io.keygate.gateway.store.jdbc.JdbcConfigStore;
@@ -117,7 +116,7 @@ class SnapshotRefresherTest {
   void afterAnOutage_theNextCheckLoadsWhatChangedMeanwhile_andStalenessResets() throws Exception {
     refresher.refreshNow();
     dataSource.goDown();
-    assertThatThrownBy(refresher::refreshNow).isInstanceOf(ConfigStoreException.class);
+    assertThatThrownBy(refresher::refreshNow).isInstanceOf(StoreException.class);
     // Another node wrote while this one could not read.
     new JdbcConfigStore(database.dataSource(), clock).createTenant(new Tenant("acme", "Acme"));
     clock.advance(Duration.ofSeconds(10));

@@ -6,8 +6,7 @@ import io.keygate.gateway.model.AuthMode;
 import io.keygate.gateway.model.Credential;
 import io.keygate.gateway.model.CrossTenantAuthorization;
 import io.keygate.gateway.model.Tenant;
-import io.keygate.gateway.store.ConfigStore;
-import io.keygate.gateway.store.ConfigStoreException;
+import io.keygate.gateway.store.StoreException;
 import io.keygate.gateway.store.jdbc.ConfigDatabase;
 
 import io.keygate.hsm.KeyLabel;
@@ -83,19 +82,19 @@ abstract class StoreFixture {
 
   // ---- builders: every id carries the test's prefix ----
 
-  Tenant tenant(String name) throws ConfigStoreException {
+  Tenant tenant(String name) throws StoreException {
     Tenant t = new Tenant(p + name, name.toUpperCase(java.util.Locale.ROOT));
     store.createTenant(t);
     return t;
   }
 
-  App app(Tenant tenant, String name) throws ConfigStoreException {
+  App app(Tenant tenant, String name) throws StoreException {
     App a = new App(p + name, tenant.id(), name);
     store.createApp(a);
     return a;
   }
 
-  ApiDefinition api(Tenant tenant, String name) throws ConfigStoreException {
+  ApiDefinition api(Tenant tenant, String name) throws StoreException {
     ApiDefinition a = apiDefinition(tenant, name);
     store.registerApi(a);
     return a;
@@ -111,7 +110,7 @@ abstract class StoreFixture {
     return p.replace("-", "") + ".Svc/" + method;
   }
 
-  Credential credential(App app, String key) throws ConfigStoreException {
+  Credential credential(App app, String key) throws StoreException {
     Credential k =
         new Credential(p + key, app.id(), app.tenantId(), KeyLabel.of("ak-" + p + key), null, false, null);
     store.addCredential(k);

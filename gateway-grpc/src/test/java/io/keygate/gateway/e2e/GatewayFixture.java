@@ -17,7 +17,7 @@ import io.keygate.client.AccessSecret;
 import io.keygate.client.SigningClientInterceptor;
 import io.keygate.gateway.store.jdbc.ConfigDatabase;
 import io.keygate.gateway.store.jdbc.ConfigDatabaseSettings;
-import io.keygate.gateway.store.ConfigStore;
+import io.keygate.gateway.config.ConfigStore;
 import io.keygate.gateway.credentials.CredentialIssuer;
 import io.keygate.gateway.credentials.IssuedCredential;
 import io.keygate.demo.backend.EchoBackend;

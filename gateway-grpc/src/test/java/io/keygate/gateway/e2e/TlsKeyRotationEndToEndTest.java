@@ -46,7 +46,7 @@ class TlsKeyRotationEndToEndTest extends GatewayEndToEnd {
     X509Certificate oldCert = gw.gatewayCert;
     X509Certificate newCert = gw.hsm.certificateChain(next).get(0);
     ActiveTlsKeys active = new ActiveTlsKeys(
-        gw.database.dataSource(), Map.of(TlsListener.INGRESS, KeyLabel.of("gateway-tls")));
+        gw.database.tlsKeys(), Map.of(TlsListener.INGRESS, KeyLabel.of("gateway-tls")));
     ScheduledExecutorService idle = Executors.newSingleThreadScheduledExecutor();
     TlsKeyFollower follower = new TlsKeyFollower(active, gw.hsm, "e2e-node",
         java.time.Clock.systemUTC(), idle, Duration.ofDays(1));
@@ -106,7 +106,7 @@ class TlsKeyRotationEndToEndTest extends GatewayEndToEnd {
   @Test
   void anActivatedKeyThisNodeCannotUse_leavesItServingTheCurrentKey() throws Exception {
     ActiveTlsKeys active = new ActiveTlsKeys(
-        gw.database.dataSource(), Map.of(TlsListener.INGRESS, KeyLabel.of("gateway-tls")));
+        gw.database.tlsKeys(), Map.of(TlsListener.INGRESS, KeyLabel.of("gateway-tls")));
     ScheduledExecutorService idle = Executors.newSingleThreadScheduledExecutor();
     TlsKeyFollower follower = new TlsKeyFollower(active, gw.hsm, "e2e-node",
         java.time.Clock.systemUTC(), idle, Duration.ofDays(1));

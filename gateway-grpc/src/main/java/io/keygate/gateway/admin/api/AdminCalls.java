@@ -13,7 +13,7 @@ import io.keygate.gateway.audit.AuditEvent;
 import io.keygate.gateway.audit.AuditEvent.Outcome;
 import io.keygate.gateway.audit.AuditException;
 import io.keygate.gateway.audit.AuditLog;
-import io.keygate.gateway.store.ConfigStoreException;
+import io.keygate.gateway.store.StoreException;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.time.Clock;
@@ -91,7 +91,7 @@ final class AdminCalls {
     AdminPrincipal principal;
     try {
       principal = principals.find(identity).orElse(null);
-    } catch (ConfigStoreException e) {
+    } catch (StoreException e) {
       call.refuse(out, actor, "unknown", AdminError.CONFIG_UNAVAILABLE, "", e.getMessage());
       return;
     }

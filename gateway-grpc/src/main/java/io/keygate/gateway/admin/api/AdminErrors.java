@@ -6,9 +6,9 @@ import io.grpc.StatusRuntimeException;
 import io.keygate.gateway.audit.AuditEvent;
 import io.keygate.gateway.audit.AuditException;
 import io.keygate.gateway.model.InvalidValueException;
-import io.keygate.gateway.store.ConfigConflictException;
-import io.keygate.gateway.store.ConfigNotFoundException;
-import io.keygate.gateway.store.ConfigStoreException;
+import io.keygate.gateway.store.StoreConflictException;
+import io.keygate.gateway.store.StoreNotFoundException;
+import io.keygate.gateway.store.StoreException;
 import io.keygate.gateway.approval.ApprovalException;
 import io.keygate.gateway.approval.OperationRefusedException;
 import io.keygate.gateway.credentials.CredentialRuleException;
@@ -32,17 +32,17 @@ public final class AdminErrors {
     if (failure instanceof AdminException e) {
       return e.error();
     }
-    if (failure instanceof ConfigConflictException e) {
+    if (failure instanceof StoreConflictException e) {
       return switch (e.kind()) {
         case DUPLICATE -> AdminError.ALREADY_EXISTS;
         case UNKNOWN_REFERENCE -> AdminError.UNKNOWN_REFERENCE;
         case SAME_TENANT -> AdminError.SAME_TENANT;
       };
     }
-    if (failure instanceof ConfigNotFoundException) {
+    if (failure instanceof StoreNotFoundException) {
       return AdminError.NOT_FOUND;
     }
-    if (failure instanceof ConfigStoreException) {
+    if (failure instanceof StoreException) {
       return AdminError.CONFIG_UNAVAILABLE;
     }
     if (failure instanceof ApprovalException e) {

@@ -7,9 +7,9 @@ import io.keygate.gateway.admin.access.AdminRole;
 import io.keygate.gateway.admin.access.IdentityMatch;
 import io.keygate.gateway.credentials.CredentialLifecycle;
 
-import io.keygate.gateway.store.ConfigNotFoundException;
-import io.keygate.gateway.store.ConfigStore;
-import io.keygate.gateway.store.ConfigStoreException;
+import io.keygate.gateway.store.StoreNotFoundException;
+import io.keygate.gateway.config.ConfigStore;
+import io.keygate.gateway.store.StoreException;
 import io.keygate.gateway.model.CrossTenantAuthorization;
 import io.keygate.proto.admin.v1.*;
 import java.time.Clock;
@@ -60,25 +60,25 @@ final class AdminOperations {
 
   // ---- tenants and apps ----
 
-  Tenant createTenant(CreateTenantRequest req) throws ConfigStoreException {
+  Tenant createTenant(CreateTenantRequest req) throws StoreException {
     var tenant = new io.keygate.gateway.model.Tenant(req.getId(), req.getName());
     store.createTenant(tenant);
     return AdminMessages.tenant(tenant);
   }
 
-  ListTenantsResponse listTenants() throws ConfigStoreException {
+  ListTenantsResponse listTenants() throws StoreException {
     ListTenantsResponse.Builder b = ListTenantsResponse.newBuilder();
     store.tenants().forEach(t -> b.addTenants(AdminMessages.tenant(t)));
     return b.build();
   }
 
-  App createApp(CreateAppRequest req) throws ConfigStoreException {
+  App createApp(CreateAppRequest req) throws StoreException {
     var app = new io.keygate.gateway.model.App(req.getId(), req.getTenantId(), req.getName());
     store.createApp(app);
     return AdminMessages.app(app);
   }
 
-  ListAppsResponse listApps(ListAppsRequest req) throws ConfigStoreException {
+  ListAppsResponse listApps(ListAppsRequest req) throws StoreException {
     ListAppsResponse.Builder b = ListAppsResponse.newBuilder();
     store.apps(req.getTenantId()).forEach(a -> b.addApps(AdminMessages.app(a)));
     return b.build();
@@ -105,12 +105,12 @@ final class AdminOperations {
     return AdminMessages.credential(retired, clock.instant());
   }
 
-  Credential revokeCredential(RevokeCredentialRequest req) throws ConfigStoreException {
+  Credential revokeCredential(RevokeCredentialRequest req) throws StoreException {
     var revoked = credentials.revoke(req.getTenantId(), req.getAccessKey());
     return AdminMessages.credential(revoked, clock.instant());
   }
 
-  ListCredentialsResponse listCredentials(ListCredentialsRequest req) throws ConfigStoreException {
+  ListCredentialsResponse listCredentials(ListCredentialsRequest req) throws StoreException {
     Instant now = clock.instant();
     ListCredentialsResponse.Builder b = ListCredentialsResponse.newBuilder();
     credentials
@@ -133,28 +133,28 @@ final class AdminOperations {
     return AdminMessages.api(api);
   }
 
-  RemoveApiResponse removeApi(RemoveApiRequest req) throws ConfigStoreException {
+  RemoveApiResponse removeApi(RemoveApiRequest req) throws StoreException {
     store.removeApi(req.getTenantId(), req.getApiId());
     return RemoveApiResponse.getDefaultInstance();
   }
 
-  ListApisResponse listApis(ListApisRequest req) throws ConfigStoreException {
+  ListApisResponse listApis(ListApisRequest req) throws StoreException {
     ListApisResponse.Builder b = ListApisResponse.newBuilder();
     store.apis(req.getTenantId()).forEach(a -> b.addApis(AdminMessages.api(a)));
     return b.build();
   }
 
-  Grant createGrant(CreateGrantRequest req) throws ConfigStoreException {
+  Grant createGrant(CreateGrantRequest req) throws StoreException {
     store.grant(AdminMessages.grant(req.getGrant()));
     return req.getGrant();
   }
 
-  RevokeGrantResponse revokeGrant(RevokeGrantRequest req) throws ConfigStoreException {
+  RevokeGrantResponse revokeGrant(RevokeGrantRequest req) throws StoreException {
     store.revokeGrant(AdminMessages.grant(req.getGrant()));
     return RevokeGrantResponse.getDefaultInstance();
   }
 
-  ListGrantsResponse listGrants(ListGrantsRequest req) throws ConfigStoreException {
+  ListGrantsResponse listGrants(ListGrantsRequest req) throws StoreException {
     ListGrantsResponse.Builder b = ListGrantsResponse.newBuilder();
     store.grants(req.getTenantId()).forEach(g -> b.addGrants(AdminMessages.grant(g)));
     return b.build();
@@ -169,19 +169,19 @@ final class AdminOperations {
     return AdminMessages.authorization(authorization, now);
   }
 
-  Authorization revokeAuthorization(RevokeAuthorizationRequest req) throws ConfigStoreException {
+  Authorization revokeAuthorization(RevokeAuthorizationRequest req) throws StoreException {
     String grantor = req.getGrantorTenantId();
     String id = req.getAuthorizationId();
     store.revokeAuthorization(grantor, id);
     CrossTenantAuthorization revoked = store.authorizationsGranted(grantor).stream()
         .filter(a -> a.id().equals(id))
         .findFirst()
-        .orElseThrow(() -> new ConfigNotFoundException("authorization " + id + " vanished"));
+        .orElseThrow(() -> new StoreNotFoundException("authorization " + id + " vanished"));
     return AdminMessages.authorization(revoked, clock.instant());
   }
 
   ListAuthorizationsResponse listAuthorizations(ListAuthorizationsRequest req)
-      throws ConfigStoreException {
+      throws StoreException {
     Instant now = clock.instant();
     ListAuthorizationsResponse.Builder b = ListAuthorizationsResponse.newBuilder();
     store
@@ -219,7 +219,7 @@ final class AdminOperations {
     return RemovePrincipalResponse.getDefaultInstance();
   }
 
-  ListPrincipalsResponse listPrincipals() throws ConfigStoreException {
+  ListPrincipalsResponse listPrincipals() throws StoreException {
     ListPrincipalsResponse.Builder b = ListPrincipalsResponse.newBuilder();
     principals.list().forEach(p -> b.addPrincipals(AdminMessages.principal(p)));
     return b.build();

@@ -9,7 +9,7 @@ import static io.keygate.gateway.admin.access.AdminAction.*;
 
 import io.grpc.stub.StreamObserver;
 import io.keygate.gateway.audit.AuditLog;
-import io.keygate.gateway.store.ConfigStore;
+import io.keygate.gateway.config.ConfigStore;
 import io.keygate.gateway.credentials.CredentialIssuer;
 import io.keygate.hsm.HsmToken;
 import io.keygate.proto.admin.v1.*;
@@ -42,7 +42,7 @@ public final class AdminService extends AdminServiceGrpc.AdminServiceImplBase {
    * @param principals who may use the admin API, and as what; read on every call
    * @param audit records every call, allowed or denied; if it fails, the call fails
    * @param auditReading how AuditTail, AuditQuery and AuditVerify read and verify the log, e.g.
-   *     {@link AuditReading#over(javax.sql.DataSource, HsmToken)} on the config database
+   *     {@link AuditReading#over} on the config database's audit chain and signed heads
    * @param keyControl dual control and TLS keys ({@link KeyControl#create})
    * @param clock for expiries, credential states and audit times
    * @param random the strong generator for AccessKeys and secrets (e.g. {@code

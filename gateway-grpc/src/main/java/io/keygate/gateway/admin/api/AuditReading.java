@@ -1,13 +1,14 @@
 package io.keygate.gateway.admin.api;
 
+import io.keygate.gateway.audit.AuditChain;
 import io.keygate.gateway.audit.AuditException;
 import io.keygate.gateway.audit.AuditHeadSigner;
 import io.keygate.gateway.audit.AuditQuery;
 import io.keygate.gateway.audit.AuditVerifier;
+import io.keygate.gateway.audit.SignedHeads;
 import io.keygate.hsm.HsmToken;
 import java.util.Objects;
 import java.util.Set;
-import javax.sql.DataSource;
 
 /**
  * What the admin API's audit RPCs read the log with: {@link AuditQuery} for tail and query,
@@ -29,13 +30,14 @@ public final class AuditReading {
   }
 
   /**
-   * Reads the log in {@code dataSource} (the config database) and trusts heads signed by {@link
-   * AuditHeadSigner#DEFAULT_KEY_LABEL} only, checked with its public key from {@code hsm}.
+   * Reads the log in {@code chain} and {@code signedHeads} (the config database's) and trusts
+   * heads signed by {@link AuditHeadSigner#DEFAULT_KEY_LABEL} only, checked with its public key
+   * from {@code hsm}.
    */
-  public static AuditReading over(DataSource dataSource, HsmToken hsm) {
+  public static AuditReading over(AuditChain chain, SignedHeads signedHeads, HsmToken hsm) {
     return new AuditReading(
-        new AuditQuery(dataSource),
-        new AuditVerifier(dataSource, hsm, Set.of(AuditHeadSigner.DEFAULT_KEY_LABEL)));
+        new AuditQuery(chain),
+        new AuditVerifier(chain, signedHeads, hsm, Set.of(AuditHeadSigner.DEFAULT_KEY_LABEL)));
   }
 
   /** For a node that does not serve the audit log through the admin API. */

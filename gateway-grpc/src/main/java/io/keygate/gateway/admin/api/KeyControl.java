@@ -4,16 +4,15 @@ import io.keygate.gateway.admin.access.AdminIdentity;
 import io.keygate.gateway.admin.access.AdminPrincipals;
 import io.keygate.gateway.admin.access.AdminRole;
 import io.keygate.gateway.admin.access.IdentityMatch;
+import io.keygate.gateway.approval.ApprovalRecords;
 import io.keygate.gateway.approval.ApprovedOperations;
-
-import io.keygate.gateway.approval.ApprovalStore;
 import io.keygate.gateway.approval.DualControl;
 import io.keygate.gateway.approval.DualControlOperation;
 import io.keygate.gateway.approval.DualControlRequest;
 import io.keygate.gateway.approval.Officer;
 import io.keygate.gateway.audit.AuditLog;
-import io.keygate.gateway.store.ConfigStore;
-import io.keygate.gateway.store.ConfigStoreException;
+import io.keygate.gateway.config.ConfigStore;
+import io.keygate.gateway.store.StoreException;
 import io.keygate.gateway.tls.ActiveTlsKeys;
 import io.keygate.gateway.tls.TlsKeyInventory;
 import io.keygate.hsm.CertificateProfile;
@@ -36,7 +35,6 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
-import javax.sql.DataSource;
 
 /**
  * The admin API's dual-control and TLS key RPCs, once {@link AdminCalls} has allowed them:
@@ -77,9 +75,9 @@ public final class KeyControl {
   }
 
   /**
-   * Builds dual control and TLS key management over the config database and the token.
+   * Builds dual control and TLS key management over the stores and the token.
    *
-   * @param dataSource the migrated config database (approvals and active TLS keys live there)
+   * @param approvals where dual-control requests and votes are kept
    * @param activeTls which key each listener serves
    * @param audit records each run of an approved operation
    * @param random makes request ids
@@ -88,7 +86,7 @@ public final class KeyControl {
    *     TlsKeyFollower::pollNow}
    */
   public static KeyControl create(
-      DataSource dataSource,
+      ApprovalRecords approvals,
       HsmToken hsm,
       ConfigStore store,
       AdminPrincipals principals,
@@ -103,16 +101,16 @@ public final class KeyControl {
     ApprovedOperations operations = new ApprovedOperations(hsm, store, principals, tls, activeTls,
         settings.reservedKeys(), clock, onConfigChanged, onTlsChanged);
     DualControl dualControl = new DualControl(
-        new ApprovalStore(dataSource),
+        approvals,
         operations,
         new DualControl.Officers() {
           @Override
-          public int count() throws ConfigStoreException {
+          public int count() throws StoreException {
             return officerCount(principals);
           }
 
           @Override
-          public boolean isOfficer(String principal) throws ConfigStoreException {
+          public boolean isOfficer(String principal) throws StoreException {
             return principals.find(IdentityMatch.parse(principal))
                 .filter(p -> p.role() == AdminRole.SECURITY_OFFICER)
                 .isPresent();
@@ -132,11 +130,11 @@ public final class KeyControl {
    * Before that (the bootstrap) the first officer adds the others alone; {@code principal list}
    * shows who they were.
    */
-  boolean officerAdditionNeedsApproval() throws ConfigStoreException {
+  boolean officerAdditionNeedsApproval() throws StoreException {
     return officerCount(principals) >= dualControl.requiredApprovals();
   }
 
-  private static int officerCount(AdminPrincipals principals) throws ConfigStoreException {
+  private static int officerCount(AdminPrincipals principals) throws StoreException {
     return (int) principals.list().stream()
         .filter(p -> p.role() == AdminRole.SECURITY_OFFICER)
         .count();

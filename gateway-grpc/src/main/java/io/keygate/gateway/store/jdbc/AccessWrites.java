@@ -6,13 +6,13 @@ import io.keygate.gateway.model.CrossTenantAuthorization;
 import io.keygate.gateway.model.Grant;
 import io.keygate.gateway.model.IdRules;
 import io.keygate.gateway.model.InvalidValueException;
-import io.keygate.gateway.store.ConfigConflictException;
-import io.keygate.gateway.store.ConfigNotFoundException;
-import io.keygate.gateway.store.ConfigStoreException;
+import io.keygate.gateway.store.StoreConflictException;
+import io.keygate.gateway.store.StoreNotFoundException;
+import io.keygate.gateway.store.StoreException;
 
-import static io.keygate.gateway.store.ConfigConflictException.Kind.DUPLICATE;
-import static io.keygate.gateway.store.ConfigConflictException.Kind.SAME_TENANT;
-import static io.keygate.gateway.store.ConfigConflictException.Kind.UNKNOWN_REFERENCE;
+import static io.keygate.gateway.store.StoreConflictException.Kind.DUPLICATE;
+import static io.keygate.gateway.store.StoreConflictException.Kind.SAME_TENANT;
+import static io.keygate.gateway.store.StoreConflictException.Kind.UNKNOWN_REFERENCE;
 import static io.keygate.gateway.store.jdbc.SqlStatements.exists;
 import static io.keygate.gateway.store.jdbc.SqlStatements.firstString;
 import static io.keygate.gateway.store.jdbc.SqlStatements.update;
@@ -36,7 +36,7 @@ final class AccessWrites {
     this.clock = clock;
   }
 
-  void registerApi(ApiDefinition api) throws ConfigStoreException {
+  void registerApi(ApiDefinition api) throws StoreException {
     String id = IdRules.id("API id", api.id());
     String tenantId = IdRules.id("tenant id", api.tenantId());
     String method = IdRules.methodName(api.methodName());
@@ -47,7 +47,7 @@ final class AccessWrites {
         c -> {
           JdbcConfigStore.requireTenant(c, tenantId);
           if (exists(c, "SELECT 1 FROM apis WHERE id = ?", id)) {
-            throw new ConfigConflictException(DUPLICATE, "API id " + id + " is taken");
+            throw new StoreConflictException(DUPLICATE, "API id " + id + " is taken");
           }
           requireMethodFree(c, method, id);
           update(
@@ -63,7 +63,7 @@ final class AccessWrites {
         });
   }
 
-  void updateApi(ApiDefinition api) throws ConfigStoreException {
+  void updateApi(ApiDefinition api) throws StoreException {
     String id = IdRules.id("API id", api.id());
     String tenantId = IdRules.id("tenant id", api.tenantId());
     String method = IdRules.methodName(api.methodName());
@@ -86,7 +86,7 @@ final class AccessWrites {
         });
   }
 
-  void removeApi(String tenantId, String apiId) throws ConfigStoreException {
+  void removeApi(String tenantId, String apiId) throws StoreException {
     IdRules.id("tenant id", tenantId);
     IdRules.id("API id", apiId);
     tx.write(
@@ -103,7 +103,7 @@ final class AccessWrites {
         });
   }
 
-  void grant(Grant grant) throws ConfigStoreException {
+  void grant(Grant grant) throws StoreException {
     String tenantId = IdRules.id("tenant id", grant.tenantId());
     String appId = IdRules.id("app id", grant.appId());
     String apiId = IdRules.id("API id", grant.apiId());
@@ -114,7 +114,7 @@ final class AccessWrites {
           JdbcConfigStore.requireApp(c, tenantId, appId);
           requireApiReference(c, tenantId, apiId);
           if (exists(c, "SELECT 1 FROM grants WHERE app_id = ? AND api_id = ?", appId, apiId)) {
-            throw new ConfigConflictException(
+            throw new StoreConflictException(
                 DUPLICATE, "app " + appId + " is already granted API " + apiId);
           }
           update(
@@ -127,7 +127,7 @@ final class AccessWrites {
         });
   }
 
-  void revokeGrant(Grant grant) throws ConfigStoreException {
+  void revokeGrant(Grant grant) throws StoreException {
     String tenantId = IdRules.id("tenant id", grant.tenantId());
     String appId = IdRules.id("app id", grant.appId());
     String apiId = IdRules.id("API id", grant.apiId());
@@ -142,13 +142,13 @@ final class AccessWrites {
                   appId,
                   apiId);
           if (n == 0) {
-            throw new ConfigNotFoundException(
+            throw new StoreNotFoundException(
                 "tenant " + tenantId + " has no grant of API " + apiId + " to app " + appId);
           }
         });
   }
 
-  void authorize(CrossTenantAuthorization a) throws ConfigStoreException {
+  void authorize(CrossTenantAuthorization a) throws StoreException {
     String id = IdRules.id("authorization id", a.id());
     String grantor = IdRules.id("grantor tenant id", a.grantorTenantId());
     String granteeApp = IdRules.id("grantee app id", a.granteeAppId());
@@ -163,10 +163,10 @@ final class AccessWrites {
           JdbcConfigStore.requireTenant(c, grantor);
           String granteeTenant = firstString(c, "SELECT tenant_id FROM apps WHERE id = ?", granteeApp);
           if (granteeTenant == null) {
-            throw new ConfigConflictException(UNKNOWN_REFERENCE, "unknown app " + granteeApp);
+            throw new StoreConflictException(UNKNOWN_REFERENCE, "unknown app " + granteeApp);
           }
           if (granteeTenant.equals(grantor)) {
-            throw new ConfigConflictException(
+            throw new StoreConflictException(
                 SAME_TENANT,
                 "app " + granteeApp + " belongs to tenant " + grantor + ": grant, do not authorize");
           }
@@ -174,7 +174,7 @@ final class AccessWrites {
             requireApiReference(c, grantor, apiId);
           }
           if (exists(c, "SELECT 1 FROM cross_tenant_authorizations WHERE id = ?", id)) {
-            throw new ConfigConflictException(DUPLICATE, "authorization id " + id + " is taken");
+            throw new StoreConflictException(DUPLICATE, "authorization id " + id + " is taken");
           }
           update(
               c,
@@ -201,7 +201,7 @@ final class AccessWrites {
   }
 
   void revokeAuthorization(String grantorTenantId, String authorizationId)
-      throws ConfigStoreException {
+      throws StoreException {
     IdRules.id("grantor tenant id", grantorTenantId);
     IdRules.id("authorization id", authorizationId);
     tx.write(
@@ -216,7 +216,7 @@ final class AccessWrites {
                   authorizationId,
                   grantorTenantId);
           if (n == 0) {
-            throw new ConfigNotFoundException(
+            throw new StoreNotFoundException(
                 "tenant " + grantorTenantId + " has no authorization " + authorizationId);
           }
         });
@@ -224,17 +224,17 @@ final class AccessWrites {
 
   /** For updates and removals: an API the caller's tenant does not own is simply not found. */
   private static void requireApi(Connection c, String tenantId, String apiId)
-      throws SQLException, ConfigNotFoundException {
+      throws SQLException, StoreNotFoundException {
     if (!apiInTenant(c, tenantId, apiId)) {
-      throw new ConfigNotFoundException("tenant " + tenantId + " has no API " + apiId);
+      throw new StoreNotFoundException("tenant " + tenantId + " has no API " + apiId);
     }
   }
 
   /** For references from a new grant or authorization: the API must be the tenant's own. */
   private static void requireApiReference(Connection c, String tenantId, String apiId)
-      throws SQLException, ConfigConflictException {
+      throws SQLException, StoreConflictException {
     if (!apiInTenant(c, tenantId, apiId)) {
-      throw new ConfigConflictException(
+      throw new StoreConflictException(
           UNKNOWN_REFERENCE, "tenant " + tenantId + " has no API " + apiId);
     }
   }
@@ -245,10 +245,10 @@ final class AccessWrites {
   }
 
   private static void requireMethodFree(Connection c, String method, String apiId)
-      throws SQLException, ConfigConflictException {
+      throws SQLException, StoreConflictException {
     // Does not say which tenant has it: that would leak another tenant's API.
     if (exists(c, "SELECT 1 FROM apis WHERE method_name = ? AND id <> ?", method, apiId)) {
-      throw new ConfigConflictException(
+      throw new StoreConflictException(
           DUPLICATE, "method " + method + " is already registered (method names are unique)");
     }
   }

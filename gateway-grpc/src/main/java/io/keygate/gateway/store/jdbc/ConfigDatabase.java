@@ -1,8 +1,12 @@
 package io.keygate.gateway.store.jdbc;
 
-import io.keygate.gateway.store.ConfigStore;
-import io.keygate.gateway.store.ConfigStoreException;
-
+import io.keygate.gateway.admin.access.PrincipalStore;
+import io.keygate.gateway.approval.ApprovalRecords;
+import io.keygate.gateway.audit.AuditChain;
+import io.keygate.gateway.audit.SignedHeads;
+import io.keygate.gateway.config.ConfigStore;
+import io.keygate.gateway.store.StoreException;
+import io.keygate.gateway.tls.TlsKeyAssignments;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import java.lang.System.Logger;
@@ -16,7 +20,8 @@ import org.flywaydb.core.api.output.MigrateResult;
 
 /**
  * The config database of one process: a HikariCP pool, migrated to the current schema by Flyway
- * before anyone uses it. Opening fails at once (with a message naming the database, never the
+ * before anyone uses it. A node opens it once and takes from it the store of each concern (config,
+ * audit chain and signed heads, approvals, TLS keys, admin principals); nothing else sees JDBC. Opening fails at once (with a message naming the database, never the
  * password) if the database cannot be reached or migrated, so a node never starts half-configured.
  *
  * <p>Several nodes may open the same server database at once: Flyway takes a database lock
@@ -37,16 +42,16 @@ public final class ConfigDatabase implements AutoCloseable {
   /**
    * Connects and migrates.
    *
-   * @throws ConfigStoreException if the database is unreachable, refuses the login, or a
+   * @throws StoreException if the database is unreachable, refuses the login, or a
    *     migration fails (nothing is left open)
    */
-  public static ConfigDatabase open(ConfigDatabaseSettings settings) throws ConfigStoreException {
+  public static ConfigDatabase open(ConfigDatabaseSettings settings) throws StoreException {
     String where = settings.redactedUrl();
     HikariDataSource pool;
     try {
       pool = new HikariDataSource(poolConfig(settings));
     } catch (RuntimeException e) {
-      throw new ConfigStoreException(
+      throw new StoreException(
           "cannot connect to the config database " + where + ": " + rootMessage(e), e);
     }
     try {
@@ -66,7 +71,7 @@ public final class ConfigDatabase implements AutoCloseable {
           result.targetSchemaVersion == null ? "unchanged" : result.targetSchemaVersion);
     } catch (RuntimeException e) { // FlywayException and whatever a driver throws unchecked
       pool.close();
-      throw new ConfigStoreException(
+      throw new StoreException(
           "cannot migrate the config database " + where + ": " + rootMessage(e), e);
     }
     return new ConfigDatabase(pool, where);
@@ -106,14 +111,42 @@ public final class ConfigDatabase implements AutoCloseable {
     return t == e ? String.valueOf(e.getMessage()) : e.getMessage() + " (" + t.getMessage() + ")";
   }
 
-  /** The pooled, migrated data source. Closed by {@link #close()}. */
+  /**
+   * The pooled, migrated data source, for tests and tools that inspect or tamper with the tables
+   * by SQL. The gateway itself uses the stores below. Closed by {@link #close()}.
+   */
   public DataSource dataSource() {
     return pool;
   }
 
-  /** A store over this database; {@code clock} stamps creation times. */
+  /** The configuration (tenants, apps, credentials, APIs, grants); {@code clock} stamps creation. */
   public ConfigStore store(Clock clock) {
     return new JdbcConfigStore(pool, clock);
+  }
+
+  /** The hash-chained audit records and their head. */
+  public AuditChain auditChain() {
+    return new JdbcAuditChain(pool);
+  }
+
+  /** The signed heads of the audit chain. */
+  public SignedHeads signedHeads() {
+    return new JdbcSignedHeads(pool);
+  }
+
+  /** Dual-control requests and votes. */
+  public ApprovalRecords approvals() {
+    return new JdbcApprovalRecords(pool);
+  }
+
+  /** Which TLS key each listener serves, cluster-wide. */
+  public TlsKeyAssignments tlsKeys() {
+    return new JdbcTlsKeyAssignments(pool);
+  }
+
+  /** Who may use the admin API, and as what. */
+  public PrincipalStore principals() {
+    return new JdbcPrincipalStore(pool);
   }
 
   /** The database URL without parameters, for logs and health pages. */
@@ -121,7 +154,7 @@ public final class ConfigDatabase implements AutoCloseable {
     return description;
   }
 
-  /** Closes the pool; calls through the store fail with {@link ConfigStoreException} afterwards. */
+  /** Closes the pool; calls through the stores fail with {@link StoreException} afterwards. */
   @Override
   public void close() {
     pool.close();

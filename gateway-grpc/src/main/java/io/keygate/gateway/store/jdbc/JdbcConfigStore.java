@@ -8,14 +8,14 @@ import io.keygate.gateway.model.CrossTenantAuthorization;
 import io.keygate.gateway.model.Grant;
 import io.keygate.gateway.model.IdRules;
 import io.keygate.gateway.model.Tenant;
-import io.keygate.gateway.store.ConfigConflictException;
-import io.keygate.gateway.store.ConfigNotFoundException;
-import io.keygate.gateway.store.ConfigStore;
-import io.keygate.gateway.store.ConfigStoreException;
+import io.keygate.gateway.store.StoreConflictException;
+import io.keygate.gateway.store.StoreNotFoundException;
+import io.keygate.gateway.config.ConfigStore;
+import io.keygate.gateway.store.StoreException;
 
 import io.keygate.hsm.KeyLabel;
-import static io.keygate.gateway.store.ConfigConflictException.Kind.DUPLICATE;
-import static io.keygate.gateway.store.ConfigConflictException.Kind.UNKNOWN_REFERENCE;
+import static io.keygate.gateway.store.StoreConflictException.Kind.DUPLICATE;
+import static io.keygate.gateway.store.StoreConflictException.Kind.UNKNOWN_REFERENCE;
 import static io.keygate.gateway.store.jdbc.SqlStatements.exists;
 import static io.keygate.gateway.store.jdbc.SqlStatements.update;
 
@@ -54,21 +54,21 @@ public final class JdbcConfigStore implements ConfigStore {
   }
 
   @Override
-  public void createTenant(Tenant tenant) throws ConfigStoreException {
+  public void createTenant(Tenant tenant) throws StoreException {
     String id = IdRules.id("tenant id", tenant.id());
     String name = IdRules.name("tenant name", tenant.name());
     tx.write(
         "createTenant " + id,
         c -> {
           if (exists(c, "SELECT 1 FROM tenants WHERE id = ?", id)) {
-            throw new ConfigConflictException(DUPLICATE, "tenant " + id + " already exists");
+            throw new StoreConflictException(DUPLICATE, "tenant " + id + " already exists");
           }
           update(c, "INSERT INTO tenants (id, name, created_at) VALUES (?, ?, ?)", id, name, now());
         });
   }
 
   @Override
-  public void createApp(App app) throws ConfigStoreException {
+  public void createApp(App app) throws StoreException {
     String id = IdRules.id("app id", app.id());
     String tenantId = IdRules.id("tenant id", app.tenantId());
     String name = IdRules.name("app name", app.name());
@@ -77,7 +77,7 @@ public final class JdbcConfigStore implements ConfigStore {
         c -> {
           requireTenant(c, tenantId);
           if (exists(c, "SELECT 1 FROM apps WHERE id = ?", id)) {
-            throw new ConfigConflictException(DUPLICATE, "app id " + id + " is taken");
+            throw new StoreConflictException(DUPLICATE, "app id " + id + " is taken");
           }
           update(
               c,
@@ -90,7 +90,7 @@ public final class JdbcConfigStore implements ConfigStore {
   }
 
   @Override
-  public void addCredential(Credential credential) throws ConfigStoreException {
+  public void addCredential(Credential credential) throws StoreException {
     String accessKey = IdRules.id("access key", credential.accessKey());
     String appId = IdRules.id("app id", credential.appId());
     String tenantId = IdRules.id("tenant id", credential.tenantId());
@@ -100,7 +100,7 @@ public final class JdbcConfigStore implements ConfigStore {
         c -> {
           requireApp(c, tenantId, appId);
           if (exists(c, "SELECT 1 FROM credentials WHERE access_key = ?", accessKey)) {
-            throw new ConfigConflictException(DUPLICATE, "access key " + accessKey + " is taken");
+            throw new StoreConflictException(DUPLICATE, "access key " + accessKey + " is taken");
           }
           update(
               c,
@@ -118,14 +118,14 @@ public final class JdbcConfigStore implements ConfigStore {
   }
 
   @Override
-  public void revokeCredential(String tenantId, String accessKey) throws ConfigStoreException {
+  public void revokeCredential(String tenantId, String accessKey) throws StoreException {
     updateCredential(
         "revokeCredential", tenantId, accessKey, "UPDATE credentials SET revoked = ?", true);
   }
 
   @Override
   public void retireCredential(String tenantId, String accessKey, Instant notAfter)
-      throws ConfigStoreException {
+      throws StoreException {
     Objects.requireNonNull(notAfter, "notAfter");
     updateCredential(
         "retireCredential", tenantId, accessKey, "UPDATE credentials SET not_after = ?", notAfter);
@@ -133,7 +133,7 @@ public final class JdbcConfigStore implements ConfigStore {
 
   private void updateCredential(
       String operation, String tenantId, String accessKey, String set, Object value)
-      throws ConfigStoreException {
+      throws StoreException {
     IdRules.id("tenant id", tenantId);
     IdRules.id("access key", accessKey);
     tx.write(
@@ -142,50 +142,50 @@ public final class JdbcConfigStore implements ConfigStore {
           // Scoped by tenant: one tenant cannot revoke or retire another's key.
           int n = update(c, set + " WHERE access_key = ? AND tenant_id = ?", value, accessKey, tenantId);
           if (n == 0) {
-            throw new ConfigNotFoundException(
+            throw new StoreNotFoundException(
                 "tenant " + tenantId + " has no credential " + accessKey);
           }
         });
   }
 
   @Override
-  public void registerApi(ApiDefinition api) throws ConfigStoreException {
+  public void registerApi(ApiDefinition api) throws StoreException {
     accessWrites.registerApi(api);
   }
 
   @Override
-  public void updateApi(ApiDefinition api) throws ConfigStoreException {
+  public void updateApi(ApiDefinition api) throws StoreException {
     accessWrites.updateApi(api);
   }
 
   @Override
-  public void removeApi(String tenantId, String apiId) throws ConfigStoreException {
+  public void removeApi(String tenantId, String apiId) throws StoreException {
     accessWrites.removeApi(tenantId, apiId);
   }
 
   @Override
-  public void grant(Grant grant) throws ConfigStoreException {
+  public void grant(Grant grant) throws StoreException {
     accessWrites.grant(grant);
   }
 
   @Override
-  public void revokeGrant(Grant grant) throws ConfigStoreException {
+  public void revokeGrant(Grant grant) throws StoreException {
     accessWrites.revokeGrant(grant);
   }
 
   @Override
-  public void authorize(CrossTenantAuthorization authorization) throws ConfigStoreException {
+  public void authorize(CrossTenantAuthorization authorization) throws StoreException {
     accessWrites.authorize(authorization);
   }
 
   @Override
   public void revokeAuthorization(String grantorTenantId, String authorizationId)
-      throws ConfigStoreException {
+      throws StoreException {
     accessWrites.revokeAuthorization(grantorTenantId, authorizationId);
   }
 
   @Override
-  public void recordLastUsed(String accessKey, Instant when) throws ConfigStoreException {
+  public void recordLastUsed(String accessKey, Instant when) throws StoreException {
     IdRules.id("access key", accessKey);
     Objects.requireNonNull(when, "when");
     // Autocommit and no version bump: this runs for busy keys, and it changes nothing a gateway
@@ -204,67 +204,67 @@ public final class JdbcConfigStore implements ConfigStore {
   }
 
   @Override
-  public List<Tenant> tenants() throws ConfigStoreException {
+  public List<Tenant> tenants() throws StoreException {
     return tx.read("tenants", c -> ConfigRows.tenants(c, Scope.ALL));
   }
 
   @Override
-  public Optional<Tenant> tenant(String tenantId) throws ConfigStoreException {
+  public Optional<Tenant> tenant(String tenantId) throws StoreException {
     Scope scope = Scope.tenant(tenantId);
     return tx.read("tenant", c -> ConfigRows.tenants(c, scope).stream().findFirst());
   }
 
   @Override
-  public List<App> apps(String tenantId) throws ConfigStoreException {
+  public List<App> apps(String tenantId) throws StoreException {
     Scope scope = Scope.tenant(tenantId);
     return tx.read("apps", c -> ConfigRows.apps(c, scope));
   }
 
   @Override
-  public List<ApiDefinition> apis(String tenantId) throws ConfigStoreException {
+  public List<ApiDefinition> apis(String tenantId) throws StoreException {
     Scope scope = Scope.tenant(tenantId);
     return tx.read("apis", c -> ConfigRows.apis(c, scope));
   }
 
   @Override
-  public List<Credential> credentials(String tenantId) throws ConfigStoreException {
+  public List<Credential> credentials(String tenantId) throws StoreException {
     Scope scope = Scope.tenant(tenantId);
     return tx.read("credentials", c -> ConfigRows.credentials(c, scope));
   }
 
   @Override
-  public List<Credential> credentialsWithSecret(KeyLabel label) throws ConfigStoreException {
+  public List<Credential> credentialsWithSecret(KeyLabel label) throws StoreException {
     Objects.requireNonNull(label, "label");
     return tx.read("credentialsWithSecret", c -> ConfigRows.credentialsWithSecret(c, label));
   }
 
   @Override
-  public List<Grant> grants(String tenantId) throws ConfigStoreException {
+  public List<Grant> grants(String tenantId) throws StoreException {
     Scope scope = Scope.tenant(tenantId);
     return tx.read("grants", c -> ConfigRows.grants(c, scope));
   }
 
   @Override
   public List<CrossTenantAuthorization> authorizationsGranted(String tenantId)
-      throws ConfigStoreException {
+      throws StoreException {
     Scope scope = Scope.tenant(tenantId);
     return tx.read("authorizationsGranted", c -> ConfigRows.authorizationsGranted(c, scope));
   }
 
   @Override
   public List<CrossTenantAuthorization> authorizationsReceived(String tenantId)
-      throws ConfigStoreException {
+      throws StoreException {
     Scope scope = Scope.tenant(tenantId);
     return tx.read("authorizationsReceived", c -> ConfigRows.authorizationsReceived(c, scope));
   }
 
   @Override
-  public long currentVersion() throws ConfigStoreException {
+  public long currentVersion() throws StoreException {
     return tx.autocommit("currentVersion", JdbcTransactions::version);
   }
 
   @Override
-  public ConfigSnapshot loadSnapshot() throws ConfigStoreException {
+  public ConfigSnapshot loadSnapshot() throws StoreException {
     return snapshots.load();
   }
 
@@ -273,16 +273,16 @@ public final class JdbcConfigStore implements ConfigStore {
   }
 
   static void requireTenant(Connection c, String tenantId)
-      throws SQLException, ConfigConflictException {
+      throws SQLException, StoreConflictException {
     if (!exists(c, "SELECT 1 FROM tenants WHERE id = ?", tenantId)) {
-      throw new ConfigConflictException(UNKNOWN_REFERENCE, "unknown tenant " + tenantId);
+      throw new StoreConflictException(UNKNOWN_REFERENCE, "unknown tenant " + tenantId);
     }
   }
 
   static void requireApp(Connection c, String tenantId, String appId)
-      throws SQLException, ConfigConflictException {
+      throws SQLException, StoreConflictException {
     if (!exists(c, "SELECT 1 FROM apps WHERE id = ? AND tenant_id = ?", appId, tenantId)) {
-      throw new ConfigConflictException(
+      throw new StoreConflictException(
           UNKNOWN_REFERENCE, "tenant " + tenantId + " has no app " + appId);
     }
   }

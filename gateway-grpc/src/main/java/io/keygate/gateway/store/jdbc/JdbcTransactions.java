@@ -1,7 +1,7 @@
 package io.keygate.gateway.store.jdbc;
 
-import io.keygate.gateway.store.ConfigConflictException;
-import io.keygate.gateway.store.ConfigStoreException;
+import io.keygate.gateway.store.StoreConflictException;
+import io.keygate.gateway.store.StoreException;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -13,17 +13,17 @@ import javax.sql.DataSource;
  * Runs store operations in transactions and turns {@link SQLException}s into the store's own
  * exceptions. The one place that decides isolation, version bumps and rollback.
  */
-public final class JdbcTransactions {
+final class JdbcTransactions {
   /** Work inside a transaction. */
   @FunctionalInterface
   interface Work<T> {
-    T run(Connection c) throws SQLException, ConfigStoreException;
+    T run(Connection c) throws SQLException, StoreException;
   }
 
   /** A write step inside a transaction. */
   @FunctionalInterface
   interface Step {
-    void run(Connection c) throws SQLException, ConfigStoreException;
+    void run(Connection c) throws SQLException, StoreException;
   }
 
   private static final int MARIADB_DUPLICATE_KEY = 1062;
@@ -39,14 +39,14 @@ public final class JdbcTransactions {
    * writers of the cluster, so the checks a write makes before inserting cannot be invalidated by
    * a concurrent write, and there is no lock-order deadlock between writers.
    */
-  void write(String operation, Step step) throws ConfigStoreException {
+  void write(String operation, Step step) throws StoreException {
     inTransaction(
         operation,
         c -> {
           try (PreparedStatement s =
               c.prepareStatement("UPDATE config_version SET version = version + 1 WHERE id = 1")) {
             if (s.executeUpdate() != 1) {
-              throw new ConfigStoreException("config_version row is missing: schema not migrated?");
+              throw new StoreException("config_version row is missing: schema not migrated?");
             }
           }
           step.run(c);
@@ -58,12 +58,12 @@ public final class JdbcTransactions {
    * A read. READ COMMITTED on every database (MariaDB defaults to REPEATABLE READ): each statement
    * sees the latest commits, which {@link SnapshotLoader} relies on to detect concurrent writes.
    */
-  <T> T read(String operation, Work<T> work) throws ConfigStoreException {
+  <T> T read(String operation, Work<T> work) throws StoreException {
     return inTransaction(operation, work);
   }
 
   /** A single statement outside any multi-statement transaction (no version bump). */
-  <T> T autocommit(String operation, Work<T> work) throws ConfigStoreException {
+  <T> T autocommit(String operation, Work<T> work) throws StoreException {
     try (Connection c = dataSource.getConnection()) {
       if (!c.getAutoCommit()) {
         c.setAutoCommit(true); // a foreign DataSource might hand out manual-commit connections
@@ -74,17 +74,17 @@ public final class JdbcTransactions {
     }
   }
 
-  static long version(Connection c) throws SQLException, ConfigStoreException {
+  static long version(Connection c) throws SQLException, StoreException {
     try (PreparedStatement s = c.prepareStatement("SELECT version FROM config_version WHERE id = 1");
         ResultSet rs = s.executeQuery()) {
       if (!rs.next()) {
-        throw new ConfigStoreException("config_version row is missing: schema not migrated?");
+        throw new StoreException("config_version row is missing: schema not migrated?");
       }
       return rs.getLong(1);
     }
   }
 
-  private <T> T inTransaction(String operation, Work<T> work) throws ConfigStoreException {
+  private <T> T inTransaction(String operation, Work<T> work) throws StoreException {
     try (Connection c = dataSource.getConnection()) {
       c.setAutoCommit(false);
       c.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
@@ -92,7 +92,7 @@ public final class JdbcTransactions {
         T result = work.run(c);
         c.commit();
         return result;
-      } catch (SQLException | ConfigStoreException | RuntimeException | Error e) {
+      } catch (SQLException | StoreException | RuntimeException | Error e) {
         rollback(c, e);
         throw e;
       }
@@ -113,19 +113,19 @@ public final class JdbcTransactions {
   /**
    * The store checks invariants before writing, with clear messages; a constraint violation seen
    * here is the database's backstop (a bug, or a writer that bypassed the store). Also used by
-   * the admin plane's own tables (principals, approvals, TLS keys), so one mapping serves all.
+   * the stores of principals, approvals and TLS keys, so one mapping serves all.
    */
-  public static ConfigStoreException translate(String operation, SQLException e) {
+  static StoreException translate(String operation, SQLException e) {
     String state = e.getSQLState();
     if (state != null && state.startsWith("23")) {
       boolean duplicate = "23505".equals(state) || e.getErrorCode() == MARIADB_DUPLICATE_KEY;
-      return new ConfigConflictException(
+      return new StoreConflictException(
           duplicate
-              ? ConfigConflictException.Kind.DUPLICATE
-              : ConfigConflictException.Kind.UNKNOWN_REFERENCE,
+              ? StoreConflictException.Kind.DUPLICATE
+              : StoreConflictException.Kind.UNKNOWN_REFERENCE,
           operation + " refused by a database constraint: " + e.getMessage(),
           e);
     }
-    return new ConfigStoreException("config database: " + operation + " failed: " + e.getMessage(), e);
+    return new StoreException("config database: " + operation + " failed: " + e.getMessage(), e);
   }
 }

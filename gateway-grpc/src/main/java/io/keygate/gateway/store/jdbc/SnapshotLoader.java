@@ -1,7 +1,7 @@
 package io.keygate.gateway.store.jdbc;
 
 import io.keygate.gateway.config.ConfigSnapshot;
-import io.keygate.gateway.store.ConfigStoreException;
+import io.keygate.gateway.store.StoreException;
 
 import io.keygate.gateway.store.jdbc.ConfigRows.Scope;
 import java.sql.Connection;
@@ -31,7 +31,7 @@ final class SnapshotLoader {
     this.tx = tx;
   }
 
-  ConfigSnapshot load() throws ConfigStoreException {
+  ConfigSnapshot load() throws StoreException {
     for (int attempt = 1; attempt <= OPTIMISTIC_ATTEMPTS; attempt++) {
       Optional<ConfigSnapshot> snapshot =
           tx.read(
@@ -48,12 +48,12 @@ final class SnapshotLoader {
     return tx.read("loadSnapshot (locked)", c -> readAll(c, lockedVersion(c)));
   }
 
-  private static long lockedVersion(Connection c) throws SQLException, ConfigStoreException {
+  private static long lockedVersion(Connection c) throws SQLException, StoreException {
     try (PreparedStatement s =
             c.prepareStatement("SELECT version FROM config_version WHERE id = 1 FOR UPDATE");
         ResultSet rs = s.executeQuery()) {
       if (!rs.next()) {
-        throw new ConfigStoreException("config_version row is missing: schema not migrated?");
+        throw new StoreException("config_version row is missing: schema not migrated?");
       }
       return rs.getLong(1);
     }

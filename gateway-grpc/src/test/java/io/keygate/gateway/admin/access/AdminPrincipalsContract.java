@@ -11,9 +11,9 @@ import io.keygate.gateway.config.TestDatabase;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.keygate.gateway.store.ConfigConflictException;
+import io.keygate.gateway.store.StoreConflictException;
 import io.keygate.gateway.store.jdbc.ConfigDatabase;
-import io.keygate.gateway.store.ConfigNotFoundException;
+import io.keygate.gateway.store.StoreNotFoundException;
 import io.keygate.gateway.model.Tenant;
 import io.keygate.hsm.testing.MutableClock;
 import java.nio.file.Path;
@@ -49,7 +49,7 @@ public abstract class AdminPrincipalsContract {
     testDatabase = createDatabase(dir);
     database = ConfigDatabase.open(testDatabase.settings());
     database.store(clock).createTenant(new Tenant("acme", "Acme"));
-    principals = new AdminPrincipals(database.dataSource(), clock);
+    principals = new AdminPrincipals(database.principals(), clock);
   }
 
   @AfterAll
@@ -108,8 +108,8 @@ public abstract class AdminPrincipalsContract {
 
     assertThatThrownBy(() -> principals.add(AdminPrincipal.officer(id)))
         .isInstanceOfSatisfying(
-            ConfigConflictException.class,
-            e -> assertThat(e.kind()).isEqualTo(ConfigConflictException.Kind.DUPLICATE));
+            StoreConflictException.class,
+            e -> assertThat(e.kind()).isEqualTo(StoreConflictException.Kind.DUPLICATE));
     assertThat(principals.find(id).orElseThrow().role()).isEqualTo(AdminRole.AUDITOR);
   }
 
@@ -118,8 +118,8 @@ public abstract class AdminPrincipalsContract {
     assertThatThrownBy(() ->
             principals.add(AdminPrincipal.tenantAdmin(IdentityMatch.subject("CN=" + p), "nope")))
         .isInstanceOfSatisfying(
-            ConfigConflictException.class,
-            e -> assertThat(e.kind()).isEqualTo(ConfigConflictException.Kind.UNKNOWN_REFERENCE));
+            StoreConflictException.class,
+            e -> assertThat(e.kind()).isEqualTo(StoreConflictException.Kind.UNKNOWN_REFERENCE));
   }
 
   @Test
@@ -130,7 +130,7 @@ public abstract class AdminPrincipalsContract {
     principals.remove(id);
 
     assertThat(principals.find(id)).isEmpty();
-    assertThatThrownBy(() -> principals.remove(id)).isInstanceOf(ConfigNotFoundException.class);
+    assertThatThrownBy(() -> principals.remove(id)).isInstanceOf(StoreNotFoundException.class);
   }
 
   @Test

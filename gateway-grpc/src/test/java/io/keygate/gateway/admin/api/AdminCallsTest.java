@@ -19,6 +19,7 @@ import io.keygate.gateway.audit.AuditEvent.Outcome;
 import io.keygate.gateway.model.InvalidValueException;
 import io.keygate.gateway.store.jdbc.ConfigDatabase;
 import io.keygate.gateway.store.jdbc.ConfigDatabaseSettings;
+import io.keygate.gateway.store.jdbc.JdbcPrincipalStore;
 import io.keygate.hsm.testing.MutableClock;
 import java.lang.reflect.Proxy;
 import java.nio.file.Path;
@@ -47,7 +48,7 @@ class AdminCallsTest {
   @BeforeEach
   void open(@TempDir Path dir) throws Exception {
     database = ConfigDatabase.open(ConfigDatabaseSettings.embeddedH2(dir));
-    principals = new AdminPrincipals(database.dataSource(), clock);
+    principals = new AdminPrincipals(database.principals(), clock);
     officer = new TestAdminCa("CN=CA").issue("CN=officer").identity();
     principals.add(AdminPrincipal.officer(officer.sha256()));
   }
@@ -104,7 +105,7 @@ class AdminCallsTest {
         });
 
     Reply<String> reply = serve(
-        calls(new AdminPrincipals(dead, clock), () -> {}),
+        calls(new AdminPrincipals(new JdbcPrincipalStore(dead), clock), () -> {}),
         officer,
         AdminAction.TENANT_LIST,
         c -> "secret data");

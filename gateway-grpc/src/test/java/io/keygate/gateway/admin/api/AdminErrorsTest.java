@@ -7,10 +7,10 @@ import io.grpc.StatusRuntimeException;
 import io.keygate.gateway.audit.AuditEvent.Outcome;
 import io.keygate.gateway.audit.AuditException;
 import io.keygate.gateway.model.InvalidValueException;
-import io.keygate.gateway.store.ConfigConflictException;
-import io.keygate.gateway.store.ConfigConflictException.Kind;
-import io.keygate.gateway.store.ConfigNotFoundException;
-import io.keygate.gateway.store.ConfigStoreException;
+import io.keygate.gateway.store.StoreConflictException;
+import io.keygate.gateway.store.StoreConflictException.Kind;
+import io.keygate.gateway.store.StoreNotFoundException;
+import io.keygate.gateway.store.StoreException;
 import io.keygate.hsm.KeyNotFoundException;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -22,10 +22,10 @@ class AdminErrorsTest {
   @Test
   void storeRefusals_mapToAlreadyExistsNotFoundAndInvalidArgument() {
     Map<Exception, Status.Code> cases = Map.of(
-        new ConfigConflictException(Kind.DUPLICATE, DETAIL), Status.Code.ALREADY_EXISTS,
-        new ConfigConflictException(Kind.UNKNOWN_REFERENCE, DETAIL), Status.Code.NOT_FOUND,
-        new ConfigConflictException(Kind.SAME_TENANT, DETAIL), Status.Code.INVALID_ARGUMENT,
-        new ConfigNotFoundException(DETAIL), Status.Code.NOT_FOUND,
+        new StoreConflictException(Kind.DUPLICATE, DETAIL), Status.Code.ALREADY_EXISTS,
+        new StoreConflictException(Kind.UNKNOWN_REFERENCE, DETAIL), Status.Code.NOT_FOUND,
+        new StoreConflictException(Kind.SAME_TENANT, DETAIL), Status.Code.INVALID_ARGUMENT,
+        new StoreNotFoundException(DETAIL), Status.Code.NOT_FOUND,
         new InvalidValueException(DETAIL), Status.Code.INVALID_ARGUMENT);
     cases.forEach((e, code) ->
         assertThat(AdminErrors.classify(e).status()).as(e.toString()).isEqualTo(code));
@@ -33,7 +33,7 @@ class AdminErrorsTest {
 
   @Test
   void databaseHsmAndAuditFailures_areUnavailable() throws Exception {
-    assertThat(AdminErrors.classify(new ConfigStoreException(DETAIL)))
+    assertThat(AdminErrors.classify(new StoreException(DETAIL)))
         .isEqualTo(AdminError.CONFIG_UNAVAILABLE);
     assertThat(AdminErrors.classify(new KeyNotFoundException("no key ak-x")))
         .isEqualTo(AdminError.HSM_UNAVAILABLE);
@@ -76,9 +76,9 @@ class AdminErrorsTest {
   @Test
   void theCallerSees_theFixedMessageAndStableCode_neverTheDetail() {
     for (Exception e : new Exception[] {
-      new ConfigStoreException(DETAIL),
+      new StoreException(DETAIL),
       new IllegalArgumentException(DETAIL),
-      new ConfigConflictException(Kind.DUPLICATE, DETAIL),
+      new StoreConflictException(Kind.DUPLICATE, DETAIL),
       new AdminException(AdminError.CREDENTIAL_LIMIT, DETAIL),
       new RuntimeException(DETAIL)
     }) {

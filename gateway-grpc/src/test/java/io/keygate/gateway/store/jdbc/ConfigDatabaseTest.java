@@ -1,7 +1,7 @@
 package io.keygate.gateway.store.jdbc;
 
 import io.keygate.gateway.model.Tenant;
-import io.keygate.gateway.store.ConfigStoreException;
+import io.keygate.gateway.store.StoreException;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -89,7 +89,7 @@ class ConfigDatabaseTest {
             .withConnectTimeout(Duration.ofMillis(300));
     long start = System.nanoTime();
     assertThatThrownBy(() -> ConfigDatabase.open(s))
-        .isInstanceOf(ConfigStoreException.class)
+        .isInstanceOf(StoreException.class)
         .hasMessageContaining("jdbc:postgresql://127.0.0.1:1/keygate")
         .hasMessageNotContaining(SECRET);
     assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
@@ -101,7 +101,7 @@ class ConfigDatabaseTest {
         ConfigDatabaseSettings.of("jdbc:mariadb://127.0.0.1:3306/keygate_test", "keygate", SECRET.toCharArray())
             .withConnectTimeout(Duration.ofMillis(300));
     assertThatThrownBy(() -> ConfigDatabase.open(s))
-        .isInstanceOf(ConfigStoreException.class)
+        .isInstanceOf(StoreException.class)
         .hasMessageContaining("127.0.0.1:3306/keygate_test")
         .hasMessageNotContaining(SECRET)
         .satisfies(e -> assertThat(stackText(e)).doesNotContain(SECRET));

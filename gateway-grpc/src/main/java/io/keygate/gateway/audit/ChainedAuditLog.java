@@ -1,33 +1,20 @@
-package io.keygate.gateway.store.jdbc;
+package io.keygate.gateway.audit;
 
-import io.keygate.gateway.audit.AuditEvent;
-import io.keygate.gateway.audit.AuditException;
-import io.keygate.gateway.audit.AuditLog;
-import io.keygate.gateway.audit.AuditRecord;
-import io.keygate.gateway.audit.AuditTamperedException;
-import io.keygate.gateway.audit.RecordHash;
-import io.keygate.gateway.audit.StoredRecord;
-
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
+import io.keygate.gateway.store.StoreConflictException;
+import io.keygate.gateway.store.StoreException;
 import java.util.Objects;
-import javax.sql.DataSource;
 
 /**
- * The audit log in the config database: table {@code audit_log}, hash-chained (see {@link
- * RecordHash} and docs/audit.md).
+ * The audit log: each event becomes the next record of a hash chain (see {@link RecordHash} and
+ * docs/audit.md) appended to an {@link AuditChain}.
  *
- * <p>Each append is one transaction that locks the single {@code audit_head} row first ({@code
- * SELECT ... FOR UPDATE}), takes the next seq and the previous hash from it, inserts the record and
- * moves the head. The row lock serialises appends from every thread and every gateway node sharing
- * the database, so seqs are dense and the chain never forks. Taking the previous hash from the head
- * rather than from the table's last row means records deleted from the tail are not silently
- * chained over: the next append leaves a visible gap.
+ * <p>The chain appends under a lock on its head and hands over the next seq and the previous hash
+ * from the head, so seqs are dense, the chain never forks, and records deleted from the tail are
+ * not silently chained over: the next append leaves a visible gap. This class decides what a
+ * record holds (identity fields exact or refused, detail cleaned) and its hash.
  */
-public final class JdbcAuditLog implements AuditLog {
-  /** Column limits of V2; identity fields beyond them are refused, detail is shortened. */
+public final class ChainedAuditLog implements AuditLog {
+  /** The column limits of V2; identity fields beyond them are refused, detail is shortened. */
   static final int MAX_ACTOR = 512;
 
   static final int MAX_ROLE = 64;
@@ -37,10 +24,10 @@ public final class JdbcAuditLog implements AuditLog {
   public static final int MAX_DETAIL = 4000;
   private static final String TRUNCATED = "...[truncated]";
 
-  private final AuditJdbc jdbc;
+  private final AuditChain chain;
 
-  public JdbcAuditLog(DataSource dataSource) {
-    this.jdbc = new AuditJdbc(Objects.requireNonNull(dataSource, "dataSource"));
+  public ChainedAuditLog(AuditChain chain) {
+    this.chain = Objects.requireNonNull(chain, "chain");
   }
 
   @Override
@@ -78,63 +65,31 @@ public final class JdbcAuditLog implements AuditLog {
             detail,
             null,
             null);
-    return jdbc.inTransaction("record " + event.action(), c -> appendLocked(c, draft));
+    StoredRecord row;
+    try {
+      row = chain.append((seq, prevHash) -> link(draft, seq, prevHash));
+    } catch (StoreConflictException e) {
+      if (e.kind() != StoreConflictException.Kind.DUPLICATE) {
+        throw new AuditException("audit log: record " + event.action() + " failed: "
+            + e.getMessage(), e);
+      }
+      // Refuse rather than chain around it: the chain must not fork or adopt a forged record.
+      throw new AuditTamperedException(e.getMessage() + ", which the audit head never issued: the"
+          + " table was written around the audit log; run audit verify", e);
+    } catch (StoreException e) {
+      throw new AuditException("audit log: record " + event.action() + " failed: "
+          + e.getMessage(), e);
+    }
+    return new AuditRecord(row.seq(), row.toEvent(), row.hash());
   }
 
-  private AuditRecord appendLocked(Connection c, StoredRecord draft)
-      throws SQLException, AuditException {
-    long headSeq;
-    byte[] headHash;
-    try (PreparedStatement s =
-            c.prepareStatement("SELECT seq, hash FROM audit_head WHERE id = 1 FOR UPDATE");
-        ResultSet rs = s.executeQuery()) {
-      if (!rs.next()) {
-        throw new AuditException("audit_head row is missing: schema not migrated?");
-      }
-      headSeq = rs.getLong(1);
-      headHash = RecordHash.parse(rs.getString(2));
-    }
-    if (headHash == null) {
+  private static StoredRecord link(StoredRecord draft, long seq, String headHash)
+      throws AuditTamperedException {
+    byte[] prev = RecordHash.parse(headHash);
+    if (prev == null) {
       throw new AuditTamperedException("audit_head holds a malformed hash; run audit verify");
     }
-    long seq = headSeq + 1;
-    StoredRecord row = withChain(draft, seq, headHash);
-    try (PreparedStatement s =
-        c.prepareStatement(
-            "INSERT INTO audit_log ("
-                + StoredRecord.COLUMNS
-                + ") VALUES (?,?,?,?,?,?,?,?,?,?,?)")) {
-      s.setLong(1, row.seq());
-      s.setLong(2, row.eventTimeMillis());
-      s.setString(3, row.actor());
-      s.setString(4, row.role());
-      s.setString(5, row.action());
-      s.setString(6, row.target());
-      s.setString(7, row.outcome());
-      s.setString(8, row.requestId());
-      s.setString(9, row.detail());
-      s.setString(10, row.prevHash());
-      s.setString(11, row.hash());
-      s.executeUpdate();
-    } catch (SQLException e) {
-      if (AuditJdbc.isDuplicateKey(e)) {
-        // Refuse rather than chain around it: the chain must not fork or adopt a forged record.
-        throw new AuditTamperedException(
-            "audit_log already holds seq "
-                + seq
-                + ", which the audit head never issued: the"
-                + " table was written around the audit log; run audit verify",
-            e);
-      }
-      throw e;
-    }
-    try (PreparedStatement s =
-        c.prepareStatement("UPDATE audit_head SET seq = ?, hash = ? WHERE id = 1")) {
-      s.setLong(1, seq);
-      s.setString(2, row.hash());
-      s.executeUpdate();
-    }
-    return new AuditRecord(seq, row.toEvent(), row.hash());
+    return withChain(draft, seq, prev);
   }
 
   private static StoredRecord withChain(StoredRecord d, long seq, byte[] prev) {

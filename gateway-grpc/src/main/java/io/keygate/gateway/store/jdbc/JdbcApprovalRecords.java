@@ -1,8 +1,13 @@
-package io.keygate.gateway.approval;
+package io.keygate.gateway.store.jdbc;
 
-import io.keygate.gateway.store.ConfigConflictException;
-import io.keygate.gateway.store.ConfigStoreException;
-import io.keygate.gateway.store.jdbc.JdbcTransactions;
+import io.keygate.gateway.approval.ApprovalRecords;
+import io.keygate.gateway.approval.ApprovalState;
+import io.keygate.gateway.approval.ApprovalVote;
+import io.keygate.gateway.approval.DualControlOperation;
+import io.keygate.gateway.approval.DualControlRequest;
+import io.keygate.gateway.approval.Officer;
+import io.keygate.gateway.store.StoreConflictException;
+import io.keygate.gateway.store.StoreException;
 import io.keygate.gateway.tls.TlsListener;
 import io.keygate.hsm.KeyLabel;
 import java.sql.Connection;
@@ -20,23 +25,22 @@ import javax.sql.DataSource;
 
 /**
  * The dual-control tables ({@code approval_requests}, {@code approval_votes}, migration V4).
- * Every state change is a compare-and-set on the state column and every vote an insert under a
- * primary key, so nodes racing on one request agree without locks: one approval runs the
- * operation, a second vote by the same officer is refused.
+ * Every state change is an UPDATE guarded by the state column and every vote an insert under a
+ * primary key, so nodes racing on one request agree without locks.
  */
-public final class ApprovalStore {
+public final class JdbcApprovalRecords implements ApprovalRecords {
   private static final String COLUMNS = "id, operation, operation_subject, listener, reason,"
       + " requested_by, requested_by_actor, requested_at, expires_at, required_approvals, state,"
       + " outcome, decided_at, certificate_sha256";
 
   private final DataSource dataSource;
 
-  public ApprovalStore(DataSource dataSource) {
+  public JdbcApprovalRecords(DataSource dataSource) {
     this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
   }
 
-  /** Stores a new PENDING request with its requester's vote, in one transaction. */
-  public void insert(DualControlRequest r) throws ConfigStoreException {
+  @Override
+  public void insert(DualControlRequest r) throws StoreException {
     try (Connection c = dataSource.getConnection()) {
       c.setAutoCommit(false);
       try {
@@ -76,32 +80,23 @@ public final class ApprovalStore {
     }
   }
 
-  /**
-   * Adds an officer's vote.
-   *
-   * @return false if that officer had already voted on the request
-   */
-  public boolean addVote(String requestId, ApprovalVote vote) throws ConfigStoreException {
+  @Override
+  public boolean addVote(String requestId, ApprovalVote vote) throws StoreException {
     try (Connection c = dataSource.getConnection()) {
       insertVote(c, requestId, vote);
       return true;
     } catch (SQLException e) {
-      ConfigStoreException translated = JdbcTransactions.translate("vote on " + requestId, e);
-      if (translated instanceof ConfigConflictException conflict
-          && conflict.kind() == ConfigConflictException.Kind.DUPLICATE) {
+      StoreException translated = JdbcTransactions.translate("vote on " + requestId, e);
+      if (translated instanceof StoreConflictException conflict
+          && conflict.kind() == StoreConflictException.Kind.DUPLICATE) {
         return false;
       }
       throw translated;
     }
   }
 
-  /**
-   * Starts a run: PENDING to RUNNING, only if still pending and not expired at {@code now} (so a
-   * node whose clock lags cannot run what already expired by the database's record).
-   *
-   * @return whether this call started it (false: another caller or node did, or it expired)
-   */
-  public boolean start(String requestId, Instant now) throws ConfigStoreException {
+  @Override
+  public boolean start(String requestId, Instant now) throws StoreException {
     try (Connection c = dataSource.getConnection();
         PreparedStatement s = c.prepareStatement("UPDATE approval_requests"
             + " SET state = 'RUNNING', decided_at = ? WHERE id = ? AND state = 'PENDING'"
@@ -115,14 +110,10 @@ public final class ApprovalStore {
     }
   }
 
-  /**
-   * Moves a request from {@code from} to {@code to} if it is still in {@code from}.
-   *
-   * @return whether this call made the move (false: another caller or node got there first)
-   */
+  @Override
   public boolean transition(
       String requestId, ApprovalState from, ApprovalState to, String outcome, Instant at)
-      throws ConfigStoreException {
+      throws StoreException {
     try (Connection c = dataSource.getConnection();
         PreparedStatement s = c.prepareStatement("UPDATE approval_requests"
             + " SET state = ?, outcome = ?, decided_at = ? WHERE id = ? AND state = ?")) {
@@ -141,7 +132,8 @@ public final class ApprovalStore {
     }
   }
 
-  public Optional<DualControlRequest> find(String requestId) throws ConfigStoreException {
+  @Override
+  public Optional<DualControlRequest> find(String requestId) throws StoreException {
     try (Connection c = dataSource.getConnection();
         PreparedStatement s = c.prepareStatement(
             "SELECT " + COLUMNS + " FROM approval_requests WHERE id = ?")) {
@@ -153,12 +145,9 @@ public final class ApprovalStore {
     }
   }
 
-  /**
-   * Requests newest first: those still PENDING or RUNNING (whatever their expiry), or with
-   * {@code includeClosed} all of them.
-   */
+  @Override
   public List<DualControlRequest> list(boolean includeClosed, int limit)
-      throws ConfigStoreException {
+      throws StoreException {
     String where = includeClosed ? "" : " WHERE state IN ('PENDING', 'RUNNING')";
     try (Connection c = dataSource.getConnection();
         PreparedStatement s = c.prepareStatement("SELECT " + COLUMNS + " FROM approval_requests"
@@ -184,7 +173,7 @@ public final class ApprovalStore {
   }
 
   private static List<DualControlRequest> read(Connection c, PreparedStatement s)
-      throws SQLException, ConfigStoreException {
+      throws SQLException, StoreException {
     List<DualControlRequest> out = new ArrayList<>();
     try (ResultSet rs = s.executeQuery()) {
       while (rs.next()) {
@@ -235,18 +224,18 @@ public final class ApprovalStore {
     return votes;
   }
 
-  private static ApprovalState state(String stored) throws ConfigStoreException {
+  private static ApprovalState state(String stored) throws StoreException {
     try {
       return ApprovalState.valueOf(stored);
     } catch (IllegalArgumentException e) {
-      throw new ConfigStoreException("approval_requests has an unknown state", e);
+      throw new StoreException("approval_requests has an unknown state", e);
     }
   }
 
   // The CHECK constraints allow only these; anything else was written by hand.
   private static DualControlOperation operation(
       String kind, String subject, String listener, String certificateSha256)
-      throws ConfigStoreException {
+      throws StoreException {
     try {
       return switch (kind) {
         case "destroy-key" -> new DualControlOperation.DestroyKey(KeyLabel.of(subject));
@@ -259,7 +248,7 @@ public final class ApprovalStore {
         default -> throw new IllegalArgumentException(kind);
       };
     } catch (RuntimeException e) {
-      throw new ConfigStoreException("approval_requests has an unreadable operation", e);
+      throw new StoreException("approval_requests has an unreadable operation", e);
     }
   }
 }

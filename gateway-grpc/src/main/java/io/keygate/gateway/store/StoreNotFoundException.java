@@ -4,10 +4,10 @@ package io.keygate.gateway.store;
  * An update or revocation named an object that does not exist in the caller's tenant (whether or
  * not it exists in another tenant: the message does not say). Nothing was written.
  */
-public final class ConfigNotFoundException extends ConfigStoreException {
+public final class StoreNotFoundException extends StoreException {
   private static final long serialVersionUID = 1L;
 
-  public ConfigNotFoundException(String message) {
+  public StoreNotFoundException(String message) {
     super(message);
   }
 }

@@ -4,7 +4,7 @@ package io.keygate.gateway.store;
  * A write was refused because it would break an invariant of the stored configuration. Nothing
  * was written. Messages never say whether an id exists in another tenant.
  */
-public final class ConfigConflictException extends ConfigStoreException {
+public final class StoreConflictException extends StoreException {
   private static final long serialVersionUID = 1L;
 
   /** Why the write was refused; the admin API maps these to stable error codes. */
@@ -22,11 +22,11 @@ public final class ConfigConflictException extends ConfigStoreException {
 
   private final Kind kind;
 
-  public ConfigConflictException(Kind kind, String message) {
+  public StoreConflictException(Kind kind, String message) {
     this(kind, message, null);
   }
 
-  public ConfigConflictException(Kind kind, String message, Throwable cause) {
+  public StoreConflictException(Kind kind, String message, Throwable cause) {
     super(message, cause);
     this.kind = kind;
   }

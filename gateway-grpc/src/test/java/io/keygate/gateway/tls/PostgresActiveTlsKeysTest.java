@@ -1,0 +1,12 @@
+package io.keygate.gateway.tls;
+
+import io.keygate.gateway.config.TestDatabase;
+import java.nio.file.Path;
+
+/** The active TLS keys contract on PostgreSQL (a database of its own for each test). */
+class PostgresActiveTlsKeysTest extends ActiveTlsKeysContract {
+  @Override
+  TestDatabase createDatabase(Path dir) {
+    return TestDatabase.postgres();
+  }
+}
