@@ -4,10 +4,6 @@ import io.grpc.protobuf.services.HealthStatusManager;
 import io.keygate.gateway.admin.access.AdminPrincipal;
 import io.keygate.gateway.admin.access.AdminPrincipals;
 import io.keygate.gateway.admin.api.AdminServer;
-import io.keygate.gateway.admin.api.AdminServerSettings;
-import io.keygate.gateway.admin.api.AdminService;
-import io.keygate.gateway.admin.api.AuditReading;
-import io.keygate.gateway.admin.api.KeyControl;
 import io.keygate.gateway.audit.AuditHeadSigner;
 import io.keygate.gateway.audit.ChainedAuditLog;
 import io.keygate.gateway.audit.SecurityEventAggregator;
@@ -46,7 +42,6 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -174,7 +169,6 @@ public final class NodeBuilder {
       SecureRandom random = SecureRandom.getInstance("DRBG");
       admin = parts.add(startAdmin(settings.admin().get(), hsm, db, store, refresher, audit,
           activeTls, tlsFollower, random));
-      tlsFollower.follow(TlsListener.ADMIN, admin.tlsKeys());
     }
     ingress.tlsKeys().ifPresent(keys -> tlsFollower.follow(TlsListener.INGRESS, keys));
     tlsFollower.pollQuietly(); // reports what this node serves at once
@@ -226,18 +220,8 @@ public final class NodeBuilder {
         throw new IllegalStateException(e);
       }
     };
-    KeyControl.Settings dualControl = new KeyControl.Settings(
-        adminSettings.approvalsRequired(), adminSettings.approvalTtl(),
-        Set.of(AuditHeadSigner.DEFAULT_KEY_LABEL));
-    KeyControl keyControl = KeyControl.create(db.approvals(), hsm, store, principals, activeTls,
-        audit, dualControl, clock, random, refreshSnapshot, tlsFollower::pollQuietly);
-    AdminService service = AdminService.create(store, hsm, principals, audit,
-        AuditReading.over(db.auditChain(), db.signedHeads(), hsm), keyControl, clock, random, refreshSnapshot);
-    AdminServerSettings server = new AdminServerSettings(
-        adminSettings.server().listen(),
-        activeTls.assignments().get(TlsListener.ADMIN),
-        adminSettings.server().adminCas());
-    return AdminServer.start(server, hsm, service, random);
+    return AdminPlane.start(adminSettings, new AdminPlane.Parts(hsm, db, store, principals, audit,
+        activeTls, tlsFollower, clock, random, refreshSnapshot));
   }
 
   private SunPkcs11Token openToken() throws Exception {

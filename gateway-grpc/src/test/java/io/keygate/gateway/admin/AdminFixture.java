@@ -1,15 +1,15 @@
 package io.keygate.gateway.admin;
 
+import io.keygate.gateway.node.AdminPlane;
+import io.keygate.gateway.node.AdminPlaneSettings;
+import java.util.Optional;
+
 import io.keygate.gateway.admin.access.AdminPrincipal;
 import io.keygate.gateway.admin.access.AdminPrincipals;
 import io.keygate.gateway.admin.api.AdminServer;
 import io.keygate.gateway.admin.api.AdminServerSettings;
-import io.keygate.gateway.admin.api.AdminService;
-import io.keygate.gateway.admin.api.AuditReading;
-import io.keygate.gateway.admin.api.KeyControl;
 
 import io.grpc.ManagedChannel;
-import io.keygate.gateway.audit.AuditHeadSigner;
 import io.keygate.gateway.audit.AuditLog;
 import io.keygate.gateway.audit.ChainedAuditLog;
 import io.keygate.gateway.model.App;
@@ -41,7 +41,6 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -131,27 +130,14 @@ final class AdminFixture implements AutoCloseable {
     activeTls = new ActiveTlsKeys(database.tlsKeys(), Map.of(TlsListener.ADMIN, tlsKey));
     tlsFollower = new TlsKeyFollower(activeTls, hsm, "admin-fixture-node", clock, idleScheduler,
         Duration.ofDays(1));
-    KeyControl keyControl = KeyControl.create(database.approvals(), hsm, store, principals,
-        activeTls, auditLog, new KeyControl.Settings(approvalsRequired, approvalTtl,
-            Set.of(AuditHeadSigner.DEFAULT_KEY_LABEL)),
-        clock, new SecureRandom(), this::refresh, tlsFollower::pollQuietly);
-    AdminService service = AdminService.create(
-        store,
-        hsm,
-        principals,
-        auditLog,
-        AuditReading.over(database.auditChain(), database.signedHeads(), hsm),
-        keyControl,
-        clock,
-        new SecureRandom(),
-        this::refresh);
-    server = AdminServer.start(
-        new AdminServerSettings(
-            new InetSocketAddress("127.0.0.1", 0), tlsKey, List.of(ca.certificate)),
-        hsm,
-        service,
-        new SecureRandom());
-    tlsFollower.follow(TlsListener.ADMIN, server.tlsKeys());
+    // Built the way a node builds it, with this fixture's clock and audit log.
+    server = AdminPlane.start(
+        new AdminPlaneSettings(
+            new AdminServerSettings(
+                new InetSocketAddress("127.0.0.1", 0), tlsKey, List.of(ca.certificate)),
+            Optional.empty(), approvalsRequired, approvalTtl),
+        new AdminPlane.Parts(hsm, database, store, principals, auditLog, activeTls, tlsFollower,
+            clock, new SecureRandom(), this::refresh));
     return this;
   }
 

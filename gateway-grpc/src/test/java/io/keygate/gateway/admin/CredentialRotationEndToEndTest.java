@@ -72,6 +72,7 @@ class CredentialRotationEndToEndTest {
       try {
         IssuedCredential first = admin.as(admin.officer).createCredential(
             CreateCredentialRequest.newBuilder().setTenantId("acme").setAppId("acme-app").build());
+        gateway.refreshConfiguration(); // the admin fixture is another node on the same store
         Channel oldKey = signed(tls, first);
         AtomicReference<Channel> current = new AtomicReference<>(oldKey);
         AtomicBoolean stop = new AtomicBoolean();
@@ -98,7 +99,7 @@ class CredentialRotationEndToEndTest {
         assertThat(successes.tryAcquire(30, 30, TimeUnit.SECONDS)).isTrue();
         IssuedCredential second = admin.as(admin.officer).addCredential(
             AddCredentialRequest.newBuilder().setTenantId("acme").setAppId("acme-app").build());
-        gateway.refreshConfiguration(); // as the admin API does on its own node
+        gateway.refreshConfiguration();
         current.set(signed(tls, second));
         assertThat(successes.tryAcquire(30, 30, TimeUnit.SECONDS)).isTrue();
         admin.as(admin.officer).retireCredential(RetireCredentialRequest.newBuilder()

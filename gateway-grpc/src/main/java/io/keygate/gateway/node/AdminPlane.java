@@ -1,0 +1,67 @@
+package io.keygate.gateway.node;
+
+import io.keygate.gateway.admin.access.AdminPrincipals;
+import io.keygate.gateway.admin.api.AdminServer;
+import io.keygate.gateway.admin.api.AdminServerSettings;
+import io.keygate.gateway.admin.api.AdminService;
+import io.keygate.gateway.admin.api.AuditReading;
+import io.keygate.gateway.admin.api.KeyControl;
+import io.keygate.gateway.audit.AuditHeadSigner;
+import io.keygate.gateway.audit.AuditLog;
+import io.keygate.gateway.config.ConfigStore;
+import io.keygate.gateway.store.jdbc.ConfigDatabase;
+import io.keygate.gateway.tls.ActiveTlsKeys;
+import io.keygate.gateway.tls.TlsKeyFollower;
+import io.keygate.gateway.tls.TlsListener;
+import io.keygate.hsm.HsmToken;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.Set;
+
+/**
+ * Builds a node's admin API in one place: the dual control and TLS key RPCs, the credential and
+ * configuration RPCs, the audit reading, behind the mutual-TLS server. {@link NodeBuilder} uses it
+ * for a node; the admin plane's tests use it with their own clock and audit log.
+ */
+public final class AdminPlane {
+  private AdminPlane() {}
+
+  /**
+   * What the admin plane works on, all owned by the caller.
+   *
+   * @param onConfigChanged runs after each configuration change (the node refreshes its own
+   *     snapshot; other nodes follow within their poll interval)
+   */
+  public record Parts(
+      HsmToken hsm,
+      ConfigDatabase database,
+      ConfigStore store,
+      AdminPrincipals principals,
+      AuditLog audit,
+      ActiveTlsKeys activeTls,
+      TlsKeyFollower tlsFollower,
+      Clock clock,
+      SecureRandom random,
+      Runnable onConfigChanged) {}
+
+  /** Starts the admin server on the key the cluster has activated for the admin listener. */
+  public static AdminServer start(AdminPlaneSettings settings, Parts parts) throws Exception {
+    KeyControl.Settings dualControl = new KeyControl.Settings(
+        settings.approvalsRequired(), settings.approvalTtl(),
+        Set.of(AuditHeadSigner.DEFAULT_KEY_LABEL));
+    KeyControl keyControl = KeyControl.create(parts.database().approvals(), parts.hsm(),
+        parts.store(), parts.principals(), parts.activeTls(), parts.audit(), dualControl,
+        parts.clock(), parts.random(), parts.onConfigChanged(), parts.tlsFollower()::pollQuietly);
+    AdminService service = AdminService.create(parts.store(), parts.hsm(), parts.principals(),
+        parts.audit(),
+        AuditReading.over(parts.database().auditChain(), parts.database().signedHeads(), parts.hsm()),
+        keyControl, parts.clock(), parts.random(), parts.onConfigChanged());
+    AdminServerSettings server = new AdminServerSettings(
+        settings.server().listen(),
+        parts.activeTls().assignments().get(TlsListener.ADMIN),
+        settings.server().adminCas());
+    AdminServer admin = AdminServer.start(server, parts.hsm(), service, parts.random());
+    parts.tlsFollower().follow(TlsListener.ADMIN, admin.tlsKeys());
+    return admin;
+  }
+}
