@@ -16,6 +16,9 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * {@code certutil -N} (which sets the user PIN), opened by SunPKCS11 in plain library mode with
  * softhsm-config/nss-softokn.cfg.template. NSS initialises once per process with one database,
  * so a test class gets exactly one token; surefire gives every test class its own JVM.
+ *
+ * <p>System properties {@code keygate.nss.library} and {@code keygate.nss.certutil} override
+ * where the library and certutil are looked for.
  */
 public final class NssTokens implements TokenFactory {
   public static final String INSTALL_HINT =
@@ -56,17 +59,23 @@ public final class NssTokens implements TokenFactory {
 
   /** Creates the database and the SunPKCS11 config. */
   public void start() throws IOException, InterruptedException {
-    String library = System.getProperty("keygate.nss.library");
-    if (library == null) {
-      library = LIBRARY_CANDIDATES.stream().filter(p -> Files.isRegularFile(Path.of(p)))
-          .findFirst().orElseThrow(() -> new IllegalStateException(
-              "libsoftokn3.so not found in " + LIBRARY_CANDIDATES + ": " + INSTALL_HINT));
-    }
+    List<String> candidates =
+        System.getProperty("keygate.nss.library") == null
+            ? LIBRARY_CANDIDATES
+            : List.of(System.getProperty("keygate.nss.library"));
+    String library =
+        candidates.stream()
+            .filter(p -> Files.isRegularFile(Path.of(p)))
+            .findFirst()
+            .orElseThrow(
+                () -> new IllegalStateException(
+                    "libsoftokn3.so not found in " + candidates + ": " + INSTALL_HINT));
+    String certutil = System.getProperty("keygate.nss.certutil", "certutil");
     dir = Files.createTempDirectory("keygate-nss-");
     database = Files.createDirectory(dir.resolve("db"));
     pinFile = TokenFiles.writePrivate(dir.resolve("user.pin"), TokenFiles.randomPin(new SecureRandom()));
     ProcessResult made =
-        run(List.of("certutil", "-N", "-d", "sql:" + database, "-f", pinFile.toString()), Map.of());
+        run(List.of(certutil, "-N", "-d", "sql:" + database, "-f", pinFile.toString()), Map.of());
     if (made.exitCode() != 0) {
       throw new IllegalStateException("certutil -N failed:\n" + made.output());
     }
