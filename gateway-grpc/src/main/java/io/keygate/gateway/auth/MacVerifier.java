@@ -1,6 +1,7 @@
 package io.keygate.gateway.auth;
 
 import io.keygate.hsm.HsmException;
+import io.keygate.hsm.InvalidMacException;
 import io.keygate.hsm.KeyLabel;
 
 /**
@@ -10,8 +11,10 @@ import io.keygate.hsm.KeyLabel;
 @FunctionalInterface
 public interface MacVerifier {
   /**
-   * @return true if {@code mac} is the HMAC of {@code data}; false only for a computed mismatch
+   * Returns normally only if {@code mac} is the HMAC of {@code data}.
+   *
+   * @throws InvalidMacException for a computed mismatch: the verdict on the request
    * @throws HsmException if the HMAC could not be computed: never a verdict on the request
    */
-  boolean verify(KeyLabel label, byte[] data, byte[] mac) throws HsmException;
+  void verify(KeyLabel label, byte[] data, byte[] mac) throws InvalidMacException, HsmException;
 }

@@ -3,6 +3,7 @@ package io.keygate.gateway.auth;
 import io.keygate.gateway.config.ConfigSnapshot;
 import io.keygate.gateway.model.Credential;
 import io.keygate.hsm.HsmException;
+import io.keygate.hsm.InvalidMacException;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
@@ -74,7 +75,9 @@ public final class RequestAuthenticator {
     }
     byte[] stringToSign = StringToSign.build(
         request.authority(), headers.contentSha256Hex(), headers.signedHeaders(), request.path());
-    if (!macVerifier.verify(credential.secretLabel(), stringToSign, headers.signature())) {
+    try {
+      macVerifier.verify(credential.secretLabel(), stringToSign, headers.signature());
+    } catch (InvalidMacException mismatch) {
       return AuthResult.rejected(AuthFailure.BAD_SIGNATURE,
           "accessKey=" + key + " signature does not verify for path=" + request.path()
               + " signed=" + headers.signedHeaders().keySet());

@@ -1,5 +1,6 @@
 package io.keygate.gateway.auth;
 
+import io.keygate.hsm.InvalidMacException;
 import io.keygate.hsm.KeyLabel;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
@@ -23,13 +24,15 @@ final class SoftwareMacVerifier implements MacVerifier {
   }
 
   @Override
-  public boolean verify(KeyLabel label, byte[] data, byte[] mac) {
+  public void verify(KeyLabel label, byte[] data, byte[] mac) throws InvalidMacException {
     calls.incrementAndGet();
     byte[] secret = secrets.get(label);
     if (secret == null) {
       throw new IllegalStateException("test set-up: no secret for " + label);
     }
-    return MessageDigest.isEqual(hmac(secret, data), mac);
+    if (mac == null || !MessageDigest.isEqual(hmac(secret, data), mac)) {
+      throw new InvalidMacException(label);
+    }
   }
 
   static byte[] hmac(byte[] secret, byte[] data) {

@@ -46,7 +46,8 @@ final class Pkcs11Failures {
           "CKR_HOST_MEMORY");
 
   /** Return values that mean a key handle we held no longer names an object. */
-  static final Set<String> HANDLE_GONE = Set.of("CKR_OBJECT_HANDLE_INVALID", "CKR_KEY_HANDLE_INVALID");
+  private static final Set<String> HANDLE_GONE =
+      Set.of("CKR_OBJECT_HANDLE_INVALID", "CKR_KEY_HANDLE_INVALID");
 
   private Pkcs11Failures() {}
 
@@ -65,6 +66,17 @@ final class Pkcs11Failures {
       }
     }
     return null;
+  }
+
+  /**
+   * Whether {@code t} says a key handle we cached no longer names an object (another process
+   * destroyed or replaced the key), so a fresh lookup may succeed. Errors that carry no CKR name at
+   * all (a mechanism the provider lacks, a bad parameter) are not: {@code Set.of(...)} refuses
+   * {@code contains(null)}, so the name is checked for null first.
+   */
+  static boolean isHandleGone(Throwable t) {
+    String ckr = ckrName(t);
+    return ckr != null && HANDLE_GONE.contains(ckr);
   }
 
   static boolean isTokenFault(String ckr) {

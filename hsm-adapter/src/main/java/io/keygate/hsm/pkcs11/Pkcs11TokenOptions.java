@@ -29,4 +29,9 @@ public record Pkcs11TokenOptions(Clock clock, Duration minRefreshInterval, Secur
   public Pkcs11TokenOptions withMinRefreshInterval(Duration d) {
     return new Pkcs11TokenOptions(clock, d, random);
   }
+
+  /** The source of AES-GCM IVs, EC key generation and ECDSA nonces' extra entropy. */
+  public Pkcs11TokenOptions withRandom(SecureRandom r) {
+    return new Pkcs11TokenOptions(clock, minRefreshInterval, r);
+  }
 }

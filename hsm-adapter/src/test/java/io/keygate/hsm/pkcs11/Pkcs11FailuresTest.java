@@ -57,6 +57,14 @@ class Pkcs11FailuresTest {
         .isInstanceOf(TokenUnavailableException.class);
   }
 
+  @Test
+  void isHandleGone_isFalseForErrorsWithoutACkrName_ratherThanThrowing() {
+    assertThat(Pkcs11Failures.isHandleGone(new IllegalStateException("no CKR here"))).isFalse();
+    assertThat(Pkcs11Failures.isHandleGone(wrapped("CKR_MECHANISM_INVALID"))).isFalse();
+    assertThat(Pkcs11Failures.isHandleGone(wrapped("CKR_OBJECT_HANDLE_INVALID"))).isTrue();
+    assertThat(Pkcs11Failures.isHandleGone(wrapped("CKR_KEY_HANDLE_INVALID"))).isTrue();
+  }
+
   private static void assertType(String ckr, Class<? extends HsmException> type) {
     assertThat(Pkcs11Failures.translate("op", wrapped(ckr))).as(ckr).isInstanceOf(type);
   }

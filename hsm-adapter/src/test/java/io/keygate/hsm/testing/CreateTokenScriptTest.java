@@ -2,7 +2,6 @@ package io.keygate.hsm.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.keygate.hsm.testing.SoftHsmTokens.ProcessResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

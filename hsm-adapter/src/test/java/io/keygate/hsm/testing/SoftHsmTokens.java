@@ -5,22 +5,15 @@ import io.keygate.hsm.Pin;
 import io.keygate.hsm.pkcs11.Pkcs11TokenOptions;
 import io.keygate.hsm.pkcs11.SunPkcs11Token;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
-import java.nio.file.attribute.PosixFilePermissions;
+import java.nio.file.StandardCopyOption;
 import java.security.SecureRandom;
 import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
-import org.junit.jupiter.api.extension.AfterAllCallback;
-import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
@@ -31,10 +24,14 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * <p>Register as {@code @RegisterExtension static SoftHsmTokens hsm = new SoftHsmTokens("main")}.
  * Missing software fails the test with the command that installs it: tests never skip.
  */
-public final class SoftHsmTokens implements BeforeAllCallback, AfterAllCallback {
+public final class SoftHsmTokens implements TokenFactory {
   public static final String INSTALL_HINT =
-      "SoftHSM2 and OpenSC are needed: run 'bash bin/test' (installs them) or"
+      "SoftHSM2 and OpenSC are needed: run 'bash bin/install-prereqs' (or 'bash bin/test') or"
           + " 'apt-get install -y softhsm2 opensc'";
+
+  /** SoftHSM2 re-reads its object files on every operation, so losing them fails closed. */
+  public static final LibraryBehaviour BEHAVIOUR =
+      new LibraryBehaviour(true, true, true, LibraryBehaviour.StorageLoss.FAILS_CLOSED);
 
   private final List<String> labels;
   private final Map<String, Long> slots = new LinkedHashMap<>();
@@ -53,7 +50,7 @@ public final class SoftHsmTokens implements BeforeAllCallback, AfterAllCallback 
 
   @Override
   public void afterAll(ExtensionContext context) throws Exception {
-    deleteRecursively(dir);
+    TokenFiles.deleteRecursively(dir);
   }
 
   /** Creates the tokens; called by JUnit, or directly by code that is not a JUnit test. */
@@ -66,22 +63,17 @@ public final class SoftHsmTokens implements BeforeAllCallback, AfterAllCallback 
     Path script = configDir().resolve("create-token.sh");
     dir = Files.createTempDirectory("keygate-softhsm-");
     SecureRandom random = new SecureRandom();
-    Path soPinFile = writePrivate(dir.resolve("so.pin"), randomPin(random));
-    pinFile = writePrivate(dir.resolve("user.pin"), randomPin(random));
+    Path soPinFile = TokenFiles.writePrivate(dir.resolve("so.pin"), TokenFiles.randomPin(random));
+    pinFile = TokenFiles.writePrivate(dir.resolve("user.pin"), TokenFiles.randomPin(random));
     for (String label : labels) {
       ProcessResult r =
           run(
               List.of(
-                  "bash",
-                  script.toString(),
-                  "--dir",
-                  dir.resolve("token").toString(),
-                  "--label",
-                  label,
-                  "--so-pin-file",
-                  soPinFile.toString(),
-                  "--pin-file",
-                  pinFile.toString()),
+                  "bash", script.toString(),
+                  "--dir", dir.resolve("token").toString(),
+                  "--label", label,
+                  "--so-pin-file", soPinFile.toString(),
+                  "--pin-file", pinFile.toString()),
               Map.of());
       if (r.exitCode() == 3 || r.output().contains("not installed")) {
         throw new IllegalStateException(INSTALL_HINT + "\n" + r.output());
@@ -95,13 +87,10 @@ public final class SoftHsmTokens implements BeforeAllCallback, AfterAllCallback 
     Path generated = dir.resolve("token").resolve("softhsm2.conf");
     Path target = Paths.get(conf);
     Files.createDirectories(target.getParent());
-    Files.copy(generated, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-    library =
-        Files.readAllLines(config(labels.get(0))).stream()
-            .filter(l -> l.startsWith("library"))
-            .map(l -> l.substring(l.indexOf('=') + 1).trim())
-            .findFirst()
-            .orElseThrow();
+    Files.copy(generated, target, StandardCopyOption.REPLACE_EXISTING);
+    if (!labels.isEmpty()) {
+      library = TokenFiles.configValue(config(labels.get(0)), "library");
+    }
   }
 
   public static Path configDir() {
@@ -113,7 +102,23 @@ public final class SoftHsmTokens implements BeforeAllCallback, AfterAllCallback 
     return Paths.get(dir);
   }
 
+  @Override
+  public String libraryName() {
+    return "SoftHSM2";
+  }
+
+  @Override
+  public LibraryBehaviour behaviour() {
+    return BEHAVIOUR;
+  }
+
+  @Override
+  public List<String> labels() {
+    return labels;
+  }
+
   /** The SunPKCS11 config of the token labelled {@code label}. */
+  @Override
   public Path config(String label) {
     return dir.resolve("token").resolve(label + ".sunpkcs11.cfg");
   }
@@ -123,11 +128,18 @@ public final class SoftHsmTokens implements BeforeAllCallback, AfterAllCallback 
     return dir.resolve("token").resolve("tokens");
   }
 
+  @Override
+  public void loseStorage() throws IOException {
+    TokenFiles.deleteContents(tokenStorage());
+  }
+
+  @Override
   public Path pinFile() {
     return pinFile;
   }
 
   /** A fresh copy of the user PIN (the token that receives it zeroes it on close). */
+  @Override
   public Pin pin() throws IOException {
     return Pin.fromFile(pinFile);
   }
@@ -140,18 +152,34 @@ public final class SoftHsmTokens implements BeforeAllCallback, AfterAllCallback 
     return library;
   }
 
+  @Override
   public SunPkcs11Token open(String label) throws HsmException, IOException {
     return open(label, Pkcs11TokenOptions.defaults());
   }
 
+  @Override
   public SunPkcs11Token open(String label, Pkcs11TokenOptions options)
       throws HsmException, IOException {
     return SunPkcs11Token.open(config(label), pin(), options);
   }
 
+  @Override
+  public Map<String, String> childEnvironment() {
+    if (dir != null && Files.exists(dir.resolve("token").resolve("softhsm2.conf"))) {
+      return Map.of("SOFTHSM2_CONF", dir.resolve("token").resolve("softhsm2.conf").toString());
+    }
+    return Map.of();
+  }
+
+  @Override
+  public String installHint() {
+    return INSTALL_HINT;
+  }
+
   /**
-   * Runs pkcs11-tool against a token in a separate process, logged in as the user. (The PIN is on
-   * that process's command line: acceptable for a throwaway test token only.)
+   * Runs pkcs11-tool against a token in a separate process, logged in as the user: an independent
+   * view of SoftHSM's objects. (The PIN is on that process's command line: acceptable for a
+   * throwaway test token only.)
    */
   public ProcessResult pkcs11Tool(String label, String... args)
       throws IOException, InterruptedException {
@@ -166,54 +194,5 @@ public final class SoftHsmTokens implements BeforeAllCallback, AfterAllCallback 
     cmd.add(Files.readAllLines(pinFile).get(0));
     cmd.addAll(List.of(args));
     return run(cmd, Map.of());
-  }
-
-  /** Runs a command with SOFTHSM2_CONF set to these tokens; output is stdout and stderr merged. */
-  public ProcessResult run(List<String> command, Map<String, String> extraEnv)
-      throws IOException, InterruptedException {
-    ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
-    if (dir != null && Files.exists(dir.resolve("token").resolve("softhsm2.conf"))) {
-      pb.environment().put("SOFTHSM2_CONF", dir.resolve("token").resolve("softhsm2.conf").toString());
-    }
-    pb.environment().putAll(extraEnv);
-    Process p;
-    try {
-      p = pb.start();
-    } catch (IOException e) {
-      throw new IllegalStateException(
-          "cannot run " + command.get(0) + ": " + e.getMessage() + "\n" + INSTALL_HINT, e);
-    }
-    byte[] out = p.getInputStream().readAllBytes();
-    if (!p.waitFor(120, TimeUnit.SECONDS)) {
-      p.destroyForcibly();
-      throw new IllegalStateException(command.get(0) + " did not finish");
-    }
-    return new ProcessResult(p.exitValue(), new String(out, StandardCharsets.UTF_8));
-  }
-
-  /** Exit code and merged output of a finished process. */
-  public record ProcessResult(int exitCode, String output) {}
-
-  private static String randomPin(SecureRandom random) {
-    byte[] b = new byte[12];
-    random.nextBytes(b);
-    return HexFormat.of().formatHex(b);
-  }
-
-  private static Path writePrivate(Path file, String content) throws IOException {
-    Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-    Files.writeString(file, content + "\n");
-    return file;
-  }
-
-  static void deleteRecursively(Path root) throws IOException {
-    if (root == null || !Files.exists(root)) {
-      return;
-    }
-    try (Stream<Path> walk = Files.walk(root)) {
-      for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(p);
-      }
-    }
   }
 }

@@ -5,7 +5,6 @@ import io.keygate.admin.cli.Output;
 import io.keygate.admin.cli.Table;
 import io.keygate.hsm.HsmToken;
 import io.keygate.hsm.KeyInfo;
-import io.keygate.hsm.pkcs11.SunPkcs11Token;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -28,7 +27,7 @@ public final class KeysListCommand extends Verb {
       for (KeyInfo info : keys) {
         json.add(Views.key(info));
         String label = info.label().value();
-        if (info.label().equals(SunPkcs11Token.CANARY)) {
+        if (hsm.isHealthCanary(info.label())) {
           label += " (health canary)";
         }
         table.row(

@@ -3,8 +3,8 @@ package io.keygate.admin.pki;
 import io.keygate.admin.cli.AdminException;
 import io.keygate.admin.cli.ExitCode;
 import io.keygate.hsm.HsmException;
-import io.keygate.hsm.HsmToken;
 import io.keygate.hsm.KeyLabel;
+import io.keygate.hsm.SigningKeys;
 import java.math.BigInteger;
 import java.security.GeneralSecurityException;
 import java.security.PublicKey;
@@ -48,7 +48,7 @@ public final class AdminCertificates {
    * share a subject.
    */
   public X509Certificate selfSignedCa(
-      HsmToken token, KeyLabel label, String commonName, Duration validity, Instant now)
+      SigningKeys token, KeyLabel label, String commonName, Duration validity, Instant now)
       throws HsmException, AdminException {
     X500Name subject =
         new X500NameBuilder(BCStyle.INSTANCE)
@@ -85,7 +85,7 @@ public final class AdminCertificates {
    * certificate is {@code caCert}. It never outlives the CA certificate.
    */
   public X509Certificate clientCertificate(
-      HsmToken token,
+      SigningKeys token,
       KeyLabel caLabel,
       X509Certificate caCert,
       String commonName,

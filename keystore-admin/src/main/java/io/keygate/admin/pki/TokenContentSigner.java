@@ -1,8 +1,8 @@
 package io.keygate.admin.pki;
 
 import io.keygate.hsm.HsmException;
-import io.keygate.hsm.HsmToken;
 import io.keygate.hsm.KeyLabel;
+import io.keygate.hsm.SigningKeys;
 import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
 import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
@@ -19,11 +19,11 @@ final class TokenContentSigner implements ContentSigner {
   private static final AlgorithmIdentifier ECDSA_SHA256 =
       new DefaultSignatureAlgorithmIdentifierFinder().find("SHA256withECDSA");
 
-  private final HsmToken token;
+  private final SigningKeys token;
   private final KeyLabel label;
   private final ByteArrayOutputStream toBeSigned = new ByteArrayOutputStream();
 
-  TokenContentSigner(HsmToken token, KeyLabel label) {
+  TokenContentSigner(SigningKeys token, KeyLabel label) {
     this.token = token;
     this.label = label;
   }
@@ -54,7 +54,7 @@ final class TokenContentSigner implements ContentSigner {
   }
 
   /** Runs {@code step} with a signer for {@code label}, rethrowing token failures as checked. */
-  static <T> T rethrow(HsmToken token, KeyLabel label, Step<T> step) throws HsmException {
+  static <T> T rethrow(SigningKeys token, KeyLabel label, Step<T> step) throws HsmException {
     try {
       return step.run(new TokenContentSigner(token, label));
     } catch (SigningFailed e) {

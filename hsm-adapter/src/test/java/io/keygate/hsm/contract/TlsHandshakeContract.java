@@ -1,10 +1,9 @@
-package io.keygate.hsm.pkcs11;
+package io.keygate.hsm.contract;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.keygate.hsm.CertificateProfile;
 import io.keygate.hsm.KeyLabel;
-import io.keygate.hsm.testing.SoftHsmTokens;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
@@ -19,26 +18,15 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLServerSocket;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManagerFactory;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** A real TLS handshake on loopback with the server's private key in the token. */
-class TlsHandshakeTest {
-  @RegisterExtension static SoftHsmTokens hsm = new SoftHsmTokens("tls");
-  private static SunPkcs11Token token;
+public abstract class TlsHandshakeContract extends TokenContract {
   private static final KeyLabel KEY = KeyLabel.of("gateway-tls");
 
-  @BeforeAll
-  static void open() throws Exception {
-    token = hsm.open("tls");
+  @Override
+  protected void prepare() throws Exception {
     token.generateEcKey(KEY, CertificateProfile.localhost("localhost", Duration.ofDays(1)));
-  }
-
-  @AfterAll
-  static void close() {
-    token.close();
   }
 
   @Test

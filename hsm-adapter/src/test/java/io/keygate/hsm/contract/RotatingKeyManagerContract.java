@@ -1,11 +1,10 @@
-package io.keygate.hsm.pkcs11;
+package io.keygate.hsm.contract;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.keygate.hsm.CertificateProfile;
 import io.keygate.hsm.KeyLabel;
-import io.keygate.hsm.testing.SoftHsmTokens;
 import io.keygate.hsm.tls.RotatingKeyManager;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
@@ -22,31 +21,20 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLServerSocket;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManagerFactory;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Rotating a listener's TLS key: new handshakes get the new key, a connection opened before the
  * rotation keeps working, over real JSSE with both keys in a SoftHSM2 token.
  */
-class RotatingKeyManagerTest {
-  @RegisterExtension static SoftHsmTokens hsm = new SoftHsmTokens("rotate");
-  private static SunPkcs11Token token;
+public abstract class RotatingKeyManagerContract extends TokenContract {
   private static final KeyLabel OLD = KeyLabel.of("tls-old");
   private static final KeyLabel NEW = KeyLabel.of("tls-new");
 
-  @BeforeAll
-  static void open() throws Exception {
-    token = hsm.open("rotate");
+  @Override
+  protected void prepare() throws Exception {
     token.generateEcKey(OLD, CertificateProfile.localhost("localhost", Duration.ofDays(1)));
     token.generateEcKey(NEW, CertificateProfile.localhost("localhost", Duration.ofDays(1)));
-  }
-
-  @AfterAll
-  static void close() {
-    token.close();
   }
 
   @Test
@@ -87,16 +75,48 @@ class RotatingKeyManagerTest {
   }
 
   @Test
-  void aHandshakeThatChoseTheOldAliasStillFindsItsKeyAfterARotation() throws Exception {
+  void aHandshakeThatChoseTheOldAliasStillGetsTheOldKeyAfterARotation() throws Exception {
+    X509Certificate oldCert = token.certificateChain(OLD).get(0);
+    X509Certificate newCert = token.certificateChain(NEW).get(0);
     RotatingKeyManager keys = new RotatingKeyManager(OLD.value(), token.tlsKeyManager(OLD));
-    String chosen = keys.chooseEngineServerAlias("EC", null, null);
+    String chosenBefore = keys.chooseEngineServerAlias("EC", null, null);
     keys.install(NEW.value(), token.tlsKeyManager(NEW));
+    String chosenAfter = keys.chooseEngineServerAlias("EC", null, null);
 
-    assertThat(chosen).isEqualTo(OLD.value());
-    assertThat(keys.getPrivateKey(chosen)).isNotNull();
-    assertThat(keys.getCertificateChain(chosen)[0]).isEqualTo(token.certificateChain(OLD).get(0));
-    assertThat(keys.chooseEngineServerAlias("EC", null, null)).isEqualTo(NEW.value());
+    // The handshake in flight: its alias still yields the OLD private key and chain. The key is
+    // proven by what it signs, not by a non-null handle: the old certificate verifies its
+    // signature, the new one does not.
+    assertThat(chosenBefore).isEqualTo(OLD.value());
+    assertThat(keys.getCertificateChain(chosenBefore)[0]).isEqualTo(oldCert);
+    byte[] oldSignature = signWith(keys.getPrivateKey(chosenBefore));
+    assertThat(verifies(oldCert, oldSignature)).as("old key signs for the old alias").isTrue();
+    assertThat(verifies(newCert, oldSignature)).as("...and it is not the new key").isFalse();
+
+    // A handshake that starts now: the new alias, the new key.
+    assertThat(chosenAfter).isEqualTo(NEW.value());
+    assertThat(keys.getCertificateChain(chosenAfter)[0]).isEqualTo(newCert);
+    byte[] newSignature = signWith(keys.getPrivateKey(chosenAfter));
+    assertThat(verifies(newCert, newSignature)).as("new key signs for the new alias").isTrue();
+    assertThat(verifies(oldCert, newSignature)).isFalse();
+
     assertThat(keys.getPrivateKey("no-such-alias")).isNull();
+  }
+
+  private static final byte[] CHALLENGE = "tls handshake transcript".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+
+  /** Signs as JSSE would: the registered provider that takes this token key (SunPKCS11). */
+  private static byte[] signWith(java.security.PrivateKey key) throws Exception {
+    java.security.Signature s = java.security.Signature.getInstance("SHA256withECDSA");
+    s.initSign(key);
+    s.update(CHALLENGE);
+    return s.sign();
+  }
+
+  private static boolean verifies(X509Certificate cert, byte[] signature) throws Exception {
+    java.security.Signature v = java.security.Signature.getInstance("SHA256withECDSA", "SunEC");
+    v.initVerify(cert.getPublicKey());
+    v.update(CHALLENGE);
+    return v.verify(signature);
   }
 
   @Test

@@ -1,51 +1,40 @@
-package io.keygate.hsm.pkcs11;
+package io.keygate.hsm.contract;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import io.keygate.hsm.CertificateProfile;
 import io.keygate.hsm.HsmOperationException;
+import io.keygate.hsm.InvalidMacException;
 import io.keygate.hsm.KeyAlreadyExistsException;
 import io.keygate.hsm.KeyInfo;
 import io.keygate.hsm.KeyLabel;
 import io.keygate.hsm.KeyNotFoundException;
 import io.keygate.hsm.KeyType;
 import io.keygate.hsm.SecretBytes;
-import io.keygate.hsm.testing.SoftHsmTokens;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 
-class HmacContractTest {
-  @RegisterExtension static SoftHsmTokens hsm = new SoftHsmTokens("hmac");
-  private static SunPkcs11Token token;
+/** HMAC keys and key administration, against RFC 4231 and SunJCE as the software ruler. */
+public abstract class HmacContract extends TokenContract {
   private static final HexFormat HEX = HexFormat.of();
   private final SecureRandom random = new SecureRandom();
-
-  @BeforeAll
-  static void open() throws Exception {
-    token = hsm.open("hmac");
-  }
-
-  @AfterAll
-  static void close() {
-    token.close();
-  }
 
   @Test
   void mac_matchesRfc4231Vectors_andRefusesShortKeys() throws Exception {
     JsonObject file;
-    try (var in = getClass().getResourceAsStream("/vectors/rfc4231-hmac-sha256.json")) {
+    try (var in = HmacContract.class.getResourceAsStream("/vectors/rfc4231-hmac-sha256.json")) {
       file = JsonParser.parseReader(new InputStreamReader(in, StandardCharsets.UTF_8)).getAsJsonObject();
     }
     List<String> failures = new ArrayList<>();
@@ -56,8 +45,7 @@ class HmacContractTest {
       byte[] key = HEX.parseHex(c.get("key_hex").getAsString());
       byte[] data = HEX.parseHex(c.get("data_hex").getAsString());
       String expectedMac = c.get("mac_hex").getAsString();
-      String software = HEX.formatHex(softwareHmac(key, data));
-      if (!software.equals(expectedMac)) {
+      if (!HEX.formatHex(softwareHmac(key, data)).equals(expectedMac)) {
         failures.add(id + ": software ruler disagrees with the vector file");
       }
       KeyLabel label = KeyLabel.of("vector-" + (n++));
@@ -72,7 +60,9 @@ class HmacContractTest {
         if (!viaHsm.equals(expectedMac)) {
           failures.add(id + ": HSM mac " + viaHsm + " != " + expectedMac);
         }
-        if (!token.verifyMac(label, data, HEX.parseHex(expectedMac))) {
+        try {
+          token.verifyMac(label, data, HEX.parseHex(expectedMac));
+        } catch (InvalidMacException e) {
           failures.add(id + ": verifyMac refused the right MAC");
         }
       } catch (HsmOperationException e) {
@@ -101,21 +91,35 @@ class HmacContractTest {
   }
 
   @Test
-  void verifyMac_acceptsOnlyTheExactMac() throws Exception {
+  void verifyMac_returnsForTheExactMac_andThrowsForAnyOther() throws Exception {
     KeyLabel label = KeyLabel.of("ak-verify");
     token.importHmacSecret(label, SecretBytes.random(32, random));
     byte[] data = "GET\n/pkg.Svc/Method".getBytes(StandardCharsets.UTF_8);
     byte[] good = token.mac(label, data);
-    assertThat(token.verifyMac(label, data, good)).isTrue();
+    token.verifyMac(label, data, good);
     for (int i = 0; i < good.length; i++) {
       byte[] bad = good.clone();
       bad[i] ^= 0x01;
-      assertThat(token.verifyMac(label, data, bad)).as("bit flipped in byte %d", i).isFalse();
+      assertThatThrownBy(() -> token.verifyMac(label, data, bad))
+          .as("bit flipped in byte %d", i)
+          .isInstanceOf(InvalidMacException.class)
+          .hasMessageContaining("ak-verify");
     }
-    assertThat(token.verifyMac(label, data, new byte[0])).isFalse();
-    assertThat(token.verifyMac(label, data, java.util.Arrays.copyOf(good, 16))).isFalse();
+    assertThatThrownBy(() -> token.verifyMac(label, data, new byte[0]))
+        .isInstanceOf(InvalidMacException.class);
+    assertThatThrownBy(() -> token.verifyMac(label, data, null))
+        .isInstanceOf(InvalidMacException.class);
+    assertThatThrownBy(() -> token.verifyMac(label, data, Arrays.copyOf(good, 16)))
+        .isInstanceOf(InvalidMacException.class);
     byte[] otherData = "GET\n/pkg.Svc/Other".getBytes(StandardCharsets.UTF_8);
-    assertThat(token.verifyMac(label, otherData, good)).isFalse();
+    assertThatThrownBy(() -> token.verifyMac(label, otherData, good))
+        .isInstanceOf(InvalidMacException.class);
+  }
+
+  @Test
+  void verifyMac_withAMissingKey_isATokenAnswerNotAVerdict() {
+    assertThatThrownBy(() -> token.verifyMac(KeyLabel.of("ak-none"), new byte[1], new byte[32]))
+        .isInstanceOf(KeyNotFoundException.class);
   }
 
   @Test
@@ -160,21 +164,21 @@ class HmacContractTest {
   }
 
   @Test
-  void listKeys_showsTypesAndProtectionOfEveryKey() throws Exception {
+  void listKeys_showsTypesAndProtectionOfEveryKey_andMarksTheCanary() throws Exception {
     token.importHmacSecret(KeyLabel.of("list-hmac"), SecretBytes.random(32, random));
     token.generateAesKey(KeyLabel.of("list-aes"));
-    token.generateEcKey(
-        KeyLabel.of("list-ec"),
-        io.keygate.hsm.CertificateProfile.localhost("list", java.time.Duration.ofDays(1)));
+    token.generateEcKey(KeyLabel.of("list-ec"), CertificateProfile.localhost("list", Duration.ofDays(1)));
     List<KeyInfo> keys = token.listKeys();
     assertThat(keys).extracting(k -> k.label().value()).contains("list-hmac", "list-aes", "list-ec");
     assertThat(keys).allSatisfy(k -> assertThat(k.isProtected()).as(k.toString()).isTrue());
     KeyInfo ec = keys.stream().filter(k -> k.label().value().equals("list-ec")).findFirst().orElseThrow();
     assertThat(ec.type()).isEqualTo(KeyType.EC_P256);
     assertThat(ec.createdAt()).isPresent();
+    assertThat(keys.stream().filter(k -> token.isHealthCanary(k.label()))).hasSize(1);
+    assertThat(token.isHealthCanary(KeyLabel.of("list-hmac"))).isFalse();
   }
 
-  static byte[] softwareHmac(byte[] key, byte[] data) throws Exception {
+  public static byte[] softwareHmac(byte[] key, byte[] data) throws Exception {
     Mac mac = Mac.getInstance("HmacSHA256", "SunJCE");
     mac.init(new SecretKeySpec(key, "HmacSHA256"));
     return mac.doFinal(data);

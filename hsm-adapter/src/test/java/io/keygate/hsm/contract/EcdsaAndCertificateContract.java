@@ -1,4 +1,4 @@
-package io.keygate.hsm.pkcs11;
+package io.keygate.hsm.contract;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.keygate.hsm.CertificateProfile;
 import io.keygate.hsm.HsmOperationException;
 import io.keygate.hsm.KeyLabel;
-import io.keygate.hsm.testing.SoftHsmTokens;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.security.KeyPair;
@@ -27,40 +26,31 @@ import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import org.bouncycastle.operator.jcajce.JcaContentVerifierProviderBuilder;
 import org.bouncycastle.pkcs.PKCS10CertificationRequest;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 
-class EcdsaAndCertificateTest {
-  @RegisterExtension static SoftHsmTokens hsm = new SoftHsmTokens("ec");
-  private static SunPkcs11Token token;
+/** EC P-256 keys: signatures, self-signed certificates, CSRs and installed chains. */
+public abstract class EcdsaAndCertificateContract extends TokenContract {
   private static final KeyLabel KEY = KeyLabel.of("gateway-tls-1");
   private static final CertificateProfile PROFILE =
       CertificateProfile.localhost("keygate-gateway", Duration.ofDays(30));
 
-  @BeforeAll
-  static void open() throws Exception {
-    token = hsm.open("ec");
+  @Override
+  protected void prepare() throws Exception {
     token.generateEcKey(KEY, PROFILE);
   }
 
-  @AfterAll
-  static void close() {
-    token.close();
-  }
-
   @Test
-  void sign_producesSignaturesThatSunEcVerifies() throws Exception {
-    byte[] data = "audit chain head 42".getBytes(StandardCharsets.UTF_8);
-    byte[] sig = token.sign(KEY, data);
+  void sign_producesSignaturesThatSunEcVerifiesWithTheCertificatesKey() throws Exception {
+    X509Certificate cert = token.certificateChain(KEY).get(0);
+    assertThat(token.publicKey(KEY)).isEqualTo(cert.getPublicKey());
+    assertSignedBy(cert, token.sign(KEY, MESSAGE));
+    // Another key's certificate does not verify it: the signature is this key's.
+    KeyLabel other = KeyLabel.of("gateway-tls-other");
+    token.generateEcKey(other, PROFILE);
     Signature verifier = Signature.getInstance("SHA256withECDSA", "SunEC");
-    verifier.initVerify(token.publicKey(KEY));
-    verifier.update(data);
-    assertThat(verifier.verify(sig)).isTrue();
-    verifier.initVerify(token.publicKey(KEY));
-    verifier.update("audit chain head 43".getBytes(StandardCharsets.UTF_8));
-    assertThat(verifier.verify(sig)).isFalse();
+    verifier.initVerify(token.certificateChain(other).get(0).getPublicKey());
+    verifier.update(MESSAGE);
+    assertThat(verifier.verify(token.sign(KEY, MESSAGE))).isFalse();
   }
 
   @Test
@@ -104,11 +94,7 @@ class EcdsaAndCertificateTest {
     assertThat(chain).hasSize(2);
     assertThat(chain.get(0).getSubjectX500Principal().getName()).isEqualTo("CN=gw");
     // The key itself did not change: signatures still verify against the issued certificate.
-    byte[] sig = token.sign(label, new byte[] {1});
-    Signature v = Signature.getInstance("SHA256withECDSA", "SunEC");
-    v.initVerify(chain.get(0));
-    v.update(new byte[] {1});
-    assertThat(v.verify(sig)).isTrue();
+    assertSignedBy(chain.get(0), token.sign(label, MESSAGE));
   }
 
   @Test
@@ -141,10 +127,13 @@ class EcdsaAndCertificateTest {
         .isInstanceOf(HsmOperationException.class)
         .hasMessageContaining("same subject");
     for (KeyLabel k : List.of(oldKey, newKey)) {
-      assertThat(token.certificateChain(k).get(0).getSubjectX500Principal().getName())
-          .isEqualTo("CN=api.example");
-      assertThat(token.sign(k, new byte[] {1})).isNotEmpty();
+      X509Certificate leaf = token.certificateChain(k).get(0);
+      assertThat(leaf.getSubjectX500Principal().getName()).isEqualTo("CN=api.example");
+      // Each key still signs, and with itself: its own certificate's key verifies the signature.
+      assertSignedBy(leaf, token.sign(k, MESSAGE));
     }
+    assertThat(token.certificateChain(oldKey).get(0).getPublicKey())
+        .isNotEqualTo(token.certificateChain(newKey).get(0).getPublicKey());
   }
 
   @Test
@@ -160,6 +149,21 @@ class EcdsaAndCertificateTest {
         .isInstanceOf(HsmOperationException.class)
         .hasMessageContaining("not signed by");
     assertThat(token.certificateChain(label)).hasSize(1);
+  }
+
+  private static final byte[] MESSAGE = "renewal check".getBytes(StandardCharsets.UTF_8);
+
+  /** {@code signature} verifies over MESSAGE with the certificate's key, and not over a tampered one. */
+  private static void assertSignedBy(X509Certificate cert, byte[] signature) throws Exception {
+    Signature v = Signature.getInstance("SHA256withECDSA", "SunEC");
+    v.initVerify(cert.getPublicKey());
+    v.update(MESSAGE);
+    assertThat(v.verify(signature)).as("signature verifies with " + cert.getSubjectX500Principal()).isTrue();
+    byte[] tampered = MESSAGE.clone();
+    tampered[0] ^= 1;
+    v.initVerify(cert.getPublicKey());
+    v.update(tampered);
+    assertThat(v.verify(signature)).as("a tampered message must not verify").isFalse();
   }
 
   private static KeyPair ecKeyPair() throws Exception {
