@@ -17,7 +17,7 @@ import io.keygate.gateway.model.Credential;
 import io.keygate.gateway.tls.ActiveTlsKeys;
 import io.keygate.gateway.tls.TlsKeyInventory;
 import io.keygate.gateway.tls.TlsListener;
-import io.keygate.hsm.HsmToken;
+import io.keygate.hsm.KeyAdministration;
 import io.keygate.hsm.KeyLabel;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
@@ -34,7 +34,7 @@ import java.util.Set;
 public final class ApprovedOperations implements DualControl.Runner {
   private static final Logger LOG = System.getLogger("io.keygate.gateway.admin");
 
-  private final HsmToken hsm;
+  private final KeyAdministration hsm;
   private final ConfigStore store;
   private final AdminPrincipals principals;
   private final TlsKeyInventory tls;
@@ -50,7 +50,7 @@ public final class ApprovedOperations implements DualControl.Runner {
    * @param onTlsChanged run after an activation, e.g. this node's {@code TlsKeyFollower} polling
    *     now (other nodes follow within their poll interval)
    */
-  public ApprovedOperations(HsmToken hsm, ConfigStore store, AdminPrincipals principals,
+  public ApprovedOperations(KeyAdministration hsm, ConfigStore store, AdminPrincipals principals,
       TlsKeyInventory tls, ActiveTlsKeys activeTls, Set<KeyLabel> reserved, Clock clock,
       Runnable onConfigChanged, Runnable onTlsChanged) {
     this.hsm = Objects.requireNonNull(hsm, "hsm");

@@ -3,7 +3,7 @@ package io.keygate.gateway.audit;
 import io.keygate.gateway.audit.ChainWalk.Checkpoint;
 import io.keygate.gateway.audit.VerificationReport.Kind;
 import io.keygate.gateway.store.StoreException;
-import io.keygate.hsm.HsmToken;
+import io.keygate.hsm.PublicKeys;
 import io.keygate.hsm.KeyLabel;
 import java.util.Iterator;
 import java.util.List;
@@ -30,7 +30,7 @@ public final class AuditVerifier {
 
   private final AuditChain chain;
   private final SignedHeads signedHeads;
-  private final HsmToken token;
+  private final PublicKeys token;
   private final Set<KeyLabel> trustedKeys;
   private final int pageSize;
 
@@ -39,7 +39,7 @@ public final class AuditVerifier {
    *     configuration, e.g. {@link AuditHeadSigner#DEFAULT_KEY_LABEL})
    */
   public AuditVerifier(
-      AuditChain chain, SignedHeads signedHeads, HsmToken token, Set<KeyLabel> trustedKeys) {
+      AuditChain chain, SignedHeads signedHeads, PublicKeys token, Set<KeyLabel> trustedKeys) {
     this(chain, signedHeads, token, trustedKeys, PAGE);
   }
 
@@ -47,7 +47,7 @@ public final class AuditVerifier {
   AuditVerifier(
       AuditChain chain,
       SignedHeads signedHeads,
-      HsmToken token,
+      PublicKeys token,
       Set<KeyLabel> trustedKeys,
       int pageSize) {
     this.chain = Objects.requireNonNull(chain, "chain");

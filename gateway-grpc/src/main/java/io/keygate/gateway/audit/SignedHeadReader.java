@@ -5,7 +5,7 @@ import io.keygate.gateway.audit.VerificationReport.Kind;
 import io.keygate.gateway.audit.VerificationReport.Problem;
 import io.keygate.gateway.store.StoreException;
 import io.keygate.hsm.HsmException;
-import io.keygate.hsm.HsmToken;
+import io.keygate.hsm.PublicKeys;
 import io.keygate.hsm.KeyLabel;
 import io.keygate.hsm.KeyNotFoundException;
 import java.security.GeneralSecurityException;
@@ -51,7 +51,7 @@ final class SignedHeadReader implements Iterator<Checkpoint> {
   }
 
   private final SignedHeads signedHeads;
-  private final HsmToken token;
+  private final PublicKeys token;
   private final Set<KeyLabel> trustedKeys;
   private final int pageSize;
   private final Map<KeyLabel, Object> keys = new HashMap<>(); // PublicKey, or why there is none
@@ -64,7 +64,7 @@ final class SignedHeadReader implements Iterator<Checkpoint> {
   private Checkpoint next;
 
   SignedHeadReader(
-      SignedHeads signedHeads, HsmToken token, Set<KeyLabel> trustedKeys, int pageSize) {
+      SignedHeads signedHeads, PublicKeys token, Set<KeyLabel> trustedKeys, int pageSize) {
     this.signedHeads = signedHeads;
     this.token = token;
     this.trustedKeys = trustedKeys;

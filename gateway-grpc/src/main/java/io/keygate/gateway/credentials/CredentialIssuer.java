@@ -4,7 +4,7 @@ import io.keygate.gateway.config.ConfigStore;
 import io.keygate.gateway.store.StoreException;
 import io.keygate.gateway.model.Credential;
 import io.keygate.hsm.HsmException;
-import io.keygate.hsm.HsmToken;
+import io.keygate.hsm.KeyAdministration;
 import io.keygate.hsm.KeyLabel;
 import io.keygate.hsm.SecretBytes;
 import java.security.SecureRandom;
@@ -20,11 +20,11 @@ public final class CredentialIssuer {
   private static final char[] ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789".toCharArray();
   private static final int SECRET_BYTES = 32;
 
-  private final HsmToken hsm;
+  private final KeyAdministration hsm;
   private final ConfigStore store;
   private final SecureRandom random;
 
-  public CredentialIssuer(HsmToken hsm, ConfigStore store, SecureRandom random) {
+  public CredentialIssuer(KeyAdministration hsm, ConfigStore store, SecureRandom random) {
     this.hsm = hsm;
     this.store = store;
     this.random = random;

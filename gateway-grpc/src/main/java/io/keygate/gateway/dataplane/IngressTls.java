@@ -2,7 +2,7 @@ package io.keygate.gateway.dataplane;
 
 import io.grpc.netty.GrpcSslContexts;
 import io.keygate.hsm.HsmException;
-import io.keygate.hsm.HsmToken;
+import io.keygate.hsm.TlsKeys;
 import io.keygate.hsm.KeyLabel;
 import io.keygate.hsm.tls.RotatingKeyManager;
 import io.netty.handler.ssl.ClientAuth;
@@ -22,7 +22,7 @@ public final class IngressTls {
   private IngressTls() {}
 
   /** The listener's key manager, starting with {@code tlsKey}. */
-  public static RotatingKeyManager keys(HsmToken hsm, KeyLabel tlsKey) throws HsmException {
+  public static RotatingKeyManager keys(TlsKeys hsm, KeyLabel tlsKey) throws HsmException {
     return new RotatingKeyManager(tlsKey.value(), hsm.tlsKeyManager(tlsKey));
   }
 

@@ -2,7 +2,7 @@ package io.keygate.gateway.dataplane;
 
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.protobuf.services.HealthStatusManager;
-import io.keygate.hsm.HsmToken;
+import io.keygate.hsm.TokenHealth;
 import java.time.Duration;
 
 /**
@@ -12,12 +12,12 @@ import java.time.Duration;
  */
 public final class ServingHealth implements Runnable {
   private final HealthStatusManager health;
-  private final HsmToken hsm;
+  private final TokenHealth hsm;
   private final ConfigView config;
   private final Duration maxConfigStaleness;
 
   public ServingHealth(
-      HealthStatusManager health, HsmToken hsm, ConfigView config, Duration maxConfigStaleness) {
+      HealthStatusManager health, TokenHealth hsm, ConfigView config, Duration maxConfigStaleness) {
     this.health = health;
     this.hsm = hsm;
     this.config = config;

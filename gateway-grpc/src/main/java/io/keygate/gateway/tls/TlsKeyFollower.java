@@ -2,7 +2,7 @@ package io.keygate.gateway.tls;
 
 import io.keygate.gateway.store.StoreException;
 import io.keygate.hsm.HsmException;
-import io.keygate.hsm.HsmToken;
+import io.keygate.hsm.TlsKeys;
 import io.keygate.hsm.KeyLabel;
 import io.keygate.hsm.tls.RotatingKeyManager;
 import java.lang.System.Logger;
@@ -34,7 +34,7 @@ public final class TlsKeyFollower implements AutoCloseable {
   private static final Logger LOG = System.getLogger("io.keygate.gateway.tls");
 
   private final ActiveTlsKeys active;
-  private final HsmToken hsm;
+  private final TlsKeys hsm;
   private final String nodeId;
   private final Clock clock;
   private final Map<TlsListener, RotatingKeyManager> listeners;
@@ -49,7 +49,7 @@ public final class TlsKeyFollower implements AutoCloseable {
    */
   public TlsKeyFollower(
       ActiveTlsKeys active,
-      HsmToken hsm,
+      TlsKeys hsm,
       String nodeId,
       Clock clock,
       ScheduledExecutorService scheduler,

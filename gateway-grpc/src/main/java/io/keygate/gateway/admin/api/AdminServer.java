@@ -5,7 +5,7 @@ import io.grpc.ServerInterceptors;
 import io.grpc.netty.GrpcSslContexts;
 import io.grpc.netty.NettyServerBuilder;
 import io.keygate.hsm.HsmException;
-import io.keygate.hsm.HsmToken;
+import io.keygate.hsm.TlsKeys;
 import io.keygate.hsm.tls.RotatingKeyManager;
 import io.netty.handler.ssl.ClientAuth;
 import io.netty.handler.ssl.SslContext;
@@ -48,7 +48,7 @@ public final class AdminServer implements AutoCloseable {
    * @throws IOException if the port cannot be bound
    */
   public static AdminServer start(
-      AdminServerSettings settings, HsmToken hsm, AdminService service, SecureRandom random)
+      AdminServerSettings settings, TlsKeys hsm, AdminService service, SecureRandom random)
       throws HsmException, IOException {
     Supplier<String> requestIds = () -> {
       byte[] id = new byte[16];

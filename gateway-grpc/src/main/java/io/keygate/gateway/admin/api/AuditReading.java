@@ -6,7 +6,7 @@ import io.keygate.gateway.audit.AuditHeadSigner;
 import io.keygate.gateway.audit.AuditQuery;
 import io.keygate.gateway.audit.AuditVerifier;
 import io.keygate.gateway.audit.SignedHeads;
-import io.keygate.hsm.HsmToken;
+import io.keygate.hsm.PublicKeys;
 import java.util.Objects;
 import java.util.Set;
 
@@ -34,7 +34,7 @@ public final class AuditReading {
    * heads signed by {@link AuditHeadSigner#DEFAULT_KEY_LABEL} only, checked with its public key
    * from {@code hsm}.
    */
-  public static AuditReading over(AuditChain chain, SignedHeads signedHeads, HsmToken hsm) {
+  public static AuditReading over(AuditChain chain, SignedHeads signedHeads, PublicKeys hsm) {
     return new AuditReading(
         new AuditQuery(chain),
         new AuditVerifier(chain, signedHeads, hsm, Set.of(AuditHeadSigner.DEFAULT_KEY_LABEL)));
