@@ -120,10 +120,17 @@ public final class GatewayFixture implements AutoCloseable {
     return this;
   }
 
+  /** Set to make reading the snapshot throw, as a bug in the data plane would. */
+  public final java.util.concurrent.atomic.AtomicBoolean configBroken =
+      new java.util.concurrent.atomic.AtomicBoolean();
+
   private ConfigView staleWhenAsked(ConfigView real) {
     return new ConfigView() {
       @Override
       public io.keygate.gateway.config.ConfigSnapshot current() {
+        if (configBroken.get()) {
+          throw new IllegalStateException("a bug in reading the snapshot");
+        }
         return real.current();
       }
 
