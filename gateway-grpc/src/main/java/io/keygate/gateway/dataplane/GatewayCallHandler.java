@@ -17,8 +17,8 @@ import java.util.UUID;
 
 /**
  * Every call the gateway proxies starts here. Only adapts gRPC: asks {@link CallAdmission} to
- * route the call; for a signature-mode API waits for the first message (its digest is signed) and
- * asks it again; then hands the {@link AdmittedCall} to the {@link BackendProxy} explicitly,
+ * route and screen the call on its headers; only then, for a signature-mode API, requests the
+ * first message (its digest is signed) and asks it again; then hands the {@link AdmittedCall} to the {@link BackendProxy} explicitly,
  * replaying that first message. Refusals go through {@link ErrorReplies}.
  */
 public final class GatewayCallHandler implements ServerCallHandler<byte[], byte[]> {
@@ -54,7 +54,10 @@ public final class GatewayCallHandler implements ServerCallHandler<byte[], byte[
     String method = call.getMethodDescriptor().getFullMethodName();
     Admission routed;
     try {
-      routed = admission.route(method, requestId);
+      // Headers only: the call is screened before a single message is requested.
+      SignedRequest headersOnly = SignedRequest.headersOnly(
+          "/" + method, call.getAuthority(), MetadataCopy.asciiEntries(headers));
+      routed = admission.route(method, requestId, headersOnly);
     } catch (RuntimeException e) {
       return failed(call, requestId, method, e);
     }
@@ -147,10 +150,7 @@ public final class GatewayCallHandler implements ServerCallHandler<byte[], byte[
       String method = routed.api().methodName();
       Admission decided;
       try {
-        SignedRequest request =
-            SignedRequest.withFirstMessage(
-                "/" + method, call.getAuthority(), MetadataCopy.asciiEntries(headers), firstMessage);
-        decided = admission.authenticate(routed, request);
+        decided = admission.authenticate(routed, firstMessage);
       } catch (RuntimeException e) {
         refused = true;
         failed(call, routed.requestId(), method, e);
