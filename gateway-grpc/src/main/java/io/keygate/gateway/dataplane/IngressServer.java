@@ -46,9 +46,13 @@ public final class IngressServer implements AutoCloseable {
     NettyServerBuilder builder =
         NettyServerBuilder.forAddress(settings.listen())
             .maxInboundMessageSize(settings.maxMessageBytes())
+            // Counts each call's first-message bytes, so an unauthenticated call is refused once
+            // it passes the pre-authentication limit, not after 16 MiB were buffered.
+            .addStreamTracerFactory(gateway.preAuthTracing())
             .addService(health.getHealthService())
             .addService(ProtoReflectionServiceV1.newInstance())
-            .fallbackHandlerRegistry(new ProxyHandlerRegistry(gateway));
+            .fallbackHandlerRegistry(
+                new ProxyHandlerRegistry(gateway, gateway.requestMarshaller()));
     if (settings.plaintextForDevelopment()) {
       LOG.log(
           Level.WARNING,
