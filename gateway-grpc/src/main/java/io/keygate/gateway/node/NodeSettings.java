@@ -81,8 +81,15 @@ public record NodeSettings(
       throw new SettingsException("KEYGATE_HSM_PIN_FILE", "not set (nor KEYGATE_HSM_PIN)");
     }
     KeyLabel tlsKey = label(env, "KEYGATE_TLS_KEY", "gateway-tls");
-    GatewaySettings defaults =
-        GatewaySettings.defaults(env.address("KEYGATE_LISTEN", "0.0.0.0:8443"), tlsKey);
+    boolean plaintext = env.bool("KEYGATE_PLAINTEXT_DEV");
+    // Plaintext carries AccessKeys, signatures and payloads in clear: loopback unless overridden.
+    GatewaySettings defaults = GatewaySettings.defaults(
+        env.address("KEYGATE_LISTEN", plaintext ? "127.0.0.1:8443" : "0.0.0.0:8443"), tlsKey);
+    if (plaintext && !env.bool("KEYGATE_PLAINTEXT_DEV_ALLOW_REMOTE")
+        && !isLoopback(defaults.listen())) {
+      throw new SettingsException("KEYGATE_LISTEN", "plaintext development mode listens on a"
+          + " loopback address only (KEYGATE_PLAINTEXT_DEV_ALLOW_REMOTE=true overrides)");
+    }
     GatewaySettings gateway =
         new GatewaySettings(
             defaults.listen(),
@@ -90,7 +97,7 @@ public record NodeSettings(
             env.has("KEYGATE_CLIENT_CA_FILE")
                 ? env.certificates("KEYGATE_CLIENT_CA_FILE")
                 : defaults.clientCas(),
-            env.bool("KEYGATE_PLAINTEXT_DEV"),
+            plaintext,
             defaults.timestampWindow(),
             defaults.maxConfigStaleness(),
             defaults.maxMessageBytes());
@@ -118,6 +125,10 @@ public record NodeSettings(
         env.has("KEYGATE_ADMIN_LISTEN") ? Optional.of(admin(env, tlsKey)) : Optional.empty();
     return new NodeSettings(Optional.of(hsmConfig), Optional.of(pin), gateway, database,
         nonceCapacity, noncesPerKey, preAuth, admin);
+  }
+
+  private static boolean isLoopback(java.net.InetSocketAddress address) {
+    return address.getAddress() != null && address.getAddress().isLoopbackAddress();
   }
 
   private static AdminPlaneSettings admin(EnvironmentReader env, KeyLabel gatewayTlsKey)
