@@ -410,9 +410,9 @@ def cases():
         "Timestamp outside the window and a tampered first message: the window is checked first.",
         "InvalidTimestamp", timestamp=str(NOW_MS + WINDOW_MS + 1),
         request_overrides={"first_message_hex": tampered_body.hex()}))
-    c.append(make_case("order-body-digest-before-unknown-key",
-        "Unknown AccessKey and a tampered first message: the digest is checked before the key "
-        "lookup (no credential work for a body that does not match).", "BodyDigestMismatch",
+    c.append(make_case("order-unknown-key-before-body-digest",
+        "Unknown AccessKey and a tampered first message: the key is checked on the headers alone, "
+        "before the gateway reads (and hashes) any message.", "UnknownAccessKey",
         access_key=KEY_UNKNOWN, secret=SECRET_OTHER, credential_state="unknown",
         request_overrides={"first_message_hex": tampered_body.hex()}))
     c.append(make_case("order-revoked-before-signature",

@@ -26,6 +26,11 @@ import java.util.regex.Pattern;
  * costs a counter, not memory. Access keys and app ids come from the client, so anything that is
  * not a plausible id is counted as "invalid" (one bucket) and never reaches the log as typed.
  *
+ * <p>A refusal that names no app (the AccessKey is unknown, or was never checked) is counted under
+ * the one actor "unknown-key" per code and minute, whatever key the caller invented: a flood of
+ * made-up keys costs one row per code and minute, and the audit log holds a caller-chosen key
+ * only as a short sanitized sample (the first one seen in that bucket).
+ *
  * <p>{@link #authFailure} is lock-free per bucket and never blocks on the database; the scheduler
  * (injected) flushes. The clock dates those scheduled flushes.
  */
@@ -35,6 +40,8 @@ public final class SecurityEventAggregator implements AutoCloseable {
   static final String ACTION = "auth.failure";
   static final String OTHER = "other";
   static final String INVALID = "invalid";
+  static final String UNKNOWN_KEY = "unknown-key";
+  private static final int SAMPLE_LENGTH = 12;
   private static final long MINUTE_MILLIS = 60_000;
   private static final Pattern ID = Pattern.compile("[A-Za-z0-9._:-]{1,64}");
   private static final Logger LOG = System.getLogger("io.keygate.gateway.audit");
@@ -52,6 +59,8 @@ public final class SecurityEventAggregator implements AutoCloseable {
   private final Duration flushInterval;
   private final int maxBuckets;
   private final Map<Bucket, Long> counts = new ConcurrentHashMap<>();
+  // One sanitized claimed key per "unknown-key" bucket, removed with the bucket.
+  private final Map<Bucket, String> samples = new ConcurrentHashMap<>();
   // Distinct non-other buckets held; reserved inside compute() so the cap is exact.
   private final AtomicInteger distinct = new AtomicInteger();
   private final Object flushLock = new Object();
@@ -85,7 +94,10 @@ public final class SecurityEventAggregator implements AutoCloseable {
    */
   public void authFailure(String accessKeyOrDash, String appIdOrDash, String code, Instant when) {
     long minute = Math.floorDiv(when.toEpochMilli(), MINUTE_MILLIS);
-    Bucket bucket = new Bucket(id(accessKeyOrDash), id(appIdOrDash), id(code), minute, false);
+    String app = id(appIdOrDash);
+    boolean unknownKey = app.equals("-") && !id(accessKeyOrDash).equals("-");
+    Bucket bucket =
+        new Bucket(unknownKey ? UNKNOWN_KEY : id(accessKeyOrDash), app, id(code), minute, false);
     boolean[] overflow = {false};
     counts.compute(
         bucket,
@@ -103,7 +115,19 @@ public final class SecurityEventAggregator implements AutoCloseable {
     if (overflow[0]) {
       // At most one per minute held between flushes, so this cannot grow with the flood.
       counts.merge(Bucket.overflow(minute), 1L, Long::sum);
+    } else if (unknownKey) {
+      samples.putIfAbsent(bucket, sample(accessKeyOrDash));
     }
+  }
+
+  /** At most 12 characters of what the caller sent, anything but letters and digits as '_'. */
+  static String sample(String claimed) {
+    StringBuilder out = new StringBuilder(SAMPLE_LENGTH + 3);
+    for (int i = 0; i < Math.min(claimed.length(), SAMPLE_LENGTH); i++) {
+      char c = claimed.charAt(i);
+      out.append(c < 128 && Character.isLetterOrDigit(c) ? c : '_');
+    }
+    return claimed.length() > SAMPLE_LENGTH ? out.append("...").toString() : out.toString();
   }
 
   private static String id(String value) {
@@ -138,16 +162,20 @@ public final class SecurityEventAggregator implements AutoCloseable {
         if (n == null) {
           continue;
         }
+        String sample = samples.remove(b);
         if (!b.overflow()) {
           distinct.decrementAndGet();
         }
         try {
-          log.record(event(b, n));
+          log.record(event(b, n, sample));
           written++;
         } catch (AuditException | RuntimeException e) {
           // Put it back (a late failure may have opened the bucket again): retried next flush.
           if (counts.merge(b, n, Long::sum).equals(n) && !b.overflow()) {
             distinct.incrementAndGet();
+          }
+          if (sample != null) {
+            samples.putIfAbsent(b, sample);
           }
           throw e;
         }
@@ -156,7 +184,7 @@ public final class SecurityEventAggregator implements AutoCloseable {
     }
   }
 
-  private AuditEvent event(Bucket b, long count) {
+  private AuditEvent event(Bucket b, long count, String sample) {
     Instant start = Instant.ofEpochMilli(b.minute() * MINUTE_MILLIS);
     if (b.overflow()) {
       return new AuditEvent(
@@ -186,7 +214,8 @@ public final class SecurityEventAggregator implements AutoCloseable {
         target,
         AuditEvent.Outcome.DENIED,
         "-",
-        "count=" + count + " code=" + b.code() + " minute=" + start);
+        "count=" + count + " code=" + b.code() + " minute=" + start
+            + (sample == null ? "" : " sample=" + sample + " (AccessKeys naming no credential)"));
   }
 
   /** Buckets held now (including "other" ones): bounded by the cap plus one per open minute. */

@@ -16,13 +16,20 @@ import java.util.PriorityQueue;
  * credentials; size it at about peak requests per second times the window in seconds, times two
  * for clients whose clocks run ahead.
  *
+ * <p>Each AccessKey may hold at most {@code perKeyShare} of those nonces: a tenant that floods
+ * with valid calls fills its own share (its next calls get NonceStoreUnavailable) while every
+ * other key keeps its room. Only authorized calls reach the store (the gateway records a nonce
+ * after authorization), so a key cannot fill it with calls that are refused anyway.
+ *
  * <p>One lock for everything: each call does O(log n) work and the HSM verify before it costs far
  * more, so contention here is not the bottleneck.
  */
 public final class InMemoryNonceStore implements NonceStore {
   private final Clock clock;
   private final int capacity;
+  private final int perKeyShare;
   private final Map<Seen, Long> expiryBySeen = new HashMap<>();
+  private final Map<String, Integer> liveByKey = new HashMap<>();
   private final PriorityQueue<Expiry> byExpiry = new PriorityQueue<>();
 
   private record Seen(String accessKey, String nonce) {}
@@ -34,12 +41,22 @@ public final class InMemoryNonceStore implements NonceStore {
     }
   }
 
+  /** A store whose whole capacity one key may use (for a single-tenant node or tests). */
   public InMemoryNonceStore(Clock clock, int capacity) {
+    this(clock, capacity, capacity);
+  }
+
+  /** @param perKeyShare the most live nonces one AccessKey may hold, at most {@code capacity} */
+  public InMemoryNonceStore(Clock clock, int capacity, int perKeyShare) {
     if (capacity < 1) {
       throw new IllegalArgumentException("capacity must be positive");
     }
+    if (perKeyShare < 1 || perKeyShare > capacity) {
+      throw new IllegalArgumentException("perKeyShare must be from 1 to the capacity");
+    }
     this.clock = Objects.requireNonNull(clock, "clock");
     this.capacity = capacity;
+    this.perKeyShare = perKeyShare;
   }
 
   @Override
@@ -55,11 +72,17 @@ public final class InMemoryNonceStore implements NonceStore {
     if (at < now) {
       return true; // already past its expiry: the timestamp check refuses any replay of it
     }
+    int held = liveByKey.getOrDefault(accessKey, 0);
+    if (held >= perKeyShare) {
+      throw new NonceStoreUnavailableException(
+          "this AccessKey's share of the nonce store is full (" + perKeyShare + " live nonces)");
+    }
     if (expiryBySeen.size() >= capacity) {
       throw new NonceStoreUnavailableException(
           "in-memory nonce store is full (" + capacity + " live nonces)");
     }
     expiryBySeen.put(seen, at);
+    liveByKey.put(accessKey, held + 1);
     byExpiry.add(new Expiry(at, seen));
     return true;
   }
@@ -79,6 +102,7 @@ public final class InMemoryNonceStore implements NonceStore {
     for (Expiry head = byExpiry.peek(); head != null && head.atMillis() < now; head = byExpiry.peek()) {
       byExpiry.poll();
       expiryBySeen.remove(head.seen());
+      liveByKey.computeIfPresent(head.seen().accessKey(), (k, n) -> n == 1 ? null : n - 1);
     }
   }
 }

@@ -21,7 +21,7 @@ final class Rejection extends Exception {
     return getMessage();
   }
 
-  AuthResult toResult() {
-    return AuthResult.rejected(failure, getMessage());
+  AuthResult.Rejected toResult() {
+    return new AuthResult.Rejected(failure, getMessage());
   }
 }

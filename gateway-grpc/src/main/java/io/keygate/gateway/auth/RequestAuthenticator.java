@@ -10,19 +10,22 @@ import java.util.Optional;
 
 /**
  * Decides whether a request carries a valid X-Ca signature (docs/signature-spec.md). Checks run
- * cheapest first, and the HSM is asked only when nothing cheaper can refuse:
+ * cheapest first, in three steps, and the HSM is asked only when nothing cheaper can refuse:
  *
  * <ol>
- *   <li>presence, then form of the X-Ca headers (MissingSignatureHeader, MalformedSignatureHeader)
- *   <li>timestamp within the replay window (InvalidTimestamp)
- *   <li>x-ca-content-sha256 equals the digest of the first message (BodyDigestMismatch)
- *   <li>AccessKey known (UnknownAccessKey), credential active (AccessKeyRevokedOrExpired)
- *   <li>HMAC verified in the HSM (InvalidSignature)
- *   <li>nonce first seen for this AccessKey, and recorded (ReplayedNonce)
+ *   <li>{@link #screen}, on the headers alone, before the gateway reads any message:
+ *       presence, then form of the X-Ca headers (MissingSignatureHeader,
+ *       MalformedSignatureHeader); timestamp within the replay window (InvalidTimestamp);
+ *       AccessKey known (UnknownAccessKey), credential active (AccessKeyRevokedOrExpired)
+ *   <li>{@link #verify}, once the first message is in: x-ca-content-sha256 equals its digest
+ *       (BodyDigestMismatch); HMAC verified in the HSM (InvalidSignature)
+ *   <li>{@link #recordNonce}, after the caller has also been authorized: nonce first seen for
+ *       this AccessKey, and recorded (ReplayedNonce)
  * </ol>
  *
- * The nonce is recorded only after the signature verified, so nobody without the secret can use
- * up a client's nonces. Thread-safe if the verifier and the store are.
+ * The nonce is recorded only after the signature verified and the call was authorized, so nobody
+ * without the secret can use up a client's nonces, and calls that are refused anyway take no room
+ * in the store. Thread-safe if the verifier and the store are.
  */
 public final class RequestAuthenticator {
   private static final int MAX_KEY_IN_LOG = 64;
@@ -38,56 +41,107 @@ public final class RequestAuthenticator {
   }
 
   /**
-   * Never throws for anything the client sent: every problem with the request is a {@link
-   * AuthResult.Rejected}. Throws only when the gateway cannot decide, so it can answer UNAVAILABLE
-   * rather than guess.
+   * All three steps at once, for a request whose first message is known. Never throws for
+   * anything the client sent: every problem with the request is a {@link AuthResult.Rejected}.
+   * Throws only when the gateway cannot decide, so it can answer UNAVAILABLE rather than guess.
    *
    * @throws HsmException if the HSM could not compute the HMAC (the nonce is not recorded)
    * @throws NonceStoreUnavailableException if the nonce store could not say whether the nonce is new
    */
   public AuthResult authenticate(SignedRequest request, ConfigSnapshot snapshot)
       throws HsmException, NonceStoreUnavailableException {
+    Screening screening = screen(request, snapshot);
+    if (screening instanceof Screening.Refused refused) {
+      return refused.rejection();
+    }
+    Screening.Passed passed = (Screening.Passed) screening;
+    AuthResult verified = verify(passed, request);
+    if (!verified.isAuthenticated()) {
+      return verified;
+    }
+    Optional<AuthResult.Rejected> replay = recordNonce(passed);
+    return replay.isPresent() ? replay.get() : verified;
+  }
+
+  /**
+   * Everything the headers alone decide; reads no message. Never throws for client input.
+   *
+   * @param request the call's path, authority and metadata; its first message is not needed
+   */
+  public Screening screen(SignedRequest request, ConfigSnapshot snapshot) {
     Instant now = replayWindow.now();
     SignatureHeaders headers;
     try {
       headers = SignatureHeaders.parse(request);
     } catch (Rejection r) {
-      return r.toResult();
+      return new Screening.Refused(r.toResult());
     }
     String key = forLog(headers.accessKey());
     long timestamp = headers.timestampMillis();
     if (!replayWindow.accepts(timestamp, now)) {
-      return AuthResult.rejected(AuthFailure.BAD_TIMESTAMP, "accessKey=" + key + " timestamp is "
+      return refused(AuthFailure.BAD_TIMESTAMP, "accessKey=" + key + " timestamp is "
           + (timestamp - now.toEpochMilli()) + " ms from now, window " + replayWindow.window());
-    }
-    if (!request.firstMessageDigestEquals(headers.contentSha256())) {
-      return AuthResult.rejected(AuthFailure.BODY_DIGEST_MISMATCH,
-          "accessKey=" + key + " x-ca-content-sha256 differs from the first message's digest");
     }
     Optional<Credential> found = snapshot.credential(headers.accessKey());
     if (found.isEmpty()) {
-      return AuthResult.rejected(AuthFailure.UNKNOWN_KEY, "accessKey=" + key + " is unknown");
+      return refused(AuthFailure.UNKNOWN_KEY, "accessKey=" + key + " is unknown");
     }
     Credential credential = found.get();
     Credential.State state = credential.stateAt(now);
     if (state != Credential.State.ACTIVE) {
-      return AuthResult.rejected(AuthFailure.KEY_REVOKED, "accessKey=" + key + " is " + state);
+      return refused(AuthFailure.KEY_REVOKED, "accessKey=" + key + " is " + state);
     }
+    return new Screening.Passed(request, headers, credential);
+  }
+
+  /**
+   * Checks the first message's digest and the signature (in the HSM). {@link
+   * AuthResult.Authenticated} here means the signature is valid; the nonce is not recorded yet.
+   *
+   * @param withFirstMessage the screened request completed with its first message
+   * @throws HsmException if the HSM could not compute the HMAC
+   */
+  public AuthResult verify(Screening.Passed passed, SignedRequest withFirstMessage)
+      throws HsmException {
+    SignatureHeaders headers = passed.headers();
+    String key = forLog(headers.accessKey());
+    if (!withFirstMessage.firstMessageDigestEquals(headers.contentSha256())) {
+      return AuthResult.rejected(AuthFailure.BODY_DIGEST_MISMATCH,
+          "accessKey=" + key + " x-ca-content-sha256 differs from the first message's digest");
+    }
+    SignedRequest request = passed.headersOnly();
     byte[] stringToSign = StringToSign.build(
         request.authority(), headers.contentSha256Hex(), headers.signedHeaders(), request.path());
     try {
-      macVerifier.verify(credential.secretLabel(), stringToSign, headers.signature());
+      macVerifier.verify(passed.claimed().secretLabel(), stringToSign, headers.signature());
     } catch (InvalidMacException mismatch) {
       return AuthResult.rejected(AuthFailure.BAD_SIGNATURE,
           "accessKey=" + key + " signature does not verify for path=" + request.path()
               + " signed=" + headers.signedHeaders().keySet());
     }
-    if (!nonceStore.recordIfFirstSeen(
-        headers.accessKey(), headers.nonce(), replayWindow.nonceExpiry(timestamp))) {
-      return AuthResult.rejected(AuthFailure.REPLAYED_NONCE,
-          "accessKey=" + key + " nonce=" + headers.nonce() + " was already accepted");
+    return AuthResult.authenticated(passed.claimed());
+  }
+
+  /**
+   * Records the call's nonce; call it only for a verified and authorized call.
+   *
+   * @return empty if the nonce was new (now recorded), else the ReplayedNonce rejection
+   * @throws NonceStoreUnavailableException if the store cannot say (or this key's share is full)
+   */
+  public Optional<AuthResult.Rejected> recordNonce(Screening.Passed passed)
+      throws NonceStoreUnavailableException {
+    SignatureHeaders headers = passed.headers();
+    if (nonceStore.recordIfFirstSeen(headers.accessKey(), headers.nonce(),
+        replayWindow.nonceExpiry(headers.timestampMillis()))) {
+      return Optional.empty();
     }
-    return AuthResult.authenticated(credential);
+    return Optional.of(new AuthResult.Rejected(AuthFailure.REPLAYED_NONCE,
+        "accessKey=" + forLog(headers.accessKey()) + " nonce=" + headers.nonce()
+            + " was already accepted"));
+  }
+
+  private static Screening refused(AuthFailure failure, String detail) {
+    return new Screening.Refused(new AuthResult.Rejected(failure, detail));
   }
 
   // Keys are printable ASCII (checked by the parser) but chosen by the caller: keep log lines short.

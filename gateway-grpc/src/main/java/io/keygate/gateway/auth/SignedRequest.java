@@ -36,9 +36,22 @@ public final class SignedRequest {
       String authority,
       Map<String, ? extends Collection<String>> metadata,
       byte[] firstMessageSha256) {
+    this(checkedDigest(firstMessageSha256), path, authority, metadata);
+  }
+
+  private static byte[] checkedDigest(byte[] firstMessageSha256) {
     if (firstMessageSha256 == null || firstMessageSha256.length != SHA256_LENGTH) {
       throw new IllegalArgumentException("firstMessageSha256 must be a 32-byte SHA-256");
     }
+    return firstMessageSha256.clone();
+  }
+
+  /** @param firstMessageSha256 null while only the headers are known */
+  private SignedRequest(
+      byte[] firstMessageSha256,
+      String path,
+      String authority,
+      Map<String, ? extends Collection<String>> metadata) {
     this.path = path == null ? "" : path;
     this.authority = authority == null ? "" : authority;
     Map<String, List<String>> copy = new LinkedHashMap<>();
@@ -48,7 +61,27 @@ public final class SignedRequest {
                 .addAll(values));
     copy.replaceAll((name, values) -> List.copyOf(values));
     this.metadata = Collections.unmodifiableMap(copy);
-    this.firstMessageSha256 = firstMessageSha256.clone();
+    this.firstMessageSha256 = firstMessageSha256;
+  }
+
+  /**
+   * What a call carries before its first message: enough for {@link
+   * RequestAuthenticator#screen}, which decides everything the headers alone can decide, so the
+   * gateway reads no message for a call that cannot be authenticated.
+   */
+  public static SignedRequest headersOnly(
+      String path, String authority, Map<String, ? extends Collection<String>> metadata) {
+    return new SignedRequest(null, path, authority, metadata);
+  }
+
+  /** This request, completed with the first message (empty if the client sent none). */
+  public SignedRequest withFirstMessage(byte[] firstMessage) {
+    return new SignedRequest(sha256(Objects.requireNonNull(firstMessage)), path, authority, metadata);
+  }
+
+  /** Whether the first message's digest is known (false for {@link #headersOnly}). */
+  public boolean hasFirstMessage() {
+    return firstMessageSha256 != null;
   }
 
   /** A request whose first message is {@code firstMessage} (empty if there was none). */
@@ -88,10 +121,18 @@ public final class SignedRequest {
   }
 
   public byte[] firstMessageSha256() {
+    requireFirstMessage();
     return firstMessageSha256.clone();
   }
 
+  private void requireFirstMessage() {
+    if (firstMessageSha256 == null) {
+      throw new IllegalStateException("headers only: the first message has not been read");
+    }
+  }
+
   boolean firstMessageDigestEquals(byte[] digest) {
+    requireFirstMessage();
     // Not secret, but there is no reason to leak where two digests differ either.
     return MessageDigest.isEqual(firstMessageSha256, digest);
   }

@@ -1,5 +1,7 @@
 package io.keygate.gateway.dataplane;
 
+import io.keygate.gateway.auth.Screening;
+import io.keygate.gateway.auth.SignedRequest;
 import io.keygate.gateway.config.ConfigSnapshot;
 import io.keygate.gateway.errors.GatewayError;
 import io.keygate.gateway.model.ApiDefinition;
@@ -15,11 +17,16 @@ sealed interface Admission {
   record Refused(GatewayError error, String detail) implements Admission {}
 
   /**
-   * Routed to a signature-mode API: the first message (whose digest is signed) must arrive before
-   * {@link CallAdmission#authenticate} can decide. The snapshot is the one routing used, so one
-   * call is decided on one configuration.
+   * Routed to a signature-mode API and screened on its headers: the first message (whose digest
+   * is signed) must arrive before {@link CallAdmission#authenticate} can decide. The snapshot is
+   * the one routing used, so one call is decided on one configuration.
    */
   record AwaitingSignature(
-      ApiDefinition api, BackendTarget backend, ConfigSnapshot snapshot, String requestId)
+      ApiDefinition api,
+      BackendTarget backend,
+      ConfigSnapshot snapshot,
+      String requestId,
+      SignedRequest headers,
+      Screening.Passed screened)
       implements Admission {}
 }

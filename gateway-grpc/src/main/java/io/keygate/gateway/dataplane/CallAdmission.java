@@ -3,6 +3,7 @@ package io.keygate.gateway.dataplane;
 import io.keygate.gateway.auth.AuthResult;
 import io.keygate.gateway.auth.NonceStoreUnavailableException;
 import io.keygate.gateway.auth.RequestAuthenticator;
+import io.keygate.gateway.auth.Screening;
 import io.keygate.gateway.auth.SignedRequest;
 import io.keygate.gateway.authz.AccessDecision;
 import io.keygate.gateway.authz.AccessPolicy;
@@ -48,8 +49,15 @@ final class CallAdmission {
     this.observer = observer;
   }
 
-  /** The first step, on the call's headers alone. */
-  Admission route(String method, String requestId) {
+  /**
+   * The first step, on the call's headers alone: routing, and for a signature-mode API everything
+   * about the signature that needs no message (header form, timestamp, AccessKey, credential
+   * state), so a call that cannot be authenticated is refused before the gateway reads a byte of
+   * its body.
+   *
+   * @param headers the call's path, authority and metadata (no first message yet)
+   */
+  Admission route(String method, String requestId, SignedRequest headers) {
     if (config.isStale(maxConfigStaleness)) {
       return new Admission.Refused(GatewayError.CONFIG_UNAVAILABLE, "snapshot stale");
     }
@@ -68,38 +76,71 @@ final class CallAdmission {
       return new Admission.Admitted(
           new AdmittedCall(api.get(), backend.get(), Optional.empty(), requestId));
     }
-    return new Admission.AwaitingSignature(api.get(), backend.get(), snapshot, requestId);
+    Screening screening;
+    try {
+      screening = authenticator.screen(headers, snapshot);
+    } catch (RuntimeException e) {
+      LOG.log(Level.ERROR, "screening failed unexpectedly request=" + requestId, e);
+      return new Admission.Refused(GatewayError.INTERNAL, e.getClass().getSimpleName());
+    }
+    if (screening instanceof Screening.Refused refused) {
+      return refusedAuthentication(refused.rejection(), headers, snapshot);
+    }
+    return new Admission.AwaitingSignature(
+        api.get(), backend.get(), snapshot, requestId, headers, (Screening.Passed) screening);
   }
 
-  /** Authenticates (in the HSM) and authorizes a routed call whose first message is in. */
-  Admission authenticate(Admission.AwaitingSignature routed, SignedRequest request) {
+  /**
+   * Verifies the signature (in the HSM) of a screened call whose first message is in, authorizes
+   * it, and only then records its nonce.
+   *
+   * @param firstMessage the first request message, empty if the client half-closed without one
+   */
+  Admission authenticate(Admission.AwaitingSignature routed, byte[] firstMessage) {
+    Screening.Passed screened = routed.screened();
+    Credential caller = screened.claimed();
     AuthResult result;
     try {
-      result = authenticator.authenticate(request, routed.snapshot());
+      result = authenticator.verify(screened, routed.headers().withFirstMessage(firstMessage));
     } catch (HsmException e) {
       return new Admission.Refused(GatewayError.HSM_UNAVAILABLE, "hsm: " + e.getMessage());
-    } catch (NonceStoreUnavailableException e) {
-      return new Admission.Refused(GatewayError.NONCE_STORE_UNAVAILABLE, e.getMessage());
     } catch (RuntimeException e) {
       // A bug, not the caller's doing: the stack trace goes to the log with the request id.
       LOG.log(Level.ERROR, "authentication failed unexpectedly request=" + routed.requestId(), e);
       return new Admission.Refused(GatewayError.INTERNAL, e.getClass().getSimpleName());
     }
     if (result instanceof AuthResult.Rejected rejected) {
-      GatewayError error = GatewayError.of(rejected.failure());
-      observer.refused(claimedKey(request), "-", error);
-      return new Admission.Refused(error, rejected.logDetail());
+      return refusedAuthentication(rejected, routed.headers(), routed.snapshot());
     }
-    Credential caller = ((AuthResult.Authenticated) result).credential();
-    observer.authenticated(caller);
     AccessDecision decision = policy.decide(caller, routed.api(), routed.snapshot());
     if (!decision.allowed()) {
       GatewayError error = GatewayError.of(decision);
       observer.refused(caller.accessKey(), caller.appId(), error);
       return new Admission.Refused(error, "app=" + caller.appId() + " key=" + caller.accessKey());
     }
+    // Only now, so a call that is refused anyway takes no room in the nonce store.
+    Optional<AuthResult.Rejected> replay;
+    try {
+      replay = authenticator.recordNonce(screened);
+    } catch (NonceStoreUnavailableException e) {
+      return new Admission.Refused(GatewayError.NONCE_STORE_UNAVAILABLE, e.getMessage());
+    }
+    if (replay.isPresent()) {
+      return refusedAuthentication(replay.get(), routed.headers(), routed.snapshot());
+    }
+    observer.authenticated(caller);
     return new Admission.Admitted(
         new AdmittedCall(routed.api(), routed.backend(), Optional.of(caller), routed.requestId()));
+  }
+
+  private Admission refusedAuthentication(
+      AuthResult.Rejected rejected, SignedRequest request, ConfigSnapshot snapshot) {
+    GatewayError error = GatewayError.of(rejected.failure());
+    String key = claimedKey(request);
+    // A key that names a credential is reported with its app; any other is "-" (aggregated).
+    String app = key.equals("-") ? "-" : snapshot.credential(key).map(Credential::appId).orElse("-");
+    observer.refused(key, app, error);
+    return new Admission.Refused(error, rejected.logDetail());
   }
 
   /** The AccessKey the caller named, for aggregation only (bounded length, printable). */

@@ -1,8 +1,10 @@
 package io.keygate.gateway.dataplane;
 
 import io.grpc.Metadata;
+import io.grpc.MethodDescriptor;
 import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
+import io.grpc.ServerStreamTracer;
 import io.keygate.gateway.auth.RequestAuthenticator;
 import io.keygate.gateway.auth.SignedRequest;
 import io.keygate.gateway.authz.AccessPolicy;
@@ -13,12 +15,16 @@ import io.keygate.gateway.proxy.ProxyRoute;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
+import java.util.Objects;
 import java.util.UUID;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Every call the gateway proxies starts here. Only adapts gRPC: asks {@link CallAdmission} to
- * route the call; for a signature-mode API waits for the first message (its digest is signed) and
- * asks it again; then hands the {@link AdmittedCall} to the {@link BackendProxy} explicitly,
+ * route and screen the call on its headers; only then, for a signature-mode API, requests the
+ * first message (its digest is signed) and asks it again; then hands the {@link AdmittedCall} to the {@link BackendProxy} explicitly,
  * replaying that first message. Refusals go through {@link ErrorReplies}.
  */
 public final class GatewayCallHandler implements ServerCallHandler<byte[], byte[]> {
@@ -26,16 +32,29 @@ public final class GatewayCallHandler implements ServerCallHandler<byte[], byte[
 
   private final CallAdmission admission;
   private final BackendProxy proxy;
+  private final PreAuthSettings preAuth;
+  private final ScheduledExecutorService timers;
+  private final PreAuthTracing tracing;
+  private final PreAuthMarshaller requests = new PreAuthMarshaller();
 
-  GatewayCallHandler(CallAdmission admission, BackendProxy proxy) {
+  GatewayCallHandler(
+      CallAdmission admission,
+      BackendProxy proxy,
+      PreAuthSettings preAuth,
+      ScheduledExecutorService timers) {
     this.admission = admission;
     this.proxy = proxy;
+    this.preAuth = Objects.requireNonNull(preAuth, "preAuth");
+    this.timers = Objects.requireNonNull(timers, "timers");
+    this.tracing = new PreAuthTracing(preAuth.maxFirstMessageBytes());
   }
 
   /**
    * @param maxConfigStaleness how old the configuration may get (store unreachable) before calls
    *     are refused with UNAVAILABLE ConfigUnavailable
    * @param observer told every authentication outcome (last use, security events); must not block
+   * @param preAuth what a call may cost before it is authenticated
+   * @param timers ends calls whose first message is late (injected: the node owns the thread)
    */
   public static GatewayCallHandler create(
       ConfigView config,
@@ -43,29 +62,71 @@ public final class GatewayCallHandler implements ServerCallHandler<byte[], byte[
       AccessPolicy policy,
       Duration maxConfigStaleness,
       CallObserver observer,
-      BackendProxy proxy) {
+      BackendProxy proxy,
+      PreAuthSettings preAuth,
+      ScheduledExecutorService timers) {
     return new GatewayCallHandler(
-        new CallAdmission(config, authenticator, policy, maxConfigStaleness, observer), proxy);
+        new CallAdmission(config, authenticator, policy, maxConfigStaleness, observer),
+        proxy, preAuth, timers);
+  }
+
+  /** Install on the listener: counts each stream's first-message bytes against the limit. */
+  public ServerStreamTracer.Factory preAuthTracing() {
+    return tracing;
+  }
+
+  /** The request marshaller to serve with: stops inflating a first message at the limit. */
+  public MethodDescriptor.Marshaller<byte[]> requestMarshaller() {
+    return requests;
   }
 
   @Override
   public ServerCall.Listener<byte[]> startCall(ServerCall<byte[], byte[]> call, Metadata headers) {
     String requestId = UUID.randomUUID().toString();
     String method = call.getMethodDescriptor().getFullMethodName();
+    // Absent only if the listener was built without preAuthTracing(): then no wire counting.
+    PreAuthBudget found = PreAuthBudget.KEY.get();
+    PreAuthBudget budget = found != null ? found : new PreAuthBudget(preAuth.maxFirstMessageBytes());
     Admission routed;
     try {
-      routed = admission.route(method, requestId);
+      // Headers only: the call is screened before a single message is requested.
+      SignedRequest headersOnly = SignedRequest.headersOnly(
+          "/" + method, call.getAuthority(), MetadataCopy.asciiEntries(headers));
+      routed = admission.route(method, requestId, headersOnly);
     } catch (RuntimeException e) {
+      budget.claim();
       return failed(call, requestId, method, e);
     }
     if (routed instanceof Admission.Refused refused) {
+      budget.claim();
       return refuse(call, refused, requestId, method);
     }
     if (routed instanceof Admission.Admitted admitted) {
+      budget.claim(); // no authentication: the listener's own limits apply
       return proxy.forward(call, headers, routeOf(admitted.call()));
     }
+    AuthenticatingListener listener =
+        new AuthenticatingListener(call, headers, (Admission.AwaitingSignature) routed, budget);
+    // Both run on other threads (transport, timer); the budget lets only one end the phase.
+    budget.onTooLarge(() -> refuse(call, GatewayError.PREAUTH_MESSAGE_TOO_LARGE, requestId, method,
+        "first message passed " + preAuth.maxFirstMessageBytes() + " bytes on the wire"));
+    listener.deadline = timers.schedule(() -> {
+      if (budget.claim()) {
+        refuse(call, GatewayError.FIRST_MESSAGE_TIMEOUT, requestId, method,
+            "no first message within " + preAuth.firstMessageTimeout());
+      }
+    }, preAuth.firstMessageTimeout().toMillis(), TimeUnit.MILLISECONDS);
     call.request(1);
-    return new AuthenticatingListener(call, headers, (Admission.AwaitingSignature) routed);
+    return listener;
+  }
+
+  private static void refuse(ServerCall<byte[], byte[]> call, GatewayError error,
+      String requestId, String method, String detail) {
+    try {
+      ErrorReplies.refuse(call, error, requestId, method, detail);
+    } catch (IllegalStateException e) {
+      LOG.log(Level.DEBUG, "call ended before it could be refused request=" + requestId);
+    }
   }
 
   private static ProxyRoute routeOf(AdmittedCall admitted) {
@@ -92,28 +153,31 @@ public final class GatewayCallHandler implements ServerCallHandler<byte[], byte[
     private final ServerCall<byte[], byte[]> call;
     private final Metadata headers;
     private final Admission.AwaitingSignature routed;
+    private final PreAuthBudget budget;
+    private volatile ScheduledFuture<?> deadline;
     private ServerCall.Listener<byte[]> delegate;
     private boolean refused;
 
-    AuthenticatingListener(
-        ServerCall<byte[], byte[]> call, Metadata headers, Admission.AwaitingSignature routed) {
+    AuthenticatingListener(ServerCall<byte[], byte[]> call, Metadata headers,
+        Admission.AwaitingSignature routed, PreAuthBudget budget) {
       this.call = call;
       this.headers = headers;
       this.routed = routed;
+      this.budget = budget;
     }
 
     @Override
     public void onMessage(byte[] message) {
       if (delegate != null) {
         delegate.onMessage(message);
-      } else if (!refused && admit(message, true)) {
+      } else if (firstArrived() && admit(message, true)) {
         delegate.onMessage(message);
       }
     }
 
     @Override
     public void onHalfClose() {
-      if (delegate == null && !refused) {
+      if (delegate == null && firstArrived()) {
         admit(new byte[0], false);
       }
       if (delegate != null) {
@@ -121,8 +185,40 @@ public final class GatewayCallHandler implements ServerCallHandler<byte[], byte[
       }
     }
 
+    /**
+     * Takes the call over from the size limit and the deadline; false if one of them (or an
+     * earlier refusal) already ended it, or if the first message inflated past the limit.
+     */
+    private boolean firstArrived() {
+      if (refused) {
+        return false;
+      }
+      if (!budget.claim()) {
+        refused = true; // closed by the size limit or the deadline
+        return false;
+      }
+      stopDeadline();
+      if (budget.inflatedTooLarge()) {
+        refused = true;
+        refuse(call, GatewayError.PREAUTH_MESSAGE_TOO_LARGE, routed.requestId(),
+            routed.api().methodName(), "first message inflated past "
+                + budget.maxMessageBytes() + " bytes");
+        return false;
+      }
+      return true;
+    }
+
+    private void stopDeadline() {
+      ScheduledFuture<?> timer = deadline;
+      if (timer != null) {
+        timer.cancel(false);
+      }
+    }
+
     @Override
     public void onCancel() {
+      budget.claim();
+      stopDeadline();
       if (delegate != null) {
         delegate.onCancel();
       }
@@ -147,10 +243,7 @@ public final class GatewayCallHandler implements ServerCallHandler<byte[], byte[
       String method = routed.api().methodName();
       Admission decided;
       try {
-        SignedRequest request =
-            SignedRequest.withFirstMessage(
-                "/" + method, call.getAuthority(), MetadataCopy.asciiEntries(headers), firstMessage);
-        decided = admission.authenticate(routed, request);
+        decided = admission.authenticate(routed, firstMessage);
       } catch (RuntimeException e) {
         refused = true;
         failed(call, routed.requestId(), method, e);

@@ -21,6 +21,12 @@ import java.util.concurrent.TimeUnit;
  */
 public final class IngressServer implements AutoCloseable {
   private static final Logger LOG = System.getLogger("io.keygate.gateway");
+  static final String PLAINTEXT_BANNER = """
+      ****************************************************************************
+      *  KEYGATE PLAINTEXT DEVELOPMENT MODE: NO TLS on %s
+      *  AccessKeys, signatures and payloads cross the network in clear.
+      *  Never in production. Unset KEYGATE_PLAINTEXT_DEV to serve TLS.
+      ****************************************************************************""";
 
   private final Server server;
   private final HealthStatusManager health;
@@ -46,15 +52,21 @@ public final class IngressServer implements AutoCloseable {
     NettyServerBuilder builder =
         NettyServerBuilder.forAddress(settings.listen())
             .maxInboundMessageSize(settings.maxMessageBytes())
+            // Counts each call's first-message bytes, so an unauthenticated call is refused once
+            // it passes the pre-authentication limit, not after 16 MiB were buffered.
+            .addStreamTracerFactory(gateway.preAuthTracing())
             .addService(health.getHealthService())
             .addService(ProtoReflectionServiceV1.newInstance())
-            .fallbackHandlerRegistry(new ProxyHandlerRegistry(gateway));
+            .fallbackHandlerRegistry(
+                new ProxyHandlerRegistry(gateway, gateway.requestMarshaller()));
     if (settings.plaintextForDevelopment()) {
       LOG.log(
           Level.WARNING,
           "!!! PLAINTEXT: serving WITHOUT TLS on {0}. Development only: AccessKeys, signatures"
               + " and payloads cross the network in clear. !!!",
           settings.listen());
+      // On stderr too, whatever the logging setup: nobody should run this by accident.
+      System.err.println(PLAINTEXT_BANNER.formatted(settings.listen()));
     } else {
       builder.sslContext(
           IngressTls.serverContext(

@@ -24,6 +24,9 @@ public enum GatewayError {
   AUTHORIZATION_EXPIRED(Status.Code.PERMISSION_DENIED, AccessDecision.DENIED_AUTHORIZATION_EXPIRED.code(), "authorization for this API has expired"),
   UNKNOWN_APP(Status.Code.PERMISSION_DENIED, AccessDecision.DENIED_UNKNOWN_APP.code(), "app is not recognised"),
 
+  PREAUTH_MESSAGE_TOO_LARGE(Status.Code.RESOURCE_EXHAUSTED, "PreAuthMessageTooLarge", "the first message exceeds the limit for unauthenticated calls"),
+  FIRST_MESSAGE_TIMEOUT(Status.Code.DEADLINE_EXCEEDED, "FirstMessageTimeout", "the first message did not arrive in time"),
+
   UNKNOWN_API(Status.Code.UNIMPLEMENTED, "UnknownApi", "no API is registered for this method"),
   BACKEND_UNAVAILABLE(Status.Code.UNAVAILABLE, "BackendUnavailable", "the backend is unavailable"),
   BACKEND_TIMEOUT(Status.Code.DEADLINE_EXCEEDED, "BackendTimeout", "the deadline expired before the backend answered"),

@@ -128,6 +128,8 @@ public final class NodeBuilder {
     ScheduledExecutorService healthThread = scheduler(parts, "keygate-health");
     ScheduledExecutorService snapshotThread = scheduler(parts, "keygate-snapshots");
     ScheduledExecutorService housekeeping = scheduler(parts, "keygate-housekeeping");
+    // Its own thread: first-message deadlines must fire even while a health probe hangs.
+    ScheduledExecutorService preAuthTimers = scheduler(parts, "keygate-preauth");
 
     SnapshotRefresher refresher =
         parts.add(new SnapshotRefresher(db.store(clock), snapshotThread, clock, snapshotPollInterval));
@@ -162,7 +164,7 @@ public final class NodeBuilder {
     CallObserver observer =
         both(new RecordingCallObserver(lastUsed, securityEvents, clock), extraObserver);
     IngressServer ingress = startDataPlane(parts, hsm, refresher, observer, healthThread,
-        settings.gateway().withTlsKey(activeTls.assignments().get(TlsListener.INGRESS)));
+        preAuthTimers, settings.gateway().withTlsKey(activeTls.assignments().get(TlsListener.INGRESS)));
 
     AdminServer admin = null;
     if (settings.admin().isPresent()) {
@@ -178,19 +180,20 @@ public final class NodeBuilder {
 
   /** route → authenticate (HSM) → authorize → proxy, behind the TLS listener; health on its own thread. */
   private IngressServer startDataPlane(StartedParts parts, HsmToken hsm, SnapshotRefresher refresher,
-      CallObserver observer, ScheduledExecutorService healthThread, GatewaySettings gateway)
-      throws Exception {
+      CallObserver observer, ScheduledExecutorService healthThread,
+      ScheduledExecutorService preAuthTimers, GatewaySettings gateway) throws Exception {
     ConfigView view = configView.apply(ConfigView.of(refresher));
     RequestAuthenticator authenticator = new RequestAuthenticator(
         hsm::verifyMac,
-        new InMemoryNonceStore(clock, settings.nonceCapacity()),
+        new InMemoryNonceStore(clock, settings.nonceCapacity(), settings.noncesPerKey()),
         new ReplayWindow(clock, gateway.timestampWindow()));
     BackendChannels channels = parts.add(
         BackendChannels.builder().maxInboundMessageBytes(gateway.maxMessageBytes()).build());
     BackendProxy proxy =
         new BackendProxy(channels, MetadataPolicy.defaults(), BackendProxy.DEFAULT_DEADLINE_OFFSET);
     GatewayCallHandler handler = GatewayCallHandler.create(view, authenticator,
-        new AccessPolicy(clock), gateway.maxConfigStaleness(), observer, proxy);
+        new AccessPolicy(clock), gateway.maxConfigStaleness(), observer, proxy,
+        settings.preAuth(), preAuthTimers);
     Optional<RotatingKeyManager> tlsKeys = gateway.plaintextForDevelopment()
         ? Optional.empty()
         : Optional.of(IngressTls.keys(hsm, gateway.tlsKey()));

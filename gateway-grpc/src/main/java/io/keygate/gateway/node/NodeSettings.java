@@ -3,6 +3,7 @@ package io.keygate.gateway.node;
 import io.keygate.gateway.admin.access.IdentityMatch;
 import io.keygate.gateway.admin.api.AdminServerSettings;
 import io.keygate.gateway.dataplane.GatewaySettings;
+import io.keygate.gateway.dataplane.PreAuthSettings;
 import io.keygate.gateway.store.jdbc.ConfigDatabaseSettings;
 import io.keygate.hsm.KeyLabel;
 import java.nio.file.Path;
@@ -19,6 +20,8 @@ import java.util.Optional;
  * @param gateway the data plane's listener and limits
  * @param database the config store (embedded H2 under the data directory by default)
  * @param nonceCapacity how many nonces the in-process replay store remembers
+ * @param noncesPerKey how many of them one AccessKey may hold, so one tenant cannot starve others
+ * @param preAuth what a call may cost before it is authenticated
  * @param admin the admin API, when KEYGATE_ADMIN_LISTEN enables it
  */
 public record NodeSettings(
@@ -27,22 +30,36 @@ public record NodeSettings(
     GatewaySettings gateway,
     ConfigDatabaseSettings database,
     int nonceCapacity,
+    int noncesPerKey,
+    PreAuthSettings preAuth,
     Optional<AdminPlaneSettings> admin) {
 
   public static final int DEFAULT_NONCE_CAPACITY = 1_000_000;
+  public static final int DEFAULT_NONCES_PER_KEY = 100_000;
 
   /** A node on a token the caller opens, with an embedded H2 store under {@code dataDir}. */
   public static NodeSettings local(GatewaySettings gateway, Path dataDir) {
     return new NodeSettings(Optional.empty(), Optional.empty(), gateway,
-        ConfigDatabaseSettings.embeddedH2(dataDir), DEFAULT_NONCE_CAPACITY, Optional.empty());
+        ConfigDatabaseSettings.embeddedH2(dataDir), DEFAULT_NONCE_CAPACITY, DEFAULT_NONCES_PER_KEY,
+        PreAuthSettings.defaults(), Optional.empty());
   }
 
   public NodeSettings withAdmin(AdminPlaneSettings adminPlane) {
-    return new NodeSettings(hsmConfig, pin, gateway, database, nonceCapacity, Optional.of(adminPlane));
+    return new NodeSettings(hsmConfig, pin, gateway, database, nonceCapacity, noncesPerKey,
+        preAuth, Optional.of(adminPlane));
   }
 
   public NodeSettings withNonceCapacity(int capacity) {
-    return new NodeSettings(hsmConfig, pin, gateway, database, capacity, admin);
+    return new NodeSettings(hsmConfig, pin, gateway, database, capacity,
+        Math.min(noncesPerKey, capacity), preAuth, admin);
+  }
+
+  public NodeSettings withNonceShare(int perKey) {
+    return new NodeSettings(hsmConfig, pin, gateway, database, nonceCapacity, perKey, preAuth, admin);
+  }
+
+  public NodeSettings withPreAuth(PreAuthSettings limits) {
+    return new NodeSettings(hsmConfig, pin, gateway, database, nonceCapacity, noncesPerKey, limits, admin);
   }
 
   /**
@@ -64,8 +81,15 @@ public record NodeSettings(
       throw new SettingsException("KEYGATE_HSM_PIN_FILE", "not set (nor KEYGATE_HSM_PIN)");
     }
     KeyLabel tlsKey = label(env, "KEYGATE_TLS_KEY", "gateway-tls");
-    GatewaySettings defaults =
-        GatewaySettings.defaults(env.address("KEYGATE_LISTEN", "0.0.0.0:8443"), tlsKey);
+    boolean plaintext = env.bool("KEYGATE_PLAINTEXT_DEV");
+    // Plaintext carries AccessKeys, signatures and payloads in clear: loopback unless overridden.
+    GatewaySettings defaults = GatewaySettings.defaults(
+        env.address("KEYGATE_LISTEN", plaintext ? "127.0.0.1:8443" : "0.0.0.0:8443"), tlsKey);
+    if (plaintext && !env.bool("KEYGATE_PLAINTEXT_DEV_ALLOW_REMOTE")
+        && !isLoopback(defaults.listen())) {
+      throw new SettingsException("KEYGATE_LISTEN", "plaintext development mode listens on a"
+          + " loopback address only (KEYGATE_PLAINTEXT_DEV_ALLOW_REMOTE=true overrides)");
+    }
     GatewaySettings gateway =
         new GatewaySettings(
             defaults.listen(),
@@ -73,7 +97,7 @@ public record NodeSettings(
             env.has("KEYGATE_CLIENT_CA_FILE")
                 ? env.certificates("KEYGATE_CLIENT_CA_FILE")
                 : defaults.clientCas(),
-            env.bool("KEYGATE_PLAINTEXT_DEV"),
+            plaintext,
             defaults.timestampWindow(),
             defaults.maxConfigStaleness(),
             defaults.maxMessageBytes());
@@ -91,10 +115,20 @@ public record NodeSettings(
     }
     int nonceCapacity =
         env.integer("KEYGATE_NONCE_CAPACITY", DEFAULT_NONCE_CAPACITY, 1_000, 100_000_000);
+    int noncesPerKey = env.integer("KEYGATE_NONCES_PER_KEY",
+        Math.min(DEFAULT_NONCES_PER_KEY, nonceCapacity), 1, nonceCapacity);
+    PreAuthSettings preAuth = new PreAuthSettings(
+        env.integer("KEYGATE_PREAUTH_MAX_MESSAGE_BYTES",
+            PreAuthSettings.DEFAULT_MAX_FIRST_MESSAGE_BYTES, 1, gateway.maxMessageBytes()),
+        env.duration("KEYGATE_FIRST_MESSAGE_TIMEOUT", PreAuthSettings.DEFAULT_FIRST_MESSAGE_TIMEOUT));
     Optional<AdminPlaneSettings> admin =
         env.has("KEYGATE_ADMIN_LISTEN") ? Optional.of(admin(env, tlsKey)) : Optional.empty();
-    return new NodeSettings(
-        Optional.of(hsmConfig), Optional.of(pin), gateway, database, nonceCapacity, admin);
+    return new NodeSettings(Optional.of(hsmConfig), Optional.of(pin), gateway, database,
+        nonceCapacity, noncesPerKey, preAuth, admin);
+  }
+
+  private static boolean isLoopback(java.net.InetSocketAddress address) {
+    return address.getAddress() != null && address.getAddress().isLoopbackAddress();
   }
 
   private static AdminPlaneSettings admin(EnvironmentReader env, KeyLabel gatewayTlsKey)

@@ -32,7 +32,13 @@ public final class ByteMarshaller implements MethodDescriptor.Marshaller<byte[]>
    * grow with whatever names an attacker sends.
    */
   public static MethodDescriptor<byte[], byte[]> methodDescriptor(String fullMethodName) {
-    return MethodDescriptor.newBuilder(INSTANCE, INSTANCE)
+    return methodDescriptor(fullMethodName, INSTANCE);
+  }
+
+  /** As {@link #methodDescriptor(String)}, with requests read by {@code requests}. */
+  public static MethodDescriptor<byte[], byte[]> methodDescriptor(
+      String fullMethodName, MethodDescriptor.Marshaller<byte[]> requests) {
+    return MethodDescriptor.newBuilder(requests, INSTANCE)
         .setFullMethodName(fullMethodName)
         .setType(MethodDescriptor.MethodType.UNKNOWN)
         .build();

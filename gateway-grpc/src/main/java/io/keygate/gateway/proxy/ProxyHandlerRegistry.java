@@ -1,6 +1,7 @@
 package io.keygate.gateway.proxy;
 
 import io.grpc.HandlerRegistry;
+import io.grpc.MethodDescriptor;
 import io.grpc.ServerCallHandler;
 import io.grpc.ServerMethodDefinition;
 import java.util.Objects;
@@ -15,13 +16,22 @@ import java.util.Objects;
  */
 public final class ProxyHandlerRegistry extends HandlerRegistry {
   private final ServerCallHandler<byte[], byte[]> handler;
+  private final MethodDescriptor.Marshaller<byte[]> requests;
 
   public ProxyHandlerRegistry(ServerCallHandler<byte[], byte[]> handler) {
+    this(handler, ByteMarshaller.instance());
+  }
+
+  /** @param requests reads request messages (the gateway bounds them before authentication) */
+  public ProxyHandlerRegistry(
+      ServerCallHandler<byte[], byte[]> handler, MethodDescriptor.Marshaller<byte[]> requests) {
     this.handler = Objects.requireNonNull(handler, "handler");
+    this.requests = Objects.requireNonNull(requests, "requests");
   }
 
   @Override
   public ServerMethodDefinition<?, ?> lookupMethod(String methodName, String authority) {
-    return ServerMethodDefinition.create(ByteMarshaller.methodDescriptor(methodName), handler);
+    return ServerMethodDefinition.create(
+        ByteMarshaller.methodDescriptor(methodName, requests), handler);
   }
 }

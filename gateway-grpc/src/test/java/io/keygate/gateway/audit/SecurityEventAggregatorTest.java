@@ -86,7 +86,7 @@ class SecurityEventAggregatorTest {
   void floodOfDistinctKeys_staysWithinTheBucketCap_andTheRestIsCountedAsOther() throws Exception {
     SecurityEventAggregator agg = aggregator(100);
     for (int i = 0; i < 10_000; i++) {
-      agg.authFailure("AK" + i, "-", "UnknownAccessKey", MINUTE.plusMillis(i));
+      agg.authFailure("AK" + i, "app" + i, "InvalidSignature", MINUTE.plusMillis(i));
     }
 
     assertThat(agg.bucketCount()).as("cap + one other bucket").isEqualTo(101);
@@ -97,7 +97,33 @@ class SecurityEventAggregatorTest {
     assertThat(other.actor()).isEqualTo("other");
     assertThat(count(other)).isEqualTo(9_900);
     assertThat(other.detail()).contains("beyond 100 distinct");
-    assertThat(log.events.get(0).target()).isEqualTo("-");
+  }
+
+  @Test
+  void twoHundredInventedKeys_costOneRow_andNoKeyIsStoredAsTyped() throws Exception {
+    SecurityEventAggregator agg = aggregator(10_000);
+    List<String> invented = new ArrayList<>();
+    for (int i = 0; i < 200; i++) {
+      invented.add("AKinvented-attacker-chosen-" + i);
+      agg.authFailure(invented.get(i), "-", "UnknownAccessKey", MINUTE.plusMillis(i));
+    }
+
+    assertThat(agg.bucketCount()).isEqualTo(1);
+    assertThat(agg.flush(MINUTE.plusSeconds(60))).isEqualTo(1);
+    AuditEvent row = log.events.get(0);
+    assertThat(row.actor()).isEqualTo("unknown-key");
+    assertThat(row.target()).isEqualTo("-");
+    assertThat(count(row)).isEqualTo(200);
+    assertThat(row.detail()).contains("code=UnknownAccessKey").contains("sample=AKinvented_a...");
+    String stored = row.actor() + row.target() + row.detail();
+    assertThat(invented).noneMatch(stored::contains);
+  }
+
+  @Test
+  void unknownKeySample_isShortAndHoldsOnlyLettersAndDigits() {
+    assertThat(SecurityEventAggregator.sample("AK1")).isEqualTo("AK1");
+    assertThat(SecurityEventAggregator.sample("a'; DROP\u0000\n\u00e9x-very-long"))
+        .matches("[A-Za-z0-9_]{12}\\.\\.\\.");
   }
 
   @Test
@@ -163,10 +189,13 @@ class SecurityEventAggregatorTest {
     agg.authFailure("x".repeat(65), null, "Expired", MINUTE);
     agg.flush(MINUTE.plusSeconds(60));
 
-    assertThat(log.events).extracting(AuditEvent::actor).containsOnly("invalid");
+    // With an app the key must be a plausible id; without one it is an unknown key, aggregated.
+    assertThat(log.events).extracting(AuditEvent::actor)
+        .containsExactlyInAnyOrder("invalid", "unknown-key");
     assertThat(log.events)
         .extracting(AuditEvent::target)
         .containsExactlyInAnyOrder("app/invalid", "-");
+    assertThat(log.events).extracting(AuditEvent::detail).noneMatch(d -> d.contains("DROP") || d.contains("xxxxxxxxxxxxx"));
   }
 
   @Test

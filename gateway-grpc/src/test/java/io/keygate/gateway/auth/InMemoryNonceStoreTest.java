@@ -72,4 +72,30 @@ class InMemoryNonceStoreTest {
   void constructor_refusesANonPositiveCapacity() {
     assertThatThrownBy(() -> new InMemoryNonceStore(clock, 0)).isInstanceOf(IllegalArgumentException.class);
   }
+
+  @Test
+  void oneKeyFillingItsShare_leavesRoomForEveryOtherKey() throws Exception {
+    InMemoryNonceStore store = new InMemoryNonceStore(clock, 100, 10);
+    for (int i = 0; i < 10; i++) {
+      assertThat(store.recordIfFirstSeen("AK-flood", "nonce-flood-" + (100000 + i), inFiveMinutes)).isTrue();
+    }
+    assertThatThrownBy(() -> store.recordIfFirstSeen("AK-flood", "nonce-flood-999999", inFiveMinutes))
+        .isInstanceOf(NonceStoreUnavailableException.class);
+    assertThat(store.recordIfFirstSeen("AK-other", "nonce-other-0000001", inFiveMinutes)).isTrue();
+  }
+
+  @Test
+  void aKeysShare_isFreedAsItsNoncesExpire() throws Exception {
+    InMemoryNonceStore store = new InMemoryNonceStore(clock, 100, 1);
+    assertThat(store.recordIfFirstSeen("AK1", "nonce-0000000000001", inFiveMinutes)).isTrue();
+    assertThatThrownBy(() -> store.recordIfFirstSeen("AK1", "nonce-0000000000002", inFiveMinutes))
+        .isInstanceOf(NonceStoreUnavailableException.class);
+    clock.advance(Duration.ofMinutes(5).plusMillis(1));
+    assertThat(store.recordIfFirstSeen("AK1", "nonce-0000000000002", inFiveMinutes.plus(Duration.ofMinutes(5)))).isTrue();
+  }
+
+  @Test
+  void aShareLargerThanTheStore_isRefused() {
+    assertThatThrownBy(() -> new InMemoryNonceStore(clock, 10, 11)).isInstanceOf(IllegalArgumentException.class);
+  }
 }

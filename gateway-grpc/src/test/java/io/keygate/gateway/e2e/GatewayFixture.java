@@ -76,9 +76,16 @@ public final class GatewayFixture implements AutoCloseable {
   public final LinkedBlockingQueue<String> refusals = new LinkedBlockingQueue<>();
   private final List<ManagedChannel> channels = new ArrayList<>();
   private Path dataDir;
+  private java.util.function.UnaryOperator<NodeSettings> nodeSettings = s -> s;
 
   public GatewayFixture(SoftHsmTokens tokens) {
     this.tokens = tokens;
+  }
+
+  /** Adjusts the node's settings (limits) before {@link #start}. */
+  public GatewayFixture withSettings(java.util.function.UnaryOperator<NodeSettings> adjust) {
+    this.nodeSettings = adjust;
+    return this;
   }
 
   /** Starts everything on the token {@code label} (created by the test's SoftHsmTokens). */
@@ -98,7 +105,7 @@ public final class GatewayFixture implements AutoCloseable {
     GatewaySettings settings =
         GatewaySettings.defaults(new InetSocketAddress("127.0.0.1", 0), tlsKey).withClientCas(clientCas);
     gateway =
-        GatewayNode.builder(NodeSettings.local(settings, dataDir).withNonceCapacity(100_000))
+        GatewayNode.builder(nodeSettings.apply(NodeSettings.local(settings, dataDir).withNonceCapacity(100_000)))
             .token(hsm)
             .database(database)
             .snapshotPollInterval(Duration.ofMillis(200))

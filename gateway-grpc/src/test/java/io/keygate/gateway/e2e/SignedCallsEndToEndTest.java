@@ -134,7 +134,8 @@ class SignedCallsEndToEndTest extends GatewayEndToEnd {
     Random random = new Random(42);
     List<ByteString> sent = new ArrayList<>();
     for (int i = 0; i < 64; i++) {
-      byte[] chunk = new byte[64 * 1024];
+      // The first message is read before authentication and must fit the 64 KiB pre-auth limit.
+      byte[] chunk = new byte[i == 0 ? 16 * 1024 : 64 * 1024];
       random.nextBytes(chunk);
       sent.add(ByteString.copyFrom(chunk));
     }

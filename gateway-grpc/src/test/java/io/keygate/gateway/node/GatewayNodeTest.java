@@ -81,6 +81,56 @@ class GatewayNodeTest {
   }
 
   @Test
+  void plaintextDevMode_isLoudOnStderr_andServesLoopbackOnlyUnlessOverridden() throws Exception {
+    int port = freePort();
+    Map<String, String> env = env(port);
+    env.put("KEYGATE_PLAINTEXT_DEV", "true");
+    java.io.PrintStream realErr = System.err;
+    java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+    System.setErr(new java.io.PrintStream(err, true, java.nio.charset.StandardCharsets.UTF_8));
+    try (GatewayNode node = GatewayNode.start(env)) {
+      assertThat(node.port()).isEqualTo(port);
+    } finally {
+      System.setErr(realErr);
+    }
+    assertThat(err.toString(java.nio.charset.StandardCharsets.UTF_8))
+        .contains("KEYGATE PLAINTEXT DEVELOPMENT MODE").contains("NO TLS");
+
+    Map<String, String> noListen = new HashMap<>(env);
+    noListen.remove("KEYGATE_LISTEN");
+    assertThat(NodeSettings.fromEnvironment(noListen).gateway().listen().getAddress().isLoopbackAddress())
+        .as("plaintext defaults to loopback").isTrue();
+
+    Map<String, String> remote = new HashMap<>(env);
+    remote.put("KEYGATE_LISTEN", "0.0.0.0:" + port);
+    assertThatThrownBy(() -> GatewayNode.start(remote))
+        .isInstanceOf(SettingsException.class)
+        .hasMessageContaining("KEYGATE_LISTEN")
+        .hasMessageContaining("KEYGATE_PLAINTEXT_DEV_ALLOW_REMOTE");
+    remote.put("KEYGATE_PLAINTEXT_DEV_ALLOW_REMOTE", "true");
+    assertThat(NodeSettings.fromEnvironment(remote).gateway().listen().getAddress().isAnyLocalAddress())
+        .isTrue();
+  }
+
+  @Test
+  void theEmbeddedDataDirectory_isOwnerOnly() throws Exception {
+    Path parent = Files.createTempDirectory("keygate-perm-");
+    Path fresh = parent.resolve("data");
+    Path open = Files.createDirectory(parent.resolve("open"),
+        java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+            java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x")));
+    for (Path dir : new Path[] {fresh, open}) {
+      Map<String, String> env = env(freePort());
+      env.put("KEYGATE_DATA_DIR", dir.toString());
+      try (GatewayNode node = GatewayNode.start(env)) {
+        assertThat(java.nio.file.attribute.PosixFilePermissions.toString(
+                Files.getPosixFilePermissions(dir)))
+            .as(dir.toString()).isEqualTo("rwx------");
+      }
+    }
+  }
+
+  @Test
   void aMissingRequiredVariable_isNamed() {
     assertThatThrownBy(() -> GatewayNode.start(Map.of()))
         .isInstanceOf(SettingsException.class)

@@ -34,6 +34,13 @@ class NodeSettingsTest {
     {"KEYGATE_NONCE_CAPACITY", "0"},
     {"KEYGATE_NONCE_CAPACITY", "99999999999"},
     {"KEYGATE_PLAINTEXT_DEV", "yes"},
+    {"KEYGATE_NONCES_PER_KEY", "0"},
+    {"KEYGATE_NONCES_PER_KEY", "2000000"},
+    {"KEYGATE_PREAUTH_MAX_MESSAGE_BYTES", "64k"},
+    {"KEYGATE_PREAUTH_MAX_MESSAGE_BYTES", "0"},
+    {"KEYGATE_PREAUTH_MAX_MESSAGE_BYTES", "99999999"},
+    {"KEYGATE_FIRST_MESSAGE_TIMEOUT", "10s"},
+    {"KEYGATE_FIRST_MESSAGE_TIMEOUT", "PT0S"},
     {"KEYGATE_TLS_KEY", "no spaces allowed"},
     {"KEYGATE_CLIENT_CA_FILE", "/nonexistent/ca.pem"},
     {"KEYGATE_ADMIN_LISTEN", "adminhost"},
@@ -80,6 +87,9 @@ class NodeSettingsTest {
     env.put("KEYGATE_ADMIN_LISTEN", "127.0.0.1:9444");
     env.put("KEYGATE_APPROVALS_REQUIRED", "3");
     env.put("KEYGATE_APPROVAL_TTL", "PT2H");
+    env.put("KEYGATE_NONCES_PER_KEY", "500");
+    env.put("KEYGATE_PREAUTH_MAX_MESSAGE_BYTES", "4096");
+    env.put("KEYGATE_FIRST_MESSAGE_TIMEOUT", "PT2S");
 
     NodeSettings settings = NodeSettings.fromEnvironment(env);
 
@@ -87,6 +97,9 @@ class NodeSettingsTest {
     assertThat(settings.gateway().listen().getAddress()).isEqualTo(java.net.InetAddress.getByName("::1"));
     assertThat(settings.gateway().plaintextForDevelopment()).isTrue();
     assertThat(settings.nonceCapacity()).isEqualTo(5000);
+    assertThat(settings.noncesPerKey()).isEqualTo(500);
+    assertThat(settings.preAuth().maxFirstMessageBytes()).isEqualTo(4096);
+    assertThat(settings.preAuth().firstMessageTimeout()).hasSeconds(2);
     assertThat(settings.admin()).isPresent();
     assertThat(settings.admin().get().approvalsRequired()).isEqualTo(3);
     assertThat(settings.admin().get().approvalTtl()).hasHours(2);

@@ -9,6 +9,9 @@ import io.keygate.gateway.store.StoreException;
 import io.keygate.gateway.tls.TlsKeyAssignments;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Optional;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.time.Clock;
@@ -47,6 +50,14 @@ public final class ConfigDatabase implements AutoCloseable {
    */
   public static ConfigDatabase open(ConfigDatabaseSettings settings) throws StoreException {
     String where = settings.redactedUrl();
+    Optional<Path> embedded = EmbeddedDirectory.of(settings.jdbcUrl());
+    try {
+      if (embedded.isPresent()) {
+        EmbeddedDirectory.secure(embedded.get());
+      }
+    } catch (IOException e) {
+      throw new StoreException("cannot create the data directory owner-only: " + e.getMessage(), e);
+    }
     HikariDataSource pool;
     try {
       pool = new HikariDataSource(poolConfig(settings));
