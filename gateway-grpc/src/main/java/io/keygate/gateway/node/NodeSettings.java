@@ -20,6 +20,8 @@ import java.util.Optional;
  * @param database the config store (embedded H2 under the data directory by default)
  * @param nonceCapacity how many nonces the in-process replay store remembers
  * @param admin the admin API, when KEYGATE_ADMIN_LISTEN enables it
+ * @param auditHeadFile the append-only file every signed audit head is exported to, outside the
+ *     database (KEYGATE_AUDIT_HEAD_FILE; by default {@value #AUDIT_HEAD_FILE} in the data directory)
  */
 public record NodeSettings(
     Optional<Path> hsmConfig,
@@ -27,22 +29,26 @@ public record NodeSettings(
     GatewaySettings gateway,
     ConfigDatabaseSettings database,
     int nonceCapacity,
-    Optional<AdminPlaneSettings> admin) {
+    Optional<AdminPlaneSettings> admin,
+    Path auditHeadFile) {
 
   public static final int DEFAULT_NONCE_CAPACITY = 1_000_000;
+  public static final String AUDIT_HEAD_FILE = "audit-heads.log";
 
   /** A node on a token the caller opens, with an embedded H2 store under {@code dataDir}. */
   public static NodeSettings local(GatewaySettings gateway, Path dataDir) {
     return new NodeSettings(Optional.empty(), Optional.empty(), gateway,
-        ConfigDatabaseSettings.embeddedH2(dataDir), DEFAULT_NONCE_CAPACITY, Optional.empty());
+        ConfigDatabaseSettings.embeddedH2(dataDir), DEFAULT_NONCE_CAPACITY, Optional.empty(),
+        dataDir.resolve(AUDIT_HEAD_FILE));
   }
 
   public NodeSettings withAdmin(AdminPlaneSettings adminPlane) {
-    return new NodeSettings(hsmConfig, pin, gateway, database, nonceCapacity, Optional.of(adminPlane));
+    return new NodeSettings(hsmConfig, pin, gateway, database, nonceCapacity, Optional.of(adminPlane),
+        auditHeadFile);
   }
 
   public NodeSettings withNonceCapacity(int capacity) {
-    return new NodeSettings(hsmConfig, pin, gateway, database, capacity, admin);
+    return new NodeSettings(hsmConfig, pin, gateway, database, capacity, admin, auditHeadFile);
   }
 
   /**
@@ -93,8 +99,17 @@ public record NodeSettings(
         env.integer("KEYGATE_NONCE_CAPACITY", DEFAULT_NONCE_CAPACITY, 1_000, 100_000_000);
     Optional<AdminPlaneSettings> admin =
         env.has("KEYGATE_ADMIN_LISTEN") ? Optional.of(admin(env, tlsKey)) : Optional.empty();
-    return new NodeSettings(
-        Optional.of(hsmConfig), Optional.of(pin), gateway, database, nonceCapacity, admin);
+    return new NodeSettings(Optional.of(hsmConfig), Optional.of(pin), gateway, database,
+        nonceCapacity, admin, auditHeadFile(env, dataDir));
+  }
+
+  /** A file to append to: not a directory (caught here, not at the first admin call). */
+  private static Path auditHeadFile(EnvironmentReader env, Path dataDir) throws SettingsException {
+    Path file = env.path("KEYGATE_AUDIT_HEAD_FILE", dataDir.resolve(AUDIT_HEAD_FILE).toString());
+    if (java.nio.file.Files.isDirectory(file)) {
+      throw new SettingsException("KEYGATE_AUDIT_HEAD_FILE", "names a directory, not a file");
+    }
+    return file;
   }
 
   private static AdminPlaneSettings admin(EnvironmentReader env, KeyLabel gatewayTlsKey)
