@@ -53,7 +53,9 @@ public final class AuditHeadSigner implements AutoCloseable {
   private final Clock clock;
   private final ScheduledExecutorService scheduler;
   private final Duration interval;
+  private final AuditHeadSink sink;
   private volatile boolean keyChecked;
+  private boolean sinkRead; // guarded by this: lastSigned includes the sink's newest head
   private Anchor lastSigned; // guarded by this: what this process signed or saw signed last
   private ScheduledFuture<?> task; // guarded by this
   private long consecutiveFailures; // only touched by the scheduled task
@@ -66,6 +68,24 @@ public final class AuditHeadSigner implements AutoCloseable {
       Clock clock,
       ScheduledExecutorService scheduler,
       Duration interval) {
+    this(chain, signedHeads, token, keyLabel, clock, scheduler, interval, AuditHeadSink.NONE);
+  }
+
+  /**
+   * Also exports every head it signs to {@code sink} before {@link #signNow()} returns, and never
+   * signs a log shorter than, or different from, the newest head already in the sink (which a
+   * restarted signer would otherwise not know of).
+   */
+  public AuditHeadSigner(
+      AuditChain chain,
+      SignedHeads signedHeads,
+      HsmToken token,
+      KeyLabel keyLabel,
+      Clock clock,
+      ScheduledExecutorService scheduler,
+      Duration interval,
+      AuditHeadSink sink) {
+    this.sink = Objects.requireNonNull(sink, "sink");
     this.chain = Objects.requireNonNull(chain, "chain");
     this.signedHeads = Objects.requireNonNull(signedHeads, "signedHeads");
     this.token = Objects.requireNonNull(token, "token");
@@ -124,6 +144,13 @@ public final class AuditHeadSigner implements AutoCloseable {
     if (!keyChecked) {
       ensureKey();
     }
+    if (!sinkRead) {
+      // The sink outlives the database's signed heads: what it holds must still be in the log.
+      ExportedHead.latest(sink)
+          .filter(h -> lastSigned == null || h.seq() > lastSigned.seq())
+          .ifPresent(h -> lastSigned = new Anchor(h.seq(), h.hash()));
+      sinkRead = true;
+    }
     Optional<StoredRecord> head;
     try {
       head = checkedHead();
@@ -157,6 +184,9 @@ public final class AuditHeadSigner implements AutoCloseable {
     } catch (StoreException e) {
       throw new AuditException("audit log: store signed head failed: " + e.getMessage(), e);
     }
+    // Exported even when another node stored its signature first: ours vouches for the same head,
+    // and this node's sink must cover every record its admin calls wrote.
+    sink.export(signed);
     lastSigned = new Anchor(signed.seq(), signed.hash());
     if (!stored) {
       LOG.log(Level.DEBUG, "audit head {0} was signed by another node first", signed.seq());
@@ -192,7 +222,11 @@ public final class AuditHeadSigner implements AutoCloseable {
       // The table's signed heads can be deleted along with records; our memory cannot.
       requireIntact(lastSigned, headSeq);
     }
-    if (headSeq == 0 || latestStored.map(h -> h.seq() == headSeq).orElse(false)) {
+    if (headSeq == 0) {
+      return Optional.empty();
+    }
+    if (latestStored.isPresent() && latestStored.get().seq() == headSeq) {
+      adopt(latestStored.get()); // checked genuine above
       return Optional.empty();
     }
     Optional<StoredRecord> record = chain.record(headSeq);
@@ -207,6 +241,17 @@ public final class AuditHeadSigner implements AutoCloseable {
               + " match its hash or the audit head; run audit verify");
     }
     return record;
+  }
+
+  /**
+   * Exports a head another node signed first, so this node's sink covers every record written
+   * through it even when it lost the race to sign.
+   */
+  private void adopt(StoredSignedHead head) throws AuditException {
+    if (lastSigned == null || head.seq() > lastSigned.seq()) {
+      sink.export(head.toSignedHead());
+      lastSigned = new Anchor(head.seq(), head.hash());
+    }
   }
 
   private void requireGenuine(StoredSignedHead head) throws AuditException {

@@ -5,12 +5,16 @@ import io.keygate.gateway.audit.VerificationReport.Kind;
 import io.keygate.gateway.store.StoreException;
 import io.keygate.hsm.PublicKeys;
 import io.keygate.hsm.KeyLabel;
+import io.keygate.gateway.audit.VerificationReport.Problem;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Stream;
 
 /**
  * {@code audit verify}: walks the whole log in seq order, re-computes the hash chain, checks every
@@ -32,6 +36,7 @@ public final class AuditVerifier {
   private final SignedHeads signedHeads;
   private final PublicKeys token;
   private final Set<KeyLabel> trustedKeys;
+  private final AuditHeadSink sink;
   private final int pageSize;
 
   /**
@@ -40,7 +45,21 @@ public final class AuditVerifier {
    */
   public AuditVerifier(
       AuditChain chain, SignedHeads signedHeads, PublicKeys token, Set<KeyLabel> trustedKeys) {
-    this(chain, signedHeads, token, trustedKeys, PAGE);
+    this(chain, signedHeads, token, trustedKeys, AuditHeadSink.NONE, PAGE);
+  }
+
+  /**
+   * Also checks the database against the heads exported to {@code sink}: a head there that the
+   * database no longer holds is {@link VerificationReport.Kind#HEAD_MISSING}, a log that ends
+   * before it {@link VerificationReport.Kind#TRUNCATED}.
+   */
+  public AuditVerifier(
+      AuditChain chain,
+      SignedHeads signedHeads,
+      PublicKeys token,
+      Set<KeyLabel> trustedKeys,
+      AuditHeadSink sink) {
+    this(chain, signedHeads, token, trustedKeys, sink, PAGE);
   }
 
   /** With a page size of choice: tests use tiny pages to put page boundaries everywhere. */
@@ -49,11 +68,13 @@ public final class AuditVerifier {
       SignedHeads signedHeads,
       PublicKeys token,
       Set<KeyLabel> trustedKeys,
+      AuditHeadSink sink,
       int pageSize) {
     this.chain = Objects.requireNonNull(chain, "chain");
     this.signedHeads = Objects.requireNonNull(signedHeads, "signedHeads");
     this.token = Objects.requireNonNull(token, "token");
     this.trustedKeys = Set.copyOf(trustedKeys);
+    this.sink = Objects.requireNonNull(sink, "sink");
     if (this.trustedKeys.isEmpty()) {
       throw new IllegalArgumentException("at least one trusted signing key label is needed");
     }
@@ -70,12 +91,14 @@ public final class AuditVerifier {
    *     exception)
    */
   public VerificationReport verify() throws AuditException {
-    try {
+    try (Stream<String> sinkLines = sink.lines()) {
       // Read before the walk: every record up to this head was committed before the walk began.
       Checkpoint headBefore = auditHead();
       SignedHeadReader signed = new SignedHeadReader(signedHeads, token, trustedKeys, pageSize);
+      List<Problem> sinkProblems = new ArrayList<>();
+      ExportedHeads heads = new ExportedHeads(signed, sinkLines.iterator(), sink, sinkProblems);
       Iterator<Checkpoint> checkpoints =
-          headBefore != null && headBefore.seq() > 0 ? merge(signed, headBefore) : signed;
+          headBefore != null && headBefore.seq() > 0 ? merge(heads, headBefore) : heads;
       Findings findings = new Findings();
       ChainWalk walk = new ChainWalk(checkpoints, findings);
       long after = Long.MIN_VALUE;
@@ -89,7 +112,9 @@ public final class AuditVerifier {
         }
       } while (n == pageSize);
       walk.finish();
+      heads.finish();
       signed.badSignatures().forEach(findings::add);
+      sinkProblems.forEach(findings::add);
       // Read after the walk: a record the walk saw beyond this head was not appended by us.
       Checkpoint headAfter = auditHead();
       if (headAfter == null) {
@@ -109,6 +134,9 @@ public final class AuditVerifier {
       throw new AuditException(
           "audit verify: cannot read signing keys from the HSM: " + e.getCause().getMessage(),
           e.getCause());
+    } catch (UncheckedIOException e) {
+      throw new AuditException(
+          "audit verify: cannot read " + sink.name() + ": " + e.getCause().getMessage(), e);
     } catch (SignedHeadReader.UncheckedStore e) {
       throw new AuditException(
           "audit verify: cannot read the signed heads: " + e.getCause().getMessage(), e.getCause());

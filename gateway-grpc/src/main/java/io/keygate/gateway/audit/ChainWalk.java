@@ -145,8 +145,25 @@ final class ChainWalk {
 
   /** Reports the checkpoints beyond the end and explains the anomalies kept on the way. */
   void finish() {
+    // The newest signed head (from the table or the sink) and the audit head each say how far the
+    // log went; older ones beyond the end would only repeat it (one head per admin call).
+    Checkpoint newestSigned = null;
+    Checkpoint auditHead = null;
     for (; pendingCheckpoint != null; pendingCheckpoint = nextCheckpoint()) {
-      Checkpoint c = pendingCheckpoint;
+      if (pendingCheckpoint.signed()) {
+        newestSigned = pendingCheckpoint;
+      } else {
+        auditHead = pendingCheckpoint;
+      }
+    }
+    List<Checkpoint> beyond = new ArrayList<>();
+    for (Checkpoint c : new Checkpoint[] {newestSigned, auditHead}) {
+      if (c != null) {
+        beyond.add(c);
+      }
+    }
+    beyond.sort(java.util.Comparator.comparingLong(Checkpoint::seq));
+    for (Checkpoint c : beyond) {
       add(
           Kind.TRUNCATED,
           lastSeq + 1,

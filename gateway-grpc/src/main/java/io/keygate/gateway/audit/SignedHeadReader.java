@@ -131,7 +131,7 @@ final class SignedHeadReader implements Iterator<Checkpoint> {
   }
 
   /** Why this head cannot be trusted, or null if its signature verifies under a trusted key. */
-  private String check(StoredSignedHead h) {
+  String check(StoredSignedHead h) {
     KeyLabel label = h.label().orElse(null);
     if (label == null || !trustedKeys.contains(label)) {
       return "signed by key '" + h.keyLabel() + "', which is not a trusted audit signing key";

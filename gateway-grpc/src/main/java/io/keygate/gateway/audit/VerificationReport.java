@@ -56,6 +56,11 @@ public record VerificationReport(
     TRUNCATED,
     /** A signed head (or the audit head) names a record whose hash differs, or that is gone. */
     HEAD_MISMATCH,
+    /**
+     * A head exported to the sink outside the database is not among the database's signed heads:
+     * its row was deleted (with the records after it, the log ends in {@link #TRUNCATED} too).
+     */
+    HEAD_MISSING,
     /** A signed head's signature does not verify, or its key is unknown or not trusted. */
     BAD_SIGNATURE,
     /** A row cannot be read as a record (a NULL, a hash that is not hex). */

@@ -7,6 +7,7 @@ import io.keygate.gateway.admin.api.AdminService;
 import io.keygate.gateway.admin.api.AuditReading;
 import io.keygate.gateway.admin.api.KeyControl;
 import io.keygate.gateway.audit.AuditHeadSigner;
+import io.keygate.gateway.audit.AuditHeadSink;
 import io.keygate.gateway.audit.AuditLog;
 import io.keygate.gateway.config.ConfigStore;
 import io.keygate.gateway.store.jdbc.ConfigDatabase;
@@ -29,6 +30,8 @@ public final class AdminPlane {
   /**
    * What the admin plane works on, all owned by the caller.
    *
+   * @param audit where admin calls are recorded (a node's signs each record before answering)
+   * @param auditHeads where signed heads are exported, for verify to check the database against
    * @param onConfigChanged runs after each configuration change (the node refreshes its own
    *     snapshot; other nodes follow within their poll interval)
    */
@@ -38,6 +41,7 @@ public final class AdminPlane {
       ConfigStore store,
       AdminPrincipals principals,
       AuditLog audit,
+      AuditHeadSink auditHeads,
       ActiveTlsKeys activeTls,
       TlsKeyFollower tlsFollower,
       Clock clock,
@@ -54,7 +58,8 @@ public final class AdminPlane {
         parts.clock(), parts.random(), parts.onConfigChanged(), parts.tlsFollower()::pollQuietly);
     AdminService service = AdminService.create(parts.store(), parts.hsm(), parts.principals(),
         parts.audit(),
-        AuditReading.over(parts.database().auditChain(), parts.database().signedHeads(), parts.hsm()),
+        AuditReading.over(parts.database().auditChain(), parts.database().signedHeads(), parts.hsm(),
+            parts.auditHeads()),
         keyControl, parts.clock(), parts.random(), parts.onConfigChanged());
     AdminServerSettings server = new AdminServerSettings(
         settings.server().listen(),

@@ -4,9 +4,12 @@ import io.grpc.protobuf.services.HealthStatusManager;
 import io.keygate.gateway.admin.access.AdminPrincipal;
 import io.keygate.gateway.admin.access.AdminPrincipals;
 import io.keygate.gateway.admin.api.AdminServer;
+import io.keygate.gateway.audit.AuditHeadFile;
 import io.keygate.gateway.audit.AuditHeadSigner;
+import io.keygate.gateway.audit.AuditHeadSink;
 import io.keygate.gateway.audit.ChainedAuditLog;
 import io.keygate.gateway.audit.SecurityEventAggregator;
+import io.keygate.gateway.audit.SignedAuditLog;
 import io.keygate.gateway.auth.InMemoryNonceStore;
 import io.keygate.gateway.auth.ReplayWindow;
 import io.keygate.gateway.auth.RequestAuthenticator;
@@ -139,11 +142,15 @@ public final class NodeBuilder {
 
     // Audit: hash-chained log in the config DB, chain heads signed by an HSM key every minute,
     // data-plane refusals aggregated per key, app, code and minute.
+    // Admin calls are answered only once their record is signed and exported to the head file.
     ChainedAuditLog audit = new ChainedAuditLog(db.auditChain());
+    AuditHeadFile headFile = parts.add(AuditHeadFile.open(settings.auditHeadFile()));
     AuditHeadSigner heads = parts.add(new AuditHeadSigner(db.auditChain(), db.signedHeads(), hsm,
-        AuditHeadSigner.DEFAULT_KEY_LABEL, clock, housekeeping, AuditHeadSigner.DEFAULT_INTERVAL));
+        AuditHeadSigner.DEFAULT_KEY_LABEL, clock, housekeeping, AuditHeadSigner.DEFAULT_INTERVAL,
+        headFile));
     heads.ensureKey();
     heads.start();
+    SignedAuditLog adminAudit = new SignedAuditLog(audit, heads);
     SecurityEventAggregator securityEvents = parts.add(new SecurityEventAggregator(
         audit, clock, housekeeping, SecurityEventAggregator.DEFAULT_FLUSH_INTERVAL, 10_000));
     securityEvents.start();
@@ -169,8 +176,8 @@ public final class NodeBuilder {
     AdminServer admin = null;
     if (settings.admin().isPresent()) {
       SecureRandom random = SecureRandom.getInstance("DRBG");
-      admin = parts.add(startAdmin(settings.admin().get(), hsm, db, store, refresher, audit,
-          activeTls, tlsFollower, random));
+      admin = parts.add(startAdmin(settings.admin().get(), hsm, db, store, refresher, adminAudit,
+          headFile, activeTls, tlsFollower, random));
     }
     ingress.tlsKeys().ifPresent(keys -> tlsFollower.follow(TlsListener.INGRESS, keys));
     tlsFollower.pollQuietly(); // reports what this node serves at once
@@ -210,7 +217,8 @@ public final class NodeBuilder {
    * seeds the first security officer while no principal exists yet.
    */
   private AdminServer startAdmin(AdminPlaneSettings adminSettings, HsmToken hsm, ConfigDatabase db,
-      ConfigStore store, SnapshotRefresher refresher, ChainedAuditLog audit, ActiveTlsKeys activeTls,
+      ConfigStore store, SnapshotRefresher refresher, SignedAuditLog audit, AuditHeadSink headFile,
+      ActiveTlsKeys activeTls,
       TlsKeyFollower tlsFollower, SecureRandom random) throws Exception {
     AdminPrincipals principals = new AdminPrincipals(db.principals(), clock);
     if (adminSettings.firstOfficer().isPresent() && principals.list().isEmpty()) {
@@ -224,7 +232,7 @@ public final class NodeBuilder {
       }
     };
     return AdminPlane.start(adminSettings, new AdminPlane.Parts(hsm, db, store, principals, audit,
-        activeTls, tlsFollower, clock, random, refreshSnapshot));
+        headFile, activeTls, tlsFollower, clock, random, refreshSnapshot));
   }
 
   private SunPkcs11Token openToken() throws Exception {

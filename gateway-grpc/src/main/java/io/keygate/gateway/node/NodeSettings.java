@@ -23,6 +23,8 @@ import java.util.Optional;
  * @param noncesPerKey how many of them one AccessKey may hold, so one tenant cannot starve others
  * @param preAuth what a call may cost before it is authenticated
  * @param admin the admin API, when KEYGATE_ADMIN_LISTEN enables it
+ * @param auditHeadFile the append-only file every signed audit head is exported to, outside the
+ *     database (KEYGATE_AUDIT_HEAD_FILE; by default {@value #AUDIT_HEAD_FILE} in the data directory)
  */
 public record NodeSettings(
     Optional<Path> hsmConfig,
@@ -32,34 +34,38 @@ public record NodeSettings(
     int nonceCapacity,
     int noncesPerKey,
     PreAuthSettings preAuth,
-    Optional<AdminPlaneSettings> admin) {
+    Optional<AdminPlaneSettings> admin,
+    Path auditHeadFile) {
 
   public static final int DEFAULT_NONCE_CAPACITY = 1_000_000;
   public static final int DEFAULT_NONCES_PER_KEY = 100_000;
+  public static final String AUDIT_HEAD_FILE = "audit-heads.log";
 
   /** A node on a token the caller opens, with an embedded H2 store under {@code dataDir}. */
   public static NodeSettings local(GatewaySettings gateway, Path dataDir) {
     return new NodeSettings(Optional.empty(), Optional.empty(), gateway,
         ConfigDatabaseSettings.embeddedH2(dataDir), DEFAULT_NONCE_CAPACITY, DEFAULT_NONCES_PER_KEY,
-        PreAuthSettings.defaults(), Optional.empty());
+        PreAuthSettings.defaults(), Optional.empty(), dataDir.resolve(AUDIT_HEAD_FILE));
   }
 
   public NodeSettings withAdmin(AdminPlaneSettings adminPlane) {
     return new NodeSettings(hsmConfig, pin, gateway, database, nonceCapacity, noncesPerKey,
-        preAuth, Optional.of(adminPlane));
+        preAuth, Optional.of(adminPlane), auditHeadFile);
   }
 
   public NodeSettings withNonceCapacity(int capacity) {
     return new NodeSettings(hsmConfig, pin, gateway, database, capacity,
-        Math.min(noncesPerKey, capacity), preAuth, admin);
+        Math.min(noncesPerKey, capacity), preAuth, admin, auditHeadFile);
   }
 
   public NodeSettings withNonceShare(int perKey) {
-    return new NodeSettings(hsmConfig, pin, gateway, database, nonceCapacity, perKey, preAuth, admin);
+    return new NodeSettings(hsmConfig, pin, gateway, database, nonceCapacity, perKey, preAuth, admin,
+        auditHeadFile);
   }
 
   public NodeSettings withPreAuth(PreAuthSettings limits) {
-    return new NodeSettings(hsmConfig, pin, gateway, database, nonceCapacity, noncesPerKey, limits, admin);
+    return new NodeSettings(hsmConfig, pin, gateway, database, nonceCapacity, noncesPerKey, limits, admin,
+        auditHeadFile);
   }
 
   /**
@@ -124,7 +130,16 @@ public record NodeSettings(
     Optional<AdminPlaneSettings> admin =
         env.has("KEYGATE_ADMIN_LISTEN") ? Optional.of(admin(env, tlsKey)) : Optional.empty();
     return new NodeSettings(Optional.of(hsmConfig), Optional.of(pin), gateway, database,
-        nonceCapacity, noncesPerKey, preAuth, admin);
+        nonceCapacity, noncesPerKey, preAuth, admin, auditHeadFile(env, dataDir));
+  }
+
+  /** A file to append to: not a directory (caught here, not at the first admin call). */
+  private static Path auditHeadFile(EnvironmentReader env, Path dataDir) throws SettingsException {
+    Path file = env.path("KEYGATE_AUDIT_HEAD_FILE", dataDir.resolve(AUDIT_HEAD_FILE).toString());
+    if (java.nio.file.Files.isDirectory(file)) {
+      throw new SettingsException("KEYGATE_AUDIT_HEAD_FILE", "names a directory, not a file");
+    }
+    return file;
   }
 
   private static boolean isLoopback(java.net.InetSocketAddress address) {

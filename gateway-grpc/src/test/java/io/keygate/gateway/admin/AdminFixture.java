@@ -1,5 +1,6 @@
 package io.keygate.gateway.admin;
 
+import io.keygate.gateway.audit.AuditHeadSink;
 import io.keygate.gateway.node.AdminPlane;
 import io.keygate.gateway.node.AdminPlaneSettings;
 import java.util.Optional;
@@ -136,7 +137,8 @@ final class AdminFixture implements AutoCloseable {
             new AdminServerSettings(
                 new InetSocketAddress("127.0.0.1", 0), tlsKey, List.of(ca.certificate)),
             Optional.empty(), approvalsRequired, approvalTtl),
-        new AdminPlane.Parts(hsm, database, store, principals, auditLog, activeTls, tlsFollower,
+        new AdminPlane.Parts(hsm, database, store, principals, auditLog, AuditHeadSink.NONE,
+            activeTls, tlsFollower,
             clock, new SecureRandom(), this::refresh));
     return this;
   }

@@ -85,7 +85,7 @@ abstract class AuditLogContract {
     scheduler = new ManualScheduler();
     signer = new AuditHeadSigner(chain, signedHeads, token, SIGNING_KEY, clock, scheduler, Duration.ofMinutes(1));
     // Pages of 3 rows put page boundaries next to every tampered record.
-    verifier = new AuditVerifier(chain, signedHeads, token, Set.of(SIGNING_KEY), 3);
+    verifier = new AuditVerifier(chain, signedHeads, token, Set.of(SIGNING_KEY), AuditHeadSink.NONE, 3);
   }
 
   // ---- writing ----

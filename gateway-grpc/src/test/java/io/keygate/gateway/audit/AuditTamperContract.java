@@ -283,7 +283,7 @@ abstract class AuditTamperContract extends AuditChainContract {
 
     for (int pageSize : new int[] {1, 2, 5, AuditVerifier.PAGE}) {
       VerificationReport report =
-          new AuditVerifier(chain, signedHeads, token, Set.of(SIGNING_KEY), pageSize).verify();
+          new AuditVerifier(chain, signedHeads, token, Set.of(SIGNING_KEY), AuditHeadSink.NONE, pageSize).verify();
       assertThat(summary(report)).as("page size " + pageSize).containsExactlyElementsOf(expected);
     }
   }

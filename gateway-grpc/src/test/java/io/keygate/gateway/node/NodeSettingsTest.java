@@ -50,6 +50,8 @@ class NodeSettingsTest {
     {"KEYGATE_APPROVAL_TTL", "-PT1H"},
     {"KEYGATE_FIRST_OFFICER_SHA256", "not-a-fingerprint"},
     {"KEYGATE_DB_URL", "mysql://db:3306/keygate"},
+    {"KEYGATE_AUDIT_HEAD_FILE", System.getProperty("java.io.tmpdir")},
+    {"KEYGATE_AUDIT_HEAD_FILE", "heads\u0000.log"},
   };
 
   @Test
@@ -104,6 +106,13 @@ class NodeSettingsTest {
     assertThat(settings.admin().get().approvalsRequired()).isEqualTo(3);
     assertThat(settings.admin().get().approvalTtl()).hasHours(2);
     assertThat(settings.pin().get().toString()).isEqualTo("PIN file " + env.get("KEYGATE_HSM_PIN_FILE"));
+    assertThat(settings.auditHeadFile())
+        .as("by default in the data directory")
+        .isEqualTo(Path.of(env.get("KEYGATE_DATA_DIR"), "audit-heads.log"));
+
+    env.put("KEYGATE_AUDIT_HEAD_FILE", "/var/log/keygate/heads.log");
+    assertThat(NodeSettings.fromEnvironment(env).auditHeadFile())
+        .isEqualTo(Path.of("/var/log/keygate/heads.log"));
   }
 
   @Test

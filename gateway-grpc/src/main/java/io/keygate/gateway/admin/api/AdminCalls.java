@@ -13,6 +13,7 @@ import io.keygate.gateway.audit.AuditEvent;
 import io.keygate.gateway.audit.AuditEvent.Outcome;
 import io.keygate.gateway.audit.AuditException;
 import io.keygate.gateway.audit.AuditLog;
+import io.keygate.gateway.audit.AuditUnsignedException;
 import io.keygate.gateway.store.StoreException;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
@@ -27,7 +28,10 @@ import java.util.function.Function;
  *
  * <p>Order matters: the audit event of a success is recorded <em>before</em> the reply, so nothing
  * reaches a caller unaudited (if recording fails the caller gets AUDIT_UNAVAILABLE instead of the
- * data, and a secret is never sent). A successful write refreshes this node's snapshot first,
+ * data, and a secret is never sent). On a node the audit log is a {@code SignedAuditLog}:
+ * recorded means signed in the HSM and exported too, so a failing HSM fails the call as well.
+ * One exception: audit verify answers while the signer refuses for tampering (its report is
+ * the evidence). A successful write refreshes this node's snapshot first,
  * because the store has changed whether or not the audit log works.
  */
 final class AdminCalls {
@@ -119,20 +123,17 @@ final class AdminCalls {
     String detail = clean(auditDetail.apply(response));
     try {
       audit.record(call.event(actor, role, Outcome.SUCCESS, detail));
+    } catch (AuditUnsignedException e) {
+      if (!answersUnsigned(action, e)) {
+        unaudited(out, call, actor, role, detail, e);
+        return;
+      }
+      // audit verify explains why the signer refuses; withholding its report would hide the
+      // tampering it found. It changes nothing and returns no secret.
+      LOG.log(Level.ERROR, "admin request {0}: answering {1} although its record {2} is unsigned:"
+          + " {3}", call.requestId, action.auditName(), e.seq(), e.getMessage());
     } catch (AuditException | RuntimeException e) {
-      // The whole event goes to the system log, so the change can still be traced to a person.
-      LOG.log(
-          Level.ERROR,
-          "admin request {0}: {1} on {2} by {3} ({4}) SUCCEEDED but could not be audited: {5}"
-              + " [{6}]",
-          call.requestId,
-          action.auditName(),
-          call.target,
-          actor,
-          role,
-          e.getMessage(),
-          detail);
-      reply(out, AdminErrors.toStatus(AdminError.AUDIT_UNAVAILABLE), call);
+      unaudited(out, call, actor, role, detail, e);
       return;
     }
     try {
@@ -143,6 +144,29 @@ final class AdminCalls {
       LOG.log(
           Level.INFO, "admin request {0}: reply not delivered: {1}", call.requestId, e.getStatus());
     }
+  }
+
+  /** Only audit verify answers while the signer refuses for tampering; nothing else, ever. */
+  private static boolean answersUnsigned(AdminAction action, AuditUnsignedException e) {
+    return action == AdminAction.AUDIT_VERIFY && e.refusedForTampering();
+  }
+
+  /** The operation ran but its record is not (fully) audited: the caller gets no result. */
+  private static void unaudited(
+      StreamObserver<?> out, Call call, String actor, String role, String detail, Exception e) {
+    // The whole event goes to the system log, so the change can still be traced to a person.
+    LOG.log(
+        Level.ERROR,
+        "admin request {0}: {1} on {2} by {3} ({4}) SUCCEEDED but could not be audited: {5}"
+            + " [{6}]",
+        call.requestId,
+        call.action.auditName(),
+        call.target,
+        actor,
+        role,
+        e.getMessage(),
+        detail);
+    reply(out, AdminErrors.toStatus(AdminError.AUDIT_UNAVAILABLE), call);
   }
 
   private void configChanged(Call call) {

@@ -3,6 +3,7 @@ package io.keygate.gateway.admin.api;
 import io.keygate.gateway.audit.AuditChain;
 import io.keygate.gateway.audit.AuditException;
 import io.keygate.gateway.audit.AuditHeadSigner;
+import io.keygate.gateway.audit.AuditHeadSink;
 import io.keygate.gateway.audit.AuditQuery;
 import io.keygate.gateway.audit.AuditVerifier;
 import io.keygate.gateway.audit.SignedHeads;
@@ -35,9 +36,16 @@ public final class AuditReading {
    * from {@code hsm}.
    */
   public static AuditReading over(AuditChain chain, SignedHeads signedHeads, PublicKeys hsm) {
+    return over(chain, signedHeads, hsm, AuditHeadSink.NONE);
+  }
+
+  /** Likewise, and checks the database against the heads exported to {@code sink}. */
+  public static AuditReading over(
+      AuditChain chain, SignedHeads signedHeads, PublicKeys hsm, AuditHeadSink sink) {
     return new AuditReading(
         new AuditQuery(chain),
-        new AuditVerifier(chain, signedHeads, hsm, Set.of(AuditHeadSigner.DEFAULT_KEY_LABEL)));
+        new AuditVerifier(
+            chain, signedHeads, hsm, Set.of(AuditHeadSigner.DEFAULT_KEY_LABEL), sink));
   }
 
   /** For a node that does not serve the audit log through the admin API. */
