@@ -121,5 +121,8 @@ class CanonicalRequestTest {
     assertThat(XcaHeaders.isValidValue("v".repeat(512))).isTrue();
     assertThat(XcaHeaders.isValidValue("v".repeat(513))).isFalse();
     assertThat(XcaHeaders.isValidValue("v ")).isFalse();
+    // The printable range ends at '~' (0x7E) inclusive; DEL (0x7F) is a control character.
+    assertThat(XcaHeaders.isValidValue("a~b")).isTrue();
+    assertThat(XcaHeaders.isValidValue("a\u007fb")).isFalse();
   }
 }
