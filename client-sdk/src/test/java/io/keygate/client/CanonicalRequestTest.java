@@ -74,4 +74,55 @@ class CanonicalRequestTest {
     assertThatThrownBy(() -> CanonicalRequest.of("/p.S/M", "h h", DIGEST, required())).isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> CanonicalRequest.of("/p.S/M", "h", DIGEST.toUpperCase(), required())).isInstanceOf(IllegalArgumentException.class);
   }
+
+  // The digest line and the signed digest header are two copies of one fact: if they could differ,
+  // a signature would cover a header the gateway does not check against the message.
+  @Test
+  void of_refusesADigestLineThatDisagreesWithTheSignedDigestHeader() {
+    Map<String, String> h = required();
+    h.put("x-ca-content-sha256", "0".repeat(64));
+    assertThatThrownBy(() -> CanonicalRequest.of("/p.S/M", "h", DIGEST, h))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("x-ca-content-sha256");
+  }
+
+  @Test
+  void of_takesExactly16SignedHeaders_andRefuses17() {
+    Map<String, String> h = required();
+    for (int i = 0; i < 12; i++) {
+      h.put("x-ca-extra-" + i, "v");
+    }
+    assertThat(CanonicalRequest.of("/p.S/M", "h", DIGEST, h).signedHeaders()).hasSize(16);
+    h.put("x-ca-extra-12", "v");
+    assertThatThrownBy(() -> CanonicalRequest.of("/p.S/M", "h", DIGEST, h)).isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void of_refusesEachBadPartOnItsOwn() {
+    assertThatThrownBy(() -> CanonicalRequest.of("/", "h", DIGEST, required())).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> CanonicalRequest.of("/p.S/M x", "h", DIGEST, required())).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> CanonicalRequest.of("/p.S/M", "h\u00e9", DIGEST, required())).isInstanceOf(IllegalArgumentException.class);
+    Map<String, String> h = required();
+    h.put("x-ca-content-sha256", DIGEST.substring(1));
+    assertThatThrownBy(() -> CanonicalRequest.of("/p.S/M", "h", DIGEST.substring(1), h)).isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void accessors_giveWhatWasSigned() {
+    CanonicalRequest c = CanonicalRequest.of("/p.S/M", "H:1", DIGEST, required());
+    assertThat(c.path()).isEqualTo("/p.S/M");
+    assertThat(c.authority()).isEqualTo("h:1");
+    assertThat(c.contentSha256Hex()).isEqualTo(DIGEST);
+    assertThat(c.signedHeaders()).containsEntry("x-ca-key", "AK1").hasSize(4);
+  }
+
+  @Test
+  void aValueOf512Characters_isSignable_513IsNot() {
+    assertThat(XcaHeaders.isValidValue("v".repeat(512))).isTrue();
+    assertThat(XcaHeaders.isValidValue("v".repeat(513))).isFalse();
+    assertThat(XcaHeaders.isValidValue("v ")).isFalse();
+    // The printable range ends at '~' (0x7E) inclusive; DEL (0x7F) is a control character.
+    assertThat(XcaHeaders.isValidValue("a~b")).isTrue();
+    assertThat(XcaHeaders.isValidValue("a\u007fb")).isFalse();
+  }
 }

@@ -98,4 +98,28 @@ class InMemoryNonceStoreTest {
   void aShareLargerThanTheStore_isRefused() {
     assertThatThrownBy(() -> new InMemoryNonceStore(clock, 10, 11)).isInstanceOf(IllegalArgumentException.class);
   }
+
+  // A replay inside the window's last millisecond: the nonce expires exactly now, the timestamp
+  // check still passes it, so the store must still record it and refuse the second use.
+  @Test
+  void aNonceExpiringExactlyNow_isStillRecorded_soItsReplayIsRefused() throws Exception {
+    InMemoryNonceStore store = new InMemoryNonceStore(clock, 10);
+    Instant now = Instant.ofEpochMilli(NOW);
+
+    assertThat(store.recordIfFirstSeen("AK1", "nonce-0000000000001", now)).isTrue();
+    assertThat(store.recordIfFirstSeen("AK1", "nonce-0000000000001", now)).isFalse();
+    assertThat(store.size()).isEqualTo(1);
+  }
+
+  // Already past its expiry: the window refuses any replay, so recording it would only waste room.
+  @Test
+  void aNonceAlreadyExpired_isAcceptedButNotKept() throws Exception {
+    InMemoryNonceStore store = new InMemoryNonceStore(clock, 1);
+    Instant past = Instant.ofEpochMilli(NOW - 1);
+
+    assertThat(store.recordIfFirstSeen("AK1", "nonce-0000000000001", past)).isTrue();
+    assertThat(store.size()).isZero();
+    assertThat(store.capacity()).isEqualTo(1);
+    assertThat(store.recordIfFirstSeen("AK1", "nonce-0000000000002", inFiveMinutes)).isTrue();
+  }
 }

@@ -52,4 +52,14 @@ class ReplayWindowTest {
     assertThatThrownBy(() -> new ReplayWindow(clock, Duration.ofMillis(999))).isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> new ReplayWindow(clock, Duration.ofDays(2))).isInstanceOf(IllegalArgumentException.class);
   }
+
+  @Test
+  void windowBounds_oneSecondAndOneDay_areInclusive() {
+    assertThat(new ReplayWindow(clock, Duration.ofSeconds(1)).window()).isEqualTo(Duration.ofSeconds(1));
+    assertThat(new ReplayWindow(clock, Duration.ofDays(1)).window()).isEqualTo(Duration.ofDays(1));
+    assertThatThrownBy(() -> new ReplayWindow(clock, Duration.ofMillis(999)))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> new ReplayWindow(clock, Duration.ofDays(1).plusMillis(1)))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
 }

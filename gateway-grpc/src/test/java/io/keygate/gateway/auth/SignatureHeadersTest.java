@@ -78,4 +78,64 @@ class SignatureHeadersTest {
     assertThat(new String(sts, StandardCharsets.UTF_8))
         .isEqualTo("POST\napi.example:443\n" + DIGEST + "\nx-ca-key:AK1\nx-ca-nonce:n\n/p.S/M");
   }
+
+  private static void assertMalformed(Map<String, List<String>> m) {
+    assertThatThrownBy(() -> SignatureHeaders.parse(request(m)))
+        .isInstanceOfSatisfying(Rejection.class, r -> assertThat(r.failure()).isEqualTo(AuthFailure.MALFORMED_HEADER));
+  }
+
+  // A proxy may strip it, so the bytes the gateway verifies would differ from those signed.
+  @Test
+  void parse_refusesAValueWithATrailingOrLeadingSpace() {
+    Map<String, List<String>> trailing = headers("x-ca-content-sha256,x-ca-key,x-ca-nonce,x-ca-stage,x-ca-timestamp");
+    trailing.put("x-ca-stage", List.of("RELEASE "));
+    assertMalformed(trailing);
+    Map<String, List<String>> leading = headers("x-ca-content-sha256,x-ca-key,x-ca-nonce,x-ca-stage,x-ca-timestamp");
+    leading.put("x-ca-stage", List.of(" RELEASE"));
+    assertMalformed(leading);
+  }
+
+  @Test
+  void isValidValue_takes512CharactersButNot513() {
+    assertThat(SignatureHeaders.isValidValue("k".repeat(512))).isTrue();
+    assertThat(SignatureHeaders.isValidValue("k".repeat(513))).isFalse();
+    assertThat(SignatureHeaders.isValidValue("a b")).isTrue();
+    assertThat(SignatureHeaders.isValidValue("")).isFalse();
+    assertThat(SignatureHeaders.isValidValue("a\u007fb")).isFalse();
+    assertThat(SignatureHeaders.isValidValue("a\u001fb")).isFalse();
+    assertThat(SignatureHeaders.isValidValue("~ !")).isTrue();
+  }
+
+  private static Map<String, List<String>> withSignedNames(int count) {
+    List<String> names = new ArrayList<>(List.of("x-ca-content-sha256", "x-ca-key", "x-ca-nonce", "x-ca-timestamp"));
+    Map<String, List<String>> m = headers("");
+    for (int i = names.size(); i < count; i++) {
+      String name = "x-ca-extra-" + i;
+      names.add(name);
+      put(m, name, "v" + i);
+    }
+    m.put("x-ca-signature-headers", List.of(String.join(",", names)));
+    return m;
+  }
+
+  @Test
+  void parse_takesExactly16SignedNames_andRefuses17() throws Exception {
+    assertThat(SignatureHeaders.parse(request(withSignedNames(16))).signedHeaders()).hasSize(16);
+    assertMalformed(withSignedNames(17));
+  }
+
+  // Listing a name twice must not let one signature cover two different readings of the list.
+  @Test
+  void parse_refusesANameListedTwice() {
+    assertMalformed(headers("x-ca-content-sha256,x-ca-key,x-ca-nonce,x-ca-timestamp,x-ca-key"));
+  }
+
+  @Test
+  void signedRequest_valuesCannotBeChangedAfterParsing() {
+    SignedRequest r = request(headers("x-ca-content-sha256,x-ca-key,x-ca-nonce,x-ca-timestamp"));
+    assertThatThrownBy(() -> r.values("x-ca-key").add("AK2")).isInstanceOf(UnsupportedOperationException.class);
+    assertThat(r.metadata()).containsKey("x-ca-key");
+    assertThat(r.firstMessageSha256()).hasSize(32);
+    assertThat(r.toString()).contains("x-ca-key").doesNotContain(SIGNATURE);
+  }
 }

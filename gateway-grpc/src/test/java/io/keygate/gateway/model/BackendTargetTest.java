@@ -119,4 +119,33 @@ class BackendTargetTest {
     assertThatThrownBy(() -> IdRules.backendTarget("dns:///b.internal"))
         .isInstanceOf(InvalidValueException.class);
   }
+
+  // The edges of each rule, one character or one group either side (found by PIT).
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(
+      strings = {
+        "255.255.255.255:80", "az.AZ.b09:80", "b:10", "b:19", "b:109",
+        "[1:2:3:4:5:6:1.2.3.4]:80", "[1:2:3:4:5:6::7]:80",
+        "[0000:0000:0000:0000:0000:ffff:255.255.255.255]:80",
+      })
+  void parse_acceptsTheEdgesOfEachRule(String text) {
+    assertThat(BackendTarget.parse(text).authority()).isEqualTo(text);
+  }
+
+  @ParameterizedTest(name = "[{0}]")
+  @ValueSource(
+      strings = {
+        "a`b:80", "a{b:80", "a@b:80", "a[b:80", "a.0:80", "a.9:80", "1000.0.0.1:80",
+        "[1::2:3:4:5:6:7:8]:80", "[00000:0000:0000:0000:0000:ffff:255.255.255.255]:80",
+      })
+  void parse_refusesJustPastTheEdges(String text) {
+    assertThatThrownBy(() -> BackendTarget.parse(text)).isInstanceOf(InvalidValueException.class);
+  }
+
+  @Test
+  void parse_takesExactly255Characters() {
+    String host252 = String.join(".", "a".repeat(63), "a".repeat(63), "a".repeat(63), "a".repeat(60));
+    assertThat(BackendTarget.parse(host252 + ":80").host()).isEqualTo(host252);
+    assertThatThrownBy(() -> BackendTarget.parse(host252 + ":800")).isInstanceOf(InvalidValueException.class);
+  }
 }

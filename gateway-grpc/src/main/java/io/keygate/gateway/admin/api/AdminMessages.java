@@ -29,6 +29,7 @@ import io.keygate.proto.admin.v1.CreateAuthorizationRequest;
 import io.keygate.proto.admin.v1.CredentialState;
 import io.keygate.proto.admin.v1.Principal;
 import io.keygate.proto.admin.v1.Role;
+import java.time.DateTimeException;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Arrays;
@@ -163,11 +164,21 @@ public final class AdminMessages {
   /** A new authorization from a request; its expiry must be set and in the future. */
   static CrossTenantAuthorization authorization(CreateAuthorizationRequest req, Instant now)
       throws AdminException {
-    Instant expiresAt = switch (req.getExpiryCase()) {
-      case EXPIRES_AT -> instant(req.getExpiresAt());
-      case VALID_FOR -> now.plus(duration(req.getValidFor()));
-      case EXPIRY_NOT_SET -> throw AdminException.invalid("authorization without expiry");
-    };
+    Instant requested;
+    try {
+      requested = switch (req.getExpiryCase()) {
+        case EXPIRES_AT -> instant(req.getExpiresAt());
+        case VALID_FOR -> now.plus(duration(req.getValidFor()));
+        case EXPIRY_NOT_SET -> throw AdminException.invalid("authorization without expiry");
+      };
+    } catch (DateTimeException | ArithmeticException e) {
+      // The wire allows any int64 seconds; past year 1000000000 is the caller's mistake, not
+      // our bug (INTERNAL). Found by fuzzing.
+      throw AdminException.invalid("authorization expiry out of range");
+    }
+    // The store keeps milliseconds: check what will be stored, or an expiry less than a
+    // millisecond ahead would pass here and be stored as already expired (found by fuzzing).
+    Instant expiresAt = requested.truncatedTo(ChronoUnit.MILLIS);
     if (!expiresAt.isAfter(now)) {
       throw AdminException.invalid("authorization expiry " + expiresAt + " is not in the future");
     }
@@ -176,8 +187,7 @@ public final class AdminMessages {
         req.getGrantorTenantId(),
         req.getGranteeAppId(),
         Set.copyOf(req.getApiIdsList()),
-        // The store keeps milliseconds; round here so the answer equals what is stored.
-        expiresAt.truncatedTo(ChronoUnit.MILLIS),
+        expiresAt,
         false);
   }
 
