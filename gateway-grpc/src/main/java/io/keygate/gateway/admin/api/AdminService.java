@@ -89,13 +89,13 @@ public final class AdminService extends AdminServiceGrpc.AdminServiceImplBase {
   public void createApp(CreateAppRequest req, StreamObserver<App> out) {
     String tenant = req.getTenantId();
     calls.serve(
-        APP_CREATE, tenant, target(tenant, "app", req.getId()), out, c -> ops.createApp(req));
+        APP_CREATE, tenant, AuditTargets.target(tenant, "app", req.getId()), out, c -> ops.createApp(req));
   }
 
   @Override
   public void listApps(ListAppsRequest req, StreamObserver<ListAppsResponse> out) {
     String tenant = req.getTenantId();
-    calls.serve(APP_LIST, tenant, target(tenant, "apps", null), out, c -> ops.listApps(req));
+    calls.serve(APP_LIST, tenant, AuditTargets.target(tenant, "apps", null), out, c -> ops.listApps(req));
   }
 
   // ---- credentials ----
@@ -106,10 +106,10 @@ public final class AdminService extends AdminServiceGrpc.AdminServiceImplBase {
     calls.serve(
         CREDENTIAL_CREATE,
         tenant,
-        target(tenant, "app", req.getAppId()),
+        AuditTargets.target(tenant, "app", req.getAppId()),
         out,
         c -> ops.createCredential(req),
-        AdminService::newAccessKey);
+        AuditTargets::newAccessKey);
   }
 
   @Override
@@ -118,10 +118,10 @@ public final class AdminService extends AdminServiceGrpc.AdminServiceImplBase {
     calls.serve(
         CREDENTIAL_ADD,
         tenant,
-        target(tenant, "app", req.getAppId()),
+        AuditTargets.target(tenant, "app", req.getAppId()),
         out,
         c -> ops.addCredential(req),
-        AdminService::newAccessKey);
+        AuditTargets::newAccessKey);
   }
 
   @Override
@@ -130,7 +130,7 @@ public final class AdminService extends AdminServiceGrpc.AdminServiceImplBase {
     calls.serve(
         CREDENTIAL_RETIRE,
         tenant,
-        target(tenant, "credential", req.getAccessKey()),
+        AuditTargets.target(tenant, "credential", req.getAccessKey()),
         out,
         c -> ops.retireCredential(req),
         r -> "notAfter=" + AdminMessages.instant(r.getNotAfter()));
@@ -142,7 +142,7 @@ public final class AdminService extends AdminServiceGrpc.AdminServiceImplBase {
     calls.serve(
         CREDENTIAL_REVOKE,
         tenant,
-        target(tenant, "credential", req.getAccessKey()),
+        AuditTargets.target(tenant, "credential", req.getAccessKey()),
         out,
         c -> ops.revokeCredential(req));
   }
@@ -154,7 +154,7 @@ public final class AdminService extends AdminServiceGrpc.AdminServiceImplBase {
     calls.serve(
         CREDENTIAL_LIST,
         tenant,
-        target(tenant, "credentials", null),
+        AuditTargets.target(tenant, "credentials", null),
         out,
         c -> ops.listCredentials(req));
   }
@@ -167,10 +167,10 @@ public final class AdminService extends AdminServiceGrpc.AdminServiceImplBase {
     calls.serve(
         API_REGISTER,
         tenant,
-        target(tenant, "api", req.getApi().getId()),
+        AuditTargets.target(tenant, "api", req.getApi().getId()),
         out,
         c -> ops.registerApi(req),
-        AdminService::apiDetail);
+        AuditTargets::apiDetail);
   }
 
   @Override
@@ -179,41 +179,41 @@ public final class AdminService extends AdminServiceGrpc.AdminServiceImplBase {
     calls.serve(
         API_UPDATE,
         tenant,
-        target(tenant, "api", req.getApi().getId()),
+        AuditTargets.target(tenant, "api", req.getApi().getId()),
         out,
         c -> ops.updateApi(req),
-        AdminService::apiDetail);
+        AuditTargets::apiDetail);
   }
 
   @Override
   public void removeApi(RemoveApiRequest req, StreamObserver<RemoveApiResponse> out) {
     String tenant = req.getTenantId();
     calls.serve(
-        API_REMOVE, tenant, target(tenant, "api", req.getApiId()), out, c -> ops.removeApi(req));
+        API_REMOVE, tenant, AuditTargets.target(tenant, "api", req.getApiId()), out, c -> ops.removeApi(req));
   }
 
   @Override
   public void listApis(ListApisRequest req, StreamObserver<ListApisResponse> out) {
     String tenant = req.getTenantId();
-    calls.serve(API_LIST, tenant, target(tenant, "apis", null), out, c -> ops.listApis(req));
+    calls.serve(API_LIST, tenant, AuditTargets.target(tenant, "apis", null), out, c -> ops.listApis(req));
   }
 
   @Override
   public void createGrant(CreateGrantRequest req, StreamObserver<Grant> out) {
     Grant g = req.getGrant();
-    calls.serve(GRANT_CREATE, g.getTenantId(), grantTarget(g), out, c -> ops.createGrant(req));
+    calls.serve(GRANT_CREATE, g.getTenantId(), AuditTargets.grantTarget(g), out, c -> ops.createGrant(req));
   }
 
   @Override
   public void revokeGrant(RevokeGrantRequest req, StreamObserver<RevokeGrantResponse> out) {
     Grant g = req.getGrant();
-    calls.serve(GRANT_REVOKE, g.getTenantId(), grantTarget(g), out, c -> ops.revokeGrant(req));
+    calls.serve(GRANT_REVOKE, g.getTenantId(), AuditTargets.grantTarget(g), out, c -> ops.revokeGrant(req));
   }
 
   @Override
   public void listGrants(ListGrantsRequest req, StreamObserver<ListGrantsResponse> out) {
     String tenant = req.getTenantId();
-    calls.serve(GRANT_LIST, tenant, target(tenant, "grants", null), out, c -> ops.listGrants(req));
+    calls.serve(GRANT_LIST, tenant, AuditTargets.target(tenant, "grants", null), out, c -> ops.listGrants(req));
   }
 
   // ---- cross-tenant authorizations: they belong to the grantor tenant ----
@@ -225,7 +225,7 @@ public final class AdminService extends AdminServiceGrpc.AdminServiceImplBase {
     calls.serve(
         AUTHORIZATION_CREATE,
         grantor,
-        target(grantor, "authorization", req.getId()),
+        AuditTargets.target(grantor, "authorization", req.getId()),
         out,
         c -> ops.createAuthorization(req),
         a -> "grantee=" + a.getGranteeAppId() + " apis=" + a.getApiIdsList() + " expires="
@@ -239,7 +239,7 @@ public final class AdminService extends AdminServiceGrpc.AdminServiceImplBase {
     calls.serve(
         AUTHORIZATION_REVOKE,
         grantor,
-        target(grantor, "authorization", req.getAuthorizationId()),
+        AuditTargets.target(grantor, "authorization", req.getAuthorizationId()),
         out,
         c -> ops.revokeAuthorization(req));
   }
@@ -251,7 +251,7 @@ public final class AdminService extends AdminServiceGrpc.AdminServiceImplBase {
     calls.serve(
         AUTHORIZATION_LIST,
         tenant,
-        target(tenant, "authorizations", null),
+        AuditTargets.target(tenant, "authorizations", null),
         out,
         c -> ops.listAuthorizations(req));
   }
@@ -264,7 +264,7 @@ public final class AdminService extends AdminServiceGrpc.AdminServiceImplBase {
     calls.serve(
         PRINCIPAL_ADD,
         null,
-        principalTarget(p.getSubject(), p.getCertificateSha256()),
+        AuditTargets.principalTarget(p.getSubject(), p.getCertificateSha256()),
         out,
         c -> ops.addPrincipal(req),
         a -> "role=" + a.getRole()
@@ -277,7 +277,7 @@ public final class AdminService extends AdminServiceGrpc.AdminServiceImplBase {
     calls.serve(
         PRINCIPAL_REMOVE,
         null,
-        principalTarget(req.getSubject(), req.getCertificateSha256()),
+        AuditTargets.principalTarget(req.getSubject(), req.getCertificateSha256()),
         out,
         c -> ops.removePrincipal(req));
   }
@@ -299,13 +299,13 @@ public final class AdminService extends AdminServiceGrpc.AdminServiceImplBase {
   @Override
   public void approve(ApproveRequest req, StreamObserver<ApprovalRequest> out) {
     calls.serve(APPROVAL_APPROVE, null, "approval/" + req.getId(), out, c -> keys.approve(req, c),
-        AdminService::approvalDetail);
+        AuditTargets::approvalDetail);
   }
 
   @Override
   public void rejectApproval(RejectApprovalRequest req, StreamObserver<ApprovalRequest> out) {
     calls.serve(APPROVAL_REJECT, null, "approval/" + req.getId(), out, c -> keys.reject(req, c),
-        AdminService::approvalDetail);
+        AuditTargets::approvalDetail);
   }
 
   @Override
@@ -339,7 +339,7 @@ public final class AdminService extends AdminServiceGrpc.AdminServiceImplBase {
   @Override
   public void auditTail(AuditTailRequest req, StreamObserver<AuditRecords> out) {
     calls.serve(
-        AUDIT_TAIL, null, "audit", out, c -> ops.auditTail(req), AdminService::recordsDetail);
+        AUDIT_TAIL, null, "audit", out, c -> ops.auditTail(req), AuditTargets::recordsDetail);
   }
 
   @Override
@@ -350,7 +350,7 @@ public final class AdminService extends AdminServiceGrpc.AdminServiceImplBase {
         "audit",
         out,
         c -> ops.auditQuery(req),
-        AdminService::recordsDetail);
+        AuditTargets::recordsDetail);
   }
 
   @Override
@@ -364,42 +364,5 @@ public final class AdminService extends AdminServiceGrpc.AdminServiceImplBase {
         v -> (v.getClean() ? "clean" : "problems=" + v.getProblemsCount())
             + " records=" + v.getRecords() + " lastSeq=" + v.getLastSeq()
             + " lastSignedSeq=" + v.getLastVerifiedSignedSeq());
-  }
-
-  // ---- audit targets and details ----
-
-  private static String target(String tenant, String kind, String id) {
-    return "tenant/" + tenant + "/" + kind + (id == null ? "" : "/" + id);
-  }
-
-  private static String grantTarget(Grant g) {
-    return target(g.getTenantId(), "grant", g.getAppId() + ":" + g.getApiId());
-  }
-
-  private static String principalTarget(String subject, String sha256) {
-    return subject.isEmpty() ? "principal/sha256:" + sha256 : "principal/subject:" + subject;
-  }
-
-  /** Names the new AccessKey; the secret never goes into the audit log. */
-  private static String newAccessKey(IssuedCredential issued) {
-    return "accessKey=" + issued.getCredential().getAccessKey();
-  }
-
-  /** Which records were read, not their content: the log must not copy itself. */
-  private static String recordsDetail(AuditRecords r) {
-    int n = r.getRecordsCount();
-    return n == 0
-        ? "records=0"
-        : "records=" + n + " seq=" + r.getRecords(0).getSeq() + ".."
-            + r.getRecords(n - 1).getSeq();
-  }
-
-  private static String approvalDetail(ApprovalRequest r) {
-    return "id=" + r.getId() + " " + r.getSummary() + " state=" + r.getState()
-        + " approvals=" + r.getApprovalsCount() + "/" + r.getRequiredApprovals();
-  }
-
-  private static String apiDetail(Api a) {
-    return a.getMethodName() + " -> " + a.getBackendTarget() + " " + a.getAuthMode();
   }
 }
