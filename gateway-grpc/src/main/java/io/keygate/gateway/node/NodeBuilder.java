@@ -229,8 +229,8 @@ public final class NodeBuilder {
     KeyControl.Settings dualControl = new KeyControl.Settings(
         adminSettings.approvalsRequired(), adminSettings.approvalTtl(),
         Set.of(AuditHeadSigner.DEFAULT_KEY_LABEL));
-    KeyControl keyControl = KeyControl.create(db.approvals(), hsm, store, principals, activeTls,
-        audit, dualControl, clock, random, refreshSnapshot, tlsFollower::pollQuietly);
+    KeyControl keyControl = KeyControl.create(db.approvals(), db.quorumHistory(), hsm, store,
+        principals, activeTls, audit, dualControl, clock, random, refreshSnapshot, tlsFollower::pollQuietly);
     AdminService service = AdminService.create(store, hsm, principals, audit,
         AuditReading.over(db.auditChain(), db.signedHeads(), hsm), keyControl, clock, random, refreshSnapshot);
     AdminServerSettings server = new AdminServerSettings(

@@ -131,7 +131,7 @@ final class AdminFixture implements AutoCloseable {
     activeTls = new ActiveTlsKeys(database.tlsKeys(), Map.of(TlsListener.ADMIN, tlsKey));
     tlsFollower = new TlsKeyFollower(activeTls, hsm, "admin-fixture-node", clock, idleScheduler,
         Duration.ofDays(1));
-    KeyControl keyControl = KeyControl.create(database.approvals(), hsm, store, principals,
+    KeyControl keyControl = KeyControl.create(database.approvals(), database.quorumHistory(), hsm, store, principals,
         activeTls, auditLog, new KeyControl.Settings(approvalsRequired, approvalTtl,
             Set.of(AuditHeadSigner.DEFAULT_KEY_LABEL)),
         clock, new SecureRandom(), this::refresh, tlsFollower::pollQuietly);

@@ -70,7 +70,7 @@ class CredentialRotationEndToEndTest {
       ManagedChannel tls = NettyChannelBuilder.forAddress("localhost", gateway.port())
           .sslContext(GrpcSslContexts.forClient().trustManager(admin.serverCert).build()).build();
       try {
-        IssuedCredential first = admin.as(admin.officer).createCredential(
+        IssuedCredential first = admin.as(admin.acmeAdmin).createCredential(
             CreateCredentialRequest.newBuilder().setTenantId("acme").setAppId("acme-app").build());
         Channel oldKey = signed(tls, first);
         AtomicReference<Channel> current = new AtomicReference<>(oldKey);
@@ -96,7 +96,7 @@ class CredentialRotationEndToEndTest {
         });
 
         assertThat(successes.tryAcquire(30, 30, TimeUnit.SECONDS)).isTrue();
-        IssuedCredential second = admin.as(admin.officer).addCredential(
+        IssuedCredential second = admin.as(admin.acmeAdmin).addCredential(
             AddCredentialRequest.newBuilder().setTenantId("acme").setAppId("acme-app").build());
         gateway.refreshConfiguration(); // as the admin API does on its own node
         current.set(signed(tls, second));
