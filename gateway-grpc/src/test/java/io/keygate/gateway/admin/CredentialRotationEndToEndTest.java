@@ -72,6 +72,9 @@ class CredentialRotationEndToEndTest {
       try {
         IssuedCredential first = admin.as(admin.acmeAdmin).createCredential(
             CreateCredentialRequest.newBuilder().setTenantId("acme").setAppId("acme-app").build());
+        // The admin API refreshes its own node only: this gateway is another one, and without
+        // this its poll decides whether the first calls already know the new key.
+        gateway.refreshConfiguration();
         Channel oldKey = signed(tls, first);
         AtomicReference<Channel> current = new AtomicReference<>(oldKey);
         AtomicBoolean stop = new AtomicBoolean();
