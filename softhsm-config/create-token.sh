@@ -56,7 +56,9 @@ export SOFTHSM2_CONF="$conf"
 slot_of() {
   softhsm2-util --show-slots 2>/dev/null | awk -v want="$1" '
     /^Slot [0-9]+/ { slot = $2 }
-    /^[ \t]+Label:/ { sub(/^[ \t]+Label:[ \t]*/, ""); sub(/[ \t]+$/, ""); if ($0 == want) { print slot; exit } }'
+    /^[ \t]+Label:/ { sub(/^[ \t]+Label:[ \t]*/, ""); sub(/[ \t]+$/, ""); if ($0 == want && !found) { print slot; found = 1 } }'
+  # No early exit: with pipefail, softhsm2-util writing into a closed pipe (SIGPIPE, 141) would
+  # fail the script once enough tokens exist.
 }
 
 slot=$(slot_of "$label")

@@ -2,13 +2,13 @@ package io.keygate.gateway.approval;
 
 import io.keygate.gateway.admin.access.AdminPrincipal;
 import io.keygate.gateway.admin.access.AdminPrincipals;
+import io.keygate.gateway.admin.access.AdminRole;
 import io.keygate.gateway.admin.access.IdentityMatch;
-
-import io.keygate.gateway.approval.DualControl;
-import io.keygate.gateway.approval.DualControlOperation;
+import io.keygate.gateway.admin.access.OfficerQuorum;
 import io.keygate.gateway.approval.DualControlOperation.ActivateTlsKey;
 import io.keygate.gateway.approval.DualControlOperation.AddSecurityOfficer;
 import io.keygate.gateway.approval.DualControlOperation.DestroyKey;
+import io.keygate.gateway.approval.DualControlOperation.RemoveSecurityOfficer;
 import io.keygate.gateway.approval.DualControlOperation.RevokeTenantCredentials;
 import io.keygate.gateway.store.StoreConflictException;
 import io.keygate.gateway.store.StoreNotFoundException;
@@ -29,7 +29,8 @@ import java.util.Set;
 /**
  * What the dual-controlled operations do, and when they may not: a key the gateway itself needs
  * (or a CA key, or a TLS key any node serves) is never destroyed, nor the secret of a credential still live (revoke first, then destroy, two
- * visible steps); a TLS key is activated only with a certificate valid now.
+ * visible steps); a TLS key is activated only with a certificate valid now; an officer is removed
+ * only if one remains, and only if M remain unless the approvers accepted fewer.
  */
 public final class ApprovedOperations implements DualControl.Runner {
   private static final Logger LOG = System.getLogger("io.keygate.gateway.admin");
@@ -37,6 +38,7 @@ public final class ApprovedOperations implements DualControl.Runner {
   private final KeyAdministration hsm;
   private final ConfigStore store;
   private final AdminPrincipals principals;
+  private final OfficerQuorum quorum;
   private final TlsKeyInventory tls;
   private final ActiveTlsKeys activeTls;
   private final Set<KeyLabel> reserved;
@@ -51,11 +53,12 @@ public final class ApprovedOperations implements DualControl.Runner {
    *     now (other nodes follow within their poll interval)
    */
   public ApprovedOperations(KeyAdministration hsm, ConfigStore store, AdminPrincipals principals,
-      TlsKeyInventory tls, ActiveTlsKeys activeTls, Set<KeyLabel> reserved, Clock clock,
+      OfficerQuorum quorum, TlsKeyInventory tls, ActiveTlsKeys activeTls, Set<KeyLabel> reserved, Clock clock,
       Runnable onConfigChanged, Runnable onTlsChanged) {
     this.hsm = Objects.requireNonNull(hsm, "hsm");
     this.store = Objects.requireNonNull(store, "store");
     this.principals = Objects.requireNonNull(principals, "principals");
+    this.quorum = Objects.requireNonNull(quorum, "quorum");
     this.tls = Objects.requireNonNull(tls, "tls");
     this.activeTls = Objects.requireNonNull(activeTls, "activeTls");
     this.reserved = Set.copyOf(reserved);
@@ -80,6 +83,8 @@ public final class ApprovedOperations implements DualControl.Runner {
         throw new StoreConflictException(
             StoreConflictException.Kind.DUPLICATE, o.identity() + " is already a principal");
       }
+    } else if (op instanceof RemoveSecurityOfficer r) {
+      checkRemoveOfficer(r);
     }
   }
 
@@ -94,9 +99,44 @@ public final class ApprovedOperations implements DualControl.Runner {
       return activate(a.listener(), a.label(), approvalId);
     } else if (op instanceof AddSecurityOfficer o) {
       principals.add(AdminPrincipal.officer(IdentityMatch.parse(o.identity())));
-      return "added";
+      quorum.bootstrapOpen(); // records that M exist, if this is the first time
+      return "added officers=" + quorum.officers() + " required=" + quorum.required();
+    } else if (op instanceof RemoveSecurityOfficer r) {
+      // Close the window before the count can drop (a database that reached M before the record).
+      quorum.bootstrapOpen();
+      principals.remove(IdentityMatch.parse(r.identity()));
+      int left = quorum.officers();
+      if (left < quorum.required()) {
+        LOG.log(Level.WARNING, "approval {0}: {1} security-officers remain, {2} approvals"
+            + " required: no dual-controlled operation can run until officers are added",
+            approvalId, left, quorum.required());
+      }
+      return "removed officers=" + left + " required=" + quorum.required()
+          + (left < quorum.required() ? " BELOW-M" : "");
     }
     throw new IllegalStateException("unknown operation " + op.kind());
+  }
+
+  // Checked when requested and again when it runs: two removals approved at once must not
+  // together leave fewer than M (or no officer) unless each said so.
+  private void checkRemoveOfficer(RemoveSecurityOfficer r) throws Exception {
+    boolean isOfficer = principals.find(IdentityMatch.parse(r.identity()))
+        .filter(p -> p.role() == AdminRole.SECURITY_OFFICER)
+        .isPresent();
+    if (!isOfficer) {
+      throw new OperationRefusedException(
+          OperationRefusedException.Reason.NOT_AN_OFFICER, r.identity() + " is not an officer");
+    }
+    int officers = quorum.officers();
+    if (officers <= 1) {
+      throw new OperationRefusedException(
+          OperationRefusedException.Reason.LAST_OFFICER, "last officer " + r.identity());
+    }
+    if (officers - 1 < quorum.required() && !r.belowQuorum()) {
+      throw new OperationRefusedException(OperationRefusedException.Reason.BELOW_QUORUM,
+          "removing " + r.identity() + " leaves " + (officers - 1) + " of "
+              + quorum.required() + " officers");
+    }
   }
 
   private void checkDestroy(KeyLabel label) throws Exception {

@@ -169,4 +169,46 @@ public sealed interface DualControlOperation {
       return "principal/" + identity;
     }
   }
+  /**
+   * Takes the security-officer role from a certificate identity (removes its mapping; demoting is
+   * this, then an ordinary AddPrincipal with the new role). Once the bootstrap window has closed,
+   * this is the only way an officer leaves.
+   *
+   * @param identity as admin_principals stores it
+   * @param belowQuorum whether the approvers accept that fewer than M officers remain (dual
+   *     control then cannot run until officers are added): without it such a removal is refused,
+   *     so a node never goes below M unless the quorum said so in what it approved
+   */
+  record RemoveSecurityOfficer(String identity, boolean belowQuorum)
+      implements DualControlOperation {
+    public RemoveSecurityOfficer {
+      Objects.requireNonNull(identity, "identity");
+    }
+
+    @Override
+    public String kind() {
+      return belowQuorum ? "remove-officer-below-m" : "remove-officer";
+    }
+
+    @Override
+    public String subject() {
+      return identity;
+    }
+
+    @Override
+    public String summary() {
+      return "remove security-officer " + identity
+          + (belowQuorum ? ", even if fewer officers than approvals required remain" : "");
+    }
+
+    @Override
+    public String auditAction() {
+      return "principal.remove-officer";
+    }
+
+    @Override
+    public String auditTarget() {
+      return "principal/" + identity;
+    }
+  }
 }

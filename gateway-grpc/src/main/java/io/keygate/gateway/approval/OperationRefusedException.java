@@ -18,7 +18,13 @@ public final class OperationRefusedException extends Exception {
     /** Some node's listener served this TLS key recently. */
     TLS_KEY_SERVED,
     /** The key holds the secret of a live credential. */
-    KEY_IN_USE
+    KEY_IN_USE,
+    /** Removing the officer would leave none. */
+    LAST_OFFICER,
+    /** Removing the officer would leave fewer than M, and the request did not accept that. */
+    BELOW_QUORUM,
+    /** The identity is not mapped as a security-officer. */
+    NOT_AN_OFFICER
   }
 
   private final Reason reason;

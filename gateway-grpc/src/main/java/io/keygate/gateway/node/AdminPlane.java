@@ -53,7 +53,7 @@ public final class AdminPlane {
     KeyControl.Settings dualControl = new KeyControl.Settings(
         settings.approvalsRequired(), settings.approvalTtl(),
         Set.of(AuditHeadSigner.DEFAULT_KEY_LABEL));
-    KeyControl keyControl = KeyControl.create(parts.database().approvals(), parts.hsm(),
+    KeyControl keyControl = KeyControl.create(parts.database().approvals(), parts.database().quorumHistory(), parts.hsm(),
         parts.store(), parts.principals(), parts.activeTls(), parts.audit(), dualControl,
         parts.clock(), parts.random(), parts.onConfigChanged(), parts.tlsFollower()::pollQuietly);
     AdminService service = AdminService.create(parts.store(), parts.hsm(), parts.principals(),

@@ -284,7 +284,8 @@ class AdminAccessTest {
       var unavailable = Calls.refusal(Status.Code.UNAVAILABLE, "AuditUnavailable");
       assertThat(Calls.status(() -> officer.listTenants(ListTenantsRequest.getDefaultInstance())))
           .isEqualTo(unavailable);
-      assertThat(Calls.status(() -> officer.createCredential(CreateCredentialRequest.newBuilder()
+      assertThat(Calls.status(() -> admin.as(admin.acmeAdmin).createCredential(
+          CreateCredentialRequest.newBuilder()
               .setTenantId(ACME)
               .setAppId("audit-app")
               .build())))

@@ -57,8 +57,10 @@ class CredentialAdminTest {
   }
 
   @Test
-  void officer_createsTenantAppAndCredential_andGetsTheHsmHeldSecretExactlyOnce() throws Exception {
+  void officerOnboardsTenantAndApp_theTenantsAdminGetsTheHsmHeldSecretExactlyOnce()
+      throws Exception {
     AdminServiceBlockingStub officer = admin.as(admin.officer);
+    TestAdminCa.Client initechAdmin = admin.ca.issue("CN=initech-admin,O=Initech");
     int changes = admin.configChanges.get();
     officer.createTenant(
         CreateTenantRequest.newBuilder().setId("initech").setName("Initech").build());
@@ -68,7 +70,15 @@ class CredentialAdminTest {
         .setName("TPS")
         .build());
 
-    IssuedCredential issued = officer.createCredential(create("initech", "initech-app"));
+    officer.addPrincipal(io.keygate.proto.admin.v1.AddPrincipalRequest.newBuilder()
+        .setPrincipal(io.keygate.proto.admin.v1.Principal.newBuilder()
+            .setCertificateSha256(initechAdmin.identity().sha256().value())
+            .setRole(io.keygate.proto.admin.v1.Role.TENANT_ADMIN)
+            .setTenantId("initech"))
+        .build());
+
+    IssuedCredential issued =
+        admin.as(initechAdmin).createCredential(create("initech", "initech-app"));
 
     byte[] secret = issued.getSecret().toByteArray();
     String accessKey = issued.getCredential().getAccessKey();
@@ -103,9 +113,9 @@ class CredentialAdminTest {
   @Test
   void createCredential_whenTheAppAlreadyHasALiveOne_isRefused() throws Exception {
     String app = newApp();
-    admin.as(admin.officer).createCredential(create(ACME, app));
+    admin.as(admin.acmeAdmin).createCredential(create(ACME, app));
 
-    assertThat(Calls.status(() -> admin.as(admin.officer).createCredential(create(ACME, app))))
+    assertThat(Calls.status(() -> admin.as(admin.acmeAdmin).createCredential(create(ACME, app))))
         .isEqualTo(Calls.refusal(Status.Code.FAILED_PRECONDITION, "CredentialExists"));
   }
 
@@ -113,8 +123,9 @@ class CredentialAdminTest {
   void addThenRetire_keepsTheOldCredentialWorkingUntilNotAfter_thenItExpires() throws Exception {
     AdminServiceBlockingStub officer = admin.as(admin.officer);
     String app = newApp();
-    IssuedCredential old = officer.createCredential(create(ACME, app));
-    IssuedCredential next = officer.addCredential(add(ACME, app));
+    AdminServiceBlockingStub acmeAdmin = admin.as(admin.acmeAdmin);
+    IssuedCredential old = acmeAdmin.createCredential(create(ACME, app));
+    IssuedCredential next = acmeAdmin.addCredential(add(ACME, app));
     String oldKey = old.getCredential().getAccessKey();
     Instant now = admin.clock.instant();
 
@@ -144,15 +155,15 @@ class CredentialAdminTest {
 
   @Test
   void addCredential_allowsTwoLiveAtMost_andNeedsAFirstOne() throws Exception {
-    AdminServiceBlockingStub officer = admin.as(admin.officer);
+    AdminServiceBlockingStub acmeAdmin = admin.as(admin.acmeAdmin);
     String app = newApp();
-    assertThat(Calls.status(() -> officer.addCredential(add(ACME, app))))
+    assertThat(Calls.status(() -> acmeAdmin.addCredential(add(ACME, app))))
         .isEqualTo(Calls.refusal(Status.Code.FAILED_PRECONDITION, "NoLiveCredential"));
 
-    officer.createCredential(create(ACME, app));
-    officer.addCredential(add(ACME, app));
+    acmeAdmin.createCredential(create(ACME, app));
+    acmeAdmin.addCredential(add(ACME, app));
 
-    assertThat(Calls.status(() -> officer.addCredential(add(ACME, app))))
+    assertThat(Calls.status(() -> acmeAdmin.addCredential(add(ACME, app))))
         .isEqualTo(Calls.refusal(Status.Code.FAILED_PRECONDITION, "CredentialLimit"));
   }
 
@@ -160,7 +171,8 @@ class CredentialAdminTest {
   void retire_canOnlyBringTheEndForward_andNeverRevivesACredential() throws Exception {
     AdminServiceBlockingStub officer = admin.as(admin.officer);
     String key =
-        officer.createCredential(create(ACME, newApp())).getCredential().getAccessKey();
+        admin.as(admin.acmeAdmin).createCredential(create(ACME, newApp())).getCredential()
+            .getAccessKey();
     var first = officer.retireCredential(retire(ACME, key, Duration.ofHours(1)));
 
     assertThat(Calls.status(() -> officer.retireCredential(retire(ACME, key, Duration.ofHours(2)))))
@@ -180,7 +192,8 @@ class CredentialAdminTest {
   void retire_withoutOrWithANegativeOrHugeDelay_isAnInvalidArgument() throws Exception {
     AdminServiceBlockingStub officer = admin.as(admin.officer);
     String key =
-        officer.createCredential(create(ACME, newApp())).getCredential().getAccessKey();
+        admin.as(admin.acmeAdmin).createCredential(create(ACME, newApp())).getCredential()
+            .getAccessKey();
     var invalid = Calls.refusal(Status.Code.INVALID_ARGUMENT, "InvalidArgument");
 
     assertThat(Calls.status(() -> officer.retireCredential(RetireCredentialRequest.newBuilder()
@@ -201,7 +214,8 @@ class CredentialAdminTest {
   void revoke_isImmediateInTheStoreAndThisNodesSnapshot() throws Exception {
     AdminServiceBlockingStub officer = admin.as(admin.officer);
     String key =
-        officer.createCredential(create(ACME, newApp())).getCredential().getAccessKey();
+        admin.as(admin.acmeAdmin).createCredential(create(ACME, newApp())).getCredential()
+            .getAccessKey();
 
     var revoked = officer.revokeCredential(revoke(ACME, key));
 
@@ -216,10 +230,12 @@ class CredentialAdminTest {
       throws Exception {
     AdminServiceBlockingStub officer = admin.as(admin.officer);
     String acmeKey =
-        officer.createCredential(create(ACME, newApp())).getCredential().getAccessKey();
+        admin.as(admin.acmeAdmin).createCredential(create(ACME, newApp())).getCredential()
+            .getAccessKey();
     int keys = admin.hsm.listKeys().size();
 
-    assertThat(Calls.status(() -> officer.createCredential(create(ACME, "globex-app"))))
+    assertThat(Calls.status(
+            () -> admin.as(admin.acmeAdmin).createCredential(create(ACME, "globex-app"))))
         .isEqualTo(Calls.refusal(Status.Code.NOT_FOUND, "NotFound"));
     assertThat(Calls.status(() -> officer.revokeCredential(revoke(GLOBEX, acmeKey))))
         .isEqualTo(Calls.refusal(Status.Code.NOT_FOUND, "NotFound"));
@@ -227,37 +243,48 @@ class CredentialAdminTest {
     assertThat(stored(acmeKey).revoked()).isFalse();
   }
 
+  /**
+   * Separation of duties: an officer alone must not hold a working secret of any tenant's app (it
+   * could act as that tenant). Issuing is the tenant's admins' job, in their own tenant only;
+   * officers may still retire and revoke (incident response), auditors only look.
+   */
   @Test
-  void tenantAdminsAndAuditors_cannotIssueRetireOrRevoke_andTenantAdminsCannotListCredentials()
+  void onlyTheTenantsAdmins_issueCredentials_officersRetireAndRevoke_auditorsOnlyList()
       throws Exception {
-    String key = admin
-        .as(admin.officer)
-        .createCredential(create(ACME, newApp()))
-        .getCredential()
-        .getAccessKey();
+    String app = newApp();
     var denied = Calls.refusal(Status.Code.PERMISSION_DENIED, "PermissionDenied");
-    for (TestAdminCa.Client who : List.of(admin.acmeAdmin, admin.auditor)) {
+    for (TestAdminCa.Client who : List.of(admin.officer, admin.auditor, admin.globexAdmin)) {
       AdminServiceBlockingStub stub = admin.as(who);
-      assertThat(Calls.status(() -> stub.createCredential(create(ACME, "acme-app"))))
-          .isEqualTo(denied);
-      assertThat(Calls.status(() -> stub.addCredential(add(ACME, "acme-app")))).isEqualTo(denied);
+      assertThat(Calls.status(() -> stub.createCredential(create(ACME, app)))).isEqualTo(denied);
+      assertThat(Calls.status(() -> stub.addCredential(add(ACME, app)))).isEqualTo(denied);
+    }
+    assertThat(admin.store.credentials(ACME)).noneMatch(c -> c.appId().equals(app));
+
+    String key = admin.as(admin.acmeAdmin).createCredential(create(ACME, app))
+        .getCredential().getAccessKey();
+    String second = admin.as(admin.acmeAdmin).addCredential(add(ACME, app))
+        .getCredential().getAccessKey();
+
+    for (TestAdminCa.Client who : List.of(admin.auditor, admin.globexAdmin)) {
+      AdminServiceBlockingStub stub = admin.as(who);
       assertThat(Calls.status(() -> stub.retireCredential(retire(ACME, key, Duration.ZERO))))
           .isEqualTo(denied);
       assertThat(Calls.status(() -> stub.revokeCredential(revoke(ACME, key)))).isEqualTo(denied);
     }
-    assertThat(Calls.status(() -> admin
-            .as(admin.acmeAdmin)
-            .listCredentials(
-                ListCredentialsRequest.newBuilder().setTenantId(ACME).build())))
+    assertThat(Calls.status(() -> admin.as(admin.globexAdmin).listCredentials(
+            ListCredentialsRequest.newBuilder().setTenantId(ACME).build())))
         .isEqualTo(denied);
-    assertThat(admin
-            .as(admin.auditor)
-            .listCredentials(
-                ListCredentialsRequest.newBuilder().setTenantId(ACME).build())
-            .getCredentialsList())
-        .extracting(c -> c.getAccessKey())
-        .contains(key);
     assertThat(stored(key).stateAt(admin.clock.instant())).isEqualTo(Credential.State.ACTIVE);
+    for (TestAdminCa.Client who : List.of(admin.acmeAdmin, admin.auditor, admin.officer)) {
+      assertThat(admin.as(who)
+              .listCredentials(ListCredentialsRequest.newBuilder().setTenantId(ACME).build())
+              .getCredentialsList())
+          .extracting(c -> c.getAccessKey())
+          .contains(key, second);
+    }
+    admin.as(admin.acmeAdmin).retireCredential(retire(ACME, key, Duration.ofHours(1)));
+    admin.as(admin.officer).revokeCredential(revoke(ACME, second));
+    assertThat(stored(second).revoked()).isTrue();
   }
 
   @Test
@@ -265,31 +292,31 @@ class CredentialAdminTest {
       throws Exception {
     String app = newApp();
     int mark = admin.audit.mark();
-    IssuedCredential issued = admin.as(admin.officer).createCredential(create(ACME, app));
-    Calls.status(() -> admin.as(admin.officer).createCredential(create(ACME, app)));
+    IssuedCredential issued = admin.as(admin.acmeAdmin).createCredential(create(ACME, app));
     Calls.status(() -> admin.as(admin.acmeAdmin).createCredential(create(ACME, app)));
+    Calls.status(() -> admin.as(admin.officer).createCredential(create(ACME, app)));
 
     List<AuditEvent> events = admin.audit.since(mark);
-    String officer = admin.officer.identity().auditActor();
+    String acmeAdmin = admin.acmeAdmin.identity().auditActor();
     assertThat(events)
         .extracting(e ->
             List.of(e.actor(), e.role(), e.action(), e.target(), e.outcome().name()))
         .containsExactly(
             List.of(
-                officer,
-                "security-officer",
+                acmeAdmin,
+                "tenant-admin",
                 "credential.create",
                 "tenant/acme/app/" + app,
                 "SUCCESS"),
             List.of(
-                officer,
-                "security-officer",
+                acmeAdmin,
+                "tenant-admin",
                 "credential.create",
                 "tenant/acme/app/" + app,
                 "FAILED"),
             List.of(
-                admin.acmeAdmin.identity().auditActor(),
-                "tenant-admin",
+                admin.officer.identity().auditActor(),
+                "security-officer",
                 "credential.create",
                 "tenant/acme/app/" + app,
                 "DENIED"));

@@ -140,6 +140,38 @@ abstract class DualControlContract {
   }
 
   @Test
+  void officerChanges_areStoredAndReadBackAsApproved_onEveryDatabase() throws Exception {
+    DualControl dc = dualControl(2);
+    List<DualControlOperation> ops = List.of(
+        new DualControlOperation.AddSecurityOfficer("sha256:dd"),
+        new DualControlOperation.RemoveSecurityOfficer("subject:CN=bob", false),
+        new DualControlOperation.RemoveSecurityOfficer("sha256:cc", true));
+    for (DualControlOperation op : ops) {
+      DualControlRequest r = dc.request(op, "officer change", ALICE);
+
+      DualControlRequest read = dc.list(false).stream()
+          .filter(x -> x.id().equals(r.id())).findFirst().orElseThrow();
+      // What the approvers see is what they approve: below-M or not is part of the operation.
+      assertThat(read.operation()).isEqualTo(op);
+      assertThat(read.operation().summary()).isEqualTo(op.summary());
+    }
+    assertThat(dc.list(false)).extracting(x -> x.operation().kind())
+        .contains("add-officer", "remove-officer", "remove-officer-below-m");
+  }
+
+  @Test
+  void quorumHistory_keepsTheFirstRecord_forGood() throws Exception {
+    io.keygate.gateway.admin.access.QuorumHistory history = db.quorumHistory();
+    assertThat(history.reachedAt()).isEmpty();
+    Instant first = clock.instant();
+
+    history.recordReached(first, 2, 2);
+    history.recordReached(first.plusSeconds(60), 3, 2); // another node, later: no change, no error
+
+    assertThat(history.reachedAt()).contains(first);
+  }
+
+  @Test
   void theRequesterCannotApproveItsOwnRequest_norAnOfficerTwice() throws Exception {
     DualControl dc = dualControl(3);
     DualControlRequest r = dc.request(new RevokeTenantCredentials("acme"), "breach", ALICE);

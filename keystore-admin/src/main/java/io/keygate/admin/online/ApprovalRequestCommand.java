@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
       ApprovalRequestDestroyKeyCommand.class,
       ApprovalRequestRevokeTenantCredentialsCommand.class,
       ApprovalRequestActivateTlsKeyCommand.class,
-      ApprovalRequestAddOfficerCommand.class
+      ApprovalRequestAddOfficerCommand.class,
+      ApprovalRequestRemoveOfficerCommand.class
     })
 public final class ApprovalRequestCommand {}

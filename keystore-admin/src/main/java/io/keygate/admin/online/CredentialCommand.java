@@ -7,7 +7,11 @@ import picocli.CommandLine.Command;
  */
 @Command(
     name = "credential",
-    description = "AccessKey credentials of apps: issue, rotate, retire, revoke (admin API).",
+    description = {
+      "AccessKey credentials of apps: issue, rotate, retire, revoke (admin API).",
+      "Issuing (create, add) is for the tenant-admin of the app's tenant; security-officers may"
+          + " retire, revoke and list."
+    },
     subcommands = {
       CredentialCreateCommand.class,
       CredentialAddCommand.class,

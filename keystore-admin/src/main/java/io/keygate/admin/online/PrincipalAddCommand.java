@@ -16,8 +16,9 @@ import picocli.CommandLine.Option;
     name = "add",
     description = {
       "Gives a client certificate a role on the admin API (security-officer).",
-      "A security-officer can be added this way only until the gateway has as many officers as"
-          + " approvals it requires; then it is refused (DualControlRequired, exit 5) and 'approval"
+      "A security-officer can be added this way only until the gateway has had as many officers"
+          + " as approvals it requires (for good, even if officers are removed later); then it is"
+          + " refused (DualControlRequired, exit 5) and 'approval"
           + " request add-officer' asks for it."
     })
 public final class PrincipalAddCommand extends AdminVerb {

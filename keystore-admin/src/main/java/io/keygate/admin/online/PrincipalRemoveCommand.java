@@ -9,7 +9,12 @@ import picocli.CommandLine.Command;
 
 @Command(
     name = "remove",
-    description = "Takes a client certificate's role away (the last security-officer stays).")
+    description = {
+      "Takes a client certificate's role away (the last security-officer stays).",
+      "A security-officer can be removed this way only until the gateway has had as many officers"
+          + " as approvals it requires; then it is refused (DualControlRequired, exit 5) and"
+          + " 'approval request remove-officer' asks for it."
+    })
 public final class PrincipalRemoveCommand extends AdminVerb {
   @ArgGroup(exclusive = true, multiplicity = "1")
   PrincipalIdentity identity;

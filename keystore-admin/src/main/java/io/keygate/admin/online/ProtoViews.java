@@ -3,6 +3,7 @@ package io.keygate.admin.online;
 import com.google.protobuf.Timestamp;
 import io.keygate.admin.cli.Table;
 import io.keygate.proto.admin.v1.AddSecurityOfficer;
+import io.keygate.proto.admin.v1.RemoveSecurityOfficer;
 import io.keygate.proto.admin.v1.Api;
 import io.keygate.proto.admin.v1.App;
 import io.keygate.proto.admin.v1.Approval;
@@ -181,6 +182,14 @@ final class ProtoViews {
             "subject", officer.hasSubject() ? officer.getSubject() : null,
             "certificateSha256",
                 officer.hasCertificateSha256() ? officer.getCertificateSha256() : null);
+      case REMOVE_SECURITY_OFFICER:
+        RemoveSecurityOfficer removed = op.getRemoveSecurityOfficer();
+        return map(
+            "kind", "remove-officer",
+            "subject", removed.hasSubject() ? removed.getSubject() : null,
+            "certificateSha256",
+                removed.hasCertificateSha256() ? removed.getCertificateSha256() : null,
+            "allowBelowQuorum", removed.getAllowBelowQuorum());
       default:
         // A newer server's operation: the summary still says what it is.
         return map("kind", null);

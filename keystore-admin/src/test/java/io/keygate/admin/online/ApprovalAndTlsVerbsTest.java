@@ -262,6 +262,35 @@ class ApprovalAndTlsVerbsTest {
   }
 
   @Test
+  void requestRemoveOfficer_sendsTheIdentityAndWhetherBelowQuorumIsAccepted_asJsonToo() {
+    String sha256 = "ab".repeat(32);
+    Result r =
+        admin(
+            "--output", "json", "approval", "request", "remove-officer", "--sha256", sha256,
+            "--allow-below-quorum", "--reason", "bob leaves, ticket 78");
+
+    assertThat(r.exitCode()).as(r.toString()).isZero();
+    RequestApprovalRequest sent = (RequestApprovalRequest) fake.lastRequest();
+    assertThat(sent.getOperation().getOperationCase())
+        .isEqualTo(OperationCase.REMOVE_SECURITY_OFFICER);
+    assertThat(sent.getOperation().getRemoveSecurityOfficer().getCertificateSha256())
+        .isEqualTo(sha256);
+    assertThat(sent.getOperation().getRemoveSecurityOfficer().getAllowBelowQuorum()).isTrue();
+    JsonObject op = json(r).getAsJsonObject("operation");
+    assertThat(op.get("kind").getAsString()).isEqualTo("remove-officer");
+    assertThat(op.get("certificateSha256").getAsString()).isEqualTo(sha256);
+    assertThat(op.get("allowBelowQuorum").getAsBoolean()).isTrue();
+
+    Result plain = admin("approval", "request", "remove-officer", "--subject", "CN=bob",
+        "--reason", "r");
+    assertThat(plain.exitCode()).as(plain.toString()).isZero();
+    RequestApprovalRequest second = (RequestApprovalRequest) fake.lastRequest();
+    assertThat(second.getOperation().getRemoveSecurityOfficer().getSubject()).isEqualTo("CN=bob");
+    assertThat(second.getOperation().getRemoveSecurityOfficer().getAllowBelowQuorum()).isFalse();
+    assertThat(plain.out()).contains("  operation   remove security-officer subject:CN=bob\n");
+  }
+
+  @Test
   void requestAddOfficer_withATypedIdentity_sendsItAsGiven() {
     Result bySubject =
         admin(

@@ -68,9 +68,13 @@ class AccessDenialSystemTest {
             "grant", "add", "--tenant", "globex", "--app", "portal", "--api", "stolen"),
         denial("globex's tenant-admin lists acme's apps", GLOBEX_ADMIN,
             "app", "list", "--tenant", "acme"),
-        denial("a tenant-admin issues a credential in its own tenant", ACME_ADMIN,
+        denial("a security-officer issues a credential for a tenant's app", ALICE,
             "credential", "create", "--tenant", "acme", "--app", "shop"),
-        denial("a tenant-admin lists credentials in its own tenant", ACME_ADMIN,
+        denial("a security-officer adds a second credential to a tenant's app", ALICE,
+            "credential", "add", "--tenant", "acme", "--app", "shop"),
+        denial("globex's tenant-admin issues a credential in acme", GLOBEX_ADMIN,
+            "credential", "create", "--tenant", "acme", "--app", "shop"),
+        denial("globex's tenant-admin lists acme's credentials", GLOBEX_ADMIN,
             "credential", "list", "--tenant", "acme"),
         denial("a tenant-admin asks for a dual-control operation", ACME_ADMIN,
             "approval", "request", "revoke-tenant-credentials", "--tenant", "acme",
@@ -128,8 +132,9 @@ class AccessDenialSystemTest {
 
   @Test
   void aDeniedCredentialCreate_writesNoSecretFile() {
+    // An officer alone must hold no working secret of a tenant's app: issuing is the tenant's.
     Path secretOut = gateway.file("never.secret");
-    Result r = gateway.as(ACME_ADMIN).run("credential", "create", "--tenant", "acme",
+    Result r = gateway.as(ALICE).run("credential", "create", "--tenant", "acme",
         "--app", "shop", "--secret-out", secretOut.toString());
 
     assertThat(r.exitCode()).as(r.toString()).isEqualTo(4);

@@ -44,7 +44,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * An app's credential rotated with keystore-admin, as docs/keystore-admin.md ("Rotating an app's
- * credential") tells an officer to, against a real gateway node, while the app keeps calling it.
+ * credential") tells the tenant's admin to, against a real gateway node, while the app keeps
+ * calling it. (Issuing is the tenant-admin's job since admin API 1.1; an officer may retire.)
  */
 class CredentialRotationSystemTest {
   private static final Metadata.Key<String> GATEWAY_ERROR_CODE =
@@ -75,7 +76,7 @@ class CredentialRotationSystemTest {
         "--method", RealGateway.ECHO, "--backend", gateway.backendTarget(), "--auth", "signature");
     acmeAdmin.ok("grant", "add", "--tenant", "acme", "--app", "shop", "--api", "echo");
     Path firstSecret = gateway.file("shop-1.secret");
-    String first = alice.json("credential", "create", "--tenant", "acme", "--app", "shop",
+    String first = acmeAdmin.json("credential", "create", "--tenant", "acme", "--app", "shop",
         "--secret-out", firstSecret.toString()).get("accessKey").getAsString();
     ManagedChannel tls = gateway.channelTrusting(gateway.bootstrapTlsCertificate());
     Caller oldCaller = new Caller(RealGateway.signing(tls, first, firstSecret));
@@ -107,17 +108,17 @@ class CredentialRotationSystemTest {
       assertThat(oldCaller.succeeded.tryAcquire(20, 30, TimeUnit.SECONDS))
           .as("calls with the first credential (failures: %s)", firstFailure.get()).isTrue();
 
-      // Add, roll out, retire: the officer's three steps, the app switching in the middle.
-      Result added = alice.ok("credential", "add", "--tenant", "acme", "--app", "shop",
+      // Add, roll out, retire: the tenant-admin's three steps, the app switching in the middle.
+      Result added = acmeAdmin.ok("credential", "add", "--tenant", "acme", "--app", "shop",
           "--secret-out", secondSecret.toString());
       second = accessKeyIn(added.out());
       Caller newCaller = new Caller(RealGateway.signing(tls, second, secondSecret));
       current.set(newCaller);
       assertThat(newCaller.succeeded.tryAcquire(20, 30, TimeUnit.SECONDS))
           .as("calls with the second credential (failures: %s)", firstFailure.get()).isTrue();
-      // (An officer would check `credential list` for the new key's last use first; the node
-      // writes last uses every 5 s, and LastUsedTracker's own tests cover that.)
-      Result retired = alice.ok(
+      // (The tenant-admin would check `credential list` for the new key's last use first; the
+      // node writes last uses every 5 s, and LastUsedTracker's own tests cover that.)
+      Result retired = acmeAdmin.ok(
           "credential", "retire", "--tenant", "acme", "--access-key", first, "--after", "0s");
       assertThat(retired.out())
           .startsWith("Credential " + first + " keeps working until ")
@@ -156,18 +157,21 @@ class CredentialRotationSystemTest {
   @Test
   void credentialList_showsEveryState_andNeverASecret() throws Exception {
     CliSession alice = gateway.as(ALICE);
+    CliSession acmeAdmin = gateway.as(ACME_ADMIN);
     alice.ok("app", "create", "--tenant", "acme", "--id", "billing", "--name", "Billing");
     Path[] secrets = {
       gateway.file("billing-1.secret"), gateway.file("billing-2.secret"),
       gateway.file("billing-3.secret")
     };
-    String expired = alice.json("credential", "create", "--tenant", "acme", "--app", "billing",
+    String expired = acmeAdmin.json("credential", "create", "--tenant", "acme", "--app", "billing",
         "--secret-out", secrets[0].toString()).get("accessKey").getAsString();
-    String revoked = alice.json("credential", "add", "--tenant", "acme", "--app", "billing",
+    String revoked = acmeAdmin.json("credential", "add", "--tenant", "acme", "--app", "billing",
         "--secret-out", secrets[1].toString()).get("accessKey").getAsString();
-    alice.ok("credential", "retire", "--tenant", "acme", "--access-key", expired, "--after", "0");
+    acmeAdmin.ok("credential", "retire", "--tenant", "acme", "--access-key", expired,
+        "--after", "0");
+    // An officer may end a tenant's credential (incident response), though not issue one.
     alice.ok("credential", "revoke", "--tenant", "acme", "--access-key", revoked);
-    String active = alice.json("credential", "create", "--tenant", "acme", "--app", "billing",
+    String active = acmeAdmin.json("credential", "create", "--tenant", "acme", "--app", "billing",
         "--secret-out", secrets[2].toString()).get("accessKey").getAsString();
 
     JsonObject list =

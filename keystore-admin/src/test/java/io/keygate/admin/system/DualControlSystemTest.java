@@ -64,7 +64,9 @@ class DualControlSystemTest {
     CliSession alice = gateway.as(ALICE);
     CliSession bob = gateway.as(BOB);
     alice.ok("app", "create", "--tenant", "acme", "--id", "legacy", "--name", "Legacy");
-    String accessKey = alice.json("credential", "create", "--tenant", "acme", "--app", "legacy",
+    // Issued by acme's admin: an officer alone never holds a working secret of a tenant's app.
+    String accessKey = gateway.as(ACME_ADMIN).json("credential", "create", "--tenant", "acme",
+        "--app", "legacy",
         "--secret-out", gateway.file("legacy.secret").toString()).get("accessKey").getAsString();
     String label = alice.json("credential", "list", "--tenant", "acme", "--app", "legacy")
         .getAsJsonArray("credentials").get(0).getAsJsonObject()
@@ -122,7 +124,7 @@ class DualControlSystemTest {
       acmeAdmin.ok("grant", "add", "--tenant", "acme", "--app", "mobile", "--api", api[0]);
     }
     Path secret = gateway.file("mobile.secret");
-    String accessKey = alice.json("credential", "create", "--tenant", "acme", "--app", "mobile",
+    String accessKey = acmeAdmin.json("credential", "create", "--tenant", "acme", "--app", "mobile",
         "--secret-out", secret.toString()).get("accessKey").getAsString();
     X509Certificate oldCert = gateway.bootstrapTlsCertificate();
 
@@ -181,7 +183,7 @@ class DualControlSystemTest {
   }
 
   @Test
-  void oneOfficerCannotGrowTheQuorumAlone_norDestroyTheAdminCaKey() {
+  void oneOfficerCannotChangeTheOfficersAlone_norDestroyTheAdminCaKey() {
     CliSession alice = gateway.as(ALICE);
     String mallory = gateway.certificateOf(MALLORY).toString();
 
@@ -197,6 +199,21 @@ class DualControlSystemTest {
     assertThat(gateway.as(BOB).ok("approval", "approve", id).out())
         .startsWith("request " + id + " executed (2 of 2 approvals)");
     assertThat(gateway.as(MALLORY).ok("whoami").out()).contains("security-officer");
+
+    // Removing one is dual control too, and never below M unless the request says so.
+    Result removeAlone = alice.run("principal", "remove", "--of-cert", mallory);
+    assertThat(removeAlone.exitCode()).as(removeAlone.toString()).isEqualTo(5);
+    assertThat(removeAlone.err()).contains("FAILED_PRECONDITION DualControlRequired");
+    String removal = alice.json("approval", "request", "remove-officer", "--of-cert", mallory,
+        "--reason", "left the team, ticket 10").get("id").getAsString();
+    assertThat(gateway.as(BOB).ok("approval", "approve", removal).out())
+        .startsWith("request " + removal + " executed (2 of 2 approvals)");
+    assertThat(gateway.as(MALLORY).run("whoami").err()).contains("PermissionDenied");
+    Result belowM = alice.run("approval", "request", "remove-officer",
+        "--of-cert", gateway.certificateOf(BOB).toString(), "--reason", "bob leaves");
+    assertThat(belowM.exitCode()).as(belowM.toString()).isEqualTo(5);
+    assertThat(belowM.err()).contains("FAILED_PRECONDITION BelowQuorum");
+    assertThat(gateway.as(BOB).ok("whoami").out()).contains("security-officer");
 
     Result ca = alice.run("approval", "request", "destroy-key", "--label", "admin-ca",
         "--reason", "oops");

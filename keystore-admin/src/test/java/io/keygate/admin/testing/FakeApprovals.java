@@ -5,6 +5,7 @@ import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.keygate.proto.admin.v1.AddSecurityOfficer;
+import io.keygate.proto.admin.v1.RemoveSecurityOfficer;
 import io.keygate.proto.admin.v1.Approval;
 import io.keygate.proto.admin.v1.ApprovalRequest;
 import io.keygate.proto.admin.v1.ApprovalState;
@@ -184,6 +185,14 @@ public final class FakeApprovals {
         return "make "
             + (officer.hasSubject() ? "subject:" + officer.getSubject() : "sha256:" + sha256)
             + " a security-officer";
+      case REMOVE_SECURITY_OFFICER:
+        RemoveSecurityOfficer removed = op.getRemoveSecurityOfficer();
+        return "remove security-officer "
+            + (removed.hasSubject()
+                ? "subject:" + removed.getSubject()
+                : "sha256:" + removed.getCertificateSha256().toLowerCase(Locale.ROOT))
+            + (removed.getAllowBelowQuorum()
+                ? ", even if fewer officers than approvals required remain" : "");
       default:
         return "?";
     }

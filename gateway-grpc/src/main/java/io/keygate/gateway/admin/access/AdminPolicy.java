@@ -14,9 +14,11 @@ import java.util.Set;
  * immutable, no gRPC types, so the whole table is tested directly; every RPC asks it before doing
  * anything.
  *
- * <p>Separation of duties: officers handle secrets (credentials) and who is an admin, but do not
- * register APIs or grant access; tenant-admins configure access inside their tenant but never
- * touch credentials, nor read the audit log (it spans every tenant). Reads are wider than writes because seeing metadata is how each role checks
+ * <p>Separation of duties: officers handle keys and who is an admin, but do not register APIs,
+ * grant access, nor issue credentials (a working secret of any tenant's app would let one officer
+ * act as that tenant); they may still retire and revoke them. Tenant-admins configure access
+ * inside their tenant and issue, rotate and revoke its apps' credentials (they could act as their
+ * tenant anyway), but never read the audit log (it spans every tenant). Reads are wider than writes because seeing metadata is how each role checks
  * the others' work; secrets are never readable by anyone.
  */
 public final class AdminPolicy {
@@ -30,8 +32,7 @@ public final class AdminPolicy {
             WHO_AM_I,
             TENANT_CREATE, TENANT_LIST,
             APP_CREATE, APP_LIST,
-            CREDENTIAL_CREATE, CREDENTIAL_ADD, CREDENTIAL_RETIRE, CREDENTIAL_REVOKE,
-            CREDENTIAL_LIST,
+            CREDENTIAL_RETIRE, CREDENTIAL_REVOKE, CREDENTIAL_LIST,
             API_LIST, GRANT_LIST, AUTHORIZATION_LIST,
             PRINCIPAL_ADD, PRINCIPAL_REMOVE, PRINCIPAL_LIST,
             APPROVAL_REQUEST, APPROVAL_APPROVE, APPROVAL_REJECT, APPROVAL_LIST,
@@ -43,6 +44,8 @@ public final class AdminPolicy {
         EnumSet.of(
             WHO_AM_I,
             APP_CREATE, APP_LIST,
+            CREDENTIAL_CREATE, CREDENTIAL_ADD, CREDENTIAL_RETIRE, CREDENTIAL_REVOKE,
+            CREDENTIAL_LIST,
             API_REGISTER, API_UPDATE, API_REMOVE, API_LIST,
             GRANT_CREATE, GRANT_REVOKE, GRANT_LIST,
             AUTHORIZATION_CREATE, AUTHORIZATION_REVOKE, AUTHORIZATION_LIST));

@@ -64,14 +64,25 @@ public final class AdminPrincipals {
   /**
    * The principal a caller acts as. The certificate's fingerprint wins over its subject: pinning
    * one certificate is the more specific statement (e.g. an auditor's subject with one certificate
-   * mapped as officer).
+   * mapped as officer). Except that nothing takes the officer role away from a subject mapped as
+   * security-officer: otherwise one officer could demote another alone, by mapping the other's
+   * certificate fingerprint (which is no secret) as an auditor. Taking the role is dual control's
+   * RemoveSecurityOfficer.
    */
   public Optional<AdminPrincipal> find(AdminIdentity caller) throws StoreException {
     Optional<AdminPrincipal> pinned = store.find(caller.sha256());
-    if (pinned.isPresent() || caller.subject() == null) {
+    if (caller.subject() == null) {
       return pinned;
     }
-    return store.find(caller.subject());
+    if (pinned.isPresent() && pinned.get().role() == AdminRole.SECURITY_OFFICER) {
+      return pinned;
+    }
+    Optional<AdminPrincipal> bySubject = store.find(caller.subject());
+    if (pinned.isPresent()
+        && !bySubject.filter(p -> p.role() == AdminRole.SECURITY_OFFICER).isPresent()) {
+      return pinned;
+    }
+    return bySubject;
   }
 
   /** Every mapping, ordered by kind and identity. */

@@ -88,8 +88,15 @@ public enum AdminError {
   DUAL_CONTROL_REQUIRED(
       Status.Code.FAILED_PRECONDITION,
       "DualControlRequired",
-      "adding a security-officer needs the approval of other officers now: request it through"
-          + " dual control"),
+      "adding or removing a security-officer needs the approval of other officers now: request"
+          + " add_security_officer or remove_security_officer through dual control"),
+  BELOW_QUORUM(
+      Status.Code.FAILED_PRECONDITION,
+      "BelowQuorum",
+      "removing this officer would leave fewer security-officers than approvals are required:"
+          + " add an officer first, or request the removal with allow_below_quorum"),
+  NOT_AN_OFFICER(
+      Status.Code.NOT_FOUND, "NotAnOfficer", "no security-officer with that identity"),
   TLS_CERTIFICATE_NOT_VALID(
       Status.Code.FAILED_PRECONDITION,
       "TlsCertificateNotValid",

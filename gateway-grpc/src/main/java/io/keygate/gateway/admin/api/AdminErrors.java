@@ -70,6 +70,9 @@ public final class AdminErrors {
         case KEY_NOT_FOUND -> AdminError.HSM_KEY_NOT_FOUND;
         case TLS_KEY_SERVED -> AdminError.TLS_KEY_SERVED;
         case KEY_IN_USE -> AdminError.KEY_IN_USE;
+        case LAST_OFFICER -> AdminError.LAST_OFFICER;
+        case BELOW_QUORUM -> AdminError.BELOW_QUORUM;
+        case NOT_AN_OFFICER -> AdminError.NOT_AN_OFFICER;
       };
     }
     if (failure instanceof TlsKeyException e) {

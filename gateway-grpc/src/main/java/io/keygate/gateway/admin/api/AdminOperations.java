@@ -198,10 +198,15 @@ final class AdminOperations {
   Principal addPrincipal(AddPrincipalRequest req) throws Exception {
     AdminPrincipal principal = AdminMessages.principal(req.getPrincipal());
     // Otherwise one officer could add a second identity of their own and approve alone.
-    if (principal.role() == AdminRole.SECURITY_OFFICER && keys.officerAdditionNeedsApproval()) {
+    boolean officer = principal.role() == AdminRole.SECURITY_OFFICER;
+    if (officer && keys.officerChangeNeedsApproval()) {
       throw new AdminException(AdminError.DUAL_CONTROL_REQUIRED, "officer " + principal.identity());
     }
-    return AdminMessages.principal(principals.add(principal));
+    AdminPrincipal added = principals.add(principal);
+    if (officer) {
+      keys.officerAdded();
+    }
+    return AdminMessages.principal(added);
   }
 
   RemovePrincipalResponse removePrincipal(RemovePrincipalRequest req) throws Exception {
@@ -210,8 +215,16 @@ final class AdminOperations {
         req.getIdentityCase() == RemovePrincipalRequest.IdentityCase.CERTIFICATE_SHA256,
         req.getSubject(),
         req.getCertificateSha256());
-    // Without an officer nobody could issue credentials or add principals short of an offline
-    // bootstrap. Best effort: two officers removing each other at the same moment could race.
+    boolean officer = principals.find(identity)
+        .filter(p -> p.role() == AdminRole.SECURITY_OFFICER)
+        .isPresent();
+    // Otherwise one officer could remove the others, and with them dual control (a demotion is
+    // this removal, then an AddPrincipal with the new role).
+    if (officer && keys.officerChangeNeedsApproval()) {
+      throw new AdminException(AdminError.DUAL_CONTROL_REQUIRED, "remove officer " + identity);
+    }
+    // Without an officer nobody could add principals short of an offline bootstrap. Best effort
+    // in the bootstrap window: two officers removing each other at the same moment could race.
     if (principals.isLastOfficer(identity)) {
       throw new AdminException(AdminError.LAST_OFFICER, "last officer " + identity);
     }

@@ -4,6 +4,8 @@ import io.keygate.gateway.admin.access.AdminIdentity;
 import io.keygate.gateway.admin.access.AdminPrincipals;
 import io.keygate.gateway.admin.access.AdminRole;
 import io.keygate.gateway.admin.access.IdentityMatch;
+import io.keygate.gateway.admin.access.OfficerQuorum;
+import io.keygate.gateway.admin.access.QuorumHistory;
 import io.keygate.gateway.approval.ApprovalRecords;
 import io.keygate.gateway.approval.ApprovedOperations;
 import io.keygate.gateway.approval.DualControl;
@@ -66,18 +68,19 @@ public final class KeyControl {
 
   private final DualControl dualControl;
   private final TlsKeyInventory tls;
-  private final AdminPrincipals principals;
+  private final OfficerQuorum quorum;
 
-  KeyControl(DualControl dualControl, TlsKeyInventory tls, AdminPrincipals principals) {
+  KeyControl(DualControl dualControl, TlsKeyInventory tls, OfficerQuorum quorum) {
     this.dualControl = Objects.requireNonNull(dualControl, "dualControl");
     this.tls = Objects.requireNonNull(tls, "tls");
-    this.principals = Objects.requireNonNull(principals, "principals");
+    this.quorum = Objects.requireNonNull(quorum, "quorum");
   }
 
   /**
    * Builds dual control and TLS key management over the stores and the token.
    *
    * @param approvals where dual-control requests and votes are kept
+   * @param quorumHistory whether M officers have ever existed (closes the bootstrap window)
    * @param activeTls which key each listener serves
    * @param audit records each run of an approved operation
    * @param random makes request ids
@@ -87,6 +90,7 @@ public final class KeyControl {
    */
   public static KeyControl create(
       ApprovalRecords approvals,
+      QuorumHistory quorumHistory,
       HsmToken hsm,
       ConfigStore store,
       AdminPrincipals principals,
@@ -98,7 +102,10 @@ public final class KeyControl {
       Runnable onConfigChanged,
       Runnable onTlsChanged) {
     TlsKeyInventory tls = new TlsKeyInventory(hsm, activeTls, settings.reservedKeys(), clock);
-    ApprovedOperations operations = new ApprovedOperations(hsm, store, principals, tls, activeTls,
+    OfficerQuorum quorum =
+        new OfficerQuorum(principals, quorumHistory, settings.requiredApprovals(), clock);
+    ApprovedOperations operations = new ApprovedOperations(hsm, store, principals, quorum, tls,
+        activeTls,
         settings.reservedKeys(), clock, onConfigChanged, onTlsChanged);
     DualControl dualControl = new DualControl(
         approvals,
@@ -106,7 +113,7 @@ public final class KeyControl {
         new DualControl.Officers() {
           @Override
           public int count() throws StoreException {
-            return officerCount(principals);
+            return quorum.officers();
           }
 
           @Override
@@ -122,22 +129,21 @@ public final class KeyControl {
         () -> randomUuid(random),
         settings.requiredApprovals(),
         settings.ttl());
-    return new KeyControl(dualControl, tls, principals);
+    return new KeyControl(dualControl, tls, quorum);
   }
 
   /**
-   * Whether adding a security-officer must go through dual control: once M officers exist.
-   * Before that (the bootstrap) the first officer adds the others alone; {@code principal list}
-   * shows who they were.
+   * Whether adding or removing a security-officer must go through dual control: once M officers
+   * have existed, for good. Before that (the bootstrap) the first officer changes the officers
+   * alone; {@code principal list} shows who they were.
    */
-  boolean officerAdditionNeedsApproval() throws StoreException {
-    return officerCount(principals) >= dualControl.requiredApprovals();
+  boolean officerChangeNeedsApproval() throws StoreException {
+    return !quorum.bootstrapOpen();
   }
 
-  private static int officerCount(AdminPrincipals principals) throws StoreException {
-    return (int) principals.list().stream()
-        .filter(p -> p.role() == AdminRole.SECURITY_OFFICER)
-        .count();
+  /** After an officer was added alone: closes the window now if that made M. */
+  void officerAdded() throws StoreException {
+    quorum.bootstrapOpen();
   }
 
   // ---- dual control ----

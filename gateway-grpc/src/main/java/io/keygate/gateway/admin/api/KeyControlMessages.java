@@ -10,6 +10,7 @@ import io.keygate.gateway.tls.TlsListener;
 import io.keygate.hsm.KeyLabel;
 import io.keygate.proto.admin.v1.ActivateTlsKey;
 import io.keygate.proto.admin.v1.AddSecurityOfficer;
+import io.keygate.proto.admin.v1.RemoveSecurityOfficer;
 import io.keygate.proto.admin.v1.Approval;
 import io.keygate.proto.admin.v1.ApprovalRequest;
 import io.keygate.proto.admin.v1.ApprovalState;
@@ -51,6 +52,9 @@ final class KeyControlMessages {
             null); // the server pins the certificate, not the caller
         case ADD_SECURITY_OFFICER -> new DualControlOperation.AddSecurityOfficer(
             officerIdentity(op.getAddSecurityOfficer()).toString());
+        case REMOVE_SECURITY_OFFICER -> new DualControlOperation.RemoveSecurityOfficer(
+            removedIdentity(op.getRemoveSecurityOfficer()).toString(),
+            op.getRemoveSecurityOfficer().getAllowBelowQuorum());
         case OPERATION_NOT_SET -> throw AdminException.invalid("no operation");
       };
     } catch (IllegalArgumentException e) {
@@ -62,6 +66,14 @@ final class KeyControlMessages {
     return AdminMessages.identity(
         o.getIdentityCase() == AddSecurityOfficer.IdentityCase.SUBJECT,
         o.getIdentityCase() == AddSecurityOfficer.IdentityCase.CERTIFICATE_SHA256,
+        o.getSubject(),
+        o.getCertificateSha256());
+  }
+
+  private static IdentityMatch removedIdentity(RemoveSecurityOfficer o) throws AdminException {
+    return AdminMessages.identity(
+        o.getIdentityCase() == RemoveSecurityOfficer.IdentityCase.SUBJECT,
+        o.getIdentityCase() == RemoveSecurityOfficer.IdentityCase.CERTIFICATE_SHA256,
         o.getSubject(),
         o.getCertificateSha256());
   }
@@ -90,6 +102,12 @@ final class KeyControlMessages {
       b.setAddSecurityOfficer(id.kind() == IdentityMatch.Kind.SUBJECT
           ? AddSecurityOfficer.newBuilder().setSubject(id.value())
           : AddSecurityOfficer.newBuilder().setCertificateSha256(id.value()));
+    } else if (op instanceof DualControlOperation.RemoveSecurityOfficer o) {
+      IdentityMatch id = IdentityMatch.parse(o.identity());
+      RemoveSecurityOfficer.Builder remove = id.kind() == IdentityMatch.Kind.SUBJECT
+          ? RemoveSecurityOfficer.newBuilder().setSubject(id.value())
+          : RemoveSecurityOfficer.newBuilder().setCertificateSha256(id.value());
+      b.setRemoveSecurityOfficer(remove.setAllowBelowQuorum(o.belowQuorum()));
     }
     return b.build();
   }

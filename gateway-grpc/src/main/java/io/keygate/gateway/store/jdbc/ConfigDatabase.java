@@ -1,6 +1,7 @@
 package io.keygate.gateway.store.jdbc;
 
 import io.keygate.gateway.admin.access.PrincipalStore;
+import io.keygate.gateway.admin.access.QuorumHistory;
 import io.keygate.gateway.approval.ApprovalRecords;
 import io.keygate.gateway.audit.AuditChain;
 import io.keygate.gateway.audit.SignedHeads;
@@ -158,6 +159,11 @@ public final class ConfigDatabase implements AutoCloseable {
   /** Who may use the admin API, and as what. */
   public PrincipalStore principals() {
     return new JdbcPrincipalStore(pool);
+  }
+
+  /** Whether M security-officers have ever existed (closes the bootstrap window for good). */
+  public QuorumHistory quorumHistory() {
+    return new JdbcQuorumHistory(pool);
   }
 
   /** The database URL without parameters, for logs and health pages. */

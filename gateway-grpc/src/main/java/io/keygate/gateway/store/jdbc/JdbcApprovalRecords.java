@@ -245,6 +245,9 @@ public final class JdbcApprovalRecords implements ApprovalRecords {
             TlsListener.fromWireName(listener).orElseThrow(), KeyLabel.of(subject),
             certificateSha256);
         case "add-officer" -> new DualControlOperation.AddSecurityOfficer(subject);
+        case "remove-officer" -> new DualControlOperation.RemoveSecurityOfficer(subject, false);
+        case "remove-officer-below-m" ->
+            new DualControlOperation.RemoveSecurityOfficer(subject, true);
         default -> throw new IllegalArgumentException(kind);
       };
     } catch (RuntimeException e) {

@@ -19,8 +19,10 @@ class AdminPolicyTest {
   private final AdminPrincipal acmeAdmin =
       AdminPrincipal.tenantAdmin(IdentityMatch.subject("CN=acme-admin"), "acme");
 
-  private static final Set<AdminAction> CREDENTIAL_WRITES =
-      EnumSet.of(CREDENTIAL_CREATE, CREDENTIAL_ADD, CREDENTIAL_RETIRE, CREDENTIAL_REVOKE);
+  private static final Set<AdminAction> CREDENTIAL_ISSUING =
+      EnumSet.of(CREDENTIAL_CREATE, CREDENTIAL_ADD);
+  private static final Set<AdminAction> CREDENTIAL_ENDING =
+      EnumSet.of(CREDENTIAL_RETIRE, CREDENTIAL_REVOKE);
   private static final Set<AdminAction> TENANT_CONFIG_WRITES = EnumSet.of(
       APP_CREATE,
       API_REGISTER,
@@ -32,10 +34,8 @@ class AdminPolicyTest {
       AUTHORIZATION_REVOKE);
 
   @Test
-  void officer_managesCredentialsTenantsAppsAndPrincipals_inAnyTenant() {
+  void officer_endsCredentials_managesTenantsAppsAndPrincipals_inAnyTenant() {
     for (AdminAction a : List.of(
-        CREDENTIAL_CREATE,
-        CREDENTIAL_ADD,
         CREDENTIAL_RETIRE,
         CREDENTIAL_REVOKE,
         TENANT_CREATE,
@@ -48,8 +48,11 @@ class AdminPolicyTest {
   }
 
   @Test
-  void officer_doesNotRegisterApisGrantOrAuthorize_separationOfDuties() {
+  void officer_doesNotIssueCredentialsRegisterApisGrantOrAuthorize_separationOfDuties() {
+    // An officer holding a working secret of any tenant's app could act as that tenant.
     for (AdminAction a : List.of(
+        CREDENTIAL_CREATE,
+        CREDENTIAL_ADD,
         API_REGISTER,
         API_UPDATE,
         API_REMOVE,
@@ -64,11 +67,13 @@ class AdminPolicyTest {
   }
 
   @Test
-  void tenantAdmin_configuresAppsApisGrantsAndAuthorizations_ofItsOwnTenant() {
+  void tenantAdmin_configuresAppsApisGrantsAuthorizationsAndCredentials_ofItsOwnTenant() {
     for (AdminAction a : TENANT_CONFIG_WRITES) {
       assertThat(policy.decide(acmeAdmin, a, "acme")).as(a.name()).isEqualTo(AdminDecision.ALLOW);
     }
-    for (AdminAction a : List.of(APP_LIST, API_LIST, GRANT_LIST, AUTHORIZATION_LIST)) {
+    for (AdminAction a : List.of(APP_LIST, API_LIST, GRANT_LIST, AUTHORIZATION_LIST,
+        CREDENTIAL_CREATE, CREDENTIAL_ADD, CREDENTIAL_RETIRE, CREDENTIAL_REVOKE,
+        CREDENTIAL_LIST)) {
       assertThat(policy.decide(acmeAdmin, a, "acme")).as(a.name()).isEqualTo(AdminDecision.ALLOW);
     }
   }
@@ -88,13 +93,8 @@ class AdminPolicyTest {
   }
 
   @Test
-  void tenantAdmin_neverTouchesCredentialsTenantsOrPrincipals_evenOfItsOwnTenant() {
+  void tenantAdmin_neverTouchesTenantsPrincipalsOrTheAuditLog_evenOfItsOwnTenant() {
     for (AdminAction a : List.of(
-        CREDENTIAL_CREATE,
-        CREDENTIAL_ADD,
-        CREDENTIAL_RETIRE,
-        CREDENTIAL_REVOKE,
-        CREDENTIAL_LIST,
         TENANT_CREATE,
         TENANT_LIST,
         PRINCIPAL_ADD,
@@ -158,7 +158,7 @@ class AdminPolicyTest {
   }
 
   @Test
-  void everyWrite_isAllowedToExactlyOneRole_soDutiesDoNotOverlapExceptApps() {
+  void everyWrite_isAllowedToExactlyOneRole_soDutiesDoNotOverlapExceptAppsAndEndingCredentials() {
     List<String> shared = new ArrayList<>();
     for (AdminAction a : AdminAction.values()) {
       if (a.isRead()) {
@@ -172,9 +172,14 @@ class AdminPolicyTest {
         shared.add(a.name());
       }
     }
-    // Officers create apps when onboarding a tenant; tenant-admins for their own tenant.
-    assertThat(shared).containsExactly("APP_CREATE");
-    assertThat(CREDENTIAL_WRITES)
+    // Officers create apps when onboarding a tenant; tenant-admins for their own tenant. Both
+    // end credentials: the tenant when rotating, an officer when responding to an incident.
+    assertThat(shared).containsExactly("APP_CREATE", "CREDENTIAL_RETIRE", "CREDENTIAL_REVOKE");
+    assertThat(CREDENTIAL_ISSUING)
+        .allMatch(a -> policy.allowedFor(AdminRole.TENANT_ADMIN).contains(a))
+        .noneMatch(a -> policy.allowedFor(AdminRole.SECURITY_OFFICER).contains(a));
+    assertThat(CREDENTIAL_ENDING)
+        .allMatch(a -> policy.allowedFor(AdminRole.TENANT_ADMIN).contains(a))
         .allMatch(a -> policy.allowedFor(AdminRole.SECURITY_OFFICER).contains(a));
   }
 }

@@ -91,6 +91,20 @@ public abstract class AdminPrincipalsContract {
   }
 
   @Test
+  void find_byCaller_aFingerprintRowOfAnotherRole_cannotTakeTheOfficerRoleFromASubject()
+      throws Exception {
+    // A rogue officer maps another officer's certificate (fingerprints are no secret) as auditor:
+    // that would demote the other officer alone, without dual control.
+    AdminIdentity caller =
+        new AdminIdentity(IdentityMatch.subject("CN=" + p), p, IdentityMatch.sha256(sha256Hex(p)));
+    principals.add(AdminPrincipal.officer(caller.subject()));
+    principals.add(AdminPrincipal.auditor(caller.sha256()));
+
+    assertThat(principals.find(caller).orElseThrow().role()).isEqualTo(AdminRole.SECURITY_OFFICER);
+    assertThat(principals.find(caller).orElseThrow().identity()).isEqualTo(caller.subject());
+  }
+
+  @Test
   void subjects_compareExactly_soCaseAndSpacesMatter() throws Exception {
     principals.add(AdminPrincipal.officer(IdentityMatch.subject("CN=" + p + "-alice")));
 
@@ -160,6 +174,33 @@ public abstract class AdminPrincipalsContract {
     return java.util.HexFormat.of()
         .formatHex(java.security.MessageDigest.getInstance("SHA-256")
             .digest(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+  }
+
+  @Test
+  void officerQuorum_closesTheBootstrapWindowForGood_onceMOfficersExisted() throws Exception {
+    // Other tests of this class add officers too: remove them so this one starts from none.
+    for (AdminPrincipal existing : principals.list()) {
+      if (existing.role() == AdminRole.SECURITY_OFFICER) {
+        principals.remove(existing.identity());
+      }
+    }
+    OfficerQuorum node1 = new OfficerQuorum(principals, database.quorumHistory(), 2, clock);
+    IdentityMatch first = IdentityMatch.subject("CN=" + p + "-q1");
+    IdentityMatch second = IdentityMatch.subject("CN=" + p + "-q2");
+    principals.add(AdminPrincipal.officer(first));
+    assertThat(node1.bootstrapOpen()).isTrue();
+
+    principals.add(AdminPrincipal.officer(second));
+    assertThat(node1.bootstrapOpen()).isFalse();
+    // The attack: one officer removes the other (even with the quorum). Below M again, yet one
+    // person may not add officers alone any more, on this node or on another one.
+    principals.remove(second);
+
+    assertThat(node1.officers()).isEqualTo(1);
+    assertThat(node1.bootstrapOpen()).isFalse();
+    assertThat(new OfficerQuorum(principals, database.quorumHistory(), 2, clock).bootstrapOpen())
+        .isFalse();
+    assertThat(database.quorumHistory().reachedAt()).isPresent();
   }
 
   @Test
