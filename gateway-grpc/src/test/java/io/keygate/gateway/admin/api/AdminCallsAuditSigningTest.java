@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.grpc.Context;
 import io.grpc.Status;
-import io.grpc.StatusRuntimeException;
-import io.grpc.stub.StreamObserver;
 import io.keygate.gateway.admin.TestAdminCa;
 import io.keygate.gateway.admin.access.AdminAction;
 import io.keygate.gateway.admin.access.AdminIdentity;
@@ -130,31 +128,5 @@ class AdminCallsAuditSigningTest {
         .run(() -> calls.serve(action, null, "tenant/x", reply, c -> "done"));
     assertThat(reply.completed || reply.error != null).as("answered").isTrue();
     return reply;
-  }
-
-  /** What the caller received. */
-  private static final class Reply<R> implements StreamObserver<R> {
-    R value;
-    StatusRuntimeException error;
-    boolean completed;
-
-    Status.Code status() {
-      return error == null ? Status.Code.OK : error.getStatus().getCode();
-    }
-
-    @Override
-    public void onNext(R value) {
-      this.value = value;
-    }
-
-    @Override
-    public void onError(Throwable t) {
-      this.error = (StatusRuntimeException) t;
-    }
-
-    @Override
-    public void onCompleted() {
-      completed = true;
-    }
   }
 }

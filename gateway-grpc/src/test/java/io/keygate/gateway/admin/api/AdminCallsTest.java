@@ -12,8 +12,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.grpc.Context;
 import io.grpc.Status;
-import io.grpc.StatusRuntimeException;
-import io.grpc.stub.StreamObserver;
 import io.keygate.gateway.audit.AuditEvent;
 import io.keygate.gateway.audit.AuditEvent.Outcome;
 import io.keygate.gateway.model.InvalidValueException;
@@ -216,31 +214,5 @@ class AdminCallsTest {
         .as("the call was answered")
         .isTrue();
     return reply;
-  }
-
-  /** What the caller received. */
-  private static final class Reply<R> implements StreamObserver<R> {
-    R value;
-    StatusRuntimeException error;
-    boolean completed;
-
-    Status.Code status() {
-      return error == null ? Status.Code.OK : error.getStatus().getCode();
-    }
-
-    @Override
-    public void onNext(R value) {
-      this.value = value;
-    }
-
-    @Override
-    public void onError(Throwable t) {
-      this.error = (StatusRuntimeException) t;
-    }
-
-    @Override
-    public void onCompleted() {
-      completed = true;
-    }
   }
 }
