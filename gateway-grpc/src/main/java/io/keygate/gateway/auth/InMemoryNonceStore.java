@@ -16,10 +16,12 @@ import java.util.PriorityQueue;
  * credentials; size it at about peak requests per second times the window in seconds, times two
  * for clients whose clocks run ahead.
  *
- * <p>Each AccessKey may hold at most {@code perKeyShare} of those nonces: a tenant that floods
- * with valid calls fills its own share (its next calls get NonceStoreUnavailable) while every
- * other key keeps its room. Only authorized calls reach the store (the gateway records a nonce
- * after authorization), so a key cannot fill it with calls that are refused anyway.
+ * <p>Each AccessKey may hold at most {@code perKeyShare} of those nonces, and all the keys of one
+ * tenant together at most {@code perTenantShare}: a key that floods with valid calls fills its own
+ * share, a tenant that floods with many keys fills the tenant's (their next calls get
+ * NonceStoreUnavailable), while every other key and tenant keeps its room. Only authorized calls
+ * reach the store (the gateway records a nonce after authorization), so nobody can fill it with
+ * calls that are refused anyway.
  *
  * <p>One lock for everything: each call does O(log n) work and the HSM verify before it costs far
  * more, so contention here is not the bottleneck.
@@ -28,13 +30,15 @@ public final class InMemoryNonceStore implements NonceStore {
   private final Clock clock;
   private final int capacity;
   private final int perKeyShare;
+  private final int perTenantShare;
   private final Map<Seen, Long> expiryBySeen = new HashMap<>();
   private final Map<String, Integer> liveByKey = new HashMap<>();
+  private final Map<String, Integer> liveByTenant = new HashMap<>();
   private final PriorityQueue<Expiry> byExpiry = new PriorityQueue<>();
 
   private record Seen(String accessKey, String nonce) {}
 
-  private record Expiry(long atMillis, Seen seen) implements Comparable<Expiry> {
+  private record Expiry(long atMillis, Seen seen, String tenantId) implements Comparable<Expiry> {
     @Override
     public int compareTo(Expiry other) {
       return Long.compare(atMillis, other.atMillis);
@@ -46,21 +50,35 @@ public final class InMemoryNonceStore implements NonceStore {
     this(clock, capacity, capacity);
   }
 
-  /** @param perKeyShare the most live nonces one AccessKey may hold, at most {@code capacity} */
+  /** A store whose whole capacity one tenant may use, within each key's share. */
   public InMemoryNonceStore(Clock clock, int capacity, int perKeyShare) {
+    this(clock, capacity, perKeyShare, capacity);
+  }
+
+  /**
+   * @param perKeyShare the most live nonces one AccessKey may hold, at most {@code capacity}
+   * @param perTenantShare the most live nonces the keys of one tenant may hold together, at most
+   *     {@code capacity}
+   */
+  public InMemoryNonceStore(Clock clock, int capacity, int perKeyShare, int perTenantShare) {
     if (capacity < 1) {
       throw new IllegalArgumentException("capacity must be positive");
     }
     if (perKeyShare < 1 || perKeyShare > capacity) {
       throw new IllegalArgumentException("perKeyShare must be from 1 to the capacity");
     }
+    if (perTenantShare < 1 || perTenantShare > capacity) {
+      throw new IllegalArgumentException("perTenantShare must be from 1 to the capacity");
+    }
     this.clock = Objects.requireNonNull(clock, "clock");
     this.capacity = capacity;
     this.perKeyShare = perKeyShare;
+    this.perTenantShare = perTenantShare;
   }
 
   @Override
-  public synchronized boolean recordIfFirstSeen(String accessKey, String nonce, Instant expiresAt)
+  public synchronized boolean recordIfFirstSeen(
+      String tenantId, String accessKey, String nonce, Instant expiresAt)
       throws NonceStoreUnavailableException {
     long now = clock.millis();
     evictExpired(now);
@@ -77,13 +95,19 @@ public final class InMemoryNonceStore implements NonceStore {
       throw new NonceStoreUnavailableException(
           "this AccessKey's share of the nonce store is full (" + perKeyShare + " live nonces)");
     }
+    int heldByTenant = liveByTenant.getOrDefault(tenantId, 0);
+    if (heldByTenant >= perTenantShare) {
+      throw new NonceStoreUnavailableException(
+          "this tenant's share of the nonce store is full (" + perTenantShare + " live nonces)");
+    }
     if (expiryBySeen.size() >= capacity) {
       throw new NonceStoreUnavailableException(
           "in-memory nonce store is full (" + capacity + " live nonces)");
     }
     expiryBySeen.put(seen, at);
     liveByKey.put(accessKey, held + 1);
-    byExpiry.add(new Expiry(at, seen));
+    liveByTenant.put(tenantId, heldByTenant + 1);
+    byExpiry.add(new Expiry(at, seen, tenantId));
     return true;
   }
 
@@ -103,6 +127,7 @@ public final class InMemoryNonceStore implements NonceStore {
       byExpiry.poll();
       expiryBySeen.remove(head.seen());
       liveByKey.computeIfPresent(head.seen().accessKey(), (k, n) -> n == 1 ? null : n - 1);
+      liveByTenant.computeIfPresent(head.tenantId(), (t, n) -> n == 1 ? null : n - 1);
     }
   }
 }

@@ -11,11 +11,13 @@ public interface NonceStore {
   /**
    * Records the nonce unless it is already remembered for this AccessKey, atomically.
    *
+   * @param tenantId the tenant the AccessKey belongs to: a store bounds each tenant's share of its
+   *     room, so that one tenant cannot fill it for all others
    * @param expiresAt the last instant at which a replay could pass the timestamp check; the nonce
    *     must be remembered at least until then (inclusive)
    * @return true if the nonce was new and is now recorded; false if it was seen before
    * @throws NonceStoreUnavailableException if the store cannot answer; the caller must fail closed
    */
-  boolean recordIfFirstSeen(String accessKey, String nonce, Instant expiresAt)
+  boolean recordIfFirstSeen(String tenantId, String accessKey, String nonce, Instant expiresAt)
       throws NonceStoreUnavailableException;
 }

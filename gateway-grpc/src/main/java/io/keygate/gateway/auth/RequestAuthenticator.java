@@ -126,13 +126,14 @@ public final class RequestAuthenticator {
    * Records the call's nonce; call it only for a verified and authorized call.
    *
    * @return empty if the nonce was new (now recorded), else the ReplayedNonce rejection
-   * @throws NonceStoreUnavailableException if the store cannot say (or this key's share is full)
+   * @throws NonceStoreUnavailableException if the store cannot say (or this key's or its
+   *     tenant's share is full)
    */
   public Optional<AuthResult.Rejected> recordNonce(Screening.Passed passed)
       throws NonceStoreUnavailableException {
     SignatureHeaders headers = passed.headers();
-    if (nonceStore.recordIfFirstSeen(headers.accessKey(), headers.nonce(),
-        replayWindow.nonceExpiry(headers.timestampMillis()))) {
+    if (nonceStore.recordIfFirstSeen(passed.claimed().tenantId(), headers.accessKey(),
+        headers.nonce(), replayWindow.nonceExpiry(headers.timestampMillis()))) {
       return Optional.empty();
     }
     return Optional.of(new AuthResult.Rejected(AuthFailure.REPLAYED_NONCE,

@@ -192,7 +192,8 @@ public final class NodeBuilder {
     ConfigView view = configView.apply(ConfigView.of(refresher));
     RequestAuthenticator authenticator = new RequestAuthenticator(
         hsm::verifyMac,
-        new InMemoryNonceStore(clock, settings.nonceCapacity(), settings.noncesPerKey()),
+        new InMemoryNonceStore(clock, settings.nonceCapacity(), settings.noncesPerKey(),
+            settings.noncesPerTenant()),
         new ReplayWindow(clock, gateway.timestampWindow()));
     BackendChannels channels = parts.add(
         BackendChannels.builder().maxInboundMessageBytes(gateway.maxMessageBytes()).build());

@@ -20,7 +20,9 @@ import java.util.Optional;
  * @param gateway the data plane's listener and limits
  * @param database the config store (embedded H2 under the data directory by default)
  * @param nonceCapacity how many nonces the in-process replay store remembers
- * @param noncesPerKey how many of them one AccessKey may hold, so one tenant cannot starve others
+ * @param noncesPerKey how many of them one AccessKey may hold, so one key cannot starve others
+ * @param noncesPerTenant how many of them the keys of one tenant may hold together, so one tenant
+ *     cannot starve others
  * @param preAuth what a call may cost before it is authenticated
  * @param admin the admin API, when KEYGATE_ADMIN_LISTEN enables it
  * @param auditHeadFile the append-only file every signed audit head is exported to, outside the
@@ -33,39 +35,48 @@ public record NodeSettings(
     ConfigDatabaseSettings database,
     int nonceCapacity,
     int noncesPerKey,
+    int noncesPerTenant,
     PreAuthSettings preAuth,
     Optional<AdminPlaneSettings> admin,
     Path auditHeadFile) {
 
   public static final int DEFAULT_NONCE_CAPACITY = 1_000_000;
   public static final int DEFAULT_NONCES_PER_KEY = 100_000;
+  public static final int DEFAULT_NONCES_PER_TENANT = 250_000;
   public static final String AUDIT_HEAD_FILE = "audit-heads.log";
 
   /** A node on a token the caller opens, with an embedded H2 store under {@code dataDir}. */
   public static NodeSettings local(GatewaySettings gateway, Path dataDir) {
     return new NodeSettings(Optional.empty(), Optional.empty(), gateway,
         ConfigDatabaseSettings.embeddedH2(dataDir), DEFAULT_NONCE_CAPACITY, DEFAULT_NONCES_PER_KEY,
-        PreAuthSettings.defaults(), Optional.empty(), dataDir.resolve(AUDIT_HEAD_FILE));
+        DEFAULT_NONCES_PER_TENANT, PreAuthSettings.defaults(), Optional.empty(),
+        dataDir.resolve(AUDIT_HEAD_FILE));
   }
 
   public NodeSettings withAdmin(AdminPlaneSettings adminPlane) {
     return new NodeSettings(hsmConfig, pin, gateway, database, nonceCapacity, noncesPerKey,
-        preAuth, Optional.of(adminPlane), auditHeadFile);
+        noncesPerTenant, preAuth, Optional.of(adminPlane), auditHeadFile);
   }
 
   public NodeSettings withNonceCapacity(int capacity) {
     return new NodeSettings(hsmConfig, pin, gateway, database, capacity,
-        Math.min(noncesPerKey, capacity), preAuth, admin, auditHeadFile);
+        Math.min(noncesPerKey, capacity), Math.min(noncesPerTenant, capacity), preAuth, admin,
+        auditHeadFile);
   }
 
   public NodeSettings withNonceShare(int perKey) {
-    return new NodeSettings(hsmConfig, pin, gateway, database, nonceCapacity, perKey, preAuth, admin,
-        auditHeadFile);
+    return new NodeSettings(hsmConfig, pin, gateway, database, nonceCapacity, perKey,
+        noncesPerTenant, preAuth, admin, auditHeadFile);
+  }
+
+  public NodeSettings withTenantNonceShare(int perTenant) {
+    return new NodeSettings(hsmConfig, pin, gateway, database, nonceCapacity, noncesPerKey,
+        perTenant, preAuth, admin, auditHeadFile);
   }
 
   public NodeSettings withPreAuth(PreAuthSettings limits) {
-    return new NodeSettings(hsmConfig, pin, gateway, database, nonceCapacity, noncesPerKey, limits, admin,
-        auditHeadFile);
+    return new NodeSettings(hsmConfig, pin, gateway, database, nonceCapacity, noncesPerKey,
+        noncesPerTenant, limits, admin, auditHeadFile);
   }
 
   /**
@@ -123,6 +134,8 @@ public record NodeSettings(
         env.integer("KEYGATE_NONCE_CAPACITY", DEFAULT_NONCE_CAPACITY, 1_000, 100_000_000);
     int noncesPerKey = env.integer("KEYGATE_NONCES_PER_KEY",
         Math.min(DEFAULT_NONCES_PER_KEY, nonceCapacity), 1, nonceCapacity);
+    int noncesPerTenant = env.integer("KEYGATE_NONCES_PER_TENANT",
+        Math.min(DEFAULT_NONCES_PER_TENANT, nonceCapacity), 1, nonceCapacity);
     PreAuthSettings preAuth = new PreAuthSettings(
         env.integer("KEYGATE_PREAUTH_MAX_MESSAGE_BYTES",
             PreAuthSettings.DEFAULT_MAX_FIRST_MESSAGE_BYTES, 1, gateway.maxMessageBytes()),
@@ -130,7 +143,7 @@ public record NodeSettings(
     Optional<AdminPlaneSettings> admin =
         env.has("KEYGATE_ADMIN_LISTEN") ? Optional.of(admin(env, tlsKey)) : Optional.empty();
     return new NodeSettings(Optional.of(hsmConfig), Optional.of(pin), gateway, database,
-        nonceCapacity, noncesPerKey, preAuth, admin, auditHeadFile(env, dataDir));
+        nonceCapacity, noncesPerKey, noncesPerTenant, preAuth, admin, auditHeadFile(env, dataDir));
   }
 
   /** A file to append to: not a directory (caught here, not at the first admin call). */

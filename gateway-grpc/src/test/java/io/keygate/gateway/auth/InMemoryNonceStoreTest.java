@@ -16,56 +16,56 @@ class InMemoryNonceStoreTest {
   @Test
   void recordIfFirstSeen_acceptsANonceOnlyOnce() throws Exception {
     InMemoryNonceStore store = new InMemoryNonceStore(clock, 10);
-    assertThat(store.recordIfFirstSeen("AK1", "nonce-0000000000001", inFiveMinutes)).isTrue();
-    assertThat(store.recordIfFirstSeen("AK1", "nonce-0000000000001", inFiveMinutes)).isFalse();
+    assertThat(store.recordIfFirstSeen("acme", "AK1", "nonce-0000000000001", inFiveMinutes)).isTrue();
+    assertThat(store.recordIfFirstSeen("acme", "AK1", "nonce-0000000000001", inFiveMinutes)).isFalse();
   }
 
   @Test
   void nonces_areRememberedPerAccessKey() throws Exception {
     InMemoryNonceStore store = new InMemoryNonceStore(clock, 10);
-    assertThat(store.recordIfFirstSeen("AK1", "nonce-0000000000001", inFiveMinutes)).isTrue();
-    assertThat(store.recordIfFirstSeen("AK2", "nonce-0000000000001", inFiveMinutes)).isTrue();
+    assertThat(store.recordIfFirstSeen("acme", "AK1", "nonce-0000000000001", inFiveMinutes)).isTrue();
+    assertThat(store.recordIfFirstSeen("acme", "AK2", "nonce-0000000000001", inFiveMinutes)).isTrue();
   }
 
   @Test
   void aNonce_isRememberedUntilItsExpiryInclusive_thenForgotten() throws Exception {
     InMemoryNonceStore store = new InMemoryNonceStore(clock, 10);
-    store.recordIfFirstSeen("AK1", "nonce-0000000000001", inFiveMinutes);
+    store.recordIfFirstSeen("acme", "AK1", "nonce-0000000000001", inFiveMinutes);
 
     clock.set(Instant.ofEpochMilli(inFiveMinutes.toEpochMilli()));
-    assertThat(store.recordIfFirstSeen("AK1", "nonce-0000000000001", inFiveMinutes)).isFalse();
+    assertThat(store.recordIfFirstSeen("acme", "AK1", "nonce-0000000000001", inFiveMinutes)).isFalse();
     assertThat(store.size()).isEqualTo(1);
 
     clock.advance(Duration.ofMillis(1));
     assertThat(store.size()).isZero();
-    assertThat(store.recordIfFirstSeen("AK1", "nonce-0000000000001", inFiveMinutes.plusSeconds(60))).isTrue();
+    assertThat(store.recordIfFirstSeen("acme", "AK1", "nonce-0000000000001", inFiveMinutes.plusSeconds(60))).isTrue();
   }
 
   @Test
   void aFullStore_failsClosedForNewNonces_butStillRecognisesReplays() throws Exception {
     InMemoryNonceStore store = new InMemoryNonceStore(clock, 2);
-    store.recordIfFirstSeen("AK1", "nonce-0000000000001", inFiveMinutes);
-    store.recordIfFirstSeen("AK1", "nonce-0000000000002", inFiveMinutes.plusSeconds(10));
+    store.recordIfFirstSeen("acme", "AK1", "nonce-0000000000001", inFiveMinutes);
+    store.recordIfFirstSeen("acme", "AK1", "nonce-0000000000002", inFiveMinutes.plusSeconds(10));
 
-    assertThatThrownBy(() -> store.recordIfFirstSeen("AK1", "nonce-0000000000003", inFiveMinutes))
+    assertThatThrownBy(() -> store.recordIfFirstSeen("acme", "AK1", "nonce-0000000000003", inFiveMinutes))
         .isInstanceOf(NonceStoreUnavailableException.class)
         .hasMessageContaining("full");
-    assertThat(store.recordIfFirstSeen("AK1", "nonce-0000000000001", inFiveMinutes)).isFalse();
+    assertThat(store.recordIfFirstSeen("acme", "AK1", "nonce-0000000000001", inFiveMinutes)).isFalse();
 
     clock.set(Instant.ofEpochMilli(inFiveMinutes.toEpochMilli() + 1));
-    assertThat(store.recordIfFirstSeen("AK1", "nonce-0000000000003", inFiveMinutes.plusSeconds(60)))
+    assertThat(store.recordIfFirstSeen("acme", "AK1", "nonce-0000000000003", inFiveMinutes.plusSeconds(60)))
         .as("the expired nonce made room").isTrue();
   }
 
   @Test
   void expiredEntries_areForgottenInExpiryOrderNotArrivalOrder() throws Exception {
     InMemoryNonceStore store = new InMemoryNonceStore(clock, 10);
-    store.recordIfFirstSeen("AK1", "late-expiry-nonce-01", inFiveMinutes.plusSeconds(240));
-    store.recordIfFirstSeen("AK1", "early-expiry-nonce-1", inFiveMinutes.minusSeconds(240));
+    store.recordIfFirstSeen("acme", "AK1", "late-expiry-nonce-01", inFiveMinutes.plusSeconds(240));
+    store.recordIfFirstSeen("acme", "AK1", "early-expiry-nonce-1", inFiveMinutes.minusSeconds(240));
 
     clock.set(Instant.ofEpochMilli(inFiveMinutes.toEpochMilli()));
     assertThat(store.size()).isEqualTo(1);
-    assertThat(store.recordIfFirstSeen("AK1", "late-expiry-nonce-01", inFiveMinutes)).isFalse();
+    assertThat(store.recordIfFirstSeen("acme", "AK1", "late-expiry-nonce-01", inFiveMinutes)).isFalse();
   }
 
   @Test
@@ -77,21 +77,69 @@ class InMemoryNonceStoreTest {
   void oneKeyFillingItsShare_leavesRoomForEveryOtherKey() throws Exception {
     InMemoryNonceStore store = new InMemoryNonceStore(clock, 100, 10);
     for (int i = 0; i < 10; i++) {
-      assertThat(store.recordIfFirstSeen("AK-flood", "nonce-flood-" + (100000 + i), inFiveMinutes)).isTrue();
+      assertThat(store.recordIfFirstSeen("acme", "AK-flood", "nonce-flood-" + (100000 + i), inFiveMinutes)).isTrue();
     }
-    assertThatThrownBy(() -> store.recordIfFirstSeen("AK-flood", "nonce-flood-999999", inFiveMinutes))
+    assertThatThrownBy(() -> store.recordIfFirstSeen("acme", "AK-flood", "nonce-flood-999999", inFiveMinutes))
         .isInstanceOf(NonceStoreUnavailableException.class);
-    assertThat(store.recordIfFirstSeen("AK-other", "nonce-other-0000001", inFiveMinutes)).isTrue();
+    assertThat(store.recordIfFirstSeen("acme", "AK-other", "nonce-other-0000001", inFiveMinutes)).isTrue();
   }
 
   @Test
   void aKeysShare_isFreedAsItsNoncesExpire() throws Exception {
     InMemoryNonceStore store = new InMemoryNonceStore(clock, 100, 1);
-    assertThat(store.recordIfFirstSeen("AK1", "nonce-0000000000001", inFiveMinutes)).isTrue();
-    assertThatThrownBy(() -> store.recordIfFirstSeen("AK1", "nonce-0000000000002", inFiveMinutes))
+    assertThat(store.recordIfFirstSeen("acme", "AK1", "nonce-0000000000001", inFiveMinutes)).isTrue();
+    assertThatThrownBy(() -> store.recordIfFirstSeen("acme", "AK1", "nonce-0000000000002", inFiveMinutes))
         .isInstanceOf(NonceStoreUnavailableException.class);
     clock.advance(Duration.ofMinutes(5).plusMillis(1));
-    assertThat(store.recordIfFirstSeen("AK1", "nonce-0000000000002", inFiveMinutes.plus(Duration.ofMinutes(5)))).isTrue();
+    assertThat(store.recordIfFirstSeen("acme", "AK1", "nonce-0000000000002", inFiveMinutes.plus(Duration.ofMinutes(5)))).isTrue();
+  }
+
+  @Test
+  void oneTenantFillingItsShare_withManyKeys_leavesRoomForEveryOtherTenant() throws Exception {
+    InMemoryNonceStore store = new InMemoryNonceStore(clock, 100, 3, 5);
+    for (int i = 0; i < 3; i++) {
+      store.recordIfFirstSeen("flood", "AK-flood-1", "nonce-flood-1-" + (100000 + i), inFiveMinutes);
+    }
+    store.recordIfFirstSeen("flood", "AK-flood-2", "nonce-flood-2-0000001", inFiveMinutes);
+    store.recordIfFirstSeen("flood", "AK-flood-2", "nonce-flood-2-0000002", inFiveMinutes);
+
+    assertThatThrownBy(() -> store.recordIfFirstSeen(
+        "flood", "AK-flood-2", "nonce-flood-2-0000003", inFiveMinutes))
+        .as("within its key's share, past its tenant's")
+        .isInstanceOf(NonceStoreUnavailableException.class)
+        .hasMessageContaining("tenant");
+    assertThatThrownBy(() -> store.recordIfFirstSeen(
+        "flood", "AK-flood-3", "nonce-flood-3-0000001", inFiveMinutes))
+        .as("a fresh key of the same tenant")
+        .isInstanceOf(NonceStoreUnavailableException.class);
+    assertThat(store.recordIfFirstSeen("other", "AK-other", "nonce-other-0000001", inFiveMinutes))
+        .isTrue();
+    assertThat(store.recordIfFirstSeen("flood", "AK-flood-1", "nonce-flood-1-100000", inFiveMinutes))
+        .as("a replay is still recognised as one").isFalse();
+  }
+
+  @Test
+  void aTenantsShare_isFreedAsItsNoncesExpire() throws Exception {
+    InMemoryNonceStore store = new InMemoryNonceStore(clock, 100, 100, 2);
+    store.recordIfFirstSeen("acme", "AK1", "nonce-0000000000001", inFiveMinutes);
+    store.recordIfFirstSeen("acme", "AK2", "nonce-0000000000002", inFiveMinutes.plusSeconds(60));
+    assertThatThrownBy(() -> store.recordIfFirstSeen("acme", "AK3", "nonce-0000000000003", inFiveMinutes))
+        .isInstanceOf(NonceStoreUnavailableException.class);
+
+    clock.advance(Duration.ofMinutes(5).plusMillis(1));
+
+    assertThat(store.recordIfFirstSeen("acme", "AK3", "nonce-0000000000003", inFiveMinutes.plusSeconds(60)))
+        .as("one expired: room for one").isTrue();
+    assertThatThrownBy(() -> store.recordIfFirstSeen("acme", "AK3", "nonce-0000000000004", inFiveMinutes.plusSeconds(60)))
+        .as("the other is still live").isInstanceOf(NonceStoreUnavailableException.class);
+  }
+
+  @Test
+  void aTenantShareOutsideOneToTheCapacity_isRefused() {
+    assertThatThrownBy(() -> new InMemoryNonceStore(clock, 10, 5, 11))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> new InMemoryNonceStore(clock, 10, 5, 0))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test
@@ -106,8 +154,8 @@ class InMemoryNonceStoreTest {
     InMemoryNonceStore store = new InMemoryNonceStore(clock, 10);
     Instant now = Instant.ofEpochMilli(NOW);
 
-    assertThat(store.recordIfFirstSeen("AK1", "nonce-0000000000001", now)).isTrue();
-    assertThat(store.recordIfFirstSeen("AK1", "nonce-0000000000001", now)).isFalse();
+    assertThat(store.recordIfFirstSeen("acme", "AK1", "nonce-0000000000001", now)).isTrue();
+    assertThat(store.recordIfFirstSeen("acme", "AK1", "nonce-0000000000001", now)).isFalse();
     assertThat(store.size()).isEqualTo(1);
   }
 
@@ -117,9 +165,9 @@ class InMemoryNonceStoreTest {
     InMemoryNonceStore store = new InMemoryNonceStore(clock, 1);
     Instant past = Instant.ofEpochMilli(NOW - 1);
 
-    assertThat(store.recordIfFirstSeen("AK1", "nonce-0000000000001", past)).isTrue();
+    assertThat(store.recordIfFirstSeen("acme", "AK1", "nonce-0000000000001", past)).isTrue();
     assertThat(store.size()).isZero();
     assertThat(store.capacity()).isEqualTo(1);
-    assertThat(store.recordIfFirstSeen("AK1", "nonce-0000000000002", inFiveMinutes)).isTrue();
+    assertThat(store.recordIfFirstSeen("acme", "AK1", "nonce-0000000000002", inFiveMinutes)).isTrue();
   }
 }

@@ -125,7 +125,7 @@ class RequestAuthenticatorTest {
 
   @Test
   void authenticate_propagatesAnUnavailableNonceStore() {
-    NonceStore down = (key, nonce, expiresAt) -> {
+    NonceStore down = (tenant, key, nonce, expiresAt) -> {
       throw new NonceStoreUnavailableException("redis down");
     };
     RequestAuthenticator withDownStore = new RequestAuthenticator(verifier, down, window);

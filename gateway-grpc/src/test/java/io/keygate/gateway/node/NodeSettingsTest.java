@@ -41,6 +41,8 @@ class NodeSettingsTest {
     {"KEYGATE_PREAUTH_MAX_MESSAGE_BYTES", "99999999"},
     {"KEYGATE_FIRST_MESSAGE_TIMEOUT", "10s"},
     {"KEYGATE_FIRST_MESSAGE_TIMEOUT", "PT0S"},
+    {"KEYGATE_NONCES_PER_TENANT", "0"},
+    {"KEYGATE_NONCES_PER_TENANT", "2000000"},
     {"KEYGATE_TLS_KEY", "no spaces allowed"},
     {"KEYGATE_CLIENT_CA_FILE", "/nonexistent/ca.pem"},
     {"KEYGATE_ADMIN_LISTEN", "adminhost"},
@@ -92,6 +94,7 @@ class NodeSettingsTest {
     env.put("KEYGATE_NONCES_PER_KEY", "500");
     env.put("KEYGATE_PREAUTH_MAX_MESSAGE_BYTES", "4096");
     env.put("KEYGATE_FIRST_MESSAGE_TIMEOUT", "PT2S");
+    env.put("KEYGATE_NONCES_PER_TENANT", "2000");
 
     NodeSettings settings = NodeSettings.fromEnvironment(env);
 
@@ -102,6 +105,7 @@ class NodeSettingsTest {
     assertThat(settings.noncesPerKey()).isEqualTo(500);
     assertThat(settings.preAuth().maxFirstMessageBytes()).isEqualTo(4096);
     assertThat(settings.preAuth().firstMessageTimeout()).hasSeconds(2);
+    assertThat(settings.noncesPerTenant()).isEqualTo(2000);
     assertThat(settings.admin()).isPresent();
     assertThat(settings.admin().get().approvalsRequired()).isEqualTo(3);
     assertThat(settings.admin().get().approvalTtl()).hasHours(2);
@@ -113,6 +117,14 @@ class NodeSettingsTest {
     env.put("KEYGATE_AUDIT_HEAD_FILE", "/var/log/keygate/heads.log");
     assertThat(NodeSettings.fromEnvironment(env).auditHeadFile())
         .isEqualTo(Path.of("/var/log/keygate/heads.log"));
+  }
+
+  @Test
+  void theTenantShare_defaultsToTheCapacity_whenTheStoreIsSmaller() throws Exception {
+    Map<String, String> env = validEnvironment();
+    env.put("KEYGATE_NONCE_CAPACITY", "5000");
+
+    assertThat(NodeSettings.fromEnvironment(env).noncesPerTenant()).isEqualTo(5000);
   }
 
   @Test
