@@ -10,8 +10,16 @@ import io.keygate.gateway.model.BackendTarget;
 /** Where a call stands after a step of {@link CallAdmission}. */
 sealed interface Admission {
 
-  /** Let in: hand it to the proxy. */
-  record Admitted(AdmittedCall call) implements Admission {}
+  /**
+   * Let in: hand it to the proxy. {@code slot} is the place it holds among its AccessKey's open
+   * calls, to be released when the call ends.
+   */
+  record Admitted(AdmittedCall call, CallsPerKey.Slot slot) implements Admission {
+    /** A call no AccessKey counts (auth mode NONE). */
+    Admitted(AdmittedCall call) {
+      this(call, CallsPerKey.Slot.NONE);
+    }
+  }
 
   /** Refused: answer with {@code error}; {@code detail} goes to the log only. */
   record Refused(GatewayError error, String detail) implements Admission {}

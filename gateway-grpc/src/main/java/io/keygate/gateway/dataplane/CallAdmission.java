@@ -35,18 +35,21 @@ final class CallAdmission {
   private final AccessPolicy policy;
   private final Duration maxConfigStaleness;
   private final CallObserver observer;
+  private final CallsPerKey callsPerKey;
 
   CallAdmission(
       ConfigView config,
       RequestAuthenticator authenticator,
       AccessPolicy policy,
       Duration maxConfigStaleness,
-      CallObserver observer) {
+      CallObserver observer,
+      CallsPerKey callsPerKey) {
     this.config = config;
     this.authenticator = authenticator;
     this.policy = policy;
     this.maxConfigStaleness = maxConfigStaleness;
     this.observer = observer;
+    this.callsPerKey = callsPerKey;
   }
 
   /**
@@ -92,7 +95,8 @@ final class CallAdmission {
 
   /**
    * Verifies the signature (in the HSM) of a screened call whose first message is in, authorizes
-   * it, and only then records its nonce.
+   * it, takes a place among its AccessKey's open calls, and only then records its nonce. An
+   * admitted call holds that place until the caller releases it, when the call ends.
    *
    * @param firstMessage the first request message, empty if the client half-closed without one
    */
@@ -118,19 +122,42 @@ final class CallAdmission {
       observer.refused(caller.accessKey(), caller.appId(), error);
       return new Admission.Refused(error, "app=" + caller.appId() + " key=" + caller.accessKey());
     }
-    // Only now, so a call that is refused anyway takes no room in the nonce store.
+    // Counted only once the caller proved it holds the key's secret and may call the API:
+    // naming a key in the headers takes none of its places.
+    Optional<CallsPerKey.Slot> slot = callsPerKey.tryOpen(caller.accessKey());
+    if (slot.isEmpty()) {
+      observer.refused(caller.accessKey(), caller.appId(), GatewayError.TOO_MANY_CALLS);
+      return new Admission.Refused(GatewayError.TOO_MANY_CALLS, "app=" + caller.appId() + " key="
+          + caller.accessKey() + " has " + callsPerKey.maxPerKey() + " calls open");
+    }
+    boolean admitted = false;
+    try {
+      Admission decided = recordNonce(routed, slot.get());
+      admitted = decided instanceof Admission.Admitted;
+      return decided;
+    } finally {
+      if (!admitted) {
+        slot.get().release(); // refused, or a bug: the place must not leak either way
+      }
+    }
+  }
+
+  // Only now, so a call that is refused anyway takes no room in the nonce store.
+  private Admission recordNonce(Admission.AwaitingSignature routed, CallsPerKey.Slot slot) {
     Optional<AuthResult.Rejected> replay;
     try {
-      replay = authenticator.recordNonce(screened);
+      replay = authenticator.recordNonce(routed.screened());
     } catch (NonceStoreUnavailableException e) {
       return new Admission.Refused(GatewayError.NONCE_STORE_UNAVAILABLE, e.getMessage());
     }
     if (replay.isPresent()) {
       return refusedAuthentication(replay.get(), routed.headers(), routed.snapshot());
     }
+    Credential caller = routed.screened().claimed();
     observer.authenticated(caller);
     return new Admission.Admitted(
-        new AdmittedCall(routed.api(), routed.backend(), Optional.of(caller), routed.requestId()));
+        new AdmittedCall(routed.api(), routed.backend(), Optional.of(caller), routed.requestId()),
+        slot);
   }
 
   private Admission refusedAuthentication(

@@ -36,17 +36,23 @@ public final class GatewayCallHandler implements ServerCallHandler<byte[], byte[
   private final ScheduledExecutorService timers;
   private final PreAuthTracing tracing;
   private final PreAuthMarshaller requests = new PreAuthMarshaller();
+  private final PreAuthCapacity<PreAuthBudget> unauthenticated;
+  private final CallsPerKey callsPerKey;
 
   GatewayCallHandler(
       CallAdmission admission,
+      CallsPerKey callsPerKey,
       BackendProxy proxy,
       PreAuthSettings preAuth,
       ScheduledExecutorService timers) {
     this.admission = admission;
+    this.callsPerKey = Objects.requireNonNull(callsPerKey, "callsPerKey");
     this.proxy = proxy;
     this.preAuth = Objects.requireNonNull(preAuth, "preAuth");
     this.timers = Objects.requireNonNull(timers, "timers");
-    this.tracing = new PreAuthTracing(preAuth.maxFirstMessageBytes());
+    this.unauthenticated = new PreAuthCapacity<>(
+        preAuth.nodeCalls(), preAuth.nodeBytes(), PreAuthCapacity.FREE_BYTES_PER_CALL);
+    this.tracing = new PreAuthTracing(preAuth.maxFirstMessageBytes(), unauthenticated);
   }
 
   /**
@@ -55,6 +61,7 @@ public final class GatewayCallHandler implements ServerCallHandler<byte[], byte[
    * @param observer told every authentication outcome (last use, security events); must not block
    * @param preAuth what a call may cost before it is authenticated
    * @param timers ends calls whose first message is late (injected: the node owns the thread)
+   * @param maxCallsPerKey authenticated calls one AccessKey may have open at once
    */
   public static GatewayCallHandler create(
       ConfigView config,
@@ -64,10 +71,18 @@ public final class GatewayCallHandler implements ServerCallHandler<byte[], byte[
       CallObserver observer,
       BackendProxy proxy,
       PreAuthSettings preAuth,
-      ScheduledExecutorService timers) {
+      ScheduledExecutorService timers,
+      int maxCallsPerKey) {
+    CallsPerKey callsPerKey = new CallsPerKey(maxCallsPerKey);
     return new GatewayCallHandler(
-        new CallAdmission(config, authenticator, policy, maxConfigStaleness, observer),
-        proxy, preAuth, timers);
+        new CallAdmission(config, authenticator, policy, maxConfigStaleness, observer, callsPerKey),
+        callsPerKey, proxy, preAuth, timers);
+  }
+
+  /** What the calls hold now against the node's limits. */
+  public DataPlaneLoad load() {
+    return new DataPlaneLoad(
+        unauthenticated.calls(), unauthenticated.bytes(), callsPerKey.total());
   }
 
   /** Install on the listener: counts each stream's first-message bytes against the limit. */
@@ -86,7 +101,8 @@ public final class GatewayCallHandler implements ServerCallHandler<byte[], byte[
     String method = call.getMethodDescriptor().getFullMethodName();
     // Absent only if the listener was built without preAuthTracing(): then no wire counting.
     PreAuthBudget found = PreAuthBudget.KEY.get();
-    PreAuthBudget budget = found != null ? found : new PreAuthBudget(preAuth.maxFirstMessageBytes());
+    PreAuthBudget budget = found != null
+        ? found : new PreAuthBudget(preAuth.maxFirstMessageBytes(), unauthenticated);
     Admission routed;
     try {
       // Headers only: the call is screened before a single message is requested.
@@ -107,9 +123,14 @@ public final class GatewayCallHandler implements ServerCallHandler<byte[], byte[
     }
     AuthenticatingListener listener =
         new AuthenticatingListener(call, headers, (Admission.AwaitingSignature) routed, budget);
-    // Both run on other threads (transport, timer); the budget lets only one end the phase.
+    // These run on other threads (transport, timer, a newer call entering); the budget lets only
+    // one end the phase.
     budget.onTooLarge(() -> refuse(call, GatewayError.PREAUTH_MESSAGE_TOO_LARGE, requestId, method,
         "first message passed " + preAuth.maxFirstMessageBytes() + " bytes on the wire"));
+    budget.onNoCapacity(detail ->
+        refuse(call, GatewayError.PREAUTH_CAPACITY_EXHAUSTED, requestId, method, detail));
+    // Counted among the node's unauthenticated calls until the phase ends (may end the oldest).
+    budget.enterNode();
     listener.deadline = timers.schedule(() -> {
       if (budget.claim()) {
         refuse(call, GatewayError.FIRST_MESSAGE_TIMEOUT, requestId, method,
@@ -157,6 +178,7 @@ public final class GatewayCallHandler implements ServerCallHandler<byte[], byte[
     private volatile ScheduledFuture<?> deadline;
     private ServerCall.Listener<byte[]> delegate;
     private boolean refused;
+    private CallsPerKey.Slot slot = CallsPerKey.Slot.NONE;
 
     AuthenticatingListener(ServerCall<byte[], byte[]> call, Metadata headers,
         Admission.AwaitingSignature routed, PreAuthBudget budget) {
@@ -215,19 +237,29 @@ public final class GatewayCallHandler implements ServerCallHandler<byte[], byte[
       }
     }
 
+    // The call's end, exactly one of these two: its AccessKey's place is given back here.
     @Override
     public void onCancel() {
       budget.claim();
       stopDeadline();
-      if (delegate != null) {
-        delegate.onCancel();
+      try {
+        if (delegate != null) {
+          delegate.onCancel();
+        }
+      } finally {
+        slot.release();
       }
     }
 
     @Override
     public void onComplete() {
-      if (delegate != null) {
-        delegate.onComplete();
+      budget.claim();
+      try {
+        if (delegate != null) {
+          delegate.onComplete();
+        }
+      } finally {
+        slot.release();
       }
     }
 
@@ -255,6 +287,7 @@ public final class GatewayCallHandler implements ServerCallHandler<byte[], byte[
         return false;
       }
       AdmittedCall admitted = ((Admission.Admitted) decided).call();
+      slot = ((Admission.Admitted) decided).slot();
       FirstMessageReplay<byte[], byte[]> replay = new FirstMessageReplay<>(call, isMessage);
       delegate = proxy.forward(replay, headers, routeOf(admitted));
       return true;

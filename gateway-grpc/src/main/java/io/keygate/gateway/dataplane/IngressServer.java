@@ -31,27 +31,35 @@ public final class IngressServer implements AutoCloseable {
   private final Server server;
   private final HealthStatusManager health;
   private final RotatingKeyManager tlsKeys;
+  private final GatewayCallHandler gateway;
 
-  private IngressServer(Server server, HealthStatusManager health, RotatingKeyManager tlsKeys) {
+  private IngressServer(Server server, HealthStatusManager health, RotatingKeyManager tlsKeys,
+      GatewayCallHandler gateway) {
     this.server = server;
     this.health = health;
     this.tlsKeys = tlsKeys;
+    this.gateway = gateway;
   }
 
   /**
    * @param tlsKeys the listener's key (replaceable while it serves); empty only when the
    *     settings ask for plaintext
    * @param health the status the health service reports ({@link ServingHealth} keeps it current)
+   * @param maxCallsPerConnection streams one connection may have open at once
    */
   public static IngressServer start(
       GatewaySettings settings,
       GatewayCallHandler gateway,
       Optional<RotatingKeyManager> tlsKeys,
-      HealthStatusManager health)
+      HealthStatusManager health,
+      int maxCallsPerConnection)
       throws IOException {
     NettyServerBuilder builder =
         NettyServerBuilder.forAddress(settings.listen())
             .maxInboundMessageSize(settings.maxMessageBytes())
+            // Sent to clients as SETTINGS_MAX_CONCURRENT_STREAMS: they queue further calls, and
+            // the transport refuses a stream past it. Unlimited otherwise.
+            .maxConcurrentCallsPerConnection(maxCallsPerConnection)
             // Counts each call's first-message bytes, so an unauthenticated call is refused once
             // it passes the pre-authentication limit, not after 16 MiB were buffered.
             .addStreamTracerFactory(gateway.preAuthTracing())
@@ -78,7 +86,12 @@ public final class IngressServer implements AutoCloseable {
         server.getListenSockets(), !settings.plaintextForDevelopment(),
         !settings.clientCas().isEmpty());
     return new IngressServer(
-        server, health, settings.plaintextForDevelopment() ? null : tlsKeys.get());
+        server, health, settings.plaintextForDevelopment() ? null : tlsKeys.get(), gateway);
+  }
+
+  /** What the calls on this listener hold now against the node's limits. */
+  public DataPlaneLoad load() {
+    return gateway.load();
   }
 
   /**

@@ -1,14 +1,18 @@
 package io.keygate.gateway.dataplane;
 
 import io.grpc.Context;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 
 /**
  * One call's allowance before it is authenticated, and the one decision of who ends that phase:
  * the first message arriving (the handler decides the call), the message growing past the limit
- * on the wire or when inflated, or the first-message deadline. Whichever {@link #claim}s first
- * owns the call; the others do nothing, so a call is closed once, whatever thread gets there.
+ * on the wire or when inflated, the first-message deadline, or the node's {@link PreAuthCapacity}
+ * running out (too many bytes, or the call pushed out as the oldest). Whichever {@link #claim}s
+ * first owns the call; the others do nothing, so a call is closed once, whatever thread gets
+ * there. Claiming also gives the call's share of the node's capacity back.
  *
  * <p>Created per stream by {@link PreAuthTracing} (which counts the wire bytes on the transport
  * thread) and found by the handler and {@link PreAuthMarshaller} in the call's {@link Context}.
@@ -22,13 +26,18 @@ final class PreAuthBudget {
   private static final int CLAIMED = 1;
 
   private final int maxMessageBytes;
+  private final PreAuthCapacity<PreAuthBudget> node;
   private final AtomicLong wireBytes = new AtomicLong();
   private final AtomicInteger state = new AtomicInteger(OPEN);
   private volatile Runnable onTooLarge = () -> {};
+  private volatile Consumer<String> onNoCapacity = detail -> {};
   private volatile boolean inflatedTooLarge;
+  private volatile boolean inNode;
 
-  PreAuthBudget(int maxMessageBytes) {
+  /** @param node the node's capacity this call draws from once it {@link #enterNode enters} */
+  PreAuthBudget(int maxMessageBytes, PreAuthCapacity<PreAuthBudget> node) {
     this.maxMessageBytes = maxMessageBytes;
+    this.node = node;
   }
 
   int maxMessageBytes() {
@@ -40,13 +49,47 @@ final class PreAuthBudget {
     this.onTooLarge = action;
   }
 
+  /**
+   * What to do (close the call) when the node's capacity ends it: the detail says why (bytes, or
+   * pushed out as the oldest call).
+   */
+  void onNoCapacity(Consumer<String> action) {
+    this.onNoCapacity = action;
+  }
+
+  /**
+   * Counts the call among the node's unauthenticated calls, from now until it is claimed; if
+   * the node holds the most already, the oldest of them is ended first to make room. Only for
+   * calls that will wait for their first message: others never enter, so they hold nothing.
+   */
+  void enterNode() {
+    inNode = true;
+    Optional<PreAuthBudget> oldest = node.enter(this);
+    if (!open()) {
+      node.leave(this); // claimed meanwhile: that claim may have come before the entry
+    }
+    oldest.ifPresent(pushedOut -> pushedOut.endForCapacity(
+        "pushed out as the oldest unauthenticated call: the node holds its maximum"));
+  }
+
   /** Counts bytes the transport moved into the call's message buffer (transport thread). */
   void wireBytesRead(long bytes) {
     if (state.get() != OPEN) {
       return; // decided: later messages are the authenticated call's business
     }
-    if (wireBytes.addAndGet(bytes) > (long) maxMessageBytes + FRAME_PREFIX && claim()) {
-      onTooLarge.run();
+    long total = wireBytes.addAndGet(bytes);
+    if (total > (long) maxMessageBytes + FRAME_PREFIX) {
+      if (claim()) {
+        onTooLarge.run();
+      }
+    } else if (inNode && !node.hold(this, total)) {
+      endForCapacity("first message at " + total + " bytes would pass the node's budget");
+    }
+  }
+
+  private void endForCapacity(String detail) {
+    if (claim()) {
+      onNoCapacity.accept(detail);
     }
   }
 
@@ -66,6 +109,12 @@ final class PreAuthBudget {
 
   /** Ends the pre-authentication phase; true for the one caller that does. */
   boolean claim() {
-    return state.compareAndSet(OPEN, CLAIMED);
+    if (!state.compareAndSet(OPEN, CLAIMED)) {
+      return false;
+    }
+    if (inNode) {
+      node.leave(this);
+    }
+    return true;
   }
 }

@@ -15,14 +15,17 @@ import io.grpc.ServerStreamTracer;
  */
 final class PreAuthTracing extends ServerStreamTracer.Factory {
   private final int maxFirstMessageBytes;
+  private final PreAuthCapacity<PreAuthBudget> node;
 
-  PreAuthTracing(int maxFirstMessageBytes) {
+  /** @param node what the node's unauthenticated calls may hold together */
+  PreAuthTracing(int maxFirstMessageBytes, PreAuthCapacity<PreAuthBudget> node) {
     this.maxFirstMessageBytes = maxFirstMessageBytes;
+    this.node = node;
   }
 
   @Override
   public ServerStreamTracer newServerStreamTracer(String fullMethodName, Metadata headers) {
-    PreAuthBudget budget = new PreAuthBudget(maxFirstMessageBytes);
+    PreAuthBudget budget = new PreAuthBudget(maxFirstMessageBytes, node);
     return new ServerStreamTracer() {
       @Override
       public Context filterContext(Context context) {

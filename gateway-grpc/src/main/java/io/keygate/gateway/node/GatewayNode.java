@@ -2,6 +2,7 @@ package io.keygate.gateway.node;
 
 import io.keygate.gateway.admin.api.AdminServer;
 import io.keygate.gateway.config.SnapshotRefresher;
+import io.keygate.gateway.dataplane.DataPlaneLoad;
 import io.keygate.gateway.dataplane.IngressServer;
 import io.keygate.gateway.store.StoreException;
 import io.keygate.hsm.tls.RotatingKeyManager;
@@ -54,6 +55,11 @@ public final class GatewayNode implements AutoCloseable {
    */
   public Optional<RotatingKeyManager> tlsKeys() {
     return ingress.tlsKeys();
+  }
+
+  /** What the data plane's calls hold now against the node's limits. */
+  public DataPlaneLoad dataPlaneLoad() {
+    return ingress.load();
   }
 
   /** The admin API's port, if the settings enabled it. */

@@ -201,12 +201,13 @@ public final class NodeBuilder {
         new BackendProxy(channels, MetadataPolicy.defaults(), BackendProxy.DEFAULT_DEADLINE_OFFSET);
     GatewayCallHandler handler = GatewayCallHandler.create(view, authenticator,
         new AccessPolicy(clock), gateway.maxConfigStaleness(), observer, proxy,
-        settings.preAuth(), preAuthTimers);
+        settings.preAuth(), preAuthTimers, settings.calls().perKey());
     Optional<RotatingKeyManager> tlsKeys = gateway.plaintextForDevelopment()
         ? Optional.empty()
         : Optional.of(IngressTls.keys(hsm, gateway.tlsKey()));
     HealthStatusManager health = new HealthStatusManager();
-    IngressServer ingress = parts.add(IngressServer.start(gateway, handler, tlsKeys, health));
+    IngressServer ingress = parts.add(IngressServer.start(
+        gateway, handler, tlsKeys, health, settings.calls().perConnection()));
     healthThread.scheduleWithFixedDelay(
         new ServingHealth(health, hsm, view, gateway.maxConfigStaleness()),
         0, HEALTH_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);

@@ -2,6 +2,7 @@ package io.keygate.gateway.node;
 
 import io.keygate.gateway.admin.access.IdentityMatch;
 import io.keygate.gateway.admin.api.AdminServerSettings;
+import io.keygate.gateway.dataplane.CallLimits;
 import io.keygate.gateway.dataplane.GatewaySettings;
 import io.keygate.gateway.dataplane.PreAuthSettings;
 import io.keygate.gateway.store.jdbc.ConfigDatabaseSettings;
@@ -23,7 +24,8 @@ import java.util.Optional;
  * @param noncesPerKey how many of them one AccessKey may hold, so one key cannot starve others
  * @param noncesPerTenant how many of them the keys of one tenant may hold together, so one tenant
  *     cannot starve others
- * @param preAuth what a call may cost before it is authenticated
+ * @param preAuth what a call may cost before it is authenticated, each and all together
+ * @param calls how many calls may be open at once per connection and per AccessKey
  * @param admin the admin API, when KEYGATE_ADMIN_LISTEN enables it
  * @param auditHeadFile the append-only file every signed audit head is exported to, outside the
  *     database (KEYGATE_AUDIT_HEAD_FILE; by default {@value #AUDIT_HEAD_FILE} in the data directory)
@@ -37,6 +39,7 @@ public record NodeSettings(
     int noncesPerKey,
     int noncesPerTenant,
     PreAuthSettings preAuth,
+    CallLimits calls,
     Optional<AdminPlaneSettings> admin,
     Path auditHeadFile) {
 
@@ -49,34 +52,39 @@ public record NodeSettings(
   public static NodeSettings local(GatewaySettings gateway, Path dataDir) {
     return new NodeSettings(Optional.empty(), Optional.empty(), gateway,
         ConfigDatabaseSettings.embeddedH2(dataDir), DEFAULT_NONCE_CAPACITY, DEFAULT_NONCES_PER_KEY,
-        DEFAULT_NONCES_PER_TENANT, PreAuthSettings.defaults(), Optional.empty(),
-        dataDir.resolve(AUDIT_HEAD_FILE));
+        DEFAULT_NONCES_PER_TENANT, PreAuthSettings.defaults(), CallLimits.defaults(),
+        Optional.empty(), dataDir.resolve(AUDIT_HEAD_FILE));
   }
 
   public NodeSettings withAdmin(AdminPlaneSettings adminPlane) {
     return new NodeSettings(hsmConfig, pin, gateway, database, nonceCapacity, noncesPerKey,
-        noncesPerTenant, preAuth, Optional.of(adminPlane), auditHeadFile);
+        noncesPerTenant, preAuth, calls, Optional.of(adminPlane), auditHeadFile);
   }
 
   public NodeSettings withNonceCapacity(int capacity) {
     return new NodeSettings(hsmConfig, pin, gateway, database, capacity,
-        Math.min(noncesPerKey, capacity), Math.min(noncesPerTenant, capacity), preAuth, admin,
-        auditHeadFile);
+        Math.min(noncesPerKey, capacity), Math.min(noncesPerTenant, capacity), preAuth, calls,
+        admin, auditHeadFile);
   }
 
   public NodeSettings withNonceShare(int perKey) {
     return new NodeSettings(hsmConfig, pin, gateway, database, nonceCapacity, perKey,
-        noncesPerTenant, preAuth, admin, auditHeadFile);
+        noncesPerTenant, preAuth, calls, admin, auditHeadFile);
   }
 
   public NodeSettings withTenantNonceShare(int perTenant) {
     return new NodeSettings(hsmConfig, pin, gateway, database, nonceCapacity, noncesPerKey,
-        perTenant, preAuth, admin, auditHeadFile);
+        perTenant, preAuth, calls, admin, auditHeadFile);
   }
 
   public NodeSettings withPreAuth(PreAuthSettings limits) {
     return new NodeSettings(hsmConfig, pin, gateway, database, nonceCapacity, noncesPerKey,
-        noncesPerTenant, limits, admin, auditHeadFile);
+        noncesPerTenant, limits, calls, admin, auditHeadFile);
+  }
+
+  public NodeSettings withCallLimits(CallLimits limits) {
+    return new NodeSettings(hsmConfig, pin, gateway, database, nonceCapacity, noncesPerKey,
+        noncesPerTenant, preAuth, limits, admin, auditHeadFile);
   }
 
   /**
@@ -136,14 +144,32 @@ public record NodeSettings(
         Math.min(DEFAULT_NONCES_PER_KEY, nonceCapacity), 1, nonceCapacity);
     int noncesPerTenant = env.integer("KEYGATE_NONCES_PER_TENANT",
         Math.min(DEFAULT_NONCES_PER_TENANT, nonceCapacity), 1, nonceCapacity);
-    PreAuthSettings preAuth = new PreAuthSettings(
-        env.integer("KEYGATE_PREAUTH_MAX_MESSAGE_BYTES",
-            PreAuthSettings.DEFAULT_MAX_FIRST_MESSAGE_BYTES, 1, gateway.maxMessageBytes()),
-        env.duration("KEYGATE_FIRST_MESSAGE_TIMEOUT", PreAuthSettings.DEFAULT_FIRST_MESSAGE_TIMEOUT));
+    PreAuthSettings preAuth = preAuth(env, gateway);
+    CallLimits calls = calls(env);
     Optional<AdminPlaneSettings> admin =
         env.has("KEYGATE_ADMIN_LISTEN") ? Optional.of(admin(env, tlsKey)) : Optional.empty();
     return new NodeSettings(Optional.of(hsmConfig), Optional.of(pin), gateway, database,
-        nonceCapacity, noncesPerKey, noncesPerTenant, preAuth, admin, auditHeadFile(env, dataDir));
+        nonceCapacity, noncesPerKey, noncesPerTenant, preAuth, calls, admin,
+        auditHeadFile(env, dataDir));
+  }
+
+  private static PreAuthSettings preAuth(EnvironmentReader env, GatewaySettings gateway)
+      throws SettingsException {
+    int maxFirstMessage = env.integer("KEYGATE_PREAUTH_MAX_MESSAGE_BYTES",
+        PreAuthSettings.DEFAULT_MAX_FIRST_MESSAGE_BYTES, 1, gateway.maxMessageBytes());
+    return new PreAuthSettings(
+        maxFirstMessage,
+        env.duration("KEYGATE_FIRST_MESSAGE_TIMEOUT", PreAuthSettings.DEFAULT_FIRST_MESSAGE_TIMEOUT),
+        // Less than one first message of the largest allowed size would refuse every such call.
+        env.integer("KEYGATE_PREAUTH_NODE_BYTES",
+            Math.max(PreAuthSettings.DEFAULT_NODE_BYTES, maxFirstMessage), maxFirstMessage, 1 << 30),
+        env.integer("KEYGATE_PREAUTH_MAX_CALLS", PreAuthSettings.DEFAULT_NODE_CALLS, 1, 1_000_000));
+  }
+
+  private static CallLimits calls(EnvironmentReader env) throws SettingsException {
+    return new CallLimits(
+        env.integer("KEYGATE_MAX_CALLS_PER_CONNECTION", CallLimits.DEFAULT_PER_CONNECTION, 1, 100_000),
+        env.integer("KEYGATE_MAX_CALLS_PER_KEY", CallLimits.DEFAULT_PER_KEY, 1, 1_000_000));
   }
 
   /** A file to append to: not a directory (caught here, not at the first admin call). */

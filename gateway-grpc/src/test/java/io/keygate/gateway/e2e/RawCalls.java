@@ -74,6 +74,36 @@ final class RawCalls {
     return ended;
   }
 
+  /** A call whose client sends its headers and then nothing; cancel it to end it. */
+  record Stalled(ClientCall<byte[], byte[]> call, CompletableFuture<Ended> ended) {
+    void cancel() {
+      call.cancel("the test is over", null);
+    }
+
+    /** Sends the first message after all, and half-closes. */
+    void finish(byte[] message) {
+      call.sendMessage(message);
+      call.halfClose();
+    }
+  }
+
+  /** Starts {@code method} with {@code headers} and sends nothing more. */
+  static Stalled stall(Channel channel, String method, Metadata headers, CallOptions options) {
+    CompletableFuture<Ended> ended = new CompletableFuture<>();
+    ClientCall<byte[], byte[]> call =
+        channel.newCall(ByteMarshaller.methodDescriptor(method), options);
+    call.start(
+        new ClientCall.Listener<>() {
+          @Override
+          public void onClose(Status status, Metadata trailers) {
+            ended.complete(new Ended(status.getCode(), trailers.get(ErrorReplies.ERROR_CODE)));
+          }
+        },
+        headers);
+    call.request(1);
+    return new Stalled(call, ended);
+  }
+
   static CallOptions deadline(int seconds) {
     return CallOptions.DEFAULT.withDeadlineAfter(seconds, TimeUnit.SECONDS);
   }

@@ -7,6 +7,7 @@ import io.grpc.Channel;
 import io.grpc.Status;
 import io.keygate.gateway.credentials.CredentialIssuer;
 import io.keygate.gateway.credentials.IssuedCredential;
+import io.keygate.gateway.dataplane.DataPlaneLoad;
 import io.keygate.gateway.errors.GatewayError;
 import io.keygate.hsm.testing.SoftHsmTokens;
 import io.keygate.proto.demo.v1.EchoRequest;
@@ -69,6 +70,12 @@ class TenantNonceShareEndToEndTest {
             RawCalls.deadline(10), true, body).get(20, TimeUnit.SECONDS))
         .as("another tenant is served")
         .isEqualTo(new RawCalls.Ended(Status.Code.OK, null));
+
+    // The refused calls had taken a place among their key's open calls: given back.
+    try (LoadWatch load = new LoadWatch(gw.gateway::dataPlaneLoad)) {
+      load.untilIdle();
+      assertThat(gw.gateway.dataPlaneLoad()).isEqualTo(new DataPlaneLoad(0, 0, 0));
+    }
   }
 
   private static void echo(Channel channel) {

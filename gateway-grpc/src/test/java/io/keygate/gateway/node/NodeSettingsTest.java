@@ -43,6 +43,15 @@ class NodeSettingsTest {
     {"KEYGATE_FIRST_MESSAGE_TIMEOUT", "PT0S"},
     {"KEYGATE_NONCES_PER_TENANT", "0"},
     {"KEYGATE_NONCES_PER_TENANT", "2000000"},
+    {"KEYGATE_PREAUTH_NODE_BYTES", "32M"},
+    {"KEYGATE_PREAUTH_NODE_BYTES", "1024"},
+    {"KEYGATE_PREAUTH_NODE_BYTES", "99999999999"},
+    {"KEYGATE_PREAUTH_MAX_CALLS", "0"},
+    {"KEYGATE_PREAUTH_MAX_CALLS", "many"},
+    {"KEYGATE_MAX_CALLS_PER_CONNECTION", "0"},
+    {"KEYGATE_MAX_CALLS_PER_CONNECTION", "-5"},
+    {"KEYGATE_MAX_CALLS_PER_KEY", "0"},
+    {"KEYGATE_MAX_CALLS_PER_KEY", "256.5"},
     {"KEYGATE_TLS_KEY", "no spaces allowed"},
     {"KEYGATE_CLIENT_CA_FILE", "/nonexistent/ca.pem"},
     {"KEYGATE_ADMIN_LISTEN", "adminhost"},
@@ -95,6 +104,10 @@ class NodeSettingsTest {
     env.put("KEYGATE_PREAUTH_MAX_MESSAGE_BYTES", "4096");
     env.put("KEYGATE_FIRST_MESSAGE_TIMEOUT", "PT2S");
     env.put("KEYGATE_NONCES_PER_TENANT", "2000");
+    env.put("KEYGATE_PREAUTH_NODE_BYTES", "1048576");
+    env.put("KEYGATE_PREAUTH_MAX_CALLS", "64");
+    env.put("KEYGATE_MAX_CALLS_PER_CONNECTION", "20");
+    env.put("KEYGATE_MAX_CALLS_PER_KEY", "16");
 
     NodeSettings settings = NodeSettings.fromEnvironment(env);
 
@@ -106,6 +119,9 @@ class NodeSettingsTest {
     assertThat(settings.preAuth().maxFirstMessageBytes()).isEqualTo(4096);
     assertThat(settings.preAuth().firstMessageTimeout()).hasSeconds(2);
     assertThat(settings.noncesPerTenant()).isEqualTo(2000);
+    assertThat(settings.preAuth().nodeBytes()).isEqualTo(1 << 20);
+    assertThat(settings.preAuth().nodeCalls()).isEqualTo(64);
+    assertThat(settings.calls()).isEqualTo(new io.keygate.gateway.dataplane.CallLimits(20, 16));
     assertThat(settings.admin()).isPresent();
     assertThat(settings.admin().get().approvalsRequired()).isEqualTo(3);
     assertThat(settings.admin().get().approvalTtl()).hasHours(2);
@@ -120,11 +136,34 @@ class NodeSettingsTest {
   }
 
   @Test
+  void limitsLeftUnset_takeTheirDefaults() throws Exception {
+    NodeSettings settings = NodeSettings.fromEnvironment(validEnvironment());
+
+    assertThat(settings.noncesPerTenant()).isEqualTo(NodeSettings.DEFAULT_NONCES_PER_TENANT);
+    assertThat(settings.preAuth().nodeBytes()).isEqualTo(32 << 20);
+    assertThat(settings.preAuth().nodeCalls()).isEqualTo(4096);
+    assertThat(settings.calls().perConnection()).isEqualTo(100);
+    assertThat(settings.calls().perKey()).isEqualTo(256);
+  }
+
+  @Test
   void theTenantShare_defaultsToTheCapacity_whenTheStoreIsSmaller() throws Exception {
     Map<String, String> env = validEnvironment();
     env.put("KEYGATE_NONCE_CAPACITY", "5000");
 
     assertThat(NodeSettings.fromEnvironment(env).noncesPerTenant()).isEqualTo(5000);
+  }
+
+  @Test
+  void theNodesPreAuthBytes_mustHoldOneFirstMessageOfTheLargestAllowedSize() throws Exception {
+    Map<String, String> env = validEnvironment();
+    env.put("KEYGATE_PREAUTH_MAX_MESSAGE_BYTES", "65536");
+    env.put("KEYGATE_PREAUTH_NODE_BYTES", "65535");
+
+    SettingsException e =
+        catchThrowableOfType(SettingsException.class, () -> NodeSettings.fromEnvironment(env));
+
+    assertThat(e.variable()).isEqualTo("KEYGATE_PREAUTH_NODE_BYTES");
   }
 
   @Test
