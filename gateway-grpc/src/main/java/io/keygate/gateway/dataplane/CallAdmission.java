@@ -21,7 +21,7 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Decides whether a call may pass, in the spec's order: configuration fresh, method → API
+ * Decides whether a call may pass, in the spec's order: configuration fresh, (domain, method) → API
  * (routing, before any message is read), then for signature-mode APIs authentication in the HSM
  * and authorization once the first message is in. Plain: no gRPC types, so each step is tested
  * directly; {@link GatewayCallHandler} only adapts gRPC to it. Tells the {@link CallObserver}
@@ -62,7 +62,9 @@ final class CallAdmission {
       return new Admission.Refused(GatewayError.CONFIG_UNAVAILABLE, "snapshot stale");
     }
     ConfigSnapshot snapshot = config.current();
-    Optional<ApiDefinition> api = snapshot.apiForMethod(method);
+    // The authority is part of what a client signs: a call reaches only the APIs of the tenant
+    // that owns the domain it was signed for.
+    Optional<ApiDefinition> api = snapshot.route(headers.authority(), method);
     if (api.isEmpty()) {
       return new Admission.Refused(GatewayError.UNKNOWN_API, "no API registered");
     }

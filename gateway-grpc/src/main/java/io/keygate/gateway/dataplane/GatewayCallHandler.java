@@ -105,11 +105,12 @@ public final class GatewayCallHandler implements ServerCallHandler<byte[], byte[
       budget.claim(); // no authentication: the listener's own limits apply
       return proxy.forward(call, headers, routeOf(admitted.call()));
     }
-    AuthenticatingListener listener =
-        new AuthenticatingListener(call, headers, (Admission.AwaitingSignature) routed, budget);
+    Admission.AwaitingSignature awaiting = (Admission.AwaitingSignature) routed;
+    AuthenticatingListener listener = new AuthenticatingListener(call, headers, awaiting, budget);
     // Both run on other threads (transport, timer); the budget lets only one end the phase.
     budget.onTooLarge(() -> refuse(call, GatewayError.PREAUTH_MESSAGE_TOO_LARGE, requestId, method,
-        "first message passed " + preAuth.maxFirstMessageBytes() + " bytes on the wire"));
+        "first message passed " + budget.maxMessageBytes() + " bytes on the wire"));
+    budget.narrowTo(awaiting.api().preAuthMaxMessageBytes());
     listener.deadline = timers.schedule(() -> {
       if (budget.claim()) {
         refuse(call, GatewayError.FIRST_MESSAGE_TIMEOUT, requestId, method,
