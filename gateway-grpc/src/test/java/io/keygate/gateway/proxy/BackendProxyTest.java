@@ -11,6 +11,8 @@ import io.grpc.ClientInterceptors;
 import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import io.grpc.stub.ClientCallStreamObserver;
+import io.grpc.stub.ClientResponseObserver;
 import io.grpc.stub.MetadataUtils;
 import io.grpc.stub.StreamObserver;
 import io.keygate.gateway.errors.ErrorReplies;
@@ -200,6 +202,41 @@ class BackendProxyTest {
     call.ended().toCompletableFuture().get(10, SECONDS);
     call.end(GatewayError.KEY_REVOKED, "too late: the answer went through");
     fixture.assertServesAgain();
+  }
+
+  @Test
+  void ended_completesWhenTheClientCancels() throws Exception {
+    CompletableFuture<ClientCallStreamObserver<EchoRequest>> started = new CompletableFuture<>();
+    CompletableFuture<StatusRuntimeException> closed = new CompletableFuture<>();
+    StreamObserver<EchoResponse> failures = failures(closed);
+    StreamObserver<EchoRequest> out = fixture.async().chat(
+        new ClientResponseObserver<EchoRequest, EchoResponse>() {
+          @Override
+          public void beforeStart(ClientCallStreamObserver<EchoRequest> requests) {
+            started.complete(requests);
+          }
+
+          @Override
+          public void onNext(EchoResponse value) {}
+
+          @Override
+          public void onError(Throwable t) {
+            failures.onError(t);
+          }
+
+          @Override
+          public void onCompleted() {
+            failures.onCompleted();
+          }
+        });
+    out.onNext(request("hang", 0));
+    assertThat(fixture.backend.hangStarted.await(10, SECONDS)).as("backend got the call").isTrue();
+    Forwarded call = fixture.forwarded.poll(10, SECONDS);
+
+    started.get(10, SECONDS).cancel("user gave up", null);
+
+    call.ended().toCompletableFuture().get(10, SECONDS);
+    assertThat(closed.get(10, SECONDS).getStatus().getCode()).isEqualTo(Status.Code.CANCELLED);
   }
 
   private static StreamObserver<EchoResponse> failures(
