@@ -26,7 +26,7 @@ public final class OpenCalls {
 
   /** Ends one call from outside, from any thread, with a refusal. */
   @FunctionalInterface
-  public interface Ending {
+  interface Ending {
     /** @param detail for the log only, with the call's request id */
     void end(GatewayError error, String detail);
   }
