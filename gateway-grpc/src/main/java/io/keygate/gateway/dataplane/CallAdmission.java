@@ -135,6 +135,48 @@ final class CallAdmission {
         new AdmittedCall(routed.api(), routed.backend(), Optional.of(caller), routed.requestId()));
   }
 
+  /**
+   * Whether a call let in earlier would still be let in now, by the rules every new call meets
+   * that need none of its messages: the configuration fresh enough to trust, its API still
+   * registered, its credential still known and active ({@link
+   * RequestAuthenticator#credentialRefusal}), and the {@link AccessPolicy} still allowing it. So a
+   * revoked or expired credential, a removed grant and a revoked or expired authorization end
+   * calls in flight with the code a new call gets. Reads the snapshot and the clock only: no HSM,
+   * no store. A call of an API without authentication has nothing to revoke; it ends only when
+   * its API is removed.
+   *
+   * @return the refusal, or empty while the call may go on
+   */
+  Optional<Admission.Refused> reconsider(AdmittedCall call) {
+    ConfigSnapshot snapshot = config.current();
+    if (call.caller().isPresent() && config.isStale(maxConfigStaleness)) {
+      return Optional.of(new Admission.Refused(GatewayError.CONFIG_UNAVAILABLE,
+          "snapshot stale: a revocation could go unseen"));
+    }
+    // By id: the call was admitted to this API; what grants and authorizations name is its id.
+    Optional<ApiDefinition> api = snapshot.api(call.api().id());
+    if (api.isEmpty()) {
+      return Optional.of(new Admission.Refused(
+          GatewayError.UNKNOWN_API, "api=" + call.api().id() + " was removed"));
+    }
+    if (call.caller().isEmpty()) {
+      return Optional.empty();
+    }
+    Credential caller = call.caller().get();
+    Optional<AuthResult.Rejected> unusable =
+        authenticator.credentialRefusal(caller.accessKey(), snapshot);
+    if (unusable.isPresent()) {
+      return Optional.of(new Admission.Refused(
+          GatewayError.of(unusable.get().failure()), unusable.get().logDetail()));
+    }
+    AccessDecision decision = policy.decide(caller, api.get(), snapshot);
+    if (!decision.allowed()) {
+      return Optional.of(new Admission.Refused(GatewayError.of(decision),
+          "app=" + caller.appId() + " key=" + caller.accessKey() + " api=" + api.get().id()));
+    }
+    return Optional.empty();
+  }
+
   private Admission refusedAuthentication(
       AuthResult.Rejected rejected, SignedRequest request, ConfigSnapshot snapshot) {
     GatewayError error = GatewayError.of(rejected.failure());

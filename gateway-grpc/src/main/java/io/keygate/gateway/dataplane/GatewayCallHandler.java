@@ -11,6 +11,7 @@ import io.keygate.gateway.authz.AccessPolicy;
 import io.keygate.gateway.errors.ErrorReplies;
 import io.keygate.gateway.errors.GatewayError;
 import io.keygate.gateway.proxy.BackendProxy;
+import io.keygate.gateway.proxy.Forwarded;
 import io.keygate.gateway.proxy.ProxyRoute;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
@@ -25,12 +26,14 @@ import java.util.concurrent.TimeUnit;
  * Every call the gateway proxies starts here. Only adapts gRPC: asks {@link CallAdmission} to
  * route and screen the call on its headers; only then, for a signature-mode API, requests the
  * first message (its digest is signed) and asks it again; then hands the {@link AdmittedCall} to the {@link BackendProxy} explicitly,
- * replaying that first message. Refusals go through {@link ErrorReplies}.
+ * replaying that first message, and has {@link OpenCalls} watch it while it is open. Refusals go
+ * through {@link ErrorReplies}.
  */
 public final class GatewayCallHandler implements ServerCallHandler<byte[], byte[]> {
   private static final Logger LOG = System.getLogger("io.keygate.gateway.dataplane");
 
   private final CallAdmission admission;
+  private final OpenCalls openCalls;
   private final BackendProxy proxy;
   private final PreAuthSettings preAuth;
   private final ScheduledExecutorService timers;
@@ -39,10 +42,12 @@ public final class GatewayCallHandler implements ServerCallHandler<byte[], byte[
 
   GatewayCallHandler(
       CallAdmission admission,
+      OpenCalls openCalls,
       BackendProxy proxy,
       PreAuthSettings preAuth,
       ScheduledExecutorService timers) {
     this.admission = admission;
+    this.openCalls = openCalls;
     this.proxy = proxy;
     this.preAuth = Objects.requireNonNull(preAuth, "preAuth");
     this.timers = Objects.requireNonNull(timers, "timers");
@@ -65,9 +70,18 @@ public final class GatewayCallHandler implements ServerCallHandler<byte[], byte[
       BackendProxy proxy,
       PreAuthSettings preAuth,
       ScheduledExecutorService timers) {
+    CallAdmission admission =
+        new CallAdmission(config, authenticator, policy, maxConfigStaleness, observer);
     return new GatewayCallHandler(
-        new CallAdmission(config, authenticator, policy, maxConfigStaleness, observer),
-        proxy, preAuth, timers);
+        admission, new OpenCalls(admission, observer), proxy, preAuth, timers);
+  }
+
+  /**
+   * The calls this handler is proxying; the node re-checks them after each new snapshot and on a
+   * tick, so revocations reach calls in flight.
+   */
+  public OpenCalls openCalls() {
+    return openCalls;
   }
 
   /** Install on the listener: counts each stream's first-message bytes against the limit. */
@@ -103,7 +117,7 @@ public final class GatewayCallHandler implements ServerCallHandler<byte[], byte[
     }
     if (routed instanceof Admission.Admitted admitted) {
       budget.claim(); // no authentication: the listener's own limits apply
-      return proxy.forward(call, headers, routeOf(admitted.call()));
+      return forward(call, headers, admitted.call());
     }
     Admission.AwaitingSignature awaiting = (Admission.AwaitingSignature) routed;
     AuthenticatingListener listener = new AuthenticatingListener(call, headers, awaiting, budget);
@@ -130,8 +144,13 @@ public final class GatewayCallHandler implements ServerCallHandler<byte[], byte[
     }
   }
 
-  private static ProxyRoute routeOf(AdmittedCall admitted) {
-    return new ProxyRoute(admitted.backend(), admitted.requestId(), IdentityHeaders.of(admitted));
+  /** Starts the proxy for an admitted call and watches it while it is open (revocation). */
+  private ServerCall.Listener<byte[]> forward(
+      ServerCall<byte[], byte[]> call, Metadata headers, AdmittedCall admitted) {
+    Forwarded forwarded = proxy.forward(call, headers,
+        new ProxyRoute(admitted.backend(), admitted.requestId(), IdentityHeaders.of(admitted)));
+    openCalls.watch(admitted, forwarded::end, forwarded.ended());
+    return forwarded.listener();
   }
 
   private static ServerCall.Listener<byte[]> refuse(
@@ -257,7 +276,7 @@ public final class GatewayCallHandler implements ServerCallHandler<byte[], byte[
       }
       AdmittedCall admitted = ((Admission.Admitted) decided).call();
       FirstMessageReplay<byte[], byte[]> replay = new FirstMessageReplay<>(call, isMessage);
-      delegate = proxy.forward(replay, headers, routeOf(admitted));
+      delegate = forward(replay, headers, admitted);
       return true;
     }
   }
