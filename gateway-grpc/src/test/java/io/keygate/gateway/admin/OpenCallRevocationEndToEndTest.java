@@ -98,8 +98,13 @@ class OpenCallRevocationEndToEndTest {
     backend = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
         .addService(ServerInterceptors.intercept(new EchoBackend("acme-backend"), recordCalls()))
         .build().start();
+    // The clients below send their calls to localhost: an officer gives acme that domain and
+    // the backend first.
+    String target = "127.0.0.1:" + backend.getPort();
+    admin.store.allowDomain(new io.keygate.gateway.model.DomainAllowance(ACME, "localhost"));
+    admin.store.allowBackend(new io.keygate.gateway.model.BackendAllowance(ACME, target, false));
     admin.as(admin.acmeAdmin).registerApi(RegisterApiRequest.newBuilder().setApi(Api.newBuilder()
-        .setId(COLLECT_API).setTenantId(ACME).setMethodName(DemoTenants.COLLECT)
+        .setId(COLLECT_API).setTenantId(ACME).setDomain("localhost").setMethodName(DemoTenants.COLLECT)
         .setBackendTarget("127.0.0.1:" + backend.getPort()).setAuthMode(AuthMode.SIGNATURE)).build());
     for (int i = 0; i < 2; i++) {
       // One store, one token, one clock (the admin's: tests move it); each node its own port,

@@ -41,9 +41,9 @@ class OpenCallsTest {
   private static final BackendTarget BACKEND = new BackendTarget("127.0.0.1", 9001);
 
   private static final ApiDefinition COLLECT = new ApiDefinition(
-      "api-collect", "acme", "demo.Echo/Collect", "127.0.0.1:9001", AuthMode.SIGNATURE);
+      "api-collect", "acme", "acme.example", "demo.Echo/Collect", "127.0.0.1:9001", AuthMode.SIGNATURE);
   private static final ApiDefinition PUBLIC = new ApiDefinition(
-      "api-public", "acme", "demo.Echo/Public", "127.0.0.1:9001", AuthMode.NONE);
+      "api-public", "acme", "acme.example", "demo.Echo/Public", "127.0.0.1:9001", AuthMode.NONE);
 
   private final MutableClock clock = new MutableClock(START);
   private final AtomicReference<ConfigSnapshot> snapshot = new AtomicReference<>();
