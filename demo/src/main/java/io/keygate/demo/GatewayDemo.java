@@ -41,6 +41,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
@@ -78,7 +79,11 @@ public final class GatewayDemo {
         ConfigDatabase db = ConfigDatabase.open(ConfigDatabaseSettings.embeddedH2(dataDir))) {
       out.println("== HSM: " + hsm + "; config store: " + db.description());
       if (hsm.describeKey(TLS_KEY).isEmpty()) {
-        hsm.generateEcKey(TLS_KEY, CertificateProfile.localhost("keygate-demo-gateway", Duration.ofDays(30)));
+        // One certificate for both tenants' domains (a wildcard or multi-name certificate serves
+        // many tenants in production).
+        hsm.generateEcKey(TLS_KEY, new CertificateProfile("keygate-demo-gateway",
+            List.of(DemoTenants.ACME_DOMAIN, DemoTenants.GLOBEX_DOMAIN), List.of("127.0.0.1", "::1"),
+            Duration.ofDays(30)));
         out.println("   generated the gateway's TLS key (EC P-256) inside the HSM");
       }
       X509Certificate cert = hsm.certificateChain(TLS_KEY).get(0);
@@ -107,10 +112,15 @@ public final class GatewayDemo {
             + " (its private key never leaves the HSM)");
         ManagedChannel channel = NettyChannelBuilder.forAddress("localhost", gateway.port())
             .sslContext(GrpcSslContexts.forClient().trustManager(cert).build()).build();
+        // The same gateway, addressed as globex's domain: calls reach globex's APIs only.
+        ManagedChannel globexDomain = NettyChannelBuilder.forAddress("localhost", gateway.port())
+            .overrideAuthority(DemoTenants.GLOBEX_DOMAIN + ":" + gateway.port())
+            .sslContext(GrpcSslContexts.forClient().trustManager(cert).build()).build();
         try {
-          calls(channel, gateway.port(), keys.acme());
+          calls(channel, globexDomain, gateway.port(), keys.acme());
         } finally {
           channel.shutdownNow();
+          globexDomain.shutdownNow();
           acmeBackend.shutdownNow();
           globexBackend.shutdownNow();
         }
@@ -121,9 +131,12 @@ public final class GatewayDemo {
     out.println("      any language; client-sdk/README.md shows the Java SDK; docs/architecture.md the design.");
   }
 
-  private void calls(ManagedChannel channel, int port, IssuedCredential acme) throws Exception {
+  private void calls(ManagedChannel channel, ManagedChannel globexDomain, int port,
+      IssuedCredential acme) throws Exception {
     AccessSecret secret = AccessSecret.copyOf(acme.secret().unsafeCopy());
     Channel signed = ClientInterceptors.intercept(channel, SigningClientInterceptor.create(acme.accessKey(), secret));
+    Channel signedToGlobex = ClientInterceptors.intercept(
+        globexDomain, SigningClientInterceptor.create(acme.accessKey(), secret));
     EchoRequest hello = EchoRequest.newBuilder().setMessage("hello from acme-app").build();
 
     out.println("== Calls through the gateway");
@@ -151,7 +164,14 @@ public final class GatewayDemo {
     Map<String, String> once = signer.sign(path, authority, hello.toByteArray()).headers();
     show("first use of a signed request", () -> "OK  " + stub(withHeaders(channel, once)).echo(hello).getMessage());
     show("replay of that exact request", () -> stub(withHeaders(channel, once)).echo(hello).getMessage());
-    show("acme-app calling globex's Chat API", () -> {
+    show("Chat sent to acme's domain (Chat is globex's, on globex's domain)",
+        () -> chat(signed, hello));
+    show("acme-app calling globex's Chat API on globex's domain", () -> chat(signedToGlobex, hello));
+    out.println("   Try: tamper with the AccessSecret, the clock (x-ca-timestamp) or the path yourself;");
+    out.println("   each refusal carries a stable x-ca-error-code (docs/signature-spec.md lists them).");
+  }
+
+  private static String chat(Channel signed, EchoRequest hello) {
       var done = new java.util.concurrent.CompletableFuture<String>();
       var stream = EchoServiceGrpc.newStub(signed).withDeadlineAfter(10, TimeUnit.SECONDS).chat(
           new io.grpc.stub.StreamObserver<EchoResponse>() {
@@ -168,9 +188,6 @@ public final class GatewayDemo {
       } catch (InterruptedException | java.util.concurrent.TimeoutException e) {
         throw new IllegalStateException(e);
       }
-    });
-    out.println("   Try: tamper with the AccessSecret, the clock (x-ca-timestamp) or the path yourself;");
-    out.println("   each refusal carries a stable x-ca-error-code (docs/signature-spec.md lists them).");
   }
 
   private static EchoServiceGrpc.EchoServiceBlockingStub stub(Channel ch) {

@@ -8,6 +8,7 @@ import io.keygate.admin.command.AdminRoot;
 import io.keygate.admin.command.BootstrapCommand;
 import io.keygate.admin.command.FormatConverter;
 import io.keygate.admin.command.KeysCommand;
+import io.keygate.admin.online.AllowanceCommand;
 import io.keygate.admin.online.ApiCommand;
 import io.keygate.admin.online.AppCommand;
 import io.keygate.admin.online.ApprovalCommand;
@@ -60,6 +61,7 @@ import picocli.CommandLine.ScopeType;
       TenantCommand.class,
       AppCommand.class,
       CredentialCommand.class,
+      AllowanceCommand.class,
       ApiCommand.class,
       GrantCommand.class,
       AuthorizationCommand.class,

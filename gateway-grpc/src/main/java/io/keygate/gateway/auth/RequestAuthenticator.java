@@ -82,16 +82,39 @@ public final class RequestAuthenticator {
       return refused(AuthFailure.BAD_TIMESTAMP, "accessKey=" + key + " timestamp is "
           + (timestamp - now.toEpochMilli()) + " ms from now, window " + replayWindow.window());
     }
-    Optional<Credential> found = snapshot.credential(headers.accessKey());
+    Optional<AuthResult.Rejected> unusable = credentialRefusal(headers.accessKey(), snapshot, now);
+    if (unusable.isPresent()) {
+      return new Screening.Refused(unusable.get());
+    }
+    return new Screening.Passed(
+        request, headers, snapshot.credential(headers.accessKey()).orElseThrow());
+  }
+
+  /**
+   * Whether {@code accessKey} still names a credential that may authenticate, now: the check
+   * {@link #screen} makes for every new call, repeated for calls in flight so that a revocation
+   * or an expiry ends them too. Reads the snapshot and the clock only.
+   *
+   * @return the rejection a new call with this key would get (UnknownAccessKey,
+   *     AccessKeyRevokedOrExpired), or empty while the credential is active
+   */
+  public Optional<AuthResult.Rejected> credentialRefusal(String accessKey, ConfigSnapshot snapshot) {
+    return credentialRefusal(accessKey, snapshot, replayWindow.now());
+  }
+
+  private static Optional<AuthResult.Rejected> credentialRefusal(
+      String accessKey, ConfigSnapshot snapshot, Instant now) {
+    Optional<Credential> found = snapshot.credential(accessKey);
     if (found.isEmpty()) {
-      return refused(AuthFailure.UNKNOWN_KEY, "accessKey=" + key + " is unknown");
+      return Optional.of(new AuthResult.Rejected(
+          AuthFailure.UNKNOWN_KEY, "accessKey=" + forLog(accessKey) + " is unknown"));
     }
-    Credential credential = found.get();
-    Credential.State state = credential.stateAt(now);
+    Credential.State state = found.get().stateAt(now);
     if (state != Credential.State.ACTIVE) {
-      return refused(AuthFailure.KEY_REVOKED, "accessKey=" + key + " is " + state);
+      return Optional.of(new AuthResult.Rejected(
+          AuthFailure.KEY_REVOKED, "accessKey=" + forLog(accessKey) + " is " + state));
     }
-    return new Screening.Passed(request, headers, credential);
+    return Optional.empty();
   }
 
   /**

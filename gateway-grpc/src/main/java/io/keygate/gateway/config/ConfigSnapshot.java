@@ -1,8 +1,8 @@
 package io.keygate.gateway.config;
 
 import io.keygate.gateway.model.BackendTarget;
-
 import io.keygate.gateway.model.ApiDefinition;
+import io.keygate.gateway.model.ApiDomain;
 import io.keygate.gateway.model.App;
 import io.keygate.gateway.model.Credential;
 import io.keygate.gateway.model.CrossTenantAuthorization;
@@ -25,7 +25,10 @@ public final class ConfigSnapshot {
   private final long version;
   private final Map<String, Tenant> tenants = new HashMap<>();
   private final Map<String, App> apps = new HashMap<>();
-  private final Map<String, ApiDefinition> apisByMethod = new HashMap<>();
+  /** APIs on a domain, by domain then method: the routing table. */
+  private final Map<String, Map<String, ApiDefinition>> apisByDomain = new HashMap<>();
+  /** APIs stored before per-domain routing (no domain), by method alone. */
+  private final Map<String, ApiDefinition> legacyApisByMethod = new HashMap<>();
   private final Map<String, ApiDefinition> apisById = new HashMap<>();
   /** Parsed once per snapshot, not per call; an API whose stored target does not parse is absent. */
   private final Map<String, BackendTarget> backendsByApiId = new HashMap<>();
@@ -45,7 +48,11 @@ public final class ConfigSnapshot {
     tenants.forEach(t -> this.tenants.put(t.id(), t));
     apps.forEach(a -> this.apps.put(a.id(), a));
     for (ApiDefinition api : apis) {
-      apisByMethod.put(api.methodName(), api);
+      if (api.legacy()) {
+        legacyApisByMethod.put(api.methodName(), api);
+      } else {
+        apisByDomain.computeIfAbsent(api.domain(), d -> new HashMap<>()).put(api.methodName(), api);
+      }
       apisById.put(api.id(), api);
       parseBackend(api.backendTarget()).ifPresent(b -> backendsByApiId.put(api.id(), b));
     }
@@ -65,9 +72,19 @@ public final class ConfigSnapshot {
     return version;
   }
 
-  /** The API registered for a full method name ({@code pkg.Service/Method}). */
-  public Optional<ApiDefinition> apiForMethod(String methodName) {
-    return Optional.ofNullable(apisByMethod.get(methodName));
+  /**
+   * The API a call reaches: the one registered for {@code methodName} on the domain the call was
+   * sent to (the host of its {@code :authority}, see {@link ApiDomain#hostOf}); failing that, a
+   * legacy API (stored before per-domain routing) with that method. The store keeps a legacy
+   * API's method name off every domain, so at most one API can match.
+   *
+   * @param authority the call's {@code :authority}, as received (signed, in signature mode)
+   * @param methodName the full method name, {@code pkg.Service/Method}
+   */
+  public Optional<ApiDefinition> route(String authority, String methodName) {
+    Map<String, ApiDefinition> onDomain = apisByDomain.get(ApiDomain.hostOf(authority));
+    ApiDefinition api = onDomain == null ? null : onDomain.get(methodName);
+    return Optional.ofNullable(api != null ? api : legacyApisByMethod.get(methodName));
   }
 
   /**

@@ -5,6 +5,8 @@ import io.keygate.gateway.store.StoreException;
 import io.keygate.gateway.store.StoreNotFoundException;
 import io.keygate.gateway.model.ApiDefinition;
 import io.keygate.gateway.model.App;
+import io.keygate.gateway.model.BackendAllowance;
+import io.keygate.gateway.model.DomainAllowance;
 import io.keygate.gateway.model.Credential;
 import io.keygate.gateway.model.CrossTenantAuthorization;
 import io.keygate.gateway.model.Grant;
@@ -60,16 +62,52 @@ public interface ConfigStore {
       throws StoreException;
 
   /**
-   * @throws StoreConflictException UNKNOWN_REFERENCE (no such tenant), DUPLICATE (API id, or the
-   *     method name is registered by any tenant: method names are unique cluster-wide)
+   * Gives a domain to a tenant (a security officer's write): the tenant's APIs may then be
+   * served under it, and calls sent to it reach only that tenant's APIs.
+   *
+   * @throws StoreConflictException UNKNOWN_REFERENCE (no such tenant), DUPLICATE (the domain is
+   *     any tenant's already)
+   */
+  void allowDomain(DomainAllowance allowance) throws StoreException;
+
+  /**
+   * @throws StoreNotFoundException if the tenant has no such domain
+   * @throws StoreConflictException IN_USE if APIs of the tenant are served under it
+   */
+  void removeDomain(String tenantId, String domain) throws StoreException;
+
+  /**
+   * Lets a tenant's APIs forward to a backend target (a security officer's write), or changes
+   * whether APIs on it may use auth mode NONE.
+   *
+   * @throws StoreConflictException UNKNOWN_REFERENCE (no such tenant), IN_USE (disallowing
+   *     unauthenticated use while NONE-mode APIs use the target)
+   */
+  void allowBackend(BackendAllowance allowance) throws StoreException;
+
+  /**
+   * @throws StoreNotFoundException if the tenant has no such backend allowance
+   * @throws StoreConflictException IN_USE if APIs of the tenant forward to it
+   */
+  void removeBackend(String tenantId, String target) throws StoreException;
+
+  /**
+   * Registers an API on one of its tenant's domains, forwarding to one of its allowed backends.
+   *
+   * @throws StoreConflictException UNKNOWN_REFERENCE (no such tenant), NOT_ALLOWED (the domain
+   *     or the backend is not allowed for the tenant, or mode NONE on a backend not allowed
+   *     unauthenticated), DUPLICATE (API id; or the method is registered on that domain, or by a
+   *     legacy API without a domain)
+   * @throws io.keygate.gateway.model.InvalidValueException if it names no domain
    */
   void registerApi(ApiDefinition api) throws StoreException;
 
   /**
-   * Replaces method name, backend target and auth mode of an API of {@code api.tenantId()}.
+   * Replaces domain, method name, backend target, auth mode and pre-authentication limit of an
+   * API of {@code api.tenantId()}; a legacy API (no domain) moves onto the domain named.
    *
    * @throws StoreNotFoundException if the tenant has no API with that id
-   * @throws StoreConflictException DUPLICATE if the new method name is taken
+   * @throws StoreConflictException NOT_ALLOWED or DUPLICATE as for {@link #registerApi}
    */
   void updateApi(ApiDefinition api) throws StoreException;
 
@@ -119,6 +157,12 @@ public interface ConfigStore {
   List<App> apps(String tenantId) throws StoreException;
 
   List<ApiDefinition> apis(String tenantId) throws StoreException;
+
+  /** The domains security officers gave the tenant. */
+  List<DomainAllowance> domains(String tenantId) throws StoreException;
+
+  /** The backend targets security officers allowed the tenant's APIs. */
+  List<BackendAllowance> backends(String tenantId) throws StoreException;
 
   /** The tenant's credentials with up-to-date {@code lastUsed} (snapshots may lag on that). */
   List<Credential> credentials(String tenantId) throws StoreException;

@@ -7,11 +7,13 @@ import java.lang.System.Logger.Level;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -50,6 +52,7 @@ public final class SnapshotRefresher implements AutoCloseable {
   private volatile String lastError;
   private boolean loadedOnce; // guarded by checkLock
   private ScheduledFuture<?> task; // guarded by this
+  private final List<Runnable> afterSwap = new CopyOnWriteArrayList<>();
 
   public SnapshotRefresher(
       ConfigStore store, ScheduledExecutorService scheduler, Clock clock, Duration pollInterval) {
@@ -76,6 +79,15 @@ public final class SnapshotRefresher implements AutoCloseable {
     task = scheduler.scheduleWithFixedDelay(this::poll, 0, millis, TimeUnit.MILLISECONDS);
   }
 
+  /**
+   * Runs {@code listener} each time a new snapshot is in place, on the thread that loaded it (the
+   * poll's, or an admin call's after a write). It must be quick; what it throws is logged, never
+   * passed on to the check.
+   */
+  public void afterEachSwap(Runnable listener) {
+    afterSwap.add(Objects.requireNonNull(listener, "listener"));
+  }
+
   /** The snapshot to use now. Never null; lock-free. */
   public ConfigSnapshot current() {
     return current.get();
@@ -88,6 +100,16 @@ public final class SnapshotRefresher implements AutoCloseable {
    * @throws StoreException if the store could not be read; the last good snapshot stays
    */
   public ConfigSnapshot refreshNow() throws StoreException {
+    // Compared outside the lock: two racing refreshes may both notify, never neither.
+    ConfigSnapshot before = current.get();
+    ConfigSnapshot after = check();
+    if (after != before) {
+      notifySwap();
+    }
+    return after;
+  }
+
+  private ConfigSnapshot check() throws StoreException {
     synchronized (checkLock) {
       // Measured before reading: the snapshot is at least as fresh as this instant.
       Instant started = clock.instant();
@@ -111,6 +133,16 @@ public final class SnapshotRefresher implements AutoCloseable {
             new StoreException("cannot load the config snapshot: " + e, e);
         failed(wrapped);
         throw wrapped;
+      }
+    }
+  }
+
+  private void notifySwap() {
+    for (Runnable listener : afterSwap) {
+      try {
+        listener.run();
+      } catch (RuntimeException e) {
+        LOG.log(Level.ERROR, "a snapshot listener failed", e);
       }
     }
   }

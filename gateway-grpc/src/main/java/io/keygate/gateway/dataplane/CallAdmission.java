@@ -21,7 +21,7 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Decides whether a call may pass, in the spec's order: configuration fresh, method → API
+ * Decides whether a call may pass, in the spec's order: configuration fresh, (domain, method) → API
  * (routing, before any message is read), then for signature-mode APIs authentication in the HSM
  * and authorization once the first message is in. Plain: no gRPC types, so each step is tested
  * directly; {@link GatewayCallHandler} only adapts gRPC to it. Tells the {@link CallObserver}
@@ -65,7 +65,9 @@ final class CallAdmission {
       return new Admission.Refused(GatewayError.CONFIG_UNAVAILABLE, "snapshot stale");
     }
     ConfigSnapshot snapshot = config.current();
-    Optional<ApiDefinition> api = snapshot.apiForMethod(method);
+    // The authority is part of what a client signs: a call reaches only the APIs of the tenant
+    // that owns the domain it was signed for.
+    Optional<ApiDefinition> api = snapshot.route(headers.authority(), method);
     if (api.isEmpty()) {
       return new Admission.Refused(GatewayError.UNKNOWN_API, "no API registered");
     }
@@ -158,6 +160,48 @@ final class CallAdmission {
     return new Admission.Admitted(
         new AdmittedCall(routed.api(), routed.backend(), Optional.of(caller), routed.requestId()),
         slot);
+  }
+
+  /**
+   * Whether a call let in earlier would still be let in now, by the rules every new call meets
+   * that need none of its messages: the configuration fresh enough to trust, its API still
+   * registered, its credential still known and active ({@link
+   * RequestAuthenticator#credentialRefusal}), and the {@link AccessPolicy} still allowing it. So a
+   * revoked or expired credential, a removed grant and a revoked or expired authorization end
+   * calls in flight with the code a new call gets. Reads the snapshot and the clock only: no HSM,
+   * no store. A call of an API without authentication has nothing to revoke; it ends only when
+   * its API is removed.
+   *
+   * @return the refusal, or empty while the call may go on
+   */
+  Optional<Admission.Refused> reconsider(AdmittedCall call) {
+    ConfigSnapshot snapshot = config.current();
+    if (call.caller().isPresent() && config.isStale(maxConfigStaleness)) {
+      return Optional.of(new Admission.Refused(GatewayError.CONFIG_UNAVAILABLE,
+          "snapshot stale: a revocation could go unseen"));
+    }
+    // By id: the call was admitted to this API; what grants and authorizations name is its id.
+    Optional<ApiDefinition> api = snapshot.api(call.api().id());
+    if (api.isEmpty()) {
+      return Optional.of(new Admission.Refused(
+          GatewayError.UNKNOWN_API, "api=" + call.api().id() + " was removed"));
+    }
+    if (call.caller().isEmpty()) {
+      return Optional.empty();
+    }
+    Credential caller = call.caller().get();
+    Optional<AuthResult.Rejected> unusable =
+        authenticator.credentialRefusal(caller.accessKey(), snapshot);
+    if (unusable.isPresent()) {
+      return Optional.of(new Admission.Refused(
+          GatewayError.of(unusable.get().failure()), unusable.get().logDetail()));
+    }
+    AccessDecision decision = policy.decide(caller, api.get(), snapshot);
+    if (!decision.allowed()) {
+      return Optional.of(new Admission.Refused(GatewayError.of(decision),
+          "app=" + caller.appId() + " key=" + caller.accessKey() + " api=" + api.get().id()));
+    }
+    return Optional.empty();
   }
 
   private Admission refusedAuthentication(

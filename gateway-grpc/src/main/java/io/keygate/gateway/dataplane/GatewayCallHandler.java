@@ -11,6 +11,7 @@ import io.keygate.gateway.authz.AccessPolicy;
 import io.keygate.gateway.errors.ErrorReplies;
 import io.keygate.gateway.errors.GatewayError;
 import io.keygate.gateway.proxy.BackendProxy;
+import io.keygate.gateway.proxy.Forwarded;
 import io.keygate.gateway.proxy.ProxyRoute;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
@@ -25,12 +26,14 @@ import java.util.concurrent.TimeUnit;
  * Every call the gateway proxies starts here. Only adapts gRPC: asks {@link CallAdmission} to
  * route and screen the call on its headers; only then, for a signature-mode API, requests the
  * first message (its digest is signed) and asks it again; then hands the {@link AdmittedCall} to the {@link BackendProxy} explicitly,
- * replaying that first message. Refusals go through {@link ErrorReplies}.
+ * replaying that first message, and has {@link OpenCalls} watch it while it is open. Refusals go
+ * through {@link ErrorReplies}.
  */
 public final class GatewayCallHandler implements ServerCallHandler<byte[], byte[]> {
   private static final Logger LOG = System.getLogger("io.keygate.gateway.dataplane");
 
   private final CallAdmission admission;
+  private final OpenCalls openCalls;
   private final BackendProxy proxy;
   private final PreAuthSettings preAuth;
   private final ScheduledExecutorService timers;
@@ -42,11 +45,13 @@ public final class GatewayCallHandler implements ServerCallHandler<byte[], byte[
   GatewayCallHandler(
       CallAdmission admission,
       CallsPerKey callsPerKey,
+      OpenCalls openCalls,
       BackendProxy proxy,
       PreAuthSettings preAuth,
       ScheduledExecutorService timers) {
     this.admission = admission;
     this.callsPerKey = Objects.requireNonNull(callsPerKey, "callsPerKey");
+    this.openCalls = openCalls;
     this.proxy = proxy;
     this.preAuth = Objects.requireNonNull(preAuth, "preAuth");
     this.timers = Objects.requireNonNull(timers, "timers");
@@ -74,15 +79,24 @@ public final class GatewayCallHandler implements ServerCallHandler<byte[], byte[
       ScheduledExecutorService timers,
       int maxCallsPerKey) {
     CallsPerKey callsPerKey = new CallsPerKey(maxCallsPerKey);
-    return new GatewayCallHandler(
-        new CallAdmission(config, authenticator, policy, maxConfigStaleness, observer, callsPerKey),
-        callsPerKey, proxy, preAuth, timers);
+    CallAdmission admission = new CallAdmission(
+        config, authenticator, policy, maxConfigStaleness, observer, callsPerKey);
+    return new GatewayCallHandler(admission, callsPerKey, new OpenCalls(admission, observer),
+        proxy, preAuth, timers);
   }
 
   /** What the calls hold now against the node's limits. */
   public DataPlaneLoad load() {
     return new DataPlaneLoad(
         unauthenticated.calls(), unauthenticated.bytes(), callsPerKey.total());
+  }
+
+  /**
+   * The calls this handler is proxying; the node re-checks them after each new snapshot and on a
+   * tick, so revocations reach calls in flight.
+   */
+  public OpenCalls openCalls() {
+    return openCalls;
   }
 
   /** Install on the listener: counts each stream's first-message bytes against the limit. */
@@ -119,14 +133,15 @@ public final class GatewayCallHandler implements ServerCallHandler<byte[], byte[
     }
     if (routed instanceof Admission.Admitted admitted) {
       budget.claim(); // no authentication: the listener's own limits apply
-      return proxy.forward(call, headers, routeOf(admitted.call()));
+      return forward(call, headers, admitted.call());
     }
-    AuthenticatingListener listener =
-        new AuthenticatingListener(call, headers, (Admission.AwaitingSignature) routed, budget);
+    Admission.AwaitingSignature awaiting = (Admission.AwaitingSignature) routed;
+    AuthenticatingListener listener = new AuthenticatingListener(call, headers, awaiting, budget);
     // These run on other threads (transport, timer, a newer call entering); the budget lets only
     // one end the phase.
     budget.onTooLarge(() -> refuse(call, GatewayError.PREAUTH_MESSAGE_TOO_LARGE, requestId, method,
-        "first message passed " + preAuth.maxFirstMessageBytes() + " bytes on the wire"));
+        "first message passed " + budget.maxMessageBytes() + " bytes on the wire"));
+    budget.narrowTo(awaiting.api().preAuthMaxMessageBytes());
     budget.onNoCapacity(detail ->
         refuse(call, GatewayError.PREAUTH_CAPACITY_EXHAUSTED, requestId, method, detail));
     // Counted among the node's unauthenticated calls until the phase ends (may end the oldest).
@@ -150,8 +165,13 @@ public final class GatewayCallHandler implements ServerCallHandler<byte[], byte[
     }
   }
 
-  private static ProxyRoute routeOf(AdmittedCall admitted) {
-    return new ProxyRoute(admitted.backend(), admitted.requestId(), IdentityHeaders.of(admitted));
+  /** Starts the proxy for an admitted call and watches it while it is open (revocation). */
+  private ServerCall.Listener<byte[]> forward(
+      ServerCall<byte[], byte[]> call, Metadata headers, AdmittedCall admitted) {
+    Forwarded forwarded = proxy.forward(call, headers,
+        new ProxyRoute(admitted.backend(), admitted.requestId(), IdentityHeaders.of(admitted)));
+    openCalls.watch(admitted, forwarded::end, forwarded.ended());
+    return forwarded.listener();
   }
 
   private static ServerCall.Listener<byte[]> refuse(
@@ -289,7 +309,7 @@ public final class GatewayCallHandler implements ServerCallHandler<byte[], byte[
       AdmittedCall admitted = ((Admission.Admitted) decided).call();
       slot = ((Admission.Admitted) decided).slot();
       FirstMessageReplay<byte[], byte[]> replay = new FirstMessageReplay<>(call, isMessage);
-      delegate = proxy.forward(replay, headers, routeOf(admitted));
+      delegate = forward(replay, headers, admitted);
       return true;
     }
   }

@@ -25,7 +25,7 @@ final class PreAuthBudget {
   private static final int OPEN = 0;
   private static final int CLAIMED = 1;
 
-  private final int maxMessageBytes;
+  private volatile int maxMessageBytes;
   private final PreAuthCapacity<PreAuthBudget> node;
   private final AtomicLong wireBytes = new AtomicLong();
   private final AtomicInteger state = new AtomicInteger(OPEN);
@@ -42,6 +42,18 @@ final class PreAuthBudget {
 
   int maxMessageBytes() {
     return maxMessageBytes;
+  }
+
+  /**
+   * Lowers the limit to an API's own (once the call is routed); a larger value changes nothing.
+   * If the bytes already read pass the new limit, the call is over it at once.
+   */
+  void narrowTo(int apiMaxMessageBytes) {
+    if (apiMaxMessageBytes <= 0 || apiMaxMessageBytes >= maxMessageBytes) {
+      return;
+    }
+    maxMessageBytes = apiMaxMessageBytes;
+    wireBytesRead(0);
   }
 
   /** What to do (close the call) when the first message proves too large on the wire. */

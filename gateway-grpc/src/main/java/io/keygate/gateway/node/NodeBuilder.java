@@ -22,6 +22,7 @@ import io.keygate.gateway.dataplane.GatewayCallHandler;
 import io.keygate.gateway.dataplane.GatewaySettings;
 import io.keygate.gateway.dataplane.IngressServer;
 import io.keygate.gateway.dataplane.IngressTls;
+import io.keygate.gateway.dataplane.OpenCalls;
 import io.keygate.gateway.dataplane.ServingHealth;
 import io.keygate.gateway.errors.GatewayError;
 import io.keygate.gateway.model.Credential;
@@ -202,6 +203,13 @@ public final class NodeBuilder {
     GatewayCallHandler handler = GatewayCallHandler.create(view, authenticator,
         new AccessPolicy(clock), gateway.maxConfigStaleness(), observer, proxy,
         settings.preAuth(), preAuthTimers, settings.calls().perKey());
+    // Revocation reaches calls in flight: every open call is asked again after each new snapshot,
+    // and on a tick of its own thread for what changes with time alone (a credential's end, the
+    // snapshot growing stale while the poll hangs on the store).
+    OpenCalls openCalls = handler.openCalls();
+    refresher.afterEachSwap(openCalls::recheckAll);
+    scheduler(parts, "keygate-open-calls").scheduleWithFixedDelay(openCalls::recheckAll,
+        snapshotPollInterval.toMillis(), snapshotPollInterval.toMillis(), TimeUnit.MILLISECONDS);
     Optional<RotatingKeyManager> tlsKeys = gateway.plaintextForDevelopment()
         ? Optional.empty()
         : Optional.of(IngressTls.keys(hsm, gateway.tlsKey()));

@@ -56,11 +56,11 @@ public final class BackendProxy {
   }
 
   /**
-   * Starts the backend call and returns the listener for the client's side. Call it on one of
-   * the client call's callbacks (grpc runs them in the call's {@link Context}, which carries the
-   * client's deadline).
+   * Starts the backend call and returns it: the listener for the client's side, and the handle
+   * that ends it early. Call it on one of the client call's callbacks (grpc runs them in the
+   * call's {@link Context}, which carries the client's deadline).
    */
-  public ServerCall.Listener<byte[]> forward(
+  public Forwarded forward(
       ServerCall<byte[], byte[]> call, Metadata clientHeaders, ProxyRoute route) {
     String method = call.getMethodDescriptor().getFullMethodName();
     Metadata backendHeaders;
@@ -99,10 +99,10 @@ public final class BackendProxy {
         deadline.offset(-deadlineOffsetNanos, TimeUnit.NANOSECONDS));
   }
 
-  private static ServerCall.Listener<byte[]> refuse(
+  private static Forwarded refuse(
       ServerCall<?, ?> call, ProxyRoute route, GatewayError error, String detail) {
     ErrorReplies.refuse(
         call, error, route.requestId(), call.getMethodDescriptor().getFullMethodName(), detail);
-    return new ServerCall.Listener<>() {};
+    return Forwarded.refused();
   }
 }

@@ -5,6 +5,7 @@ import io.keygate.gateway.model.BackendTarget;
 import io.grpc.CallOptions;
 import io.grpc.ClientCall;
 import io.grpc.ClientStreamTracer;
+import io.grpc.Context;
 import io.grpc.Metadata;
 import io.grpc.ServerCall;
 import io.grpc.Status;
@@ -12,6 +13,9 @@ import io.keygate.gateway.errors.ErrorReplies;
 import io.keygate.gateway.errors.GatewayError;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * One call in flight: the client's server-side call joined to the backend's client-side call.
@@ -21,8 +25,13 @@ import java.lang.System.Logger.Level;
  * sendMessage/halfClose/cancel} from the client's callbacks, the client call's {@code
  * sendHeaders/sendMessage/close} from the backend's callbacks. Only {@code request} (thread-safe
  * by contract) and {@code isReady} cross sides, through {@link DemandRelay}.
+ *
+ * <p>Ending it from outside ({@link #end}, a revocation, on the gateway's own thread) keeps to
+ * that: the backend call runs in a {@link Context} of its own, and cancelling that context is
+ * grpc's thread-safe way to cancel a call; the backend side then closes, and its {@code onClose}
+ * answers the client, as it does for every other end.
  */
-final class ProxiedCall {
+final class ProxiedCall implements Forwarded {
   private static final Logger LOG = System.getLogger("io.keygate.gateway.proxy");
 
   private final ServerCall<byte[], byte[]> fromClient;
@@ -34,14 +43,25 @@ final class ProxiedCall {
   private final BackendAnswer answer;
   private final DemandRelay requests;
   private final DemandRelay responses;
+  /** The backend call's context: cancelled to end the call from any thread. */
+  private final Context.CancellableContext scope;
+  /** Why the gateway ended the call, set before {@link #scope} is cancelled; null otherwise. */
+  private final AtomicReference<Ending> endedBy = new AtomicReference<>();
+  private final CompletableFuture<Void> ended = new CompletableFuture<>();
+  private final ServerCall.Listener<byte[]> clientListener = new ClientListener();
 
+  private record Ending(GatewayError error, String detail) {}
+
+  /** Call with {@code scope} attached: the backend call takes its context from the thread. */
   private ProxiedCall(
       ServerCall<byte[], byte[]> fromClient,
       BackendChannels.Lease lease,
       CallOptions options,
       MetadataPolicy policy,
-      ProxyRoute route) {
+      ProxyRoute route,
+      Context.CancellableContext scope) {
     this.fromClient = fromClient;
+    this.scope = scope;
     this.lease = lease;
     this.policy = policy;
     this.target = route.backend();
@@ -57,25 +77,53 @@ final class ProxiedCall {
   }
 
   /**
-   * Starts the backend call and returns the listener for the client's side.
+   * Starts the backend call and returns the call: the listener for the client's side and the
+   * handle that ends it.
    *
    * @param lease released when the backend call ends
    * @param options deadline and the like for the backend call
    * @param route where the call goes and the request id its refusals carry
    * @param backendHeaders already filtered by the policy, gateway headers included
    */
-  static ServerCall.Listener<byte[]> start(
+  static Forwarded start(
       ServerCall<byte[], byte[]> fromClient,
       BackendChannels.Lease lease,
       CallOptions options,
       MetadataPolicy policy,
       ProxyRoute route,
       Metadata backendHeaders) {
-    ProxiedCall call = new ProxiedCall(fromClient, lease, options, policy, route);
-    call.toBackend.start(call.new BackendListener(), backendHeaders);
-    call.requests.start();
-    call.responses.start();
-    return call.new ClientListener();
+    // A child of the client call's context: the client's deadline and cancellation still reach
+    // the backend call, and cancelling this one reaches it too.
+    Context.CancellableContext scope = Context.current().withCancellation();
+    Context previous = scope.attach();
+    try {
+      ProxiedCall call = new ProxiedCall(fromClient, lease, options, policy, route, scope);
+      call.toBackend.start(call.new BackendListener(), backendHeaders);
+      call.requests.start();
+      call.responses.start();
+      return call;
+    } finally {
+      scope.detach(previous);
+    }
+  }
+
+  @Override
+  public ServerCall.Listener<byte[]> listener() {
+    return clientListener;
+  }
+
+  @Override
+  public void end(GatewayError error, String detail) {
+    if (endedBy.compareAndSet(null, new Ending(error, detail))) {
+      // Thread-safe, unlike ClientCall.cancel: the backend call's onClose follows on its own
+      // executor and answers the client with the reason set above.
+      scope.cancel(null);
+    }
+  }
+
+  @Override
+  public CompletionStage<Void> ended() {
+    return ended;
   }
 
   /** What the client does, applied to the backend call. */
@@ -124,9 +172,23 @@ final class ProxiedCall {
     @Override
     public void onClose(Status status, Metadata trailers) {
       lease.close();
+      try {
+        answerClient(status, trailers);
+      } finally {
+        ended.complete(null);
+      }
+    }
+
+    private void answerClient(Status status, Metadata trailers) {
       if (answer.trailersReceived) {
         // The backend's own verdict: code, description and (filtered) trailers go through as sent.
         fromClient.close(status.withCause(null), policy.responseMetadata(trailers));
+        return;
+      }
+      Ending ending = endedBy.get();
+      if (ending != null) {
+        ErrorReplies.refuse(fromClient, ending.error(), requestId,
+            fromClient.getMethodDescriptor().getFullMethodName(), ending.detail());
         return;
       }
       // Produced by our channel (connect failure, deadline, limits): its description can name

@@ -17,7 +17,14 @@ public final class StoreConflictException extends StoreException {
      */
     UNKNOWN_REFERENCE,
     /** A cross-tenant authorization whose grantee app belongs to the grantor tenant itself. */
-    SAME_TENANT
+    SAME_TENANT,
+    /**
+     * An API on a domain or backend target a security officer has not allowed its tenant, or in
+     * auth mode NONE on a target not allowed unauthenticated.
+     */
+    NOT_ALLOWED,
+    /** An allowance that APIs still use (remove or move those APIs first). */
+    IN_USE
   }
 
   private final Kind kind;

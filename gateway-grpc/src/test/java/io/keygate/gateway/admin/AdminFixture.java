@@ -14,6 +14,8 @@ import io.grpc.ManagedChannel;
 import io.keygate.gateway.audit.AuditLog;
 import io.keygate.gateway.audit.ChainedAuditLog;
 import io.keygate.gateway.model.App;
+import io.keygate.gateway.model.BackendAllowance;
+import io.keygate.gateway.model.DomainAllowance;
 import io.keygate.gateway.store.jdbc.ConfigDatabase;
 import io.keygate.gateway.store.jdbc.ConfigDatabaseSettings;
 import io.keygate.gateway.config.ConfigStore;
@@ -64,6 +66,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class AdminFixture implements AutoCloseable {
   static final String ACME = "acme";
   static final String GLOBEX = "globex";
+  static final String ACME_DOMAIN = "acme.example";
+  static final String GLOBEX_DOMAIN = "globex.example";
+  /** The one backend both tenants are allowed (acme's APIs also unauthenticated). */
+  static final String BACKEND = "127.0.0.1:9";
 
   final SoftHsmTokens tokens;
   final MutableClock clock = new MutableClock(Instant.now().truncatedTo(ChronoUnit.MILLIS));
@@ -148,6 +154,11 @@ final class AdminFixture implements AutoCloseable {
     store.createTenant(new Tenant(GLOBEX, "Globex"));
     store.createApp(new App("acme-app", ACME, "Acme app"));
     store.createApp(new App("globex-app", GLOBEX, "Globex app"));
+    // What a security officer allowed each tenant's APIs: a domain each, one backend both.
+    store.allowDomain(new DomainAllowance(ACME, ACME_DOMAIN));
+    store.allowDomain(new DomainAllowance(GLOBEX, GLOBEX_DOMAIN));
+    store.allowBackend(new BackendAllowance(ACME, BACKEND, true));
+    store.allowBackend(new BackendAllowance(GLOBEX, BACKEND, false));
     officer = ca.issue("CN=officer-1,O=Keygate Admins");
     auditor = ca.issue("CN=auditor-1,O=Keygate Admins");
     acmeAdmin = ca.issue("CN=acme-admin,O=Acme");

@@ -57,8 +57,12 @@ class CredentialRotationEndToEndTest {
     try (AdminFixture admin = new AdminFixture(tokens).start("rotation")) {
       Server backend = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
           .addService(new EchoBackend("acme-backend")).build().start();
-      admin.store.registerApi(new ApiDefinition("api-echo", "acme", DemoTenants.ECHO,
-          "127.0.0.1:" + backend.getPort(), AuthMode.SIGNATURE));
+      String target = "127.0.0.1:" + backend.getPort();
+      // The client below sends its calls to localhost: acme's domain here.
+      admin.store.allowDomain(new io.keygate.gateway.model.DomainAllowance("acme", "localhost"));
+      admin.store.allowBackend(new io.keygate.gateway.model.BackendAllowance("acme", target, false));
+      admin.store.registerApi(new ApiDefinition("api-echo", "acme", "localhost", DemoTenants.ECHO,
+          target, AuthMode.SIGNATURE));
       admin.store.grant(new Grant("acme", "acme-app", "api-echo"));
       admin.snapshots.refreshNow();
       GatewayNode gateway = GatewayNode.builder(NodeSettings.local(

@@ -13,7 +13,9 @@ import io.keygate.gateway.model.AuthMode;
 import io.keygate.gateway.model.Grant;
 import io.keygate.hsm.testing.SoftHsmTokens;
 import io.keygate.proto.admin.v1.AdminServiceGrpc.AdminServiceBlockingStub;
+import io.keygate.proto.admin.v1.AllowBackendRequest;
 import io.keygate.proto.admin.v1.Api;
+import io.keygate.proto.admin.v1.BackendAllowance;
 import io.keygate.proto.admin.v1.CreateAppRequest;
 import io.keygate.proto.admin.v1.CreateAuthorizationRequest;
 import io.keygate.proto.admin.v1.CreateGrantRequest;
@@ -52,8 +54,8 @@ class TenantAdminTest {
   @BeforeAll
   static void start() throws Exception {
     admin = new AdminFixture(tokens).start("admin");
-    admin.store.registerApi(new ApiDefinition(
-        "globex-api", GLOBEX, "globex.v1.Svc/Get", "127.0.0.1:9", AuthMode.SIGNATURE));
+    admin.store.registerApi(new ApiDefinition("globex-api", GLOBEX, AdminFixture.GLOBEX_DOMAIN,
+        "globex.v1.Svc/Get", AdminFixture.BACKEND, AuthMode.SIGNATURE));
     admin.store.grant(new Grant(GLOBEX, "globex-app", "globex-api"));
   }
 
@@ -74,7 +76,7 @@ class TenantAdminTest {
         RegisterApiRequest.newBuilder().setApi(api(ACME, id, method)).build());
 
     assertThat(registered.getAuthMode()).isEqualTo(io.keygate.proto.admin.v1.AuthMode.SIGNATURE);
-    assertThat(admin.snapshots.current().apiForMethod(method).orElseThrow().tenantId())
+    assertThat(admin.snapshots.current().route(AdminFixture.ACME_DOMAIN, method).orElseThrow().tenantId())
         .isEqualTo(ACME);
     acme.updateApi(UpdateApiRequest.newBuilder()
         .setApi(
@@ -123,7 +125,7 @@ class TenantAdminTest {
           .containsOnly(org.assertj.core.groups.Tuple.tuple(
               AuditEvent.Outcome.FAILED, "InvalidBackendTarget"));
       assertThat(admin.store.apis(ACME)).extracting(ApiDefinition::id).doesNotContain(id);
-      assertThat(admin.snapshots.current().apiForMethod(method)).isEmpty();
+      assertThat(admin.snapshots.current().route(AdminFixture.ACME_DOMAIN, method)).isEmpty();
     }
     ApiDefinition unchanged = admin.store.apis(ACME).stream()
         .filter(a -> a.id().equals(kept))
@@ -137,6 +139,9 @@ class TenantAdminTest {
     AdminServiceBlockingStub acme = admin.as(admin.acmeAdmin);
     for (String good : List.of("backend.internal:8443", "[::1]:8080", "dns:///backend:80")) {
       String id = "api-" + N.incrementAndGet();
+      admin.as(admin.officer).allowBackend(AllowBackendRequest.newBuilder()
+          .setAllowance(BackendAllowance.newBuilder().setTenantId(ACME).setBackendTarget(good))
+          .build());
 
       Api registered = acme.registerApi(RegisterApiRequest.newBuilder()
           .setApi(api(ACME, id, "acme.v1.Svc/M" + N.get()).toBuilder().setBackendTarget(good))
@@ -402,7 +407,8 @@ class TenantAdminTest {
         .setTenantId(tenant)
         .setId(id)
         .setMethodName(method)
-        .setBackendTarget("127.0.0.1:9")
+        .setDomain(tenant + ".example")
+        .setBackendTarget(AdminFixture.BACKEND)
         .build();
   }
 

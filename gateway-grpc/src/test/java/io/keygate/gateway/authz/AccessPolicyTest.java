@@ -22,10 +22,10 @@ class AccessPolicyTest {
   private static final Instant NOW = Instant.parse("2026-11-26T12:00:00Z");
   private final AccessPolicy policy = new AccessPolicy(Clock.fixed(NOW, ZoneOffset.UTC));
 
-  private final ApiDefinition acmeEcho = new ApiDefinition("api-1", "acme", "demo.Echo/Echo", "b:1", AuthMode.SIGNATURE);
-  private final ApiDefinition acmeOther = new ApiDefinition("api-2", "acme", "demo.Echo/Other", "b:1", AuthMode.SIGNATURE);
-  private final ApiDefinition acmePublic = new ApiDefinition("api-3", "acme", "demo.Echo/Public", "b:1", AuthMode.NONE);
-  private final ApiDefinition globexChat = new ApiDefinition("api-9", "globex", "demo.Echo/Chat", "b:2", AuthMode.SIGNATURE);
+  private final ApiDefinition acmeEcho = new ApiDefinition("api-1", "acme", "acme.example", "demo.Echo/Echo", "b:1", AuthMode.SIGNATURE);
+  private final ApiDefinition acmeOther = new ApiDefinition("api-2", "acme", "acme.example", "demo.Echo/Other", "b:1", AuthMode.SIGNATURE);
+  private final ApiDefinition acmePublic = new ApiDefinition("api-3", "acme", "acme.example", "demo.Echo/Public", "b:1", AuthMode.NONE);
+  private final ApiDefinition globexChat = new ApiDefinition("api-9", "globex", "globex.example", "demo.Echo/Chat", "b:2", AuthMode.SIGNATURE);
   private final Credential acmeKey = credential("AK1", "acme-app", "acme");
   private final Credential globexKey = credential("AK2", "globex-app", "globex");
 

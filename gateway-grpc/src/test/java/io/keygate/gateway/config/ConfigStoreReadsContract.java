@@ -90,7 +90,7 @@ abstract class ConfigStoreReadsContract extends StoreFixture {
     assertThat(s.version()).isEqualTo(version);
     assertThat(s.tenant(w.tenant().id())).contains(w.tenant());
     assertThat(s.app(w.app().id())).contains(w.app());
-    assertThat(s.apiForMethod(w.api().methodName())).contains(w.api());
+    assertThat(s.route(w.api().domain(), w.api().methodName())).contains(w.api());
     assertThat(s.api(w.api().id())).contains(w.api());
     assertThat(s.credential(w.key().accessKey())).contains(w.key());
     assertThat(s.hasGrant(w.tenant().id(), w.app().id(), w.api().id())).isTrue();
@@ -109,7 +109,7 @@ abstract class ConfigStoreReadsContract extends StoreFixture {
     ConfigSnapshot s = store.loadSnapshot();
 
     assertThat(s.credential(w.key().accessKey())).get().extracting(Credential::revoked).isEqualTo(true);
-    assertThat(s.apiForMethod(w.api().methodName())).isEmpty();
+    assertThat(s.route(w.api().domain(), w.api().methodName())).isEmpty();
     assertThat(s.hasGrant(w.tenant().id(), w.app().id(), w.api().id())).isFalse();
     assertThat(s.authorizationsFor(guest.id())).singleElement()
         .satisfies(a -> assertThat(a.liveAt(T0)).isFalse());
@@ -164,7 +164,7 @@ abstract class ConfigStoreReadsContract extends StoreFixture {
 
     ApiDefinition api = api(acme, "Get");
     ConfigSnapshot fresh = refresher.refreshNow();
-    assertThat(fresh.apiForMethod(api.methodName())).contains(api);
+    assertThat(fresh.route(api.domain(), api.methodName())).contains(api);
     assertThat(fresh.version()).isEqualTo(store.currentVersion());
 
     nodeDb.close();

@@ -2,6 +2,8 @@ package io.keygate.gateway.config;
 
 import io.keygate.gateway.model.ApiDefinition;
 import io.keygate.gateway.model.App;
+import io.keygate.gateway.model.BackendAllowance;
+import io.keygate.gateway.model.DomainAllowance;
 import io.keygate.gateway.model.AuthMode;
 import io.keygate.gateway.model.Credential;
 import io.keygate.gateway.model.CrossTenantAuthorization;
@@ -12,6 +14,8 @@ import io.keygate.gateway.store.StoreNotFoundException;
 import io.keygate.gateway.store.jdbc.ConfigDatabase;
 
 import static io.keygate.gateway.store.StoreConflictException.Kind.DUPLICATE;
+import static io.keygate.gateway.store.StoreConflictException.Kind.IN_USE;
+import static io.keygate.gateway.store.StoreConflictException.Kind.NOT_ALLOWED;
 import static io.keygate.gateway.store.StoreConflictException.Kind.SAME_TENANT;
 import static io.keygate.gateway.store.StoreConflictException.Kind.UNKNOWN_REFERENCE;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -64,8 +68,10 @@ abstract class ConfigStoreWritesContract extends StoreFixture {
     App app = app(acme, "app");
     App other = app(globex, "other");
     Credential key = credential(app, "AK1");
-    ApiDefinition api = api(acme, "Get");
-    store.updateApi(new ApiDefinition(api.id(), acme.id(), api.methodName(), "b2:1", AuthMode.NONE));
+    ApiDefinition api = api(acme, "Get"); // 3 writes: domain and backend allowed, API registered
+    allowBackend(acme, "b2:1", true);
+    store.updateApi(new ApiDefinition(
+        api.id(), acme.id(), api.domain(), api.methodName(), "b2:1", AuthMode.NONE));
     store.grant(new Grant(acme.id(), app.id(), api.id()));
     store.revokeGrant(new Grant(acme.id(), app.id(), api.id()));
     store.authorize(authorization("auth", acme, other, api.id()));
@@ -73,7 +79,9 @@ abstract class ConfigStoreWritesContract extends StoreFixture {
     store.retireCredential(acme.id(), key.accessKey(), T0.plusSeconds(60));
     store.revokeCredential(acme.id(), key.accessKey());
     store.removeApi(acme.id(), api.id());
-    assertThat(store.currentVersion()).isEqualTo(v + 14);
+    store.removeBackend(acme.id(), "b2:1");
+    store.removeDomain(acme.id(), api.domain());
+    assertThat(store.currentVersion()).isEqualTo(v + 19);
   }
 
   @Test
@@ -104,8 +112,9 @@ abstract class ConfigStoreWritesContract extends StoreFixture {
     Tenant upper = new Tenant(p + "ACME", "Upper");
     store.createTenant(upper);
     api(lower, "Get");
-    ApiDefinition upperApi =
-        new ApiDefinition(p + "get", upper.id(), methodName("get"), "b:1", AuthMode.NONE);
+    allowBackend(upper, "b:1", true);
+    ApiDefinition upperApi = new ApiDefinition(
+        p + "get", upper.id(), domainOf(upper), methodName("get"), "b:1", AuthMode.NONE);
     store.registerApi(upperApi);
 
     assertThat(store.apis(upper.id())).containsExactly(upperApi);
@@ -186,20 +195,97 @@ abstract class ConfigStoreWritesContract extends StoreFixture {
   }
 
   @Test
-  void registerApi_methodNameOfAnotherTenant_isRefusedWithoutNamingIt() throws Exception {
-    ApiDefinition taken = api(tenant("globex"), "Get");
+  void registerApi_sameMethodOnTheSameDomain_isRefused() throws Exception {
     Tenant acme = tenant("acme");
-    ApiDefinition clash =
-        new ApiDefinition(p + "mine", acme.id(), taken.methodName(), "b:1", AuthMode.SIGNATURE);
+    ApiDefinition taken = api(acme, "Get");
+    ApiDefinition clash = new ApiDefinition(
+        p + "again", acme.id(), taken.domain(), taken.methodName(), taken.backendTarget(),
+        AuthMode.SIGNATURE);
     assertRefusedUntouched(() -> store.registerApi(clash), DUPLICATE);
-    assertThatThrownBy(() -> store.registerApi(clash))
-        .message().doesNotContain(taken.id()).doesNotContain(taken.tenantId());
+  }
+
+  @Test
+  void registerApi_methodNameOfAnotherTenant_isItsOwnApiOnItsOwnDomain() throws Exception {
+    ApiDefinition theirs = api(tenant("globex"), "Get");
+    Tenant acme = tenant("acme");
+    ApiDefinition mine = apiDefinition(acme, "Get");
+    store.registerApi(new ApiDefinition(p + "mine", acme.id(), mine.domain(),
+        theirs.methodName(), mine.backendTarget(), AuthMode.SIGNATURE));
+    ConfigSnapshot s = store.loadSnapshot();
+    assertThat(s.route(theirs.domain() + ":443", theirs.methodName())).contains(theirs);
+    assertThat(s.route(mine.domain(), theirs.methodName()).orElseThrow().id()).isEqualTo(p + "mine");
+  }
+
+  @Test
+  void registerApi_onAnotherTenantsDomain_isNotAllowed_andSaysNothingOfIt() throws Exception {
+    ApiDefinition theirs = api(tenant("globex"), "Get");
+    Tenant acme = tenant("acme");
+    allowBackend(acme, "b:1", false);
+    ApiDefinition capture = new ApiDefinition(
+        p + "capture", acme.id(), theirs.domain(), methodName("Put"), "b:1", AuthMode.SIGNATURE);
+    assertRefusedUntouched(() -> store.registerApi(capture), NOT_ALLOWED);
+    assertThatThrownBy(() -> store.registerApi(capture))
+        .message().doesNotContain(theirs.id()).doesNotContain(theirs.tenantId());
+  }
+
+  @Test
+  void registerApi_onABackendNotAllowed_isRefused() throws Exception {
+    Tenant acme = tenant("acme");
+    ApiDefinition ok = apiDefinition(acme, "Get");
+    // Another tenant's backend, or an internal address: not on acme's list.
+    ApiDefinition ssrf = new ApiDefinition(p + "ssrf", acme.id(), ok.domain(), methodName("Get"),
+        "169.254.169.254:80", AuthMode.SIGNATURE);
+    assertRefusedUntouched(() -> store.registerApi(ssrf), NOT_ALLOWED);
+  }
+
+  @Test
+  void registerApi_unauthenticated_needsABackendAllowedUnauthenticated() throws Exception {
+    Tenant acme = tenant("acme");
+    ApiDefinition signed = apiDefinition(acme, "Get");
+    ApiDefinition open = new ApiDefinition(p + "open", acme.id(), signed.domain(),
+        signed.methodName(), signed.backendTarget(), AuthMode.NONE);
+    assertRefusedUntouched(() -> store.registerApi(open), NOT_ALLOWED);
+
+    store.allowBackend(new BackendAllowance(acme.id(), signed.backendTarget(), true));
+    store.registerApi(open);
+    // Taking the permission back while an API relies on it is refused, as is removing the target.
+    assertRefusedUntouched(
+        () -> store.allowBackend(new BackendAllowance(acme.id(), signed.backendTarget(), false)),
+        IN_USE);
+    assertRefusedUntouched(() -> store.removeBackend(acme.id(), signed.backendTarget()), IN_USE);
+    assertRefusedUntouched(() -> store.removeDomain(acme.id(), signed.domain()), IN_USE);
+  }
+
+  @Test
+  void allowDomain_ofAnotherTenant_isRefused_andAllowancesAreTenantScoped() throws Exception {
+    Tenant globex = tenant("globex");
+    String theirs = domainOf(globex);
+    Tenant acme = tenant("acme");
+    assertRefusedUntouched(
+        () -> store.allowDomain(new DomainAllowance(acme.id(), theirs)), DUPLICATE);
+    assertNotFoundUntouched(() -> store.removeDomain(acme.id(), theirs));
+    assertThat(store.domains(acme.id())).isEmpty();
+    assertThat(store.domains(globex.id())).containsExactly(new DomainAllowance(globex.id(), theirs));
+  }
+
+  @Test
+  void registerApi_withoutADomain_isRefusedBeforeTouchingTheDatabase() throws Exception {
+    Tenant acme = tenant("acme");
+    ApiDefinition ok = apiDefinition(acme, "Get");
+    Map<String, Long> before = databaseState();
+    assertThatThrownBy(() -> store.registerApi(new ApiDefinition(ok.id(), acme.id(), null,
+        ok.methodName(), ok.backendTarget(), AuthMode.SIGNATURE)))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> store.registerApi(new ApiDefinition(ok.id(), acme.id(),
+        "Upper.Example", ok.methodName(), ok.backendTarget(), AuthMode.SIGNATURE)))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThat(databaseState()).isEqualTo(before);
   }
 
   @Test
   void registerApi_inUnknownTenant_isRefused() throws Exception {
-    ApiDefinition orphan =
-        new ApiDefinition(p + "api", p + "nobody", methodName("Get"), "b:1", AuthMode.NONE);
+    ApiDefinition orphan = new ApiDefinition(
+        p + "api", p + "nobody", "nobody.example", methodName("Get"), "b:1", AuthMode.NONE);
     assertRefusedUntouched(() -> store.registerApi(orphan), UNKNOWN_REFERENCE);
   }
 
@@ -207,8 +293,9 @@ abstract class ConfigStoreWritesContract extends StoreFixture {
   void updateApi_changesMethodTargetAndMode() throws Exception {
     Tenant acme = tenant("acme");
     ApiDefinition api = api(acme, "Get");
-    ApiDefinition changed =
-        new ApiDefinition(api.id(), acme.id(), methodName("Fetch"), "new:2", AuthMode.NONE);
+    allowBackend(acme, "new:2", true);
+    ApiDefinition changed = new ApiDefinition(
+        api.id(), acme.id(), api.domain(), methodName("Fetch"), "new:2", AuthMode.NONE, 4096);
     store.updateApi(changed);
     assertThat(store.apis(acme.id())).containsExactly(changed);
   }
@@ -220,10 +307,12 @@ abstract class ConfigStoreWritesContract extends StoreFixture {
     ApiDefinition theirs = api(tenant("globex"), "Put");
     assertNotFoundUntouched(
         () -> store.updateApi(
-            new ApiDefinition(theirs.id(), acme.id(), theirs.methodName(), "evil:1", AuthMode.NONE)));
+            new ApiDefinition(theirs.id(), acme.id(), mine.domain(), theirs.methodName(),
+                mine.backendTarget(), AuthMode.SIGNATURE)));
+    ApiDefinition next = api(acme, "Next");
     assertRefusedUntouched(
-        () -> store.updateApi(
-            new ApiDefinition(mine.id(), acme.id(), theirs.methodName(), "b:1", AuthMode.NONE)),
+        () -> store.updateApi(new ApiDefinition(mine.id(), acme.id(), mine.domain(),
+            next.methodName(), mine.backendTarget(), AuthMode.SIGNATURE)),
         DUPLICATE);
   }
 
@@ -350,7 +439,8 @@ abstract class ConfigStoreWritesContract extends StoreFixture {
         .isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(
             () -> store.registerApi(
-                new ApiDefinition(p + "a", p + "t", "/pkg.Svc/Get", "b:1", AuthMode.NONE)))
+                new ApiDefinition(p + "a", p + "t", "t.example", "/pkg.Svc/Get", "b:1",
+                    AuthMode.NONE)))
         .isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> store.authorize(authorization("empty", new Tenant(p + "t", "t"),
             new App(p + "a", p + "u", "a"))))

@@ -23,18 +23,25 @@ abstract class SchemaContract extends StoreFixture {
     s.executeUpdate("INSERT INTO tenants VALUES ('" + p + "acme', 'A', 0), ('" + p + "globex', 'G', 0)");
     s.executeUpdate("INSERT INTO apps VALUES ('" + p + "aapp', '" + p + "acme', 'a', 0)");
     s.executeUpdate("INSERT INTO apps VALUES ('" + p + "gapp', '" + p + "globex', 'g', 0)");
-    s.executeUpdate(
-        "INSERT INTO apis VALUES ('" + p + "aapi', '" + p + "acme', '" + methodName("A")
-            + "', 'b:1', 'SIGNATURE', 0)");
-    s.executeUpdate(
-        "INSERT INTO apis VALUES ('" + p + "gapi', '" + p + "globex', '" + methodName("G")
-            + "', 'b:1', 'SIGNATURE', 0)");
+    s.executeUpdate("INSERT INTO tenant_domains VALUES ('" + p + "a.example', '" + p + "acme', 0),"
+        + " ('" + p + "g.example', '" + p + "globex', 0)");
+    s.executeUpdate("INSERT INTO tenant_backends VALUES ('" + p + "acme', 'b:1', FALSE, 0),"
+        + " ('" + p + "globex', 'b:1', FALSE, 0)");
+    s.executeUpdate(apiRow("aapi", "acme", "a.example", "A", "b:1", "SIGNATURE"));
+    s.executeUpdate(apiRow("gapi", "globex", "g.example", "G", "b:1", "SIGNATURE"));
     s.executeUpdate(
         "INSERT INTO cross_tenant_authorizations VALUES ('" + p + "auth', '" + p + "acme', '"
             + p + "gapp', '" + p + "globex', 0, FALSE, 0)");
     s.executeUpdate(
         "INSERT INTO cross_tenant_authorization_apis VALUES ('" + p + "auth', '" + p + "acme', '"
             + p + "aapi')");
+  }
+
+  private String apiRow(
+      String id, String tenant, String domain, String method, String target, String mode) {
+    return "INSERT INTO apis (id, tenant_id, domain_name, method_name, backend_target, auth_mode,"
+        + " created_at) VALUES ('" + p + id + "', '" + p + tenant + "', '" + p + domain + "', '"
+        + methodName(method) + "', '" + target + "', '" + mode + "', 0)";
   }
 
   private void assertRefused(String sql) throws Exception {
@@ -74,15 +81,16 @@ abstract class SchemaContract extends StoreFixture {
     assertRefused(
         "INSERT INTO cross_tenant_authorizations VALUES ('" + p + "lie', " + acme + ", '"
             + p + "gapp', '" + p + "other', 0, FALSE, 0)");
-    // Unknown tenant, missing name, unknown auth mode, duplicate method name.
+    // Unknown tenant, missing name, unknown auth mode, duplicate method name on a domain.
     assertRefused("INSERT INTO apps VALUES ('" + p + "x', '" + p + "nobody', 'x', 0)");
     assertRefused("INSERT INTO apps VALUES ('" + p + "y', " + acme + ", NULL, 0)");
-    assertRefused(
-        "INSERT INTO apis VALUES ('" + p + "z', " + acme + ", '" + methodName("Z")
-            + "', 'b:1', 'MAYBE', 0)");
-    assertRefused(
-        "INSERT INTO apis VALUES ('" + p + "w', " + acme + ", '" + methodName("G")
-            + "', 'b:1', 'NONE', 0)");
+    assertRefused(apiRow("z", "acme", "a.example", "Z", "b:1", "MAYBE"));
+    assertRefused(apiRow("w", "acme", "a.example", "A", "b:1", "SIGNATURE"));
+    // Routing that is not the tenant's: another tenant's domain, a backend not allowed to it.
+    assertRefused(apiRow("capture", "acme", "g.example", "Q", "b:1", "SIGNATURE"));
+    assertRefused(apiRow("ssrf", "acme", "a.example", "Q", "169.254.169.254:80", "SIGNATURE"));
+    // A domain given to two tenants.
+    assertRefused("INSERT INTO tenant_domains VALUES ('" + p + "g.example', " + acme + ", 0)");
     // A second version row.
     assertRefused("INSERT INTO config_version VALUES (2, 0)");
   }
@@ -95,5 +103,8 @@ abstract class SchemaContract extends StoreFixture {
     }
     assertRefused("DELETE FROM tenants WHERE id = '" + p + "acme'");
     assertRefused("DELETE FROM apis WHERE id = '" + p + "aapi'");
+    // Allowances that APIs use.
+    assertRefused("DELETE FROM tenant_domains WHERE domain_name = '" + p + "a.example'");
+    assertRefused("DELETE FROM tenant_backends WHERE tenant_id = '" + p + "acme'");
   }
 }

@@ -164,6 +164,28 @@ class SnapshotRefresherTest {
   }
 
   @Test
+  void afterEachSwap_runsOncePerNewSnapshot_fromThePollAndFromRefreshNow() throws Exception {
+    java.util.List<Long> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+    refresher.afterEachSwap(() -> seen.add(refresher.current().version()));
+    refresher.afterEachSwap(() -> {
+      throw new IllegalStateException("a listener's bug");
+    });
+    refresher.start();
+
+    scheduler.runPeriodicTasks();
+    long first = refresher.current().version();
+    scheduler.runPeriodicTasks(); // nothing changed: no swap
+    store.createTenant(new Tenant("acme", "Acme"));
+    long written = refresher.refreshNow().version();
+    assertThat(refresher.refreshNow().version()).isEqualTo(written);
+    dataSource.goDown();
+    assertThatCode(scheduler::runPeriodicTasks).doesNotThrowAnyException();
+
+    assertThat(seen).containsExactly(first, written);
+    assertThat(refresher.consecutiveFailures()).as("only the outage counts").isEqualTo(1);
+  }
+
+  @Test
   void close_cancelsThePollButLeavesTheExecutorToItsOwner() {
     refresher.start();
     refresher.close();

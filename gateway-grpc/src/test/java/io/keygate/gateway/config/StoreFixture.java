@@ -2,6 +2,8 @@ package io.keygate.gateway.config;
 
 import io.keygate.gateway.model.ApiDefinition;
 import io.keygate.gateway.model.App;
+import io.keygate.gateway.model.BackendAllowance;
+import io.keygate.gateway.model.DomainAllowance;
 import io.keygate.gateway.model.AuthMode;
 import io.keygate.gateway.model.Credential;
 import io.keygate.gateway.model.CrossTenantAuthorization;
@@ -43,8 +45,12 @@ abstract class StoreFixture {
           "apis",
           "grants",
           "cross_tenant_authorizations",
-          "cross_tenant_authorization_apis");
+          "cross_tenant_authorization_apis",
+          "tenant_domains",
+          "tenant_backends");
   private static final AtomicInteger TEST_NUMBER = new AtomicInteger();
+  private static final AtomicInteger DOMAIN_NUMBER = new AtomicInteger();
+  private final Map<String, String> domains = new java.util.HashMap<>();
 
   final MutableClock clock = new MutableClock(T0);
   TestDatabase testDatabase;
@@ -100,9 +106,31 @@ abstract class StoreFixture {
     return a;
   }
 
-  ApiDefinition apiDefinition(Tenant tenant, String name) {
+  /** An API of the tenant on its domain; allows the tenant that domain and backend if needed. */
+  ApiDefinition apiDefinition(Tenant tenant, String name) throws StoreException {
+    String target = "backend-" + name + ":50051";
+    allowBackend(tenant, target, false);
     return new ApiDefinition(
-        p + name, tenant.id(), methodName(name), "backend-" + name + ":50051", AuthMode.SIGNATURE);
+        p + name, tenant.id(), domainOf(tenant), methodName(name), target, AuthMode.SIGNATURE);
+  }
+
+  /** The tenant's domain in this test, allowed (a security officer's write) on first use. */
+  String domainOf(Tenant tenant) throws StoreException {
+    String domain = domains.get(tenant.id());
+    if (domain == null) {
+      domain = "d" + DOMAIN_NUMBER.incrementAndGet() + ".example";
+      store.allowDomain(new DomainAllowance(tenant.id(), domain));
+      domains.put(tenant.id(), domain);
+    }
+    return domain;
+  }
+
+  /** Allows the tenant a backend target unless it already has it with that setting. */
+  void allowBackend(Tenant tenant, String target, boolean unauthenticated) throws StoreException {
+    BackendAllowance allowance = new BackendAllowance(tenant.id(), target, unauthenticated);
+    if (!store.backends(tenant.id()).contains(allowance)) {
+      store.allowBackend(allowance);
+    }
   }
 
   /** A method name unique to this test: {@code t12.Svc/Name}. */

@@ -88,12 +88,14 @@ class BackendTargetFormsEndToEndTest extends GatewayEndToEnd {
 
   /** Points the acme Echo API at {@code target}, as an operator would. */
   private static void route(String target) throws Exception {
+    gw.store.allowBackend(new io.keygate.gateway.model.BackendAllowance("acme", target, false));
     gw.store.updateApi(echoApi(target));
     gw.gateway.refreshConfiguration();
   }
 
   private static ApiDefinition echoApi(String target) {
-    return new ApiDefinition("api-echo", "acme", GatewayFixture.ECHO, target, AuthMode.SIGNATURE);
+    return new ApiDefinition(
+        "api-echo", "acme", DemoTenants.ACME_DOMAIN, GatewayFixture.ECHO, target, AuthMode.SIGNATURE);
   }
 
   private static EchoResponse echo(String message) throws Exception {

@@ -41,7 +41,7 @@ class CallLifecycleEndToEndTest extends GatewayEndToEnd {
   @Test
   void clientCancel_cancelsTheBackendCall() throws Exception {
     gw.backendCancellations.clear();
-    Channel globex = gw.signedChannel(gw.globexKey);
+    Channel globex = gw.signedChannel(gw.globexKey, DemoTenants.GLOBEX_DOMAIN);
     CompletableFuture<ClientCallStreamObserver<EchoRequest>> started = new CompletableFuture<>();
     CompletableFuture<EchoResponse> firstReply = new CompletableFuture<>();
     CompletableFuture<Status> ended = new CompletableFuture<>();
@@ -81,14 +81,18 @@ class CallLifecycleEndToEndTest extends GatewayEndToEnd {
       deadPort = s.getLocalPort();
     }
     String liveTarget = "127.0.0.1:" + gw.acmeBackend.getPort();
-    gw.store.updateApi(new ApiDefinition("api-echo", "acme", GatewayFixture.ECHO, "127.0.0.1:" + deadPort, AuthMode.SIGNATURE));
+    gw.store.allowBackend(
+        new io.keygate.gateway.model.BackendAllowance("acme", "127.0.0.1:" + deadPort, false));
+    gw.store.updateApi(new ApiDefinition("api-echo", "acme", DemoTenants.ACME_DOMAIN,
+        GatewayFixture.ECHO, "127.0.0.1:" + deadPort, AuthMode.SIGNATURE));
     gw.gateway.refreshConfiguration();
     try {
       StatusRuntimeException e = catchThrowableOfType(StatusRuntimeException.class, () ->
           EchoServiceGrpc.newBlockingStub(gw.signedChannel(gw.acmeKey)).withDeadlineAfter(20, TimeUnit.SECONDS).echo(HI));
       assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
     } finally {
-      gw.store.updateApi(new ApiDefinition("api-echo", "acme", GatewayFixture.ECHO, liveTarget, AuthMode.SIGNATURE));
+      gw.store.updateApi(new ApiDefinition("api-echo", "acme", DemoTenants.ACME_DOMAIN,
+          GatewayFixture.ECHO, liveTarget, AuthMode.SIGNATURE));
       gw.gateway.refreshConfiguration();
     }
     assertThat(EchoServiceGrpc.newBlockingStub(gw.signedChannel(gw.acmeKey)).withDeadlineAfter(10, TimeUnit.SECONDS)

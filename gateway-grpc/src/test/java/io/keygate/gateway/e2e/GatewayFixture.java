@@ -92,7 +92,10 @@ public final class GatewayFixture implements AutoCloseable {
   public GatewayFixture start(String label, List<X509Certificate> clientCas) throws Exception {
     hsm = tokens.open(label);
     KeyLabel tlsKey = KeyLabel.of("gateway-tls");
-    hsm.generateEcKey(tlsKey, CertificateProfile.localhost("keygate-gateway", Duration.ofDays(1)));
+    // One certificate for both tenants' domains (acme: localhost; globex: globex.localhost).
+    hsm.generateEcKey(tlsKey, new CertificateProfile("keygate-gateway",
+        List.of(DemoTenants.ACME_DOMAIN, DemoTenants.GLOBEX_DOMAIN), List.of("127.0.0.1", "::1"),
+        Duration.ofDays(1)));
     gatewayCert = hsm.certificateChain(tlsKey).get(0);
 
     acmeBackend = backend("acme-backend");
@@ -185,10 +188,19 @@ public final class GatewayFixture implements AutoCloseable {
         .start();
   }
 
-  /** A TLS channel to the gateway that trusts its HSM-held certificate; no signing. */
+  /**
+   * A TLS channel to the gateway that trusts its HSM-held certificate; no signing. Its authority
+   * is {@code localhost:port}: acme's domain.
+   */
   public ManagedChannel channel() throws Exception {
+    return channel(DemoTenants.ACME_DOMAIN);
+  }
+
+  /** A TLS channel whose calls are sent to {@code domain} (their :authority), on this gateway. */
+  public ManagedChannel channel(String domain) throws Exception {
     ManagedChannel ch =
         NettyChannelBuilder.forAddress("localhost", gateway.port())
+            .overrideAuthority(domain + ":" + gateway.port())
             .sslContext(GrpcSslContexts.forClient().trustManager(gatewayCert).build())
             .maxInboundMessageSize(16 << 20)
             .build();
@@ -196,10 +208,15 @@ public final class GatewayFixture implements AutoCloseable {
     return ch;
   }
 
-  /** A channel that signs every call with {@code credential}. */
+  /** A channel that signs every call with {@code credential}, sent to acme's domain. */
   public Channel signedChannel(IssuedCredential credential) throws Exception {
+    return signedChannel(credential, DemoTenants.ACME_DOMAIN);
+  }
+
+  /** A channel that signs every call with {@code credential}, sent to {@code domain}. */
+  public Channel signedChannel(IssuedCredential credential, String domain) throws Exception {
     return ClientInterceptors.intercept(
-        channel(),
+        channel(domain),
         SigningClientInterceptor.create(
             credential.accessKey(), AccessSecret.copyOf(credential.secret().unsafeCopy())));
   }

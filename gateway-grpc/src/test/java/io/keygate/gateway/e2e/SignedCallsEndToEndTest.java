@@ -82,7 +82,7 @@ class SignedCallsEndToEndTest extends GatewayEndToEnd {
   @Test
   void refusals_areReportedForTheSecurityEventLog() throws Exception {
     gw.refusals.clear();
-    Channel acmeOnGlobexApi = gw.signedChannel(gw.acmeKey);
+    Channel acmeOnGlobexApi = gw.signedChannel(gw.acmeKey, DemoTenants.GLOBEX_DOMAIN);
     CompletableFuture<EchoResponse> done = new CompletableFuture<>();
     StreamObserver<EchoRequest> out = EchoServiceGrpc.newStub(acmeOnGlobexApi)
         .withDeadlineAfter(10, TimeUnit.SECONDS).chat(observer(done));
@@ -130,7 +130,7 @@ class SignedCallsEndToEndTest extends GatewayEndToEnd {
   @Test
   void bidi_4MiBStreamedBothWays_arrivesIntact() throws Exception {
     // Globex's Chat is the bidi API; the globex app holds a grant for it.
-    Channel globex = gw.signedChannel(gw.globexKey);
+    Channel globex = gw.signedChannel(gw.globexKey, DemoTenants.GLOBEX_DOMAIN);
     Random random = new Random(42);
     List<ByteString> sent = new ArrayList<>();
     for (int i = 0; i < 64; i++) {

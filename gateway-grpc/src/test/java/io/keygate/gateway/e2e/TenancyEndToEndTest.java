@@ -67,13 +67,60 @@ class TenancyEndToEndTest extends GatewayEndToEnd {
   void acmeApp_cannotCallGlobexsApi() {
     assertRefused(() -> {
       try {
-        chatOnceAs(gw.signedChannel(gw.acmeKey));
+        chatOnceAs(gw.signedChannel(gw.acmeKey, DemoTenants.GLOBEX_DOMAIN));
       } catch (RuntimeException e) {
         throw e;
       } catch (Exception e) {
         throw new IllegalStateException(e);
       }
     }, GatewayError.CROSS_TENANT);
+  }
+
+  /**
+   * The attack that worked while method names were one global namespace: acme's Echo goes away,
+   * globex registers the same method name and authorizes acme's app itself, hoping to receive
+   * the calls acme's app signs. They were signed for acme's domain, so they never reach globex.
+   */
+  @Test
+  void anotherTenant_registeringTheSameMethod_neverReceivesThisTenantsCalls() throws Exception {
+    String globexTarget = "127.0.0.1:" + gw.globexBackend.getPort();
+    Channel acme = gw.signedChannel(gw.acmeKey);
+    try {
+      assertThat(EchoServiceGrpc.newBlockingStub(acme).withDeadlineAfter(10, TimeUnit.SECONDS)
+          .echo(HI).getBackend()).isEqualTo("acme-backend");
+
+      gw.store.removeApi("acme", "api-echo");
+      gw.store.registerApi(new ApiDefinition("globex-echo", "globex", DemoTenants.GLOBEX_DOMAIN,
+          GatewayFixture.ECHO, globexTarget, AuthMode.SIGNATURE));
+      gw.store.authorize(new CrossTenantAuthorization("bait", "globex", "acme-app",
+          Set.of("globex-echo"), Instant.now().plusSeconds(3600), false));
+      gw.gateway.refreshConfiguration();
+      gw.backendHeaders.clear();
+      assertRefused(echoAs(acme), GatewayError.UNKNOWN_API);
+      assertThat(gw.backendHeaders).as("no backend saw acme's call").isEmpty();
+    } finally {
+      gw.store.removeApi("globex", "globex-echo");
+      if (gw.store.apis("acme").stream().noneMatch(a -> a.id().equals("api-echo"))) {
+        gw.store.registerApi(new ApiDefinition("api-echo", "acme", DemoTenants.ACME_DOMAIN,
+            GatewayFixture.ECHO, "127.0.0.1:" + gw.acmeBackend.getPort(), AuthMode.SIGNATURE));
+        gw.store.grant(new io.keygate.gateway.model.Grant("acme", "acme-app", "api-echo"));
+      }
+      gw.gateway.refreshConfiguration();
+    }
+  }
+
+  @Test
+  void aMethodOfAnotherTenant_isNotFoundOnThisTenantsDomain() {
+    // Chat is globex's, on globex's domain: sent to acme's domain it reaches no API at all.
+    assertRefused(() -> {
+      try {
+        chatOnceAs(gw.signedChannel(gw.globexKey, DemoTenants.ACME_DOMAIN));
+      } catch (RuntimeException e) {
+        throw e;
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
+    }, GatewayError.UNKNOWN_API);
   }
 
   @Test
@@ -98,21 +145,26 @@ class TenancyEndToEndTest extends GatewayEndToEnd {
 
   @Test
   void noneModeApi_acceptsUnsignedCalls_signatureModeDoesNot() throws Exception {
-    ApiDefinition chat = new ApiDefinition("api-chat", "globex", GatewayFixture.CHAT,
-        "127.0.0.1:" + gw.globexBackend.getPort(), AuthMode.NONE);
+    String target = "127.0.0.1:" + gw.globexBackend.getPort();
+    ApiDefinition chat = new ApiDefinition("api-chat", "globex", DemoTenants.GLOBEX_DOMAIN,
+        GatewayFixture.CHAT, target, AuthMode.NONE);
+    // Unauthenticated only on a backend an officer allowed so.
+    gw.store.allowBackend(new io.keygate.gateway.model.BackendAllowance("globex", target, true));
     gw.store.updateApi(chat);
     gw.gateway.refreshConfiguration();
     try {
-      assertThat(chatOnceAs(gw.channel()).getBackend()).isEqualTo("globex-backend");
+      assertThat(chatOnceAs(gw.channel(DemoTenants.GLOBEX_DOMAIN)).getBackend())
+          .isEqualTo("globex-backend");
       assertRefused(echoAs(gw.channel()), GatewayError.MISSING_HEADER);
     } finally {
-      gw.store.updateApi(new ApiDefinition("api-chat", "globex", GatewayFixture.CHAT,
-          "127.0.0.1:" + gw.globexBackend.getPort(), AuthMode.SIGNATURE));
+      gw.store.updateApi(new ApiDefinition("api-chat", "globex", DemoTenants.GLOBEX_DOMAIN,
+          GatewayFixture.CHAT, target, AuthMode.SIGNATURE));
+      gw.store.allowBackend(new io.keygate.gateway.model.BackendAllowance("globex", target, false));
       gw.gateway.refreshConfiguration();
     }
     assertRefused(() -> {
       try {
-        chatOnceAs(gw.channel());
+        chatOnceAs(gw.channel(DemoTenants.GLOBEX_DOMAIN));
       } catch (RuntimeException e) {
         throw e;
       } catch (Exception e) {

@@ -64,9 +64,10 @@ class TenantNonceShareEndToEndTest {
     assertRefused(() -> echo(third), GatewayError.NONCE_STORE_UNAVAILABLE);
 
     byte[] body = EchoRequest.newBuilder().setMessage("globex").build().toByteArray();
+    String globex = DemoTenants.GLOBEX_DOMAIN;
     var headers = RawCalls.signed(gw.globexKey.accessKey(), gw.globexKey.secret().unsafeCopy(),
-        Clock.systemUTC(), "/" + GatewayFixture.CHAT, "localhost:" + gw.gateway.port(), body);
-    assertThat(RawCalls.start(gw.channel(), GatewayFixture.CHAT, RawCalls.metadata(headers),
+        Clock.systemUTC(), "/" + GatewayFixture.CHAT, globex + ":" + gw.gateway.port(), body);
+    assertThat(RawCalls.start(gw.channel(globex), GatewayFixture.CHAT, RawCalls.metadata(headers),
             RawCalls.deadline(10), true, body).get(20, TimeUnit.SECONDS))
         .as("another tenant is served")
         .isEqualTo(new RawCalls.Ended(Status.Code.OK, null));

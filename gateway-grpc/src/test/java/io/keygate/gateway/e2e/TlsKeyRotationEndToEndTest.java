@@ -53,7 +53,7 @@ class TlsKeyRotationEndToEndTest extends GatewayEndToEnd {
     follower.follow(TlsListener.INGRESS, gw.gateway.tlsKeys().orElseThrow());
 
     // A stream over a connection that trusts only the old certificate.
-    ManagedChannel oldTrust = channelTrusting(oldCert);
+    ManagedChannel oldTrust = channelTrusting(oldCert, DemoTenants.GLOBEX_DOMAIN);
     LinkedBlockingQueue<ByteString> echoed = new LinkedBlockingQueue<>();
     CompletableFuture<Void> finished = new CompletableFuture<>();
     StreamObserver<EchoRequest> stream = EchoServiceGrpc.newStub(
@@ -143,7 +143,14 @@ class TlsKeyRotationEndToEndTest extends GatewayEndToEnd {
   }
 
   private static ManagedChannel channelTrusting(X509Certificate cert) throws Exception {
+    return channelTrusting(cert, DemoTenants.ACME_DOMAIN);
+  }
+
+  /** A channel whose calls are sent to {@code domain} (acme's or globex's). */
+  private static ManagedChannel channelTrusting(X509Certificate cert, String domain)
+      throws Exception {
     return NettyChannelBuilder.forAddress("localhost", gw.gateway.port())
+        .overrideAuthority(domain + ":" + gw.gateway.port())
         .sslContext(GrpcSslContexts.forClient().trustManager(cert).build())
         .build();
   }

@@ -11,13 +11,19 @@ import io.grpc.ClientInterceptors;
 import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import io.grpc.stub.ClientCallStreamObserver;
+import io.grpc.stub.ClientResponseObserver;
 import io.grpc.stub.MetadataUtils;
+import io.grpc.stub.StreamObserver;
+import io.keygate.gateway.errors.ErrorReplies;
+import io.keygate.gateway.errors.GatewayError;
 import io.keygate.proto.demo.v1.EchoRequest;
 import io.keygate.proto.demo.v1.EchoResponse;
 import io.keygate.proto.demo.v1.EchoServiceGrpc;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -163,5 +169,91 @@ class BackendProxyTest {
       remotes.add(fixture.backend.calls.poll(5, SECONDS).remote());
     }
     assertThat(remotes).as("one connection carried all calls").containsOnly(remotes.get(0));
+  }
+
+  // ---- ended from outside (a revocation) ----
+
+  @Test
+  void end_fromAnotherThread_cancelsTheBackend_andAnswersTheClientWithTheReason() throws Exception {
+    CompletableFuture<StatusRuntimeException> closed = new CompletableFuture<>();
+    StreamObserver<EchoRequest> out = fixture.async().chat(failures(closed));
+    out.onNext(request("hang", 0));
+    assertThat(fixture.backend.hangStarted.await(10, SECONDS)).as("backend got the call").isTrue();
+    Forwarded call = fixture.forwarded.poll(10, SECONDS);
+
+    // Not a grpc thread: the revocation's own.
+    CompletableFuture.runAsync(() -> call.end(GatewayError.NOT_GRANTED, "grant removed")).get(10, SECONDS);
+
+    StatusRuntimeException e = closed.get(10, SECONDS);
+    assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.PERMISSION_DENIED);
+    assertThat(e.getTrailers().get(ErrorReplies.ERROR_CODE)).isEqualTo("ApiNotGranted");
+    assertThat(e.getTrailers().get(ErrorReplies.REQUEST_ID)).isEqualTo("req-1");
+    assertThat(fixture.backend.hangCancelled.await(10, SECONDS)).as("backend saw cancel").isTrue();
+    call.ended().toCompletableFuture().get(10, SECONDS);
+    call.end(GatewayError.KEY_REVOKED, "a second end does nothing");
+    fixture.assertServesAgain();
+  }
+
+  @Test
+  void ended_completesWhenTheCallFinishesByItself() throws Exception {
+    fixture.blocking().echo(request("hello", 1));
+    Forwarded call = fixture.forwarded.poll(10, SECONDS);
+
+    call.ended().toCompletableFuture().get(10, SECONDS);
+    call.end(GatewayError.KEY_REVOKED, "too late: the answer went through");
+    fixture.assertServesAgain();
+  }
+
+  @Test
+  void ended_completesWhenTheClientCancels() throws Exception {
+    CompletableFuture<ClientCallStreamObserver<EchoRequest>> started = new CompletableFuture<>();
+    CompletableFuture<StatusRuntimeException> closed = new CompletableFuture<>();
+    StreamObserver<EchoResponse> failures = failures(closed);
+    StreamObserver<EchoRequest> out = fixture.async().chat(
+        new ClientResponseObserver<EchoRequest, EchoResponse>() {
+          @Override
+          public void beforeStart(ClientCallStreamObserver<EchoRequest> requests) {
+            started.complete(requests);
+          }
+
+          @Override
+          public void onNext(EchoResponse value) {}
+
+          @Override
+          public void onError(Throwable t) {
+            failures.onError(t);
+          }
+
+          @Override
+          public void onCompleted() {
+            failures.onCompleted();
+          }
+        });
+    out.onNext(request("hang", 0));
+    assertThat(fixture.backend.hangStarted.await(10, SECONDS)).as("backend got the call").isTrue();
+    Forwarded call = fixture.forwarded.poll(10, SECONDS);
+
+    started.get(10, SECONDS).cancel("user gave up", null);
+
+    call.ended().toCompletableFuture().get(10, SECONDS);
+    assertThat(closed.get(10, SECONDS).getStatus().getCode()).isEqualTo(Status.Code.CANCELLED);
+  }
+
+  private static StreamObserver<EchoResponse> failures(
+      CompletableFuture<StatusRuntimeException> closed) {
+    return new StreamObserver<>() {
+      @Override
+      public void onNext(EchoResponse value) {}
+
+      @Override
+      public void onError(Throwable t) {
+        closed.complete((StatusRuntimeException) t);
+      }
+
+      @Override
+      public void onCompleted() {
+        closed.completeExceptionally(new AssertionError("completed normally"));
+      }
+    };
   }
 }

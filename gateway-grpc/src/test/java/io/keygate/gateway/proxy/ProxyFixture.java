@@ -31,8 +31,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -63,6 +65,8 @@ final class ProxyFixture implements AutoCloseable {
   final AtomicReference<Function<BackendTarget, Metadata>> gatewayHeaders = new AtomicReference<>();
   final Server proxyServer;
   final ManagedChannel clientChannel;
+  /** Every call the proxy took on, in arrival order (tests end them from outside). */
+  final BlockingQueue<Forwarded> forwarded = new LinkedBlockingQueue<>();
 
   ProxyFixture() throws IOException {
     this(List.of());
@@ -98,8 +102,10 @@ final class ProxyFixture implements AutoCloseable {
             call.close(Status.UNIMPLEMENTED, new Metadata());
             return new ServerCall.Listener<>() {};
           }
-          return backendProxy.forward(
+          Forwarded started = backendProxy.forward(
               call, headers, new ProxyRoute(target, "req-1", gatewayHeaders.get().apply(target)));
+          forwarded.add(started);
+          return started.listener();
         };
     NettyServerBuilder proxy =
         NettyServerBuilder.forAddress(new InetSocketAddress(loopback, 0))

@@ -303,7 +303,8 @@ final class Pkcs11Session implements TokenHealth {
           "probe",
           CANARY,
           () -> {
-            keys.refresh();
+            // O(1) whatever the token holds: one HMAC with the canary's cached handle. The key
+            // list is re-read only if that handle is gone (canaryAlive), never on a healthy probe.
             if (!canaryAlive()) {
               throw new TokenUnavailableException("token storage lost: the health canary is gone");
             }

@@ -13,9 +13,14 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The token's key list, seen through SunPKCS11's KeyStore, with a cache of key handles. A lookup
- * that misses re-reads the token (KeyStore.load, 25-190 ms on SoftHSM) so keys created by another
- * process appear without a restart; re-reads are rate-limited so unknown labels cannot turn into a
- * flood of reloads.
+ * that misses re-reads the token (KeyStore.load, 25-190 ms on SoftHSM, growing with the number of
+ * objects) so keys created by another process appear without a restart; re-reads are
+ * rate-limited so unknown labels cannot turn into a flood of reloads.
+ *
+ * <p>A re-read keeps the handles already cached: a handle stays valid as long as its object
+ * exists, and one whose object another process destroyed or replaced fails with a handle-gone
+ * error, on which the caller {@link #forget}s that one label and looks it up again. Clearing the
+ * whole cache on every re-read made every call in flight look its key up again at once.
  */
 final class TokenKeys {
   private final KeyStore keyStore;
@@ -25,6 +30,7 @@ final class TokenKeys {
   private final ConcurrentHashMap<KeyLabel, Key> handles = new ConcurrentHashMap<>();
   private final Object refreshLock = new Object();
   private volatile Instant lastRefresh = Instant.MIN;
+  private long refreshes; // guarded by refreshLock
 
   TokenKeys(KeyStore keyStore, Pin pin, Clock clock, Duration minRefreshInterval) {
     this.keyStore = keyStore;
@@ -41,8 +47,15 @@ final class TokenKeys {
   void refresh() throws GeneralSecurityException, IOException {
     synchronized (refreshLock) {
       keyStore.load(null, pin.unsafeChars());
-      handles.clear();
       lastRefresh = clock.instant();
+      refreshes++;
+    }
+  }
+
+  /** How many times the token's key list was re-read (a cost that grows with the token). */
+  long refreshes() {
+    synchronized (refreshLock) {
+      return refreshes;
     }
   }
 

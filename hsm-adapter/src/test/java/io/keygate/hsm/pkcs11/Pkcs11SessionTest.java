@@ -76,4 +76,21 @@ class Pkcs11SessionTest {
     assertThat(attempts[0]).isEqualTo(2);
     assertThat(mac).hasSize(32);
   }
+
+  @Test
+  void probe_costsOneCanaryCall_rereadsNoKeyList_andKeepsTheHandlesInUse() throws Exception {
+    // A used key's handle is cached.
+    session.call("mac", KEY, () -> session.withKey(KEY, KeyType.HMAC_SECRET,
+        k -> session.hmac(k, new byte[] {1})));
+    long before = session.keys().refreshes();
+    java.security.Key handle = session.keys().find(KEY);
+
+    for (int i = 0; i < 5; i++) {
+      assertThat(session.probe().isUp()).isTrue();
+    }
+
+    // Before: every probe re-read the whole token (O(keys)) and dropped every cached handle.
+    assertThat(session.keys().refreshes()).isEqualTo(before);
+    assertThat(session.keys().find(KEY)).isSameAs(handle);
+  }
 }

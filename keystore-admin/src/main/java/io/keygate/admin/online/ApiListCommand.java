@@ -19,11 +19,12 @@ public final class ApiListCommand extends AdminVerb {
   protected void call(AdminServiceBlockingStub admin, CliEnvironment env, Output out) {
     List<Api> apis =
         admin.listApis(ListApisRequest.newBuilder().setTenantId(tenant).build()).getApisList();
-    Table table = new Table("ID", "METHOD", "BACKEND", "AUTH");
+    Table table = new Table("ID", "DOMAIN", "METHOD", "BACKEND", "AUTH");
     apis.forEach(
         a ->
             table.row(
                 a.getId(),
+                a.getDomain().isEmpty() ? "(legacy)" : a.getDomain(),
                 a.getMethodName(),
                 a.getBackendTarget(),
                 ProtoViews.enumName(a.getAuthMode())));

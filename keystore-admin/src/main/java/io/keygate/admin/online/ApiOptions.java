@@ -15,6 +15,15 @@ public final class ApiOptions {
   String id;
 
   @Option(
+      names = "--domain",
+      required = true,
+      paramLabel = "DOMAIN",
+      description =
+          "the domain calls are sent to, one a security officer allowed the tenant"
+              + " (allowance list); the method name is unique on it")
+  String domain;
+
+  @Option(
       names = "--method",
       required = true,
       paramLabel = "PKG.SERVICE/METHOD",
@@ -38,6 +47,15 @@ public final class ApiOptions {
               + " (default: ${DEFAULT-VALUE})")
   AuthMode auth;
 
+  @Option(
+      names = "--preauth-max-bytes",
+      defaultValue = "0",
+      paramLabel = "BYTES",
+      description =
+          "largest first message before authentication; 0: the node's limit, which also caps"
+              + " larger values (default: ${DEFAULT-VALUE})")
+  int preAuthMaxBytes;
+
   Api toApi() {
     return Api.newBuilder()
         .setTenantId(tenant)
@@ -45,6 +63,8 @@ public final class ApiOptions {
         .setMethodName(method.startsWith("/") ? method.substring(1) : method)
         .setBackendTarget(backend)
         .setAuthMode(auth)
+        .setDomain(domain)
+        .setPreauthMaxMessageBytes(Math.max(0, preAuthMaxBytes))
         .build();
   }
 

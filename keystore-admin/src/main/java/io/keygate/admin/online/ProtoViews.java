@@ -5,6 +5,8 @@ import io.keygate.admin.cli.Table;
 import io.keygate.proto.admin.v1.AddSecurityOfficer;
 import io.keygate.proto.admin.v1.RemoveSecurityOfficer;
 import io.keygate.proto.admin.v1.Api;
+import io.keygate.proto.admin.v1.BackendAllowance;
+import io.keygate.proto.admin.v1.DomainAllowance;
 import io.keygate.proto.admin.v1.App;
 import io.keygate.proto.admin.v1.Approval;
 import io.keygate.proto.admin.v1.ApprovalRequest;
@@ -63,9 +65,22 @@ final class ProtoViews {
     return map(
         "id", a.getId(),
         "tenantId", a.getTenantId(),
+        "domain", a.getDomain(),
         "methodName", a.getMethodName(),
         "backendTarget", a.getBackendTarget(),
-        "authMode", enumName(a.getAuthMode()));
+        "authMode", enumName(a.getAuthMode()),
+        "preauthMaxMessageBytes", a.getPreauthMaxMessageBytes());
+  }
+
+  static Map<String, Object> domain(DomainAllowance d) {
+    return map("tenantId", d.getTenantId(), "domain", d.getDomain());
+  }
+
+  static Map<String, Object> backend(BackendAllowance b) {
+    return map(
+        "tenantId", b.getTenantId(),
+        "backendTarget", b.getBackendTarget(),
+        "allowUnauthenticated", b.getAllowUnauthenticated());
   }
 
   static Map<String, Object> grant(Grant g) {

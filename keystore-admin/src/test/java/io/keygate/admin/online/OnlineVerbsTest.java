@@ -209,6 +209,8 @@ class OnlineVerbsTest {
         "acme",
         "--id",
         "echo",
+        "--domain",
+        "api.acme.example",
         "--method",
         "/keygate.demo.v1.EchoService/Echo",
         "--backend",
@@ -216,6 +218,7 @@ class OnlineVerbsTest {
     RegisterApiRequest sent = (RegisterApiRequest) fake.lastRequest();
     assertThat(sent.getApi().getAuthMode()).isEqualTo(AuthMode.SIGNATURE);
     assertThat(sent.getApi().getMethodName()).isEqualTo("keygate.demo.v1.EchoService/Echo");
+    assertThat(sent.getApi().getDomain()).isEqualTo("api.acme.example");
     Result none =
         admin(
             "api",
@@ -224,6 +227,8 @@ class OnlineVerbsTest {
             "acme",
             "--id",
             "echo",
+            "--domain",
+            "api.acme.example",
             "--method",
             "p.S/M",
             "--backend",
@@ -235,7 +240,8 @@ class OnlineVerbsTest {
         .isEqualTo("Removed API echo of tenant acme.\n");
     assertThat(admin("api", "list", "--tenant", "acme").out())
         .containsPattern(
-            "(?m)^echo\\s+keygate.demo.v1.EchoService/Echo\\s+localhost:9000\\s+signature$");
+            "(?m)^echo\\s+api.acme.example\\s+keygate.demo.v1.EchoService/Echo\\s+localhost:9000"
+                + "\\s+signature$");
   }
 
   @Test

@@ -63,7 +63,7 @@ class AccessDenialSystemTest {
             "app", "create", "--tenant", "globex", "--id", "intruder", "--name", "Intruder"),
         denial("acme's tenant-admin registers an API in globex", ACME_ADMIN,
             "api", "register", "--tenant", "globex", "--id", "stolen",
-            "--method", RealGateway.ECHO, "--backend", backend),
+            "--domain", RealGateway.GLOBEX_DOMAIN, "--method", RealGateway.ECHO, "--backend", backend),
         denial("acme's tenant-admin grants in globex", ACME_ADMIN,
             "grant", "add", "--tenant", "globex", "--app", "portal", "--api", "stolen"),
         denial("globex's tenant-admin lists acme's apps", GLOBEX_ADMIN,
@@ -161,7 +161,7 @@ class AccessDenialSystemTest {
     assertThat(acmeAdmin.ok("whoami").out()).contains("role         tenant-admin of tenant acme");
     acmeAdmin.ok("app", "create", "--tenant", "acme", "--id", "own", "--name", "Own app");
     acmeAdmin.ok("api", "register", "--tenant", "acme", "--id", "echo",
-        "--method", RealGateway.ECHO, "--backend", gateway.backendTarget());
+        "--domain", RealGateway.ACME_DOMAIN, "--method", RealGateway.ECHO, "--backend", gateway.backendTarget());
     acmeAdmin.ok("grant", "add", "--tenant", "acme", "--app", "own", "--api", "echo");
 
     CliSession audrey = gateway.as(AUDREY);

@@ -73,7 +73,7 @@ class CredentialRotationSystemTest {
     alice.ok("app", "create", "--tenant", "acme", "--id", "shop", "--name", "Web shop");
     CliSession acmeAdmin = gateway.as(ACME_ADMIN);
     acmeAdmin.ok("api", "register", "--tenant", "acme", "--id", "echo",
-        "--method", RealGateway.ECHO, "--backend", gateway.backendTarget(), "--auth", "signature");
+        "--domain", RealGateway.ACME_DOMAIN, "--method", RealGateway.ECHO, "--backend", gateway.backendTarget(), "--auth", "signature");
     acmeAdmin.ok("grant", "add", "--tenant", "acme", "--app", "shop", "--api", "echo");
     Path firstSecret = gateway.file("shop-1.secret");
     String first = acmeAdmin.json("credential", "create", "--tenant", "acme", "--app", "shop",

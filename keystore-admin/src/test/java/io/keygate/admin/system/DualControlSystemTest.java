@@ -119,7 +119,8 @@ class DualControlSystemTest {
     CliSession acmeAdmin = gateway.as(ACME_ADMIN);
     alice.ok("app", "create", "--tenant", "acme", "--id", "mobile", "--name", "Mobile");
     for (String[] api : new String[][] {{"echo", RealGateway.ECHO}, {"chat", RealGateway.CHAT}}) {
-      acmeAdmin.ok("api", "register", "--tenant", "acme", "--id", api[0], "--method", api[1],
+      acmeAdmin.ok("api", "register", "--tenant", "acme", "--id", api[0],
+          "--domain", RealGateway.ACME_DOMAIN, "--method", api[1],
           "--backend", gateway.backendTarget());
       acmeAdmin.ok("grant", "add", "--tenant", "acme", "--app", "mobile", "--api", api[0]);
     }

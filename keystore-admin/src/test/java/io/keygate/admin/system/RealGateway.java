@@ -50,6 +50,9 @@ import java.util.concurrent.TimeUnit;
  */
 final class RealGateway implements AutoCloseable {
   static final String ECHO = "keygate.demo.v1.EchoService/Echo";
+  /** acme's domain: the tests' channels send their calls to localhost. */
+  static final String ACME_DOMAIN = "localhost";
+  static final String GLOBEX_DOMAIN = "globex.localhost";
   static final String CHAT = "keygate.demo.v1.EchoService/Chat";
 
   private final Path dir;
@@ -134,6 +137,11 @@ final class RealGateway implements AutoCloseable {
         "--role", "auditor");
     alice.ok("tenant", "create", "--id", "acme", "--name", "Acme Corp");
     alice.ok("tenant", "create", "--id", "globex", "--name", "Globex");
+    // What each tenant's APIs may use: its domain, and the echo backend.
+    alice.ok("allowance", "allow-domain", "--tenant", "acme", "--domain", ACME_DOMAIN);
+    alice.ok("allowance", "allow-domain", "--tenant", "globex", "--domain", GLOBEX_DOMAIN);
+    alice.ok("allowance", "allow-backend", "--tenant", "acme", "--backend", backendTarget());
+    alice.ok("allowance", "allow-backend", "--tenant", "globex", "--backend", backendTarget());
     alice.ok("principal", "add", "--of-cert", certificate(dir, Person.ACME_ADMIN).toString(),
         "--role", "tenant-admin", "--tenant", "acme");
     alice.ok("principal", "add", "--of-cert", certificate(dir, Person.GLOBEX_ADMIN).toString(),

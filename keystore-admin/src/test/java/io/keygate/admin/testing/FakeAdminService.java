@@ -267,6 +267,7 @@ public final class FakeAdminService extends AdminServiceGrpc.AdminServiceImplBas
                 Api.newBuilder()
                     .setId("echo")
                     .setTenantId(r.getTenantId())
+                    .setDomain("api.acme.example")
                     .setMethodName("keygate.demo.v1.EchoService/Echo")
                     .setBackendTarget("localhost:9000")
                     .setAuthMode(AuthMode.SIGNATURE))

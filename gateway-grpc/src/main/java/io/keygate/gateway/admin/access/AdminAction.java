@@ -19,6 +19,13 @@ public enum AdminAction {
   CREDENTIAL_REVOKE("credential.revoke", Kind.WRITE, Scope.TENANT),
   CREDENTIAL_LIST("credential.list", Kind.READ, Scope.TENANT),
 
+  // What a tenant's APIs may use: security officers decide, tenant-admins and auditors look.
+  DOMAIN_ALLOW("domain.allow", Kind.WRITE, Scope.TENANT),
+  DOMAIN_REMOVE("domain.remove", Kind.WRITE, Scope.TENANT),
+  BACKEND_ALLOW("backend.allow", Kind.WRITE, Scope.TENANT),
+  BACKEND_REMOVE("backend.remove", Kind.WRITE, Scope.TENANT),
+  ALLOWANCE_LIST("allowance.list", Kind.READ, Scope.TENANT),
+
   API_REGISTER("api.register", Kind.WRITE, Scope.TENANT),
   API_UPDATE("api.update", Kind.WRITE, Scope.TENANT),
   API_REMOVE("api.remove", Kind.WRITE, Scope.TENANT),

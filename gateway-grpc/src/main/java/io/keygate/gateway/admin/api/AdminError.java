@@ -18,7 +18,7 @@ public enum AdminError {
       "InvalidArgument",
       "invalid argument: ids are 1-64 of A-Z a-z 0-9 . _ : -, names 1-200 printable characters,"
           + " method names package.Service/Method, backend targets host:port, [ipv6]:port or"
-          + " dns:///host:port"),
+          + " dns:///host:port, domains lower-case DNS names without port"),
   // Its own code so that the caller learns which field and which forms, without any detail.
   INVALID_BACKEND_TARGET(
       Status.Code.INVALID_ARGUMENT,
@@ -30,6 +30,15 @@ public enum AdminError {
       "SameTenant",
       "the grantee app belongs to the grantor tenant: use a grant"),
   ALREADY_EXISTS(Status.Code.ALREADY_EXISTS, "AlreadyExists", "already exists"),
+  NOT_ALLOWED(
+      Status.Code.FAILED_PRECONDITION,
+      "RouteNotAllowed",
+      "the domain or backend is not allowed for this tenant (ListAllowances shows what is);"
+          + " auth mode NONE needs a backend allowed unauthenticated"),
+  ALLOWANCE_IN_USE(
+      Status.Code.FAILED_PRECONDITION,
+      "AllowanceInUse",
+      "APIs of the tenant still use this allowance: remove or move them first"),
   NOT_FOUND(Status.Code.NOT_FOUND, "NotFound", "not found in this tenant"),
   UNKNOWN_REFERENCE(
       Status.Code.NOT_FOUND,

@@ -37,6 +37,8 @@ public final class AdminErrors {
         case DUPLICATE -> AdminError.ALREADY_EXISTS;
         case UNKNOWN_REFERENCE -> AdminError.UNKNOWN_REFERENCE;
         case SAME_TENANT -> AdminError.SAME_TENANT;
+        case NOT_ALLOWED -> AdminError.NOT_ALLOWED;
+        case IN_USE -> AdminError.ALLOWANCE_IN_USE;
       };
     }
     if (failure instanceof StoreNotFoundException) {

@@ -10,6 +10,8 @@ import com.google.protobuf.Timestamp;
 import io.keygate.gateway.audit.AuditEvent;
 import io.keygate.gateway.audit.VerificationReport;
 import io.keygate.gateway.model.ApiDefinition;
+import io.keygate.gateway.model.BackendAllowance;
+import io.keygate.gateway.model.DomainAllowance;
 import io.keygate.gateway.model.App;
 import io.keygate.gateway.model.AuthMode;
 import io.keygate.gateway.model.BackendTarget;
@@ -117,6 +119,8 @@ public final class AdminMessages {
             a.authMode() == AuthMode.NONE
                 ? io.keygate.proto.admin.v1.AuthMode.NONE
                 : io.keygate.proto.admin.v1.AuthMode.SIGNATURE)
+        .setDomain(a.legacy() ? "" : a.domain())
+        .setPreauthMaxMessageBytes(a.preAuthMaxMessageBytes())
         .build();
   }
 
@@ -133,8 +137,43 @@ public final class AdminMessages {
     } catch (InvalidValueException e) {
       throw new AdminException(AdminError.INVALID_BACKEND_TARGET, e.getMessage());
     }
-    return new ApiDefinition(
-        a.getId(), a.getTenantId(), a.getMethodName(), a.getBackendTarget(), mode);
+    if (a.getDomain().isEmpty()) {
+      throw AdminException.invalid("an API needs a domain (since admin API 1.2)");
+    }
+    if (a.getPreauthMaxMessageBytes() > ApiDefinition.MAX_PREAUTH_MESSAGE_BYTES) {
+      throw AdminException.invalid("preauth_max_message_bytes above the maximum");
+    }
+    return new ApiDefinition(a.getId(), a.getTenantId(), a.getDomain(), a.getMethodName(),
+        a.getBackendTarget(), mode, a.getPreauthMaxMessageBytes());
+  }
+
+  static io.keygate.proto.admin.v1.DomainAllowance domain(DomainAllowance d) {
+    return io.keygate.proto.admin.v1.DomainAllowance.newBuilder()
+        .setTenantId(d.tenantId())
+        .setDomain(d.domain())
+        .build();
+  }
+
+  static DomainAllowance domain(io.keygate.proto.admin.v1.DomainAllowance d) {
+    return new DomainAllowance(d.getTenantId(), d.getDomain());
+  }
+
+  static io.keygate.proto.admin.v1.BackendAllowance backend(BackendAllowance b) {
+    return io.keygate.proto.admin.v1.BackendAllowance.newBuilder()
+        .setTenantId(b.tenantId())
+        .setBackendTarget(b.target())
+        .setAllowUnauthenticated(b.allowUnauthenticated())
+        .build();
+  }
+
+  static BackendAllowance backend(io.keygate.proto.admin.v1.BackendAllowance b)
+      throws AdminException {
+    try {
+      BackendTarget.parse(b.getBackendTarget());
+    } catch (InvalidValueException e) {
+      throw new AdminException(AdminError.INVALID_BACKEND_TARGET, e.getMessage());
+    }
+    return new BackendAllowance(b.getTenantId(), b.getBackendTarget(), b.getAllowUnauthenticated());
   }
 
   static io.keygate.proto.admin.v1.Grant grant(Grant g) {

@@ -119,6 +119,37 @@ final class AdminOperations {
     return b.build();
   }
 
+  // ---- what a tenant's APIs may use ----
+
+  DomainAllowance allowDomain(AllowDomainRequest req) throws StoreException {
+    var allowance = AdminMessages.domain(req.getAllowance());
+    store.allowDomain(allowance);
+    return AdminMessages.domain(allowance);
+  }
+
+  RemoveDomainResponse removeDomain(RemoveDomainRequest req) throws StoreException {
+    store.removeDomain(req.getTenantId(), req.getDomain());
+    return RemoveDomainResponse.getDefaultInstance();
+  }
+
+  BackendAllowance allowBackend(AllowBackendRequest req) throws Exception {
+    var allowance = AdminMessages.backend(req.getAllowance());
+    store.allowBackend(allowance);
+    return AdminMessages.backend(allowance);
+  }
+
+  RemoveBackendResponse removeBackend(RemoveBackendRequest req) throws StoreException {
+    store.removeBackend(req.getTenantId(), req.getBackendTarget());
+    return RemoveBackendResponse.getDefaultInstance();
+  }
+
+  ListAllowancesResponse listAllowances(ListAllowancesRequest req) throws StoreException {
+    ListAllowancesResponse.Builder b = ListAllowancesResponse.newBuilder();
+    store.domains(req.getTenantId()).forEach(d -> b.addDomains(AdminMessages.domain(d)));
+    store.backends(req.getTenantId()).forEach(t -> b.addBackends(AdminMessages.backend(t)));
+    return b.build();
+  }
+
   // ---- APIs and grants ----
 
   Api registerApi(RegisterApiRequest req) throws Exception {

@@ -159,6 +159,47 @@ public final class AdminService extends AdminServiceGrpc.AdminServiceImplBase {
         c -> ops.listCredentials(req));
   }
 
+  // ---- what a tenant's APIs may use (security officers) ----
+
+  @Override
+  public void allowDomain(AllowDomainRequest req, StreamObserver<DomainAllowance> out) {
+    String tenant = req.getAllowance().getTenantId();
+    calls.serve(DOMAIN_ALLOW, tenant,
+        AuditTargets.target(tenant, "domain", req.getAllowance().getDomain()), out,
+        c -> ops.allowDomain(req));
+  }
+
+  @Override
+  public void removeDomain(RemoveDomainRequest req, StreamObserver<RemoveDomainResponse> out) {
+    String tenant = req.getTenantId();
+    calls.serve(DOMAIN_REMOVE, tenant, AuditTargets.target(tenant, "domain", req.getDomain()),
+        out, c -> ops.removeDomain(req));
+  }
+
+  @Override
+  public void allowBackend(AllowBackendRequest req, StreamObserver<BackendAllowance> out) {
+    String tenant = req.getAllowance().getTenantId();
+    calls.serve(BACKEND_ALLOW, tenant,
+        AuditTargets.backendTarget(tenant, req.getAllowance().getBackendTarget()), out,
+        c -> ops.allowBackend(req),
+        b -> "allowUnauthenticated=" + b.getAllowUnauthenticated());
+  }
+
+  @Override
+  public void removeBackend(RemoveBackendRequest req, StreamObserver<RemoveBackendResponse> out) {
+    String tenant = req.getTenantId();
+    calls.serve(BACKEND_REMOVE, tenant, AuditTargets.backendTarget(tenant, req.getBackendTarget()),
+        out, c -> ops.removeBackend(req));
+  }
+
+  @Override
+  public void listAllowances(
+      ListAllowancesRequest req, StreamObserver<ListAllowancesResponse> out) {
+    String tenant = req.getTenantId();
+    calls.serve(ALLOWANCE_LIST, tenant, AuditTargets.target(tenant, "allowances", null), out,
+        c -> ops.listAllowances(req));
+  }
+
   // ---- APIs and grants ----
 
   @Override

@@ -45,6 +45,16 @@ final class AuditTargets {
   }
 
   static String apiDetail(Api a) {
-    return a.getMethodName() + " -> " + a.getBackendTarget() + " " + a.getAuthMode();
+    return a.getDomain() + " " + a.getMethodName() + " -> " + a.getBackendTarget() + " "
+        + a.getAuthMode() + (a.getPreauthMaxMessageBytes() == 0 ? ""
+            : " preauthMax=" + a.getPreauthMaxMessageBytes());
+  }
+
+  /**
+   * A backend target may hold any printable text the parser accepts; it is kept whole but
+   * quoted by its position at the end of the path.
+   */
+  static String backendTarget(String tenant, String target) {
+    return target(tenant, "backend", target);
   }
 }

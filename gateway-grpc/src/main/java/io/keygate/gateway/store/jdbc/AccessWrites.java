@@ -1,6 +1,7 @@
 package io.keygate.gateway.store.jdbc;
 
 import io.keygate.gateway.model.ApiDefinition;
+import io.keygate.gateway.model.ApiDomain;
 import io.keygate.gateway.model.AuthMode;
 import io.keygate.gateway.model.CrossTenantAuthorization;
 import io.keygate.gateway.model.Grant;
@@ -11,6 +12,7 @@ import io.keygate.gateway.store.StoreNotFoundException;
 import io.keygate.gateway.store.StoreException;
 
 import static io.keygate.gateway.store.StoreConflictException.Kind.DUPLICATE;
+import static io.keygate.gateway.store.StoreConflictException.Kind.NOT_ALLOWED;
 import static io.keygate.gateway.store.StoreConflictException.Kind.SAME_TENANT;
 import static io.keygate.gateway.store.StoreConflictException.Kind.UNKNOWN_REFERENCE;
 import static io.keygate.gateway.store.jdbc.SqlStatements.exists;
@@ -23,9 +25,10 @@ import java.time.Clock;
 import java.util.Objects;
 
 /**
- * The writes that decide who may call what: APIs, grants and cross-tenant authorizations. Each is
- * one transaction (see {@link JdbcTransactions#write}); every reference is checked to lie in the
- * tenant it must belong to before anything is inserted.
+ * The writes that decide who may call what: APIs (only on the domains and backends a security
+ * officer allowed their tenant, see {@link AllowanceWrites}), grants and cross-tenant
+ * authorizations. Each is one transaction (see {@link JdbcTransactions#write}); every reference
+ * is checked to lie in the tenant it must belong to before anything is inserted.
  */
 final class AccessWrites {
   private final JdbcTransactions tx;
@@ -37,53 +40,99 @@ final class AccessWrites {
   }
 
   void registerApi(ApiDefinition api) throws StoreException {
-    String id = IdRules.id("API id", api.id());
-    String tenantId = IdRules.id("tenant id", api.tenantId());
-    String method = IdRules.methodName(api.methodName());
-    String target = IdRules.backendTarget(api.backendTarget());
-    AuthMode mode = Objects.requireNonNull(api.authMode(), "auth mode");
+    ValidApi v = ValidApi.of(api);
     tx.write(
-        "registerApi " + id,
+        "registerApi " + v.id,
         c -> {
-          JdbcConfigStore.requireTenant(c, tenantId);
-          if (exists(c, "SELECT 1 FROM apis WHERE id = ?", id)) {
-            throw new StoreConflictException(DUPLICATE, "API id " + id + " is taken");
+          JdbcConfigStore.requireTenant(c, v.tenantId);
+          if (exists(c, "SELECT 1 FROM apis WHERE id = ?", v.id)) {
+            throw new StoreConflictException(DUPLICATE, "API id " + v.id + " is taken");
           }
-          requireMethodFree(c, method, id);
+          requireAllowed(c, v);
+          requireRouteFree(c, v);
           update(
               c,
-              "INSERT INTO apis (id, tenant_id, method_name, backend_target, auth_mode, created_at)"
-                  + " VALUES (?, ?, ?, ?, ?, ?)",
-              id,
-              tenantId,
-              method,
-              target,
-              mode,
+              "INSERT INTO apis (id, tenant_id, domain_name, method_name, backend_target, auth_mode,"
+                  + " preauth_max_message_bytes, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+              v.id,
+              v.tenantId,
+              v.domain,
+              v.method,
+              v.target,
+              v.mode,
+              v.preAuthLimit,
               clock.instant());
         });
   }
 
+  /** Also moves a legacy API (no domain) onto a domain: an update always names one. */
   void updateApi(ApiDefinition api) throws StoreException {
-    String id = IdRules.id("API id", api.id());
-    String tenantId = IdRules.id("tenant id", api.tenantId());
-    String method = IdRules.methodName(api.methodName());
-    String target = IdRules.backendTarget(api.backendTarget());
-    AuthMode mode = Objects.requireNonNull(api.authMode(), "auth mode");
+    ValidApi v = ValidApi.of(api);
     tx.write(
-        "updateApi " + id,
+        "updateApi " + v.id,
         c -> {
-          requireApi(c, tenantId, id);
-          requireMethodFree(c, method, id);
+          requireApi(c, v.tenantId, v.id);
+          requireAllowed(c, v);
+          requireRouteFree(c, v);
           update(
               c,
-              "UPDATE apis SET method_name = ?, backend_target = ?, auth_mode = ?"
-                  + " WHERE id = ? AND tenant_id = ?",
-              method,
-              target,
-              mode,
-              id,
-              tenantId);
+              "UPDATE apis SET domain_name = ?, method_name = ?, backend_target = ?, auth_mode = ?,"
+                  + " preauth_max_message_bytes = ? WHERE id = ? AND tenant_id = ?",
+              v.domain,
+              v.method,
+              v.target,
+              v.mode,
+              v.preAuthLimit,
+              v.id,
+              v.tenantId);
         });
+  }
+
+  /** An API write's values, checked before any SQL runs. */
+  private record ValidApi(
+      String id, String tenantId, String domain, String method, String target, AuthMode mode,
+      Integer preAuthLimit) {
+    static ValidApi of(ApiDefinition api) {
+      if (api.domain() == null) {
+        throw new InvalidValueException(
+            "an API needs a domain (one a security officer allowed its tenant)");
+      }
+      int limit = api.preAuthMaxMessageBytes();
+      if (limit < 0 || limit > ApiDefinition.MAX_PREAUTH_MESSAGE_BYTES) {
+        throw new InvalidValueException("the pre-authentication message limit must be 0 (the"
+            + " node's) to " + ApiDefinition.MAX_PREAUTH_MESSAGE_BYTES + " bytes");
+      }
+      return new ValidApi(
+          IdRules.id("API id", api.id()),
+          IdRules.id("tenant id", api.tenantId()),
+          ApiDomain.domain(api.domain()),
+          IdRules.methodName(api.methodName()),
+          IdRules.backendTarget(api.backendTarget()),
+          Objects.requireNonNull(api.authMode(), "auth mode"),
+          limit == 0 ? null : limit);
+    }
+  }
+
+  /** The officer's allowances for the API's tenant: its domain, its target, and NONE mode. */
+  private static void requireAllowed(Connection c, ValidApi v)
+      throws SQLException, StoreConflictException {
+    if (!exists(c, "SELECT 1 FROM tenant_domains WHERE domain_name = ? AND tenant_id = ?",
+        v.domain, v.tenantId)) {
+      throw new StoreConflictException(NOT_ALLOWED,
+          "domain " + v.domain + " is not allowed for tenant " + v.tenantId
+              + " (a security officer allows domains)");
+    }
+    String unauthenticated = v.mode == AuthMode.NONE ? " AND allow_unauthenticated = ?" : "";
+    Object[] params = v.mode == AuthMode.NONE
+        ? new Object[] {v.tenantId, v.target, true}
+        : new Object[] {v.tenantId, v.target};
+    if (!exists(c, "SELECT 1 FROM tenant_backends WHERE tenant_id = ? AND backend_target = ?"
+        + unauthenticated, params)) {
+      throw new StoreConflictException(NOT_ALLOWED,
+          "backend " + v.target + " is not allowed for tenant " + v.tenantId
+              + (v.mode == AuthMode.NONE ? " without authentication" : "")
+              + " (a security officer allows backends)");
+    }
   }
 
   void removeApi(String tenantId, String apiId) throws StoreException {
@@ -244,12 +293,19 @@ final class AccessWrites {
     return exists(c, "SELECT 1 FROM apis WHERE id = ? AND tenant_id = ?", apiId, tenantId);
   }
 
-  private static void requireMethodFree(Connection c, String method, String apiId)
+  /**
+   * The route (domain, method) is taken by no other API, and no legacy API (no domain, found by
+   * method name alone) has the method: a name a legacy API answers to stays unambiguous.
+   */
+  private static void requireRouteFree(Connection c, ValidApi v)
       throws SQLException, StoreConflictException {
-    // Does not say which tenant has it: that would leak another tenant's API.
-    if (exists(c, "SELECT 1 FROM apis WHERE method_name = ? AND id <> ?", method, apiId)) {
+    if (exists(c, "SELECT 1 FROM apis WHERE domain_name = ? AND method_name = ? AND id <> ?",
+            v.domain, v.method, v.id)
+        || exists(c, "SELECT 1 FROM apis WHERE domain_name IS NULL AND method_name = ? AND id <> ?",
+            v.method, v.id)) {
+      // Does not say which tenant has it: that would leak another tenant's API.
       throw new StoreConflictException(
-          DUPLICATE, "method " + method + " is already registered (method names are unique)");
+          DUPLICATE, "method " + v.method + " is already registered on domain " + v.domain);
     }
   }
 }

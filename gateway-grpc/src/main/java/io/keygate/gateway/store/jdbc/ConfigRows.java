@@ -2,6 +2,8 @@ package io.keygate.gateway.store.jdbc;
 
 import io.keygate.gateway.model.ApiDefinition;
 import io.keygate.gateway.model.App;
+import io.keygate.gateway.model.BackendAllowance;
+import io.keygate.gateway.model.DomainAllowance;
 import io.keygate.gateway.model.AuthMode;
 import io.keygate.gateway.model.Credential;
 import io.keygate.gateway.model.CrossTenantAuthorization;
@@ -68,7 +70,8 @@ final class ConfigRows {
   static List<ApiDefinition> apis(Connection c, Scope scope) throws SQLException {
     return list(
         c,
-        "SELECT id, tenant_id, method_name, backend_target, auth_mode FROM apis"
+        "SELECT id, tenant_id, domain_name, method_name, backend_target, auth_mode,"
+            + " preauth_max_message_bytes FROM apis"
             + where("tenant_id", scope)
             + " ORDER BY id",
         scope,
@@ -78,7 +81,29 @@ final class ConfigRows {
                 rs.getString(2),
                 rs.getString(3),
                 rs.getString(4),
-                AuthMode.valueOf(rs.getString(5))));
+                rs.getString(5),
+                AuthMode.valueOf(rs.getString(6)),
+                rs.getInt(7)));
+  }
+
+  static List<DomainAllowance> domains(Connection c, Scope scope) throws SQLException {
+    return list(
+        c,
+        "SELECT tenant_id, domain_name FROM tenant_domains"
+            + where("tenant_id", scope)
+            + " ORDER BY domain_name",
+        scope,
+        rs -> new DomainAllowance(rs.getString(1), rs.getString(2)));
+  }
+
+  static List<BackendAllowance> backends(Connection c, Scope scope) throws SQLException {
+    return list(
+        c,
+        "SELECT tenant_id, backend_target, allow_unauthenticated FROM tenant_backends"
+            + where("tenant_id", scope)
+            + " ORDER BY tenant_id, backend_target",
+        scope,
+        rs -> new BackendAllowance(rs.getString(1), rs.getString(2), rs.getBoolean(3)));
   }
 
   private static final String CREDENTIAL_COLUMNS =

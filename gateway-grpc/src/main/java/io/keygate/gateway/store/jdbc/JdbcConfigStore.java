@@ -3,6 +3,8 @@ package io.keygate.gateway.store.jdbc;
 import io.keygate.gateway.config.ConfigSnapshot;
 import io.keygate.gateway.model.ApiDefinition;
 import io.keygate.gateway.model.App;
+import io.keygate.gateway.model.BackendAllowance;
+import io.keygate.gateway.model.DomainAllowance;
 import io.keygate.gateway.model.Credential;
 import io.keygate.gateway.model.CrossTenantAuthorization;
 import io.keygate.gateway.model.Grant;
@@ -32,7 +34,8 @@ import javax.sql.DataSource;
 /**
  * {@link ConfigStore} over JDBC: H2, MariaDB/MySQL or PostgreSQL with the Flyway schema under
  * {@code db/migration}. Tenants, apps and credentials are written here; APIs, grants and
- * cross-tenant authorizations in {@link AccessWrites}; snapshots come from {@link SnapshotLoader}.
+ * cross-tenant authorizations in {@link AccessWrites}; officers' domain and backend allowances in
+ * {@link AllowanceWrites}; snapshots come from {@link SnapshotLoader}.
  *
  * <p>Every write checks its invariants itself (for clear messages) inside the transaction that
  * bumps the version; the schema's keys and composite foreign keys refuse the same things again.
@@ -41,6 +44,7 @@ public final class JdbcConfigStore implements ConfigStore {
   private final JdbcTransactions tx;
   private final Clock clock;
   private final AccessWrites accessWrites;
+  private final AllowanceWrites allowanceWrites;
   private final SnapshotLoader snapshots;
 
   /**
@@ -50,6 +54,7 @@ public final class JdbcConfigStore implements ConfigStore {
     this.tx = new JdbcTransactions(Objects.requireNonNull(dataSource, "dataSource"));
     this.clock = Objects.requireNonNull(clock, "clock");
     this.accessWrites = new AccessWrites(tx, clock);
+    this.allowanceWrites = new AllowanceWrites(tx, clock);
     this.snapshots = new SnapshotLoader(tx);
   }
 
@@ -149,6 +154,26 @@ public final class JdbcConfigStore implements ConfigStore {
   }
 
   @Override
+  public void allowDomain(DomainAllowance allowance) throws StoreException {
+    allowanceWrites.allowDomain(allowance);
+  }
+
+  @Override
+  public void removeDomain(String tenantId, String domain) throws StoreException {
+    allowanceWrites.removeDomain(tenantId, domain);
+  }
+
+  @Override
+  public void allowBackend(BackendAllowance allowance) throws StoreException {
+    allowanceWrites.allowBackend(allowance);
+  }
+
+  @Override
+  public void removeBackend(String tenantId, String target) throws StoreException {
+    allowanceWrites.removeBackend(tenantId, target);
+  }
+
+  @Override
   public void registerApi(ApiDefinition api) throws StoreException {
     accessWrites.registerApi(api);
   }
@@ -224,6 +249,18 @@ public final class JdbcConfigStore implements ConfigStore {
   public List<ApiDefinition> apis(String tenantId) throws StoreException {
     Scope scope = Scope.tenant(tenantId);
     return tx.read("apis", c -> ConfigRows.apis(c, scope));
+  }
+
+  @Override
+  public List<DomainAllowance> domains(String tenantId) throws StoreException {
+    Scope scope = Scope.tenant(tenantId);
+    return tx.read("domains", c -> ConfigRows.domains(c, scope));
+  }
+
+  @Override
+  public List<BackendAllowance> backends(String tenantId) throws StoreException {
+    Scope scope = Scope.tenant(tenantId);
+    return tx.read("backends", c -> ConfigRows.backends(c, scope));
   }
 
   @Override

@@ -51,6 +51,8 @@ final class SqlStatements {
         s.setLong(index, instant.toEpochMilli());
       } else if (p instanceof String string) {
         s.setString(index, string);
+      } else if (p instanceof Integer number) {
+        s.setInt(index, number);
       } else if (p instanceof Boolean bool) {
         s.setBoolean(index, bool);
       } else if (p instanceof Enum<?> e) {
