@@ -8,7 +8,7 @@
 #   --seconds N         timed seconds of each run (default 10)
 #   --warmup N          untimed seconds before each run's window (default 2)
 #   --rounds N          rounds; each drives every target in every shape once (default 3)
-#   --initial-warmup N  untimed seconds of every target before round 1 (default 6)
+#   --initial-warmup N  seconds of every target before round 1, untimed but for the last (default 5)
 #   --shapes LIST       CONNECTIONSxIN_FLIGHT,... (default 1x1,4x16)
 #   --build             rebuild even if the jars look current
 #   --keep              keep the temp directory (token, configs, logs of every process)

@@ -117,11 +117,12 @@ public final class LoadBench {
     Shape heaviest = options.heaviestShape();
     List<Target> rotation = targets.stream().filter(t -> !t.name().equals(PROBE)).toList();
     if (options.initialWarmupSeconds() > 0) {
-      out.printf("== Warm-up: every target at %s for %d s, untimed%n", heaviest,
+      out.printf("== Warm-up: every target at %s for %d s (the last one timed, to size pools)%n", heaviest,
           options.initialWarmupSeconds());
       // The probe too: its backend is a JVM of its own, cold until it has served some calls.
       for (Target t : targets) {
-        RunResult r = measure(0, t, heaviest, options.initialWarmupSeconds(), 1);
+        // The last second is timed: its rate sizes the first pre-signed pools.
+        RunResult r = measure(0, t, heaviest, Math.max(0, options.initialWarmupSeconds() - 1), 1);
         out.println("   " + r.describe());
       }
     }
@@ -232,9 +233,9 @@ public final class LoadBench {
       Thread.sleep(seconds * 1_000L);
       phase.stop();
       long end = System.nanoTime();
-      ProcessMeter.Reading proxyDelta = proxy.read().minus(proxy0);
-      ProcessMeter.Reading backendDelta = backend.read().minus(backend0);
-      ProcessMeter.Reading selfDelta = self.read().minus(self0);
+      ProcessMeter.Delta proxyDelta = proxy.read().minus(proxy0);
+      ProcessMeter.Delta backendDelta = backend.read().minus(backend0);
+      ProcessMeter.Delta selfDelta = self.read().minus(self0);
       boolean drained = load.awaitDrained(DRAIN_SECONDS, TimeUnit.SECONDS)
           && (p == null || p.awaitDrained(DRAIN_SECONDS, TimeUnit.SECONDS));
       long stuck = drained ? 0 : load.stuckSlots() + (p == null ? 0 : p.stuckSlots());

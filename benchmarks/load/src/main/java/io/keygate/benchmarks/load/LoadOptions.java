@@ -26,7 +26,7 @@ record LoadOptions(
         --rounds N              rounds; each drives every target in every shape once (default 3)
         --seconds N             timed seconds per run (default 10)
         --warmup N              untimed seconds before each run's window (default 2)
-        --initial-warmup N      untimed seconds per target before round 1 (default 6)
+        --initial-warmup N      seconds per target before round 1 (default 5)
         --shapes LIST           CONNECTIONSxIN_FLIGHT, comma-separated (default 1x1,4x16)
         --request-bytes N       serialized size of each EchoRequest (default 256)
         --clock-ticks N         USER_HZ of /proc/PID/stat (getconf CLK_TCK; default 100)
@@ -38,7 +38,7 @@ record LoadOptions(
     int rounds = 3;
     int warmup = 2;
     int seconds = 10;
-    int initialWarmup = 6;
+    int initialWarmup = 5;
     List<Shape> shapes = List.of(new Shape(1, 1), new Shape(4, 16));
     int requestBytes = LoadCall.REQUEST_BYTES;
     long clockTicks = 100;

@@ -21,9 +21,12 @@ import java.util.Map;
  *   <li>CPU: utime + stime of /proc/PID/stat (fields 14 and 15, in clock ticks; they include every
  *       thread of the process, live or ended);
  *   <li>context switches: voluntary_ctxt_switches + nonvoluntary_ctxt_switches of
- *       /proc/PID/task/TID/status, summed over the threads alive at the reading (a thread that
- *       ends between two readings takes its count with it; the proxies' threads live as long as
- *       they do).
+ *       /proc/PID/task/TID/status, per thread. Linux keeps no per-process total that survives a
+ *       thread, and JVM thread pools start and end threads as load changes, so a difference of
+ *       two sums would go wrong (even negative). A {@link Reading} keeps each thread's count; the
+ *       difference adds, per thread, what it did since the first reading (all of it for a thread
+ *       born since). A thread that ends between the readings takes its switches with it: a
+ *       slight undercount for processes whose threads come and go.
  * </ul>
  *
  * Linux only. The descendants are looked up again at each reading.
@@ -43,22 +46,32 @@ final class ProcessMeter {
     return rootPid;
   }
 
-  /** CPU in microseconds and context switches, summed over the tree; NaN-free, may throw. */
-  record Reading(double cpuMicros, long contextSwitches, int processes) {
-    Reading minus(Reading earlier) {
-      return new Reading(cpuMicros - earlier.cpuMicros,
-          contextSwitches - earlier.contextSwitches, processes);
+  /** CPU in microseconds summed over the tree, and each of its threads' context switches. */
+  record Reading(double cpuMicros, Map<Long, Long> switchesByThread, int processes) {
+    Reading {
+      switchesByThread = Map.copyOf(switchesByThread);
+    }
+
+    /** What happened between {@code earlier} and this reading. */
+    Delta minus(Reading earlier) {
+      long switches = 0;
+      for (Map.Entry<Long, Long> thread : switchesByThread.entrySet()) {
+        switches += thread.getValue() - earlier.switchesByThread.getOrDefault(thread.getKey(), 0L);
+      }
+      return new Delta(cpuMicros - earlier.cpuMicros, switches);
     }
   }
 
+  record Delta(double cpuMicros, long contextSwitches) {}
+
   Reading read() throws IOException {
     long ticks = 0;
-    long switches = 0;
+    Map<Long, Long> switches = new HashMap<>();
     List<Long> tree = tree();
     for (long pid : tree) {
       try {
         ticks += cpuTicks(pid);
-        switches += contextSwitches(pid);
+        contextSwitches(pid, switches);
       } catch (NoSuchFileException e) {
         // a worker that ended between the listing and the reading: nothing left to count
       }
@@ -113,10 +126,11 @@ final class ProcessMeter {
     return stat.substring(stat.lastIndexOf(')') + 2).trim().split(" ");
   }
 
-  private static long contextSwitches(long pid) throws IOException {
-    long sum = 0;
+  /** Adds each thread of {@code pid} with its voluntary + involuntary switches to {@code byThread}. */
+  private static void contextSwitches(long pid, Map<Long, Long> byThread) throws IOException {
     try (DirectoryStream<Path> tasks = Files.newDirectoryStream(PROC.resolve(pid + "/task"))) {
       for (Path task : tasks) {
+        long sum = 0;
         List<String> lines;
         try {
           lines = Files.readAllLines(task.resolve("status"), StandardCharsets.ISO_8859_1);
@@ -129,8 +143,8 @@ final class ProcessMeter {
             sum += Long.parseLong(line.substring(line.indexOf(':') + 1).trim());
           }
         }
+        byThread.put(Long.parseLong(task.getFileName().toString()), sum);
       }
     }
-    return sum;
   }
 }
