@@ -1,0 +1,259 @@
+#!/usr/bin/env bash
+# The load benchmark: Keygate next to haproxy, nginx and nghttpx as gRPC proxies, all on loopback,
+# all plaintext HTTP/2 (h2c), all in front of the same Echo backend (demo-backend).
+#
+#   bash benchmarks/load/run.sh [--seconds N] [--warmup N] [--rounds N] [--initial-warmup N]
+#                               [--shapes 1x1,4x16] [--build] [--keep] [--out FILE]
+#
+#   --seconds N         timed seconds of each run (default 10)
+#   --warmup N          untimed seconds before each run's window (default 2)
+#   --rounds N          rounds; each drives every target in every shape once (default 3)
+#   --initial-warmup N  seconds of every target before round 1, untimed but for the last (default 5)
+#   --shapes LIST       CONNECTIONSxIN_FLIGHT,... (default 1x1,4x16)
+#   --build             rebuild even if the jars look current
+#   --keep              keep the temp directory (token, configs, logs of every process)
+#   --out FILE          where the TSV of every run goes (default benchmarks/results/load-<UTC>.tsv)
+#
+# Exit status: 0; 3 when a run had errors (any grpc-status but 0), stuck calls or inline signing;
+# 1 when a target failed its preflight call or something could not start; 2 for bad arguments.
+#
+# Installs haproxy, nginx and nghttp2-proxy (nghttpx) with apt-get when missing (and, through
+# bin/install-prereqs, a JDK, Maven and SoftHSM2). Builds benchmarks/load and demo-backend with
+# Maven (offline first). Then, in a new temp directory: a SoftHSM2 token with random PINs, the
+# Echo backend and a second one for the probe API, Keygate provisioned and started as GatewayMain
+# in plaintext development mode, the three proxies with their configs; and runs LoadBench against
+# them. Defaults take about 10 minutes on 2 cores; '--seconds 5 --rounds 3' about half that.
+# See docs/benchmarks.md ("Load benchmark").
+set -euo pipefail
+
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+here="$root/benchmarks/load"
+load_jar="$here/target/keygate-load.jar"
+backend_jar="$root/demo-backend/target/echo-backend.jar"
+export PATH="$PATH:/usr/sbin:/sbin" # haproxy and nginx live there
+
+die() { echo "load/run.sh: $*" >&2; exit 2; }    # the caller's mistake
+fail() { echo "load/run.sh: $*" >&2; exit 1; }   # something could not be built or started
+say() { echo "load/run.sh: $*" >&2; }
+
+build=false keep=false out=
+bench_args=()
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --seconds|--warmup|--rounds|--initial-warmup|--shapes)
+      [ $# -ge 2 ] || die "$1 needs a value"; bench_args+=("$1" "$2"); shift 2 ;;
+    --build) build=true; shift ;;
+    --keep) keep=true; shift ;;
+    --out) [ $# -ge 2 ] || die "--out needs a file"; out=$2; shift 2 ;;
+    -h|--help) sed -n '/^set -euo/q; 2,$p' "${BASH_SOURCE[0]}"; exit 0 ;;
+    *) die "unknown argument '$1' (--help lists them)" ;;
+  esac
+done
+
+# ---- what must be installed ----
+bash "$root/bin/install-prereqs"
+missing=()
+command -v haproxy >/dev/null 2>&1 || missing+=(haproxy)
+command -v nginx >/dev/null 2>&1 || missing+=(nginx)
+command -v nghttpx >/dev/null 2>&1 || missing+=(nghttp2-proxy)
+if [ ${#missing[@]} -gt 0 ]; then
+  [ "$(id -u)" -eq 0 ] || fail "run as root, or install: ${missing[*]}"
+  say "installing ${missing[*]} (apt-get)"
+  # Debian starts a package's service on installation; nginx would take port 80. Unless the
+  # machine already has a policy, forbid service starts for the duration of the install.
+  policy=/usr/sbin/policy-rc.d own_policy=false
+  if [ ! -e "$policy" ]; then
+    printf '#!/bin/sh\nexit 101\n' > "$policy" && chmod 755 "$policy" && own_policy=true
+  fi
+  export DEBIAN_FRONTEND=noninteractive
+  if ! apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null; then
+    apt-get update -qq && apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  fi
+  $own_policy && rm -f "$policy"
+fi
+
+# ---- build (never 'mvn install': the reactor builds what the two jars need) ----
+stale() {
+  [ ! -f "$load_jar" ] || [ ! -f "$backend_jar" ] ||
+    [ -n "$(find "$root/benchmarks/load/src" "$root/benchmarks/load/pom.xml" "$root/gateway-grpc/src/main" \
+      "$root/hsm-adapter/src/main" "$root/client-sdk/src/main" "$root/proto/src/main" \
+      "$root/demo-backend/src/main" -newer "$load_jar" -print -quit)" ]
+}
+if $build || stale; then
+  say "building benchmarks/load and demo-backend (log: $here/target/build.log)"
+  mkdir -p "$here/target"
+  mvn_args=(-B -q -pl benchmarks/load,demo-backend -am -DskipTests package)
+  if ! (cd "$root" && mvn -o "${mvn_args[@]}") > "$here/target/build.log" 2>&1; then
+    say "offline build failed; trying online"
+    (cd "$root" && mvn "${mvn_args[@]}") > "$here/target/build.log" 2>&1 ||
+      { cat "$here/target/build.log" >&2; fail "build failed (log above)"; }
+  fi
+fi
+
+# ---- a temp directory for everything; every process started here is stopped on exit ----
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/keygate-load.XXXXXX")
+chmod 700 "$tmp"
+pids=()
+cleanup() {
+  local pid
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+  if $keep; then say "kept $tmp"; else rm -rf -- "$tmp"; fi
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+# A free loopback port not handed out before in this run.
+taken=" "
+free_port() {
+  local port
+  while :; do
+    port=$((20000 + RANDOM % 40000))
+    case "$taken" in *" $port "*) continue ;; esac
+    if ! (: <>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+      taken="$taken$port "
+      echo "$port"
+      return
+    fi
+  done
+}
+# Waits until PID listens on PORT (what it logs is in LOG).
+await_port() {
+  local name=$1 pid=$2 port=$3 log=$4 i
+  for i in $(seq 1 240); do
+    (: <>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && return 0
+    kill -0 "$pid" 2>/dev/null || { cat "$log" >&2; fail "$name exited (log above)"; }
+    sleep 0.25
+  done
+  cat "$log" >&2; fail "$name did not listen on $port within 60 s"
+}
+
+java_bin="${JAVA_HOME:+$JAVA_HOME/bin/}java"
+backend_port=$(free_port) probe_port=$(free_port) keygate_port=$(free_port)
+haproxy_port=$(free_port) nginx_port=$(free_port) nghttpx_port=$(free_port)
+
+# ---- the Echo backends (one behind everything; one only behind Keygate's probe API) ----
+"$java_bin" -jar "$backend_jar" --port "$backend_port" --name bench-backend > "$tmp/backend.log" 2>&1 &
+backend_pid=$!; pids+=("$backend_pid")
+"$java_bin" -jar "$backend_jar" --port "$probe_port" --name probe-backend > "$tmp/probe-backend.log" 2>&1 &
+probe_pid=$!; pids+=("$probe_pid")
+
+# ---- Keygate: token, provisioning, then the production main in plaintext mode ----
+random_pin() { od -An -N16 -tx1 /dev/urandom | tr -d ' \n'; }
+(umask 077; random_pin > "$tmp/so.pin"; random_pin > "$tmp/user.pin")
+bash "$root/softhsm-config/create-token.sh" --dir "$tmp/token" --label bench \
+  --so-pin-file "$tmp/so.pin" --pin-file "$tmp/user.pin" > /dev/null
+export SOFTHSM2_CONF="$tmp/token/softhsm2.conf"
+hsm_cfg="$tmp/token/bench.sunpkcs11.cfg"
+cat > "$tmp/logging.properties" <<PROPS
+handlers=java.util.logging.FileHandler
+java.util.logging.FileHandler.pattern=$tmp/keygate.log
+java.util.logging.FileHandler.formatter=java.util.logging.SimpleFormatter
+.level=INFO
+PROPS
+await_port "echo backend" "$backend_pid" "$backend_port" "$tmp/backend.log"
+await_port "probe backend" "$probe_pid" "$probe_port" "$tmp/probe-backend.log"
+"$java_bin" -Djava.util.logging.config.file="$tmp/logging.properties" -cp "$load_jar" \
+  io.keygate.benchmarks.load.ProvisionKeygate "$hsm_cfg" "$tmp/user.pin" "$tmp/keygate-data" \
+  "127.0.0.1:$backend_port" "127.0.0.1:$probe_port" "$tmp/credential" >&2
+# Signed calls leave a nonce for the 5-minute window: room for every signed call of a run.
+KEYGATE_HSM_CONFIG="$hsm_cfg" KEYGATE_HSM_PIN_FILE="$tmp/user.pin" KEYGATE_PLAINTEXT_DEV=true \
+KEYGATE_LISTEN="127.0.0.1:$keygate_port" KEYGATE_DATA_DIR="$tmp/keygate-data" \
+KEYGATE_NONCE_CAPACITY=4000000 KEYGATE_NONCES_PER_KEY=4000000 \
+  "$java_bin" -Djava.util.logging.config.file="$tmp/logging.properties" -cp "$load_jar" \
+    io.keygate.gateway.node.GatewayMain > "$tmp/keygate.out" 2>&1 &
+keygate_pid=$!; pids+=("$keygate_pid")
+
+# ---- the proxies: as many threads / workers as cores, no access logs ----
+cores=$(nproc)
+cat > "$tmp/haproxy.cfg" <<CFG
+global
+  nbthread $cores
+  maxconn 4096
+defaults
+  mode http
+  timeout connect 5s
+  timeout client 120s
+  timeout server 120s
+frontend grpc
+  bind 127.0.0.1:$haproxy_port proto h2
+  default_backend echo
+backend echo
+  server echo 127.0.0.1:$backend_port proto h2
+CFG
+haproxy -db -f "$tmp/haproxy.cfg" > "$tmp/haproxy.log" 2>&1 &
+haproxy_pid=$!; pids+=("$haproxy_pid")
+
+mkdir -p "$tmp/nginx"
+# keepalive_requests: nginx closes a client connection (GOAWAY) and an upstream connection after
+# 1000 requests by default; the upstream keepalive pool keeps it from connecting per call.
+cat > "$tmp/nginx/nginx.conf" <<CFG
+worker_processes $cores;
+daemon off;
+pid $tmp/nginx/nginx.pid;
+error_log $tmp/nginx/error.log warn;
+events { worker_connections 4096; }
+http {
+  access_log off;
+  client_body_temp_path $tmp/nginx/body;
+  proxy_temp_path $tmp/nginx/proxy;
+  fastcgi_temp_path $tmp/nginx/fastcgi;
+  uwsgi_temp_path $tmp/nginx/uwsgi;
+  scgi_temp_path $tmp/nginx/scgi;
+  keepalive_requests 100000000;
+  keepalive_timeout 300s;
+  upstream echo {
+    server 127.0.0.1:$backend_port;
+    keepalive 128;
+    keepalive_requests 100000000;
+    keepalive_timeout 300s;
+  }
+  server {
+    listen 127.0.0.1:$nginx_port http2;
+    location / { grpc_pass grpc://echo; }
+  }
+}
+CFG
+nginx -e "$tmp/nginx/error.log" -p "$tmp/nginx" -c "$tmp/nginx/nginx.conf" > "$tmp/nginx/out.log" 2>&1 &
+nginx_pid=$!; pids+=("$nginx_pid")
+
+nghttpx --conf=/dev/null --workers="$cores" \
+  "--frontend=127.0.0.1,$nghttpx_port;no-tls" "--backend=127.0.0.1,$backend_port;;proto=h2" \
+  --errorlog-file="$tmp/nghttpx.log" > "$tmp/nghttpx.out" 2>&1 &
+nghttpx_pid=$!; pids+=("$nghttpx_pid")
+
+await_port haproxy "$haproxy_pid" "$haproxy_port" "$tmp/haproxy.log"
+await_port nginx "$nginx_pid" "$nginx_port" "$tmp/nginx/error.log"
+await_port nghttpx "$nghttpx_pid" "$nghttpx_port" "$tmp/nghttpx.out"
+await_port keygate "$keygate_pid" "$keygate_port" "$tmp/keygate.out"
+
+cat > "$tmp/targets" <<TARGETS
+# name             address                  authority            auth       pid           backend pid
+direct             127.0.0.1:$backend_port  localhost            none       $backend_pid  $backend_pid
+haproxy            127.0.0.1:$haproxy_port  localhost            none       $haproxy_pid  $backend_pid
+nginx              127.0.0.1:$nginx_port    localhost            none       $nginx_pid    $backend_pid
+nghttpx            127.0.0.1:$nghttpx_port  localhost            none       $nghttpx_pid  $backend_pid
+keygate-none       127.0.0.1:$keygate_port  none.localhost       none       $keygate_pid  $backend_pid
+keygate-signature  127.0.0.1:$keygate_port  signature.localhost  signature  $keygate_pid  $backend_pid
+keygate-probe      127.0.0.1:$keygate_port  probe.localhost      none       $keygate_pid  $probe_pid
+TARGETS
+
+if [ -z "$out" ]; then
+  mkdir -p "$root/benchmarks/results"
+  out="$root/benchmarks/results/load-$(date -u +%Y%m%dT%H%M%SZ).tsv"
+fi
+mkdir -p "$(dirname "$out")"
+
+echo "== $(date -u +%Y-%m-%dT%H:%M:%SZ)  nproc=$cores  $(uname -r)"
+echo "   $("$java_bin" -version 2>&1 | head -n1); $(haproxy -v | head -n1 | cut -d' ' -f1-3);" \
+  "$(nginx -v 2>&1 | sed 's/.*: //'); $(nghttpx --version | head -n1)"
+echo "   uptime before: $(uptime)"
+set +e
+"$java_bin" -Xmx3g -cp "$load_jar" io.keygate.benchmarks.load.LoadBench --targets "$tmp/targets" \
+  --credential "$tmp/credential" --clock-ticks "$(getconf CLK_TCK)" \
+  --out "$out" "${bench_args[@]}"
+status=$?
+set -e
+echo "   uptime after: $(uptime)"
+exit "$status"

@@ -1,0 +1,299 @@
+package io.keygate.benchmarks.load;
+
+import io.grpc.CallOptions;
+import io.grpc.Channel;
+import io.grpc.ClientInterceptors;
+import io.grpc.ManagedChannel;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.netty.NettyChannelBuilder;
+import io.grpc.stub.ClientCalls;
+import io.grpc.stub.MetadataUtils;
+import io.keygate.client.XcaSigner;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+
+/**
+ * The load benchmark's driver (run.sh starts the processes and hands it their addresses and pids).
+ *
+ * <p>Before round 1 every target gets one checked call and an untimed warm-up in the heaviest
+ * shape, so the JVMs under test (Keygate, both backends) have compiled their hot paths. Then each round drives every
+ * target in every shape in turn, starting one target later each round so that no target always
+ * follows the same neighbour; targets are interleaved rather than run back to back so that they
+ * all see the same machine. After the shapes, the probe run: a 1x1 probe on the idle probe API
+ * while the heaviest shape saturates keygate-none. Each run warms up, then opens a timed window
+ * in which the proxy's /proc counters are read at both ends.
+ *
+ * <p>Exit status: 0, or 3 when a run had errors (any grpc-status but 0), calls that never
+ * completed, or requests signed inside the window; 1 when a preflight call failed; 2 for usage.
+ */
+public final class LoadBench {
+  static final String PROBE = "keygate-probe";
+  static final String SATURATED = "keygate-none";
+  /** Rough upper bound of the first signature run, before any target was measured. */
+  private static final double FIRST_RATE_GUESS = 20_000;
+  private static final int MAX_PRESIGNED = 2_000_000;
+  private static final long DRAIN_SECONDS = 10;
+
+  private final LoadOptions options;
+  private final List<Target> targets;
+  private final byte[] body;
+  private final Optional<XcaSigner> signer;
+  private final PrintStream out;
+  private final EventLoopGroup mainGroup;
+  private final EventLoopGroup probeGroup;
+  private final ProcessMeter self;
+  /** Throughput of every run so far, warm-up included, to size the pre-signed pools. */
+  private final List<Rate> rates = new ArrayList<>();
+  private final List<RunResult> results = new ArrayList<>();
+
+  private LoadBench(LoadOptions options, List<Target> targets, Optional<XcaSigner> signer,
+      PrintStream out) {
+    this.options = options;
+    this.targets = targets;
+    this.body = LoadCall.request(options.requestBytes());
+    this.signer = signer;
+    this.out = out;
+    int threads = 0;
+    for (Shape s : options.shapes()) {
+      threads = Math.max(threads, s.connections());
+    }
+    // One event loop per connection of the heaviest shape; the probe has a loop of its own so
+    // its latency does not wait behind the saturating connections' work in the client.
+    this.mainGroup = new MultiThreadIoEventLoopGroup(threads, NioIoHandler.newFactory());
+    this.probeGroup = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+    this.self = new ProcessMeter(ProcessHandle.current().pid(), options.clockTicks());
+  }
+
+  private record Rate(Target target, Shape shape, double callsPerSecond) {}
+
+  public static void main(String[] args) throws Exception {
+    LoadOptions options;
+    try {
+      options = LoadOptions.parse(args);
+    } catch (IllegalArgumentException e) {
+      System.err.println("LoadBench: " + e.getMessage());
+      System.err.println(LoadOptions.USAGE);
+      System.exit(2);
+      return;
+    }
+    List<Target> targets = Target.readAll(options.targets());
+    Optional<XcaSigner> signer = Optional.empty();
+    if (targets.stream().anyMatch(Target::signed)) {
+      if (options.credential().isEmpty()) {
+        System.err.println("LoadBench: signature-mode targets need --credential");
+        System.exit(2);
+      }
+      BenchCredential credential = BenchCredential.read(options.credential().get());
+      signer = Optional.of(XcaSigner.builder(credential.accessKey(), credential.secret()).build());
+    }
+    LoadBench bench = new LoadBench(options, targets, signer, System.out);
+    int status;
+    try {
+      status = bench.run();
+    } finally {
+      bench.mainGroup.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+      bench.probeGroup.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+    }
+    System.exit(status);
+  }
+
+  private int run() throws Exception {
+    if (!preflight()) {
+      return 1;
+    }
+    Shape heaviest = options.heaviestShape();
+    List<Target> rotation = targets.stream().filter(t -> !t.name().equals(PROBE)).toList();
+    if (options.initialWarmupSeconds() > 0) {
+      out.printf("== Warm-up: every target at %s for %d s (the last one timed, to size pools)%n", heaviest,
+          options.initialWarmupSeconds());
+      // The probe too: its backend is a JVM of its own, cold until it has served some calls.
+      for (Target t : targets) {
+        // The last second is timed: its rate sizes the first pre-signed pools.
+        RunResult r = measure(0, t, heaviest, Math.max(0, options.initialWarmupSeconds() - 1), 1);
+        out.println("   " + r.describe());
+      }
+    }
+    for (int round = 1; round <= options.rounds(); round++) {
+      out.printf("== Round %d of %d   load average (uptime) before: %s%n", round, options.rounds(),
+          loadAverage());
+      for (Shape shape : options.shapes()) {
+        for (int i = 0; i < rotation.size(); i++) {
+          Target t = rotation.get((i + round - 1) % rotation.size());
+          record(measure(round, t, shape, options.warmupSeconds(), options.seconds()));
+        }
+        Optional<Target> probe = find(PROBE);
+        if (probe.isPresent() && shape.connections() == 1 && shape.inFlight() == 1) {
+          record(measure(round, probe.get(), shape, options.warmupSeconds(), options.seconds()));
+        }
+      }
+      Optional<Target> probe = find(PROBE);
+      Optional<Target> saturated = find(SATURATED);
+      if (probe.isPresent() && saturated.isPresent()) {
+        record(probeRun(round, saturated.get(), heaviest, probe.get()));
+      }
+      out.printf("   load average (uptime) after round %d: %s%n", round, loadAverage());
+    }
+    new Report(results, rotation.stream().map(Target::name).toList(), options.shapes()).print(out);
+    if (options.out().isPresent()) {
+      List<String> lines = new ArrayList<>();
+      lines.add(RunResult.tsvHeader());
+      results.forEach(r -> lines.add(r.tsv()));
+      Files.write(options.out().get(), lines, StandardCharsets.UTF_8);
+      out.println("Every run: " + options.out().get());
+    }
+    long flawed = results.stream().filter(RunResult::flawed).count();
+    if (flawed > 0) {
+      out.println(flawed + " run(s) had errors, stuck calls or inline signing: see their lines above");
+      return 3;
+    }
+    return 0;
+  }
+
+  private void record(RunResult r) {
+    results.add(r);
+    out.println("   " + r.describe());
+  }
+
+  /** One call to each target, checked, so a broken proxy config fails before any timing. */
+  private boolean preflight() throws Exception {
+    boolean ok = true;
+    for (Target t : targets) {
+      ManagedChannel channel = NettyChannelBuilder.forAddress(t.host(), t.port())
+          .usePlaintext().overrideAuthority(t.authority()).build();
+      try {
+        Channel withHeaders = ClientInterceptors.intercept(
+            channel, MetadataUtils.newAttachHeadersInterceptor(headersFor(t, 1).next()));
+        byte[] reply = ClientCalls.blockingUnaryCall(withHeaders, LoadCall.ECHO,
+            CallOptions.DEFAULT.withDeadlineAfter(10, TimeUnit.SECONDS), body);
+        out.printf("   preflight %-18s %s:%d authority %-19s OK (%d-byte reply); proxy pid %d"
+                + " (%d processes), backend pid %d%n", t.name(), t.host(), t.port(), t.authority(),
+            reply.length, t.pid(), meter(t.pid()).read().processes(), t.backendPid());
+      } catch (StatusRuntimeException e) {
+        Status s = e.getStatus();
+        out.printf("   preflight %-18s %s:%d authority %-19s FAILED %s %s%n", t.name(), t.host(),
+            t.port(), t.authority(), s.getCode(), s.getDescription());
+        ok = false;
+      } finally {
+        channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+      }
+    }
+    return ok;
+  }
+
+  private RunResult measure(int round, Target target, Shape shape, int warmup, int seconds)
+      throws Exception {
+    Phase phase = new Phase();
+    CallHeaders headers = headersFor(target, presignCount(target, shape, warmup + seconds));
+    Workload load = new Workload(target, shape, headers, body, phase, mainGroup);
+    RunResult r = timed(round, target.name(), load, null, phase, warmup, seconds, headers);
+    rates.add(new Rate(target, shape, r.callsPerSecond()));
+    return r;
+  }
+
+  private RunResult probeRun(int round, Target saturated, Shape heavy, Target probe)
+      throws Exception {
+    Phase phase = new Phase();
+    CallHeaders headers = headersFor(saturated, presignCount(saturated, heavy,
+        options.warmupSeconds() + options.seconds()));
+    Workload load = new Workload(saturated, heavy, headers, body, phase, mainGroup);
+    Workload probing = new Workload(probe, new Shape(1, 1), headersFor(probe, 1), body, phase,
+        probeGroup);
+    return timed(round, RunResult.PROBE_LOADED, load, probing, phase, options.warmupSeconds(),
+        options.seconds(), headers);
+  }
+
+  private RunResult timed(int round, String name, Workload load, Workload probe, Phase phase,
+      int warmup, int seconds, CallHeaders headers) throws Exception {
+    ProcessMeter proxy = meter(load.target().pid());
+    ProcessMeter backend = meter(load.target().backendPid());
+    try (load; Workload p = probe) {
+      load.start();
+      if (p != null) {
+        p.start();
+      }
+      Thread.sleep(warmup * 1_000L);
+      ProcessMeter.Reading proxy0 = proxy.read();
+      ProcessMeter.Reading backend0 = backend.read();
+      ProcessMeter.Reading self0 = self.read();
+      long start = System.nanoTime();
+      phase.measure();
+      Thread.sleep(seconds * 1_000L);
+      phase.stop();
+      long end = System.nanoTime();
+      ProcessMeter.Delta proxyDelta = proxy.read().minus(proxy0);
+      ProcessMeter.Delta backendDelta = backend.read().minus(backend0);
+      ProcessMeter.Delta selfDelta = self.read().minus(self0);
+      boolean drained = load.awaitDrained(DRAIN_SECONDS, TimeUnit.SECONDS)
+          && (p == null || p.awaitDrained(DRAIN_SECONDS, TimeUnit.SECONDS));
+      long stuck = drained ? 0 : load.stuckSlots() + (p == null ? 0 : p.stuckSlots());
+      long presigned = headers instanceof PresignedHeaders ph ? ph.presigned() : 0;
+      long inline = headers instanceof PresignedHeaders ph ? ph.signedInline() : 0;
+      return new RunResult(round, name, load.shape(), (end - start) / 1e9, load.summary(),
+          proxyDelta.cpuMicros(), proxyDelta.contextSwitches(), backendDelta.cpuMicros(),
+          selfDelta.cpuMicros(),
+          presigned, inline, stuck, p == null ? null : p.summary());
+    }
+  }
+
+  private ProcessMeter meter(long pid) {
+    return new ProcessMeter(pid, options.clockTicks());
+  }
+
+  private CallHeaders headersFor(Target target, int count) {
+    if (!target.signed()) {
+      return CallHeaders.NONE;
+    }
+    PresignedHeaders headers = PresignedHeaders.sign(signer.orElseThrow(), target.authority(), body, count);
+    if (count > 1) {
+      out.printf(Locale.ROOT, "   (pre-signed %d requests for %s in %.1f s, before the run)%n",
+          count, target.name(), headers.signingNanos() / 1e9);
+    }
+    return headers;
+  }
+
+  /**
+   * Enough signed requests for the run at 1.5 times the best rate seen so far of the same process
+   * (keygate-none's runs size keygate-signature's pool: on one node, signing only adds work) in
+   * this shape; else in any shape; else of any target in this shape; else a generous guess.
+   */
+  private int presignCount(Target target, Shape shape, int runSeconds) {
+    double rate = best(r -> r.target().pid() == target.pid() && r.shape().equals(shape));
+    if (Double.isNaN(rate)) {
+      rate = best(r -> r.target().pid() == target.pid());
+    }
+    if (Double.isNaN(rate)) {
+      rate = best(r -> r.shape().equals(shape));
+    }
+    if (Double.isNaN(rate)) {
+      rate = FIRST_RATE_GUESS;
+    }
+    return (int) Math.min(MAX_PRESIGNED, Math.ceil(rate * runSeconds * 1.5) + 1_000);
+  }
+
+  private double best(Predicate<Rate> which) {
+    return rates.stream().filter(which).mapToDouble(Rate::callsPerSecond).max().orElse(Double.NaN);
+  }
+
+  private Optional<Target> find(String name) {
+    return targets.stream().filter(t -> t.name().equals(name)).findFirst();
+  }
+
+  /** The three load averages, as uptime prints them (it reads the same file). */
+  private static String loadAverage() throws IOException {
+    String[] f = Files.readString(Path.of("/proc/loadavg")).split(" ");
+    return f[0] + ", " + f[1] + ", " + f[2];
+  }
+}

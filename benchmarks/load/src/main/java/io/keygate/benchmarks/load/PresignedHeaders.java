@@ -1,0 +1,86 @@
+package io.keygate.benchmarks.load;
+
+import io.grpc.Metadata;
+import io.keygate.client.XcaSignature;
+import io.keygate.client.XcaSigner;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * The X-Ca headers of signature-mode calls, signed before the timed loop starts so the client's
+ * signing work does not compete with the proxy for the CPU while it is measured.
+ *
+ * <p>Each call needs a fresh nonce, so a pool holds one complete header set per call, signed with
+ * the client SDK's {@link XcaSigner} (current time, 128-bit random nonce) for the exact
+ * {@code :authority} the channel sends. The pool is sized from the highest throughput seen so far
+ * (see {@link LoadBench}); the timestamps stay valid for the gateway's 5-minute window, far longer
+ * than a run. Should a run outgrow its pool anyway, further calls are signed inline and counted, and
+ * the report flags the run.
+ */
+final class PresignedHeaders implements CallHeaders {
+  private final XcaSigner signer;
+  private final String authority;
+  private final byte[] body;
+  private final Map<String, Metadata.Key<String>> keys = new HashMap<>();
+  private final Metadata[] pool;
+  private final AtomicInteger next = new AtomicInteger();
+  private final LongAdder signedInline = new LongAdder();
+  private final long signingNanos;
+
+  private PresignedHeaders(XcaSigner signer, String authority, byte[] body, int count) {
+    this.signer = signer;
+    this.authority = authority;
+    this.body = body;
+    this.pool = new Metadata[count];
+    long start = System.nanoTime();
+    for (int i = 0; i < count; i++) {
+      pool[i] = sign();
+    }
+    this.signingNanos = System.nanoTime() - start;
+  }
+
+  /** Signs {@code count} calls of {@code body} to {@code authority} now. */
+  static PresignedHeaders sign(XcaSigner signer, String authority, byte[] body, int count) {
+    return new PresignedHeaders(signer, authority, body, count);
+  }
+
+  @Override
+  public Metadata next() {
+    int i = next.getAndIncrement();
+    if (i < pool.length) {
+      Metadata headers = pool[i];
+      pool[i] = null; // used once; let it go
+      return headers;
+    }
+    signedInline.increment();
+    return sign();
+  }
+
+  private Metadata sign() {
+    XcaSignature signature = signer.sign("/" + LoadCall.ECHO.getFullMethodName(), authority, body);
+    Metadata headers = new Metadata();
+    signature.headers().forEach((name, value) -> headers.put(key(name), value));
+    return headers;
+  }
+
+  private Metadata.Key<String> key(String name) {
+    synchronized (keys) {
+      return keys.computeIfAbsent(name, n -> Metadata.Key.of(n, Metadata.ASCII_STRING_MARSHALLER));
+    }
+  }
+
+  int presigned() {
+    return pool.length;
+  }
+
+  long signedInline() {
+    return signedInline.sum();
+  }
+
+  /** How long signing the pool took (outside any timed window). */
+  long signingNanos() {
+    return signingNanos;
+  }
+}

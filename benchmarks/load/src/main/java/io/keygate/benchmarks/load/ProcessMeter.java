@@ -1,0 +1,150 @@
+package io.keygate.benchmarks.load;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * CPU time and context switches of a process and its descendants (nginx's and nghttpx's workers
+ * are children of the process run.sh started), read from /proc:
+ *
+ * <ul>
+ *   <li>CPU: utime + stime of /proc/PID/stat (fields 14 and 15, in clock ticks; they include every
+ *       thread of the process, live or ended);
+ *   <li>context switches: voluntary_ctxt_switches + nonvoluntary_ctxt_switches of
+ *       /proc/PID/task/TID/status, per thread. Linux keeps no per-process total that survives a
+ *       thread, and JVM thread pools start and end threads as load changes, so a difference of
+ *       two sums would go wrong (even negative). A {@link Reading} keeps each thread's count; the
+ *       difference adds, per thread, what it did since the first reading (all of it for a thread
+ *       born since). A thread that ends between the readings takes its switches with it: a
+ *       slight undercount for processes whose threads come and go.
+ * </ul>
+ *
+ * Linux only. The descendants are looked up again at each reading.
+ */
+final class ProcessMeter {
+  private static final Path PROC = Path.of("/proc");
+
+  private final long rootPid;
+  private final long ticksPerSecond;
+
+  ProcessMeter(long rootPid, long ticksPerSecond) {
+    this.rootPid = rootPid;
+    this.ticksPerSecond = ticksPerSecond;
+  }
+
+  long pid() {
+    return rootPid;
+  }
+
+  /** CPU in microseconds summed over the tree, and each of its threads' context switches. */
+  record Reading(double cpuMicros, Map<Long, Long> switchesByThread, int processes) {
+    Reading {
+      switchesByThread = Map.copyOf(switchesByThread);
+    }
+
+    /** What happened between {@code earlier} and this reading. */
+    Delta minus(Reading earlier) {
+      long switches = 0;
+      for (Map.Entry<Long, Long> thread : switchesByThread.entrySet()) {
+        switches += thread.getValue() - earlier.switchesByThread.getOrDefault(thread.getKey(), 0L);
+      }
+      return new Delta(cpuMicros - earlier.cpuMicros, switches);
+    }
+  }
+
+  record Delta(double cpuMicros, long contextSwitches) {}
+
+  Reading read() throws IOException {
+    long ticks = 0;
+    Map<Long, Long> switches = new HashMap<>();
+    List<Long> tree = tree();
+    for (long pid : tree) {
+      try {
+        ticks += cpuTicks(pid);
+        contextSwitches(pid, switches);
+      } catch (NoSuchFileException e) {
+        // a worker that ended between the listing and the reading: nothing left to count
+      }
+    }
+    if (tree.isEmpty()) {
+      throw new IOException("process " + rootPid + " is not running");
+    }
+    return new Reading(ticks * 1_000_000.0 / ticksPerSecond, switches, tree.size());
+  }
+
+  /** rootPid and every live descendant. */
+  private List<Long> tree() throws IOException {
+    Map<Long, List<Long>> children = new HashMap<>();
+    boolean rootAlive = false;
+    try (DirectoryStream<Path> dirs = Files.newDirectoryStream(PROC, "[0-9]*")) {
+      for (Path dir : dirs) {
+        long pid = Long.parseLong(dir.getFileName().toString());
+        String[] fields;
+        try {
+          fields = statFields(pid);
+        } catch (NoSuchFileException e) {
+          continue;
+        }
+        rootAlive |= pid == rootPid;
+        children.computeIfAbsent(Long.parseLong(fields[1]), k -> new ArrayList<>()).add(pid);
+      }
+    }
+    List<Long> tree = new ArrayList<>();
+    if (!rootAlive) {
+      return tree;
+    }
+    Deque<Long> todo = new ArrayDeque<>(List.of(rootPid));
+    while (!todo.isEmpty()) {
+      long pid = todo.pop();
+      tree.add(pid);
+      todo.addAll(children.getOrDefault(pid, List.of()));
+    }
+    return tree;
+  }
+
+  private static long cpuTicks(long pid) throws IOException {
+    String[] fields = statFields(pid);
+    return Long.parseLong(fields[11]) + Long.parseLong(fields[12]); // utime, stime
+  }
+
+  /**
+   * The fields of /proc/PID/stat after the command name, which is in parentheses and may itself
+   * contain spaces and parentheses: [0] is field 3 (state), [1] field 4 (ppid), [11] field 14.
+   */
+  private static String[] statFields(long pid) throws IOException {
+    String stat = Files.readString(PROC.resolve(pid + "/stat"), StandardCharsets.ISO_8859_1);
+    return stat.substring(stat.lastIndexOf(')') + 2).trim().split(" ");
+  }
+
+  /** Adds each thread of {@code pid} with its voluntary + involuntary switches to {@code byThread}. */
+  private static void contextSwitches(long pid, Map<Long, Long> byThread) throws IOException {
+    try (DirectoryStream<Path> tasks = Files.newDirectoryStream(PROC.resolve(pid + "/task"))) {
+      for (Path task : tasks) {
+        long sum = 0;
+        List<String> lines;
+        try {
+          lines = Files.readAllLines(task.resolve("status"), StandardCharsets.ISO_8859_1);
+        } catch (NoSuchFileException e) {
+          continue; // the thread ended
+        }
+        for (String line : lines) {
+          if (line.startsWith("voluntary_ctxt_switches:")
+              || line.startsWith("nonvoluntary_ctxt_switches:")) {
+            sum += Long.parseLong(line.substring(line.indexOf(':') + 1).trim());
+          }
+        }
+        byThread.put(Long.parseLong(task.getFileName().toString()), sum);
+      }
+    }
+  }
+}

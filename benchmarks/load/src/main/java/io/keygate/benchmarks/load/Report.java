@@ -1,0 +1,179 @@
+package io.keygate.benchmarks.load;
+
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.function.ToDoubleFunction;
+
+/**
+ * The summary after the last round: one table per shape with the median over rounds of each
+ * figure, then the ratios. A ratio is computed within each round (both sides measured minutes
+ * apart on the same machine) and the median of those is printed with the range over rounds; a
+ * ratio of two medians would mix rounds.
+ */
+final class Report {
+  static final String DIRECT = "direct";
+  static final String HAPROXY = "haproxy";
+  static final String NONE = "keygate-none";
+  static final String SIGNATURE = "keygate-signature";
+
+  private final List<RunResult> results;
+  private final List<String> targetOrder;
+  private final List<Shape> shapes;
+  private final int rounds;
+
+  Report(List<RunResult> results, List<String> targetOrder, List<Shape> shapes) {
+    this.results = results;
+    this.targetOrder = new ArrayList<>(targetOrder);
+    this.shapes = shapes;
+    this.rounds = results.stream().mapToInt(RunResult::round).max().orElse(0);
+    if (results.stream().anyMatch(r -> r.target().equals(LoadBench.PROBE))) {
+      this.targetOrder.add(LoadBench.PROBE);
+    }
+  }
+
+  void print(PrintStream out) {
+    out.println();
+    out.printf("== Summary: median over %d rounds (calls/s: median, min-max); latency in µs;"
+        + " CPU in µs of CPU time per successful call%n", rounds);
+    for (Shape shape : shapes) {
+      table(out, shape);
+    }
+    ratios(out);
+  }
+
+  private void table(PrintStream out, Shape shape) {
+    out.println();
+    out.printf("-- %s (%d connection%s x %d call%s in flight)%n", shape, shape.connections(),
+        shape.connections() == 1 ? "" : "s", shape.inFlight(), shape.inFlight() == 1 ? "" : "s");
+    out.printf("%-18s %22s %7s %7s %7s %10s %10s %10s %10s %s%n", "target", "calls/s", "p50",
+        "p99", "p99.9", "proxy CPU", "ctxsw", "backend", "client", "errors");
+    for (String target : targetOrder) {
+      List<RunResult> runs = runs(target, shape);
+      if (runs.isEmpty()) {
+        continue;
+      }
+      long errors = runs.stream().mapToLong(r -> r.calls().errorCount()).sum();
+      boolean flawed = runs.stream().anyMatch(RunResult::flawed);
+      out.printf(Locale.ROOT, "%-18s %8.0f (%5.0f-%5.0f) %7.0f %7.0f %7.0f %10.1f %10.2f %10.1f %10.1f %d%s%n",
+          target, median(runs, RunResult::callsPerSecond), min(runs, RunResult::callsPerSecond),
+          max(runs, RunResult::callsPerSecond), median(runs, r -> r.calls().p50()),
+          median(runs, r -> r.calls().p99()), median(runs, r -> r.calls().p999()),
+          median(runs, RunResult::proxyCpuPerCall), median(runs, RunResult::contextSwitchesPerCall),
+          median(runs, RunResult::backendCpuPerCall), median(runs, RunResult::clientCpuPerCall),
+          errors, flawed ? "  (see the runs above)" : "");
+    }
+  }
+
+  private void ratios(PrintStream out) {
+    out.println();
+    out.println("== Ratios, within each round; median (min-max over rounds)");
+    for (Shape shape : shapes) {
+      String s = shape.toString();
+      ratio(out, s + "  keygate-none CPU/call / haproxy CPU/call", shape, NONE, HAPROXY,
+          (a, b) -> a.proxyCpuPerCall() / b.proxyCpuPerCall(), "%.2f");
+      ratio(out, s + "  keygate-none calls/s / haproxy calls/s", shape, NONE, HAPROXY,
+          (a, b) -> a.callsPerSecond() / b.callsPerSecond(), "%.2f");
+      ratio(out, s + "  keygate-signature calls/s / keygate-none calls/s", shape, SIGNATURE, NONE,
+          (a, b) -> a.callsPerSecond() / b.callsPerSecond(), "%.2f");
+      ratio(out, s + "  keygate-signature - keygate-none CPU/call (µs)", shape, SIGNATURE, NONE,
+          (a, b) -> a.proxyCpuPerCall() - b.proxyCpuPerCall(), "%+.1f");
+    }
+    Optional<Shape> latency = shapes.stream().filter(x -> x.connections() == 1 && x.inFlight() == 1).findFirst();
+    if (latency.isPresent()) {
+      for (String target : targetOrder) {
+        if (!target.equals(DIRECT)) {
+          ratio(out, "1x1 p50 added over direct (µs): " + target, latency.get(), target, DIRECT,
+              (a, b) -> a.calls().p50() - b.calls().p50(), "%+.0f");
+        }
+      }
+      List<Double> probe = new ArrayList<>();
+      List<String> detail = new ArrayList<>();
+      for (int round = 1; round <= rounds; round++) {
+        Optional<RunResult> alone = run(LoadBench.PROBE, latency.get(), round);
+        Optional<RunResult> loaded = probeRun(round);
+        if (alone.isPresent() && loaded.isPresent()) {
+          probe.add(loaded.get().probe().p50() / alone.get().calls().p50());
+          detail.add(String.format(Locale.ROOT, "%.0f/%.0f", loaded.get().probe().p50(),
+              alone.get().calls().p50()));
+        }
+      }
+      if (!probe.isEmpty()) {
+        out.printf(Locale.ROOT, "%-58s %s   (µs, per round: %s)%n",
+            "probe p50 on an idle API while keygate-none is saturated / alone",
+            summarise(probe, "%.2f"), String.join(" ", detail));
+      }
+    }
+  }
+
+  private interface Pair {
+    double of(RunResult a, RunResult b);
+  }
+
+  private void ratio(PrintStream out, String label, Shape shape, String a, String b, Pair f,
+      String format) {
+    List<Double> values = new ArrayList<>();
+    for (int round = 1; round <= rounds; round++) {
+      Optional<RunResult> x = run(a, shape, round);
+      Optional<RunResult> y = run(b, shape, round);
+      if (x.isPresent() && y.isPresent()) {
+        values.add(f.of(x.get(), y.get()));
+      }
+    }
+    if (!values.isEmpty()) {
+      out.printf("%-58s %s%n", label, summarise(values, format));
+    }
+  }
+
+  private static String summarise(List<Double> values, String format) {
+    List<Double> sorted = new ArrayList<>(values);
+    Collections.sort(sorted);
+    return String.format(Locale.ROOT, format + "  (" + format + " .. " + format + ")",
+        medianOf(sorted), sorted.get(0), sorted.get(sorted.size() - 1));
+  }
+
+  private Optional<RunResult> probeRun(int round) {
+    return results.stream()
+        .filter(r -> r.round() == round && r.target().equals(RunResult.PROBE_LOADED))
+        .findFirst();
+  }
+
+  private Optional<RunResult> run(String target, Shape shape, int round) {
+    return results.stream()
+        .filter(r -> r.round() == round && r.target().equals(target) && r.shape().equals(shape))
+        .findFirst();
+  }
+
+  private List<RunResult> runs(String target, Shape shape) {
+    return results.stream()
+        .filter(r -> r.round() > 0 && r.target().equals(target) && r.shape().equals(shape))
+        .toList();
+  }
+
+  private static double median(List<RunResult> runs, ToDoubleFunction<RunResult> f) {
+    List<Double> values = new ArrayList<>();
+    runs.forEach(r -> values.add(f.applyAsDouble(r)));
+    Collections.sort(values);
+    return medianOf(values);
+  }
+
+  private static double min(List<RunResult> runs, ToDoubleFunction<RunResult> f) {
+    return runs.stream().mapToDouble(f).min().orElse(Double.NaN);
+  }
+
+  private static double max(List<RunResult> runs, ToDoubleFunction<RunResult> f) {
+    return runs.stream().mapToDouble(f).max().orElse(Double.NaN);
+  }
+
+  /** The middle value, or the mean of the two middle ones; of a sorted list. */
+  private static double medianOf(List<Double> sorted) {
+    int n = sorted.size();
+    if (n == 0) {
+      return Double.NaN;
+    }
+    return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
+  }
+}

@@ -1,0 +1,153 @@
+package io.keygate.benchmarks.load;
+
+import io.grpc.CallOptions;
+import io.grpc.ClientCall;
+import io.grpc.ManagedChannel;
+import io.grpc.Metadata;
+import io.grpc.Status;
+import io.grpc.netty.NettyChannelBuilder;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One target driven in one shape: {@code connections} channels (one HTTP/2 connection each), each
+ * with {@code inFlight} slots; a slot sends its next call from the completion of the previous one
+ * (closed loop). Callbacks run on the channel's event loop (direct executor), so the client adds
+ * no thread hand-off of its own. No deadline (a timer per call would be client work in the loop)
+ * and no retries (they would hide errors): a call that never completes shows up when the run
+ * cannot drain.
+ */
+final class Workload implements AutoCloseable {
+  private final Target target;
+  private final Shape shape;
+  private final CallHeaders headers;
+  private final byte[] body;
+  private final Phase phase;
+  private final EventLoopGroup group;
+  private final List<ManagedChannel> channels = new ArrayList<>();
+  private final CallTally tally = new CallTally();
+  private final CountDownLatch stoppedSlots;
+
+  Workload(Target target, Shape shape, CallHeaders headers, byte[] body, Phase phase,
+      EventLoopGroup group) {
+    this.target = target;
+    this.shape = shape;
+    this.headers = headers;
+    this.body = body;
+    this.phase = phase;
+    this.group = group;
+    this.stoppedSlots = new CountDownLatch(shape.connections() * shape.inFlight());
+  }
+
+  Target target() {
+    return target;
+  }
+
+  Shape shape() {
+    return shape;
+  }
+
+  /** Opens the connections and sends the first call of every slot. */
+  void start() {
+    for (int c = 0; c < shape.connections(); c++) {
+      ManagedChannel channel = NettyChannelBuilder.forAddress(target.host(), target.port())
+          .usePlaintext() // h2c with prior knowledge, as every target serves on loopback
+          .overrideAuthority(target.authority())
+          .eventLoopGroup(group)
+          .channelType(NioSocketChannel.class)
+          .directExecutor()
+          .disableRetry()
+          .build();
+      channels.add(channel);
+    }
+    for (ManagedChannel channel : channels) {
+      for (int s = 0; s < shape.inFlight(); s++) {
+        new Slot(channel).send();
+      }
+    }
+  }
+
+  /** Waits for every slot to see its last call complete after {@link Phase#stop()}. */
+  boolean awaitDrained(long timeout, TimeUnit unit) throws InterruptedException {
+    return stoppedSlots.await(timeout, unit);
+  }
+
+  /** Slots still waiting for a call (non-zero only when the run could not drain). */
+  long stuckSlots() {
+    return stoppedSlots.getCount();
+  }
+
+  CallTally.Summary summary() {
+    return tally.summary();
+  }
+
+  @Override
+  public void close() {
+    for (ManagedChannel channel : channels) {
+      channel.shutdownNow();
+    }
+    for (ManagedChannel channel : channels) {
+      try {
+        channel.awaitTermination(5, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
+  }
+
+  /** One call in flight at a time; the listener of each of its calls in turn. */
+  private final class Slot extends ClientCall.Listener<byte[]> {
+    private final ManagedChannel channel;
+    private long sentAt;
+    private boolean answered;
+
+    Slot(ManagedChannel channel) {
+      this.channel = channel;
+    }
+
+    void send() {
+      if (phase.stopping()) {
+        stoppedSlots.countDown();
+        return;
+      }
+      ClientCall<byte[], byte[]> call = channel.newCall(LoadCall.ECHO, CallOptions.DEFAULT);
+      Metadata callHeaders = headers.next();
+      answered = false;
+      sentAt = System.nanoTime();
+      call.start(this, callHeaders);
+      call.request(1);
+      call.sendMessage(body);
+      call.halfClose();
+    }
+
+    @Override
+    public void onMessage(byte[] message) {
+      answered = true;
+    }
+
+    @Override
+    public void onClose(Status status, Metadata trailers) {
+      long latency = System.nanoTime() - sentAt;
+      boolean success = status.isOk() && answered;
+      if (phase.measuring()) {
+        if (success) {
+          tally.success(latency);
+        } else {
+          tally.error(status.isOk() ? CallTally.OK_WITHOUT_MESSAGE : status.getCode().name());
+        }
+      }
+      if (success) {
+        send();
+      } else {
+        // A failure may be reported from inside call.start(); sending again from here would
+        // recurse while a target keeps failing.
+        group.execute(this::send);
+      }
+    }
+  }
+}
