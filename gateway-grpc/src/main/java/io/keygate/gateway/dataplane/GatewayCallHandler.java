@@ -1,5 +1,6 @@
 package io.keygate.gateway.dataplane;
 
+import io.grpc.Context;
 import io.grpc.Metadata;
 import io.grpc.MethodDescriptor;
 import io.grpc.ServerCall;
@@ -18,6 +19,8 @@ import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.UUID;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -41,6 +44,7 @@ public final class GatewayCallHandler implements ServerCallHandler<byte[], byte[
   private final PreAuthMarshaller requests = new PreAuthMarshaller();
   private final PreAuthCapacity<PreAuthBudget> unauthenticated;
   private final CallsPerKey callsPerKey;
+  private final Executor hsmLane;
 
   GatewayCallHandler(
       CallAdmission admission,
@@ -48,8 +52,10 @@ public final class GatewayCallHandler implements ServerCallHandler<byte[], byte[
       OpenCalls openCalls,
       BackendProxy proxy,
       PreAuthSettings preAuth,
-      ScheduledExecutorService timers) {
+      ScheduledExecutorService timers,
+      Executor hsmLane) {
     this.admission = admission;
+    this.hsmLane = Objects.requireNonNull(hsmLane, "hsmLane");
     this.callsPerKey = Objects.requireNonNull(callsPerKey, "callsPerKey");
     this.openCalls = openCalls;
     this.proxy = proxy;
@@ -67,6 +73,8 @@ public final class GatewayCallHandler implements ServerCallHandler<byte[], byte[
    * @param preAuth what a call may cost before it is authenticated
    * @param timers ends calls whose first message is late (injected: the node owns the thread)
    * @param maxCallsPerKey authenticated calls one AccessKey may have open at once
+   * @param hsmLane where signature checks run (they block in the token); one that refuses a task
+   *     ({@link java.util.concurrent.RejectedExecutionException}) ends the call HsmBusy at once
    */
   public static GatewayCallHandler create(
       ConfigView config,
@@ -77,12 +85,13 @@ public final class GatewayCallHandler implements ServerCallHandler<byte[], byte[
       BackendProxy proxy,
       PreAuthSettings preAuth,
       ScheduledExecutorService timers,
-      int maxCallsPerKey) {
+      int maxCallsPerKey,
+      Executor hsmLane) {
     CallsPerKey callsPerKey = new CallsPerKey(maxCallsPerKey);
     CallAdmission admission = new CallAdmission(
         config, authenticator, policy, maxConfigStaleness, observer, callsPerKey);
     return new GatewayCallHandler(admission, callsPerKey, new OpenCalls(admission, observer),
-        proxy, preAuth, timers);
+        proxy, preAuth, timers, hsmLane);
   }
 
   /** What the calls hold now against the node's limits. */
@@ -189,15 +198,27 @@ public final class GatewayCallHandler implements ServerCallHandler<byte[], byte[
     return new ServerCall.Listener<>() {};
   }
 
-  /** Holds the call until its first message (or half-close) has been authenticated. */
+  /**
+   * Holds the call until its first message (or half-close) has been authenticated.
+   *
+   * <p>Threading: the transport delivers these callbacks on its event loop; the signature check
+   * runs on the {@link HsmLane} and then starts the proxy there. Every callback and that
+   * continuation hold this listener's lock, so the call and its proxy are driven by one thread at
+   * a time; a half-close or cancel that arrives during the check is kept and applied after it.
+   */
   private final class AuthenticatingListener extends ServerCall.Listener<byte[]> {
     private final ServerCall<byte[], byte[]> call;
     private final Metadata headers;
     private final Admission.AwaitingSignature routed;
     private final PreAuthBudget budget;
+    /** The call's context (deadline, cancellation): the continuation runs in it. */
+    private final Context context = Context.current();
     private volatile ScheduledFuture<?> deadline;
     private ServerCall.Listener<byte[]> delegate;
     private boolean refused;
+    private boolean authenticating;
+    private boolean halfClosedMeanwhile;
+    private boolean ended;
     private CallsPerKey.Slot slot = CallsPerKey.Slot.NONE;
 
     AuthenticatingListener(ServerCall<byte[], byte[]> call, Metadata headers,
@@ -209,21 +230,23 @@ public final class GatewayCallHandler implements ServerCallHandler<byte[], byte[
     }
 
     @Override
-    public void onMessage(byte[] message) {
+    public synchronized void onMessage(byte[] message) {
       if (delegate != null) {
         delegate.onMessage(message);
-      } else if (firstArrived() && admit(message, true)) {
-        delegate.onMessage(message);
+      } else if (!authenticating && firstArrived()) {
+        authenticate(message, true);
       }
     }
 
     @Override
-    public void onHalfClose() {
-      if (delegate == null && firstArrived()) {
-        admit(new byte[0], false);
-      }
+    public synchronized void onHalfClose() {
       if (delegate != null) {
         delegate.onHalfClose();
+      } else if (authenticating) {
+        halfClosedMeanwhile = true;
+      } else if (firstArrived()) {
+        halfClosedMeanwhile = true;
+        authenticate(new byte[0], false);
       }
     }
 
@@ -257,9 +280,11 @@ public final class GatewayCallHandler implements ServerCallHandler<byte[], byte[
       }
     }
 
-    // The call's end, exactly one of these two: its AccessKey's place is given back here.
+    // The call's end, exactly one of these two: its AccessKey's place is given back here (or,
+    // if the call ends while its signature is being checked, when the check is done).
     @Override
-    public void onCancel() {
+    public synchronized void onCancel() {
+      ended = true;
       budget.claim();
       stopDeadline();
       try {
@@ -272,7 +297,8 @@ public final class GatewayCallHandler implements ServerCallHandler<byte[], byte[
     }
 
     @Override
-    public void onComplete() {
+    public synchronized void onComplete() {
+      ended = true;
       budget.claim();
       try {
         if (delegate != null) {
@@ -284,33 +310,63 @@ public final class GatewayCallHandler implements ServerCallHandler<byte[], byte[
     }
 
     @Override
-    public void onReady() {
+    public synchronized void onReady() {
       if (delegate != null) {
         delegate.onReady();
       }
     }
 
-    /** On success starts the proxy (delegate set), else closes the call. */
-    private boolean admit(byte[] firstMessage, boolean isMessage) {
+    /** Hands the check to the HSM lane; a full lane ends the call at once. */
+    private void authenticate(byte[] firstMessage, boolean isMessage) {
+      authenticating = true;
+      try {
+        hsmLane.execute(context.wrap(() -> admit(firstMessage, isMessage)));
+      } catch (RejectedExecutionException e) {
+        authenticating = false;
+        refused = true;
+        refuse(call, GatewayError.HSM_BUSY, routed.requestId(), routed.api().methodName(),
+            "the HSM lane is full");
+      }
+    }
+
+    /** On the HSM lane: checks the signature, then (under the lock) starts the proxy or refuses. */
+    private void admit(byte[] firstMessage, boolean isMessage) {
       String method = routed.api().methodName();
       Admission decided;
       try {
         decided = admission.authenticate(routed, firstMessage);
       } catch (RuntimeException e) {
-        refused = true;
-        failed(call, routed.requestId(), method, e);
-        return false;
+        synchronized (this) {
+          authenticating = false;
+          refused = true;
+          failed(call, routed.requestId(), method, e);
+        }
+        return;
       }
-      if (decided instanceof Admission.Refused refusal) {
-        refused = true;
-        refuse(call, refusal, routed.requestId(), method);
-        return false;
+      synchronized (this) {
+        authenticating = false;
+        if (decided instanceof Admission.Refused refusal) {
+          refused = true;
+          if (!ended) {
+            refuse(call, refusal, routed.requestId(), method);
+          }
+          return;
+        }
+        Admission.Admitted admitted = (Admission.Admitted) decided;
+        if (ended) {
+          admitted.slot().release(); // the client left while its signature was checked
+          return;
+        }
+        slot = admitted.slot();
+        FirstMessageReplay<byte[], byte[]> replay = new FirstMessageReplay<>(call, isMessage);
+        delegate = forward(replay, headers, admitted.call());
+        if (isMessage) {
+          delegate.onMessage(firstMessage);
+        }
+        if (halfClosedMeanwhile) {
+          delegate.onHalfClose();
+        }
       }
-      AdmittedCall admitted = ((Admission.Admitted) decided).call();
-      slot = ((Admission.Admitted) decided).slot();
-      FirstMessageReplay<byte[], byte[]> replay = new FirstMessageReplay<>(call, isMessage);
-      delegate = forward(replay, headers, admitted);
-      return true;
     }
   }
 }

@@ -60,6 +60,9 @@ public final class IngressServer implements AutoCloseable {
             // Sent to clients as SETTINGS_MAX_CONCURRENT_STREAMS: they queue further calls, and
             // the transport refuses a stream past it. Unlimited otherwise.
             .maxConcurrentCallsPerConnection(maxCallsPerConnection)
+            // Calls are handled on the transport's event loops, with no hand-off to a pool: the
+            // handler's work is cheap and never blocks (the HSM check goes to the HsmLane).
+            .directExecutor()
             // Counts each call's first-message bytes, so an unauthenticated call is refused once
             // it passes the pre-authentication limit, not after 16 MiB were buffered.
             .addStreamTracerFactory(gateway.preAuthTracing())

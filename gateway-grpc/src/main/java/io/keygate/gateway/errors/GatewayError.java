@@ -36,6 +36,7 @@ public enum GatewayError {
   BACKEND_ERROR(Status.Code.INTERNAL, "BackendError", "the backend's response could not be relayed"),
   CANCELLED(Status.Code.CANCELLED, "Cancelled", "the call was cancelled"),
   HSM_UNAVAILABLE(Status.Code.UNAVAILABLE, "HsmUnavailable", "the gateway cannot verify requests right now"),
+  HSM_BUSY(Status.Code.RESOURCE_EXHAUSTED, "HsmBusy", "the gateway is verifying too many requests right now"),
   NONCE_STORE_UNAVAILABLE(Status.Code.UNAVAILABLE, "NonceStoreUnavailable", "the gateway cannot check replays right now"),
   CONFIG_UNAVAILABLE(Status.Code.UNAVAILABLE, "ConfigUnavailable", "the gateway configuration is unavailable"),
   INTERNAL(Status.Code.INTERNAL, "InternalError", "internal error");

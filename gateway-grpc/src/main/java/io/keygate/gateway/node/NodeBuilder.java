@@ -19,6 +19,7 @@ import io.keygate.gateway.credentials.LastUsedTracker;
 import io.keygate.gateway.dataplane.CallObserver;
 import io.keygate.gateway.dataplane.ConfigView;
 import io.keygate.gateway.dataplane.GatewayCallHandler;
+import io.keygate.gateway.dataplane.HsmLane;
 import io.keygate.gateway.dataplane.GatewaySettings;
 import io.keygate.gateway.dataplane.IngressServer;
 import io.keygate.gateway.dataplane.IngressTls;
@@ -196,13 +197,19 @@ public final class NodeBuilder {
         new InMemoryNonceStore(clock, settings.nonceCapacity(), settings.noncesPerKey(),
             settings.noncesPerTenant()),
         new ReplayWindow(clock, gateway.timestampWindow()));
-    BackendChannels channels = parts.add(
-        BackendChannels.builder().maxInboundMessageBytes(gateway.maxMessageBytes()).build());
+    // The proxy's callbacks never block: they run on the transport threads, with no hand-off.
+    BackendChannels channels = parts.add(BackendChannels.builder()
+        .maxInboundMessageBytes(gateway.maxMessageBytes())
+        .executor(Runnable::run)
+        .build());
+    // Only the signature check blocks (in the token): it runs on a few threads of its own.
+    HsmLane hsmLane = parts.add(
+        new HsmLane(settings.calls().hsmThreads(), settings.calls().hsmQueue()));
     BackendProxy proxy =
         new BackendProxy(channels, MetadataPolicy.defaults(), BackendProxy.DEFAULT_DEADLINE_OFFSET);
     GatewayCallHandler handler = GatewayCallHandler.create(view, authenticator,
         new AccessPolicy(clock), gateway.maxConfigStaleness(), observer, proxy,
-        settings.preAuth(), preAuthTimers, settings.calls().perKey());
+        settings.preAuth(), preAuthTimers, settings.calls().perKey(), hsmLane);
     // Revocation reaches calls in flight: every open call is asked again after each new snapshot,
     // and on a tick of its own thread for what changes with time alone (a credential's end, the
     // snapshot growing stale while the poll hangs on the store).

@@ -3,6 +3,7 @@ package io.keygate.gateway.node;
 import io.keygate.gateway.admin.access.IdentityMatch;
 import io.keygate.gateway.admin.api.AdminServerSettings;
 import io.keygate.gateway.dataplane.CallLimits;
+import io.keygate.gateway.dataplane.HsmLane;
 import io.keygate.gateway.dataplane.GatewaySettings;
 import io.keygate.gateway.dataplane.PreAuthSettings;
 import io.keygate.gateway.store.jdbc.ConfigDatabaseSettings;
@@ -169,7 +170,9 @@ public record NodeSettings(
   private static CallLimits calls(EnvironmentReader env) throws SettingsException {
     return new CallLimits(
         env.integer("KEYGATE_MAX_CALLS_PER_CONNECTION", CallLimits.DEFAULT_PER_CONNECTION, 1, 100_000),
-        env.integer("KEYGATE_MAX_CALLS_PER_KEY", CallLimits.DEFAULT_PER_KEY, 1, 1_000_000));
+        env.integer("KEYGATE_MAX_CALLS_PER_KEY", CallLimits.DEFAULT_PER_KEY, 1, 1_000_000),
+        env.integer("KEYGATE_HSM_THREADS", HsmLane.DEFAULT_THREADS, 1, 256),
+        env.integer("KEYGATE_HSM_QUEUE", HsmLane.DEFAULT_QUEUE, 1, 1_000_000));
   }
 
   /** A file to append to: not a directory (caught here, not at the first admin call). */

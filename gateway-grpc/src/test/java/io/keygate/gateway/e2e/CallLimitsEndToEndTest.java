@@ -62,7 +62,7 @@ class CallLimitsEndToEndTest {
             // A long first-message timeout: only the limits under test end the attack's calls.
             .withPreAuth(new PreAuthSettings(PreAuthSettings.DEFAULT_MAX_FIRST_MESSAGE_BYTES,
                 Duration.ofSeconds(60), NODE_BYTES, NODE_CALLS))
-            .withCallLimits(new CallLimits(PER_CONNECTION, PER_KEY)))
+            .withCallLimits(CallLimits.defaults().withOpenCalls(PER_CONNECTION, PER_KEY)))
         .start("gateway", List.of());
     load = new LoadWatch(gw.gateway::dataPlaneLoad);
   }

@@ -51,6 +51,8 @@ class NodeSettingsTest {
     {"KEYGATE_MAX_CALLS_PER_CONNECTION", "0"},
     {"KEYGATE_MAX_CALLS_PER_CONNECTION", "-5"},
     {"KEYGATE_MAX_CALLS_PER_KEY", "0"},
+    {"KEYGATE_HSM_THREADS", "0"},
+    {"KEYGATE_HSM_QUEUE", "-1"},
     {"KEYGATE_MAX_CALLS_PER_KEY", "256.5"},
     {"KEYGATE_TLS_KEY", "no spaces allowed"},
     {"KEYGATE_CLIENT_CA_FILE", "/nonexistent/ca.pem"},
@@ -108,6 +110,8 @@ class NodeSettingsTest {
     env.put("KEYGATE_PREAUTH_MAX_CALLS", "64");
     env.put("KEYGATE_MAX_CALLS_PER_CONNECTION", "20");
     env.put("KEYGATE_MAX_CALLS_PER_KEY", "16");
+    env.put("KEYGATE_HSM_THREADS", "4");
+    env.put("KEYGATE_HSM_QUEUE", "128");
 
     NodeSettings settings = NodeSettings.fromEnvironment(env);
 
@@ -121,7 +125,7 @@ class NodeSettingsTest {
     assertThat(settings.noncesPerTenant()).isEqualTo(2000);
     assertThat(settings.preAuth().nodeBytes()).isEqualTo(1 << 20);
     assertThat(settings.preAuth().nodeCalls()).isEqualTo(64);
-    assertThat(settings.calls()).isEqualTo(new io.keygate.gateway.dataplane.CallLimits(20, 16));
+    assertThat(settings.calls()).isEqualTo(new io.keygate.gateway.dataplane.CallLimits(20, 16, 4, 128));
     assertThat(settings.admin()).isPresent();
     assertThat(settings.admin().get().approvalsRequired()).isEqualTo(3);
     assertThat(settings.admin().get().approvalTtl()).hasHours(2);
