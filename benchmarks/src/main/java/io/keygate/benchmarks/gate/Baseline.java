@@ -24,21 +24,21 @@ import java.util.Set;
 
 /**
  * The committed figures the gate compares a run with ({@code benchmarks/baseline.json}): which
- * benchmarks are guarded, each against which ruler, the allocation and time ratio recorded for
- * it, and the bounds. Written only by a deliberate refresh ({@code bin/jmh-gate --refresh}).
+ * benchmarks are guarded, each against which ruler, the allocation and CPU-time ratio recorded
+ * for it, and the bounds. Written only by a deliberate refresh ({@code bin/jmh-gate --refresh}).
  *
  * @param recorded where the figures come from (time, commit, JDK, JMH settings), for people
  * @param tolerancePercent allocation may grow by this much...
  * @param toleranceBytes ...or by this many bytes per operation, whichever is larger
- * @param timeRatioFactor a run's time ratio may be this many times the recorded one (a figure may
- *     have its own)
+ * @param cpuTimeRatioFactor a run's CPU-time ratio may be this many times the recorded one (a
+ *     figure may have its own)
  */
 record Baseline(
     String about,
     Map<String, String> recorded,
     double tolerancePercent,
     double toleranceBytes,
-    double timeRatioFactor,
+    double cpuTimeRatioFactor,
     List<Figure> figures) {
 
   /**
@@ -46,23 +46,23 @@ record Baseline(
    *
    * @param ruler the benchmark, measured in the same run, whose time divides this one's
    * @param allocBytesPerOp {@code gc.alloc.rate.norm} recorded for it
-   * @param timeRatio its time divided by the ruler's, recorded
-   * @param timeRatioFactor this figure's own factor, for a ratio that is noisier than most; null:
-   *     the baseline's
+   * @param cpuTimeRatio its CPU time per operation divided by the ruler's, recorded
+   * @param cpuTimeRatioFactor this figure's own factor, for a ratio that is noisier than most;
+   *     null: the baseline's
    */
-  record Figure(String benchmark, String ruler, Double allocBytesPerOp, Double timeRatio,
-      Double timeRatioFactor) {
+  record Figure(String benchmark, String ruler, Double allocBytesPerOp, Double cpuTimeRatio,
+      Double cpuTimeRatioFactor) {
 
-    Figure(String benchmark, String ruler, Double allocBytesPerOp, Double timeRatio) {
-      this(benchmark, ruler, allocBytesPerOp, timeRatio, null);
+    Figure(String benchmark, String ruler, Double allocBytesPerOp, Double cpuTimeRatio) {
+      this(benchmark, ruler, allocBytesPerOp, cpuTimeRatio, null);
     }
   }
 
   Baseline {
     recorded = Map.copyOf(recorded);
     figures = List.copyOf(figures);
-    if (tolerancePercent < 0 || toleranceBytes < 0 || timeRatioFactor < 1
-        || figures.stream().anyMatch(f -> f.timeRatioFactor() != null && f.timeRatioFactor() < 1)) {
+    if (tolerancePercent < 0 || toleranceBytes < 0 || cpuTimeRatioFactor < 1 || figures.stream()
+        .anyMatch(f -> f.cpuTimeRatioFactor() != null && f.cpuTimeRatioFactor() < 1)) {
       throw new IllegalArgumentException("tolerances must be >= 0 and the time factor >= 1");
     }
   }
@@ -72,9 +72,9 @@ record Baseline(
     return recordedBytes + Math.max(recordedBytes * tolerancePercent / 100, toleranceBytes);
   }
 
-  double timeRatioLimit(Figure figure) {
-    return figure.timeRatio()
-        * (figure.timeRatioFactor() != null ? figure.timeRatioFactor() : timeRatioFactor);
+  double cpuTimeRatioLimit(Figure figure) {
+    return figure.cpuTimeRatio()
+        * (figure.cpuTimeRatioFactor() != null ? figure.cpuTimeRatioFactor() : cpuTimeRatioFactor);
   }
 
   /** Every benchmark the gate's run must measure: the guarded ones and their rulers. */
@@ -101,15 +101,17 @@ record Baseline(
         throw new GateInputException(f.benchmark() + " has no " + JmhResults.ALLOC_NORM
             + ": the run needs -prof gc");
       }
-      if (!m.unit().equals(ruler.unit())) {
-        throw new GateInputException(f.benchmark() + " is in " + m.unit() + " but its ruler "
-            + f.ruler() + " in " + ruler.unit());
+      if (m.cpuNanosPerOp().isEmpty() || ruler.cpuNanosPerOp().isEmpty()) {
+        throw new GateInputException(f.benchmark() + " or its ruler has no "
+            + CpuTimeProfiler.CPU_NORM + ": the run needs -prof " + CpuTimeProfiler.class.getName());
       }
       refreshed.add(new Figure(f.benchmark(), f.ruler(),
           (double) Math.round(m.allocBytesPerOp().getAsDouble()),
-          significant(m.score() / ruler.score()), f.timeRatioFactor()));
+          significant(m.cpuNanosPerOp().getAsDouble() / ruler.cpuNanosPerOp().getAsDouble()),
+          f.cpuTimeRatioFactor()));
     }
-    return new Baseline(about, newRecord, tolerancePercent, toleranceBytes, timeRatioFactor, refreshed);
+    return new Baseline(
+        about, newRecord, tolerancePercent, toleranceBytes, cpuTimeRatioFactor, refreshed);
   }
 
   private static Measurement required(JmhResults run, String name) throws GateInputException {
@@ -141,12 +143,12 @@ record Baseline(
       for (JsonElement e : root.getAsJsonArray("figures")) {
         JsonObject f = e.getAsJsonObject();
         figures.add(new Figure(f.get("benchmark").getAsString(), f.get("ruler").getAsString(),
-            optional(f, "allocBytesPerOp"), optional(f, "timeRatio"),
-            optional(f, "timeRatioFactor")));
+            optional(f, "allocBytesPerOp"), optional(f, "cpuTimeRatio"),
+            optional(f, "cpuTimeRatioFactor")));
       }
       return new Baseline(root.has("about") ? root.get("about").getAsString() : "", recorded,
           tolerance.get("percent").getAsDouble(), tolerance.get("bytes").getAsDouble(),
-          root.get("timeRatioFactor").getAsDouble(), figures);
+          root.get("cpuTimeRatioFactor").getAsDouble(), figures);
     } catch (RuntimeException e) {
       // A missing field shows up as a NullPointerException or a ClassCastException from Gson.
       throw new GateInputException(file + " is not a gate baseline (" + e + "); see docs/benchmarks.md");
@@ -169,16 +171,16 @@ record Baseline(
     tolerance.addProperty("percent", tidy(tolerancePercent));
     tolerance.addProperty("bytes", tidy(toleranceBytes));
     root.add("allocationTolerance", tolerance);
-    root.addProperty("timeRatioFactor", tidy(timeRatioFactor));
+    root.addProperty("cpuTimeRatioFactor", tidy(cpuTimeRatioFactor));
     JsonArray list = new JsonArray();
     for (Figure f : figures) {
       JsonObject o = new JsonObject();
       o.addProperty("benchmark", f.benchmark());
       o.addProperty("ruler", f.ruler());
       o.addProperty("allocBytesPerOp", tidy(f.allocBytesPerOp()));
-      o.addProperty("timeRatio", tidy(f.timeRatio()));
-      if (f.timeRatioFactor() != null) {
-        o.addProperty("timeRatioFactor", tidy(f.timeRatioFactor()));
+      o.addProperty("cpuTimeRatio", tidy(f.cpuTimeRatio()));
+      if (f.cpuTimeRatioFactor() != null) {
+        o.addProperty("cpuTimeRatioFactor", tidy(f.cpuTimeRatioFactor()));
       }
       list.add(o);
     }

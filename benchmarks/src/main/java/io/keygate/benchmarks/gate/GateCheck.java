@@ -8,12 +8,13 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.OptionalDouble;
 
 /**
  * A run's figures against the baseline. Allocation per operation must stay under the recorded
- * value plus the tolerance. Time is never compared across runs: each guarded benchmark's score
- * is divided by its ruler's from the same run, and that ratio must stay under the recorded ratio
- * times the factor. A guarded benchmark the run did not measure fails the gate too, so a
+ * value plus the tolerance. Time is never compared across runs: each guarded benchmark's CPU time
+ * per operation ({@link CpuTimeProfiler}) is divided by its ruler's from the same run, and that
+ * ratio must stay under the recorded ratio times the factor. A guarded benchmark the run did not measure fails the gate too, so a
  * renamed benchmark cannot slip out of it.
  */
 final class GateCheck {
@@ -36,9 +37,14 @@ final class GateCheck {
     }
   }
 
-  /** One line of the table: one figure of one benchmark. */
+  /**
+   * One line of the table: one figure of one benchmark.
+   *
+   * @param why what the failure message says (empty unless it failed)
+   * @param note printed after the verdict, for information
+   */
   record Row(String benchmark, String figure, double measured, double recorded, double limit,
-      Verdict verdict, String why) {}
+      Verdict verdict, String why, String note) {}
 
   private final Baseline baseline;
   private final JmhResults run;
@@ -68,7 +74,7 @@ final class GateCheck {
     double measured = m.get().allocBytesPerOp().getAsDouble();
     if (f.allocBytesPerOp() == null) {
       rows.add(new Row(f.benchmark(), "B/op", measured, Double.NaN, Double.NaN,
-          Verdict.NOT_GUARDED, ""));
+          Verdict.NOT_GUARDED, "", ""));
       return;
     }
     double recorded = f.allocBytesPerOp();
@@ -78,11 +84,11 @@ final class GateCheck {
     String why = verdict != Verdict.REGRESSED ? "" : String.format(Locale.ROOT,
         "allocation %,.0f B/op > limit %,.0f B/op (baseline %,.0f, %+.0f %%)",
         measured, limit, recorded, 100 * (measured - recorded) / recorded);
-    rows.add(new Row(f.benchmark(), "B/op", measured, recorded, limit, verdict, why));
+    rows.add(new Row(f.benchmark(), "B/op", measured, recorded, limit, verdict, why, ""));
   }
 
   private void time(Figure f) {
-    String figure = "time / " + method(f.ruler());
+    String figure = "cpu / " + method(f.ruler());
     Optional<Measurement> m = run.get(f.benchmark());
     Optional<Measurement> ruler = run.get(f.ruler());
     if (m.isEmpty() || ruler.isEmpty()) {
@@ -90,27 +96,32 @@ final class GateCheck {
           + " not measured in this run"));
       return;
     }
-    if (!m.get().unit().equals(ruler.get().unit())) {
-      rows.add(missing(f.benchmark(), figure, "measured in " + m.get().unit() + " but its ruler in "
-          + ruler.get().unit()));
+    if (m.get().cpuNanosPerOp().isEmpty() || ruler.get().cpuNanosPerOp().isEmpty()) {
+      rows.add(missing(f.benchmark(), figure, "no " + CpuTimeProfiler.CPU_NORM
+          + " in this run (run with -prof " + CpuTimeProfiler.class.getName() + ")"));
       return;
     }
-    double ratio = m.get().score() / ruler.get().score();
-    if (f.timeRatio() == null) {
-      rows.add(new Row(f.benchmark(), figure, ratio, Double.NaN, Double.NaN, Verdict.NOT_GUARDED, ""));
+    double cpu = m.get().cpuNanosPerOp().getAsDouble();
+    double rulerCpu = ruler.get().cpuNanosPerOp().getAsDouble();
+    double ratio = cpu / rulerCpu;
+    // Wall time, for the reader only: the ruler ran minutes apart, under another load.
+    String wall = m.get().unit().equals(ruler.get().unit())
+        ? String.format(Locale.ROOT, " (wall %.2f)", m.get().score() / ruler.get().score()) : "";
+    if (f.cpuTimeRatio() == null) {
+      rows.add(new Row(f.benchmark(), figure, ratio, Double.NaN, Double.NaN, Verdict.NOT_GUARDED,
+          "", wall));
       return;
     }
-    double limit = baseline.timeRatioLimit(f);
+    double limit = baseline.cpuTimeRatioLimit(f);
     Verdict verdict = ratio > limit || Double.isNaN(ratio) ? Verdict.REGRESSED : Verdict.OK;
     String why = verdict != Verdict.REGRESSED ? "" : String.format(Locale.ROOT,
-        "time %.2f x %s > limit %.2f (baseline %.2f; %s %.3f %s, ruler %.3f %s)",
-        ratio, method(f.ruler()), limit, f.timeRatio(), method(f.benchmark()), m.get().score(),
-        m.get().unit(), ruler.get().score(), ruler.get().unit());
-    rows.add(new Row(f.benchmark(), figure, ratio, f.timeRatio(), limit, verdict, why));
+        "CPU time %.2f x %s > limit %.2f (baseline %.2f; %s %,.0f ns/op, ruler %,.0f ns/op)",
+        ratio, method(f.ruler()), limit, f.cpuTimeRatio(), method(f.benchmark()), cpu, rulerCpu);
+    rows.add(new Row(f.benchmark(), figure, ratio, f.cpuTimeRatio(), limit, verdict, why, wall));
   }
 
   private static Row missing(String benchmark, String figure, String why) {
-    return new Row(benchmark, figure, Double.NaN, Double.NaN, Double.NaN, Verdict.MISSING, why);
+    return new Row(benchmark, figure, Double.NaN, Double.NaN, Double.NaN, Verdict.MISSING, why, "");
   }
 
   List<Row> failures() {
@@ -128,15 +139,14 @@ final class GateCheck {
     for (Row r : rows) {
       boolean bytes = r.figure().equals("B/op");
       out.printf(line, r.benchmark(), r.figure(), number(r.measured(), bytes),
-          number(r.recorded(), bytes), number(r.limit(), bytes), r.verdict().text);
+          number(r.recorded(), bytes), number(r.limit(), bytes), r.verdict().text + r.note());
     }
     out.println();
-    out.println("Rulers (not guarded; time in the run's unit):");
+    out.println("Rulers (not guarded): wall time, CPU time and allocation per operation");
     for (String name : new LinkedHashSet<>(baseline.figures().stream().map(Figure::ruler).toList())) {
       run.get(name).ifPresentOrElse(
-          m -> out.printf(Locale.ROOT, "  %-42s %12.3f %s  %s B/op%n", name, m.score(), m.unit(),
-              m.allocBytesPerOp().isPresent()
-                  ? number(m.allocBytesPerOp().getAsDouble(), true) : "?"),
+          m -> out.printf(Locale.ROOT, "  %-42s %12.3f %s %12s ns/op CPU %10s B/op%n", name,
+              m.score(), m.unit(), optional(m.cpuNanosPerOp()), optional(m.allocBytesPerOp())),
           () -> out.printf("  %-42s not measured%n", name));
     }
     out.println();
@@ -150,6 +160,10 @@ final class GateCheck {
     for (Row r : failed) {
       out.printf("  %s: %s%n", r.benchmark(), r.why());
     }
+  }
+
+  private static String optional(OptionalDouble value) {
+    return value.isPresent() ? number(value.getAsDouble(), true) : "?";
   }
 
   private static String number(double value, boolean bytes) {

@@ -77,10 +77,10 @@ public final class JmhGate {
         + baseline.recorded().getOrDefault("settings", "?") + ", recorded "
         + baseline.recorded().getOrDefault("utc", "?") + " at "
         + baseline.recorded().getOrDefault("commit", "?"));
-    out.printf("  limits: allocation +%s %% or +%s B/op, whichever is larger;"
-            + " time ratio %s x the recorded one, unless a figure sets its own factor%n",
+    out.printf("  limits: allocation +%s %% or +%s B/op, whichever is larger; CPU time per"
+            + " operation / the ruler's: %s x the recorded ratio, unless a figure sets its own%n",
         plain(baseline.tolerancePercent()), plain(baseline.toleranceBytes()),
-        plain(baseline.timeRatioFactor()));
+        plain(baseline.cpuTimeRatioFactor()));
     String recordedJdk = baseline.recorded().getOrDefault("jdk", "?");
     if (!major(recordedJdk).equals(major(run.jdkVersion()))) {
       out.println("  WARNING: the baseline was recorded on JDK " + recordedJdk + ", this run is JDK "

@@ -21,16 +21,20 @@ import java.util.TreeMap;
 
 /**
  * What one JMH run measured, read from its JSON result file ({@code -rf json}): each benchmark's
- * time per operation and, when the run had {@code -prof gc}, its allocation per operation.
+ * time per operation and, when the run had the profilers, its allocation ({@code -prof gc}) and
+ * CPU time ({@link CpuTimeProfiler}) per operation.
  */
 final class JmhResults {
   static final String ALLOC_NORM = "gc.alloc.rate.norm";
 
   /**
-   * One benchmark of the run, named like the gate names it: {@code Class.method(params)}. Score
-   * and allocation are medians of the measurement iterations ({@link #median}).
+   * One benchmark of the run, named like the gate names it: {@code Class.method(params)}. Every
+   * figure is the median of the measurement iterations ({@link #median}).
+   *
+   * @param score wall time per operation, in {@code unit}
    */
-  record Measurement(String name, double score, String unit, OptionalDouble allocBytesPerOp) {}
+  record Measurement(String name, double score, String unit, OptionalDouble allocBytesPerOp,
+      OptionalDouble cpuNanosPerOp) {}
 
   private final Map<String, Measurement> byName;
   private final String jdkVersion;
@@ -71,12 +75,14 @@ final class JmhResults {
     if (primary == null || !primary.has("score")) {
       throw new GateInputException(file + ": " + name + " has no primaryMetric.score");
     }
-    OptionalDouble alloc = OptionalDouble.empty();
     JsonObject secondary = run.getAsJsonObject("secondaryMetrics");
-    if (secondary != null && secondary.has(ALLOC_NORM)) {
-      alloc = OptionalDouble.of(median(secondary.getAsJsonObject(ALLOC_NORM)));
-    }
-    return new Measurement(name, median(primary), text(primary, "scoreUnit"), alloc);
+    return new Measurement(name, median(primary), text(primary, "scoreUnit"),
+        secondary(secondary, ALLOC_NORM), secondary(secondary, CpuTimeProfiler.CPU_NORM));
+  }
+
+  private static OptionalDouble secondary(JsonObject metrics, String name) {
+    return metrics != null && metrics.has(name)
+        ? OptionalDouble.of(median(metrics.getAsJsonObject(name))) : OptionalDouble.empty();
   }
 
   /**

@@ -59,6 +59,16 @@ class JmhGateTest {
   }
 
   @Test
+  void check_readsCpuTimeNotWallTime_soWaitingForACoreDoesNotFail() throws Exception {
+    // The benchmark's fork waited for a core: 20 times the wall time, the same CPU time.
+    int status = check(baseline(10_000, 80),
+        results(result(AUTH, 640.0, 32_000.0, 10_000.0), ruler(0.4)));
+
+    assertThat(status).isEqualTo(JmhGate.PASSED);
+    assertThat(out()).contains("ok (wall 1600.00)");
+  }
+
+  @Test
   void check_readsTimeOnlyAsARatioToTheRuler() throws Exception {
     // Ten times slower than the baseline's run in absolute terms, but so is the ruler.
     assertThat(check(baseline(10_000, 80), results(result(AUTH, 320.0, 10_000.0), ruler(4.0))))
@@ -71,13 +81,16 @@ class JmhGateTest {
     int status = check(baseline(10_000, 80), results(result(AUTH, 100.0, 10_000.0), ruler(0.4)));
 
     assertThat(status).isEqualTo(JmhGate.REGRESSED);
-    assertThat(out()).contains(AUTH + ": time 250.00 x softwareVerify > limit 240.00 (baseline 80.00;");
+    assertThat(out()).contains(
+        AUTH + ": CPU time 250.00 x softwareVerify > limit 240.00 (baseline 80.00; hsmScreenAndVerify"
+            + " 100,000 ns/op, ruler 400 ns/op)");
   }
 
   @Test
   void check_readsTheMedianIteration_soOneDisturbedIterationDoesNotDecide() throws Exception {
     // The mean, 100.75 / 0.4 = 252, is over the bound of 240; the median, 36.5 / 0.4 = 91.25, is not.
-    String disturbed = result(AUTH, 100.75, 10_000.0).replace("[[100.75]]", "[[30.0, 35.0, 300.0, 38.0]]");
+    String disturbed = result(AUTH, 100.75, 10_000.0)
+        .replace("[[100750.0]]", "[[30000.0, 35000.0, 300000.0, 38000.0]]");
 
     assertThat(check(baseline(10_000, 80), results(disturbed, ruler(0.4)))).isEqualTo(JmhGate.PASSED);
     assertThat(out()).contains("91.25");
@@ -86,14 +99,14 @@ class JmhGateTest {
   @Test
   void check_usesAFiguresOwnTimeFactor_andRefreshKeepsIt() throws Exception {
     Path baseline = Files.writeString(dir.resolve("own.json"), baselineJson("10000", "80")
-        .replace("\"timeRatio\": 80}", "\"timeRatio\": 80, \"timeRatioFactor\": 4}"));
+        .replace("\"cpuTimeRatio\": 80}", "\"cpuTimeRatio\": 80, \"cpuTimeRatioFactor\": 4}"));
     Path run = results(result(AUTH, 100.0, 10_000.0), ruler(0.4));
 
     // 250 is over the baseline's 3 x 80 but within this figure's 4 x 80.
     assertThat(check(baseline, run)).isEqualTo(JmhGate.PASSED);
     assertThat(out()).contains("320.00");
     gate.run("refresh", baseline.toString(), run.toString());
-    assertThat(Baseline.read(baseline).figures().get(0).timeRatioFactor()).isEqualTo(4.0);
+    assertThat(Baseline.read(baseline).figures().get(0).cpuTimeRatioFactor()).isEqualTo(4.0);
   }
 
   @Test
@@ -121,6 +134,15 @@ class JmhGateTest {
   }
 
   @Test
+  void check_failsWhenTheRunHadNoCpuTimeProfiler() throws Exception {
+    int status = check(baseline(10_000, 80), results(result(AUTH, 32.0, null, 10_000.0), ruler(0.4)));
+
+    assertThat(status).isEqualTo(JmhGate.REGRESSED);
+    assertThat(out()).contains(
+        "no cpu.time.norm in this run (run with -prof io.keygate.benchmarks.gate.CpuTimeProfiler)");
+  }
+
+  @Test
   void check_refusesUnusableFiles() throws Exception {
     Path notJson = Files.writeString(dir.resolve("broken.json"), "{not json");
 
@@ -141,7 +163,7 @@ class JmhGateTest {
     Baseline written = Baseline.read(baseline);
     assertThat(written.figures()).containsExactly(new Baseline.Figure(AUTH, RULER, 12_000.0, 90.0));
     assertThat(written.tolerancePercent()).isEqualTo(25);
-    assertThat(written.timeRatioFactor()).isEqualTo(3);
+    assertThat(written.cpuTimeRatioFactor()).isEqualTo(3);
     assertThat(written.recorded()).containsEntry("commit", "abc1234").containsEntry("jdk", "17.0.15");
     assertThat(Files.readString(baseline)).contains("\"allocBytesPerOp\": 12000,");
   }
@@ -155,7 +177,7 @@ class JmhGateTest {
     assertThat(out()).contains("not guarded (no baseline figure)");
     gate.run("refresh", baseline.toString(),
         results(result(AUTH, 32.0, 10_000.0), ruler(0.4)).toString());
-    assertThat(Baseline.read(baseline).figures().get(0).timeRatio()).isEqualTo(80.0);
+    assertThat(Baseline.read(baseline).figures().get(0).cpuTimeRatio()).isEqualTo(80.0);
   }
 
   @Test
@@ -187,9 +209,9 @@ class JmhGateTest {
           "about": "test",
           "recorded": {"jdk": "17.0.15", "commit": "0000000"},
           "allocationTolerance": {"percent": 25, "bytes": 512},
-          "timeRatioFactor": 3,
+          "cpuTimeRatioFactor": 3,
           "figures": [
-            {"benchmark": "%s", "ruler": "%s", "allocBytesPerOp": %s, "timeRatio": %s}
+            {"benchmark": "%s", "ruler": "%s", "allocBytesPerOp": %s, "cpuTimeRatio": %s}
           ]
         }
         """.formatted(AUTH, RULER, allocBytes, timeRatio);
@@ -203,13 +225,21 @@ class JmhGateTest {
     return result(RULER, micros, 464.0);
   }
 
-  /** One benchmark as JMH 1.37 writes it with -prof gc (trimmed to the fields the gate reads). */
+  /** One benchmark whose CPU time per operation equals its wall time (one busy thread). */
   private static String result(String name, double micros, Double allocBytes) {
+    return result(name, micros, micros * 1000, allocBytes);
+  }
+
+  /**
+   * One benchmark as JMH 1.37 writes it with -prof gc and the CPU-time profiler (trimmed to the
+   * fields the gate reads); a null figure leaves its profiler out.
+   */
+  private static String result(String name, double wallMicros, Double cpuNanos, Double allocBytes) {
+    String cpu = cpuNanos == null ? "" : String.format(Locale.ROOT, """
+        "cpu.time.norm": {"score": %s, "scoreError": 1.5, "scoreUnit": "ns/op", "rawData": [[%s]]}""",
+        cpuNanos, cpuNanos);
     String gc = allocBytes == null ? "" : String.format(Locale.ROOT, """
-        , "secondaryMetrics": {
-            "gc.alloc.rate": {"score": 300.0, "scoreError": "NaN", "scoreUnit": "MB/sec"},
-            "gc.alloc.rate.norm": {"score": %s, "scoreError": 1.5, "scoreUnit": "B/op"}
-          }""", allocBytes);
+        "gc.alloc.rate.norm": {"score": %s, "scoreError": 1.5, "scoreUnit": "B/op"}""", allocBytes);
     return String.format(Locale.ROOT, """
         {
           "jmhVersion": "1.37", "benchmark": "io.keygate.benchmarks.%s", "mode": "avgt",
@@ -217,7 +247,11 @@ class JmhGateTest {
           "vmVersion": "17.0.15+6-Debian-1deb12u1", "warmupIterations": 2, "warmupTime": "1 s",
           "measurementIterations": 4, "measurementTime": "1 s",
           "primaryMetric": {"score": %s, "scoreError": "NaN", "scoreUnit": "us/op",
-                            "rawData": [[%s]]}%s
-        }""", name, micros, micros, gc);
+                            "rawData": [[%s]]},
+          "secondaryMetrics": {
+            "gc.alloc.rate": {"score": 300.0, "scoreError": "NaN", "scoreUnit": "MB/sec"}%s%s
+          }
+        }""", name, wallMicros, wallMicros, cpu.isEmpty() ? "" : ",\n" + cpu,
+        gc.isEmpty() ? "" : ",\n" + gc);
   }
 }
