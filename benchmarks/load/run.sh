@@ -160,7 +160,7 @@ await_port "probe backend" "$probe_pid" "$probe_port" "$tmp/probe-backend.log"
 # Signed calls leave a nonce for the 5-minute window: room for every signed call of a run.
 KEYGATE_HSM_CONFIG="$hsm_cfg" KEYGATE_HSM_PIN_FILE="$tmp/user.pin" KEYGATE_PLAINTEXT_DEV=true \
 KEYGATE_LISTEN="127.0.0.1:$keygate_port" KEYGATE_DATA_DIR="$tmp/keygate-data" \
-KEYGATE_NONCE_CAPACITY=4000000 KEYGATE_NONCES_PER_KEY=4000000 \
+KEYGATE_NONCE_CAPACITY=4000000 KEYGATE_NONCES_PER_KEY=4000000 KEYGATE_NONCES_PER_TENANT=4000000 \
   "$java_bin" -Djava.util.logging.config.file="$tmp/logging.properties" -cp "$load_jar" \
     io.keygate.gateway.node.GatewayMain > "$tmp/keygate.out" 2>&1 &
 keygate_pid=$!; pids+=("$keygate_pid")
