@@ -136,9 +136,12 @@ class CallLimitsEndToEndTest {
     // Ended by the gateway with an error: a later message over the listener's 16 MiB limit.
     open.get(2).requests().onNext(
         EchoRequest.newBuilder().setMessage("x".repeat((16 << 20) + 1)).build());
+    // Which status the client sees depends on how the transport's reset reaches it first (the
+    // listener's size error, the reset as a cancel, or the stream closed under it); what matters
+    // here is that the call ended with an error and its place comes back.
     assertThat(Status.fromThrowable(
             catchFailure(open.get(2).answer())).getCode())
-        .isIn(Status.Code.RESOURCE_EXHAUSTED, Status.Code.CANCELLED);
+        .isIn(Status.Code.RESOURCE_EXHAUSTED, Status.Code.CANCELLED, Status.Code.UNAVAILABLE);
     load.until("every place given back", l -> l.keyedCalls() == 0);
 
     // Refused after its place was taken (a replay: the nonce is checked last): given back too.
