@@ -164,9 +164,9 @@ public final class GatewayDemo {
     Map<String, String> once = signer.sign(path, authority, hello.toByteArray()).headers();
     show("first use of a signed request", () -> "OK  " + stub(withHeaders(channel, once)).echo(hello).getMessage());
     show("replay of that exact request", () -> stub(withHeaders(channel, once)).echo(hello).getMessage());
-    show("Chat sent to acme's domain (Chat is globex's, on globex's domain)",
-        () -> chat(signed, hello));
-    show("acme-app calling globex's Chat API on globex's domain", () -> chat(signedToGlobex, hello));
+    // Routing belongs to a tenant: Chat is globex's API, on globex's domain only.
+    show("Chat sent to acme's domain", () -> chat(signed, hello));
+    show("acme-app calling Chat on globex's domain", () -> chat(signedToGlobex, hello));
     out.println("   Try: tamper with the AccessSecret, the clock (x-ca-timestamp) or the path yourself;");
     out.println("   each refusal carries a stable x-ca-error-code (docs/signature-spec.md lists them).");
   }

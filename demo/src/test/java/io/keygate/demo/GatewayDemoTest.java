@@ -37,7 +37,9 @@ class GatewayDemoTest {
             "tampered Echo \\(body changed after signing\\) +-> REFUSED  UNAUTHENTICATED BodyDigestMismatch")
         .containsPattern("first use of a signed request +-> OK  hello from acme-app")
         .containsPattern("replay of that exact request +-> REFUSED  UNAUTHENTICATED ReplayedNonce")
+        .containsPattern("Chat sent to acme's domain +-> REFUSED  UNIMPLEMENTED UnknownApi")
         .containsPattern(
-            "acme-app calling globex's Chat API +-> REFUSED  PERMISSION_DENIED CrossTenantNotAuthorized");
+            "acme-app calling Chat on globex's domain +-> REFUSED  PERMISSION_DENIED"
+                + " CrossTenantNotAuthorized");
   }
 }
