@@ -12,4 +12,9 @@ public final class InvalidMacException extends Exception {
   public InvalidMacException(KeyLabel label) {
     super("MAC does not verify with key " + label);
   }
+
+  /** For a secret named by what holds it, e.g. a {@link WrappedSecret}'s description. */
+  public InvalidMacException(String secret) {
+    super("MAC does not verify with " + secret);
+  }
 }

@@ -138,6 +138,11 @@ public final class SoftHsmTokens implements TokenFactory {
     return pinFile;
   }
 
+  /** A file holding the security officer's PIN (first line); tokens of one fixture share it. */
+  public Path soPinFile() {
+    return dir.resolve("so.pin");
+  }
+
   /** A fresh copy of the user PIN (the token that receives it zeroes it on close). */
   @Override
   public Pin pin() throws IOException {

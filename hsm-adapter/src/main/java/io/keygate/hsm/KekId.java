@@ -1,0 +1,45 @@
+package io.keygate.hsm;
+
+import java.util.regex.Pattern;
+
+/**
+ * Names a key-encryption key (KEK): an AES-256 key the security officer generated inside the
+ * token, able only to wrap and unwrap AccessSecrets. The token holds it under the label {@code
+ * keygate.kek.<id>}; the config store names it next to every blob it wrapped. Not secret.
+ */
+public record KekId(String value) {
+  private static final Pattern ALLOWED = Pattern.compile("[a-z0-9][a-z0-9-]{0,31}");
+  private static final String LABEL_PREFIX = "keygate.kek.";
+
+  public KekId {
+    if (value == null || !ALLOWED.matcher(value).matches()) {
+      throw new IllegalArgumentException(
+          "a KEK id is 1-32 characters of a-z 0-9 and '-', starting with a letter or digit");
+    }
+  }
+
+  public static KekId of(String value) {
+    return new KekId(value);
+  }
+
+  /** Whether {@code value} would make an id (for input that must be refused, not thrown on). */
+  public static boolean isValid(String value) {
+    return value != null && ALLOWED.matcher(value).matches();
+  }
+
+  /** The token label of this KEK. */
+  public KeyLabel label() {
+    return KeyLabel.of(LABEL_PREFIX + value);
+  }
+
+  /** Whether {@code label} names a KEK (tools hide KEKs from key listings). */
+  public static boolean isKekLabel(KeyLabel label) {
+    return label.value().startsWith(LABEL_PREFIX)
+        && isValid(label.value().substring(LABEL_PREFIX.length()));
+  }
+
+  @Override
+  public String toString() {
+    return value;
+  }
+}

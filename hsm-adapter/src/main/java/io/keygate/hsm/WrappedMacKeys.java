@@ -1,0 +1,50 @@
+package io.keygate.hsm;
+
+import java.security.interfaces.RSAPublicKey;
+
+/**
+ * HMAC-SHA256 secrets that live outside the token only as blobs wrapped under a KEK ({@link
+ * WrappedSecret}): made inside the token, unwrapped inside the token into verify-only session keys
+ * when used, rewrapped inside the token when a KEK is rotated. The plaintext never enters this
+ * process.
+ */
+public interface WrappedMacKeys {
+
+  /** The padding the recipient's tool must use to decrypt {@link IssuedSecret#forRecipient()}. */
+  String RECIPIENT_CIPHER = "RSA/ECB/OAEPWithSHA-1AndMGF1Padding";
+
+  /** The least RSA modulus the token will encrypt a new secret to. */
+  int MIN_RECIPIENT_BITS = 3072;
+
+  /**
+   * Generates a {@code secretBytes}-byte secret in the token, wraps it under {@code kek} for
+   * storage and encrypts it to {@code recipient} with {@link #RECIPIENT_CIPHER}, then destroys the
+   * working copy.
+   *
+   * @throws KeyNotFoundException if the token has no KEK {@code kek}
+   */
+  IssuedSecret generateHmacSecret(KekId kek, int secretBytes, RSAPublicKey recipient)
+      throws HsmException;
+
+  /**
+   * Computes HMAC-SHA256 of {@code data} with the secret inside the token and returns normally
+   * only if it equals {@code mac}. The secret is unwrapped into a verify-only session key once and
+   * kept in a bounded cache.
+   *
+   * @throws InvalidMacException if the MAC was computed and differs (including a wrong length)
+   * @throws WrappedSecretRejectedException if the blob does not unwrap under its KEK
+   * @throws KeyNotFoundException if the token has no such KEK
+   * @throws HsmException if the MAC could not be computed: never a verdict on the data
+   */
+  void verifyMac(WrappedSecret secret, byte[] data, byte[] mac)
+      throws InvalidMacException, HsmException;
+
+  /**
+   * The same secret wrapped under {@code to}, made inside the token (KEK rotation). Both KEKs must
+   * be trusted KEKs of this token.
+   */
+  WrappedSecret rewrap(WrappedSecret secret, KekId to) throws HsmException;
+
+  /** Whether the token holds the KEK {@code kek}. */
+  boolean hasKek(KekId kek) throws HsmException;
+}
