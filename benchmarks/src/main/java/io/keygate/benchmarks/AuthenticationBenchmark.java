@@ -96,7 +96,7 @@ public class AuthenticationBenchmark {
           List.of(new Credential(ACCESS_KEY, "bench-app", "bench-tenant", label, null, false, null)),
           List.of(), List.of());
       HsmToken hsm = token;
-      inToken = authenticator(hsm::verifyMac, clock);
+      inToken = authenticator((c, data, mac) -> hsm.verifyMac(c.secretLabel(), data, mac), clock);
       inSoftware = authenticator(new SoftwareMacVerifier(secret), clock);
       XcaSigner signer = XcaSigner.builder(ACCESS_KEY, AccessSecret.copyOf(secret)).clock(clock).build();
       metadata = new LinkedHashMap<>();
@@ -177,9 +177,10 @@ public class AuthenticationBenchmark {
     }
 
     @Override
-    public void verify(KeyLabel label, byte[] data, byte[] mac) throws InvalidMacException {
+    public void verify(Credential credential, byte[] data, byte[] mac)
+        throws InvalidMacException {
       if (!MessageDigest.isEqual(macs.get().doFinal(data), mac)) {
-        throw new InvalidMacException(label);
+        throw new InvalidMacException(credential.secretLabel());
       }
     }
   }

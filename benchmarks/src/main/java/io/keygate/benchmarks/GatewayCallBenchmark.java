@@ -14,7 +14,7 @@ import io.keygate.client.SigningClientInterceptor;
 import io.keygate.demo.backend.EchoBackend;
 import io.keygate.gateway.config.ConfigStore;
 import io.keygate.gateway.credentials.CredentialIssuer;
-import io.keygate.gateway.credentials.IssuedCredential;
+import io.keygate.gateway.credentials.IssuedCredential.InClear;
 import io.keygate.gateway.dataplane.GatewaySettings;
 import io.keygate.gateway.model.ApiDefinition;
 import io.keygate.gateway.model.App;
@@ -188,7 +188,7 @@ public class GatewayCallBenchmark {
       ConfigDatabase database = ConfigDatabase.open(ConfigDatabaseSettings.embeddedH2(dataDir));
       opened.add(database);
       ConfigStore store = database.store(Clock.systemUTC());
-      IssuedCredential credential = provision(store, new CredentialIssuer(token, store, random),
+      InClear credential = provision(store, new CredentialIssuer(token, store, random),
           backend.target());
       keys.add(CredentialIssuer.labelFor(credential.accessKey()));
 
@@ -242,7 +242,7 @@ public class GatewayCallBenchmark {
     }
 
     /** The configuration a security officer and a tenant admin would set up through the admin API. */
-    private static IssuedCredential provision(
+    private static InClear provision(
         ConfigStore store, CredentialIssuer issuer, String backendTarget) throws Exception {
       store.createTenant(new Tenant("bench", "Benchmark tenant"));
       store.allowDomain(new DomainAllowance("bench", SIGNED_DOMAIN));

@@ -10,7 +10,7 @@ import io.keygate.gateway.store.StoreException;
 import io.keygate.gateway.model.Grant;
 import io.keygate.gateway.model.Tenant;
 import io.keygate.gateway.credentials.CredentialIssuer;
-import io.keygate.gateway.credentials.IssuedCredential;
+import io.keygate.gateway.credentials.IssuedCredential.InClear;
 import io.keygate.hsm.HsmException;
 
 /**
@@ -32,7 +32,7 @@ final class DemoTenants {
   public static final String GLOBEX_DOMAIN = "globex.localhost";
 
   /** The credentials issued while provisioning; their secrets are shown exactly once. */
-  public record Credentials(IssuedCredential acme, IssuedCredential globex) {}
+  public record Credentials(InClear acme, InClear globex) {}
 
   private DemoTenants() {}
 

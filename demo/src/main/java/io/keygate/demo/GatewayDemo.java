@@ -19,7 +19,7 @@ import io.keygate.gateway.store.jdbc.ConfigDatabase;
 import io.keygate.gateway.store.jdbc.ConfigDatabaseSettings;
 import io.keygate.gateway.config.ConfigStore;
 import io.keygate.gateway.credentials.CredentialIssuer;
-import io.keygate.gateway.credentials.IssuedCredential;
+import io.keygate.gateway.credentials.IssuedCredential.InClear;
 import io.keygate.gateway.errors.ErrorReplies;
 import io.keygate.gateway.dataplane.GatewaySettings;
 import io.keygate.gateway.node.GatewayNode;
@@ -132,7 +132,7 @@ public final class GatewayDemo {
   }
 
   private void calls(ManagedChannel channel, ManagedChannel globexDomain, int port,
-      IssuedCredential acme) throws Exception {
+      InClear acme) throws Exception {
     AccessSecret secret = AccessSecret.copyOf(acme.secret().unsafeCopy());
     Channel signed = ClientInterceptors.intercept(channel, SigningClientInterceptor.create(acme.accessKey(), secret));
     Channel signedToGlobex = ClientInterceptors.intercept(

@@ -7,6 +7,7 @@ import io.keygate.admin.cli.PinPrompt;
 import io.keygate.admin.command.AdminRoot;
 import io.keygate.admin.command.BootstrapCommand;
 import io.keygate.admin.command.FormatConverter;
+import io.keygate.admin.command.KekCommand;
 import io.keygate.admin.command.KeysCommand;
 import io.keygate.admin.online.AllowanceCommand;
 import io.keygate.admin.online.ApiCommand;
@@ -50,13 +51,14 @@ import picocli.CommandLine.ScopeType;
     sortOptions = false,
     description = {
       "Keygate's security officer CLI.",
-      "Offline, on the HSM: bootstrap, keys. Online, through the gateway's admin API (mTLS):"
+      "Offline, on the HSM: bootstrap, keys, kek. Online, through the gateway's admin API (mTLS):"
           + " whoami, tenant, app, credential, api, grant, authorization, principal, audit,"
           + " approval, tls."
     },
     subcommands = {
       BootstrapCommand.class,
       KeysCommand.class,
+      KekCommand.class,
       WhoAmICommand.class,
       TenantCommand.class,
       AppCommand.class,

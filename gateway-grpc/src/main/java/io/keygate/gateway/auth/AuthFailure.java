@@ -12,7 +12,9 @@ public enum AuthFailure {
   UNKNOWN_KEY("UnknownAccessKey"),
   KEY_REVOKED("AccessKeyRevokedOrExpired"),
   BAD_SIGNATURE("InvalidSignature"),
-  BODY_DIGEST_MISMATCH("BodyDigestMismatch");
+  BODY_DIGEST_MISMATCH("BodyDigestMismatch"),
+  /** The credential's stored secret cannot be used (a blob that does not unwrap, an unknown KEK). */
+  SECRET_UNUSABLE("CredentialUnusable");
 
   private final String code;
 

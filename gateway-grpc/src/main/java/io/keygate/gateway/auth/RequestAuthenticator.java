@@ -3,6 +3,8 @@ package io.keygate.gateway.auth;
 import io.keygate.gateway.config.ConfigSnapshot;
 import io.keygate.gateway.model.Credential;
 import io.keygate.hsm.HsmException;
+import io.keygate.hsm.KeyNotFoundException;
+import io.keygate.hsm.WrappedSecretRejectedException;
 import io.keygate.hsm.InvalidMacException;
 import java.time.Instant;
 import java.util.Objects;
@@ -135,12 +137,21 @@ public final class RequestAuthenticator {
     SignedRequest request = passed.headersOnly();
     byte[] stringToSign = StringToSign.build(
         request.authority(), headers.contentSha256Hex(), headers.signedHeaders(), request.path());
+    Credential claimed = passed.claimed();
     try {
-      macVerifier.verify(passed.claimed().secretLabel(), stringToSign, headers.signature());
+      macVerifier.verify(claimed, stringToSign, headers.signature());
     } catch (InvalidMacException mismatch) {
       return AuthResult.rejected(AuthFailure.BAD_SIGNATURE,
           "accessKey=" + key + " signature does not verify for path=" + request.path()
               + " signed=" + headers.signedHeaders().keySet());
+    } catch (WrappedSecretRejectedException | KeyNotFoundException unusable) {
+      if (!claimed.isWrapped()) {
+        throw unusable; // a token key that vanished: the HSM failing, not this credential
+      }
+      // The stored blob does not unwrap, or names a KEK the token lacks: this credential cannot
+      // be checked, every other one still can.
+      return AuthResult.rejected(AuthFailure.SECRET_UNUSABLE,
+          "accessKey=" + key + " " + claimed.wrapped() + ": " + unusable.getMessage());
     }
     return AuthResult.authenticated(passed.claimed());
   }

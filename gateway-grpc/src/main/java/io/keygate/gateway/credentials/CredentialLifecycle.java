@@ -12,7 +12,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
+import java.security.interfaces.RSAPublicKey;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * The rules of a credential's life, on top of {@link CredentialIssuer} and the store: an app gets
@@ -44,19 +46,20 @@ public final class CredentialLifecycle {
   }
 
   /** The app's first credential (none of its earlier ones may still be live). */
-  public IssuedCredential create(String tenantId, String appId)
+  public IssuedCredential create(String tenantId, String appId,
+      Optional<RSAPublicKey> recipient)
       throws CredentialRuleException, StoreException, HsmException {
     synchronized (issueLock) {
       long live = liveCredentials(tenantId, appId);
       if (live > 0) {
         throw new CredentialRuleException(CredentialRuleException.Reason.ALREADY_HAS_ONE, appId + " has " + live + " live");
       }
-      return issuer.issue(tenantId, appId, null);
+      return issuer.issue(tenantId, appId, null, recipient);
     }
   }
 
   /** A second live credential for an app that has one: the start of a rotation. */
-  public IssuedCredential add(String tenantId, String appId)
+  public IssuedCredential add(String tenantId, String appId, Optional<RSAPublicKey> recipient)
       throws CredentialRuleException, StoreException, HsmException {
     synchronized (issueLock) {
       long live = liveCredentials(tenantId, appId);
@@ -66,7 +69,7 @@ public final class CredentialLifecycle {
       if (live >= MAX_LIVE_PER_APP) {
         throw new CredentialRuleException(CredentialRuleException.Reason.LIMIT_REACHED, appId + " has " + live + " live");
       }
-      return issuer.issue(tenantId, appId, null);
+      return issuer.issue(tenantId, appId, null, recipient);
     }
   }
 

@@ -22,7 +22,9 @@ public final class CredentialRuleException extends Exception {
     /** Only a live credential can be retired. */
     NOT_ACTIVE,
     /** The credential already ends sooner; a retirement never extends a key. */
-    ENDS_SOONER
+    ENDS_SOONER,
+    /** The node keeps secrets wrapped and will not send one in the clear: send a one-time key. */
+    RECIPIENT_KEY_REQUIRED
   }
 
   private final Reason reason;

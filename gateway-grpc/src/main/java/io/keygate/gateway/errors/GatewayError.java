@@ -18,6 +18,7 @@ public enum GatewayError {
   KEY_REVOKED(Status.Code.UNAUTHENTICATED, AuthFailure.KEY_REVOKED.code(), "access key revoked or expired"),
   BAD_SIGNATURE(Status.Code.UNAUTHENTICATED, AuthFailure.BAD_SIGNATURE.code(), "signature does not match"),
   BODY_DIGEST_MISMATCH(Status.Code.UNAUTHENTICATED, AuthFailure.BODY_DIGEST_MISMATCH.code(), "request body does not match its signed digest"),
+  SECRET_UNUSABLE(Status.Code.UNAUTHENTICATED, AuthFailure.SECRET_UNUSABLE.code(), "access key cannot be verified; ask for a new one"),
 
   NOT_GRANTED(Status.Code.PERMISSION_DENIED, AccessDecision.DENIED_NOT_GRANTED.code(), "app is not granted this API"),
   CROSS_TENANT(Status.Code.PERMISSION_DENIED, AccessDecision.DENIED_CROSS_TENANT.code(), "app is not authorized for this API"),
@@ -73,6 +74,7 @@ public enum GatewayError {
       case KEY_REVOKED -> KEY_REVOKED;
       case BAD_SIGNATURE -> BAD_SIGNATURE;
       case BODY_DIGEST_MISMATCH -> BODY_DIGEST_MISMATCH;
+      case SECRET_UNUSABLE -> SECRET_UNUSABLE;
     };
   }
 

@@ -4,6 +4,7 @@ import io.keygate.gateway.admin.access.AdminPrincipals;
 import io.keygate.gateway.admin.api.AdminServer;
 import io.keygate.gateway.admin.api.AdminServerSettings;
 import io.keygate.gateway.admin.api.AdminService;
+import io.keygate.gateway.credentials.WrappedIssuance;
 import io.keygate.gateway.admin.api.AuditReading;
 import io.keygate.gateway.admin.api.KeyControl;
 import io.keygate.gateway.audit.AuditHeadSigner;
@@ -17,6 +18,7 @@ import io.keygate.gateway.tls.TlsListener;
 import io.keygate.hsm.HsmToken;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -46,6 +48,7 @@ public final class AdminPlane {
       TlsKeyFollower tlsFollower,
       Clock clock,
       SecureRandom random,
+      Optional<WrappedIssuance> wrapped,
       Runnable onConfigChanged) {}
 
   /** Starts the admin server on the key the cluster has activated for the admin listener. */
@@ -60,7 +63,7 @@ public final class AdminPlane {
         parts.audit(),
         AuditReading.over(parts.database().auditChain(), parts.database().signedHeads(), parts.hsm(),
             parts.auditHeads()),
-        keyControl, parts.clock(), parts.random(), parts.onConfigChanged());
+        keyControl, parts.clock(), parts.random(), parts.wrapped(), parts.onConfigChanged());
     AdminServerSettings server = new AdminServerSettings(
         settings.server().listen(),
         parts.activeTls().assignments().get(TlsListener.ADMIN),

@@ -10,12 +10,14 @@ import io.keygate.gateway.audit.AuditHeadSink;
 import io.keygate.gateway.audit.ChainedAuditLog;
 import io.keygate.gateway.audit.SecurityEventAggregator;
 import io.keygate.gateway.audit.SignedAuditLog;
+import io.keygate.gateway.auth.CredentialSecrets;
 import io.keygate.gateway.auth.InMemoryNonceStore;
 import io.keygate.gateway.auth.ReplayWindow;
 import io.keygate.gateway.auth.RequestAuthenticator;
 import io.keygate.gateway.authz.AccessPolicy;
 import io.keygate.gateway.config.SnapshotRefresher;
 import io.keygate.gateway.credentials.LastUsedTracker;
+import io.keygate.gateway.credentials.WrappedIssuance;
 import io.keygate.gateway.dataplane.CallObserver;
 import io.keygate.gateway.dataplane.ConfigView;
 import io.keygate.gateway.dataplane.GatewayCallHandler;
@@ -38,6 +40,8 @@ import io.keygate.gateway.tls.TlsKeyFollower;
 import io.keygate.gateway.tls.TlsListener;
 import io.keygate.hsm.HsmToken;
 import io.keygate.hsm.KeyLabel;
+import io.keygate.hsm.WrappedMacKeys;
+import io.keygate.hsm.pkcs11.DirectWrappedMacs;
 import io.keygate.hsm.pkcs11.Pkcs11TokenOptions;
 import io.keygate.hsm.pkcs11.SunPkcs11Token;
 import io.keygate.hsm.tls.RotatingKeyManager;
@@ -69,6 +73,7 @@ public final class NodeBuilder {
 
   private final NodeSettings settings;
   private HsmToken token;
+  private WrappedMacKeys wrappedSecrets;
   private ConfigDatabase database;
   private Clock clock = Clock.systemUTC();
   private CallObserver extraObserver = CallObserver.NONE;
@@ -82,6 +87,12 @@ public final class NodeBuilder {
   /** Serve from a token the caller opened (and closes after the node). */
   public NodeBuilder token(HsmToken openToken) {
     this.token = Objects.requireNonNull(openToken, "openToken");
+    return this;
+  }
+
+  /** Verify (and issue) wrapped secrets with a key hierarchy the caller opened (and closes). */
+  public NodeBuilder wrappedSecrets(WrappedMacKeys openHierarchy) {
+    this.wrappedSecrets = Objects.requireNonNull(openHierarchy, "openHierarchy");
     return this;
   }
 
@@ -129,6 +140,9 @@ public final class NodeBuilder {
 
   private GatewayNode start(StartedParts parts) throws Exception {
     HsmToken hsm = token != null ? token : parts.add(openToken());
+    Optional<WrappedMacKeys> hierarchy = wrappedSecrets != null
+        ? Optional.of(wrappedSecrets)
+        : openHierarchy(parts);
     ConfigDatabase db = database != null ? database : parts.add(ConfigDatabase.open(settings.database()));
     ScheduledExecutorService healthThread = scheduler(parts, "keygate-health");
     ScheduledExecutorService snapshotThread = scheduler(parts, "keygate-snapshots");
@@ -172,13 +186,14 @@ public final class NodeBuilder {
 
     CallObserver observer =
         both(new RecordingCallObserver(lastUsed, securityEvents, clock), extraObserver);
-    IngressServer ingress = startDataPlane(parts, hsm, refresher, observer, healthThread,
+    IngressServer ingress = startDataPlane(parts, hsm, hierarchy, refresher, observer, healthThread,
         preAuthTimers, settings.gateway().withTlsKey(activeTls.assignments().get(TlsListener.INGRESS)));
 
     AdminServer admin = null;
     if (settings.admin().isPresent()) {
       SecureRandom random = SecureRandom.getInstance("DRBG");
-      admin = parts.add(startAdmin(settings.admin().get(), hsm, db, store, refresher, adminAudit,
+      admin = parts.add(startAdmin(settings.admin().get(), hsm, hierarchy, db, store, refresher,
+          adminAudit,
           headFile, activeTls, tlsFollower, random));
     }
     ingress.tlsKeys().ifPresent(keys -> tlsFollower.follow(TlsListener.INGRESS, keys));
@@ -188,12 +203,13 @@ public final class NodeBuilder {
   }
 
   /** route → authenticate (HSM) → authorize → proxy, behind the TLS listener; health on its own thread. */
-  private IngressServer startDataPlane(StartedParts parts, HsmToken hsm, SnapshotRefresher refresher,
+  private IngressServer startDataPlane(StartedParts parts, HsmToken hsm,
+      Optional<WrappedMacKeys> hierarchy, SnapshotRefresher refresher,
       CallObserver observer, ScheduledExecutorService healthThread,
       ScheduledExecutorService preAuthTimers, GatewaySettings gateway) throws Exception {
     ConfigView view = configView.apply(ConfigView.of(refresher));
     RequestAuthenticator authenticator = new RequestAuthenticator(
-        hsm::verifyMac,
+        new CredentialSecrets(hsm, hierarchy),
         new InMemoryNonceStore(clock, settings.nonceCapacity(), settings.noncesPerKey(),
             settings.noncesPerTenant()),
         new ReplayWindow(clock, gateway.timestampWindow()));
@@ -233,7 +249,8 @@ public final class NodeBuilder {
    * The admin API on its own port, mutual TLS with the admin CAs. The first officer's fingerprint
    * seeds the first security officer while no principal exists yet.
    */
-  private AdminServer startAdmin(AdminPlaneSettings adminSettings, HsmToken hsm, ConfigDatabase db,
+  private AdminServer startAdmin(AdminPlaneSettings adminSettings, HsmToken hsm,
+      Optional<WrappedMacKeys> hierarchy, ConfigDatabase db,
       ConfigStore store, SnapshotRefresher refresher, SignedAuditLog audit, AuditHeadSink headFile,
       ActiveTlsKeys activeTls,
       TlsKeyFollower tlsFollower, SecureRandom random) throws Exception {
@@ -249,7 +266,30 @@ public final class NodeBuilder {
       }
     };
     return AdminPlane.start(adminSettings, new AdminPlane.Parts(hsm, db, store, principals, audit,
-        headFile, activeTls, tlsFollower, clock, random, refreshSnapshot));
+        headFile, activeTls, tlsFollower, clock, random,
+        hierarchy.flatMap(keys -> settings.keys().issuingKek()
+            .map(kek -> new WrappedIssuance(keys, kek))),
+        refreshSnapshot));
+  }
+
+  /**
+   * The key hierarchy on the token the settings name, sharing the library SunPKCS11 opened; none
+   * when the caller handed over a token (and no hierarchy). One session per HSM lane thread, and
+   * one for the admin plane's issuance.
+   */
+  private Optional<WrappedMacKeys> openHierarchy(StartedParts parts) throws Exception {
+    if (settings.hsmConfig().isEmpty() || settings.pin().isEmpty()) {
+      return Optional.empty();
+    }
+    DirectWrappedMacs opened = parts.add(DirectWrappedMacs.open(settings.hsmConfig().get(),
+        settings.pin().get().read(), settings.calls().hsmThreads() + 1,
+        settings.keys().cacheKeys(), clock));
+    if (settings.keys().issuingKek().isPresent()
+        && !opened.hasKek(settings.keys().issuingKek().get())) {
+      throw new IllegalStateException("KEYGATE_KEK names " + settings.keys().issuingKek().get()
+          + ", which the token does not hold (keystore-admin kek generate makes one)");
+    }
+    return Optional.of(opened);
   }
 
   private SunPkcs11Token openToken() throws Exception {

@@ -7,6 +7,7 @@ import io.keygate.gateway.dataplane.HsmLane;
 import io.keygate.gateway.dataplane.GatewaySettings;
 import io.keygate.gateway.dataplane.PreAuthSettings;
 import io.keygate.gateway.store.jdbc.ConfigDatabaseSettings;
+import io.keygate.hsm.KekId;
 import io.keygate.hsm.KeyLabel;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -30,6 +31,8 @@ import java.util.Optional;
  * @param admin the admin API, when KEYGATE_ADMIN_LISTEN enables it
  * @param auditHeadFile the append-only file every signed audit head is exported to, outside the
  *     database (KEYGATE_AUDIT_HEAD_FILE; by default {@value #AUDIT_HEAD_FILE} in the data directory)
+ * @param keys the key hierarchy: which KEK new secrets are wrapped under, how many unwrapped keys
+ *     are kept
  */
 public record NodeSettings(
     Optional<Path> hsmConfig,
@@ -42,7 +45,8 @@ public record NodeSettings(
     PreAuthSettings preAuth,
     CallLimits calls,
     Optional<AdminPlaneSettings> admin,
-    Path auditHeadFile) {
+    Path auditHeadFile,
+    KeyHierarchySettings keys) {
 
   public static final int DEFAULT_NONCE_CAPACITY = 1_000_000;
   public static final int DEFAULT_NONCES_PER_KEY = 100_000;
@@ -54,38 +58,43 @@ public record NodeSettings(
     return new NodeSettings(Optional.empty(), Optional.empty(), gateway,
         ConfigDatabaseSettings.embeddedH2(dataDir), DEFAULT_NONCE_CAPACITY, DEFAULT_NONCES_PER_KEY,
         DEFAULT_NONCES_PER_TENANT, PreAuthSettings.defaults(), CallLimits.defaults(),
-        Optional.empty(), dataDir.resolve(AUDIT_HEAD_FILE));
+        Optional.empty(), dataDir.resolve(AUDIT_HEAD_FILE), KeyHierarchySettings.defaults());
   }
 
   public NodeSettings withAdmin(AdminPlaneSettings adminPlane) {
     return new NodeSettings(hsmConfig, pin, gateway, database, nonceCapacity, noncesPerKey,
-        noncesPerTenant, preAuth, calls, Optional.of(adminPlane), auditHeadFile);
+        noncesPerTenant, preAuth, calls, Optional.of(adminPlane), auditHeadFile, keys);
   }
 
   public NodeSettings withNonceCapacity(int capacity) {
     return new NodeSettings(hsmConfig, pin, gateway, database, capacity,
         Math.min(noncesPerKey, capacity), Math.min(noncesPerTenant, capacity), preAuth, calls,
-        admin, auditHeadFile);
+        admin, auditHeadFile, keys);
   }
 
   public NodeSettings withNonceShare(int perKey) {
     return new NodeSettings(hsmConfig, pin, gateway, database, nonceCapacity, perKey,
-        noncesPerTenant, preAuth, calls, admin, auditHeadFile);
+        noncesPerTenant, preAuth, calls, admin, auditHeadFile, keys);
   }
 
   public NodeSettings withTenantNonceShare(int perTenant) {
     return new NodeSettings(hsmConfig, pin, gateway, database, nonceCapacity, noncesPerKey,
-        perTenant, preAuth, calls, admin, auditHeadFile);
+        perTenant, preAuth, calls, admin, auditHeadFile, keys);
   }
 
   public NodeSettings withPreAuth(PreAuthSettings limits) {
     return new NodeSettings(hsmConfig, pin, gateway, database, nonceCapacity, noncesPerKey,
-        noncesPerTenant, limits, calls, admin, auditHeadFile);
+        noncesPerTenant, limits, calls, admin, auditHeadFile, keys);
+  }
+
+  public NodeSettings withKeyHierarchy(KeyHierarchySettings hierarchy) {
+    return new NodeSettings(hsmConfig, pin, gateway, database, nonceCapacity, noncesPerKey,
+        noncesPerTenant, preAuth, calls, admin, auditHeadFile, hierarchy);
   }
 
   public NodeSettings withCallLimits(CallLimits limits) {
     return new NodeSettings(hsmConfig, pin, gateway, database, nonceCapacity, noncesPerKey,
-        noncesPerTenant, preAuth, limits, admin, auditHeadFile);
+        noncesPerTenant, preAuth, limits, admin, auditHeadFile, keys);
   }
 
   /**
@@ -151,7 +160,7 @@ public record NodeSettings(
         env.has("KEYGATE_ADMIN_LISTEN") ? Optional.of(admin(env, tlsKey)) : Optional.empty();
     return new NodeSettings(Optional.of(hsmConfig), Optional.of(pin), gateway, database,
         nonceCapacity, noncesPerKey, noncesPerTenant, preAuth, calls, admin,
-        auditHeadFile(env, dataDir));
+        auditHeadFile(env, dataDir), keys(env));
   }
 
   private static PreAuthSettings preAuth(EnvironmentReader env, GatewaySettings gateway)
@@ -173,6 +182,20 @@ public record NodeSettings(
         env.integer("KEYGATE_MAX_CALLS_PER_KEY", CallLimits.DEFAULT_PER_KEY, 1, 1_000_000),
         env.integer("KEYGATE_HSM_THREADS", HsmLane.DEFAULT_THREADS, 1, 256),
         env.integer("KEYGATE_HSM_QUEUE", HsmLane.DEFAULT_QUEUE, 1, 1_000_000));
+  }
+
+  private static KeyHierarchySettings keys(EnvironmentReader env) throws SettingsException {
+    Optional<KekId> kek = Optional.empty();
+    if (env.has("KEYGATE_KEK")) {
+      String id = env.required("KEYGATE_KEK");
+      if (!KekId.isValid(id)) {
+        throw new SettingsException("KEYGATE_KEK",
+            "a KEK id is 1-32 characters of a-z 0-9 and '-'");
+      }
+      kek = Optional.of(KekId.of(id));
+    }
+    return new KeyHierarchySettings(kek, env.integer("KEYGATE_KEY_CACHE",
+        KeyHierarchySettings.DEFAULT_CACHE_KEYS, 1, 10_000_000));
   }
 
   /** A file to append to: not a directory (caught here, not at the first admin call). */

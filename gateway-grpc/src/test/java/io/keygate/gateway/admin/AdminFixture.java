@@ -18,6 +18,7 @@ import io.keygate.gateway.model.BackendAllowance;
 import io.keygate.gateway.model.DomainAllowance;
 import io.keygate.gateway.store.jdbc.ConfigDatabase;
 import io.keygate.gateway.store.jdbc.ConfigDatabaseSettings;
+import io.keygate.gateway.credentials.WrappedIssuance;
 import io.keygate.gateway.config.ConfigStore;
 import io.keygate.gateway.store.StoreException;
 import io.keygate.gateway.config.SnapshotRefresher;
@@ -92,6 +93,7 @@ final class AdminFixture implements AutoCloseable {
       Executors.newSingleThreadScheduledExecutor();
   private final List<ManagedChannel> channels = new ArrayList<>();
   private boolean jdbcAudit;
+  private Optional<WrappedIssuance> wrapped = Optional.empty();
   private int approvalsRequired = 2;
   private Duration approvalTtl = Duration.ofHours(1);
   ActiveTlsKeys activeTls;
@@ -109,6 +111,12 @@ final class AdminFixture implements AutoCloseable {
    */
   AdminFixture withJdbcAuditLog() {
     jdbcAudit = true;
+    return this;
+  }
+
+  /** Issue new secrets in the HSM, wrapped (call before {@link #start}). */
+  AdminFixture withKeyHierarchy(WrappedIssuance issuance) {
+    wrapped = Optional.of(issuance);
     return this;
   }
 
@@ -145,7 +153,7 @@ final class AdminFixture implements AutoCloseable {
             Optional.empty(), approvalsRequired, approvalTtl),
         new AdminPlane.Parts(hsm, database, store, principals, auditLog, AuditHeadSink.NONE,
             activeTls, tlsFollower,
-            clock, new SecureRandom(), this::refresh));
+            clock, new SecureRandom(), wrapped, this::refresh));
     return this;
   }
 

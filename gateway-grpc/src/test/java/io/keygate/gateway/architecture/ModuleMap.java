@@ -54,6 +54,13 @@ final class ModuleMap {
           .should().dependOnClassesThat().resideInAnyPackage("sun.security.pkcs11..")
           .as("only io.keygate.hsm.pkcs11 names SunPKCS11");
 
+  /** The direct PKCS#11 binding (the key hierarchy) is confined like SunPKCS11 is. */
+  static final ArchRule ONLY_THE_PKCS11_PACKAGE_NAMES_THE_PKCS11_WRAPPER =
+      noClasses()
+          .that().resideOutsideOfPackage("io.keygate.hsm.pkcs11..")
+          .should().dependOnClassesThat().resideInAnyPackage("org.xipki..", "iaik..")
+          .as("only io.keygate.hsm.pkcs11 names the direct PKCS#11 wrapper");
+
   /** The gateway works with the token's capabilities; only the composition root opens one. */
   static final ArchRule ONLY_THE_NODE_OPENS_A_TOKEN =
       noClasses()
@@ -97,6 +104,7 @@ final class ModuleMap {
       ONLY_THE_STORE_TOUCHES_JDBC,
       HSM_ADAPTER_KNOWS_NO_GRPC,
       ONLY_THE_PKCS11_PACKAGE_NAMES_SUNPKCS11,
+      ONLY_THE_PKCS11_PACKAGE_NAMES_THE_PKCS11_WRAPPER,
       ONLY_THE_NODE_OPENS_A_TOKEN,
       THE_MODEL_IS_PLAIN,
       THE_PROXY_KNOWS_NO_TENANTS,

@@ -112,7 +112,7 @@ class RequestAuthenticatorTest {
   void authenticate_propagatesAnHsmFailure_andLeavesTheNonceUnused() throws Exception {
     SignedRequest request = signed();
     RequestAuthenticator hsmDown = new RequestAuthenticator(
-        (label, data, mac) -> {
+        (credential, data, mac) -> {
           throw new TokenUnavailableException("token gone", "CKR_DEVICE_REMOVED", null);
         },
         nonces, window);

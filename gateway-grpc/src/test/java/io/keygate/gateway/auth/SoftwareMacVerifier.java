@@ -1,5 +1,6 @@
 package io.keygate.gateway.auth;
 
+import io.keygate.gateway.model.Credential;
 import io.keygate.hsm.InvalidMacException;
 import io.keygate.hsm.KeyLabel;
 import java.security.GeneralSecurityException;
@@ -24,7 +25,8 @@ final class SoftwareMacVerifier implements MacVerifier {
   }
 
   @Override
-  public void verify(KeyLabel label, byte[] data, byte[] mac) throws InvalidMacException {
+  public void verify(Credential credential, byte[] data, byte[] mac) throws InvalidMacException {
+    KeyLabel label = credential.secretLabel();
     calls.incrementAndGet();
     byte[] secret = secrets.get(label);
     if (secret == null) {

@@ -87,7 +87,7 @@ class OpenCallsTest {
       }
     };
     RequestAuthenticator authenticator = new RequestAuthenticator(
-        (label, data, mac) -> {
+        (credential, data, mac) -> {
           throw new AssertionError("a re-check never asks the HSM");
         },
         (tenant, key, nonce, expiry) -> {

@@ -10,7 +10,7 @@ import io.grpc.Status;
 import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import io.keygate.gateway.credentials.CredentialIssuer;
-import io.keygate.gateway.credentials.IssuedCredential;
+import io.keygate.gateway.credentials.IssuedCredential.InClear;
 import io.keygate.gateway.dataplane.CallLimits;
 import io.keygate.gateway.dataplane.DataPlaneLoad;
 import io.keygate.gateway.dataplane.PreAuthSettings;
@@ -114,7 +114,7 @@ class CallLimitsEndToEndTest {
   @Test
   void oneAccessKey_hasAtMostItsLimitOfCallsOpen_andEachWayACallEndsGivesItsPlaceBack()
       throws Exception {
-    IssuedCredential busy = freshAcmeKey();
+    InClear busy = freshAcmeKey();
     List<OpenCall> open = new ArrayList<>();
     for (int i = 0; i < PER_KEY; i++) {
       OpenCall call = OpenCall.collect(gw.signedChannel(busy), "call " + i);
@@ -240,13 +240,13 @@ class CallLimitsEndToEndTest {
     return call;
   }
 
-  private static Map<String, String> signed(IssuedCredential key, byte[] body) {
+  private static Map<String, String> signed(InClear key, byte[] body) {
     return RawCalls.signed(key.accessKey(), key.secret().unsafeCopy(), Clock.systemUTC(), PATH,
         "localhost:" + gw.gateway.port(), body);
   }
 
-  private static IssuedCredential freshAcmeKey() throws Exception {
-    IssuedCredential c =
+  private static InClear freshAcmeKey() throws Exception {
+    InClear c =
         new CredentialIssuer(gw.hsm, gw.store, new SecureRandom()).issue("acme", "acme-app", null);
     gw.gateway.refreshConfiguration();
     return c;
@@ -258,7 +258,7 @@ class CallLimitsEndToEndTest {
   }
 
   /** A legitimate client on a connection of its own, served within its call's deadline. */
-  private static void assertServed(IssuedCredential key) throws Exception {
+  private static void assertServed(InClear key) throws Exception {
     assertThat(echo(gw.signedChannel(key), "legitimate").getMessage()).isEqualTo("legitimate");
   }
 

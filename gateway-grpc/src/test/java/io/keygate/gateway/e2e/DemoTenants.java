@@ -1,7 +1,7 @@
 package io.keygate.gateway.e2e;
 
 import io.keygate.gateway.credentials.CredentialIssuer;
-import io.keygate.gateway.credentials.IssuedCredential;
+import io.keygate.gateway.credentials.IssuedCredential.InClear;
 import io.keygate.gateway.model.ApiDefinition;
 import io.keygate.gateway.model.App;
 import io.keygate.gateway.model.BackendAllowance;
@@ -31,7 +31,7 @@ public final class DemoTenants {
   public static final String GLOBEX_DOMAIN = "globex.localhost";
 
   /** The credentials issued while provisioning; their secrets are shown exactly once. */
-  public record Credentials(IssuedCredential acme, IssuedCredential globex) {}
+  public record Credentials(InClear acme, InClear globex) {}
 
   private DemoTenants() {}
 

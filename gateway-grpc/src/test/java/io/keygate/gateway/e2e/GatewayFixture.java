@@ -19,7 +19,7 @@ import io.keygate.gateway.store.jdbc.ConfigDatabase;
 import io.keygate.gateway.store.jdbc.ConfigDatabaseSettings;
 import io.keygate.gateway.config.ConfigStore;
 import io.keygate.gateway.credentials.CredentialIssuer;
-import io.keygate.gateway.credentials.IssuedCredential;
+import io.keygate.gateway.credentials.IssuedCredential.InClear;
 import io.keygate.demo.backend.EchoBackend;
 import io.keygate.gateway.dataplane.ConfigView;
 import io.keygate.gateway.dataplane.GatewaySettings;
@@ -59,8 +59,8 @@ public final class GatewayFixture implements AutoCloseable {
   public Server acmeBackend;
   public Server globexBackend;
   public X509Certificate gatewayCert;
-  public IssuedCredential acmeKey;
-  public IssuedCredential globexKey;
+  public InClear acmeKey;
+  public InClear globexKey;
   public final LinkedBlockingQueue<Metadata> backendHeaders = new LinkedBlockingQueue<>();
   /** The deadline each backend call carried (empty: none), in arrival order. */
   public final LinkedBlockingQueue<java.util.Optional<io.grpc.Deadline>> backendDeadlines =
@@ -209,12 +209,12 @@ public final class GatewayFixture implements AutoCloseable {
   }
 
   /** A channel that signs every call with {@code credential}, sent to acme's domain. */
-  public Channel signedChannel(IssuedCredential credential) throws Exception {
+  public Channel signedChannel(InClear credential) throws Exception {
     return signedChannel(credential, DemoTenants.ACME_DOMAIN);
   }
 
   /** A channel that signs every call with {@code credential}, sent to {@code domain}. */
-  public Channel signedChannel(IssuedCredential credential, String domain) throws Exception {
+  public Channel signedChannel(InClear credential, String domain) throws Exception {
     return ClientInterceptors.intercept(
         channel(domain),
         SigningClientInterceptor.create(

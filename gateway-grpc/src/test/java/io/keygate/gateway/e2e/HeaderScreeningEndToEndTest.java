@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.keygate.gateway.errors.GatewayError;
 import io.keygate.gateway.credentials.CredentialIssuer;
-import io.keygate.gateway.credentials.IssuedCredential;
+import io.keygate.gateway.credentials.IssuedCredential.InClear;
 import io.keygate.proto.demo.v1.EchoRequest;
 import io.keygate.proto.demo.v1.EchoServiceGrpc;
 import java.security.SecureRandom;
@@ -64,7 +64,7 @@ class HeaderScreeningEndToEndTest extends GatewayEndToEnd {
 
   @Test
   void revokedCredential_isRefusedBeforeAnyMessage() throws Exception {
-    IssuedCredential revoked =
+    InClear revoked =
         new CredentialIssuer(gw.hsm, gw.store, new SecureRandom()).issue("acme", "acme-app", null);
     gw.store.revokeCredential("acme", revoked.accessKey());
     gw.gateway.refreshConfiguration();

@@ -7,7 +7,7 @@ import io.grpc.CallOptions;
 import io.grpc.Channel;
 import io.grpc.stub.StreamObserver;
 import io.keygate.gateway.credentials.CredentialIssuer;
-import io.keygate.gateway.credentials.IssuedCredential;
+import io.keygate.gateway.credentials.IssuedCredential.InClear;
 import io.keygate.gateway.dataplane.PreAuthSettings;
 import io.keygate.gateway.errors.GatewayError;
 import io.keygate.hsm.testing.SoftHsmTokens;
@@ -60,15 +60,15 @@ class PreAuthLimitsEndToEndTest {
   @AfterEach
   void aLegitimateClientStillGetsThrough() throws Exception {
     // A fresh credential each time: acme's own key may have used up its nonce share.
-    IssuedCredential fresh = freshAcmeKey();
+    InClear fresh = freshAcmeKey();
     EchoRequest body = EchoRequest.newBuilder().setMessage("still serving").build();
     assertThat(EchoServiceGrpc.newBlockingStub(gw.signedChannel(fresh))
             .withDeadlineAfter(10, TimeUnit.SECONDS).echo(body).getMessage())
         .isEqualTo("still serving");
   }
 
-  private static IssuedCredential freshAcmeKey() throws Exception {
-    IssuedCredential c =
+  private static InClear freshAcmeKey() throws Exception {
+    InClear c =
         new CredentialIssuer(gw.hsm, gw.store, new SecureRandom()).issue("acme", "acme-app", null);
     gw.gateway.refreshConfiguration();
     return c;
@@ -160,7 +160,7 @@ class PreAuthLimitsEndToEndTest {
           .withDeadlineAfter(10, TimeUnit.SECONDS).echo(body), GatewayError.CROSS_TENANT);
     }
     // Key A fills its own share...
-    IssuedCredential keyA = freshAcmeKey();
+    InClear keyA = freshAcmeKey();
     Channel a = gw.signedChannel(keyA);
     for (int i = 0; i < NONCE_SHARE; i++) {
       EchoServiceGrpc.newBlockingStub(a).withDeadlineAfter(10, TimeUnit.SECONDS).echo(body);

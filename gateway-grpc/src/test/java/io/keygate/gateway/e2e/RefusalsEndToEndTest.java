@@ -18,7 +18,7 @@ import io.keygate.client.SigningClientInterceptor;
 import io.keygate.client.XcaSignature;
 import io.keygate.client.XcaSigner;
 import io.keygate.gateway.credentials.CredentialIssuer;
-import io.keygate.gateway.credentials.IssuedCredential;
+import io.keygate.gateway.credentials.IssuedCredential.InClear;
 import io.keygate.gateway.errors.GatewayError;
 import io.keygate.gateway.proxy.ByteMarshaller;
 import io.keygate.proto.demo.v1.EchoRequest;
@@ -62,7 +62,7 @@ class RefusalsEndToEndTest extends GatewayEndToEnd {
     return XcaSigner.builder(accessKey, AccessSecret.copyOf(secret)).clock(clock).build();
   }
 
-  private static byte[] secretOf(IssuedCredential c) {
+  private static byte[] secretOf(InClear c) {
     return c.secret().unsafeCopy();
   }
 
@@ -146,8 +146,8 @@ class RefusalsEndToEndTest extends GatewayEndToEnd {
   @Test
   void revokedAndExpiredCredentials_areRefused() throws Exception {
     CredentialIssuer issuer = new CredentialIssuer(gw.hsm, gw.store, new SecureRandom());
-    IssuedCredential revoked = issuer.issue("acme", "acme-app", null);
-    IssuedCredential expired = issuer.issue("acme", "acme-app", null);
+    InClear revoked = issuer.issue("acme", "acme-app", null);
+    InClear expired = issuer.issue("acme", "acme-app", null);
     gw.store.revokeCredential("acme", revoked.accessKey());
     gw.store.retireCredential("acme", expired.accessKey(), Instant.now().minusSeconds(1));
     gw.gateway.refreshConfiguration();

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.grpc.Channel;
 import io.grpc.Status;
 import io.keygate.gateway.credentials.CredentialIssuer;
-import io.keygate.gateway.credentials.IssuedCredential;
+import io.keygate.gateway.credentials.IssuedCredential.InClear;
 import io.keygate.gateway.dataplane.DataPlaneLoad;
 import io.keygate.gateway.errors.GatewayError;
 import io.keygate.hsm.testing.SoftHsmTokens;
@@ -84,8 +84,8 @@ class TenantNonceShareEndToEndTest {
         .echo(EchoRequest.newBuilder().setMessage("flood").build());
   }
 
-  private static IssuedCredential freshAcmeKey() throws Exception {
-    IssuedCredential c =
+  private static InClear freshAcmeKey() throws Exception {
+    InClear c =
         new CredentialIssuer(gw.hsm, gw.store, new SecureRandom()).issue("acme", "acme-app", null);
     gw.gateway.refreshConfiguration();
     return c;

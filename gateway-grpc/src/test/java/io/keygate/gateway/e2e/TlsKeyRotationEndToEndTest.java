@@ -137,7 +137,7 @@ class TlsKeyRotationEndToEndTest extends GatewayEndToEnd {
 
   /** Globex's app may Chat (bidi), acme's may Echo. */
   private static SigningClientInterceptor signing(
-      io.keygate.gateway.credentials.IssuedCredential key) {
+      io.keygate.gateway.credentials.IssuedCredential.InClear key) {
     return SigningClientInterceptor.create(
         key.accessKey(), AccessSecret.copyOf(key.secret().unsafeCopy()));
   }

@@ -1,6 +1,7 @@
 package io.keygate.admin.online;
 
 import io.keygate.proto.admin.v1.AddCredentialRequest;
+import com.google.protobuf.ByteString;
 import io.keygate.proto.admin.v1.AdminServiceGrpc.AdminServiceBlockingStub;
 import io.keygate.proto.admin.v1.IssuedCredential;
 import picocli.CommandLine.Command;
@@ -13,8 +14,9 @@ import picocli.CommandLine.Command;
     })
 public final class CredentialAddCommand extends IssueCredentialVerb {
   @Override
-  IssuedCredential issue(AdminServiceBlockingStub admin) {
+  IssuedCredential issue(AdminServiceBlockingStub admin, ByteString recipientKey) {
     return admin.addCredential(
-        AddCredentialRequest.newBuilder().setTenantId(tenant).setAppId(app).build());
+        AddCredentialRequest.newBuilder().setTenantId(tenant).setAppId(app)
+            .setRecipientPublicKey(recipientKey).build());
   }
 }

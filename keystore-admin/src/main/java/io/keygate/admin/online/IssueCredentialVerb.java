@@ -1,5 +1,6 @@
 package io.keygate.admin.online;
 
+import com.google.protobuf.ByteString;
 import io.keygate.admin.cli.CliEnvironment;
 import io.keygate.admin.cli.Output;
 import io.keygate.proto.admin.v1.AdminServiceGrpc.AdminServiceBlockingStub;
@@ -24,8 +25,13 @@ abstract class IssueCredentialVerb extends AdminVerb {
       description = "write the secret (base64) to FILE, created 0600, instead of stdout")
   Path secretOut;
 
-  /** The one RPC that issues the credential. */
-  abstract IssuedCredential issue(AdminServiceBlockingStub admin);
+  /**
+   * The one RPC that issues the credential.
+   *
+   * @param recipientKey this run's one-time RSA public key (SubjectPublicKeyInfo, DER): the gateway
+   *     encrypts the new secret to it, so only this process can read it
+   */
+  abstract IssuedCredential issue(AdminServiceBlockingStub admin, ByteString recipientKey);
 
   @Override
   protected void beforeCall(CliEnvironment env) throws Exception {
@@ -36,6 +42,7 @@ abstract class IssueCredentialVerb extends AdminVerb {
   @Override
   protected void call(AdminServiceBlockingStub admin, CliEnvironment env, Output out)
       throws Exception {
-    new SecretDelivery(secretOut).deliver(issue(admin), out);
+    OneTimeRecipient recipient = OneTimeRecipient.generate();
+    new SecretDelivery(secretOut).deliver(issue(admin, recipient.publicKey()), recipient, out);
   }
 }

@@ -38,10 +38,18 @@ final class SecretDelivery {
     }
   }
 
-  void deliver(IssuedCredential issued, Output out) throws AdminException {
+  void deliver(IssuedCredential issued, OneTimeRecipient recipient, Output out)
+      throws AdminException {
     Credential c = issued.getCredential();
     Map<String, Object> json = ProtoViews.credential(c);
-    byte[] raw = issued.getSecret().toByteArray();
+    // A gateway before admin API 1.3 ignores the key and sends the secret in the clear.
+    byte[] raw = issued.getSecretForRecipient().isEmpty()
+        ? issued.getSecret().toByteArray()
+        : recipient.decrypt(issued.getSecretForRecipient().toByteArray());
+    if (c.getKekId().isEmpty()) {
+      out.warn("the gateway has no key-encryption key (KEYGATE_KEK): it drew this secret itself"
+          + " and held it in its memory while issuing");
+    }
     byte[] encoded = Base64.getEncoder().encode(raw);
     try {
       if (secretOut != null) {

@@ -2,7 +2,7 @@ package io.keygate.benchmarks.load;
 
 import io.keygate.gateway.config.ConfigStore;
 import io.keygate.gateway.credentials.CredentialIssuer;
-import io.keygate.gateway.credentials.IssuedCredential;
+import io.keygate.gateway.credentials.IssuedCredential.InClear;
 import io.keygate.gateway.model.ApiDefinition;
 import io.keygate.gateway.model.App;
 import io.keygate.gateway.model.AuthMode;
@@ -59,7 +59,7 @@ public final class ProvisionKeygate {
             Path.of(args[0]), Pin.fromFile(Path.of(args[1])), Pkcs11TokenOptions.defaults());
         ConfigDatabase db = ConfigDatabase.open(ConfigDatabaseSettings.embeddedH2(dataDir))) {
       ConfigStore store = db.store(Clock.systemUTC());
-      IssuedCredential credential = provision(store,
+      InClear credential = provision(store,
           new CredentialIssuer(hsm, store, new SecureRandom()), args[3], args[4]);
       BenchCredential.write(Path.of(args[5]), credential.accessKey(), credential.secret().unsafeCopy());
       credential.secret().destroy();
@@ -69,7 +69,7 @@ public final class ProvisionKeygate {
     }
   }
 
-  static IssuedCredential provision(
+  static InClear provision(
       ConfigStore store, CredentialIssuer issuer, String backend, String probeBackend)
       throws Exception {
     String echo = LoadCall.ECHO.getFullMethodName();

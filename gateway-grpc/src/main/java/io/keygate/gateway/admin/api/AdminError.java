@@ -61,6 +61,16 @@ public enum AdminError {
       Status.Code.FAILED_PRECONDITION,
       "CredentialNotActive",
       "the credential is already expired or revoked"),
+  RECIPIENT_KEY_REQUIRED(
+      Status.Code.FAILED_PRECONDITION,
+      "RecipientKeyRequired",
+      "this gateway sends new secrets only encrypted: send a one-time RSA public key"
+          + " (recipient_public_key, admin API 1.3)"),
+  BAD_RECIPIENT_KEY(
+      Status.Code.INVALID_ARGUMENT,
+      "BadRecipientKey",
+      "recipient_public_key must be an RSA public key of at least 3072 bits, X.509"
+          + " SubjectPublicKeyInfo in DER"),
   RETIRE_LATER(
       Status.Code.FAILED_PRECONDITION,
       "RetireLater",

@@ -64,6 +64,7 @@ public final class AdminErrors {
         case BAD_RETIREMENT -> AdminError.INVALID_ARGUMENT;
         case NOT_ACTIVE -> AdminError.CREDENTIAL_NOT_ACTIVE;
         case ENDS_SOONER -> AdminError.RETIRE_LATER;
+        case RECIPIENT_KEY_REQUIRED -> AdminError.RECIPIENT_KEY_REQUIRED;
       };
     }
     if (failure instanceof OperationRefusedException e) {

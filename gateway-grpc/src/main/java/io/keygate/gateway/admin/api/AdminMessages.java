@@ -31,11 +31,18 @@ import io.keygate.proto.admin.v1.CreateAuthorizationRequest;
 import io.keygate.proto.admin.v1.CredentialState;
 import io.keygate.proto.admin.v1.Principal;
 import io.keygate.proto.admin.v1.Role;
+import io.keygate.hsm.WrappedMacKeys;
+import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
+import java.security.PublicKey;
+import java.security.interfaces.RSAPublicKey;
+import java.security.spec.X509EncodedKeySpec;
 import java.time.DateTimeException;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -72,6 +79,9 @@ public final class AdminMessages {
               case REVOKED -> CredentialState.REVOKED;
             })
         .setSecretKeyLabel(c.secretLabel().value());
+    if (c.isWrapped()) {
+      b.setKekId(c.wrapped().kek().value());
+    }
     if (c.notAfter() != null) {
       b.setNotAfter(timestamp(c.notAfter()));
     }
@@ -82,9 +92,9 @@ public final class AdminMessages {
   }
 
   /**
-   * The message that carries a new secret, once. The secret is destroyed here: after this call the
-   * only copies are the message's (protobuf's immutable ByteString, which cannot be zeroed) and
-   * the HSM's.
+   * The message that carries a new secret, once. A secret in the clear is destroyed here: after
+   * this call the only copies are the message's (protobuf's immutable ByteString, which cannot be
+   * zeroed) and the HSM's. A secret for a recipient is no secret to this process.
    */
   static io.keygate.proto.admin.v1.IssuedCredential issued(
       IssuedCredential issued, String tenantId, String appId, Instant now) {
@@ -97,15 +107,54 @@ public final class AdminMessages {
         null,
         false,
         null);
-    byte[] secret = issued.secret().unsafeCopy();
+    var reply = io.keygate.proto.admin.v1.IssuedCredential.newBuilder();
+    if (issued instanceof IssuedCredential.ForRecipient sealed) {
+      var credential = credential(stored, now).toBuilder();
+      if (sealed.kek() != null) {
+        credential.setKekId(sealed.kek().value());
+      }
+      return reply.setCredential(credential)
+          .setSecretForRecipient(ByteString.copyFrom(sealed.secretForRecipient()))
+          .build();
+    }
+    IssuedCredential.InClear clear = (IssuedCredential.InClear) issued;
+    byte[] secret = clear.secret().unsafeCopy();
     try {
-      return io.keygate.proto.admin.v1.IssuedCredential.newBuilder()
-          .setCredential(credential(stored, now))
+      return reply.setCredential(credential(stored, now))
           .setSecret(ByteString.copyFrom(secret))
           .build();
     } finally {
       Arrays.fill(secret, (byte) 0);
-      issued.secret().destroy();
+      clear.secret().destroy();
+    }
+  }
+
+  /**
+   * The requester's one-time key, if the request has one.
+   *
+   * @throws AdminException BadRecipientKey unless it is an RSA SubjectPublicKeyInfo of at least
+   *     {@link WrappedMacKeys#MIN_RECIPIENT_BITS} bits
+   */
+  static Optional<RSAPublicKey> recipientKey(ByteString encoded) throws AdminException {
+    if (encoded.isEmpty()) {
+      return Optional.empty();
+    }
+    if (encoded.size() > 4096) {
+      throw new AdminException(AdminError.BAD_RECIPIENT_KEY, "recipient key of "
+          + encoded.size() + " bytes");
+    }
+    try {
+      PublicKey key = KeyFactory.getInstance("RSA")
+          .generatePublic(new X509EncodedKeySpec(encoded.toByteArray()));
+      if (key instanceof RSAPublicKey rsa
+          && rsa.getModulus().bitLength() >= WrappedMacKeys.MIN_RECIPIENT_BITS
+          && rsa.getModulus().bitLength() <= 8192) {
+        return Optional.of(rsa);
+      }
+      throw new AdminException(AdminError.BAD_RECIPIENT_KEY, "recipient key is not RSA of 3072 to"
+          + " 8192 bits");
+    } catch (GeneralSecurityException | RuntimeException e) {
+      throw new AdminException(AdminError.BAD_RECIPIENT_KEY, "recipient key does not parse");
     }
   }
 

@@ -87,12 +87,14 @@ final class AdminOperations {
   // ---- credentials ----
 
   IssuedCredential createCredential(CreateCredentialRequest req) throws Exception {
-    var issued = credentials.create(req.getTenantId(), req.getAppId());
+    var issued = credentials.create(req.getTenantId(), req.getAppId(),
+        AdminMessages.recipientKey(req.getRecipientPublicKey()));
     return AdminMessages.issued(issued, req.getTenantId(), req.getAppId(), clock.instant());
   }
 
   IssuedCredential addCredential(AddCredentialRequest req) throws Exception {
-    var issued = credentials.add(req.getTenantId(), req.getAppId());
+    var issued = credentials.add(req.getTenantId(), req.getAppId(),
+        AdminMessages.recipientKey(req.getRecipientPublicKey()));
     return AdminMessages.issued(issued, req.getTenantId(), req.getAppId(), clock.instant());
   }
 

@@ -11,6 +11,8 @@ import io.grpc.stub.StreamObserver;
 import io.keygate.gateway.audit.AuditLog;
 import io.keygate.gateway.config.ConfigStore;
 import io.keygate.gateway.credentials.CredentialIssuer;
+import io.keygate.gateway.credentials.WrappedIssuance;
+import java.util.Optional;
 import io.keygate.hsm.HsmToken;
 import io.keygate.proto.admin.v1.*;
 import java.security.SecureRandom;
@@ -47,6 +49,8 @@ public final class AdminService extends AdminServiceGrpc.AdminServiceImplBase {
    * @param clock for expiries, credential states and audit times
    * @param random the strong generator for AccessKeys and secrets (e.g. {@code
    *     SecureRandom.getInstance("DRBG")})
+   * @param wrapped the key hierarchy new secrets are made in, if the node has one: then no secret
+   *     is ever in this process in the clear
    * @param onConfigChanged run after each successful configuration write, e.g. a wrapper around
    *     {@code SnapshotRefresher.refreshNow()}; what it throws is logged, not returned
    */
@@ -59,9 +63,13 @@ public final class AdminService extends AdminServiceGrpc.AdminServiceImplBase {
       KeyControl keyControl,
       Clock clock,
       SecureRandom random,
+      Optional<WrappedIssuance> wrapped,
       Runnable onConfigChanged) {
-    CredentialLifecycle lifecycle =
-        new CredentialLifecycle(new CredentialIssuer(hsm, store, random), store, clock);
+    CredentialIssuer issuer = new CredentialIssuer(hsm, store, random);
+    if (wrapped.isPresent()) {
+      issuer = issuer.withHierarchy(wrapped.get().keys(), wrapped.get().issuingKek());
+    }
+    CredentialLifecycle lifecycle = new CredentialLifecycle(issuer, store, clock);
     return new AdminService(
         new AdminCalls(principals, new AdminPolicy(), audit, clock, onConfigChanged),
         new AdminOperations(store, lifecycle, principals, auditReading, keyControl, clock),

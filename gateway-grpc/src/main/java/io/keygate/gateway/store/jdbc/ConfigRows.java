@@ -11,7 +11,9 @@ import io.keygate.gateway.model.Grant;
 import io.keygate.gateway.model.IdRules;
 import io.keygate.gateway.model.Tenant;
 
+import io.keygate.hsm.KekId;
 import io.keygate.hsm.KeyLabel;
+import io.keygate.hsm.WrappedSecret;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -107,8 +109,8 @@ final class ConfigRows {
   }
 
   private static final String CREDENTIAL_COLUMNS =
-      "SELECT access_key, app_id, tenant_id, secret_label, not_after, revoked, last_used"
-          + " FROM credentials";
+      "SELECT access_key, app_id, tenant_id, secret_label, not_after, revoked, last_used,"
+          + " kek_id, wrapped_secret FROM credentials";
 
   static List<Credential> credentials(Connection c, Scope scope) throws SQLException {
     return list(
@@ -143,7 +145,12 @@ final class ConfigRows {
             KeyLabel.of(rs.getString(4)),
             instantOrNull(rs, 5),
             rs.getBoolean(6),
-            instantOrNull(rs, 7));
+            instantOrNull(rs, 7),
+            wrappedOrNull(rs.getString(8), rs.getString(9)));
+  }
+
+  private static WrappedSecret wrappedOrNull(String kek, String blob) {
+    return kek == null || blob == null ? null : WrappedSecret.decode(KekId.of(kek), blob);
   }
 
   static List<Grant> grants(Connection c, Scope scope) throws SQLException {

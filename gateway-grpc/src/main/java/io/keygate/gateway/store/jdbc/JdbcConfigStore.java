@@ -18,6 +18,7 @@ import io.keygate.gateway.store.StoreException;
 import io.keygate.hsm.KeyLabel;
 import static io.keygate.gateway.store.StoreConflictException.Kind.DUPLICATE;
 import static io.keygate.gateway.store.StoreConflictException.Kind.UNKNOWN_REFERENCE;
+import static io.keygate.gateway.store.jdbc.SqlStatements.NULL_TEXT;
 import static io.keygate.gateway.store.jdbc.SqlStatements.exists;
 import static io.keygate.gateway.store.jdbc.SqlStatements.update;
 
@@ -110,7 +111,8 @@ public final class JdbcConfigStore implements ConfigStore {
           update(
               c,
               "INSERT INTO credentials (access_key, app_id, tenant_id, secret_label, not_after,"
-                  + " revoked, last_used, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                  + " revoked, last_used, created_at, kek_id, wrapped_secret)"
+                  + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
               accessKey,
               appId,
               tenantId,
@@ -118,7 +120,9 @@ public final class JdbcConfigStore implements ConfigStore {
               credential.notAfter(),
               credential.revoked(),
               credential.lastUsed(),
-              now());
+              now(),
+              credential.isWrapped() ? credential.wrapped().kek().value() : NULL_TEXT,
+              credential.isWrapped() ? credential.wrapped().encoded() : NULL_TEXT);
         });
   }
 

@@ -13,6 +13,12 @@ import java.time.Instant;
  * nullable columns written are instants (PostgreSQL needs the type of a null).
  */
 final class SqlStatements {
+  /**
+   * A NULL for a text column. A bare {@code null} binds as a NULL number, which PostgreSQL
+   * refuses for a VARCHAR column.
+   */
+  static final Object NULL_TEXT = new Object();
+
   private SqlStatements() {}
 
   static int update(Connection c, String sql, Object... params) throws SQLException {
@@ -47,6 +53,8 @@ final class SqlStatements {
       int index = i + 1;
       if (p == null) {
         s.setNull(index, Types.BIGINT);
+      } else if (p == NULL_TEXT) {
+        s.setNull(index, Types.VARCHAR);
       } else if (p instanceof Instant instant) {
         s.setLong(index, instant.toEpochMilli());
       } else if (p instanceof String string) {
