@@ -4,6 +4,7 @@
 #
 #   bash benchmarks/load/run.sh [--seconds N] [--warmup N] [--rounds N] [--initial-warmup N]
 #                               [--shapes 1x1,4x16] [--build] [--keep] [--out FILE]
+#                               [--jvm-defaults]
 #
 #   --seconds N         timed seconds of each run (default 10)
 #   --warmup N          untimed seconds before each run's window (default 2)
@@ -13,6 +14,8 @@
 #   --build             rebuild even if the jars look current
 #   --keep              keep the temp directory (token, configs, logs of every process)
 #   --out FILE          where the TSV of every run goes (default benchmarks/results/load-<UTC>.tsv)
+#   --jvm-defaults      run Keygate on the JVM's own memory defaults instead of a node's
+#                       (bin/keygate-jvm-options, which also reads KEYGATE_JAVA_OPTS), to compare
 #
 # Exit status: 0; 3 when a run had errors (any grpc-status but 0), stuck calls or inline signing;
 # 1 when a target failed its preflight call or something could not start; 2 for bad arguments.
@@ -36,7 +39,7 @@ die() { echo "load/run.sh: $*" >&2; exit 2; }    # the caller's mistake
 fail() { echo "load/run.sh: $*" >&2; exit 1; }   # something could not be built or started
 say() { echo "load/run.sh: $*" >&2; }
 
-build=false keep=false out=
+build=false keep=false out= jvm_defaults=false
 bench_args=()
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -44,6 +47,7 @@ while [ $# -gt 0 ]; do
       [ $# -ge 2 ] || die "$1 needs a value"; bench_args+=("$1" "$2"); shift 2 ;;
     --build) build=true; shift ;;
     --keep) keep=true; shift ;;
+    --jvm-defaults) jvm_defaults=true; shift ;;
     --out) [ $# -ge 2 ] || die "--out needs a file"; out=$2; shift 2 ;;
     -h|--help) sed -n '/^set -euo/q; 2,$p' "${BASH_SOURCE[0]}"; exit 0 ;;
     *) die "unknown argument '$1' (--help lists them)" ;;
@@ -158,11 +162,15 @@ await_port "probe backend" "$probe_pid" "$probe_port" "$tmp/probe-backend.log"
   io.keygate.benchmarks.load.ProvisionKeygate "$hsm_cfg" "$tmp/user.pin" "$tmp/keygate-data" \
   "127.0.0.1:$backend_port" "127.0.0.1:$probe_port" "$tmp/credential" >&2
 # Signed calls leave a nonce for the 5-minute window: room for every signed call of a run.
+nonces=4000000
+keygate_jvm=()   # --jvm-defaults: what the JVM picks for this machine
+$jvm_defaults ||
+  mapfile -t keygate_jvm < <(KEYGATE_NONCE_CAPACITY=$nonces bash "$root/bin/keygate-jvm-options")
 KEYGATE_HSM_CONFIG="$hsm_cfg" KEYGATE_HSM_PIN_FILE="$tmp/user.pin" KEYGATE_PLAINTEXT_DEV=true \
 KEYGATE_LISTEN="127.0.0.1:$keygate_port" KEYGATE_DATA_DIR="$tmp/keygate-data" \
-KEYGATE_NONCE_CAPACITY=4000000 KEYGATE_NONCES_PER_KEY=4000000 KEYGATE_NONCES_PER_TENANT=4000000 \
-  "$java_bin" -Djava.util.logging.config.file="$tmp/logging.properties" -cp "$load_jar" \
-    io.keygate.gateway.node.GatewayMain > "$tmp/keygate.out" 2>&1 &
+KEYGATE_NONCE_CAPACITY=$nonces KEYGATE_NONCES_PER_KEY=$nonces KEYGATE_NONCES_PER_TENANT=$nonces \
+  "$java_bin" "${keygate_jvm[@]}" -Djava.util.logging.config.file="$tmp/logging.properties" \
+    -cp "$load_jar" io.keygate.gateway.node.GatewayMain > "$tmp/keygate.out" 2>&1 &
 keygate_pid=$!; pids+=("$keygate_pid")
 
 # ---- the proxies: as many threads / workers as cores, no access logs ----
@@ -249,6 +257,7 @@ echo "== $(date -u +%Y-%m-%dT%H:%M:%SZ)  nproc=$cores  $(uname -r)"
 echo "   $("$java_bin" -version 2>&1 | head -n1); $(haproxy -v | head -n1 | cut -d' ' -f1-3);" \
   "$(nginx -v 2>&1 | sed 's/.*: //'); $(nghttpx --version | head -n1)"
 echo "   uptime before: $(uptime)"
+echo "   keygate: $(sed -n 's/.*\(memory: max heap.*\)/\1/p' "$tmp/keygate.log" | head -n1)"
 set +e
 "$java_bin" -Xmx3g -cp "$load_jar" io.keygate.benchmarks.load.LoadBench --targets "$tmp/targets" \
   --credential "$tmp/credential" --clock-ticks "$(getconf CLK_TCK)" \

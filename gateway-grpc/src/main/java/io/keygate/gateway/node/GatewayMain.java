@@ -1,5 +1,7 @@
 package io.keygate.gateway.node;
 
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
 import java.util.concurrent.CountDownLatch;
 
 /**
@@ -8,6 +10,8 @@ import java.util.concurrent.CountDownLatch;
  * if the node cannot start; stops cleanly on SIGTERM.
  */
 public final class GatewayMain {
+  private static final Logger LOG = System.getLogger("io.keygate.gateway");
+
   private GatewayMain() {}
 
   public static void main(String[] args) throws Exception {
@@ -19,6 +23,8 @@ public final class GatewayMain {
       System.exit(2);
       return;
     }
+    // Before the node starts, so that even one that fails to start shows which options took effect.
+    LOG.log(Level.INFO, MemoryLimits.ofThisJvm().describe());
     GatewayNode node;
     try {
       node = GatewayNode.builder(settings).start();

@@ -188,6 +188,24 @@ class NodeSettingsTest {
     assertThat(output).startsWith("keygate: KEYGATE_LISTEN: expected host:port").doesNotContain("Exception");
   }
 
+  @Test
+  void gatewayMain_logsTheMemoryItWasGiven_beforeStartingTheNode() throws Exception {
+    // A valid environment whose token does not exist: the node logs its memory, then exits 1.
+    Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+    ProcessBuilder builder = new ProcessBuilder(java.toString(), "-Xmx96m",
+        "-XX:MaxDirectMemorySize=40m", "-cp", System.getProperty("java.class.path"),
+        GatewayMain.class.getName());
+    builder.environment().clear();
+    builder.environment().putAll(validEnvironment());
+    builder.redirectErrorStream(true);
+    Process process = builder.start();
+    String output = new String(process.getInputStream().readAllBytes());
+
+    assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(process.exitValue()).isEqualTo(1);
+    assertThat(output).contains("memory: max heap 96 MiB, max direct memory 40 MiB, GC ");
+  }
+
   private static Map<String, String> validEnvironment() throws IOException {
     Path dir = Files.createTempDirectory("keygate-settings-");
     Path pin = dir.resolve("pin");

@@ -178,9 +178,12 @@ public final class LoadBench {
             channel, MetadataUtils.newAttachHeadersInterceptor(headersFor(t, 1).next()));
         byte[] reply = ClientCalls.blockingUnaryCall(withHeaders, LoadCall.ECHO,
             CallOptions.DEFAULT.withDeadlineAfter(10, TimeUnit.SECONDS), body);
-        out.printf("   preflight %-18s %s:%d authority %-19s OK (%d-byte reply); proxy pid %d"
-                + " (%d processes), backend pid %d%n", t.name(), t.host(), t.port(), t.authority(),
-            reply.length, t.pid(), meter(t.pid()).read().processes(), t.backendPid());
+        ProcessMeter.Reading proxy = meter(t.pid()).read();
+        // Before any load: the RSS of a proxy that has started and served one call.
+        out.printf(Locale.ROOT, "   preflight %-18s %s:%d authority %-19s OK (%d-byte reply); proxy pid %d"
+                + " (%d processes, RSS %.0f MiB), backend pid %d%n", t.name(), t.host(), t.port(),
+            t.authority(), reply.length, t.pid(), proxy.processes(), proxy.rssKib() / 1024.0,
+            t.backendPid());
       } catch (StatusRuntimeException e) {
         Status s = e.getStatus();
         out.printf("   preflight %-18s %s:%d authority %-19s FAILED %s %s%n", t.name(), t.host(),
@@ -233,7 +236,8 @@ public final class LoadBench {
       Thread.sleep(seconds * 1_000L);
       phase.stop();
       long end = System.nanoTime();
-      ProcessMeter.Delta proxyDelta = proxy.read().minus(proxy0);
+      ProcessMeter.Reading proxy1 = proxy.read();
+      ProcessMeter.Delta proxyDelta = proxy1.minus(proxy0);
       ProcessMeter.Delta backendDelta = backend.read().minus(backend0);
       ProcessMeter.Delta selfDelta = self.read().minus(self0);
       boolean drained = load.awaitDrained(DRAIN_SECONDS, TimeUnit.SECONDS)
@@ -242,7 +246,8 @@ public final class LoadBench {
       long presigned = headers instanceof PresignedHeaders ph ? ph.presigned() : 0;
       long inline = headers instanceof PresignedHeaders ph ? ph.signedInline() : 0;
       return new RunResult(round, name, load.shape(), (end - start) / 1e9, load.summary(),
-          proxyDelta.cpuMicros(), proxyDelta.contextSwitches(), backendDelta.cpuMicros(),
+          proxyDelta.cpuMicros(), proxyDelta.contextSwitches(), proxy1.peakRssKib(),
+          backendDelta.cpuMicros(),
           selfDelta.cpuMicros(),
           presigned, inline, stuck, p == null ? null : p.summary());
     }

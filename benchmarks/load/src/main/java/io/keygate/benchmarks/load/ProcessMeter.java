@@ -26,7 +26,10 @@ import java.util.Map;
  *       two sums would go wrong (even negative). A {@link Reading} keeps each thread's count; the
  *       difference adds, per thread, what it did since the first reading (all of it for a thread
  *       born since). A thread that ends between the readings takes its switches with it: a
- *       slight undercount for processes whose threads come and go.
+ *       slight undercount for processes whose threads come and go;
+ *   <li>resident memory: VmRSS (now) and VmHWM (the peak since the process started) of
+ *       /proc/PID/status, in KiB, summed over the tree. The sum of the peaks is an upper bound of
+ *       the tree's peak: its processes need not have peaked at the same moment.
  * </ul>
  *
  * Linux only. The descendants are looked up again at each reading.
@@ -46,8 +49,12 @@ final class ProcessMeter {
     return rootPid;
   }
 
-  /** CPU in microseconds summed over the tree, and each of its threads' context switches. */
-  record Reading(double cpuMicros, Map<Long, Long> switchesByThread, int processes) {
+  /**
+   * CPU in microseconds summed over the tree, each of its threads' context switches, and its
+   * resident memory now and at its peak so far.
+   */
+  record Reading(double cpuMicros, Map<Long, Long> switchesByThread, int processes, long rssKib,
+      long peakRssKib) {
     Reading {
       switchesByThread = Map.copyOf(switchesByThread);
     }
@@ -66,12 +73,17 @@ final class ProcessMeter {
 
   Reading read() throws IOException {
     long ticks = 0;
+    long rss = 0;
+    long peakRss = 0;
     Map<Long, Long> switches = new HashMap<>();
     List<Long> tree = tree();
     for (long pid : tree) {
       try {
         ticks += cpuTicks(pid);
         contextSwitches(pid, switches);
+        Map<String, Long> memory = kibFields(pid, "VmRSS:", "VmHWM:");
+        rss += memory.getOrDefault("VmRSS:", 0L);
+        peakRss += memory.getOrDefault("VmHWM:", 0L);
       } catch (NoSuchFileException e) {
         // a worker that ended between the listing and the reading: nothing left to count
       }
@@ -79,7 +91,7 @@ final class ProcessMeter {
     if (tree.isEmpty()) {
       throw new IOException("process " + rootPid + " is not running");
     }
-    return new Reading(ticks * 1_000_000.0 / ticksPerSecond, switches, tree.size());
+    return new Reading(ticks * 1_000_000.0 / ticksPerSecond, switches, tree.size(), rss, peakRss);
   }
 
   /** rootPid and every live descendant. */
@@ -124,6 +136,19 @@ final class ProcessMeter {
   private static String[] statFields(long pid) throws IOException {
     String stat = Files.readString(PROC.resolve(pid + "/stat"), StandardCharsets.ISO_8859_1);
     return stat.substring(stat.lastIndexOf(')') + 2).trim().split(" ");
+  }
+
+  /** The named "Name:  1234 kB" lines of /proc/PID/status, in KiB (a kernel thread has none). */
+  private static Map<String, Long> kibFields(long pid, String... names) throws IOException {
+    Map<String, Long> values = new HashMap<>();
+    for (String line : Files.readAllLines(PROC.resolve(pid + "/status"), StandardCharsets.ISO_8859_1)) {
+      for (String name : names) {
+        if (line.startsWith(name)) {
+          values.put(name, Long.parseLong(line.substring(name.length()).replace("kB", "").trim()));
+        }
+      }
+    }
+    return values;
   }
 
   /** Adds each thread of {@code pid} with its voluntary + involuntary switches to {@code byThread}. */

@@ -38,7 +38,8 @@ final class Report {
   void print(PrintStream out) {
     out.println();
     out.printf("== Summary: median over %d rounds (calls/s: median, min-max); latency in µs;"
-        + " CPU in µs of CPU time per successful call%n", rounds);
+        + " CPU in µs of CPU time per successful call; peak RSS: the most the proxy's processes"
+        + " held resident since they started (VmHWM), as of its last run%n", rounds);
     for (Shape shape : shapes) {
       table(out, shape);
     }
@@ -49,8 +50,8 @@ final class Report {
     out.println();
     out.printf("-- %s (%d connection%s x %d call%s in flight)%n", shape, shape.connections(),
         shape.connections() == 1 ? "" : "s", shape.inFlight(), shape.inFlight() == 1 ? "" : "s");
-    out.printf("%-18s %22s %7s %7s %7s %10s %10s %10s %10s %s%n", "target", "calls/s", "p50",
-        "p99", "p99.9", "proxy CPU", "ctxsw", "backend", "client", "errors");
+    out.printf("%-18s %22s %7s %7s %7s %10s %10s %10s %10s %9s %s%n", "target", "calls/s", "p50",
+        "p99", "p99.9", "proxy CPU", "ctxsw", "backend", "client", "peak RSS", "errors");
     for (String target : targetOrder) {
       List<RunResult> runs = runs(target, shape);
       if (runs.isEmpty()) {
@@ -58,13 +59,13 @@ final class Report {
       }
       long errors = runs.stream().mapToLong(r -> r.calls().errorCount()).sum();
       boolean flawed = runs.stream().anyMatch(RunResult::flawed);
-      out.printf(Locale.ROOT, "%-18s %8.0f (%5.0f-%5.0f) %7.0f %7.0f %7.0f %10.1f %10.2f %10.1f %10.1f %d%s%n",
+      out.printf(Locale.ROOT, "%-18s %8.0f (%5.0f-%5.0f) %7.0f %7.0f %7.0f %10.1f %10.2f %10.1f %10.1f %5.0f MiB %d%s%n",
           target, median(runs, RunResult::callsPerSecond), min(runs, RunResult::callsPerSecond),
           max(runs, RunResult::callsPerSecond), median(runs, r -> r.calls().p50()),
           median(runs, r -> r.calls().p99()), median(runs, r -> r.calls().p999()),
           median(runs, RunResult::proxyCpuPerCall), median(runs, RunResult::contextSwitchesPerCall),
           median(runs, RunResult::backendCpuPerCall), median(runs, RunResult::clientCpuPerCall),
-          errors, flawed ? "  (see the runs above)" : "");
+          max(runs, RunResult::proxyPeakRssMib), errors, flawed ? "  (see the runs above)" : "");
     }
   }
 

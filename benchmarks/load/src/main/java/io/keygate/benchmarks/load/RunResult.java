@@ -11,6 +11,8 @@ import java.util.Locale;
  * @param seconds the window's length, measured
  * @param proxyCpuMicros CPU (user + system) of the target's process tree during the window
  * @param proxyContextSwitches voluntary + involuntary context switches of its threads
+ * @param proxyPeakRssKib the target's process tree's peak resident memory since it started
+ *     (VmHWM, summed over the tree), read at the end of the window
  * @param backendCpuMicros CPU of the target's backend process (for the backend itself: its own)
  * @param clientCpuMicros this load generator's CPU, all threads
  * @param presigned requests signed before the run (signature mode)
@@ -25,6 +27,7 @@ record RunResult(
     CallTally.Summary calls,
     double proxyCpuMicros,
     long proxyContextSwitches,
+    long proxyPeakRssKib,
     double backendCpuMicros,
     double clientCpuMicros,
     long presigned,
@@ -33,6 +36,10 @@ record RunResult(
     CallTally.Summary probe) {
 
   static final String PROBE_LOADED = "probe-loaded";
+
+  double proxyPeakRssMib() {
+    return proxyPeakRssKib / 1024.0;
+  }
 
   double callsPerSecond() {
     return calls.ok() / seconds;
@@ -67,9 +74,9 @@ record RunResult(
   String describe() {
     StringBuilder s = new StringBuilder(String.format(Locale.ROOT,
         "%-18s %-5s %9.0f calls/s  p50 %6.0f  p99 %6.0f  p99.9 %6.0f µs  proxy %6.1f µs/call"
-            + "  %5.2f ctxsw/call",
+            + "  %5.2f ctxsw/call  peak RSS %4.0f MiB",
         target, shape, callsPerSecond(), calls.p50(), calls.p99(), calls.p999(), proxyCpuPerCall(),
-        contextSwitchesPerCall()));
+        contextSwitchesPerCall(), proxyPeakRssMib()));
     s.append(String.format(Locale.ROOT, "  backend %5.1f  client %5.1f", backendCpuPerCall(),
         clientCpuPerCall()));
     if (probe != null) {
@@ -93,7 +100,7 @@ record RunResult(
 
   static String tsvHeader() {
     return String.join("\t", "round", "target", "shape", "seconds", "ok", "errors", "calls_per_s",
-        "p50_us", "p99_us", "p999_us", "proxy_cpu_us_per_call", "ctxsw_per_call",
+        "p50_us", "p99_us", "p999_us", "proxy_cpu_us_per_call", "ctxsw_per_call", "proxy_peak_rss_kib",
         "backend_cpu_us_per_call", "client_cpu_us_per_call", "presigned", "signed_inline",
         "stuck_slots", "probe_ok", "probe_errors", "probe_p50_us", "probe_p99_us");
   }
@@ -102,7 +109,8 @@ record RunResult(
     return String.join("\t", Integer.toString(round), target, shape.toString(),
         num(seconds), Long.toString(calls.ok()), calls.errors().toString().replace(' ', '_'),
         num(callsPerSecond()), num(calls.p50()), num(calls.p99()), num(calls.p999()),
-        num(proxyCpuPerCall()), num(contextSwitchesPerCall()), num(backendCpuPerCall()),
+        num(proxyCpuPerCall()), num(contextSwitchesPerCall()), Long.toString(proxyPeakRssKib),
+        num(backendCpuPerCall()),
         num(clientCpuPerCall()), Long.toString(presigned), Long.toString(signedInline),
         Long.toString(stuckSlots),
         probe == null ? "" : Long.toString(probe.ok()),
