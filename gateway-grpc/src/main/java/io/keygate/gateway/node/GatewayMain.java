@@ -34,6 +34,11 @@ public final class GatewayMain {
       System.exit(1);
       return;
     }
+    // One line on stdout that scripts (and a port of 0) can rely on.
+    System.out.println("keygate: serving calls on port " + node.port()
+        + (node.adminPort().isPresent() ? ", admin API on port " + node.adminPort().getAsInt() : "")
+        + " (pid " + ProcessHandle.current().pid() + ")");
+    System.out.flush();
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       node.close();

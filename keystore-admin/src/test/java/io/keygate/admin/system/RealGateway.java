@@ -57,7 +57,7 @@ final class RealGateway implements AutoCloseable {
 
   private final Path dir;
   private final Server backend;
-  private final GatewayNode node;
+  private final Node node;
   private final X509Certificate bootstrapTlsCertificate;
   private final StringBuffer transcript;
   private final List<ManagedChannel> channels = new ArrayList<>();
@@ -65,7 +65,7 @@ final class RealGateway implements AutoCloseable {
   private RealGateway(
       Path dir,
       Server backend,
-      GatewayNode node,
+      Node node,
       X509Certificate bootstrapTlsCertificate,
       StringBuffer transcript) {
     this.dir = dir;
@@ -80,7 +80,41 @@ final class RealGateway implements AutoCloseable {
    * SoftHsmTokens), starts the node and enrols everyone. Files go under {@code dir}.
    */
   static RealGateway start(SoftHsmTokens hsm, String tokenLabel, Path dir) throws Exception {
+    return start(hsm, tokenLabel, dir, Options.IN_PROCESS);
+  }
+
+  /**
+   * How the node runs.
+   *
+   * @param kek a KEK the security officer generates first, for KEYGATE_KEK; null for none
+   * @param ownProcess the node as its own process ({@code GatewayMain}), as an operator runs it
+   */
+  record Options(String kek, boolean ownProcess) {
+    static final Options IN_PROCESS = new Options(null, false);
+  }
+
+  /** The node, in this JVM or in its own process. */
+  private interface Node extends AutoCloseable {
+    int port();
+
+    int adminPort();
+
+    @Override
+    void close();
+  }
+
+  static RealGateway start(SoftHsmTokens hsm, String tokenLabel, Path dir, Options options)
+      throws Exception {
     StringBuffer transcript = new StringBuffer();
+    if (options.kek() != null) {
+      // The officer's first step on a fresh token, before anything logs in as the user.
+      Result kek = CliRunner.run(CliRunner.environment(), "kek", "generate", "--id", options.kek(),
+          "--hsm-config", hsm.config(tokenLabel).toString(),
+          "--so-pin-file", hsm.soPinFile().toString());
+      transcript.append("$ keystore-admin kek generate --id ").append(options.kek()).append('\n')
+          .append(kek.out()).append(kek.err());
+      assertThat(kek.exitCode()).as("kek generate:%n%s", kek).isZero();
+    }
     Offline offline = new Offline(hsm.config(tokenLabel), hsm.pinFile(), transcript);
     Path tlsCert = dir.resolve("gateway-tls.pem");
     offline.ok("bootstrap", "tls-key", "--cn", "keygate-gateway", "--dns", "localhost",
@@ -111,9 +145,54 @@ final class RealGateway implements AutoCloseable {
     env.put("KEYGATE_FIRST_OFFICER_SHA256", aliceSha256);
     env.put("KEYGATE_APPROVALS_REQUIRED", "2");
     env.put("KEYGATE_APPROVAL_TTL", "PT1H");
-    GatewayNode node;
+    if (options.kek() != null) {
+      env.put("KEYGATE_KEK", options.kek());
+    }
+    Node node;
     try {
-      node = GatewayNode.start(env);
+      if (options.ownProcess()) {
+        env.putAll(hsm.childEnvironment());
+        NodeProcess process = NodeProcess.start(env, dir.resolve("node.log"));
+        node = new Node() {
+          @Override
+          public int port() {
+            return process.port();
+          }
+
+          @Override
+          public int adminPort() {
+            return process.adminPort();
+          }
+
+          @Override
+          public void close() {
+            process.close();
+          }
+
+          @Override
+          public String toString() {
+            return Long.toString(process.pid());
+          }
+        };
+      } else {
+        GatewayNode inProcess = GatewayNode.start(env);
+        node = new Node() {
+          @Override
+          public int port() {
+            return inProcess.port();
+          }
+
+          @Override
+          public int adminPort() {
+            return inProcess.adminPort().orElseThrow();
+          }
+
+          @Override
+          public void close() {
+            inProcess.close();
+          }
+        };
+      }
     } catch (Exception | Error e) {
       backend.shutdownNow();
       throw e;
@@ -151,7 +230,7 @@ final class RealGateway implements AutoCloseable {
   /** keystore-admin as {@code person}: their certificate and key, the node's admin port. */
   CliSession as(Person person) {
     Map<String, String> vars = Map.of(
-        "KEYGATE_ADMIN_SERVER", "localhost:" + node.adminPort().orElseThrow(),
+        "KEYGATE_ADMIN_SERVER", "localhost:" + node.adminPort(),
         "KEYGATE_ADMIN_CERT", certificate(dir, person).toString(),
         "KEYGATE_ADMIN_KEY", key(dir, person).toString(),
         // The admin listener serves the bootstrap TLS key (KEYGATE_ADMIN_TLS_KEY is not set), and
@@ -161,6 +240,11 @@ final class RealGateway implements AutoCloseable {
         person,
         CliRunner.environment(vars).withAdminChannels(new NettyAdminChannels()),
         transcript);
+  }
+
+  /** The process id of a node that runs in its own process ({@link Options#ownProcess}). */
+  long nodePid() {
+    return Long.parseLong(node.toString());
   }
 
   /** The PEM certificate {@code bootstrap officer-cert} issued to {@code person}. */
