@@ -171,6 +171,27 @@ class NodeSettingsTest {
   }
 
   @Test
+  void keyHierarchy_isOffByDefault_andTakesAValidKekIdAndCacheSize() throws Exception {
+    Map<String, String> env = validEnvironment();
+    assertThat(NodeSettings.fromEnvironment(env).keys())
+        .isEqualTo(KeyHierarchySettings.defaults());
+
+    env.put("KEYGATE_KEK", "kek-2026");
+    env.put("KEYGATE_KEY_CACHE", "1000");
+    KeyHierarchySettings keys = NodeSettings.fromEnvironment(env).keys();
+    assertThat(keys.issuingKek()).contains(io.keygate.hsm.KekId.of("kek-2026"));
+    assertThat(keys.cacheKeys()).isEqualTo(1000);
+
+    for (String[] bad : new String[][] {{"KEYGATE_KEK", "Kek/../x"}, {"KEYGATE_KEY_CACHE", "0"}}) {
+      Map<String, String> wrong = validEnvironment();
+      wrong.put(bad[0], bad[1]);
+      SettingsException e =
+          catchThrowableOfType(SettingsException.class, () -> NodeSettings.fromEnvironment(wrong));
+      assertThat(e.variable()).isEqualTo(bad[0]);
+    }
+  }
+
+  @Test
   void gatewayMain_exitsTwo_andNamesTheVariable() throws Exception {
     Map<String, String> env = validEnvironment();
     env.put("KEYGATE_LISTEN", "gw.example");
