@@ -10,6 +10,13 @@ import io.keygate.gateway.approval.DualControlOperation.AddSecurityOfficer;
 import io.keygate.gateway.approval.DualControlOperation.DestroyKey;
 import io.keygate.gateway.approval.DualControlOperation.RemoveSecurityOfficer;
 import io.keygate.gateway.approval.DualControlOperation.RevokeTenantCredentials;
+import io.keygate.gateway.approval.DualControlOperation.RewrapCredentials;
+import io.keygate.hsm.KekId;
+import io.keygate.hsm.WrappedMacKeys;
+import io.keygate.hsm.WrappedSecret;
+import io.keygate.hsm.WrappedSecretRejectedException;
+import java.util.List;
+import java.util.Optional;
 import io.keygate.gateway.store.StoreConflictException;
 import io.keygate.gateway.store.StoreNotFoundException;
 import io.keygate.gateway.config.ConfigStore;
@@ -33,6 +40,7 @@ import java.util.Set;
  * only if one remains, and only if M remain unless the approvers accepted fewer.
  */
 public final class ApprovedOperations implements DualControl.Runner {
+  private static final int REWRAP_BATCH = 500;
   private static final Logger LOG = System.getLogger("io.keygate.gateway.admin");
 
   private final KeyAdministration hsm;
@@ -45,6 +53,7 @@ public final class ApprovedOperations implements DualControl.Runner {
   private final Clock clock;
   private final Runnable onConfigChanged;
   private final Runnable onTlsChanged;
+  private final Optional<WrappedMacKeys> hierarchy;
 
   /**
    * @param reserved keys that must never be destroyed, besides {@code keygate.*} and served TLS
@@ -54,7 +63,7 @@ public final class ApprovedOperations implements DualControl.Runner {
    */
   public ApprovedOperations(KeyAdministration hsm, ConfigStore store, AdminPrincipals principals,
       OfficerQuorum quorum, TlsKeyInventory tls, ActiveTlsKeys activeTls, Set<KeyLabel> reserved, Clock clock,
-      Runnable onConfigChanged, Runnable onTlsChanged) {
+      Runnable onConfigChanged, Runnable onTlsChanged, Optional<WrappedMacKeys> hierarchy) {
     this.hsm = Objects.requireNonNull(hsm, "hsm");
     this.store = Objects.requireNonNull(store, "store");
     this.principals = Objects.requireNonNull(principals, "principals");
@@ -65,6 +74,7 @@ public final class ApprovedOperations implements DualControl.Runner {
     this.clock = Objects.requireNonNull(clock, "clock");
     this.onConfigChanged = Objects.requireNonNull(onConfigChanged, "onConfigChanged");
     this.onTlsChanged = Objects.requireNonNull(onTlsChanged, "onTlsChanged");
+    this.hierarchy = Objects.requireNonNull(hierarchy, "hierarchy");
   }
 
   @Override
@@ -85,6 +95,8 @@ public final class ApprovedOperations implements DualControl.Runner {
       }
     } else if (op instanceof RemoveSecurityOfficer r) {
       checkRemoveOfficer(r);
+    } else if (op instanceof RewrapCredentials r) {
+      checkRewrap(r);
     }
   }
 
@@ -113,6 +125,9 @@ public final class ApprovedOperations implements DualControl.Runner {
       }
       return "removed officers=" + left + " required=" + quorum.required()
           + (left < quorum.required() ? " BELOW-M" : "");
+    } else if (op instanceof RewrapCredentials r) {
+      checkRewrap(r); // the KEKs may have gone since the request
+      return rewrapAll(r);
     }
     throw new IllegalStateException("unknown operation " + op.kind());
   }
@@ -161,6 +176,61 @@ public final class ApprovedOperations implements DualControl.Runner {
             OperationRefusedException.Reason.KEY_IN_USE, label + " holds the secret of live " + c.accessKey());
       }
     }
+  }
+
+  private void checkRewrap(RewrapCredentials r) throws Exception {
+    if (hierarchy.isEmpty()) {
+      throw new OperationRefusedException(OperationRefusedException.Reason.KEK_UNUSABLE,
+          "this node has no key hierarchy open");
+    }
+    if (r.from().equals(r.to())) {
+      throw new OperationRefusedException(OperationRefusedException.Reason.KEK_UNUSABLE,
+          "rewrap from " + r.from() + " to itself");
+    }
+    for (KekId kek : List.of(r.from(), r.to())) {
+      if (!hierarchy.get().hasKek(kek)) {
+        throw new OperationRefusedException(OperationRefusedException.Reason.KEK_UNUSABLE,
+            "the token holds no KEK " + kek);
+      }
+    }
+  }
+
+  /**
+   * Rewraps row by row, each in its own write: every row is valid under one of the two KEKs at
+   * every moment, so calls never fail and a crash loses nothing; approved again, a run goes on
+   * with the rows still under {@code from}. A blob that does not unwrap is skipped and counted
+   * (its credential cannot work anyway: revoke it). The result says how many rows still name the
+   * old KEK: destroy it only at 0.
+   */
+  private String rewrapAll(RewrapCredentials r) throws Exception {
+    WrappedMacKeys keys = hierarchy.orElseThrow();
+    int moved = 0;
+    int unusable = 0;
+    String after = "";
+    while (true) {
+      List<Credential> batch = store.credentialsWrappedUnder(r.from(), after, REWRAP_BATCH);
+      for (Credential c : batch) {
+        after = c.accessKey();
+        WrappedSecret rewrapped;
+        try {
+          rewrapped = keys.rewrap(c.wrapped(), r.to());
+        } catch (WrappedSecretRejectedException damaged) {
+          unusable++;
+          LOG.log(Level.WARNING, "KEK rotation {0}: credential {1} does not unwrap, left under {2}",
+              r.subject(), c.accessKey(), r.from());
+          continue;
+        }
+        if (store.replaceWrappedSecret(c.accessKey(), c.wrapped(), rewrapped)) {
+          moved++;
+        }
+      }
+      if (batch.size() < REWRAP_BATCH) {
+        break;
+      }
+    }
+    refresh(onConfigChanged, "snapshot refresh");
+    int remaining = store.credentialsWrappedUnder(r.from(), "", Integer.MAX_VALUE).size();
+    return "rewrapped=" + moved + " remaining=" + remaining + " unusable=" + unusable;
   }
 
   private String revokeAll(String tenantId) throws Exception {

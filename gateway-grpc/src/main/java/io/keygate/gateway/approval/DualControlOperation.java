@@ -2,6 +2,7 @@ package io.keygate.gateway.approval;
 
 import io.keygate.gateway.tls.TlsListener;
 import io.keygate.hsm.KeyLabel;
+import io.keygate.hsm.KekId;
 import java.util.Objects;
 
 /**
@@ -209,6 +210,50 @@ public sealed interface DualControlOperation {
     @Override
     public String auditTarget() {
       return "principal/" + identity;
+    }
+  }
+
+  /** Rewraps every credential wrapped under {@code from} under {@code to} (KEK rotation). */
+  record RewrapCredentials(KekId from, KekId to) implements DualControlOperation {
+    public RewrapCredentials {
+      Objects.requireNonNull(from, "from");
+      Objects.requireNonNull(to, "to");
+    }
+
+    /** Reads what {@link #subject()} wrote. */
+    public static RewrapCredentials parse(String subject) {
+      int sep = subject.indexOf('>');
+      if (sep < 0) {
+        throw new IllegalArgumentException("not '<from>><to>': " + subject);
+      }
+      return new RewrapCredentials(
+          KekId.of(subject.substring(0, sep)), KekId.of(subject.substring(sep + 1)));
+    }
+
+    @Override
+    public String kind() {
+      return "rewrap-credentials";
+    }
+
+    @Override
+    public String subject() {
+      return from.value() + ">" + to.value();
+    }
+
+    @Override
+    public String summary() {
+      return "rewrap every credential wrapped under KEK " + from + " under KEK " + to
+          + " (KEK rotation)";
+    }
+
+    @Override
+    public String auditAction() {
+      return "kek.rewrap";
+    }
+
+    @Override
+    public String auditTarget() {
+      return "kek/" + from + "/" + to;
     }
   }
 }

@@ -24,7 +24,12 @@ public final class OperationRefusedException extends Exception {
     /** Removing the officer would leave fewer than M, and the request did not accept that. */
     BELOW_QUORUM,
     /** The identity is not mapped as a security-officer. */
-    NOT_AN_OFFICER
+    NOT_AN_OFFICER,
+    /**
+     * A KEK rotation that cannot run: the node has no key hierarchy, the two KEKs are the same,
+     * or the token lacks one of them.
+     */
+    KEK_UNUSABLE
   }
 
   private final Reason reason;

@@ -12,7 +12,9 @@ import io.keygate.gateway.model.CrossTenantAuthorization;
 import io.keygate.gateway.model.Grant;
 import io.keygate.gateway.model.Tenant;
 
+import io.keygate.hsm.KekId;
 import io.keygate.hsm.KeyLabel;
+import io.keygate.hsm.WrappedSecret;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -172,6 +174,20 @@ public interface ConfigStore {
    * for a key that is no credential's). For the admin plane: deciding whether a key may go.
    */
   List<Credential> credentialsWithSecret(KeyLabel label) throws StoreException;
+
+  /**
+   * Credentials of any tenant whose secret is wrapped under {@code kek}, in AccessKey order, the
+   * first {@code limit} after {@code afterAccessKey} ("" for the start).
+   */
+  List<Credential> credentialsWrappedUnder(KekId kek, String afterAccessKey, int limit)
+      throws StoreException;
+
+  /**
+   * Replaces a credential's wrapped secret if it still is {@code expected} (KEK rotation: the
+   * same secret, wrapped under another KEK). Returns false, changing nothing, if it is not.
+   */
+  boolean replaceWrappedSecret(String accessKey, WrappedSecret expected, WrappedSecret replacement)
+      throws StoreException;
 
   List<Grant> grants(String tenantId) throws StoreException;
 

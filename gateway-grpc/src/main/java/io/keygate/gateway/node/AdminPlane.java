@@ -5,6 +5,8 @@ import io.keygate.gateway.admin.api.AdminServer;
 import io.keygate.gateway.admin.api.AdminServerSettings;
 import io.keygate.gateway.admin.api.AdminService;
 import io.keygate.gateway.credentials.WrappedIssuance;
+import io.keygate.hsm.KekId;
+import io.keygate.hsm.WrappedMacKeys;
 import io.keygate.gateway.admin.api.AuditReading;
 import io.keygate.gateway.admin.api.KeyControl;
 import io.keygate.gateway.audit.AuditHeadSigner;
@@ -48,8 +50,15 @@ public final class AdminPlane {
       TlsKeyFollower tlsFollower,
       Clock clock,
       SecureRandom random,
-      Optional<WrappedIssuance> wrapped,
-      Runnable onConfigChanged) {}
+      Optional<WrappedMacKeys> hierarchy,
+      Optional<KekId> issuingKek,
+      Runnable onConfigChanged) {
+
+    /** New secrets are made in the HSM when the node has a hierarchy and a KEK to issue under. */
+    Optional<WrappedIssuance> issuance() {
+      return hierarchy.flatMap(keys -> issuingKek.map(kek -> new WrappedIssuance(keys, kek)));
+    }
+  }
 
   /** Starts the admin server on the key the cluster has activated for the admin listener. */
   public static AdminServer start(AdminPlaneSettings settings, Parts parts) throws Exception {
@@ -58,12 +67,13 @@ public final class AdminPlane {
         Set.of(AuditHeadSigner.DEFAULT_KEY_LABEL));
     KeyControl keyControl = KeyControl.create(parts.database().approvals(), parts.database().quorumHistory(), parts.hsm(),
         parts.store(), parts.principals(), parts.activeTls(), parts.audit(), dualControl,
-        parts.clock(), parts.random(), parts.onConfigChanged(), parts.tlsFollower()::pollQuietly);
+        parts.clock(), parts.random(), parts.onConfigChanged(), parts.tlsFollower()::pollQuietly,
+        parts.hierarchy());
     AdminService service = AdminService.create(parts.store(), parts.hsm(), parts.principals(),
         parts.audit(),
         AuditReading.over(parts.database().auditChain(), parts.database().signedHeads(), parts.hsm(),
             parts.auditHeads()),
-        keyControl, parts.clock(), parts.random(), parts.wrapped(), parts.onConfigChanged());
+        keyControl, parts.clock(), parts.random(), parts.issuance(), parts.onConfigChanged());
     AdminServerSettings server = new AdminServerSettings(
         settings.server().listen(),
         parts.activeTls().assignments().get(TlsListener.ADMIN),

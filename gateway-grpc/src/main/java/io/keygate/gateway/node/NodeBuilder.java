@@ -17,7 +17,6 @@ import io.keygate.gateway.auth.RequestAuthenticator;
 import io.keygate.gateway.authz.AccessPolicy;
 import io.keygate.gateway.config.SnapshotRefresher;
 import io.keygate.gateway.credentials.LastUsedTracker;
-import io.keygate.gateway.credentials.WrappedIssuance;
 import io.keygate.gateway.dataplane.CallObserver;
 import io.keygate.gateway.dataplane.ConfigView;
 import io.keygate.gateway.dataplane.GatewayCallHandler;
@@ -267,9 +266,7 @@ public final class NodeBuilder {
     };
     return AdminPlane.start(adminSettings, new AdminPlane.Parts(hsm, db, store, principals, audit,
         headFile, activeTls, tlsFollower, clock, random,
-        hierarchy.flatMap(keys -> settings.keys().issuingKek()
-            .map(kek -> new WrappedIssuance(keys, kek))),
-        refreshSnapshot));
+        hierarchy, settings.keys().issuingKek(), refreshSnapshot));
   }
 
   /**

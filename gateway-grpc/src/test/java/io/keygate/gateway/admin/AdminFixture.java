@@ -153,7 +153,8 @@ final class AdminFixture implements AutoCloseable {
             Optional.empty(), approvalsRequired, approvalTtl),
         new AdminPlane.Parts(hsm, database, store, principals, auditLog, AuditHeadSink.NONE,
             activeTls, tlsFollower,
-            clock, new SecureRandom(), wrapped, this::refresh));
+            clock, new SecureRandom(), wrapped.map(WrappedIssuance::keys),
+            wrapped.map(WrappedIssuance::issuingKek), this::refresh));
     return this;
   }
 

@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
       ApprovalRequestRevokeTenantCredentialsCommand.class,
       ApprovalRequestActivateTlsKeyCommand.class,
       ApprovalRequestAddOfficerCommand.class,
-      ApprovalRequestRemoveOfficerCommand.class
+      ApprovalRequestRemoveOfficerCommand.class,
+      ApprovalRequestRewrapCredentialsCommand.class
     })
 public final class ApprovalRequestCommand {}

@@ -182,6 +182,11 @@ final class ProtoViews {
         return map(
             "kind", "revoke-tenant-credentials",
             "tenantId", op.getRevokeTenantCredentials().getTenantId());
+      case REWRAP_CREDENTIALS:
+        return map(
+            "kind", "rewrap-credentials",
+            "fromKek", op.getRewrapCredentials().getFromKek(),
+            "toKek", op.getRewrapCredentials().getToKek());
       case ACTIVATE_TLS_KEY:
         // The certificate the server pinned when the request was made: what approvers approve.
         String pinned = op.getActivateTlsKey().getCertificateSha256();

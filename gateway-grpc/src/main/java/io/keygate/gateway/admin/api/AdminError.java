@@ -88,6 +88,10 @@ public enum AdminError {
       Status.Code.FAILED_PRECONDITION,
       "KeyProtected",
       "the key is reserved (keygate.* or the audit-signing key) and cannot be destroyed"),
+  KEK_UNUSABLE(
+      Status.Code.FAILED_PRECONDITION,
+      "KekUnusable",
+      "a KEK rotation needs two different KEKs in the token of a node with a key hierarchy"),
   KEY_IN_USE(
       Status.Code.FAILED_PRECONDITION,
       "KeyInUse",

@@ -76,6 +76,7 @@ public final class AdminErrors {
         case LAST_OFFICER -> AdminError.LAST_OFFICER;
         case BELOW_QUORUM -> AdminError.BELOW_QUORUM;
         case NOT_AN_OFFICER -> AdminError.NOT_AN_OFFICER;
+        case KEK_UNUSABLE -> AdminError.KEK_UNUSABLE;
       };
     }
     if (failure instanceof TlsKeyException e) {

@@ -19,6 +19,7 @@ import io.keygate.gateway.tls.ActiveTlsKeys;
 import io.keygate.gateway.tls.TlsKeyInventory;
 import io.keygate.hsm.CertificateProfile;
 import io.keygate.hsm.HsmToken;
+import io.keygate.hsm.WrappedMacKeys;
 import io.keygate.hsm.KeyLabel;
 import io.keygate.proto.admin.v1.ApprovalRequest;
 import io.keygate.proto.admin.v1.ApproveRequest;
@@ -35,6 +36,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 
@@ -100,13 +102,14 @@ public final class KeyControl {
       Clock clock,
       SecureRandom random,
       Runnable onConfigChanged,
-      Runnable onTlsChanged) {
+      Runnable onTlsChanged,
+      Optional<WrappedMacKeys> hierarchy) {
     TlsKeyInventory tls = new TlsKeyInventory(hsm, activeTls, settings.reservedKeys(), clock);
     OfficerQuorum quorum =
         new OfficerQuorum(principals, quorumHistory, settings.requiredApprovals(), clock);
     ApprovedOperations operations = new ApprovedOperations(hsm, store, principals, quorum, tls,
         activeTls,
-        settings.reservedKeys(), clock, onConfigChanged, onTlsChanged);
+        settings.reservedKeys(), clock, onConfigChanged, onTlsChanged, hierarchy);
     DualControl dualControl = new DualControl(
         approvals,
         operations,

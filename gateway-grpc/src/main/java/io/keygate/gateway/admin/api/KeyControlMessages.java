@@ -7,6 +7,7 @@ import io.keygate.gateway.approval.DualControlOperation;
 import io.keygate.gateway.approval.DualControlRequest;
 import io.keygate.gateway.tls.TlsKeyInventory;
 import io.keygate.gateway.tls.TlsListener;
+import io.keygate.hsm.KekId;
 import io.keygate.hsm.KeyLabel;
 import io.keygate.proto.admin.v1.ActivateTlsKey;
 import io.keygate.proto.admin.v1.AddSecurityOfficer;
@@ -55,6 +56,9 @@ final class KeyControlMessages {
         case REMOVE_SECURITY_OFFICER -> new DualControlOperation.RemoveSecurityOfficer(
             removedIdentity(op.getRemoveSecurityOfficer()).toString(),
             op.getRemoveSecurityOfficer().getAllowBelowQuorum());
+        case REWRAP_CREDENTIALS -> new DualControlOperation.RewrapCredentials(
+            KekId.of(op.getRewrapCredentials().getFromKek()),
+            KekId.of(op.getRewrapCredentials().getToKek()));
         case OPERATION_NOT_SET -> throw AdminException.invalid("no operation");
       };
     } catch (IllegalArgumentException e) {
@@ -89,6 +93,9 @@ final class KeyControlMessages {
       b.setDestroyKey(DestroyKey.newBuilder().setLabel(d.label().value()));
     } else if (op instanceof DualControlOperation.RevokeTenantCredentials r) {
       b.setRevokeTenantCredentials(RevokeTenantCredentials.newBuilder().setTenantId(r.tenantId()));
+    } else if (op instanceof DualControlOperation.RewrapCredentials r) {
+      b.setRewrapCredentials(io.keygate.proto.admin.v1.RewrapCredentials.newBuilder()
+          .setFromKek(r.from().value()).setToKek(r.to().value()));
     } else if (op instanceof DualControlOperation.ActivateTlsKey a) {
       ActivateTlsKey.Builder activate = ActivateTlsKey.newBuilder()
           .setListener(a.listener().wireName())

@@ -136,6 +136,24 @@ final class ConfigRows {
     return out;
   }
 
+  /** Up to {@code limit} credentials wrapped under {@code kek} after {@code after}, in key order. */
+  static List<Credential> credentialsWrappedUnder(Connection c, KekId kek, String after,
+      int limit) throws SQLException {
+    List<Credential> out = new ArrayList<>();
+    try (PreparedStatement s = c.prepareStatement(
+        CREDENTIAL_COLUMNS + " WHERE kek_id = ? AND access_key > ? ORDER BY access_key")) {
+      s.setString(1, kek.value());
+      s.setString(2, after);
+      s.setMaxRows(limit);
+      try (ResultSet rs = s.executeQuery()) {
+        while (rs.next() && out.size() < limit) {
+          out.add(credential(rs));
+        }
+      }
+    }
+    return out;
+  }
+
   private static Credential credential(ResultSet rs) throws SQLException {
     return
         new Credential(

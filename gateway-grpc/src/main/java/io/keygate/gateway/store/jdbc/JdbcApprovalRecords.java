@@ -248,6 +248,7 @@ public final class JdbcApprovalRecords implements ApprovalRecords {
         case "remove-officer" -> new DualControlOperation.RemoveSecurityOfficer(subject, false);
         case "remove-officer-below-m" ->
             new DualControlOperation.RemoveSecurityOfficer(subject, true);
+        case "rewrap-credentials" -> DualControlOperation.RewrapCredentials.parse(subject);
         default -> throw new IllegalArgumentException(kind);
       };
     } catch (RuntimeException e) {

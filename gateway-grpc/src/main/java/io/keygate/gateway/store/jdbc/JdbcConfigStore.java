@@ -15,7 +15,9 @@ import io.keygate.gateway.store.StoreNotFoundException;
 import io.keygate.gateway.config.ConfigStore;
 import io.keygate.gateway.store.StoreException;
 
+import io.keygate.hsm.KekId;
 import io.keygate.hsm.KeyLabel;
+import io.keygate.hsm.WrappedSecret;
 import static io.keygate.gateway.store.StoreConflictException.Kind.DUPLICATE;
 import static io.keygate.gateway.store.StoreConflictException.Kind.UNKNOWN_REFERENCE;
 import static io.keygate.gateway.store.jdbc.SqlStatements.NULL_TEXT;
@@ -277,6 +279,30 @@ public final class JdbcConfigStore implements ConfigStore {
   public List<Credential> credentialsWithSecret(KeyLabel label) throws StoreException {
     Objects.requireNonNull(label, "label");
     return tx.read("credentialsWithSecret", c -> ConfigRows.credentialsWithSecret(c, label));
+  }
+
+  @Override
+  public List<Credential> credentialsWrappedUnder(KekId kek, String afterAccessKey, int limit)
+      throws StoreException {
+    Objects.requireNonNull(kek, "kek");
+    Objects.requireNonNull(afterAccessKey, "afterAccessKey");
+    return tx.read("credentialsWrappedUnder",
+        c -> ConfigRows.credentialsWrappedUnder(c, kek, afterAccessKey, limit));
+  }
+
+  @Override
+  public boolean replaceWrappedSecret(
+      String accessKey, WrappedSecret expected, WrappedSecret replacement) throws StoreException {
+    IdRules.id("access key", accessKey);
+    boolean[] replaced = new boolean[1];
+    tx.write(
+        "replaceWrappedSecret " + accessKey,
+        c -> replaced[0] = update(c,
+            "UPDATE credentials SET kek_id = ?, wrapped_secret = ?"
+                + " WHERE access_key = ? AND kek_id = ? AND wrapped_secret = ?",
+            replacement.kek().value(), replacement.encoded(), accessKey,
+            expected.kek().value(), expected.encoded()) == 1);
+    return replaced[0];
   }
 
   @Override
