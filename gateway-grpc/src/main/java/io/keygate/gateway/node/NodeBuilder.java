@@ -209,7 +209,7 @@ public final class NodeBuilder {
         new BackendProxy(channels, MetadataPolicy.defaults(), BackendProxy.DEFAULT_DEADLINE_OFFSET);
     GatewayCallHandler handler = GatewayCallHandler.create(view, authenticator,
         new AccessPolicy(clock), gateway.maxConfigStaleness(), observer, proxy,
-        settings.preAuth(), preAuthTimers, settings.calls().perKey(), hsmLane);
+        settings.preAuth(), preAuthTimers, settings.calls(), hsmLane);
     // Revocation reaches calls in flight: every open call is asked again after each new snapshot,
     // and on a tick of its own thread for what changes with time alone (a credential's end, the
     // snapshot growing stale while the poll hangs on the store).
