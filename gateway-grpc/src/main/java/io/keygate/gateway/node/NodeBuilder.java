@@ -11,6 +11,7 @@ import io.keygate.gateway.audit.ChainedAuditLog;
 import io.keygate.gateway.audit.SecurityEventAggregator;
 import io.keygate.gateway.audit.SignedAuditLog;
 import io.keygate.gateway.auth.InMemoryNonceStore;
+import io.keygate.gateway.auth.MacVerifier;
 import io.keygate.gateway.auth.ReplayWindow;
 import io.keygate.gateway.auth.RequestAuthenticator;
 import io.keygate.gateway.authz.AccessPolicy;
@@ -73,6 +74,7 @@ public final class NodeBuilder {
   private Clock clock = Clock.systemUTC();
   private CallObserver extraObserver = CallObserver.NONE;
   private UnaryOperator<ConfigView> configView = UnaryOperator.identity();
+  private UnaryOperator<MacVerifier> macVerifier = UnaryOperator.identity();
   private Duration snapshotPollInterval = SnapshotRefresher.DEFAULT_POLL_INTERVAL;
 
   NodeBuilder(NodeSettings settings) {
@@ -105,6 +107,12 @@ public final class NodeBuilder {
   /** Wraps the data plane's view of the configuration (tests make it look stale with it). */
   public NodeBuilder configView(UnaryOperator<ConfigView> wrapper) {
     this.configView = Objects.requireNonNull(wrapper, "wrapper");
+    return this;
+  }
+
+  /** Wraps the HSM's MAC check of signed calls (tests hold the token busy with it). */
+  public NodeBuilder macVerifier(UnaryOperator<MacVerifier> wrapper) {
+    this.macVerifier = Objects.requireNonNull(wrapper, "wrapper");
     return this;
   }
 
@@ -193,7 +201,7 @@ public final class NodeBuilder {
       ScheduledExecutorService preAuthTimers, GatewaySettings gateway) throws Exception {
     ConfigView view = configView.apply(ConfigView.of(refresher));
     RequestAuthenticator authenticator = new RequestAuthenticator(
-        hsm::verifyMac,
+        macVerifier.apply(hsm::verifyMac),
         new InMemoryNonceStore(clock, settings.nonceCapacity(), settings.noncesPerKey(),
             settings.noncesPerTenant()),
         new ReplayWindow(clock, gateway.timestampWindow()));
