@@ -21,9 +21,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class CallsPerApi {
   private final int maxPerApi;
-  // APIs with no call open have no entry, so the map grows with the APIs in use.
-  private final ConcurrentHashMap<String, Integer> openByApi = new ConcurrentHashMap<>();
-  private final AtomicInteger total = new AtomicInteger();
+  // One counter per API called since the node started, kept at zero when idle: API ids come from
+  // the configuration, not from callers, so the map stays as small as the registry. Counters
+  // instead of a compute() per call: every call of an API opens and closes here, on the
+  // transport's event loops, and a CAS does not take the map's lock.
+  private final ConcurrentHashMap<String, AtomicInteger> openByApi = new ConcurrentHashMap<>();
 
   CallsPerApi(int maxPerApi) {
     if (maxPerApi < 1) {
@@ -38,49 +40,42 @@ final class CallsPerApi {
 
   /** A place for one more call of the API {@code apiId}; empty if the API has the most open. */
   Optional<Slot> tryOpen(String apiId) {
-    AtomicBoolean opened = new AtomicBoolean();
-    openByApi.compute(apiId, (api, open) -> {
-      int held = open == null ? 0 : open;
+    AtomicInteger open = openByApi.computeIfAbsent(apiId, id -> new AtomicInteger());
+    int held;
+    do {
+      held = open.get();
       if (held >= maxPerApi) {
-        return open;
+        return Optional.empty();
       }
-      opened.set(true);
-      return held + 1;
-    });
-    if (!opened.get()) {
-      return Optional.empty();
-    }
-    total.incrementAndGet();
-    return Optional.of(new Slot(this, apiId));
+    } while (!open.compareAndSet(held, held + 1));
+    return Optional.of(new Slot(open));
   }
 
   /** Calls the API {@code apiId} has open. */
   int open(String apiId) {
-    return openByApi.getOrDefault(apiId, 0);
+    AtomicInteger open = openByApi.get(apiId);
+    return open == null ? 0 : open.get();
   }
 
-  /** Calls open on this node, all APIs together. */
+  /** Calls open on this node, all APIs together (for metrics and tests: sums the counters). */
   int total() {
-    return total.get();
-  }
-
-  private void close(String apiId) {
-    openByApi.computeIfPresent(apiId, (api, open) -> open == 1 ? null : open - 1);
-    total.decrementAndGet();
+    int total = 0;
+    for (AtomicInteger open : openByApi.values()) {
+      total += open.get();
+    }
+    return total;
   }
 
   /** One open call's place. */
   static final class Slot {
     /** For a call that holds no place (one not admitted yet). */
-    static final Slot NONE = new Slot(null, null);
+    static final Slot NONE = new Slot(null);
 
-    private final CallsPerApi owner;
-    private final String apiId;
+    private final AtomicInteger open;
     private final AtomicBoolean released = new AtomicBoolean();
 
-    private Slot(CallsPerApi owner, String apiId) {
-      this.owner = owner;
-      this.apiId = apiId;
+    private Slot(AtomicInteger open) {
+      this.open = open;
     }
 
     /**
@@ -89,8 +84,8 @@ final class CallsPerApi {
      * twice.
      */
     void release() {
-      if (owner != null && released.compareAndSet(false, true)) {
-        owner.close(apiId);
+      if (open != null && released.compareAndSet(false, true)) {
+        open.decrementAndGet();
       }
     }
   }
