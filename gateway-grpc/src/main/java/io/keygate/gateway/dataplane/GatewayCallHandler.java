@@ -18,7 +18,6 @@ import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.Objects;
-import java.util.UUID;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -47,6 +46,7 @@ public final class GatewayCallHandler implements ServerCallHandler<byte[], byte[
   private final CallsPerKey callsPerKey;
   private final CallsPerApi callsPerApi;
   private final Executor hsmLane;
+  private final RequestIds requestIds;
 
   GatewayCallHandler(
       CallAdmission admission,
@@ -56,8 +56,10 @@ public final class GatewayCallHandler implements ServerCallHandler<byte[], byte[
       BackendProxy proxy,
       PreAuthSettings preAuth,
       ScheduledExecutorService timers,
-      Executor hsmLane) {
+      Executor hsmLane,
+      RequestIds requestIds) {
     this.admission = admission;
+    this.requestIds = Objects.requireNonNull(requestIds, "requestIds");
     this.hsmLane = Objects.requireNonNull(hsmLane, "hsmLane");
     this.callsPerKey = Objects.requireNonNull(callsPerKey, "callsPerKey");
     this.callsPerApi = Objects.requireNonNull(callsPerApi, "callsPerApi");
@@ -80,6 +82,7 @@ public final class GatewayCallHandler implements ServerCallHandler<byte[], byte[
    *     AccessKey and one API may have open at once (the rest are the listener's and the lane's)
    * @param hsmLane where signature checks run (they block in the token); one that refuses a task
    *     ({@link java.util.concurrent.RejectedExecutionException}) ends the call HsmBusy at once
+   * @param requestIds gives each call its request id
    */
   public static GatewayCallHandler create(
       ConfigView config,
@@ -91,13 +94,14 @@ public final class GatewayCallHandler implements ServerCallHandler<byte[], byte[
       PreAuthSettings preAuth,
       ScheduledExecutorService timers,
       CallLimits limits,
-      Executor hsmLane) {
+      Executor hsmLane,
+      RequestIds requestIds) {
     CallsPerKey callsPerKey = new CallsPerKey(limits.perKey());
     CallsPerApi callsPerApi = new CallsPerApi(limits.perApi());
     CallAdmission admission = new CallAdmission(
         config, authenticator, policy, maxConfigStaleness, observer, callsPerKey, callsPerApi);
     return new GatewayCallHandler(admission, callsPerKey, callsPerApi,
-        new OpenCalls(admission, observer), proxy, preAuth, timers, hsmLane);
+        new OpenCalls(admission, observer), proxy, preAuth, timers, hsmLane, requestIds);
   }
 
   /** What the calls hold now against the node's limits. */
@@ -126,7 +130,7 @@ public final class GatewayCallHandler implements ServerCallHandler<byte[], byte[
 
   @Override
   public ServerCall.Listener<byte[]> startCall(ServerCall<byte[], byte[]> call, Metadata headers) {
-    String requestId = UUID.randomUUID().toString();
+    String requestId = requestIds.next();
     String method = call.getMethodDescriptor().getFullMethodName();
     // Absent only if the listener was built without preAuthTracing(): then no wire counting.
     PreAuthBudget found = PreAuthBudget.KEY.get();

@@ -25,6 +25,7 @@ import io.keygate.gateway.dataplane.GatewaySettings;
 import io.keygate.gateway.dataplane.IngressServer;
 import io.keygate.gateway.dataplane.IngressTls;
 import io.keygate.gateway.dataplane.OpenCalls;
+import io.keygate.gateway.dataplane.RequestIds;
 import io.keygate.gateway.dataplane.ServingHealth;
 import io.keygate.gateway.errors.GatewayError;
 import io.keygate.gateway.model.Credential;
@@ -217,7 +218,8 @@ public final class NodeBuilder {
         new BackendProxy(channels, MetadataPolicy.defaults(), BackendProxy.DEFAULT_DEADLINE_OFFSET);
     GatewayCallHandler handler = GatewayCallHandler.create(view, authenticator,
         new AccessPolicy(clock), gateway.maxConfigStaleness(), observer, proxy,
-        settings.preAuth(), preAuthTimers, settings.calls(), hsmLane);
+        settings.preAuth(), preAuthTimers, settings.calls(), hsmLane,
+        new RequestIds(SecureRandom.getInstance("DRBG")));
     // Revocation reaches calls in flight: every open call is asked again after each new snapshot,
     // and on a tick of its own thread for what changes with time alone (a credential's end, the
     // snapshot growing stale while the poll hangs on the store).
