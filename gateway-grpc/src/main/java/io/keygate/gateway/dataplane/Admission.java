@@ -16,13 +16,20 @@ sealed interface Admission {
    */
   record Admitted(AdmittedCall call, CallPlaces places) implements Admission {}
 
+  /**
+   * Routed to a signature-mode API: its headers are screened next ({@link CallAdmission#screen}).
+   * The snapshot is the one routing used, so one call is decided on one configuration.
+   */
+  record Routed(ApiDefinition api, BackendTarget backend, ConfigSnapshot snapshot, String requestId)
+      implements Admission {}
+
   /** Refused: answer with {@code error}; {@code detail} goes to the log only. */
   record Refused(GatewayError error, String detail) implements Admission {}
 
   /**
    * Routed to a signature-mode API and screened on its headers: the first message (whose digest
    * is signed) must arrive before {@link CallAdmission#authenticate} can decide. The snapshot is
-   * the one routing used, so one call is decided on one configuration.
+   * still the one routing used.
    */
   record AwaitingSignature(
       ApiDefinition api,

@@ -56,22 +56,22 @@ final class CallAdmission {
   }
 
   /**
-   * The first step, on the call's headers alone: routing, and for a signature-mode API everything
-   * about the signature that needs no message (header form, timestamp, AccessKey, credential
-   * state), so a call that cannot be authenticated is refused before the gateway reads a byte of
-   * its body. A call of an API without authentication is admitted here, holding a place among its
-   * API's open calls until the caller releases it, when the call ends.
+   * The first step, on the call's method and {@code :authority} alone: configuration fresh enough,
+   * (domain, method) → API, and its backend. A call of an API without authentication is admitted
+   * here, holding a place among its API's open calls until the caller releases it, when the call
+   * ends; a call of a signature-mode API is {@link Admission.Routed} on to {@link #screen}. Needs
+   * none of the call's metadata, so a call without authentication costs no copy of it.
    *
-   * @param headers the call's path, authority and metadata (no first message yet)
+   * @param authority the {@code :authority} the call arrived with (null: none)
    */
-  Admission route(String method, String requestId, SignedRequest headers) {
+  Admission route(String method, String requestId, String authority) {
     if (config.isStale(maxConfigStaleness)) {
       return new Admission.Refused(GatewayError.CONFIG_UNAVAILABLE, "snapshot stale");
     }
     ConfigSnapshot snapshot = config.current();
     // The authority is part of what a client signs: a call reaches only the APIs of the tenant
     // that owns the domain it was signed for.
-    Optional<ApiDefinition> api = snapshot.route(headers.authority(), method);
+    Optional<ApiDefinition> api = snapshot.route(authority, method);
     if (api.isEmpty()) {
       return new Admission.Refused(GatewayError.UNKNOWN_API, "no API registered");
     }
@@ -91,18 +91,29 @@ final class CallAdmission {
           new AdmittedCall(api.get(), backend.get(), Optional.empty(), requestId),
           CallPlaces.ofApi(place.get()));
     }
+    return new Admission.Routed(api.get(), backend.get(), snapshot, requestId);
+  }
+
+  /**
+   * The second step for a signature-mode API, on the call's headers alone: everything about the
+   * signature that needs no message (header form, timestamp, AccessKey, credential state), so a
+   * call that cannot be authenticated is refused before the gateway reads a byte of its body.
+   *
+   * @param headers the call's path, authority and metadata (no first message yet)
+   */
+  Admission screen(Admission.Routed routed, SignedRequest headers) {
     Screening screening;
     try {
-      screening = authenticator.screen(headers, snapshot);
+      screening = authenticator.screen(headers, routed.snapshot());
     } catch (RuntimeException e) {
-      LOG.log(Level.ERROR, "screening failed unexpectedly request=" + requestId, e);
+      LOG.log(Level.ERROR, "screening failed unexpectedly request=" + routed.requestId(), e);
       return new Admission.Refused(GatewayError.INTERNAL, e.getClass().getSimpleName());
     }
     if (screening instanceof Screening.Refused refused) {
-      return refusedAuthentication(refused.rejection(), headers, snapshot);
+      return refusedAuthentication(refused.rejection(), headers, routed.snapshot());
     }
-    return new Admission.AwaitingSignature(
-        api.get(), backend.get(), snapshot, requestId, headers, (Screening.Passed) screening);
+    return new Admission.AwaitingSignature(routed.api(), routed.backend(), routed.snapshot(),
+        routed.requestId(), headers, (Screening.Passed) screening);
   }
 
   /**

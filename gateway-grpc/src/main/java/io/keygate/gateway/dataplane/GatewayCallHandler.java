@@ -138,10 +138,13 @@ public final class GatewayCallHandler implements ServerCallHandler<byte[], byte[
         ? found : new PreAuthBudget(preAuth.maxFirstMessageBytes(), unauthenticated);
     Admission routed;
     try {
-      // Headers only: the call is screened before a single message is requested.
-      SignedRequest headersOnly = SignedRequest.headersOnly(
-          "/" + method, call.getAuthority(), MetadataCopy.asciiEntries(headers));
-      routed = admission.route(method, requestId, headersOnly);
+      routed = admission.route(method, requestId, call.getAuthority());
+      if (routed instanceof Admission.Routed signatureMode) {
+        // Headers only: the call is screened before a single message is requested. Its metadata
+        // is copied only here: a call without authentication is routed on method and authority.
+        routed = admission.screen(signatureMode, SignedRequest.headersOnly(
+            "/" + method, call.getAuthority(), MetadataCopy.asciiEntries(headers)));
+      }
     } catch (RuntimeException e) {
       budget.claim();
       return failed(call, requestId, method, e);
