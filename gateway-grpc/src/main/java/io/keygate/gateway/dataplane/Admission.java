@@ -11,15 +11,17 @@ import io.keygate.gateway.model.BackendTarget;
 sealed interface Admission {
 
   /**
-   * Let in: hand it to the proxy. {@code slot} is the place it holds among its AccessKey's open
-   * calls, to be released when the call ends.
+   * Let in: hand it to the proxy. {@code places} are what it holds among its API's and its
+   * AccessKey's open calls, to be released when the call ends.
    */
-  record Admitted(AdmittedCall call, CallsPerKey.Slot slot) implements Admission {
-    /** A call no AccessKey counts (auth mode NONE). */
-    Admitted(AdmittedCall call) {
-      this(call, CallsPerKey.Slot.NONE);
-    }
-  }
+  record Admitted(AdmittedCall call, CallPlaces places) implements Admission {}
+
+  /**
+   * Routed to a signature-mode API: its headers are screened next ({@link CallAdmission#screen}).
+   * The snapshot is the one routing used, so one call is decided on one configuration.
+   */
+  record Routed(ApiDefinition api, BackendTarget backend, ConfigSnapshot snapshot, String requestId)
+      implements Admission {}
 
   /** Refused: answer with {@code error}; {@code detail} goes to the log only. */
   record Refused(GatewayError error, String detail) implements Admission {}
@@ -27,7 +29,7 @@ sealed interface Admission {
   /**
    * Routed to a signature-mode API and screened on its headers: the first message (whose digest
    * is signed) must arrive before {@link CallAdmission#authenticate} can decide. The snapshot is
-   * the one routing used, so one call is decided on one configuration.
+   * still the one routing used.
    */
   record AwaitingSignature(
       ApiDefinition api,

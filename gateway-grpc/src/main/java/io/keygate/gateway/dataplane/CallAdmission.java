@@ -36,6 +36,7 @@ final class CallAdmission {
   private final Duration maxConfigStaleness;
   private final CallObserver observer;
   private final CallsPerKey callsPerKey;
+  private final CallsPerApi callsPerApi;
 
   CallAdmission(
       ConfigView config,
@@ -43,31 +44,34 @@ final class CallAdmission {
       AccessPolicy policy,
       Duration maxConfigStaleness,
       CallObserver observer,
-      CallsPerKey callsPerKey) {
+      CallsPerKey callsPerKey,
+      CallsPerApi callsPerApi) {
     this.config = config;
     this.authenticator = authenticator;
     this.policy = policy;
     this.maxConfigStaleness = maxConfigStaleness;
     this.observer = observer;
     this.callsPerKey = callsPerKey;
+    this.callsPerApi = callsPerApi;
   }
 
   /**
-   * The first step, on the call's headers alone: routing, and for a signature-mode API everything
-   * about the signature that needs no message (header form, timestamp, AccessKey, credential
-   * state), so a call that cannot be authenticated is refused before the gateway reads a byte of
-   * its body.
+   * The first step, on the call's method and {@code :authority} alone: configuration fresh enough,
+   * (domain, method) → API, and its backend. A call of an API without authentication is admitted
+   * here, holding a place among its API's open calls until the caller releases it, when the call
+   * ends; a call of a signature-mode API is {@link Admission.Routed} on to {@link #screen}. Needs
+   * none of the call's metadata, so a call without authentication costs no copy of it.
    *
-   * @param headers the call's path, authority and metadata (no first message yet)
+   * @param authority the {@code :authority} the call arrived with (null: none)
    */
-  Admission route(String method, String requestId, SignedRequest headers) {
+  Admission route(String method, String requestId, String authority) {
     if (config.isStale(maxConfigStaleness)) {
       return new Admission.Refused(GatewayError.CONFIG_UNAVAILABLE, "snapshot stale");
     }
     ConfigSnapshot snapshot = config.current();
     // The authority is part of what a client signs: a call reaches only the APIs of the tenant
     // that owns the domain it was signed for.
-    Optional<ApiDefinition> api = snapshot.route(headers.authority(), method);
+    Optional<ApiDefinition> api = snapshot.route(authority, method);
     if (api.isEmpty()) {
       return new Admission.Refused(GatewayError.UNKNOWN_API, "no API registered");
     }
@@ -78,27 +82,45 @@ final class CallAdmission {
               + " is not a valid target");
     }
     if (api.get().authMode() == AuthMode.NONE) {
+      // Nothing to prove: the call takes its API's place now, and holds it until it ends.
+      Optional<CallsPerApi.Slot> place = callsPerApi.tryOpen(api.get().id());
+      if (place.isEmpty()) {
+        return apiBusy(api.get());
+      }
       return new Admission.Admitted(
-          new AdmittedCall(api.get(), backend.get(), Optional.empty(), requestId));
+          new AdmittedCall(api.get(), backend.get(), Optional.empty(), requestId),
+          CallPlaces.ofApi(place.get()));
     }
+    return new Admission.Routed(api.get(), backend.get(), snapshot, requestId);
+  }
+
+  /**
+   * The second step for a signature-mode API, on the call's headers alone: everything about the
+   * signature that needs no message (header form, timestamp, AccessKey, credential state), so a
+   * call that cannot be authenticated is refused before the gateway reads a byte of its body.
+   *
+   * @param headers the call's path, authority and metadata (no first message yet)
+   */
+  Admission screen(Admission.Routed routed, SignedRequest headers) {
     Screening screening;
     try {
-      screening = authenticator.screen(headers, snapshot);
+      screening = authenticator.screen(headers, routed.snapshot());
     } catch (RuntimeException e) {
-      LOG.log(Level.ERROR, "screening failed unexpectedly request=" + requestId, e);
+      LOG.log(Level.ERROR, "screening failed unexpectedly request=" + routed.requestId(), e);
       return new Admission.Refused(GatewayError.INTERNAL, e.getClass().getSimpleName());
     }
     if (screening instanceof Screening.Refused refused) {
-      return refusedAuthentication(refused.rejection(), headers, snapshot);
+      return refusedAuthentication(refused.rejection(), headers, routed.snapshot());
     }
-    return new Admission.AwaitingSignature(
-        api.get(), backend.get(), snapshot, requestId, headers, (Screening.Passed) screening);
+    return new Admission.AwaitingSignature(routed.api(), routed.backend(), routed.snapshot(),
+        routed.requestId(), headers, (Screening.Passed) screening);
   }
 
   /**
    * Verifies the signature (in the HSM) of a screened call whose first message is in, authorizes
-   * it, takes a place among its AccessKey's open calls, and only then records its nonce. An
-   * admitted call holds that place until the caller releases it, when the call ends.
+   * it, takes a place among its AccessKey's open calls and one among its API's, and only then
+   * records its nonce. An admitted call holds those places until the caller releases them, when
+   * the call ends.
    *
    * @param firstMessage the first request message, empty if the client half-closed without one
    */
@@ -125,27 +147,40 @@ final class CallAdmission {
       return new Admission.Refused(error, "app=" + caller.appId() + " key=" + caller.accessKey());
     }
     // Counted only once the caller proved it holds the key's secret and may call the API:
-    // naming a key in the headers takes none of its places.
-    Optional<CallsPerKey.Slot> slot = callsPerKey.tryOpen(caller.accessKey());
-    if (slot.isEmpty()) {
+    // naming a key or an API in the headers takes none of their places. The key first: a key
+    // at its own limit is told so (TooManyCalls), whatever its API's load.
+    Optional<CallsPerKey.Slot> keyPlace = callsPerKey.tryOpen(caller.accessKey());
+    if (keyPlace.isEmpty()) {
       observer.refused(caller.accessKey(), caller.appId(), GatewayError.TOO_MANY_CALLS);
       return new Admission.Refused(GatewayError.TOO_MANY_CALLS, "app=" + caller.appId() + " key="
           + caller.accessKey() + " has " + callsPerKey.maxPerKey() + " calls open");
     }
+    Optional<CallsPerApi.Slot> apiPlace = callsPerApi.tryOpen(routed.api().id());
+    if (apiPlace.isEmpty()) {
+      keyPlace.get().release();
+      observer.refused(caller.accessKey(), caller.appId(), GatewayError.API_BUSY);
+      return apiBusy(routed.api());
+    }
+    CallPlaces places = new CallPlaces(apiPlace.get(), keyPlace.get());
     boolean admitted = false;
     try {
-      Admission decided = recordNonce(routed, slot.get());
+      Admission decided = recordNonce(routed, places);
       admitted = decided instanceof Admission.Admitted;
       return decided;
     } finally {
       if (!admitted) {
-        slot.get().release(); // refused, or a bug: the place must not leak either way
+        places.release(); // refused, or a bug: the places must not leak either way
       }
     }
   }
 
+  private Admission.Refused apiBusy(ApiDefinition api) {
+    return new Admission.Refused(GatewayError.API_BUSY,
+        "api=" + api.id() + " has " + callsPerApi.maxPerApi() + " calls open");
+  }
+
   // Only now, so a call that is refused anyway takes no room in the nonce store.
-  private Admission recordNonce(Admission.AwaitingSignature routed, CallsPerKey.Slot slot) {
+  private Admission recordNonce(Admission.AwaitingSignature routed, CallPlaces places) {
     Optional<AuthResult.Rejected> replay;
     try {
       replay = authenticator.recordNonce(routed.screened());
@@ -159,7 +194,7 @@ final class CallAdmission {
     observer.authenticated(caller);
     return new Admission.Admitted(
         new AdmittedCall(routed.api(), routed.backend(), Optional.of(caller), routed.requestId()),
-        slot);
+        places);
   }
 
   /**

@@ -1,35 +1,56 @@
 package io.keygate.gateway.dataplane;
 
 /**
- * How many calls may be open at once, per connection and per AccessKey, and how many may be in the
- * HSM at once ({@link HsmLane}).
+ * How many calls may be open at once, per connection, per AccessKey and per API, and how many may
+ * be in the HSM at once ({@link HsmLane}).
  *
  * @param perConnection streams one HTTP/2 connection may have open (announced to the client as
  *     SETTINGS_MAX_CONCURRENT_STREAMS: a conforming client queues the rest, the transport refuses
  *     streams beyond it)
  * @param perKey authenticated calls one AccessKey may have open on this node; past it a call is
  *     refused RESOURCE_EXHAUSTED TooManyCalls
+ * @param perApi calls one API may have open on this node (authenticated ones, or any for an API
+ *     without authentication); past it a call is refused RESOURCE_EXHAUSTED ApiBusy, so one API
+ *     cannot hold all of the node's calls while others wait
  * @param hsmThreads signature checks that run in the token at once
  * @param hsmQueue signature checks that may wait for one of those; past it a call is refused
  *     RESOURCE_EXHAUSTED HsmBusy at once
  */
-public record CallLimits(int perConnection, int perKey, int hsmThreads, int hsmQueue) {
+public record CallLimits(int perConnection, int perKey, int perApi, int hsmThreads, int hsmQueue) {
   public static final int DEFAULT_PER_CONNECTION = 100;
   public static final int DEFAULT_PER_KEY = 256;
+  /**
+   * Four keys' worth of calls at {@link #DEFAULT_PER_KEY}, so an app spreading over a few keys can
+   * still use one API fully. It does not bind a healthy API: a node serves about 20 000 calls/s
+   * (docs/benchmarks.md), which by Little's law is about 1 000 calls open only when each takes 50
+   * ms. It binds when calls pile up on one API (its backend slows or hangs, or clients hold long
+   * streams), which is when the other APIs need the node's threads and memory.
+   */
+  public static final int DEFAULT_PER_API = 1024;
 
   public CallLimits {
-    if (perConnection < 1 || perKey < 1 || hsmThreads < 1 || hsmQueue < 1) {
+    if (perConnection < 1 || perKey < 1 || perApi < 1 || hsmThreads < 1 || hsmQueue < 1) {
       throw new IllegalArgumentException("every call limit must be positive");
     }
   }
 
   public static CallLimits defaults() {
-    return new CallLimits(DEFAULT_PER_CONNECTION, DEFAULT_PER_KEY, HsmLane.DEFAULT_THREADS,
-        HsmLane.DEFAULT_QUEUE);
+    return new CallLimits(DEFAULT_PER_CONNECTION, DEFAULT_PER_KEY, DEFAULT_PER_API,
+        HsmLane.DEFAULT_THREADS, HsmLane.DEFAULT_QUEUE);
   }
 
-  /** These limits with other connection and key limits, the HSM lane's kept. */
+  /** These limits with other connection and key limits, the rest kept. */
   public CallLimits withOpenCalls(int connection, int key) {
-    return new CallLimits(connection, key, hsmThreads, hsmQueue);
+    return new CallLimits(connection, key, perApi, hsmThreads, hsmQueue);
+  }
+
+  /** These limits with another limit per API, the rest kept. */
+  public CallLimits withPerApi(int api) {
+    return new CallLimits(perConnection, perKey, api, hsmThreads, hsmQueue);
+  }
+
+  /** These limits with another HSM lane, the rest kept. */
+  public CallLimits withHsmLane(int threads, int queue) {
+    return new CallLimits(perConnection, perKey, perApi, threads, queue);
   }
 }

@@ -7,5 +7,8 @@ package io.keygate.gateway.dataplane;
  * @param unauthenticatedCalls calls between their headers and their first message
  * @param unauthenticatedBytes first-message bytes those calls draw from the node's budget
  * @param keyedCalls authenticated calls open, each holding a place of its AccessKey
+ * @param apiCalls calls open (authenticated, or of an API without authentication), each holding a
+ *     place of its API
  */
-public record DataPlaneLoad(int unauthenticatedCalls, long unauthenticatedBytes, int keyedCalls) {}
+public record DataPlaneLoad(
+    int unauthenticatedCalls, long unauthenticatedBytes, int keyedCalls, int apiCalls) {}

@@ -18,7 +18,6 @@ import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.Objects;
-import java.util.UUID;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -28,9 +27,10 @@ import java.util.concurrent.TimeUnit;
 /**
  * Every call the gateway proxies starts here. Only adapts gRPC: asks {@link CallAdmission} to
  * route and screen the call on its headers; only then, for a signature-mode API, requests the
- * first message (its digest is signed) and asks it again; then hands the {@link AdmittedCall} to the {@link BackendProxy} explicitly,
- * replaying that first message, and has {@link OpenCalls} watch it while it is open. Refusals go
- * through {@link ErrorReplies}.
+ * first message (its digest is signed) and asks it again; then hands the {@link AdmittedCall} to
+ * the {@link BackendProxy} explicitly, replaying that first message, has {@link OpenCalls} watch it
+ * while it is open, and gives its {@link CallPlaces} back when the proxy is done with it. Refusals
+ * go through {@link ErrorReplies}.
  */
 public final class GatewayCallHandler implements ServerCallHandler<byte[], byte[]> {
   private static final Logger LOG = System.getLogger("io.keygate.gateway.dataplane");
@@ -44,19 +44,25 @@ public final class GatewayCallHandler implements ServerCallHandler<byte[], byte[
   private final PreAuthMarshaller requests = new PreAuthMarshaller();
   private final PreAuthCapacity<PreAuthBudget> unauthenticated;
   private final CallsPerKey callsPerKey;
+  private final CallsPerApi callsPerApi;
   private final Executor hsmLane;
+  private final RequestIds requestIds;
 
   GatewayCallHandler(
       CallAdmission admission,
       CallsPerKey callsPerKey,
+      CallsPerApi callsPerApi,
       OpenCalls openCalls,
       BackendProxy proxy,
       PreAuthSettings preAuth,
       ScheduledExecutorService timers,
-      Executor hsmLane) {
+      Executor hsmLane,
+      RequestIds requestIds) {
     this.admission = admission;
+    this.requestIds = Objects.requireNonNull(requestIds, "requestIds");
     this.hsmLane = Objects.requireNonNull(hsmLane, "hsmLane");
     this.callsPerKey = Objects.requireNonNull(callsPerKey, "callsPerKey");
+    this.callsPerApi = Objects.requireNonNull(callsPerApi, "callsPerApi");
     this.openCalls = openCalls;
     this.proxy = proxy;
     this.preAuth = Objects.requireNonNull(preAuth, "preAuth");
@@ -72,9 +78,11 @@ public final class GatewayCallHandler implements ServerCallHandler<byte[], byte[
    * @param observer told every authentication outcome (last use, security events); must not block
    * @param preAuth what a call may cost before it is authenticated
    * @param timers ends calls whose first message is late (injected: the node owns the thread)
-   * @param maxCallsPerKey authenticated calls one AccessKey may have open at once
+   * @param limits its {@link CallLimits#perKey} and {@link CallLimits#perApi} bound the calls one
+   *     AccessKey and one API may have open at once (the rest are the listener's and the lane's)
    * @param hsmLane where signature checks run (they block in the token); one that refuses a task
    *     ({@link java.util.concurrent.RejectedExecutionException}) ends the call HsmBusy at once
+   * @param requestIds gives each call its request id
    */
   public static GatewayCallHandler create(
       ConfigView config,
@@ -85,19 +93,21 @@ public final class GatewayCallHandler implements ServerCallHandler<byte[], byte[
       BackendProxy proxy,
       PreAuthSettings preAuth,
       ScheduledExecutorService timers,
-      int maxCallsPerKey,
-      Executor hsmLane) {
-    CallsPerKey callsPerKey = new CallsPerKey(maxCallsPerKey);
+      CallLimits limits,
+      Executor hsmLane,
+      RequestIds requestIds) {
+    CallsPerKey callsPerKey = new CallsPerKey(limits.perKey());
+    CallsPerApi callsPerApi = new CallsPerApi(limits.perApi());
     CallAdmission admission = new CallAdmission(
-        config, authenticator, policy, maxConfigStaleness, observer, callsPerKey);
-    return new GatewayCallHandler(admission, callsPerKey, new OpenCalls(admission, observer),
-        proxy, preAuth, timers, hsmLane);
+        config, authenticator, policy, maxConfigStaleness, observer, callsPerKey, callsPerApi);
+    return new GatewayCallHandler(admission, callsPerKey, callsPerApi,
+        new OpenCalls(admission, observer), proxy, preAuth, timers, hsmLane, requestIds);
   }
 
   /** What the calls hold now against the node's limits. */
   public DataPlaneLoad load() {
-    return new DataPlaneLoad(
-        unauthenticated.calls(), unauthenticated.bytes(), callsPerKey.total());
+    return new DataPlaneLoad(unauthenticated.calls(), unauthenticated.bytes(),
+        callsPerKey.total(), callsPerApi.total());
   }
 
   /**
@@ -120,7 +130,7 @@ public final class GatewayCallHandler implements ServerCallHandler<byte[], byte[
 
   @Override
   public ServerCall.Listener<byte[]> startCall(ServerCall<byte[], byte[]> call, Metadata headers) {
-    String requestId = UUID.randomUUID().toString();
+    String requestId = requestIds.next();
     String method = call.getMethodDescriptor().getFullMethodName();
     // Absent only if the listener was built without preAuthTracing(): then no wire counting.
     PreAuthBudget found = PreAuthBudget.KEY.get();
@@ -128,10 +138,13 @@ public final class GatewayCallHandler implements ServerCallHandler<byte[], byte[
         ? found : new PreAuthBudget(preAuth.maxFirstMessageBytes(), unauthenticated);
     Admission routed;
     try {
-      // Headers only: the call is screened before a single message is requested.
-      SignedRequest headersOnly = SignedRequest.headersOnly(
-          "/" + method, call.getAuthority(), MetadataCopy.asciiEntries(headers));
-      routed = admission.route(method, requestId, headersOnly);
+      routed = admission.route(method, requestId, call.getAuthority());
+      if (routed instanceof Admission.Routed signatureMode) {
+        // Headers only: the call is screened before a single message is requested. Its metadata
+        // is copied only here: a call without authentication is routed on method and authority.
+        routed = admission.screen(signatureMode, SignedRequest.headersOnly(
+            "/" + method, call.getAuthority(), MetadataCopy.asciiEntries(headers)));
+      }
     } catch (RuntimeException e) {
       budget.claim();
       return failed(call, requestId, method, e);
@@ -142,7 +155,7 @@ public final class GatewayCallHandler implements ServerCallHandler<byte[], byte[
     }
     if (routed instanceof Admission.Admitted admitted) {
       budget.claim(); // no authentication: the listener's own limits apply
-      return forward(call, headers, admitted.call());
+      return forward(call, headers, admitted);
     }
     Admission.AwaitingSignature awaiting = (Admission.AwaitingSignature) routed;
     AuthenticatingListener listener = new AuthenticatingListener(call, headers, awaiting, budget);
@@ -174,12 +187,25 @@ public final class GatewayCallHandler implements ServerCallHandler<byte[], byte[
     }
   }
 
-  /** Starts the proxy for an admitted call and watches it while it is open (revocation). */
+  /**
+   * Starts the proxy for an admitted call, watches it while it is open (revocation), and gives its
+   * places back once the proxy is done with it.
+   */
   private ServerCall.Listener<byte[]> forward(
-      ServerCall<byte[], byte[]> call, Metadata headers, AdmittedCall admitted) {
-    Forwarded forwarded = proxy.forward(call, headers,
-        new ProxyRoute(admitted.backend(), admitted.requestId(), IdentityHeaders.of(admitted)));
-    openCalls.watch(admitted, forwarded::end, forwarded.ended());
+      ServerCall<byte[], byte[]> call, Metadata headers, Admission.Admitted admitted) {
+    AdmittedCall open = admitted.call();
+    Forwarded forwarded;
+    try {
+      forwarded = proxy.forward(call, headers,
+          new ProxyRoute(open.backend(), open.requestId(), IdentityHeaders.of(open)));
+    } catch (RuntimeException e) {
+      admitted.places().release();
+      return failed(call, open.requestId(), open.api().methodName(), e);
+    }
+    // The one release of a forwarded call's places: ended() completes however the call ends
+    // (completed, cancelled, past its deadline, failed at the backend, ended by a revocation).
+    forwarded.ended().whenComplete((ignored, failure) -> admitted.places().release());
+    openCalls.watch(open, forwarded::end, forwarded.ended());
     return forwarded.listener();
   }
 
@@ -219,7 +245,6 @@ public final class GatewayCallHandler implements ServerCallHandler<byte[], byte[
     private boolean authenticating;
     private boolean halfClosedMeanwhile;
     private boolean ended;
-    private CallsPerKey.Slot slot = CallsPerKey.Slot.NONE;
 
     AuthenticatingListener(ServerCall<byte[], byte[]> call, Metadata headers,
         Admission.AwaitingSignature routed, PreAuthBudget budget) {
@@ -280,19 +305,16 @@ public final class GatewayCallHandler implements ServerCallHandler<byte[], byte[
       }
     }
 
-    // The call's end, exactly one of these two: its AccessKey's place is given back here (or,
-    // if the call ends while its signature is being checked, when the check is done).
+    // The call's end, exactly one of these two. A call holds places only once it is forwarded,
+    // and the proxy gives them back (forward); one that ends while its signature is being
+    // checked gives them back when the check is done (admit).
     @Override
     public synchronized void onCancel() {
       ended = true;
       budget.claim();
       stopDeadline();
-      try {
-        if (delegate != null) {
-          delegate.onCancel();
-        }
-      } finally {
-        slot.release();
+      if (delegate != null) {
+        delegate.onCancel();
       }
     }
 
@@ -300,12 +322,8 @@ public final class GatewayCallHandler implements ServerCallHandler<byte[], byte[
     public synchronized void onComplete() {
       ended = true;
       budget.claim();
-      try {
-        if (delegate != null) {
-          delegate.onComplete();
-        }
-      } finally {
-        slot.release();
+      if (delegate != null) {
+        delegate.onComplete();
       }
     }
 
@@ -354,12 +372,11 @@ public final class GatewayCallHandler implements ServerCallHandler<byte[], byte[
         }
         Admission.Admitted admitted = (Admission.Admitted) decided;
         if (ended) {
-          admitted.slot().release(); // the client left while its signature was checked
+          admitted.places().release(); // the client left while its signature was checked
           return;
         }
-        slot = admitted.slot();
         FirstMessageReplay<byte[], byte[]> replay = new FirstMessageReplay<>(call, isMessage);
-        delegate = forward(replay, headers, admitted.call());
+        delegate = forward(replay, headers, admitted);
         if (isMessage) {
           delegate.onMessage(firstMessage);
         }

@@ -29,6 +29,7 @@ public enum GatewayError {
   FIRST_MESSAGE_TIMEOUT(Status.Code.DEADLINE_EXCEEDED, "FirstMessageTimeout", "the first message did not arrive in time"),
   PREAUTH_CAPACITY_EXHAUSTED(Status.Code.RESOURCE_EXHAUSTED, "PreAuthCapacityExhausted", "the gateway holds as many unauthenticated calls as it can"),
   TOO_MANY_CALLS(Status.Code.RESOURCE_EXHAUSTED, "TooManyCalls", "this access key has too many calls open"),
+  API_BUSY(Status.Code.RESOURCE_EXHAUSTED, "ApiBusy", "this API has too many calls open right now"),
 
   UNKNOWN_API(Status.Code.UNIMPLEMENTED, "UnknownApi", "no API is registered for this method"),
   BACKEND_UNAVAILABLE(Status.Code.UNAVAILABLE, "BackendUnavailable", "the backend is unavailable"),

@@ -12,6 +12,7 @@ import io.keygate.gateway.audit.SecurityEventAggregator;
 import io.keygate.gateway.audit.SignedAuditLog;
 import io.keygate.gateway.auth.CredentialSecrets;
 import io.keygate.gateway.auth.InMemoryNonceStore;
+import io.keygate.gateway.auth.MacVerifier;
 import io.keygate.gateway.auth.ReplayWindow;
 import io.keygate.gateway.auth.RequestAuthenticator;
 import io.keygate.gateway.authz.AccessPolicy;
@@ -25,6 +26,7 @@ import io.keygate.gateway.dataplane.GatewaySettings;
 import io.keygate.gateway.dataplane.IngressServer;
 import io.keygate.gateway.dataplane.IngressTls;
 import io.keygate.gateway.dataplane.OpenCalls;
+import io.keygate.gateway.dataplane.RequestIds;
 import io.keygate.gateway.dataplane.ServingHealth;
 import io.keygate.gateway.errors.GatewayError;
 import io.keygate.gateway.model.Credential;
@@ -77,6 +79,7 @@ public final class NodeBuilder {
   private Clock clock = Clock.systemUTC();
   private CallObserver extraObserver = CallObserver.NONE;
   private UnaryOperator<ConfigView> configView = UnaryOperator.identity();
+  private UnaryOperator<MacVerifier> macVerifier = UnaryOperator.identity();
   private Duration snapshotPollInterval = SnapshotRefresher.DEFAULT_POLL_INTERVAL;
 
   NodeBuilder(NodeSettings settings) {
@@ -115,6 +118,12 @@ public final class NodeBuilder {
   /** Wraps the data plane's view of the configuration (tests make it look stale with it). */
   public NodeBuilder configView(UnaryOperator<ConfigView> wrapper) {
     this.configView = Objects.requireNonNull(wrapper, "wrapper");
+    return this;
+  }
+
+  /** Wraps the HSM's MAC check of signed calls (tests hold the token busy with it). */
+  public NodeBuilder macVerifier(UnaryOperator<MacVerifier> wrapper) {
+    this.macVerifier = Objects.requireNonNull(wrapper, "wrapper");
     return this;
   }
 
@@ -208,7 +217,7 @@ public final class NodeBuilder {
       ScheduledExecutorService preAuthTimers, GatewaySettings gateway) throws Exception {
     ConfigView view = configView.apply(ConfigView.of(refresher));
     RequestAuthenticator authenticator = new RequestAuthenticator(
-        new CredentialSecrets(hsm, hierarchy),
+        macVerifier.apply(new CredentialSecrets(hsm, hierarchy)),
         new InMemoryNonceStore(clock, settings.nonceCapacity(), settings.noncesPerKey(),
             settings.noncesPerTenant()),
         new ReplayWindow(clock, gateway.timestampWindow()));
@@ -224,7 +233,8 @@ public final class NodeBuilder {
         new BackendProxy(channels, MetadataPolicy.defaults(), BackendProxy.DEFAULT_DEADLINE_OFFSET);
     GatewayCallHandler handler = GatewayCallHandler.create(view, authenticator,
         new AccessPolicy(clock), gateway.maxConfigStaleness(), observer, proxy,
-        settings.preAuth(), preAuthTimers, settings.calls().perKey(), hsmLane);
+        settings.preAuth(), preAuthTimers, settings.calls(), hsmLane,
+        new RequestIds(SecureRandom.getInstance("DRBG")));
     // Revocation reaches calls in flight: every open call is asked again after each new snapshot,
     // and on a tick of its own thread for what changes with time alone (a credential's end, the
     // snapshot growing stale while the poll hangs on the store).

@@ -27,7 +27,8 @@ import java.util.Optional;
  * @param noncesPerTenant how many of them the keys of one tenant may hold together, so one tenant
  *     cannot starve others
  * @param preAuth what a call may cost before it is authenticated, each and all together
- * @param calls how many calls may be open at once per connection and per AccessKey
+ * @param calls how many calls may be open at once per connection, per AccessKey and per API, and
+ *     how many may wait for the HSM
  * @param admin the admin API, when KEYGATE_ADMIN_LISTEN enables it
  * @param auditHeadFile the append-only file every signed audit head is exported to, outside the
  *     database (KEYGATE_AUDIT_HEAD_FILE; by default {@value #AUDIT_HEAD_FILE} in the data directory)
@@ -180,6 +181,7 @@ public record NodeSettings(
     return new CallLimits(
         env.integer("KEYGATE_MAX_CALLS_PER_CONNECTION", CallLimits.DEFAULT_PER_CONNECTION, 1, 100_000),
         env.integer("KEYGATE_MAX_CALLS_PER_KEY", CallLimits.DEFAULT_PER_KEY, 1, 1_000_000),
+        env.integer("KEYGATE_MAX_CALLS_PER_API", CallLimits.DEFAULT_PER_API, 1, 1_000_000),
         env.integer("KEYGATE_HSM_THREADS", HsmLane.DEFAULT_THREADS, 1, 256),
         env.integer("KEYGATE_HSM_QUEUE", HsmLane.DEFAULT_QUEUE, 1, 1_000_000));
   }

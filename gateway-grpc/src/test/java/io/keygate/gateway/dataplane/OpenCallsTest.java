@@ -95,7 +95,8 @@ class OpenCallsTest {
         },
         new ReplayWindow(clock, Duration.ofMinutes(5)));
     CallAdmission admission = new CallAdmission(
-        view, authenticator, new AccessPolicy(clock), MAX_STALENESS, observer, new CallsPerKey(10));
+        view, authenticator, new AccessPolicy(clock), MAX_STALENESS, observer, new CallsPerKey(10),
+        new CallsPerApi(10));
     open = new OpenCalls(admission, observer);
   }
 

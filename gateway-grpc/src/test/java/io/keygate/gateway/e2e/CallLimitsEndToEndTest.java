@@ -7,8 +7,6 @@ import io.grpc.Channel;
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
 import io.grpc.Status;
-import io.grpc.stub.ClientCallStreamObserver;
-import io.grpc.stub.StreamObserver;
 import io.keygate.gateway.credentials.CredentialIssuer;
 import io.keygate.gateway.credentials.IssuedCredential.InClear;
 import io.keygate.gateway.dataplane.CallLimits;
@@ -115,9 +113,9 @@ class CallLimitsEndToEndTest {
   void oneAccessKey_hasAtMostItsLimitOfCallsOpen_andEachWayACallEndsGivesItsPlaceBack()
       throws Exception {
     InClear busy = freshAcmeKey();
-    List<OpenCall> open = new ArrayList<>();
+    List<OpenCollect> open = new ArrayList<>();
     for (int i = 0; i < PER_KEY; i++) {
-      OpenCall call = OpenCall.collect(gw.signedChannel(busy), "call " + i);
+      OpenCollect call = OpenCollect.start(gw.signedChannel(busy), "call " + i);
       endAttack.add(() -> call.requests().cancel("the test is over", null));
       open.add(call);
     }
@@ -139,8 +137,7 @@ class CallLimitsEndToEndTest {
     // Which status the client sees depends on how the transport's reset reaches it first (the
     // listener's size error, the reset as a cancel, or the stream closed under it); what matters
     // here is that the call ended with an error and its place comes back.
-    assertThat(Status.fromThrowable(
-            catchFailure(open.get(2).answer())).getCode())
+    assertThat(Status.fromThrowable(open.get(2).failure()).getCode())
         .isIn(Status.Code.RESOURCE_EXHAUSTED, Status.Code.CANCELLED, Status.Code.UNAVAILABLE);
     load.until("every place given back", l -> l.keyedCalls() == 0);
 
@@ -260,40 +257,5 @@ class CallLimitsEndToEndTest {
   /** A legitimate client on a connection of its own, served within its call's deadline. */
   private static void assertServed(InClear key) throws Exception {
     assertThat(echo(gw.signedChannel(key), "legitimate").getMessage()).isEqualTo("legitimate");
-  }
-
-  private static Throwable catchFailure(CompletableFuture<?> future) throws Exception {
-    try {
-      future.get(30, TimeUnit.SECONDS);
-    } catch (java.util.concurrent.ExecutionException e) {
-      return e.getCause();
-    }
-    throw new AssertionError("the call succeeded");
-  }
-
-  /** A client-streaming call, authenticated (its first message sent) and left open. */
-  private record OpenCall(
-      ClientCallStreamObserver<EchoRequest> requests, CompletableFuture<EchoResponse> answer) {
-    static OpenCall collect(Channel channel, String first) {
-      CompletableFuture<EchoResponse> answer = new CompletableFuture<>();
-      StreamObserver<EchoRequest> requests = EchoServiceGrpc.newStub(channel)
-          .withDeadlineAfter(60, TimeUnit.SECONDS)
-          .collect(new StreamObserver<>() {
-            @Override
-            public void onNext(EchoResponse value) {
-              answer.complete(value);
-            }
-
-            @Override
-            public void onError(Throwable t) {
-              answer.completeExceptionally(t);
-            }
-
-            @Override
-            public void onCompleted() {}
-          });
-      requests.onNext(EchoRequest.newBuilder().setMessage(first).build());
-      return new OpenCall((ClientCallStreamObserver<EchoRequest>) requests, answer);
-    }
   }
 }

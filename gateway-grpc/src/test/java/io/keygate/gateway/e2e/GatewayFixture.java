@@ -77,6 +77,8 @@ public final class GatewayFixture implements AutoCloseable {
   private final List<ManagedChannel> channels = new ArrayList<>();
   private Path dataDir;
   private java.util.function.UnaryOperator<NodeSettings> nodeSettings = s -> s;
+  private java.util.function.UnaryOperator<io.keygate.gateway.auth.MacVerifier> macVerifier =
+      v -> v;
 
   public GatewayFixture(SoftHsmTokens tokens) {
     this.tokens = tokens;
@@ -85,6 +87,13 @@ public final class GatewayFixture implements AutoCloseable {
   /** Adjusts the node's settings (limits) before {@link #start}. */
   public GatewayFixture withSettings(java.util.function.UnaryOperator<NodeSettings> adjust) {
     this.nodeSettings = adjust;
+    return this;
+  }
+
+  /** Wraps the node's HSM MAC check before {@link #start} (a test holds the token busy). */
+  public GatewayFixture withMacVerifier(
+      java.util.function.UnaryOperator<io.keygate.gateway.auth.MacVerifier> wrap) {
+    this.macVerifier = wrap;
     return this;
   }
 
@@ -113,6 +122,7 @@ public final class GatewayFixture implements AutoCloseable {
             .database(database)
             .snapshotPollInterval(Duration.ofMillis(200))
             .configView(this::staleWhenAsked)
+            .macVerifier(macVerifier)
             .alsoObserve(
                 new io.keygate.gateway.dataplane.CallObserver() {
                   @Override

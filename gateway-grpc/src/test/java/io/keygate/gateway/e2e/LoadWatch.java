@@ -49,7 +49,7 @@ final class LoadWatch implements AutoCloseable {
 
   /** Every call has ended and given back what it held. */
   void untilIdle() throws Exception {
-    until("nothing held", now -> now.equals(new DataPlaneLoad(0, 0, 0)));
+    until("nothing held", now -> now.equals(new DataPlaneLoad(0, 0, 0, 0)));
   }
 
   @Override

@@ -75,7 +75,7 @@ class TenantNonceShareEndToEndTest {
     // The refused calls had taken a place among their key's open calls: given back.
     try (LoadWatch load = new LoadWatch(gw.gateway::dataPlaneLoad)) {
       load.untilIdle();
-      assertThat(gw.gateway.dataPlaneLoad()).isEqualTo(new DataPlaneLoad(0, 0, 0));
+      assertThat(gw.gateway.dataPlaneLoad()).isEqualTo(new DataPlaneLoad(0, 0, 0, 0));
     }
   }
 

@@ -54,6 +54,9 @@ class NodeSettingsTest {
     {"KEYGATE_HSM_THREADS", "0"},
     {"KEYGATE_HSM_QUEUE", "-1"},
     {"KEYGATE_MAX_CALLS_PER_KEY", "256.5"},
+    {"KEYGATE_MAX_CALLS_PER_API", "0"},
+    {"KEYGATE_MAX_CALLS_PER_API", "1k"},
+    {"KEYGATE_MAX_CALLS_PER_API", "2000000"},
     {"KEYGATE_TLS_KEY", "no spaces allowed"},
     {"KEYGATE_CLIENT_CA_FILE", "/nonexistent/ca.pem"},
     {"KEYGATE_ADMIN_LISTEN", "adminhost"},
@@ -110,6 +113,7 @@ class NodeSettingsTest {
     env.put("KEYGATE_PREAUTH_MAX_CALLS", "64");
     env.put("KEYGATE_MAX_CALLS_PER_CONNECTION", "20");
     env.put("KEYGATE_MAX_CALLS_PER_KEY", "16");
+    env.put("KEYGATE_MAX_CALLS_PER_API", "48");
     env.put("KEYGATE_HSM_THREADS", "4");
     env.put("KEYGATE_HSM_QUEUE", "128");
 
@@ -125,7 +129,7 @@ class NodeSettingsTest {
     assertThat(settings.noncesPerTenant()).isEqualTo(2000);
     assertThat(settings.preAuth().nodeBytes()).isEqualTo(1 << 20);
     assertThat(settings.preAuth().nodeCalls()).isEqualTo(64);
-    assertThat(settings.calls()).isEqualTo(new io.keygate.gateway.dataplane.CallLimits(20, 16, 4, 128));
+    assertThat(settings.calls()).isEqualTo(new io.keygate.gateway.dataplane.CallLimits(20, 16, 48, 4, 128));
     assertThat(settings.admin()).isPresent();
     assertThat(settings.admin().get().approvalsRequired()).isEqualTo(3);
     assertThat(settings.admin().get().approvalTtl()).hasHours(2);
@@ -148,6 +152,7 @@ class NodeSettingsTest {
     assertThat(settings.preAuth().nodeCalls()).isEqualTo(4096);
     assertThat(settings.calls().perConnection()).isEqualTo(100);
     assertThat(settings.calls().perKey()).isEqualTo(256);
+    assertThat(settings.calls().perApi()).isEqualTo(1024);
   }
 
   @Test

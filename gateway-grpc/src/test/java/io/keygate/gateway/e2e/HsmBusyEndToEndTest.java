@@ -1,0 +1,128 @@
+package io.keygate.gateway.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.grpc.Status;
+import io.keygate.gateway.auth.MacVerifier;
+import io.keygate.gateway.dataplane.CallLimits;
+import io.keygate.gateway.errors.GatewayError;
+import io.keygate.hsm.testing.SoftHsmTokens;
+import io.keygate.proto.demo.v1.EchoRequest;
+import java.time.Clock;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * Issue 10: when the token cannot keep up, a signed call is refused RESOURCE_EXHAUSTED HsmBusy at
+ * once instead of waiting in a growing queue, and the node serves again as soon as the token
+ * does. The node runs one HSM thread with room for one more check to wait; the token is held busy
+ * by a MAC check that waits on a latch the test opens (the real SoftHSM2 check runs after it).
+ */
+class HsmBusyEndToEndTest {
+  private static final String PATH = "/" + GatewayFixture.ECHO;
+
+  @RegisterExtension static SoftHsmTokens tokens = new SoftHsmTokens("gateway");
+  static GatewayFixture gw;
+  static LoadWatch load;
+  /** While set, every MAC check waits for it to open: the token is busy. */
+  private static final AtomicReference<CountDownLatch> tokenBusy = new AtomicReference<>();
+  /** One entry per MAC check that found the token busy. */
+  private static final BlockingQueue<Thread> checksHeld = new LinkedBlockingQueue<>();
+
+  @BeforeAll
+  static void startGateway() throws Exception {
+    gw = new GatewayFixture(tokens)
+        .withSettings(s -> s.withCallLimits(CallLimits.defaults().withHsmLane(1, 1)))
+        .withMacVerifier(HsmBusyEndToEndTest::heldWhileBusy)
+        .start("gateway", List.of());
+    load = new LoadWatch(gw.gateway::dataPlaneLoad);
+  }
+
+  private static MacVerifier heldWhileBusy(MacVerifier token) {
+    return (credential, data, mac) -> {
+      CountDownLatch busy = tokenBusy.get();
+      if (busy != null) {
+        checksHeld.add(Thread.currentThread());
+        try {
+          busy.await(60, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
+      token.verify(credential, data, mac);
+    };
+  }
+
+  @AfterAll
+  static void stopGateway() throws Exception {
+    if (load != null) {
+      load.close();
+    }
+    if (gw != null) {
+      gw.close();
+    }
+  }
+
+  @AfterEach
+  void theTokenIsFree_andTheNodeHoldsNothingAfterwards() throws Exception {
+    CountDownLatch busy = tokenBusy.getAndSet(null);
+    if (busy != null) {
+      busy.countDown();
+    }
+    load.untilIdle();
+  }
+
+  @Test
+  void aFullHsmLane_refusesSignedCallsHsmBusyAtOnce_andServesAgainWhenTheTokenFrees()
+      throws Exception {
+    CountDownLatch busy = new CountDownLatch(1);
+    tokenBusy.set(busy);
+    CompletableFuture<RawCalls.Ended> inToken = signedEcho("in the token");
+    assertThat(checksHeld.poll(20, TimeUnit.SECONDS)).as("the lane's one thread is held").isNotNull();
+
+    // Three more: one waits in the lane's queue of one, the other two find it full.
+    List<CompletableFuture<RawCalls.Ended>> more =
+        List.of(signedEcho("more 1"), signedEcho("more 2"), signedEcho("more 3"));
+    CountDownLatch twoEnded = new CountDownLatch(2);
+    more.forEach(call -> call.thenRun(twoEnded::countDown));
+
+    assertThat(twoEnded.await(20, TimeUnit.SECONDS))
+        .as("two calls refused while the token is still busy").isTrue();
+    assertThat(more.stream().filter(CompletableFuture::isDone).map(CompletableFuture::join))
+        .containsExactly(
+            RawCalls.Ended.of(GatewayError.HSM_BUSY), RawCalls.Ended.of(GatewayError.HSM_BUSY));
+    assertThat(inToken).isNotDone();
+    assertThat(checksHeld).as("the queued call has not reached the token").isEmpty();
+
+    tokenBusy.set(null);
+    busy.countDown();
+    RawCalls.Ended served = new RawCalls.Ended(Status.Code.OK, null);
+    assertThat(inToken.get(20, TimeUnit.SECONDS)).isEqualTo(served);
+    for (CompletableFuture<RawCalls.Ended> call : more) {
+      assertThat(call.get(20, TimeUnit.SECONDS)).isIn(served, RawCalls.Ended.of(GatewayError.HSM_BUSY));
+    }
+    assertThat(more.stream().map(CompletableFuture::join)).containsOnlyOnce(served);
+    for (int i = 0; i < 3; i++) {
+      assertThat(signedEcho("served again " + i).get(20, TimeUnit.SECONDS)).isEqualTo(served);
+    }
+  }
+
+  /** A signed Echo call on a connection of its own, sent whole (message and half-close). */
+  private static CompletableFuture<RawCalls.Ended> signedEcho(String text) throws Exception {
+    byte[] body = EchoRequest.newBuilder().setMessage(text).build().toByteArray();
+    var headers = RawCalls.signed(gw.acmeKey.accessKey(), gw.acmeKey.secret().unsafeCopy(),
+        Clock.systemUTC(), PATH, "localhost:" + gw.gateway.port(), body);
+    return RawCalls.start(gw.channel(), GatewayFixture.ECHO, RawCalls.metadata(headers),
+        RawCalls.deadline(30), true, body);
+  }
+}
