@@ -8,7 +8,11 @@ import io.keygate.client.XcaSignature;
 import io.keygate.client.XcaSigner;
 import io.keygate.gateway.config.ConfigSnapshot;
 import io.keygate.gateway.model.Credential;
+import io.keygate.hsm.KekId;
 import io.keygate.hsm.KeyLabel;
+import io.keygate.hsm.KeyNotFoundException;
+import io.keygate.hsm.WrappedSecret;
+import io.keygate.hsm.WrappedSecretRejectedException;
 import io.keygate.hsm.testing.MutableClock;
 import io.keygate.hsm.TokenUnavailableException;
 import java.nio.charset.StandardCharsets;
@@ -199,6 +203,32 @@ class RequestAuthenticatorTest {
     Map<String, List<String>> metadata = new LinkedHashMap<>();
     headers.forEach((k, v) -> metadata.computeIfAbsent(k, x -> new ArrayList<>()).add(v));
     return SignedRequest.withFirstMessage(path, authority, metadata, body);
+  }
+
+  @Test
+  void aWrappedSecretThatCannotBeUsed_refusesThatCallCredentialUnusable_butAVanishedTokenKeyIsTheHsm()
+      throws Exception {
+    SignedRequest request = signed();
+    RequestAuthenticator damaged = new RequestAuthenticator(
+        (credential, data, mac) -> {
+          throw new WrappedSecretRejectedException("does not unwrap", "CKR_WRAPPED_KEY_INVALID", null);
+        },
+        nonces, window);
+    Credential wrapped = new Credential(ACCESS_KEY, "app-1", "tenant-a", LABEL, null, false, null,
+        new WrappedSecret(KekId.of("k1"), new byte[40]));
+    assertThat(failureOf(damaged.authenticate(request, snapshot(wrapped))))
+        .isEqualTo(AuthFailure.SECRET_UNUSABLE);
+
+    RequestAuthenticator unknownKek = new RequestAuthenticator(
+        (credential, data, mac) -> {
+          throw new KeyNotFoundException("no KEK k1");
+        },
+        nonces, window);
+    assertThat(failureOf(unknownKek.authenticate(signed(), snapshot(wrapped))))
+        .isEqualTo(AuthFailure.SECRET_UNUSABLE);
+    // The same failure for a token key of its own is the HSM failing, not this credential.
+    assertThatThrownBy(() -> unknownKek.authenticate(signed(), snapshot(active())))
+        .isInstanceOf(KeyNotFoundException.class);
   }
 
   private static Credential active() {

@@ -68,7 +68,8 @@ abstract class SchemaContract extends StoreFixture {
     assertRefused("INSERT INTO grants VALUES (" + acme + ", '" + p + "gapp', '" + p + "aapi', 0)");
     // A credential claiming acme for globex's app.
     assertRefused(
-        "INSERT INTO credentials VALUES ('" + p + "AK', '" + p + "gapp', " + acme
+        "INSERT INTO credentials (access_key, app_id, tenant_id, secret_label, not_after,"
+            + " revoked, last_used, created_at) VALUES ('" + p + "AK', '" + p + "gapp', " + acme
             + ", 'l', NULL, FALSE, NULL, 0)");
     // acme's authorization covering globex's API.
     assertRefused(

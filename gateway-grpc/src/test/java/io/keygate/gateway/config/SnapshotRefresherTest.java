@@ -137,7 +137,9 @@ class SnapshotRefresherTest {
     try (Connection c = database.dataSource().getConnection();
         Statement s = c.createStatement()) {
       s.executeUpdate(
-          "INSERT INTO credentials VALUES ('AK1', 'app', 'acme', 'not a label', NULL, FALSE, NULL, 0)");
+          "INSERT INTO credentials (access_key, app_id, tenant_id, secret_label, not_after,"
+              + " revoked, last_used, created_at)"
+              + " VALUES ('AK1', 'app', 'acme', 'not a label', NULL, FALSE, NULL, 0)");
       s.executeUpdate("UPDATE config_version SET version = version + 1");
     }
     refresher.start();
