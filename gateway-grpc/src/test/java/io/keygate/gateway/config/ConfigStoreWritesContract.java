@@ -21,7 +21,10 @@ import static io.keygate.gateway.store.StoreConflictException.Kind.UNKNOWN_REFER
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.keygate.hsm.KekId;
 import io.keygate.hsm.KeyLabel;
+import io.keygate.hsm.WrappedSecret;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
@@ -82,6 +85,36 @@ abstract class ConfigStoreWritesContract extends StoreFixture {
     store.removeBackend(acme.id(), "b2:1");
     store.removeDomain(acme.id(), api.domain());
     assertThat(store.currentVersion()).isEqualTo(v + 19);
+  }
+
+  @Test
+  void wrappedSecrets_areStored_listedByKekInPages_andReplacedOnlyIfUnchanged() throws Exception {
+    App app = app(tenant("acme"), "app");
+    KekId kek = KekId.of("k" + Integer.toHexString(p.hashCode() & 0x0fffffff));
+    KekId next = KekId.of("n" + Integer.toHexString(p.hashCode() & 0x0fffffff));
+    for (int i = 0; i < 3; i++) {
+      byte[] blob = new byte[40];
+      blob[0] = (byte) i;
+      store.addCredential(new Credential(p + "W" + i, app.id(), app.tenantId(),
+          KeyLabel.of("ak-" + p + "w" + i), null, false, null, new WrappedSecret(kek, blob)));
+    }
+    List<Credential> first = store.credentialsWrappedUnder(kek, "", 2);
+    assertThat(first).extracting(Credential::accessKey).containsExactly(p + "W0", p + "W1");
+    assertThat(store.credentialsWrappedUnder(kek, first.get(1).accessKey(), 2))
+        .extracting(Credential::accessKey).containsExactly(p + "W2");
+    Credential w0 = first.get(0);
+    assertThat(w0.wrapped()).isEqualTo(new WrappedSecret(kek, new byte[40]));
+
+    long v = store.currentVersion();
+    WrappedSecret moved = new WrappedSecret(next, new byte[48]);
+    assertThat(store.replaceWrappedSecret(w0.accessKey(), w0.wrapped(), moved)).isTrue();
+    assertThat(store.currentVersion()).isEqualTo(v + 1);
+    // A second replace from the old blob finds it changed, and changes nothing.
+    assertThat(store.replaceWrappedSecret(w0.accessKey(), w0.wrapped(),
+        new WrappedSecret(next, new byte[56]))).isFalse();
+    assertThat(store.credentialsWrappedUnder(next, "", 10)).singleElement()
+        .satisfies(c -> assertThat(c.wrapped()).isEqualTo(moved));
+    assertThat(store.credentialsWrappedUnder(kek, "", 10)).hasSize(2);
   }
 
   @Test
