@@ -80,6 +80,8 @@ bash "$root/softhsm-config/create-token.sh" --dir "$tmp/token" --label bench \
 # SoftHSM reads this once, when the library initialises; forks inherit our environment.
 export SOFTHSM2_CONF="$tmp/token/softhsm2.conf"
 token_props="-Dkeygate.bench.config=$tmp/token/bench.sunpkcs11.cfg -Dkeygate.bench.pinFile=$tmp/user.pin"
+# The SO PIN too: the key-hierarchy benchmark makes its KEK as the officer (WrappedVerifyBenchmark).
+token_props="$token_props -Dkeygate.bench.soPinFile=$tmp/so.pin"
 
 if [ -z "$out" ]; then
   mkdir -p "$root/benchmarks/results"
