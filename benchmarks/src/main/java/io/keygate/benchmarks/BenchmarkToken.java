@@ -21,20 +21,37 @@ import java.util.HexFormat;
 final class BenchmarkToken {
   static final String CONFIG_PROPERTY = "keygate.bench.config";
   static final String PIN_FILE_PROPERTY = "keygate.bench.pinFile";
+  static final String SO_PIN_FILE_PROPERTY = "keygate.bench.soPinFile";
 
   private BenchmarkToken() {}
 
   static HsmToken open() throws HsmException, IOException {
-    Path config = requiredFile(CONFIG_PROPERTY, "the token's SunPKCS11 config file");
-    Path pinFile = requiredFile(PIN_FILE_PROPERTY, "a file holding the user PIN");
-    Pin pin = Pin.fromFile(pinFile);
+    Pin pin = userPin();
     try {
-      return SunPkcs11Token.open(config, pin, Pkcs11TokenOptions.defaults());
+      return SunPkcs11Token.open(config(), pin, Pkcs11TokenOptions.defaults());
     } catch (HsmException | RuntimeException e) {
       // The token owns the PIN only once it is open; until then zeroing it is our job.
       pin.close();
       throw e;
     }
+  }
+
+  /** The token's SunPKCS11 config file (the direct PKCS#11 classes read the same format). */
+  static Path config() {
+    return requiredFile(CONFIG_PROPERTY, "the token's SunPKCS11 config file");
+  }
+
+  /** The user PIN; whoever opens the token with it zeroes it. */
+  static Pin userPin() throws IOException {
+    return Pin.fromFile(requiredFile(PIN_FILE_PROPERTY, "a file holding the user PIN"));
+  }
+
+  /**
+   * The security officer's PIN, for benchmarks that need a KEK: the officer makes it before the
+   * fork logs in as the user (PKCS#11 allows one login type per process and token).
+   */
+  static Pin soPin() throws IOException {
+    return Pin.fromFile(requiredFile(SO_PIN_FILE_PROPERTY, "a file holding the SO PIN"));
   }
 
   /**
