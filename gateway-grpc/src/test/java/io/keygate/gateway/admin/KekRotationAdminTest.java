@@ -2,54 +2,19 @@ package io.keygate.gateway.admin;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.google.protobuf.ByteString;
-import io.grpc.Channel;
-import io.grpc.ClientInterceptors;
-import io.grpc.ManagedChannel;
-import io.grpc.Server;
 import io.grpc.Status;
-import io.grpc.netty.GrpcSslContexts;
-import io.grpc.netty.NettyChannelBuilder;
-import io.grpc.netty.NettyServerBuilder;
-import io.keygate.client.AccessSecret;
-import io.keygate.client.SigningClientInterceptor;
-import io.keygate.demo.backend.EchoBackend;
-import io.keygate.gateway.credentials.WrappedIssuance;
-import io.keygate.gateway.dataplane.GatewaySettings;
-import io.keygate.gateway.e2e.DemoTenants;
-import io.keygate.gateway.model.ApiDefinition;
+import io.keygate.gateway.dataplane.CallObserver;
 import io.keygate.gateway.model.App;
-import io.keygate.gateway.model.AuthMode;
-import io.keygate.gateway.model.BackendAllowance;
-import io.keygate.gateway.model.DomainAllowance;
 import io.keygate.gateway.model.Grant;
-import io.keygate.gateway.node.GatewayNode;
-import io.keygate.gateway.node.NodeSettings;
 import io.keygate.hsm.KekId;
-import io.keygate.hsm.KeyLabel;
-import io.keygate.hsm.Pin;
-import io.keygate.hsm.WrappedMacKeys;
-import io.keygate.hsm.pkcs11.DirectKekAdministration;
-import io.keygate.hsm.pkcs11.DirectWrappedMacs;
 import io.keygate.hsm.testing.SoftHsmTokens;
 import io.keygate.proto.admin.v1.ApprovalRequest;
 import io.keygate.proto.admin.v1.ApprovalState;
 import io.keygate.proto.admin.v1.ApproveRequest;
-import io.keygate.proto.admin.v1.CreateCredentialRequest;
 import io.keygate.proto.admin.v1.DualControlOperation;
 import io.keygate.proto.admin.v1.IssuedCredential;
 import io.keygate.proto.admin.v1.RequestApprovalRequest;
 import io.keygate.proto.admin.v1.RewrapCredentials;
-import io.keygate.proto.demo.v1.EchoRequest;
-import io.keygate.proto.demo.v1.EchoServiceGrpc;
-import java.net.InetSocketAddress;
-import java.nio.file.Files;
-import java.security.KeyPair;
-import java.security.KeyPairGenerator;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
@@ -63,13 +28,12 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
-import javax.crypto.Cipher;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
-import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
@@ -85,64 +49,22 @@ class KekRotationAdminTest {
 
   @RegisterExtension static SoftHsmTokens tokens = new SoftHsmTokens("kekrot");
 
-  private static DirectWrappedMacs hierarchy;
+  private static HierarchyFixture hsm;
   private static AdminFixture admin;
   private static TestAdminCa.Client officer2;
-  private static Server backend;
-  private static GatewayNode gateway;
-  private static ManagedChannel tls;
-  private static KeyPair tenantAdminKey;
   private static final Map<String, byte[]> secrets = new HashMap<>();
 
   @BeforeAll
   static void start() throws Exception {
-    try (DirectKekAdministration so = DirectKekAdministration.openAsSecurityOfficer(
-        tokens.config("kekrot"), Pin.fromFile(tokens.soPinFile()))) {
-      so.generateKek(OLD);
-      so.generateKek(NEW);
-    }
-    hierarchy = DirectWrappedMacs.open(tokens.config("kekrot"), tokens.pin(), 3, 1_000,
-        Clock.systemUTC());
-    admin = new AdminFixture(tokens).withKeyHierarchy(new WrappedIssuance(hierarchy, OLD))
-        .start("kekrot");
+    hsm = HierarchyFixture.start(tokens, "kekrot", CallObserver.NONE, OLD, NEW);
+    admin = hsm.admin;
     officer2 = admin.addOfficer("officer-2");
-    backend = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
-        .addService(new EchoBackend("acme-backend")).build().start();
-    String target = "127.0.0.1:" + backend.getPort();
-    admin.store.allowDomain(new DomainAllowance("acme", "localhost"));
-    admin.store.allowBackend(new BackendAllowance("acme", target, false));
-    admin.store.registerApi(new ApiDefinition("api-echo", "acme", "localhost", DemoTenants.ECHO,
-        target, AuthMode.SIGNATURE));
-    gateway = GatewayNode.builder(NodeSettings.local(
-            GatewaySettings.defaults(new InetSocketAddress("127.0.0.1", 0), KeyLabel.of("admin-tls")),
-            Files.createTempDirectory("keygate-kekrot-")))
-        .token(admin.hsm)
-        .database(admin.database)
-        .wrappedSecrets(hierarchy)
-        .start();
-    tls = NettyChannelBuilder.forAddress("localhost", gateway.port())
-        .sslContext(GrpcSslContexts.forClient().trustManager(admin.serverCert).build()).build();
-    KeyPairGenerator rsa = KeyPairGenerator.getInstance("RSA");
-    rsa.initialize(3072);
-    tenantAdminKey = rsa.generateKeyPair();
   }
 
   @AfterAll
   static void stop() throws Exception {
-    if (tls != null) {
-      tls.shutdownNow();
-    }
-    if (gateway != null) {
-      gateway.close();
-    }
-    if (backend != null) {
-      backend.shutdownNow();
-    }
-    if (admin != null) {
-      admin.close();
-    }
-    if (hierarchy != null) {
-      hierarchy.close();
+    if (hsm != null) {
+      hsm.close();
     }
   }
 
@@ -153,7 +75,7 @@ class KekRotationAdminTest {
     for (int i = 0; i < 3; i++) {
       keys.add(issue("rot-app-" + i));
     }
-    gateway.refreshConfiguration();
+    hsm.gateway.refreshConfiguration();
     String caller = keys.get(0);
     ExecutorService pool = Executors.newSingleThreadExecutor();
     AtomicBoolean stop = new AtomicBoolean();
@@ -179,7 +101,7 @@ class KekRotationAdminTest {
       ApprovalRequest done = admin.as(officer2).approve(
           ApproveRequest.newBuilder().setId(asked.getId()).build());
       assertThat(done.getState()).isEqualTo(ApprovalState.APPROVAL_EXECUTED);
-      gateway.refreshConfiguration();
+      hsm.gateway.refreshConfiguration();
       assertThat(successes.tryAcquire(20, 30, TimeUnit.SECONDS)).isTrue();
       stop.set(true);
       client.get(30, TimeUnit.SECONDS);
@@ -205,7 +127,7 @@ class KekRotationAdminTest {
     assertThat(kekOf(late)).isEqualTo(NEW.value());
     assertThat(admin.audit.events()).anySatisfy(e ->
         assertThat(e.detail()).contains("rewrapped=1 remaining=0 unusable=0"));
-    gateway.refreshConfiguration();
+    hsm.gateway.refreshConfiguration();
     assertThat(echo(late, "late")).isEqualTo("late");
   }
 
@@ -228,7 +150,7 @@ class KekRotationAdminTest {
     assertThat(kekOf(damaged)).isEqualTo(OLD.value());
     assertThat(admin.audit.events()).anySatisfy(e ->
         assertThat(e.detail()).contains("remaining=1 unusable=1"));
-    gateway.refreshConfiguration();
+    hsm.gateway.refreshConfiguration();
     assertThat(echo(good, "ok")).isEqualTo("ok");
   }
 
@@ -255,50 +177,25 @@ class KekRotationAdminTest {
   private static String issue(String app) throws Exception {
     admin.store.createApp(new App(app, "acme", app));
     admin.store.grant(new Grant("acme", app, "api-echo"));
-    IssuedCredential issued = admin.as(admin.acmeAdmin).createCredential(
-        CreateCredentialRequest.newBuilder().setTenantId("acme").setAppId(app)
-            .setRecipientPublicKey(ByteString.copyFrom(tenantAdminKey.getPublic().getEncoded()))
-            .build());
-    Cipher c = Cipher.getInstance(WrappedMacKeys.RECIPIENT_CIPHER);
-    c.init(Cipher.DECRYPT_MODE, tenantAdminKey.getPrivate());
+    IssuedCredential issued = hsm.create(app);
     String key = issued.getCredential().getAccessKey();
-    secrets.put(key, c.doFinal(issued.getSecretForRecipient().toByteArray()));
+    secrets.put(key, hsm.decrypt(issued));
     return key;
   }
 
   private static String echo(String accessKey, String message) {
-    Channel signed = ClientInterceptors.intercept(tls,
-        SigningClientInterceptor.create(accessKey, AccessSecret.copyOf(secrets.get(accessKey))));
-    return EchoServiceGrpc.newBlockingStub(signed).withDeadlineAfter(10, TimeUnit.SECONDS)
-        .echo(EchoRequest.newBuilder().setMessage(message).build()).getMessage();
+    return HierarchyFixture.echo(hsm.signed(accessKey, secrets.get(accessKey)), message);
   }
 
   private static String kekOf(String accessKey) throws Exception {
-    return column("kek_id", accessKey);
+    return hsm.credentialColumn("kek_id", accessKey);
   }
 
   private static String blobOf(String accessKey) throws Exception {
-    return column("wrapped_secret", accessKey);
-  }
-
-  private static String column(String column, String accessKey) throws Exception {
-    try (Connection c = admin.database.dataSource().getConnection();
-        PreparedStatement s = c.prepareStatement(
-            "SELECT " + column + " FROM credentials WHERE access_key = ?")) {
-      s.setString(1, accessKey);
-      try (ResultSet rs = s.executeQuery()) {
-        return rs.next() ? rs.getString(1) : null;
-      }
-    }
+    return hsm.credentialColumn("wrapped_secret", accessKey);
   }
 
   private static void setBlob(String accessKey, String blob) throws Exception {
-    try (Connection c = admin.database.dataSource().getConnection();
-        PreparedStatement s = c.prepareStatement(
-            "UPDATE credentials SET wrapped_secret = ? WHERE access_key = ?")) {
-      s.setString(1, blob);
-      s.setString(2, accessKey);
-      assertThat(s.executeUpdate()).isEqualTo(1);
-    }
+    hsm.overwriteBlob(accessKey, blob);
   }
 }
