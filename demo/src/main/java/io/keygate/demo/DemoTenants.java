@@ -10,7 +10,10 @@ import io.keygate.gateway.store.StoreException;
 import io.keygate.gateway.model.Grant;
 import io.keygate.gateway.model.Tenant;
 import io.keygate.gateway.credentials.CredentialIssuer;
-import io.keygate.gateway.credentials.IssuedCredential.InClear;
+import io.keygate.gateway.credentials.CredentialRuleException;
+import io.keygate.gateway.credentials.IssuedCredential.ForRecipient;
+import java.security.interfaces.RSAPublicKey;
+import java.util.Optional;
 import io.keygate.hsm.HsmException;
 
 /**
@@ -31,14 +34,17 @@ final class DemoTenants {
   /** globex's domain (RFC 6761: every *.localhost name is this machine). */
   public static final String GLOBEX_DOMAIN = "globex.localhost";
 
-  /** The credentials issued while provisioning; their secrets are shown exactly once. */
-  public record Credentials(InClear acme, InClear globex) {}
+  /**
+   * The credentials issued while provisioning: made in the HSM, stored only wrapped, their secrets
+   * encrypted to the officer's one-time key and nowhere else.
+   */
+  public record Credentials(ForRecipient acme, ForRecipient globex) {}
 
   private DemoTenants() {}
 
-  public static Credentials provision(
-      ConfigStore store, CredentialIssuer issuer, String acmeBackend, String globexBackend)
-      throws StoreException, HsmException {
+  public static Credentials provision(ConfigStore store, CredentialIssuer issuer,
+      RSAPublicKey officer, String acmeBackend, String globexBackend)
+      throws StoreException, HsmException, CredentialRuleException {
     store.createTenant(new Tenant("acme", "Acme Corp"));
     store.createTenant(new Tenant("globex", "Globex"));
     // What a security officer decides: each tenant's domain and the backends it may use.
@@ -58,6 +64,7 @@ final class DemoTenants {
         "api-chat", "globex", GLOBEX_DOMAIN, CHAT, globexBackend, AuthMode.SIGNATURE));
     store.grant(new Grant("globex", "globex-app", "api-chat"));
     return new Credentials(
-        issuer.issue("acme", "acme-app", null), issuer.issue("globex", "globex-app", null));
+        (ForRecipient) issuer.issue("acme", "acme-app", null, Optional.of(officer)),
+        (ForRecipient) issuer.issue("globex", "globex-app", null, Optional.of(officer)));
   }
 }

@@ -19,13 +19,18 @@ import io.keygate.gateway.store.jdbc.ConfigDatabase;
 import io.keygate.gateway.store.jdbc.ConfigDatabaseSettings;
 import io.keygate.gateway.config.ConfigStore;
 import io.keygate.gateway.credentials.CredentialIssuer;
-import io.keygate.gateway.credentials.IssuedCredential.InClear;
+import io.keygate.gateway.credentials.IssuedCredential.ForRecipient;
+import io.keygate.gateway.model.Credential;
 import io.keygate.gateway.errors.ErrorReplies;
 import io.keygate.gateway.dataplane.GatewaySettings;
 import io.keygate.gateway.node.GatewayNode;
 import io.keygate.gateway.node.NodeSettings;
 import io.keygate.hsm.CertificateProfile;
+import io.keygate.hsm.KekId;
 import io.keygate.hsm.KeyLabel;
+import io.keygate.hsm.WrappedMacKeys;
+import io.keygate.hsm.pkcs11.DirectKekAdministration;
+import io.keygate.hsm.pkcs11.DirectWrappedMacs;
 import io.keygate.hsm.Pin;
 import io.keygate.hsm.pkcs11.Pkcs11TokenOptions;
 import io.keygate.hsm.pkcs11.SunPkcs11Token;
@@ -35,7 +40,10 @@ import io.keygate.proto.demo.v1.EchoServiceGrpc;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
 import java.security.SecureRandom;
+import java.security.interfaces.RSAPublicKey;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
@@ -45,6 +53,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
+import javax.crypto.Cipher;
 
 /**
  * The main job (run by bin/demo): a gateway on the embedded defaults (SoftHSM2 token, H2 store),
@@ -54,6 +63,7 @@ import java.util.function.Supplier;
  */
 public final class GatewayDemo {
   private static final KeyLabel TLS_KEY = KeyLabel.of("gateway-tls");
+  private static final KekId KEK = KekId.of("demo-kek");
   private final PrintStream out;
 
   GatewayDemo(PrintStream out) {
@@ -61,12 +71,13 @@ public final class GatewayDemo {
   }
 
   public static void main(String[] args) throws Exception {
-    if (args.length != 3) {
-      System.err.println("usage: GatewayDemo <sunpkcs11.cfg> <pin-file> <data-dir>");
+    if (args.length != 4) {
+      System.err.println("usage: GatewayDemo <sunpkcs11.cfg> <pin-file> <so-pin-file> <data-dir>");
       System.exit(2);
     }
     try {
-      new GatewayDemo(System.out).run(Path.of(args[0]), Path.of(args[1]), Path.of(args[2]));
+      new GatewayDemo(System.out).run(Path.of(args[0]), Path.of(args[1]), Path.of(args[2]),
+          Path.of(args[3]));
     } catch (Exception e) {
       System.err.println("demo failed: " + e);
       System.exit(1);
@@ -74,8 +85,19 @@ public final class GatewayDemo {
     System.exit(0);
   }
 
-  void run(Path hsmConfig, Path pinFile, Path dataDir) throws Exception {
+  void run(Path hsmConfig, Path pinFile, Path soPinFile, Path dataDir) throws Exception {
+    // The security officer's step, before anything logs in as the user (docs/key-hierarchy.md).
+    try (DirectKekAdministration so =
+        DirectKekAdministration.openAsSecurityOfficer(hsmConfig, Pin.fromFile(soPinFile))) {
+      if (!so.listKeks().contains(KEK)) {
+        so.generateKek(KEK);
+        out.println("== Generated key-encryption key " + KEK + " inside the HSM as its security"
+            + " officer (trusted, never extractable, wrap/unwrap only)");
+      }
+    }
     try (SunPkcs11Token hsm = SunPkcs11Token.open(hsmConfig, Pin.fromFile(pinFile), Pkcs11TokenOptions.defaults());
+        DirectWrappedMacs wrapped = DirectWrappedMacs.open(hsmConfig, Pin.fromFile(pinFile),
+            DirectWrappedMacs.DEFAULT_SESSIONS, 1_000, Clock.systemUTC());
         ConfigDatabase db = ConfigDatabase.open(ConfigDatabaseSettings.embeddedH2(dataDir))) {
       out.println("== HSM: " + hsm + "; config store: " + db.description());
       if (hsm.describeKey(TLS_KEY).isEmpty()) {
@@ -91,22 +113,33 @@ public final class GatewayDemo {
       Server acmeBackend = backend("acme-backend");
       Server globexBackend = backend("globex-backend");
       ConfigStore store = db.store(Clock.systemUTC());
-      DemoTenants.Credentials keys =
-          DemoTenants.provision(store, new CredentialIssuer(hsm, store, new SecureRandom()),
-              "127.0.0.1:" + acmeBackend.getPort(), "127.0.0.1:" + globexBackend.getPort());
+      // The officer's one-time key: the HSM encrypts each new secret to it, and only this
+      // process can read it (keystore-admin makes one per run the same way).
+      KeyPairGenerator rsa = KeyPairGenerator.getInstance("RSA");
+      rsa.initialize(3072);
+      KeyPair officer = rsa.generateKeyPair();
+      CredentialIssuer issuer =
+          new CredentialIssuer(hsm, store, new SecureRandom()).withHierarchy(wrapped, KEK);
+      DemoTenants.Credentials keys = DemoTenants.provision(store, issuer,
+          (RSAPublicKey) officer.getPublic(),
+          "127.0.0.1:" + acmeBackend.getPort(), "127.0.0.1:" + globexBackend.getPort());
+      byte[] acmeSecret = decrypt(officer, keys.acme());
       out.println("== Provisioned tenants acme (Echo, EchoStream, Collect) and globex (Chat)");
       out.println("   acme-app   AccessKey " + keys.acme().accessKey() + "  AccessSecret (shown once) "
-          + Base64.getEncoder().encodeToString(keys.acme().secret().unsafeCopy()));
-      out.println("   globex-app AccessKey " + keys.globex().accessKey() + "  (secret imported into the HSM, non-extractable)");
-      KeyLabel acmeLabel = CredentialIssuer.labelFor(keys.acme().accessKey());
-      out.println("   reading acme's AccessSecret back out of the HSM: value readable = "
-          + hsm.valueReadable(acmeLabel) + " (CKA_SENSITIVE, CKA_EXTRACTABLE=false)");
+          + Base64.getEncoder().encodeToString(acmeSecret));
+      out.println("   globex-app AccessKey " + keys.globex().accessKey()
+          + "  (secret encrypted to the officer's one-time key only)");
+      Credential stored = store.credentials("acme").get(0);
+      out.println("   acme's AccessSecret was made in the HSM; the config store holds it only as a "
+          + stored.wrapped().length() + "-byte blob wrapped under KEK " + stored.wrapped().kek()
+          + ", which unwraps only inside the HSM into a verify-only key");
 
       try (GatewayNode gateway = GatewayNode.builder(NodeSettings.local(
               GatewaySettings.defaults(new InetSocketAddress("127.0.0.1", 0), TLS_KEY), dataDir)
               .withNonceCapacity(100_000))
           .token(hsm)
           .database(db)
+          .wrappedSecrets(wrapped)
           .start()) {
         out.println("== Gateway listening with TLS on 127.0.0.1:" + gateway.port()
             + " (its private key never leaves the HSM)");
@@ -117,7 +150,7 @@ public final class GatewayDemo {
             .overrideAuthority(DemoTenants.GLOBEX_DOMAIN + ":" + gateway.port())
             .sslContext(GrpcSslContexts.forClient().trustManager(cert).build()).build();
         try {
-          calls(channel, globexDomain, gateway.port(), keys.acme());
+          calls(channel, globexDomain, gateway.port(), keys.acme().accessKey(), acmeSecret);
         } finally {
           channel.shutdownNow();
           globexDomain.shutdownNow();
@@ -131,12 +164,18 @@ public final class GatewayDemo {
     out.println("      any language; client-sdk/README.md shows the Java SDK; docs/architecture.md the design.");
   }
 
+  private static byte[] decrypt(KeyPair officer, ForRecipient issued) throws Exception {
+    Cipher c = Cipher.getInstance(WrappedMacKeys.RECIPIENT_CIPHER);
+    c.init(Cipher.DECRYPT_MODE, officer.getPrivate());
+    return c.doFinal(issued.secretForRecipient());
+  }
+
   private void calls(ManagedChannel channel, ManagedChannel globexDomain, int port,
-      InClear acme) throws Exception {
-    AccessSecret secret = AccessSecret.copyOf(acme.secret().unsafeCopy());
-    Channel signed = ClientInterceptors.intercept(channel, SigningClientInterceptor.create(acme.accessKey(), secret));
+      String accessKey, byte[] acmeSecret) throws Exception {
+    AccessSecret secret = AccessSecret.copyOf(acmeSecret);
+    Channel signed = ClientInterceptors.intercept(channel, SigningClientInterceptor.create(accessKey, secret));
     Channel signedToGlobex = ClientInterceptors.intercept(
-        globexDomain, SigningClientInterceptor.create(acme.accessKey(), secret));
+        globexDomain, SigningClientInterceptor.create(accessKey, secret));
     EchoRequest hello = EchoRequest.newBuilder().setMessage("hello from acme-app").build();
 
     out.println("== Calls through the gateway");
@@ -155,7 +194,7 @@ public final class GatewayDemo {
     });
     show("unsigned Echo", () -> stub(channel).echo(hello).getMessage());
 
-    XcaSigner signer = XcaSigner.builder(acme.accessKey(), secret).build();
+    XcaSigner signer = XcaSigner.builder(accessKey, secret).build();
     String path = "/" + DemoTenants.ECHO;
     String authority = "localhost:" + port;
     Map<String, String> forHello = signer.sign(path, authority, hello.toByteArray()).headers();

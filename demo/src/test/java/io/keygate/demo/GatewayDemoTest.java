@@ -23,13 +23,17 @@ class GatewayDemoTest {
       throws Exception {
     ByteArrayOutputStream printed = new ByteArrayOutputStream();
     try (PrintStream out = new PrintStream(printed, true, StandardCharsets.UTF_8)) {
-      new GatewayDemo(out).run(tokens.config("keygate-demo"), tokens.pinFile(), data);
+      new GatewayDemo(out).run(tokens.config("keygate-demo"), tokens.pinFile(), tokens.soPinFile(),
+          data);
     }
     String output = printed.toString(StandardCharsets.UTF_8);
 
     assertThat(output)
         .contains("generated the gateway's TLS key (EC P-256) inside the HSM")
-        .contains("reading acme's AccessSecret back out of the HSM: value readable = false")
+        .contains("Generated key-encryption key demo-kek inside the HSM")
+        .containsPattern("the config store holds it only as a 40-byte blob wrapped under KEK"
+            + " demo-kek")
+        .doesNotContain("value readable")
         .containsPattern("signed unary Echo +-> OK  \"hello from acme-app\" answered by acme-backend")
         .containsPattern("signed server-streaming EchoStream x3 +-> OK  3 responses")
         .containsPattern("unsigned Echo +-> REFUSED  UNAUTHENTICATED MissingSignatureHeader")
