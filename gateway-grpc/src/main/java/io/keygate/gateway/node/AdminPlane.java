@@ -4,6 +4,7 @@ import io.keygate.gateway.admin.access.AdminPrincipals;
 import io.keygate.gateway.admin.api.AdminServer;
 import io.keygate.gateway.admin.api.AdminServerSettings;
 import io.keygate.gateway.admin.api.AdminService;
+import io.keygate.gateway.credentials.CredentialIssuer;
 import io.keygate.gateway.credentials.WrappedIssuance;
 import io.keygate.hsm.KekId;
 import io.keygate.hsm.WrappedMacKeys;
@@ -69,11 +70,11 @@ public final class AdminPlane {
         parts.store(), parts.principals(), parts.activeTls(), parts.audit(), dualControl,
         parts.clock(), parts.random(), parts.onConfigChanged(), parts.tlsFollower()::pollQuietly,
         parts.hierarchy());
-    AdminService service = AdminService.create(parts.store(), parts.hsm(), parts.principals(),
+    AdminService service = AdminService.create(parts.store(), issuer(parts), parts.principals(),
         parts.audit(),
         AuditReading.over(parts.database().auditChain(), parts.database().signedHeads(), parts.hsm(),
             parts.auditHeads()),
-        keyControl, parts.clock(), parts.random(), parts.issuance(), parts.onConfigChanged());
+        keyControl, parts.clock(), parts.onConfigChanged());
     AdminServerSettings server = new AdminServerSettings(
         settings.server().listen(),
         parts.activeTls().assignments().get(TlsListener.ADMIN),
@@ -81,5 +82,13 @@ public final class AdminPlane {
     AdminServer admin = AdminServer.start(server, parts.hsm(), service, parts.random());
     parts.tlsFollower().follow(TlsListener.ADMIN, admin.tlsKeys());
     return admin;
+  }
+
+  /** New secrets are made in the HSM, wrapped, when the node has a hierarchy and a KEK. */
+  private static CredentialIssuer issuer(Parts parts) {
+    CredentialIssuer issuer = new CredentialIssuer(parts.hsm(), parts.store(), parts.random());
+    return parts.issuance()
+        .map(w -> issuer.withHierarchy(w.keys(), w.issuingKek()))
+        .orElse(issuer);
   }
 }

@@ -11,11 +11,7 @@ import io.grpc.stub.StreamObserver;
 import io.keygate.gateway.audit.AuditLog;
 import io.keygate.gateway.config.ConfigStore;
 import io.keygate.gateway.credentials.CredentialIssuer;
-import io.keygate.gateway.credentials.WrappedIssuance;
-import java.util.Optional;
-import io.keygate.hsm.HsmToken;
 import io.keygate.proto.admin.v1.*;
-import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.Objects;
 
@@ -40,35 +36,25 @@ public final class AdminService extends AdminServiceGrpc.AdminServiceImplBase {
    * The service with its collaborators.
    *
    * @param store the config store (tenant-scoped reads and writes)
-   * @param hsm where new AccessSecrets are imported, non-extractable
+   * @param issuer makes new credentials (in the HSM, wrapped, on a node with a key hierarchy)
    * @param principals who may use the admin API, and as what; read on every call
    * @param audit records every call, allowed or denied; if it fails, the call fails
    * @param auditReading how AuditTail, AuditQuery and AuditVerify read and verify the log, e.g.
    *     {@link AuditReading#over} on the config database's audit chain and signed heads
    * @param keyControl dual control and TLS keys ({@link KeyControl#create})
    * @param clock for expiries, credential states and audit times
-   * @param random the strong generator for AccessKeys and secrets (e.g. {@code
-   *     SecureRandom.getInstance("DRBG")})
-   * @param wrapped the key hierarchy new secrets are made in, if the node has one: then no secret
-   *     is ever in this process in the clear
    * @param onConfigChanged run after each successful configuration write, e.g. a wrapper around
    *     {@code SnapshotRefresher.refreshNow()}; what it throws is logged, not returned
    */
   public static AdminService create(
       ConfigStore store,
-      HsmToken hsm,
+      CredentialIssuer issuer,
       AdminPrincipals principals,
       AuditLog audit,
       AuditReading auditReading,
       KeyControl keyControl,
       Clock clock,
-      SecureRandom random,
-      Optional<WrappedIssuance> wrapped,
       Runnable onConfigChanged) {
-    CredentialIssuer issuer = new CredentialIssuer(hsm, store, random);
-    if (wrapped.isPresent()) {
-      issuer = issuer.withHierarchy(wrapped.get().keys(), wrapped.get().issuingKek());
-    }
     CredentialLifecycle lifecycle = new CredentialLifecycle(issuer, store, clock);
     return new AdminService(
         new AdminCalls(principals, new AdminPolicy(), audit, clock, onConfigChanged),
