@@ -9,6 +9,7 @@ import io.keygate.gateway.model.CrossTenantAuthorization;
 import io.keygate.gateway.model.Grant;
 import io.keygate.gateway.model.Tenant;
 
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -18,23 +19,22 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * An immutable, indexed copy of the configuration: the only thing the hot path reads. Built from
- * the store and swapped atomically when the store changes; a failed reload keeps the last one.
+ * An immutable, indexed copy of the configuration: the only thing the hot path reads. Built whole
+ * from the store at start, then moved forward by {@link #apply}ing each {@link ConfigDelta} the
+ * change feed gives (or rebuilt whole when a node fell too far behind), and swapped atomically;
+ * a failed reload keeps the last one.
+ *
+ * <p>Credentials, apps and grants, which may number in the millions, live in {@link LayeredMap}s,
+ * so a delta copies only what changed; tenants, APIs and authorizations are few and are
+ * replaced whole when any of them changes.
  */
 public final class ConfigSnapshot {
   private final long version;
-  private final Map<String, Tenant> tenants = new HashMap<>();
-  private final Map<String, App> apps = new HashMap<>();
-  /** APIs on a domain, by domain then method: the routing table. */
-  private final Map<String, Map<String, ApiDefinition>> apisByDomain = new HashMap<>();
-  /** APIs stored before per-domain routing (no domain), by method alone. */
-  private final Map<String, ApiDefinition> legacyApisByMethod = new HashMap<>();
-  private final Map<String, ApiDefinition> apisById = new HashMap<>();
-  /** Parsed once per snapshot, not per call; an API whose stored target does not parse is absent. */
-  private final Map<String, BackendTarget> backendsByApiId = new HashMap<>();
-  private final Map<String, Credential> credentials = new HashMap<>();
-  private final Set<Grant> grants;
-  private final Map<String, List<CrossTenantAuthorization>> authorizationsByGrantee = new HashMap<>();
+  private final SharedIndex shared;
+  private final LayeredMap<String, App> apps;
+  private final LayeredMap<String, Credential> credentials;
+  /** Grants by app id. */
+  private final LayeredMap<String, Set<Grant>> grants;
 
   public ConfigSnapshot(
       long version,
@@ -45,26 +45,66 @@ public final class ConfigSnapshot {
       Collection<Grant> grants,
       Collection<CrossTenantAuthorization> authorizations) {
     this.version = version;
-    tenants.forEach(t -> this.tenants.put(t.id(), t));
-    apps.forEach(a -> this.apps.put(a.id(), a));
-    for (ApiDefinition api : apis) {
-      if (api.legacy()) {
-        legacyApisByMethod.put(api.methodName(), api);
-      } else {
-        apisByDomain.computeIfAbsent(api.domain(), d -> new HashMap<>()).put(api.methodName(), api);
-      }
-      apisById.put(api.id(), api);
-      parseBackend(api.backendTarget()).ifPresent(b -> backendsByApiId.put(api.id(), b));
-    }
-    credentials.forEach(c -> this.credentials.put(c.accessKey(), c));
-    this.grants = Set.copyOf(new HashSet<>(grants));
-    for (CrossTenantAuthorization a : authorizations) {
-      authorizationsByGrantee.computeIfAbsent(a.granteeAppId(), k -> new java.util.ArrayList<>()).add(a);
-    }
+    this.shared = new SharedIndex(tenants, apis, authorizations);
+    Map<String, App> appsById = new HashMap<>();
+    apps.forEach(a -> appsById.put(a.id(), a));
+    this.apps = LayeredMap.over(appsById);
+    Map<String, Credential> byKey = new HashMap<>();
+    credentials.forEach(c -> byKey.put(c.accessKey(), c));
+    this.credentials = LayeredMap.over(byKey);
+    Map<String, Set<Grant>> byApp = new HashMap<>();
+    grants.forEach(g -> byApp.computeIfAbsent(g.appId(), k -> new HashSet<>()).add(g));
+    byApp.replaceAll((app, set) -> Set.copyOf(set));
+    this.grants = LayeredMap.over(byApp);
+  }
+
+  private ConfigSnapshot(
+      long version,
+      SharedIndex shared,
+      LayeredMap<String, App> apps,
+      LayeredMap<String, Credential> credentials,
+      LayeredMap<String, Set<Grant>> grants) {
+    this.version = version;
+    this.shared = shared;
+    this.apps = apps;
+    this.credentials = credentials;
+    this.grants = grants;
   }
 
   public static ConfigSnapshot empty() {
     return new ConfigSnapshot(0, List.of(), List.of(), List.of(), List.of(), List.of(), List.of());
+  }
+
+  /**
+   * This snapshot moved forward by {@code delta}, which must start at this snapshot's version.
+   * Costs what the delta names, not the size of the configuration.
+   *
+   * @throws IllegalArgumentException if the delta starts at another version
+   */
+  public ConfigSnapshot apply(ConfigDelta delta) {
+    if (delta.fromVersion() != version) {
+      throw new IllegalArgumentException(
+          "delta from version " + delta.fromVersion() + " applied to version " + version);
+    }
+    Map<String, Optional<App>> appChanges = new HashMap<>();
+    Map<String, Optional<Set<Grant>>> grantChanges = new HashMap<>();
+    delta.apps().forEach((id, state) -> {
+      appChanges.put(id, state.app());
+      grantChanges.put(id, state.grants().isEmpty() ? Optional.empty() : Optional.of(state.grants()));
+    });
+    return new ConfigSnapshot(
+        delta.toVersion(),
+        delta.shared()
+            .map(s -> new SharedIndex(s.tenants(), s.apis(), s.authorizations()))
+            .orElse(shared),
+        apps.with(appChanges),
+        credentials.with(delta.credentials()),
+        grants.with(grantChanges));
+  }
+
+  /** How many credentials it holds (for metrics). */
+  public int credentialCount() {
+    return credentials.size();
   }
 
   /** Increases with every change in the store. */
@@ -82,9 +122,7 @@ public final class ConfigSnapshot {
    * @param methodName the full method name, {@code pkg.Service/Method}
    */
   public Optional<ApiDefinition> route(String authority, String methodName) {
-    Map<String, ApiDefinition> onDomain = apisByDomain.get(ApiDomain.hostOf(authority));
-    ApiDefinition api = onDomain == null ? null : onDomain.get(methodName);
-    return Optional.ofNullable(api != null ? api : legacyApisByMethod.get(methodName));
+    return shared.route(authority, methodName);
   }
 
   /**
@@ -92,7 +130,7 @@ public final class ConfigSnapshot {
    * {@link BackendTarget} (written before validation existed), so the call fails closed.
    */
   public Optional<BackendTarget> backendOf(ApiDefinition api) {
-    return Optional.ofNullable(backendsByApiId.get(api.id()));
+    return Optional.ofNullable(shared.backendsByApiId.get(api.id()));
   }
 
   private static Optional<BackendTarget> parseBackend(String target) {
@@ -104,7 +142,7 @@ public final class ConfigSnapshot {
   }
 
   public Optional<ApiDefinition> api(String apiId) {
-    return Optional.ofNullable(apisById.get(apiId));
+    return Optional.ofNullable(shared.apisById.get(apiId));
   }
 
   public Optional<Credential> credential(String accessKey) {
@@ -116,21 +154,63 @@ public final class ConfigSnapshot {
   }
 
   public Optional<Tenant> tenant(String tenantId) {
-    return Optional.ofNullable(tenants.get(tenantId));
+    return Optional.ofNullable(shared.tenants.get(tenantId));
   }
 
   public boolean hasGrant(String tenantId, String appId, String apiId) {
-    return grants.contains(new Grant(tenantId, appId, apiId));
+    Set<Grant> ofApp = grants.get(appId);
+    return ofApp != null && ofApp.contains(new Grant(tenantId, appId, apiId));
   }
 
   public List<CrossTenantAuthorization> authorizationsFor(String granteeAppId) {
-    return List.copyOf(authorizationsByGrantee.getOrDefault(granteeAppId, List.of()));
+    return shared.authorizationsByGrantee.getOrDefault(granteeAppId, List.of());
   }
 
   /** Every backend target any API points at (for pre-warming channels). */
   public Set<String> backendTargets() {
     Set<String> out = new HashSet<>();
-    apisById.values().forEach(a -> out.add(a.backendTarget()));
+    shared.apisById.values().forEach(a -> out.add(a.backendTarget()));
     return out;
+  }
+
+  /** Tenants, APIs and authorizations, indexed; few, so rebuilt whole when any changes. */
+  private static final class SharedIndex {
+    private final Map<String, Tenant> tenants = new HashMap<>();
+    /** APIs on a domain, by domain then method: the routing table. */
+    private final Map<String, Map<String, ApiDefinition>> apisByDomain = new HashMap<>();
+    /** APIs stored before per-domain routing (no domain), by method alone. */
+    private final Map<String, ApiDefinition> legacyApisByMethod = new HashMap<>();
+    private final Map<String, ApiDefinition> apisById = new HashMap<>();
+    /** Parsed once, not per call; an API whose stored target does not parse is absent. */
+    private final Map<String, BackendTarget> backendsByApiId = new HashMap<>();
+    private final Map<String, List<CrossTenantAuthorization>> authorizationsByGrantee =
+        new HashMap<>();
+
+    SharedIndex(
+        Collection<Tenant> tenants,
+        Collection<ApiDefinition> apis,
+        Collection<CrossTenantAuthorization> authorizations) {
+      tenants.forEach(t -> this.tenants.put(t.id(), t));
+      for (ApiDefinition api : apis) {
+        if (api.legacy()) {
+          legacyApisByMethod.put(api.methodName(), api);
+        } else {
+          apisByDomain.computeIfAbsent(api.domain(), d -> new HashMap<>()).put(api.methodName(), api);
+        }
+        apisById.put(api.id(), api);
+        parseBackend(api.backendTarget()).ifPresent(b -> backendsByApiId.put(api.id(), b));
+      }
+      Map<String, List<CrossTenantAuthorization>> byGrantee = new HashMap<>();
+      for (CrossTenantAuthorization a : authorizations) {
+        byGrantee.computeIfAbsent(a.granteeAppId(), k -> new ArrayList<>()).add(a);
+      }
+      byGrantee.forEach((app, list) -> authorizationsByGrantee.put(app, List.copyOf(list)));
+    }
+
+    Optional<ApiDefinition> route(String authority, String methodName) {
+      Map<String, ApiDefinition> onDomain = apisByDomain.get(ApiDomain.hostOf(authority));
+      ApiDefinition api = onDomain == null ? null : onDomain.get(methodName);
+      return Optional.ofNullable(api != null ? api : legacyApisByMethod.get(methodName));
+    }
   }
 }

@@ -207,4 +207,13 @@ public interface ConfigStore {
 
   /** Everything, as of one version (a consistent cut: never half of a write). */
   ConfigSnapshot loadSnapshot() throws StoreException;
+
+  /**
+   * What changed after {@code version}, up to the current version, as one consistent cut: a
+   * snapshot at {@code version} with it {@link ConfigSnapshot#apply applied} equals a whole load.
+   * Costs what changed, not the size of the store. Empty when the store cannot say (its change
+   * feed does not reach back that far, the store is behind that version, or so much changed that
+   * a whole load is as cheap): the caller then loads a whole snapshot.
+   */
+  Optional<ConfigDelta> changesSince(long version) throws StoreException;
 }

@@ -22,6 +22,14 @@ class H2ConfigStoreTest {
   }
 
   @Nested
+  class ChangeFeed extends ChangeFeedContract {
+    @Override
+    TestDatabase createDatabase(Path dir) {
+      return TestDatabase.h2(dir);
+    }
+  }
+
+  @Nested
   class Schema extends SchemaContract {
     @Override
     TestDatabase createDatabase(Path dir) {

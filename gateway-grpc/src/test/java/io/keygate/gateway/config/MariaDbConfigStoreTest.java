@@ -22,6 +22,14 @@ class MariaDbConfigStoreTest {
   }
 
   @Nested
+  class ChangeFeed extends ChangeFeedContract {
+    @Override
+    TestDatabase createDatabase(Path dir) {
+      return TestDatabase.mariaDb();
+    }
+  }
+
+  @Nested
   class Schema extends SchemaContract {
     @Override
     TestDatabase createDatabase(Path dir) {

@@ -22,6 +22,14 @@ class PostgresConfigStoreTest {
   }
 
   @Nested
+  class ChangeFeed extends ChangeFeedContract {
+    @Override
+    TestDatabase createDatabase(Path dir) {
+      return TestDatabase.postgres();
+    }
+  }
+
+  @Nested
   class Schema extends SchemaContract {
     @Override
     TestDatabase createDatabase(Path dir) {

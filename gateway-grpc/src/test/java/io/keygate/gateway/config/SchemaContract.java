@@ -93,7 +93,7 @@ abstract class SchemaContract extends StoreFixture {
     // A domain given to two tenants.
     assertRefused("INSERT INTO tenant_domains VALUES ('" + p + "g.example', " + acme + ", 0)");
     // A second version row.
-    assertRefused("INSERT INTO config_version VALUES (2, 0)");
+    assertRefused("INSERT INTO config_version (id, version) VALUES (2, 0)");
   }
 
   @Test

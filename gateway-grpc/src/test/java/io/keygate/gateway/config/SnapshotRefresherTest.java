@@ -150,6 +150,21 @@ class SnapshotRefresherTest {
   }
 
   @Test
+  void aWriteAfterTheFirstLoad_isAppliedFromTheChangeFeed_notByLoadingEverything() throws Exception {
+    store.createTenant(new Tenant("acme", "Acme"));
+    store.createApp(new App("app", "acme", "app"));
+    refresher.refreshNow();
+    assertThat(refresher.fullLoads()).isEqualTo(1);
+
+    store.createApp(new App("app2", "acme", "app2"));
+    ConfigSnapshot after = refresher.refreshNow();
+
+    assertThat(after.app("app2")).isPresent();
+    assertThat(refresher.fullLoads()).isEqualTo(1);
+    assertThat(refresher.incrementalLoads()).isEqualTo(1);
+  }
+
+  @Test
   void aVersionGoingBackwards_isAChangeToo() throws Exception {
     store.createTenant(new Tenant("acme", "Acme"));
     ConfigSnapshot before = refresher.refreshNow();
@@ -163,6 +178,7 @@ class SnapshotRefresherTest {
     assertThat(after.version()).isZero();
     assertThat(after).isNotSameAs(before);
     assertThat(after.tenant("acme")).isEmpty();
+    assertThat(refresher.fullLoads()).isEqualTo(2);
   }
 
   @Test

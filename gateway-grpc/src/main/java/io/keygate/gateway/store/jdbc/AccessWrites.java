@@ -17,6 +17,7 @@ import static io.keygate.gateway.store.StoreConflictException.Kind.SAME_TENANT;
 import static io.keygate.gateway.store.StoreConflictException.Kind.UNKNOWN_REFERENCE;
 import static io.keygate.gateway.store.jdbc.SqlStatements.exists;
 import static io.keygate.gateway.store.jdbc.SqlStatements.firstString;
+import static io.keygate.gateway.store.jdbc.SqlStatements.strings;
 import static io.keygate.gateway.store.jdbc.SqlStatements.update;
 
 import java.sql.Connection;
@@ -43,7 +44,8 @@ final class AccessWrites {
     ValidApi v = ValidApi.of(api);
     tx.write(
         "registerApi " + v.id,
-        c -> {
+        (c, changes) -> {
+          changes.shared();
           JdbcConfigStore.requireTenant(c, v.tenantId);
           if (exists(c, "SELECT 1 FROM apis WHERE id = ?", v.id)) {
             throw new StoreConflictException(DUPLICATE, "API id " + v.id + " is taken");
@@ -70,7 +72,8 @@ final class AccessWrites {
     ValidApi v = ValidApi.of(api);
     tx.write(
         "updateApi " + v.id,
-        c -> {
+        (c, changes) -> {
+          changes.shared();
           requireApi(c, v.tenantId, v.id);
           requireAllowed(c, v);
           requireRouteFree(c, v);
@@ -140,8 +143,15 @@ final class AccessWrites {
     IdRules.id("API id", apiId);
     tx.write(
         "removeApi " + apiId,
-        c -> {
+        (c, changes) -> {
           requireApi(c, tenantId, apiId);
+          changes.shared();
+          // Every app that loses a grant here: a node must drop those grants, or they would
+          // come back to life on that node if the API id were registered again.
+          for (String appId : strings(
+              c, "SELECT app_id FROM grants WHERE api_id = ? AND tenant_id = ?", apiId, tenantId)) {
+            changes.app(appId);
+          }
           update(c, "DELETE FROM grants WHERE api_id = ? AND tenant_id = ?", apiId, tenantId);
           update(
               c,
@@ -158,7 +168,8 @@ final class AccessWrites {
     String apiId = IdRules.id("API id", grant.apiId());
     tx.write(
         "grant " + appId + " -> " + apiId,
-        c -> {
+        (c, changes) -> {
+          changes.app(appId);
           // Both ends in the grant's tenant: calls across tenants need an authorization.
           JdbcConfigStore.requireApp(c, tenantId, appId);
           requireApiReference(c, tenantId, apiId);
@@ -182,7 +193,8 @@ final class AccessWrites {
     String apiId = IdRules.id("API id", grant.apiId());
     tx.write(
         "revokeGrant " + appId + " -> " + apiId,
-        c -> {
+        (c, changes) -> {
+          changes.app(appId);
           int n =
               update(
                   c,
@@ -208,7 +220,8 @@ final class AccessWrites {
     a.apiIds().forEach(apiId -> IdRules.id("API id", apiId));
     tx.write(
         "authorize " + id,
-        c -> {
+        (c, changes) -> {
+          changes.shared();
           JdbcConfigStore.requireTenant(c, grantor);
           String granteeTenant = firstString(c, "SELECT tenant_id FROM apps WHERE id = ?", granteeApp);
           if (granteeTenant == null) {
@@ -255,7 +268,8 @@ final class AccessWrites {
     IdRules.id("authorization id", authorizationId);
     tx.write(
         "revokeAuthorization " + authorizationId,
-        c -> {
+        (c, changes) -> {
+          changes.shared();
           int n =
               update(
                   c,

@@ -33,7 +33,8 @@ final class AllowanceWrites {
     String domain = ApiDomain.domain(allowance.domain());
     tx.write(
         "allowDomain " + domain,
-        c -> {
+        (c, changes) -> {
+          changes.noSnapshotEffect(); // allowances are checked on writes, not by nodes
           JdbcConfigStore.requireTenant(c, tenantId);
           if (exists(c, "SELECT 1 FROM tenant_domains WHERE domain_name = ?", domain)) {
             throw new StoreConflictException(
@@ -53,7 +54,8 @@ final class AllowanceWrites {
     ApiDomain.domain(domain);
     tx.write(
         "removeDomain " + domain,
-        c -> {
+        (c, changes) -> {
+          changes.noSnapshotEffect(); // allowances are checked on writes, not by nodes
           if (!exists(c, "SELECT 1 FROM tenant_domains WHERE domain_name = ? AND tenant_id = ?",
               domain, tenantId)) {
             throw new StoreNotFoundException("tenant " + tenantId + " has no domain " + domain);
@@ -75,7 +77,8 @@ final class AllowanceWrites {
     boolean unauthenticated = allowance.allowUnauthenticated();
     tx.write(
         "allowBackend " + target,
-        c -> {
+        (c, changes) -> {
+          changes.noSnapshotEffect(); // allowances are checked on writes, not by nodes
           JdbcConfigStore.requireTenant(c, tenantId);
           if (!exists(c, "SELECT 1 FROM tenant_backends WHERE tenant_id = ? AND backend_target = ?",
               tenantId, target)) {
@@ -108,7 +111,8 @@ final class AllowanceWrites {
     IdRules.backendTarget(target);
     tx.write(
         "removeBackend " + target,
-        c -> {
+        (c, changes) -> {
+          changes.noSnapshotEffect(); // allowances are checked on writes, not by nodes
           if (!exists(c, "SELECT 1 FROM tenant_backends WHERE tenant_id = ? AND backend_target = ?",
               tenantId, target)) {
             throw new StoreNotFoundException("tenant " + tenantId + " has no backend " + target);

@@ -20,6 +20,8 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -148,6 +150,50 @@ final class ConfigRows {
       try (ResultSet rs = s.executeQuery()) {
         while (rs.next() && out.size() < limit) {
           out.add(credential(rs));
+        }
+      }
+    }
+    return out;
+  }
+
+  /** Rows are read for at most this many ids per statement (an IN list). */
+  private static final int IN_CHUNK = 500;
+
+  /** The credentials with these access keys, of any tenant (keys with no row are absent). */
+  static List<Credential> credentialsWithKeys(Connection c, Collection<String> accessKeys)
+      throws SQLException {
+    return listIn(c, CREDENTIAL_COLUMNS + " WHERE access_key IN ", accessKeys,
+        ConfigRows::credential);
+  }
+
+  /** The apps with these ids, of any tenant. */
+  static List<App> appsWithIds(Connection c, Collection<String> appIds) throws SQLException {
+    return listIn(c, "SELECT id, tenant_id, name FROM apps WHERE id IN ", appIds,
+        rs -> new App(rs.getString(1), rs.getString(2), rs.getString(3)));
+  }
+
+  /** Every grant to these apps. */
+  static List<Grant> grantsOfApps(Connection c, Collection<String> appIds) throws SQLException {
+    return listIn(c, "SELECT tenant_id, app_id, api_id FROM grants WHERE app_id IN ", appIds,
+        rs -> new Grant(rs.getString(1), rs.getString(2), rs.getString(3)));
+  }
+
+  private static <T> List<T> listIn(
+      Connection c, String sqlBeforeList, Collection<String> ids, RowMapper<T> mapper)
+      throws SQLException {
+    List<T> out = new ArrayList<>();
+    List<String> all = new ArrayList<>(ids);
+    for (int from = 0; from < all.size(); from += IN_CHUNK) {
+      List<String> chunk = all.subList(from, Math.min(all.size(), from + IN_CHUNK));
+      String marks = String.join(", ", Collections.nCopies(chunk.size(), "?"));
+      try (PreparedStatement s = c.prepareStatement(sqlBeforeList + "(" + marks + ")")) {
+        for (int i = 0; i < chunk.size(); i++) {
+          s.setString(i + 1, chunk.get(i));
+        }
+        try (ResultSet rs = s.executeQuery()) {
+          while (rs.next()) {
+            out.add(mapper.map(rs));
+          }
         }
       }
     }

@@ -1,5 +1,6 @@
 package io.keygate.gateway.store.jdbc;
 
+import io.keygate.gateway.config.ConfigDelta;
 import io.keygate.gateway.config.ConfigSnapshot;
 import io.keygate.gateway.model.ApiDefinition;
 import io.keygate.gateway.model.App;
@@ -38,7 +39,8 @@ import javax.sql.DataSource;
  * {@link ConfigStore} over JDBC: H2, MariaDB/MySQL or PostgreSQL with the Flyway schema under
  * {@code db/migration}. Tenants, apps and credentials are written here; APIs, grants and
  * cross-tenant authorizations in {@link AccessWrites}; officers' domain and backend allowances in
- * {@link AllowanceWrites}; snapshots come from {@link SnapshotLoader}.
+ * {@link AllowanceWrites}; snapshots come from {@link SnapshotLoader}, and what changed since
+ * one from {@link ChangeFeedReader}.
  *
  * <p>Every write checks its invariants itself (for clear messages) inside the transaction that
  * bumps the version; the schema's keys and composite foreign keys refuse the same things again.
@@ -49,6 +51,7 @@ public final class JdbcConfigStore implements ConfigStore {
   private final AccessWrites accessWrites;
   private final AllowanceWrites allowanceWrites;
   private final SnapshotLoader snapshots;
+  private final ChangeFeedReader changeFeed;
 
   /**
    * @param clock stamps {@code created_at}; nothing the gateway decides depends on it
@@ -58,7 +61,9 @@ public final class JdbcConfigStore implements ConfigStore {
     this.clock = Objects.requireNonNull(clock, "clock");
     this.accessWrites = new AccessWrites(tx, clock);
     this.allowanceWrites = new AllowanceWrites(tx, clock);
-    this.snapshots = new SnapshotLoader(tx);
+    ConsistentRead consistent = new ConsistentRead(tx);
+    this.snapshots = new SnapshotLoader(consistent);
+    this.changeFeed = new ChangeFeedReader(consistent);
   }
 
   @Override
@@ -67,7 +72,8 @@ public final class JdbcConfigStore implements ConfigStore {
     String name = IdRules.name("tenant name", tenant.name());
     tx.write(
         "createTenant " + id,
-        c -> {
+        (c, changes) -> {
+          changes.shared();
           if (exists(c, "SELECT 1 FROM tenants WHERE id = ?", id)) {
             throw new StoreConflictException(DUPLICATE, "tenant " + id + " already exists");
           }
@@ -82,7 +88,8 @@ public final class JdbcConfigStore implements ConfigStore {
     String name = IdRules.name("app name", app.name());
     tx.write(
         "createApp " + id,
-        c -> {
+        (c, changes) -> {
+          changes.app(id);
           requireTenant(c, tenantId);
           if (exists(c, "SELECT 1 FROM apps WHERE id = ?", id)) {
             throw new StoreConflictException(DUPLICATE, "app id " + id + " is taken");
@@ -105,7 +112,8 @@ public final class JdbcConfigStore implements ConfigStore {
     Objects.requireNonNull(credential.secretLabel(), "secret label");
     tx.write(
         "addCredential " + accessKey,
-        c -> {
+        (c, changes) -> {
+          changes.credential(accessKey);
           requireApp(c, tenantId, appId);
           if (exists(c, "SELECT 1 FROM credentials WHERE access_key = ?", accessKey)) {
             throw new StoreConflictException(DUPLICATE, "access key " + accessKey + " is taken");
@@ -149,7 +157,8 @@ public final class JdbcConfigStore implements ConfigStore {
     IdRules.id("access key", accessKey);
     tx.write(
         operation + " " + accessKey,
-        c -> {
+        (c, changes) -> {
+          changes.credential(accessKey);
           // Scoped by tenant: one tenant cannot revoke or retire another's key.
           int n = update(c, set + " WHERE access_key = ? AND tenant_id = ?", value, accessKey, tenantId);
           if (n == 0) {
@@ -297,11 +306,14 @@ public final class JdbcConfigStore implements ConfigStore {
     boolean[] replaced = new boolean[1];
     tx.write(
         "replaceWrappedSecret " + accessKey,
-        c -> replaced[0] = update(c,
-            "UPDATE credentials SET kek_id = ?, wrapped_secret = ?"
-                + " WHERE access_key = ? AND kek_id = ? AND wrapped_secret = ?",
-            replacement.kek().value(), replacement.encoded(), accessKey,
-            expected.kek().value(), expected.encoded()) == 1);
+        (c, changes) -> {
+          changes.credential(accessKey);
+          replaced[0] = update(c,
+              "UPDATE credentials SET kek_id = ?, wrapped_secret = ?"
+                  + " WHERE access_key = ? AND kek_id = ? AND wrapped_secret = ?",
+              replacement.kek().value(), replacement.encoded(), accessKey,
+              expected.kek().value(), expected.encoded()) == 1;
+        });
     return replaced[0];
   }
 
@@ -333,6 +345,11 @@ public final class JdbcConfigStore implements ConfigStore {
   @Override
   public ConfigSnapshot loadSnapshot() throws StoreException {
     return snapshots.load();
+  }
+
+  @Override
+  public Optional<ConfigDelta> changesSince(long version) throws StoreException {
+    return changeFeed.since(version);
   }
 
   private Instant now() {

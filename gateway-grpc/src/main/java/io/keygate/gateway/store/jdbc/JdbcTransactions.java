@@ -20,10 +20,10 @@ final class JdbcTransactions {
     T run(Connection c) throws SQLException, StoreException;
   }
 
-  /** A write step inside a transaction. */
+  /** A write step inside a transaction; it tells {@code changes} what it touched. */
   @FunctionalInterface
   interface Step {
-    void run(Connection c) throws SQLException, StoreException;
+    void run(Connection c, ChangeLog changes) throws SQLException, StoreException;
   }
 
   private static final int MARIADB_DUPLICATE_KEY = 1062;
@@ -37,7 +37,8 @@ final class JdbcTransactions {
   /**
    * A provisioning write. The version row is bumped first: its row lock then serialises all
    * writers of the cluster, so the checks a write makes before inserting cannot be invalidated by
-   * a concurrent write, and there is no lock-order deadlock between writers.
+   * a concurrent write, and there is no lock-order deadlock between writers. What the step
+   * touched goes into the change feed under the new version, in the same transaction.
    */
   void write(String operation, Step step) throws StoreException {
     inTransaction(
@@ -49,14 +50,16 @@ final class JdbcTransactions {
               throw new StoreException("config_version row is missing: schema not migrated?");
             }
           }
-          step.run(c);
+          ChangeLog changes = new ChangeLog();
+          step.run(c, changes);
+          changes.writeTo(c, version(c));
           return null;
         });
   }
 
   /**
    * A read. READ COMMITTED on every database (MariaDB defaults to REPEATABLE READ): each statement
-   * sees the latest commits, which {@link SnapshotLoader} relies on to detect concurrent writes.
+   * sees the latest commits, which {@link ConsistentRead} relies on to detect concurrent writes.
    */
   <T> T read(String operation, Work<T> work) throws StoreException {
     return inTransaction(operation, work);

@@ -6,6 +6,8 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Parameter binding for the store's writes, the same on every driver: instants become epoch
@@ -47,6 +49,21 @@ final class SqlStatements {
     }
   }
 
+  /** The first column of every row. */
+  static List<String> strings(Connection c, String sql, Object... params)
+      throws SQLException {
+    List<String> out = new ArrayList<>();
+    try (PreparedStatement s = c.prepareStatement(sql)) {
+      bind(s, params);
+      try (ResultSet rs = s.executeQuery()) {
+        while (rs.next()) {
+          out.add(rs.getString(1));
+        }
+      }
+    }
+    return out;
+  }
+
   private static void bind(PreparedStatement s, Object... params) throws SQLException {
     for (int i = 0; i < params.length; i++) {
       Object p = params[i];
@@ -61,6 +78,8 @@ final class SqlStatements {
         s.setString(index, string);
       } else if (p instanceof Integer number) {
         s.setInt(index, number);
+      } else if (p instanceof Long number) {
+        s.setLong(index, number);
       } else if (p instanceof Boolean bool) {
         s.setBoolean(index, bool);
       } else if (p instanceof Enum<?> e) {
