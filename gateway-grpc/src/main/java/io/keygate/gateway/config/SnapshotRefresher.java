@@ -152,11 +152,17 @@ public final class SnapshotRefresher implements AutoCloseable {
       Optional<ConfigDelta> delta = store.changesSince(snapshot.version());
       if (delta.isPresent()) {
         incrementalLoads++;
+        LOG.log(Level.DEBUG, "config: version {0} from the change feed ({1} objects)",
+            delta.get().toVersion(), delta.get().size());
         return snapshot.apply(delta.get());
       }
     }
+    long started = System.nanoTime();
+    ConfigSnapshot whole = store.loadSnapshot();
     fullLoads++;
-    return store.loadSnapshot();
+    LOG.log(Level.INFO, "config: loaded version {0} whole, {1} credentials, in {2} ms",
+        whole.version(), whole.credentialCount(), (System.nanoTime() - started) / 1_000_000);
+    return whole;
   }
 
   private void notifySwap() {

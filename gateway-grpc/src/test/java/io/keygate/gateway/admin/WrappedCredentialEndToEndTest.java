@@ -8,6 +8,8 @@ import com.google.protobuf.ByteString;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.keygate.gateway.admin.api.AdminErrors;
+import io.keygate.gateway.credentials.CredentialIssuer;
+import io.keygate.gateway.credentials.IssuedCredential.InClear;
 import io.keygate.gateway.dataplane.CallObserver;
 import io.keygate.gateway.errors.ErrorReplies;
 import io.keygate.gateway.errors.GatewayError;
@@ -20,6 +22,7 @@ import io.keygate.hsm.testing.SoftHsmTokens;
 import io.keygate.proto.admin.v1.CreateCredentialRequest;
 import io.keygate.proto.admin.v1.IssuedCredential;
 import java.security.KeyPairGenerator;
+import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -86,6 +89,25 @@ class WrappedCredentialEndToEndTest {
     wrong[0] ^= 1;
     StatusRuntimeException refused = catchThrowableOfType(StatusRuntimeException.class,
         () -> echo(hsm.signed(accessKey, wrong), "refused"));
+    assertThat(refused.getTrailers().get(ErrorReplies.ERROR_CODE)).isEqualTo("InvalidSignature");
+  }
+
+  @Test
+  void aTokenObjectCredentialFromBeforeTheHierarchy_keepsWorkingOnANodeWithAKek() throws Exception {
+    hsm.admin.store.createApp(new App("acme-legacy", "acme", "legacy"));
+    hsm.admin.store.grant(new Grant("acme", "acme-legacy", "api-echo"));
+    // Issued the old way, before the node had a KEK: the secret is a token object of its own.
+    InClear legacy = new CredentialIssuer(hsm.admin.hsm, hsm.admin.store, new SecureRandom())
+        .issue("acme", "acme-legacy", null);
+    assertThat(hsm.credentialColumn("wrapped_secret", legacy.accessKey())).isNull();
+    hsm.gateway.refreshConfiguration();
+
+    byte[] secret = legacy.secret().unsafeCopy();
+    legacy.secret().destroy();
+    assertThat(echo(hsm.signed(legacy.accessKey(), secret), "old")).isEqualTo("old");
+    secret[0] ^= 1;
+    StatusRuntimeException refused = catchThrowableOfType(StatusRuntimeException.class,
+        () -> echo(hsm.signed(legacy.accessKey(), secret), "forged"));
     assertThat(refused.getTrailers().get(ErrorReplies.ERROR_CODE)).isEqualTo("InvalidSignature");
   }
 
