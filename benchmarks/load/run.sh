@@ -20,12 +20,13 @@
 #                       1); several counts (e.g. 5,5000) start one Keygate node per count, each on
 #                       its own token and store, driven in turn in every round as
 #                       keygate-signature-N, and the report divides the most keys' latency by the
-#                       fewest's per round (keygate-none and keygate-probe run on the node with
-#                       the most keys)
+#                       fewest's per round (keygate-none and keygate-probe then run on a node of
+#                       their own)
 #   --secrets KIND      wrapped (default): the key hierarchy, as nodes issue new credentials: a KEK
 #                       made by the security officer, each secret made in the HSM and stored
 #                       wrapped under it, the node started with KEYGATE_KEK; token: each secret a
-#                       token key of its own (the first design; about 1 s a key to provision)
+#                       token key of its own (the first design; 0.1 to 1 s a key to provision,
+#                       growing with the token's objects: 5,000 keys can take an hour)
 #
 # Exit status: 0; 3 when a run had errors (any grpc-status but 0), stuck calls or inline signing;
 # 1 when a target failed its preflight call or something could not start; 2 for bad arguments.
@@ -163,11 +164,12 @@ backend_pid=$!; pids+=("$backend_pid")
 "$java_bin" -jar "$backend_jar" --port "$probe_port" --name probe-backend > "$tmp/probe-backend.log" 2>&1 &
 probe_pid=$!; pids+=("$probe_pid")
 
-# ---- Keygate: per key count a node of its own: token, provisioning, then the production main ----
-# One node per count, each on its own token and store, so that a node with few keys holds nothing
-# of the other's (token objects, unwrapped keys, credentials in its snapshot): only the key count
-# differs. The node with the most keys also serves keygate-none and keygate-probe: whatever that
-# extra work costs it falls on the many-keys side, so it can only make the ratio look worse.
+# ---- Keygate: token, provisioning, then the production main in plaintext mode ----
+# One count: one node serves every Keygate target. Several: one node per count, each on its own
+# token and store, so that a node with few keys holds nothing of the other's (token objects,
+# unwrapped keys, credentials in its snapshot), and one more node for keygate-none and
+# keygate-probe, so that the signature nodes see the same traffic (and JIT warm-up) and differ
+# only in their keys.
 random_pin() { od -An -N16 -tx1 /dev/urandom | tr -d ' \n'; }
 (umask 077; random_pin > "$tmp/so.pin"; random_pin > "$tmp/user.pin")
 kek=bench-kek
@@ -178,9 +180,19 @@ nonces=4000000
 keygate_jvm=()   # --jvm-defaults: what the JVM picks for this machine
 $jvm_defaults ||
   mapfile -t keygate_jvm < <(KEYGATE_NONCE_CAPACITY=$nonces bash "$root/bin/keygate-jvm-options")
+node_keys=("${key_counts[@]}")
+[ ${#key_counts[@]} -eq 1 ] || node_keys+=(1)   # the node of keygate-none and keygate-probe
 node_names=() node_pids=() node_ports=() node_dirs=() node_notes=()
-for n in "${key_counts[@]}"; do
-  node="$tmp/node-$n"
+for i in "${!node_keys[@]}"; do
+  n=${node_keys[$i]}
+  if [ ${#key_counts[@]} -eq 1 ]; then
+    name=keygate-signature
+  elif [ "$i" -lt ${#key_counts[@]} ]; then
+    name="keygate-signature-$n"
+  else
+    name=keygate
+  fi
+  node="$tmp/$name"
   mkdir -p "$node"
   bash "$root/softhsm-config/create-token.sh" --dir "$node/token" --label bench \
     --so-pin-file "$tmp/so.pin" --pin-file "$tmp/user.pin" > /dev/null
@@ -196,7 +208,7 @@ PROPS
     provision_args+=(--kek "$kek" --so-pin-file "$tmp/so.pin")
     node_env=(KEYGATE_KEK="$kek")
   fi
-  say "provisioning a node with $n credential(s), secrets $secrets"
+  say "provisioning $name: $n credential(s), secrets $secrets"
   t0=$(date +%s.%N)
   SOFTHSM2_CONF="$node/token/softhsm2.conf" "$java_bin" \
     -Djava.util.logging.config.file="$node/logging.properties" -cp "$load_jar" \
@@ -212,19 +224,11 @@ PROPS
     "$java_bin" "${keygate_jvm[@]}" -Djava.util.logging.config.file="$node/logging.properties" \
       -cp "$load_jar" io.keygate.gateway.node.GatewayMain > "$node/keygate.out" 2>&1 &
   pids+=("$!")
-  if [ ${#key_counts[@]} -eq 1 ]; then
-    node_names+=(keygate-signature)
-  else
-    node_names+=("keygate-signature-$n")
-  fi
-  node_pids+=("$!") node_ports+=("$port") node_dirs+=("$node")
+  node_names+=("$name") node_pids+=("$!") node_ports+=("$port") node_dirs+=("$node")
   node_notes+=("$(awk -v n="$n" -v a="$t0" -v b="$t1" \
     'BEGIN { printf "%d key%s, provisioned in %.1f s", n, n == 1 ? "" : "s", b - a }')")
 done
-main=0   # the node with the most keys
-for i in "${!key_counts[@]}"; do
-  if [ "${key_counts[$i]}" -gt "${key_counts[$main]}" ]; then main=$i; fi
-done
+main=$((${#node_keys[@]} - 1))   # the node of keygate-none and keygate-probe
 keygate_pid=${node_pids[$main]} keygate_port=${node_ports[$main]}
 
 # ---- the proxies: as many threads / workers as cores, no access logs ----
@@ -289,7 +293,7 @@ await_port haproxy "$haproxy_pid" "$haproxy_port" "$tmp/haproxy.log"
 await_port nginx "$nginx_pid" "$nginx_port" "$tmp/nginx/error.log"
 await_port nghttpx "$nghttpx_pid" "$nghttpx_port" "$tmp/nghttpx.out"
 for i in "${!node_pids[@]}"; do
-  await_port "keygate (${key_counts[$i]} keys)" "${node_pids[$i]}" "${node_ports[$i]}" \
+  await_port "${node_names[$i]} (${node_keys[$i]} keys)" "${node_pids[$i]}" "${node_ports[$i]}" \
     "${node_dirs[$i]}/keygate.out"
 done
 
@@ -301,7 +305,7 @@ nginx              127.0.0.1:$nginx_port    localhost            none       $ngi
 nghttpx            127.0.0.1:$nghttpx_port  localhost            none       $nghttpx_pid  $backend_pid
 keygate-none       127.0.0.1:$keygate_port  none.localhost       none       $keygate_pid  $backend_pid
 TARGETS
-for i in "${!node_pids[@]}"; do
+for i in "${!key_counts[@]}"; do
   echo "${node_names[$i]} 127.0.0.1:${node_ports[$i]} signature.localhost signature" \
     "${node_pids[$i]} $backend_pid ${node_dirs[$i]}/credential" >> "$tmp/targets"
 done
@@ -325,7 +329,9 @@ else
   echo "   keygate: secrets as token keys, one token object each"
 fi
 for i in "${!node_pids[@]}"; do
-  echo "   keygate: node ${node_names[$i]} (pid ${node_pids[$i]}): ${node_notes[$i]}"
+  serves=
+  [ "$i" -ne "$main" ] || serves=" (keygate-none, keygate-probe)"
+  echo "   keygate: node ${node_names[$i]}$serves (pid ${node_pids[$i]}): ${node_notes[$i]}"
 done
 set +e
 "$java_bin" -Xmx3g -cp "$load_jar" io.keygate.benchmarks.load.LoadBench --targets "$tmp/targets" \

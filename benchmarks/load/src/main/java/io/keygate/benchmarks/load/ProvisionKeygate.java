@@ -49,7 +49,8 @@ import javax.crypto.Cipher;
  * ({@link DirectKekAdministration}, what {@code keystore-admin kek generate} runs), then issues
  * each secret inside the HSM wrapped under it, encrypted to a one-time RSA key of this run, which
  * decrypts it for the load generator as an officer's tool would; {@code token} imports each secret
- * as a token key of its own (the first design, 0.75-0.95 s a key on SoftHSM).
+ * as a token key of its own (the first design: on SoftHSM 0.1 s a key at first, up to 1 s
+ * as the token fills).
  *
  * <p>The node itself is then started by run.sh as the production executable (GatewayMain) on the
  * same token and data directory. H2 in embedded mode lets one process at a time open the store,

@@ -65,7 +65,7 @@ final class Report {
     out.println();
     out.printf("-- %s (%d connection%s x %d call%s in flight)%n", shape, shape.connections(),
         shape.connections() == 1 ? "" : "s", shape.inFlight(), shape.inFlight() == 1 ? "" : "s");
-    out.printf("%-18s %22s %7s %7s %7s %10s %10s %10s %10s %9s %s%n", "target", "calls/s", "p50",
+    out.printf("%-22s %22s %7s %7s %7s %10s %10s %10s %10s %9s %s%n", "target", "calls/s", "p50",
         "p99", "p99.9", "proxy CPU", "ctxsw", "backend", "client", "peak RSS", "errors");
     for (String target : targetOrder) {
       List<RunResult> runs = runs(target, shape);
@@ -74,7 +74,7 @@ final class Report {
       }
       long errors = runs.stream().mapToLong(r -> r.calls().errorCount()).sum();
       boolean flawed = runs.stream().anyMatch(RunResult::flawed);
-      out.printf(Locale.ROOT, "%-18s %8.0f (%5.0f-%5.0f) %7.0f %7.0f %7.0f %10.1f %10.2f %10.1f %10.1f %5.0f MiB %d%s%n",
+      out.printf(Locale.ROOT, "%-22s %8.0f (%5.0f-%5.0f) %7.0f %7.0f %7.0f %10.1f %10.2f %10.1f %10.1f %5.0f MiB %d%s%n",
           target, median(runs, RunResult::callsPerSecond), min(runs, RunResult::callsPerSecond),
           max(runs, RunResult::callsPerSecond), median(runs, r -> r.calls().p50()),
           median(runs, r -> r.calls().p99()), median(runs, r -> r.calls().p999()),
@@ -120,7 +120,7 @@ final class Report {
         }
       }
       if (!probe.isEmpty()) {
-        out.printf(Locale.ROOT, "%-58s %s   (µs, per round: %s)%n",
+        out.printf(Locale.ROOT, "%-62s %s   (µs, per round: %s)%n",
             "probe p50 on an idle API while keygate-none is saturated / alone",
             summarise(probe, "%.2f"), String.join(" ", detail));
       }
@@ -168,7 +168,7 @@ final class Report {
       }
     }
     if (!values.isEmpty()) {
-      out.printf("%-58s %s   per round: %s%n", shape + "  " + figure + " " + keys.get(most) + " keys / "
+      out.printf("%-62s %s   per round: %s%n", shape + "  " + figure + " " + keys.get(most) + " keys / "
           + keys.get(fewest) + " keys", summarise(values, "%.2f"), String.join("  ", detail));
     }
   }
@@ -188,7 +188,7 @@ final class Report {
       }
     }
     if (!values.isEmpty()) {
-      out.printf("%-58s %s%n", label, summarise(values, format));
+      out.printf("%-62s %s%n", label, summarise(values, format));
     }
   }
 
