@@ -189,11 +189,11 @@ public final class LoadBench {
   }
 
   /**
-   * One call to each target, checked, so a broken proxy config fails before any timing. A
-   * signature target gets as many as the most keys of any signature target, its keys in turn: every
-   * key is shown to work and the gateway has met it (unwrapped it, with the key hierarchy) before
-   * any run, and every signature node has served the same number of calls, so none is warmer
-   * (JIT) for having more keys.
+   * One call to each target, checked, so a broken proxy config fails before any timing. A Keygate
+   * target gets as many as the most keys of any signature target, a signature target's keys in
+   * turn: every key is shown to work and the gateway has met it (unwrapped it, with the key
+   * hierarchy) before any run, and every Keygate node has served as many calls per target, so
+   * none is warmer (JIT) for having more keys or for serving other targets.
    */
   private boolean preflight() throws Exception {
     boolean ok = true;
@@ -202,7 +202,7 @@ public final class LoadBench {
       ManagedChannel channel = NettyChannelBuilder.forAddress(t.host(), t.port())
           .usePlaintext().overrideAuthority(t.authority()).build();
       try {
-        int calls = t.signed() ? signedCalls : 1;
+        int calls = isKeygate(t) ? signedCalls : 1;
         CallHeaders headers = t.signed() ? presign(t, calls) : CallHeaders.NONE;
         long start = System.nanoTime();
         byte[] reply = new byte[0];
@@ -228,7 +228,8 @@ public final class LoadBench {
             t.authority(), reply.length,
             t.signed() ? String.format(Locale.ROOT, "; %d calls over %d key%s%s in %.1f s", calls,
                 keys, keys == 1 ? "" : "s", options.secrets().isEmpty() ? "" : " " + options.secrets(),
-                seconds) : "",
+                seconds)
+                : calls > 1 ? String.format(Locale.ROOT, "; %d calls in %.1f s", calls, seconds) : "",
             t.pid(), proxy.processes(), proxy.rssKib() / 1024.0, t.backendPid());
       } catch (StatusRuntimeException e) {
         Status s = e.getStatus();
