@@ -4,7 +4,7 @@
 #
 #   bash benchmarks/load/run.sh [--seconds N] [--warmup N] [--rounds N] [--initial-warmup N]
 #                               [--shapes 1x1,4x16] [--build] [--keep] [--out FILE]
-#                               [--jvm-defaults]
+#                               [--jvm-defaults] [--keys N[,N...]] [--secrets wrapped|token]
 #
 #   --seconds N         timed seconds of each run (default 10)
 #   --warmup N          untimed seconds before each run's window (default 2)
@@ -16,6 +16,17 @@
 #   --out FILE          where the TSV of every run goes (default benchmarks/results/load-<UTC>.tsv)
 #   --jvm-defaults      run Keygate on the JVM's own memory defaults instead of a node's
 #                       (bin/keygate-jvm-options, which also reads KEYGATE_JAVA_OPTS), to compare
+#   --keys LIST         credentials the signature API is called with, spread round-robin (default
+#                       1); several counts (e.g. 5,5000) start one Keygate node per count, each on
+#                       its own token and store, driven in turn in every round as
+#                       keygate-signature-N, and the report divides the most keys' latency by the
+#                       fewest's per round (keygate-none and keygate-probe then run on a node of
+#                       their own)
+#   --secrets KIND      wrapped (default): the key hierarchy, as nodes issue new credentials: a KEK
+#                       made by the security officer, each secret made in the HSM and stored
+#                       wrapped under it, the node started with KEYGATE_KEK; token: each secret a
+#                       token key of its own (the first design; 0.1 to 1 s a key to provision,
+#                       growing with the token's objects: 5,000 keys can take an hour)
 #
 # Exit status: 0; 3 when a run had errors (any grpc-status but 0), stuck calls or inline signing;
 # 1 when a target failed its preflight call or something could not start; 2 for bad arguments.
@@ -39,7 +50,7 @@ die() { echo "load/run.sh: $*" >&2; exit 2; }    # the caller's mistake
 fail() { echo "load/run.sh: $*" >&2; exit 1; }   # something could not be built or started
 say() { echo "load/run.sh: $*" >&2; }
 
-build=false keep=false out= jvm_defaults=false
+build=false keep=false out= jvm_defaults=false keys=1 secrets=wrapped
 bench_args=()
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -49,10 +60,20 @@ while [ $# -gt 0 ]; do
     --keep) keep=true; shift ;;
     --jvm-defaults) jvm_defaults=true; shift ;;
     --out) [ $# -ge 2 ] || die "--out needs a file"; out=$2; shift 2 ;;
+    --keys) [ $# -ge 2 ] || die "--keys needs a value"; keys=$2; shift 2 ;;
+    --secrets) [ $# -ge 2 ] || die "--secrets needs a value"; secrets=$2; shift 2 ;;
     -h|--help) sed -n '/^set -euo/q; 2,$p' "${BASH_SOURCE[0]}"; exit 0 ;;
     *) die "unknown argument '$1' (--help lists them)" ;;
   esac
 done
+case "$secrets" in wrapped|token) ;; *) die "--secrets is wrapped or token, not '$secrets'" ;; esac
+IFS=, read -r -a key_counts <<< "$keys"
+[ ${#key_counts[@]} -ge 1 ] || die "--keys needs at least one count"
+for n in "${key_counts[@]}"; do
+  [[ "$n" =~ ^[1-9][0-9]*$ ]] || die "--keys takes whole numbers from 1, comma-separated, not '$keys'"
+done
+[ "$(printf '%s\n' "${key_counts[@]}" | sort -u | wc -l)" -eq ${#key_counts[@]} ] ||
+  die "--keys lists a count twice: '$keys'"
 
 # ---- what must be installed ----
 bash "$root/bin/install-prereqs"
@@ -144,34 +165,71 @@ backend_pid=$!; pids+=("$backend_pid")
 probe_pid=$!; pids+=("$probe_pid")
 
 # ---- Keygate: token, provisioning, then the production main in plaintext mode ----
+# One count: one node serves every Keygate target. Several: one node per count, each on its own
+# token and store, so that a node with few keys holds nothing of the other's (token objects,
+# unwrapped keys, credentials in its snapshot), and one more node for keygate-none and
+# keygate-probe, so that the signature nodes see the same traffic (and JIT warm-up) and differ
+# only in their keys.
 random_pin() { od -An -N16 -tx1 /dev/urandom | tr -d ' \n'; }
 (umask 077; random_pin > "$tmp/so.pin"; random_pin > "$tmp/user.pin")
-bash "$root/softhsm-config/create-token.sh" --dir "$tmp/token" --label bench \
-  --so-pin-file "$tmp/so.pin" --pin-file "$tmp/user.pin" > /dev/null
-export SOFTHSM2_CONF="$tmp/token/softhsm2.conf"
-hsm_cfg="$tmp/token/bench.sunpkcs11.cfg"
-cat > "$tmp/logging.properties" <<PROPS
-handlers=java.util.logging.FileHandler
-java.util.logging.FileHandler.pattern=$tmp/keygate.log
-java.util.logging.FileHandler.formatter=java.util.logging.SimpleFormatter
-.level=INFO
-PROPS
+kek=bench-kek
 await_port "echo backend" "$backend_pid" "$backend_port" "$tmp/backend.log"
 await_port "probe backend" "$probe_pid" "$probe_port" "$tmp/probe-backend.log"
-"$java_bin" -Djava.util.logging.config.file="$tmp/logging.properties" -cp "$load_jar" \
-  io.keygate.benchmarks.load.ProvisionKeygate "$hsm_cfg" "$tmp/user.pin" "$tmp/keygate-data" \
-  "127.0.0.1:$backend_port" "127.0.0.1:$probe_port" "$tmp/credential" >&2
 # Signed calls leave a nonce for the 5-minute window: room for every signed call of a run.
 nonces=4000000
 keygate_jvm=()   # --jvm-defaults: what the JVM picks for this machine
 $jvm_defaults ||
   mapfile -t keygate_jvm < <(KEYGATE_NONCE_CAPACITY=$nonces bash "$root/bin/keygate-jvm-options")
-KEYGATE_HSM_CONFIG="$hsm_cfg" KEYGATE_HSM_PIN_FILE="$tmp/user.pin" KEYGATE_PLAINTEXT_DEV=true \
-KEYGATE_LISTEN="127.0.0.1:$keygate_port" KEYGATE_DATA_DIR="$tmp/keygate-data" \
-KEYGATE_NONCE_CAPACITY=$nonces KEYGATE_NONCES_PER_KEY=$nonces KEYGATE_NONCES_PER_TENANT=$nonces \
-  "$java_bin" "${keygate_jvm[@]}" -Djava.util.logging.config.file="$tmp/logging.properties" \
-    -cp "$load_jar" io.keygate.gateway.node.GatewayMain > "$tmp/keygate.out" 2>&1 &
-keygate_pid=$!; pids+=("$keygate_pid")
+node_keys=("${key_counts[@]}")
+[ ${#key_counts[@]} -eq 1 ] || node_keys+=(1)   # the node of keygate-none and keygate-probe
+node_names=() node_pids=() node_ports=() node_dirs=() node_notes=()
+for i in "${!node_keys[@]}"; do
+  n=${node_keys[$i]}
+  if [ ${#key_counts[@]} -eq 1 ]; then
+    name=keygate-signature
+  elif [ "$i" -lt ${#key_counts[@]} ]; then
+    name="keygate-signature-$n"
+  else
+    name=keygate
+  fi
+  node="$tmp/$name"
+  mkdir -p "$node"
+  bash "$root/softhsm-config/create-token.sh" --dir "$node/token" --label bench \
+    --so-pin-file "$tmp/so.pin" --pin-file "$tmp/user.pin" > /dev/null
+  cat > "$node/logging.properties" <<PROPS
+handlers=java.util.logging.FileHandler
+java.util.logging.FileHandler.pattern=$node/keygate.log
+java.util.logging.FileHandler.formatter=java.util.logging.SimpleFormatter
+.level=INFO
+PROPS
+  provision_args=(--keys "$n" --secrets "$secrets")
+  node_env=()
+  if [ "$secrets" = wrapped ]; then
+    provision_args+=(--kek "$kek" --so-pin-file "$tmp/so.pin")
+    node_env=(KEYGATE_KEK="$kek")
+  fi
+  say "provisioning $name: $n credential(s), secrets $secrets"
+  t0=$(date +%s.%N)
+  SOFTHSM2_CONF="$node/token/softhsm2.conf" "$java_bin" \
+    -Djava.util.logging.config.file="$node/logging.properties" -cp "$load_jar" \
+    io.keygate.benchmarks.load.ProvisionKeygate "$node/token/bench.sunpkcs11.cfg" "$tmp/user.pin" \
+    "$node/data" "127.0.0.1:$backend_port" "127.0.0.1:$probe_port" "$node/credential" \
+    "${provision_args[@]}" >&2
+  t1=$(date +%s.%N)
+  port=$(free_port)
+  env "${node_env[@]}" SOFTHSM2_CONF="$node/token/softhsm2.conf" \
+  KEYGATE_HSM_CONFIG="$node/token/bench.sunpkcs11.cfg" KEYGATE_HSM_PIN_FILE="$tmp/user.pin" \
+  KEYGATE_PLAINTEXT_DEV=true KEYGATE_LISTEN="127.0.0.1:$port" KEYGATE_DATA_DIR="$node/data" \
+  KEYGATE_NONCE_CAPACITY=$nonces KEYGATE_NONCES_PER_KEY=$nonces KEYGATE_NONCES_PER_TENANT=$nonces \
+    "$java_bin" "${keygate_jvm[@]}" -Djava.util.logging.config.file="$node/logging.properties" \
+      -cp "$load_jar" io.keygate.gateway.node.GatewayMain > "$node/keygate.out" 2>&1 &
+  pids+=("$!")
+  node_names+=("$name") node_pids+=("$!") node_ports+=("$port") node_dirs+=("$node")
+  node_notes+=("$(awk -v n="$n" -v a="$t0" -v b="$t1" \
+    'BEGIN { printf "%d key%s, provisioned in %.1f s", n, n == 1 ? "" : "s", b - a }')")
+done
+main=$((${#node_keys[@]} - 1))   # the node of keygate-none and keygate-probe
+keygate_pid=${node_pids[$main]} keygate_port=${node_ports[$main]}
 
 # ---- the proxies: as many threads / workers as cores, no access logs ----
 cores=$(nproc)
@@ -234,18 +292,25 @@ nghttpx_pid=$!; pids+=("$nghttpx_pid")
 await_port haproxy "$haproxy_pid" "$haproxy_port" "$tmp/haproxy.log"
 await_port nginx "$nginx_pid" "$nginx_port" "$tmp/nginx/error.log"
 await_port nghttpx "$nghttpx_pid" "$nghttpx_port" "$tmp/nghttpx.out"
-await_port keygate "$keygate_pid" "$keygate_port" "$tmp/keygate.out"
+for i in "${!node_pids[@]}"; do
+  await_port "${node_names[$i]} (${node_keys[$i]} keys)" "${node_pids[$i]}" "${node_ports[$i]}" \
+    "${node_dirs[$i]}/keygate.out"
+done
 
 cat > "$tmp/targets" <<TARGETS
-# name             address                  authority            auth       pid           backend pid
+# name             address                  authority            auth       pid           backend pid   credentials
 direct             127.0.0.1:$backend_port  localhost            none       $backend_pid  $backend_pid
 haproxy            127.0.0.1:$haproxy_port  localhost            none       $haproxy_pid  $backend_pid
 nginx              127.0.0.1:$nginx_port    localhost            none       $nginx_pid    $backend_pid
 nghttpx            127.0.0.1:$nghttpx_port  localhost            none       $nghttpx_pid  $backend_pid
 keygate-none       127.0.0.1:$keygate_port  none.localhost       none       $keygate_pid  $backend_pid
-keygate-signature  127.0.0.1:$keygate_port  signature.localhost  signature  $keygate_pid  $backend_pid
-keygate-probe      127.0.0.1:$keygate_port  probe.localhost      none       $keygate_pid  $probe_pid
 TARGETS
+for i in "${!key_counts[@]}"; do
+  echo "${node_names[$i]} 127.0.0.1:${node_ports[$i]} signature.localhost signature" \
+    "${node_pids[$i]} $backend_pid ${node_dirs[$i]}/credential" >> "$tmp/targets"
+done
+echo "keygate-probe 127.0.0.1:$keygate_port probe.localhost none $keygate_pid $probe_pid" \
+  >> "$tmp/targets"
 
 if [ -z "$out" ]; then
   mkdir -p "$root/benchmarks/results"
@@ -257,10 +322,20 @@ echo "== $(date -u +%Y-%m-%dT%H:%M:%SZ)  nproc=$cores  $(uname -r)"
 echo "   $("$java_bin" -version 2>&1 | head -n1); $(haproxy -v | head -n1 | cut -d' ' -f1-3);" \
   "$(nginx -v 2>&1 | sed 's/.*: //'); $(nghttpx --version | head -n1)"
 echo "   uptime before: $(uptime)"
-echo "   keygate: $(sed -n 's/.*\(memory: max heap.*\)/\1/p' "$tmp/keygate.log" | head -n1)"
+echo "   keygate: $(sed -n 's/.*\(memory: max heap.*\)/\1/p' "${node_dirs[$main]}/keygate.log" | head -n1)"
+if [ "$secrets" = wrapped ]; then
+  echo "   keygate: secrets wrapped under a KEK in the HSM (KEYGATE_KEK=$kek, KEYGATE_KEY_CACHE default)"
+else
+  echo "   keygate: secrets as token keys, one token object each"
+fi
+for i in "${!node_pids[@]}"; do
+  serves=
+  [ "$i" -ne "$main" ] || serves=" (keygate-none, keygate-probe)"
+  echo "   keygate: node ${node_names[$i]}$serves (pid ${node_pids[$i]}): ${node_notes[$i]}"
+done
 set +e
 "$java_bin" -Xmx3g -cp "$load_jar" io.keygate.benchmarks.load.LoadBench --targets "$tmp/targets" \
-  --credential "$tmp/credential" --clock-ticks "$(getconf CLK_TCK)" \
+  --secrets "$secrets" --clock-ticks "$(getconf CLK_TCK)" \
   --out "$out" "${bench_args[@]}"
 status=$?
 set -e

@@ -1,5 +1,6 @@
 package io.keygate.benchmarks.load;
 
+import com.google.common.util.concurrent.ListenableFuture;
 import io.grpc.CallOptions;
 import io.grpc.Channel;
 import io.grpc.ClientInterceptors;
@@ -19,9 +20,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
@@ -46,11 +50,14 @@ public final class LoadBench {
   private static final double FIRST_RATE_GUESS = 20_000;
   private static final int MAX_PRESIGNED = 2_000_000;
   private static final long DRAIN_SECONDS = 10;
+  /** Preflight calls in flight at once: thousands of keys checked in seconds, not a minute. */
+  private static final int PREFLIGHT_IN_FLIGHT = 16;
 
   private final LoadOptions options;
   private final List<Target> targets;
   private final byte[] body;
-  private final Optional<XcaSigner> signer;
+  /** The signers of each signature target, one per credential, by target name. */
+  private final Map<String, List<XcaSigner>> signers;
   private final PrintStream out;
   private final EventLoopGroup mainGroup;
   private final EventLoopGroup probeGroup;
@@ -59,12 +66,12 @@ public final class LoadBench {
   private final List<Rate> rates = new ArrayList<>();
   private final List<RunResult> results = new ArrayList<>();
 
-  private LoadBench(LoadOptions options, List<Target> targets, Optional<XcaSigner> signer,
+  private LoadBench(LoadOptions options, List<Target> targets, Map<String, List<XcaSigner>> signers,
       PrintStream out) {
     this.options = options;
     this.targets = targets;
     this.body = LoadCall.request(options.requestBytes());
-    this.signer = signer;
+    this.signers = signers;
     this.out = out;
     int threads = 0;
     for (Shape s : options.shapes()) {
@@ -90,16 +97,17 @@ public final class LoadBench {
       return;
     }
     List<Target> targets = Target.readAll(options.targets());
-    Optional<XcaSigner> signer = Optional.empty();
-    if (targets.stream().anyMatch(Target::signed)) {
-      if (options.credential().isEmpty()) {
-        System.err.println("LoadBench: signature-mode targets need --credential");
-        System.exit(2);
+    Map<String, List<XcaSigner>> signers = new LinkedHashMap<>();
+    for (Target t : targets) {
+      if (t.signed()) {
+        List<XcaSigner> keys = new ArrayList<>();
+        for (BenchCredential c : BenchCredential.readAll(t.credentials().orElseThrow())) {
+          keys.add(XcaSigner.builder(c.accessKey(), c.secret()).build());
+        }
+        signers.put(t.name(), List.copyOf(keys));
       }
-      BenchCredential credential = BenchCredential.read(options.credential().get());
-      signer = Optional.of(XcaSigner.builder(credential.accessKey(), credential.secret()).build());
     }
-    LoadBench bench = new LoadBench(options, targets, signer, System.out);
+    LoadBench bench = new LoadBench(options, targets, signers, System.out);
     int status;
     try {
       status = bench.run();
@@ -146,11 +154,17 @@ public final class LoadBench {
       }
       out.printf("   load average (uptime) after round %d: %s%n", round, loadAverage());
     }
-    new Report(results, rotation.stream().map(Target::name).toList(), options.shapes()).print(out);
+    new Report(results, rotation.stream().map(Target::name).toList(), options.shapes(), keyCounts(),
+        options.secrets()).print(out);
     if (options.out().isPresent()) {
       List<String> lines = new ArrayList<>();
-      lines.add(RunResult.tsvHeader());
-      results.forEach(r -> lines.add(r.tsv()));
+      // Which keys signed each run: the file must say so without the console output.
+      lines.add(RunResult.tsvHeader() + "\tkeys\tsecrets");
+      for (RunResult r : results) {
+        Integer keys = keyCounts().get(r.target());
+        lines.add(r.tsv() + "\t" + (keys == null ? 0 : keys) + "\t"
+            + (keys == null ? "" : options.secrets()));
+      }
       Files.write(options.out().get(), lines, StandardCharsets.UTF_8);
       out.println("Every run: " + options.out().get());
     }
@@ -167,26 +181,59 @@ public final class LoadBench {
     out.println("   " + r.describe());
   }
 
-  /** One call to each target, checked, so a broken proxy config fails before any timing. */
+  /** Number of credentials of each signature target, by name. */
+  private Map<String, Integer> keyCounts() {
+    Map<String, Integer> counts = new LinkedHashMap<>();
+    signers.forEach((name, keys) -> counts.put(name, keys.size()));
+    return counts;
+  }
+
+  /**
+   * One call to each target, checked, so a broken proxy config fails before any timing. A Keygate
+   * target gets as many as the most keys of any signature target, a signature target's keys in
+   * turn: every key is shown to work and the gateway has met it (unwrapped it, with the key
+   * hierarchy) before any run, and every Keygate node has served as many calls per target, so
+   * none is warmer (JIT) for having more keys or for serving other targets.
+   */
   private boolean preflight() throws Exception {
     boolean ok = true;
+    int signedCalls = keyCounts().values().stream().mapToInt(Integer::intValue).max().orElse(1);
     for (Target t : targets) {
       ManagedChannel channel = NettyChannelBuilder.forAddress(t.host(), t.port())
           .usePlaintext().overrideAuthority(t.authority()).build();
       try {
-        Channel withHeaders = ClientInterceptors.intercept(
-            channel, MetadataUtils.newAttachHeadersInterceptor(headersFor(t, 1).next()));
-        byte[] reply = ClientCalls.blockingUnaryCall(withHeaders, LoadCall.ECHO,
-            CallOptions.DEFAULT.withDeadlineAfter(10, TimeUnit.SECONDS), body);
+        int calls = isKeygate(t) ? signedCalls : 1;
+        CallHeaders headers = t.signed() ? presign(t, calls) : CallHeaders.NONE;
+        long start = System.nanoTime();
+        byte[] reply = new byte[0];
+        List<ListenableFuture<byte[]>> batch = new ArrayList<>();
+        for (int i = 0; i < calls; i++) {
+          Channel withHeaders = ClientInterceptors.intercept(
+              channel, MetadataUtils.newAttachHeadersInterceptor(headers.next()));
+          batch.add(ClientCalls.futureUnaryCall(withHeaders.newCall(LoadCall.ECHO,
+              CallOptions.DEFAULT.withDeadlineAfter(10, TimeUnit.SECONDS)), body));
+          if (batch.size() == PREFLIGHT_IN_FLIGHT || i == calls - 1) {
+            for (ListenableFuture<byte[]> call : batch) {
+              reply = answer(call);
+            }
+            batch.clear();
+          }
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
         ProcessMeter.Reading proxy = meter(t.pid()).read();
-        // Before any load: the RSS of a proxy that has started and served one call.
-        out.printf(Locale.ROOT, "   preflight %-18s %s:%d authority %-19s OK (%d-byte reply); proxy pid %d"
+        // Before any load: the RSS of a proxy that has started and served its preflight calls.
+        int keys = t.signed() ? signers.get(t.name()).size() : 0;
+        out.printf(Locale.ROOT, "   preflight %-22s %s:%d authority %-19s OK (%d-byte reply%s); proxy pid %d"
                 + " (%d processes, RSS %.0f MiB), backend pid %d%n", t.name(), t.host(), t.port(),
-            t.authority(), reply.length, t.pid(), proxy.processes(), proxy.rssKib() / 1024.0,
-            t.backendPid());
+            t.authority(), reply.length,
+            t.signed() ? String.format(Locale.ROOT, "; %d calls over %d key%s%s in %.1f s", calls,
+                keys, keys == 1 ? "" : "s", options.secrets().isEmpty() ? "" : " " + options.secrets(),
+                seconds)
+                : calls > 1 ? String.format(Locale.ROOT, "; %d calls in %.1f s", calls, seconds) : "",
+            t.pid(), proxy.processes(), proxy.rssKib() / 1024.0, t.backendPid());
       } catch (StatusRuntimeException e) {
         Status s = e.getStatus();
-        out.printf("   preflight %-18s %s:%d authority %-19s FAILED %s %s%n", t.name(), t.host(),
+        out.printf("   preflight %-22s %s:%d authority %-19s FAILED %s %s%n", t.name(), t.host(),
             t.port(), t.authority(), s.getCode(), s.getDescription());
         ok = false;
       } finally {
@@ -194,6 +241,15 @@ public final class LoadBench {
       }
     }
     return ok;
+  }
+
+  private static byte[] answer(ListenableFuture<byte[]> call) throws InterruptedException {
+    try {
+      return call.get();
+    } catch (ExecutionException e) {
+      throw e.getCause() instanceof StatusRuntimeException s ? s : Status.fromThrowable(e.getCause())
+          .asRuntimeException();
+    }
   }
 
   private RunResult measure(int round, Target target, Shape shape, int warmup, int seconds)
@@ -261,7 +317,7 @@ public final class LoadBench {
     if (!target.signed()) {
       return CallHeaders.NONE;
     }
-    PresignedHeaders headers = PresignedHeaders.sign(signer.orElseThrow(), target.authority(), body, count);
+    PresignedHeaders headers = presign(target, count);
     if (count > 1) {
       out.printf(Locale.ROOT, "   (pre-signed %d requests for %s in %.1f s, before the run)%n",
           count, target.name(), headers.signingNanos() / 1e9);
@@ -269,15 +325,22 @@ public final class LoadBench {
     return headers;
   }
 
+  private PresignedHeaders presign(Target target, int count) {
+    return PresignedHeaders.sign(signers.get(target.name()), target.authority(), body, count);
+  }
+
   /**
    * Enough signed requests for the run at 1.5 times the best rate seen so far of the same process
-   * (keygate-none's runs size keygate-signature's pool: on one node, signing only adds work) in
-   * this shape; else in any shape; else of any target in this shape; else a generous guess.
+   * or another Keygate node (keygate-none's runs size keygate-signature's pool: on one node,
+   * signing only adds work; a second node is the same program) in this shape; else in any shape;
+   * else of any target in this shape; else a generous guess.
    */
   private int presignCount(Target target, Shape shape, int runSeconds) {
-    double rate = best(r -> r.target().pid() == target.pid() && r.shape().equals(shape));
+    Predicate<Rate> kin = r -> r.target().pid() == target.pid()
+        || (isKeygate(r.target()) && isKeygate(target));
+    double rate = best(kin.and(r -> r.shape().equals(shape)));
     if (Double.isNaN(rate)) {
-      rate = best(r -> r.target().pid() == target.pid());
+      rate = best(kin);
     }
     if (Double.isNaN(rate)) {
       rate = best(r -> r.shape().equals(shape));
@@ -290,6 +353,10 @@ public final class LoadBench {
 
   private double best(Predicate<Rate> which) {
     return rates.stream().filter(which).mapToDouble(Rate::callsPerSecond).max().orElse(Double.NaN);
+  }
+
+  private static boolean isKeygate(Target t) {
+    return t.name().startsWith("keygate-");
   }
 
   private Optional<Target> find(String name) {

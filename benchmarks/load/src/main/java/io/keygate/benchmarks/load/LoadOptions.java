@@ -8,7 +8,7 @@ import java.util.Optional;
 /** What {@link LoadBench} was asked for; run.sh passes them. */
 record LoadOptions(
     Path targets,
-    Optional<Path> credential,
+    String secrets,
     int rounds,
     int warmupSeconds,
     int seconds,
@@ -21,8 +21,10 @@ record LoadOptions(
   static final String USAGE = """
       usage: LoadBench --targets FILE [options]
         --targets FILE          one target a line:
-                                name host:port authority none|signature pid backend-pid
-        --credential FILE       AccessKey and secret for the signature-mode targets
+                                name host:port authority none|signature pid backend-pid [credentials]
+                                (credentials: a file of AccessKeys and secrets, signature only)
+        --secrets KIND          how the gateway keeps the secrets (wrapped, token), for the
+                                report only (default: not stated)
         --rounds N              rounds; each drives every target in every shape once (default 3)
         --seconds N             timed seconds per run (default 10)
         --warmup N              untimed seconds before each run's window (default 2)
@@ -34,7 +36,7 @@ record LoadOptions(
 
   static LoadOptions parse(String... args) {
     Path targets = null;
-    Optional<Path> credential = Optional.empty();
+    String secrets = "";
     int rounds = 3;
     int warmup = 2;
     int seconds = 10;
@@ -51,7 +53,7 @@ record LoadOptions(
       String value = args[i + 1];
       switch (option) {
         case "--targets" -> targets = Path.of(value);
-        case "--credential" -> credential = Optional.of(Path.of(value));
+        case "--secrets" -> secrets = value;
         case "--rounds" -> rounds = positive(option, value);
         case "--seconds" -> seconds = positive(option, value);
         case "--warmup" -> warmup = atLeastZero(option, value);
@@ -66,7 +68,7 @@ record LoadOptions(
     if (targets == null) {
       throw new IllegalArgumentException("--targets is required");
     }
-    return new LoadOptions(targets, credential, rounds, warmup, seconds, initialWarmup, shapes,
+    return new LoadOptions(targets, secrets, rounds, warmup, seconds, initialWarmup, shapes,
         requestBytes, clockTicks, out);
   }
 

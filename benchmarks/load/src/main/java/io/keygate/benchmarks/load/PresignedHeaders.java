@@ -4,6 +4,7 @@ import io.grpc.Metadata;
 import io.keygate.client.XcaSignature;
 import io.keygate.client.XcaSigner;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
@@ -14,13 +15,15 @@ import java.util.concurrent.atomic.LongAdder;
  *
  * <p>Each call needs a fresh nonce, so a pool holds one complete header set per call, signed with
  * the client SDK's {@link XcaSigner} (current time, 128-bit random nonce) for the exact
- * {@code :authority} the channel sends. The pool is sized from the highest throughput seen so far
+ * {@code :authority} the channel sends. With several credentials the pool takes them in turn
+ * (round-robin), so the calls spread evenly over every key and consecutive calls use different
+ * keys: the gateway's per-key state (unwrapped-key cache, replay store) sees all of them at once. The pool is sized from the highest throughput seen so far
  * (see {@link LoadBench}); the timestamps stay valid for the gateway's 5-minute window, far longer
  * than a run. Should a run outgrow its pool anyway, further calls are signed inline and counted, and
  * the report flags the run.
  */
 final class PresignedHeaders implements CallHeaders {
-  private final XcaSigner signer;
+  private final List<XcaSigner> signers;
   private final String authority;
   private final byte[] body;
   private final Map<String, Metadata.Key<String>> keys = new HashMap<>();
@@ -29,21 +32,21 @@ final class PresignedHeaders implements CallHeaders {
   private final LongAdder signedInline = new LongAdder();
   private final long signingNanos;
 
-  private PresignedHeaders(XcaSigner signer, String authority, byte[] body, int count) {
-    this.signer = signer;
+  private PresignedHeaders(List<XcaSigner> signers, String authority, byte[] body, int count) {
+    this.signers = signers;
     this.authority = authority;
     this.body = body;
     this.pool = new Metadata[count];
     long start = System.nanoTime();
     for (int i = 0; i < count; i++) {
-      pool[i] = sign();
+      pool[i] = sign(i);
     }
     this.signingNanos = System.nanoTime() - start;
   }
 
-  /** Signs {@code count} calls of {@code body} to {@code authority} now. */
-  static PresignedHeaders sign(XcaSigner signer, String authority, byte[] body, int count) {
-    return new PresignedHeaders(signer, authority, body, count);
+  /** Signs {@code count} calls of {@code body} to {@code authority} now, the signers in turn. */
+  static PresignedHeaders sign(List<XcaSigner> signers, String authority, byte[] body, int count) {
+    return new PresignedHeaders(List.copyOf(signers), authority, body, count);
   }
 
   @Override
@@ -55,10 +58,11 @@ final class PresignedHeaders implements CallHeaders {
       return headers;
     }
     signedInline.increment();
-    return sign();
+    return sign(i);
   }
 
-  private Metadata sign() {
+  private Metadata sign(int call) {
+    XcaSigner signer = signers.get(Math.floorMod(call, signers.size()));
     XcaSignature signature = signer.sign("/" + LoadCall.ECHO.getFullMethodName(), authority, body);
     Metadata headers = new Metadata();
     signature.headers().forEach((name, value) -> headers.put(key(name), value));

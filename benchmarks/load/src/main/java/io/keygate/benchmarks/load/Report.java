@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.ToDoubleFunction;
 
@@ -12,23 +13,30 @@ import java.util.function.ToDoubleFunction;
  * The summary after the last round: one table per shape with the median over rounds of each
  * figure, then the ratios. A ratio is computed within each round (both sides measured minutes
  * apart on the same machine) and the median of those is printed with the range over rounds; a
- * ratio of two medians would mix rounds.
+ * ratio of two medians would mix rounds. With signature targets of different key counts (run.sh
+ * {@code --keys 5,5000}), the tail latency of the most keys divided by that of the fewest, per
+ * round.
  */
 final class Report {
   static final String DIRECT = "direct";
   static final String HAPROXY = "haproxy";
   static final String NONE = "keygate-none";
-  static final String SIGNATURE = "keygate-signature";
 
   private final List<RunResult> results;
   private final List<String> targetOrder;
   private final List<Shape> shapes;
   private final int rounds;
+  /** Credentials of each signature target, by name, in target order. */
+  private final Map<String, Integer> keys;
+  private final String secrets;
 
-  Report(List<RunResult> results, List<String> targetOrder, List<Shape> shapes) {
+  Report(List<RunResult> results, List<String> targetOrder, List<Shape> shapes,
+      Map<String, Integer> keys, String secrets) {
     this.results = results;
     this.targetOrder = new ArrayList<>(targetOrder);
     this.shapes = shapes;
+    this.keys = keys;
+    this.secrets = secrets;
     this.rounds = results.stream().mapToInt(RunResult::round).max().orElse(0);
     if (results.stream().anyMatch(r -> r.target().equals(LoadBench.PROBE))) {
       this.targetOrder.add(LoadBench.PROBE);
@@ -40,17 +48,24 @@ final class Report {
     out.printf("== Summary: median over %d rounds (calls/s: median, min-max); latency in µs;"
         + " CPU in µs of CPU time per successful call; peak RSS: the most the proxy's processes"
         + " held resident since they started (VmHWM), as of its last run%n", rounds);
+    if (!keys.isEmpty()) {
+      List<String> each = new ArrayList<>();
+      keys.forEach((target, n) -> each.add(target + " " + n + (n == 1 ? " key" : " keys")));
+      out.printf("   signed with: %s; secrets: %s%n", String.join(", ", each),
+          secrets.isEmpty() ? "not stated" : secrets);
+    }
     for (Shape shape : shapes) {
       table(out, shape);
     }
     ratios(out);
+    keyCountRatios(out);
   }
 
   private void table(PrintStream out, Shape shape) {
     out.println();
     out.printf("-- %s (%d connection%s x %d call%s in flight)%n", shape, shape.connections(),
         shape.connections() == 1 ? "" : "s", shape.inFlight(), shape.inFlight() == 1 ? "" : "s");
-    out.printf("%-18s %22s %7s %7s %7s %10s %10s %10s %10s %9s %s%n", "target", "calls/s", "p50",
+    out.printf("%-22s %22s %7s %7s %7s %10s %10s %10s %10s %9s %s%n", "target", "calls/s", "p50",
         "p99", "p99.9", "proxy CPU", "ctxsw", "backend", "client", "peak RSS", "errors");
     for (String target : targetOrder) {
       List<RunResult> runs = runs(target, shape);
@@ -59,7 +74,7 @@ final class Report {
       }
       long errors = runs.stream().mapToLong(r -> r.calls().errorCount()).sum();
       boolean flawed = runs.stream().anyMatch(RunResult::flawed);
-      out.printf(Locale.ROOT, "%-18s %8.0f (%5.0f-%5.0f) %7.0f %7.0f %7.0f %10.1f %10.2f %10.1f %10.1f %5.0f MiB %d%s%n",
+      out.printf(Locale.ROOT, "%-22s %8.0f (%5.0f-%5.0f) %7.0f %7.0f %7.0f %10.1f %10.2f %10.1f %10.1f %5.0f MiB %d%s%n",
           target, median(runs, RunResult::callsPerSecond), min(runs, RunResult::callsPerSecond),
           max(runs, RunResult::callsPerSecond), median(runs, r -> r.calls().p50()),
           median(runs, r -> r.calls().p99()), median(runs, r -> r.calls().p999()),
@@ -78,10 +93,12 @@ final class Report {
           (a, b) -> a.proxyCpuPerCall() / b.proxyCpuPerCall(), "%.2f");
       ratio(out, s + "  keygate-none calls/s / haproxy calls/s", shape, NONE, HAPROXY,
           (a, b) -> a.callsPerSecond() / b.callsPerSecond(), "%.2f");
-      ratio(out, s + "  keygate-signature calls/s / keygate-none calls/s", shape, SIGNATURE, NONE,
-          (a, b) -> a.callsPerSecond() / b.callsPerSecond(), "%.2f");
-      ratio(out, s + "  keygate-signature - keygate-none CPU/call (µs)", shape, SIGNATURE, NONE,
-          (a, b) -> a.proxyCpuPerCall() - b.proxyCpuPerCall(), "%+.1f");
+      for (String signature : keys.keySet()) {
+        ratio(out, s + "  " + signature + " calls/s / keygate-none calls/s", shape, signature, NONE,
+            (a, b) -> a.callsPerSecond() / b.callsPerSecond(), "%.2f");
+        ratio(out, s + "  " + signature + " - keygate-none CPU/call (µs)", shape, signature, NONE,
+            (a, b) -> a.proxyCpuPerCall() - b.proxyCpuPerCall(), "%+.1f");
+      }
     }
     Optional<Shape> latency = shapes.stream().filter(x -> x.connections() == 1 && x.inFlight() == 1).findFirst();
     if (latency.isPresent()) {
@@ -103,10 +120,56 @@ final class Report {
         }
       }
       if (!probe.isEmpty()) {
-        out.printf(Locale.ROOT, "%-58s %s   (µs, per round: %s)%n",
+        out.printf(Locale.ROOT, "%-62s %s   (µs, per round: %s)%n",
             "probe p50 on an idle API while keygate-none is saturated / alone",
             summarise(probe, "%.2f"), String.join(" ", detail));
       }
+    }
+  }
+
+  /** The figure: signed tail latency with the most keys ÷ with the fewest, per round. */
+  private void keyCountRatios(PrintStream out) {
+    if (keys.size() < 2) {
+      return;
+    }
+    String fewest = null;
+    String most = null;
+    for (Map.Entry<String, Integer> e : keys.entrySet()) {
+      if (fewest == null || e.getValue() < keys.get(fewest)) {
+        fewest = e.getKey();
+      }
+      if (most == null || e.getValue() > keys.get(most)) {
+        most = e.getKey();
+      }
+    }
+    out.println();
+    out.printf("== Key count: %d keys / %d keys (%s / %s), within each round%n", keys.get(most),
+        keys.get(fewest), most, fewest);
+    for (Shape shape : shapes) {
+      keyCountRatio(out, shape, "p99.9", most, fewest, r -> r.calls().p999());
+      keyCountRatio(out, shape, "p99", most, fewest, r -> r.calls().p99());
+      keyCountRatio(out, shape, "p50", most, fewest, r -> r.calls().p50());
+      keyCountRatio(out, shape, "calls/s", most, fewest, RunResult::callsPerSecond);
+    }
+  }
+
+  private void keyCountRatio(PrintStream out, Shape shape, String figure, String most,
+      String fewest, ToDoubleFunction<RunResult> f) {
+    List<Double> values = new ArrayList<>();
+    List<String> detail = new ArrayList<>();
+    for (int round = 1; round <= rounds; round++) {
+      Optional<RunResult> x = run(most, shape, round);
+      Optional<RunResult> y = run(fewest, shape, round);
+      if (x.isPresent() && y.isPresent()) {
+        double a = f.applyAsDouble(x.get());
+        double b = f.applyAsDouble(y.get());
+        values.add(a / b);
+        detail.add(String.format(Locale.ROOT, "%.2f (%.0f/%.0f)", a / b, a, b));
+      }
+    }
+    if (!values.isEmpty()) {
+      out.printf("%-62s %s   per round: %s%n", shape + "  " + figure + " " + keys.get(most) + " keys / "
+          + keys.get(fewest) + " keys", summarise(values, "%.2f"), String.join("  ", detail));
     }
   }
 
@@ -125,7 +188,7 @@ final class Report {
       }
     }
     if (!values.isEmpty()) {
-      out.printf("%-58s %s%n", label, summarise(values, format));
+      out.printf("%-62s %s%n", label, summarise(values, format));
     }
   }
 

@@ -73,7 +73,7 @@ record RunResult(
 
   String describe() {
     StringBuilder s = new StringBuilder(String.format(Locale.ROOT,
-        "%-18s %-5s %9.0f calls/s  p50 %6.0f  p99 %6.0f  p99.9 %6.0f µs  proxy %6.1f µs/call"
+        "%-22s %-5s %9.0f calls/s  p50 %6.0f  p99 %6.0f  p99.9 %6.0f µs  proxy %6.1f µs/call"
             + "  %5.2f ctxsw/call  peak RSS %4.0f MiB",
         target, shape, callsPerSecond(), calls.p50(), calls.p99(), calls.p999(), proxyCpuPerCall(),
         contextSwitchesPerCall(), proxyPeakRssMib()));
