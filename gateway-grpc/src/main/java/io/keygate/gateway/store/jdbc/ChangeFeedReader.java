@@ -81,7 +81,7 @@ final class ChangeFeedReader {
     }
     Map<String, Optional<Credential>> credentials = new HashMap<>();
     credentialKeys.forEach(key -> credentials.put(key, Optional.empty()));
-    for (Credential credential : ConfigRows.credentialsWithKeys(c, credentialKeys)) {
+    for (Credential credential : ConfigRows.credentialsWithKeys(c, credentialKeys, Scope.all())) {
       credentials.put(credential.accessKey(), Optional.of(credential));
     }
     return Optional.of(new ConfigDelta(from, to, credentials, apps(c, appIds),
@@ -89,12 +89,13 @@ final class ChangeFeedReader {
   }
 
   private static Map<String, AppState> apps(Connection c, Set<String> ids) throws SQLException {
+    Scope scope = Scope.all();
     Map<String, App> rows = new HashMap<>();
-    for (App app : ConfigRows.appsWithIds(c, ids)) {
+    for (App app : ConfigRows.appsWithIds(c, ids, scope)) {
       rows.put(app.id(), app);
     }
     Map<String, Set<Grant>> grants = new HashMap<>();
-    for (Grant grant : ConfigRows.grantsOfApps(c, ids)) {
+    for (Grant grant : ConfigRows.grantsOfApps(c, ids, scope)) {
       grants.computeIfAbsent(grant.appId(), k -> new HashSet<>()).add(grant);
     }
     Map<String, AppState> out = new HashMap<>();
@@ -106,9 +107,9 @@ final class ChangeFeedReader {
 
   private static Shared shared(Connection c) throws SQLException {
     return new Shared(
-        ConfigRows.tenants(c, Scope.ALL),
-        ConfigRows.apis(c, Scope.ALL),
-        ConfigRows.authorizationsGranted(c, Scope.ALL));
+        ConfigRows.tenants(c, Scope.all()),
+        ConfigRows.apis(c, Scope.all()),
+        ConfigRows.authorizationsGranted(c, Scope.all()));
   }
 
   private static long feedStart(Connection c) throws SQLException {

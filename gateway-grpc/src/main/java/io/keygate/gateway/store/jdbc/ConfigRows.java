@@ -22,6 +22,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -34,17 +35,35 @@ import java.util.Set;
  * read cannot return another tenant's row even by mistake in the caller.
  */
 final class ConfigRows {
-  /** Which rows: {@link #ALL} or those of one tenant. */
+  /**
+   * Which rows: {@link #all()} or those of one tenant. One scope serves one read: it also keeps
+   * one instance of each id the read's rows repeat (tenant, app, API and KEK ids), so that a
+   * million rows naming the same tenant share one string instead of holding a copy each, and a
+   * credential, its app and its grant share the app's id.
+   */
   static final class Scope {
-    static final Scope ALL = new Scope(null);
     private final String tenantId;
+    private final Map<String, String> ids = new HashMap<>();
 
     private Scope(String tenantId) {
       this.tenantId = tenantId;
     }
 
+    static Scope all() {
+      return new Scope(null);
+    }
+
     static Scope tenant(String tenantId) {
       return new Scope(IdRules.id("tenant id", tenantId));
+    }
+
+    /** The one instance of this id in this read (null stays null). */
+    String id(String value) {
+      if (value == null) {
+        return null;
+      }
+      String first = ids.putIfAbsent(value, value);
+      return first == null ? value : first;
     }
   }
 
@@ -68,7 +87,7 @@ final class ConfigRows {
         c,
         "SELECT id, tenant_id, name FROM apps" + where("tenant_id", scope) + " ORDER BY id",
         scope,
-        rs -> new App(rs.getString(1), rs.getString(2), rs.getString(3)));
+        rs -> new App(scope.id(rs.getString(1)), scope.id(rs.getString(2)), rs.getString(3)));
   }
 
   static List<ApiDefinition> apis(Connection c, Scope scope) throws SQLException {
@@ -81,8 +100,8 @@ final class ConfigRows {
         scope,
         rs ->
             new ApiDefinition(
-                rs.getString(1),
-                rs.getString(2),
+                scope.id(rs.getString(1)),
+                scope.id(rs.getString(2)),
                 rs.getString(3),
                 rs.getString(4),
                 rs.getString(5),
@@ -119,7 +138,7 @@ final class ConfigRows {
         c,
         CREDENTIAL_COLUMNS + where("tenant_id", scope) + " ORDER BY access_key",
         scope,
-        ConfigRows::credential);
+        rs -> credential(rs, scope));
   }
 
   /** The credentials (of any tenant) whose secret is the HSM key {@code label}: one, or none. */
@@ -131,7 +150,7 @@ final class ConfigRows {
       s.setString(1, label.value());
       try (ResultSet rs = s.executeQuery()) {
         while (rs.next()) {
-          out.add(credential(rs));
+          out.add(credential(rs, Scope.all()));
         }
       }
     }
@@ -149,33 +168,39 @@ final class ConfigRows {
       s.setMaxRows(limit);
       try (ResultSet rs = s.executeQuery()) {
         while (rs.next() && out.size() < limit) {
-          out.add(credential(rs));
+          out.add(credential(rs, Scope.all()));
         }
       }
     }
     return out;
   }
 
+  /** Rows a driver fetches at a time while a read streams them. */
+  private static final int FETCH_SIZE = 2_000;
+
   /** Rows are read for at most this many ids per statement (an IN list). */
   private static final int IN_CHUNK = 500;
 
   /** The credentials with these access keys, of any tenant (keys with no row are absent). */
-  static List<Credential> credentialsWithKeys(Connection c, Collection<String> accessKeys)
-      throws SQLException {
+  static List<Credential> credentialsWithKeys(
+      Connection c, Collection<String> accessKeys, Scope scope) throws SQLException {
     return listIn(c, CREDENTIAL_COLUMNS + " WHERE access_key IN ", accessKeys,
-        ConfigRows::credential);
+        rs -> credential(rs, scope));
   }
 
   /** The apps with these ids, of any tenant. */
-  static List<App> appsWithIds(Connection c, Collection<String> appIds) throws SQLException {
+  static List<App> appsWithIds(Connection c, Collection<String> appIds, Scope scope)
+      throws SQLException {
     return listIn(c, "SELECT id, tenant_id, name FROM apps WHERE id IN ", appIds,
-        rs -> new App(rs.getString(1), rs.getString(2), rs.getString(3)));
+        rs -> new App(scope.id(rs.getString(1)), scope.id(rs.getString(2)), rs.getString(3)));
   }
 
   /** Every grant to these apps. */
-  static List<Grant> grantsOfApps(Connection c, Collection<String> appIds) throws SQLException {
+  static List<Grant> grantsOfApps(Connection c, Collection<String> appIds, Scope scope)
+      throws SQLException {
     return listIn(c, "SELECT tenant_id, app_id, api_id FROM grants WHERE app_id IN ", appIds,
-        rs -> new Grant(rs.getString(1), rs.getString(2), rs.getString(3)));
+        rs -> new Grant(scope.id(rs.getString(1)), scope.id(rs.getString(2)),
+            scope.id(rs.getString(3))));
   }
 
   private static <T> List<T> listIn(
@@ -200,17 +225,17 @@ final class ConfigRows {
     return out;
   }
 
-  private static Credential credential(ResultSet rs) throws SQLException {
+  private static Credential credential(ResultSet rs, Scope scope) throws SQLException {
     return
         new Credential(
             rs.getString(1),
-            rs.getString(2),
-            rs.getString(3),
+            scope.id(rs.getString(2)),
+            scope.id(rs.getString(3)),
             KeyLabel.of(rs.getString(4)),
             instantOrNull(rs, 5),
             rs.getBoolean(6),
             instantOrNull(rs, 7),
-            wrappedOrNull(rs.getString(8), rs.getString(9)));
+            wrappedOrNull(scope.id(rs.getString(8)), rs.getString(9)));
   }
 
   private static WrappedSecret wrappedOrNull(String kek, String blob) {
@@ -224,10 +249,11 @@ final class ConfigRows {
             + where("tenant_id", scope)
             + " ORDER BY app_id, api_id",
         scope,
-        rs -> new Grant(rs.getString(1), rs.getString(2), rs.getString(3)));
+        rs -> new Grant(scope.id(rs.getString(1)), scope.id(rs.getString(2)),
+            scope.id(rs.getString(3))));
   }
 
-  /** Authorizations granted by the scope's tenant (all of them for {@link Scope#ALL}). */
+  /** Authorizations granted by the scope's tenant (all of them for {@link Scope#all()}). */
   static List<CrossTenantAuthorization> authorizationsGranted(Connection c, Scope scope)
       throws SQLException {
     return authorizations(c, "a.grantor_tenant_id", scope);
@@ -301,6 +327,9 @@ final class ConfigRows {
       throws SQLException {
     PreparedStatement s = c.prepareStatement(sql);
     try {
+      // Stream rows instead of buffering the whole result (PostgreSQL's and MariaDB's drivers
+      // otherwise hold a million rows at once while a snapshot loads).
+      s.setFetchSize(FETCH_SIZE);
       if (scope.tenantId != null) {
         s.setString(1, scope.tenantId);
       }

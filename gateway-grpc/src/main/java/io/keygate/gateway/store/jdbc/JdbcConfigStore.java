@@ -245,7 +245,7 @@ public final class JdbcConfigStore implements ConfigStore {
 
   @Override
   public List<Tenant> tenants() throws StoreException {
-    return tx.read("tenants", c -> ConfigRows.tenants(c, Scope.ALL));
+    return tx.read("tenants", c -> ConfigRows.tenants(c, Scope.all()));
   }
 
   @Override

@@ -20,13 +20,14 @@ final class SnapshotLoader {
   }
 
   private static ConfigSnapshot readAll(Connection c, long version) throws SQLException {
+    Scope all = Scope.all(); // one for the whole read: rows share their ids' strings
     return new ConfigSnapshot(
         version,
-        ConfigRows.tenants(c, Scope.ALL),
-        ConfigRows.apps(c, Scope.ALL),
-        ConfigRows.apis(c, Scope.ALL),
-        ConfigRows.credentials(c, Scope.ALL),
-        ConfigRows.grants(c, Scope.ALL),
-        ConfigRows.authorizationsGranted(c, Scope.ALL));
+        ConfigRows.tenants(c, all),
+        ConfigRows.apps(c, all),
+        ConfigRows.apis(c, all),
+        ConfigRows.credentials(c, all),
+        ConfigRows.grants(c, all),
+        ConfigRows.authorizationsGranted(c, all));
   }
 }
