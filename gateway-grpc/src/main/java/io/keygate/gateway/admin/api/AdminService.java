@@ -18,8 +18,9 @@ import java.util.Objects;
 /**
  * The admin API's gRPC service, as a table: each RPC names its {@link AdminAction}, the tenant
  * the request acts in (what the policy checks), its audit target and what of the result the
- * audit log keeps, and hands the work to {@link AdminOperations}. {@link AdminCalls} authorizes,
- * audits and answers every one of them the same way.
+ * audit log keeps, and hands the work to {@link AdminOperations} (bulk issuance to {@link
+ * BulkCredentials}). {@link AdminCalls} authorizes, audits and answers every one of them the same
+ * way.
  */
 public final class AdminService extends AdminServiceGrpc.AdminServiceImplBase {
   private final AdminCalls calls;
