@@ -26,6 +26,22 @@ public interface WrappedMacKeys {
   IssuedSecret generateHmacSecret(KekId kek, int secretBytes, RSAPublicKey recipient)
       throws HsmException;
 
+  /** The most secrets {@link #generateHmacSecrets} makes in one call. */
+  int MAX_BATCH = 10_000;
+
+  /**
+   * Generates {@code count} secrets of {@code secretBytes} bytes in the token for one requester:
+   * each wrapped under {@code kek} for storage and under a one-time AES-256 transport key made for
+   * this call, which is encrypted to {@code recipient} with {@link #RECIPIENT_CIPHER}. The working
+   * copies and the transport key are destroyed before this returns (docs/key-hierarchy.md, "Bulk
+   * issuance").
+   *
+   * @throws KeyNotFoundException if the token has no KEK {@code kek}
+   * @throws IllegalArgumentException if {@code count} is not 1 to {@link #MAX_BATCH}
+   */
+  IssuedSecretBatch generateHmacSecrets(KekId kek, int secretBytes, int count,
+      RSAPublicKey recipient) throws HsmException;
+
   /**
    * Computes HMAC-SHA256 of {@code data} with the secret inside the token and returns normally
    * only if it equals {@code mac}. The secret is unwrapped into a verify-only session key once and

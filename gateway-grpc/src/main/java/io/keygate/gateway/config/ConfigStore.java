@@ -51,6 +51,17 @@ public interface ConfigStore {
    */
   void addCredential(Credential credential) throws StoreException;
 
+  /**
+   * Creates apps of one tenant, each with its credentials and each granted the tenant's APIs
+   * named, in one transaction with one version bump (bulk issuance): all of it, or nothing.
+   *
+   * @throws StoreConflictException UNKNOWN_REFERENCE (no such tenant, an API not of the tenant,
+   *     an app or credential not of the tenant or not of an app of {@code apps}), DUPLICATE (an app
+   *     id or access key taken, or twice in the batch)
+   */
+  void createAppsWithCredentials(String tenantId, List<App> apps, List<Credential> credentials,
+      List<String> grantedApiIds) throws StoreException;
+
   /** Revokes at once. @throws StoreNotFoundException if the tenant has no such key */
   void revokeCredential(String tenantId, String accessKey) throws StoreException;
 

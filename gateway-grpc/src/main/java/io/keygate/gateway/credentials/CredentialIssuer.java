@@ -1,10 +1,12 @@
 package io.keygate.gateway.credentials;
 
 import io.keygate.gateway.config.ConfigStore;
+import io.keygate.gateway.model.App;
 import io.keygate.gateway.model.Credential;
 import io.keygate.gateway.store.StoreException;
 import io.keygate.hsm.HsmException;
 import io.keygate.hsm.IssuedSecret;
+import io.keygate.hsm.IssuedSecretBatch;
 import io.keygate.hsm.KekId;
 import io.keygate.hsm.KeyAdministration;
 import io.keygate.hsm.KeyLabel;
@@ -15,7 +17,9 @@ import java.security.SecureRandom;
 import java.security.interfaces.RSAPublicKey;
 import java.security.spec.MGF1ParameterSpec;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import javax.crypto.Cipher;
@@ -134,6 +138,38 @@ public final class CredentialIssuer {
     store.addCredential(new Credential(accessKey, appId, tenantId, labelFor(accessKey), notAfter,
         false, null, made.stored()));
     return new IssuedCredential.ForRecipient(accessKey, kek.get(), made.forRecipient());
+  }
+
+  /**
+   * One new app per id in {@code appIds}, each with one credential whose secret the HSM makes and
+   * wraps (for the store under the KEK, for {@code recipient} under a one-time transport key),
+   * each granted {@code grantApiIds}: one store transaction, so all of it or nothing.
+   *
+   * @throws CredentialRuleException KEY_HIERARCHY_REQUIRED on a node without a KEK: bulk secrets
+   *     are never drawn by the gateway
+   */
+  public BulkIssued issueBatch(String tenantId, List<String> appIds, List<String> grantApiIds,
+      RSAPublicKey recipient) throws HsmException, StoreException, CredentialRuleException {
+    if (kek.isEmpty()) {
+      throw new CredentialRuleException(CredentialRuleException.Reason.KEY_HIERARCHY_REQUIRED,
+          "bulk issuance on a node without a KEK");
+    }
+    IssuedSecretBatch made = hierarchy.orElseThrow().generateHmacSecrets(kek.get(), SECRET_BYTES,
+        appIds.size(), recipient);
+    List<App> apps = new ArrayList<>(appIds.size());
+    List<Credential> credentials = new ArrayList<>(appIds.size());
+    List<BulkIssued.Entry> entries = new ArrayList<>(appIds.size());
+    for (int i = 0; i < appIds.size(); i++) {
+      String appId = appIds.get(i);
+      String accessKey = newAccessKey();
+      apps.add(new App(appId, tenantId, appId));
+      credentials.add(new Credential(accessKey, appId, tenantId, labelFor(accessKey), null, false,
+          null, made.stored(i)));
+      entries.add(new BulkIssued.Entry(appId, accessKey, made.forRecipient(i)));
+    }
+    // As for one credential: if the store refuses, the blobs and the reply are simply dropped.
+    store.createAppsWithCredentials(tenantId, apps, credentials, grantApiIds);
+    return new BulkIssued(kek.get(), made.transportKeyForRecipient(), entries);
   }
 
   /** RSA-OAEP with SHA-1 and MGF1-SHA-1, as the HSM's path does: one decryption for the tool. */

@@ -24,7 +24,9 @@ public final class CredentialRuleException extends Exception {
     /** The credential already ends sooner; a retirement never extends a key. */
     ENDS_SOONER,
     /** The node keeps secrets wrapped and will not send one in the clear: send a one-time key. */
-    RECIPIENT_KEY_REQUIRED
+    RECIPIENT_KEY_REQUIRED,
+    /** Bulk issuance needs a node with a key hierarchy: the gateway must never draw the secrets. */
+    KEY_HIERARCHY_REQUIRED
   }
 
   private final Reason reason;

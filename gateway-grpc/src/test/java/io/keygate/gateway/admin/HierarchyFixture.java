@@ -125,9 +125,14 @@ final class HierarchyFixture implements AutoCloseable {
 
   /** What only acme's admin can do: read the secret the HSM encrypted to its key. */
   byte[] decrypt(IssuedCredential issued) throws Exception {
+    return decrypt(issued.getSecretForRecipient());
+  }
+
+  /** Anything the HSM encrypted to acme's admin's key (a secret, or a bulk call's transport key). */
+  byte[] decrypt(ByteString forRecipient) throws Exception {
     Cipher c = Cipher.getInstance(WrappedMacKeys.RECIPIENT_CIPHER);
     c.init(Cipher.DECRYPT_MODE, tenantAdminKey.getPrivate());
-    return c.doFinal(issued.getSecretForRecipient().toByteArray());
+    return c.doFinal(forRecipient.toByteArray());
   }
 
   Channel signed(String accessKey, byte[] secret) {

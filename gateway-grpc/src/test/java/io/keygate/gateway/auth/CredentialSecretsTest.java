@@ -53,6 +53,12 @@ class CredentialSecretsTest {
     }
 
     @Override
+    public io.keygate.hsm.IssuedSecretBatch generateHmacSecrets(KekId kek, int bytes, int count,
+        RSAPublicKey recipient) {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
     public void verifyMac(WrappedSecret secret, byte[] data, byte[] mac)
         throws InvalidMacException {
       if (!MessageDigest.isEqual(SoftwareMacVerifier.hmac(WRAPPED_SECRET, data), mac)) {

@@ -17,6 +17,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -115,6 +116,16 @@ abstract class ChangeFeedContract extends StoreFixture {
     follow();
     store.replaceWrappedSecret(p + "W", blob, new WrappedSecret(kek, new byte[48]));
     follow();
+    App bulk1 = new App(p + "bulk1", acme.id(), "bulk 1");
+    App bulk2 = new App(p + "bulk2", acme.id(), "bulk 2");
+    store.createAppsWithCredentials(acme.id(), List.of(bulk1, bulk2), List.of(
+        new Credential(p + "B1", bulk1.id(), acme.id(), KeyLabel.of("ak-" + p + "b1"), null, false,
+            null, blob),
+        new Credential(p + "B2", bulk2.id(), acme.id(), KeyLabel.of("ak-" + p + "b2"), null, false,
+            null, blob)), List.of(api.id()));
+    ConfigDelta bulk = follow();
+    assertThat(bulk.credentials()).containsOnlyKeys(p + "B1", p + "B2");
+    assertThat(followed.hasGrant(acme.id(), bulk2.id(), api.id())).isTrue();
     store.revokeCredential(acme.id(), key.accessKey());
     follow();
     store.revokeGrant(new Grant(acme.id(), app.id(), api.id()));

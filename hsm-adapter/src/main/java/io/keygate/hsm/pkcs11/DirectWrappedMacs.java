@@ -1,6 +1,7 @@
 package io.keygate.hsm.pkcs11;
 
 import static org.xipki.pkcs11.wrapper.PKCS11Constants.CKG_MGF1_SHA1;
+import static org.xipki.pkcs11.wrapper.PKCS11Constants.CKM_AES_KEY_GEN;
 import static org.xipki.pkcs11.wrapper.PKCS11Constants.CKM_AES_KEY_WRAP_PAD;
 import static org.xipki.pkcs11.wrapper.PKCS11Constants.CKM_GENERIC_SECRET_KEY_GEN;
 import static org.xipki.pkcs11.wrapper.PKCS11Constants.CKM_RSA_PKCS_OAEP;
@@ -18,6 +19,7 @@ import io.keygate.hsm.HsmException;
 import io.keygate.hsm.HsmHealth;
 import io.keygate.hsm.InvalidMacException;
 import io.keygate.hsm.IssuedSecret;
+import io.keygate.hsm.IssuedSecretBatch;
 import io.keygate.hsm.KekId;
 import io.keygate.hsm.Pin;
 import io.keygate.hsm.WrappedMacKeys;
@@ -26,6 +28,8 @@ import io.keygate.hsm.WrappedSecretRejectedException;
 import java.nio.file.Path;
 import java.security.interfaces.RSAPublicKey;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 import org.xipki.pkcs11.wrapper.Mechanism;
 import org.xipki.pkcs11.wrapper.PKCS11Exception;
@@ -53,6 +57,12 @@ public final class DirectWrappedMacs implements WrappedMacKeys, AutoCloseable {
           "CKR_ENCRYPTED_DATA_LEN_RANGE",
           "CKR_DATA_INVALID",
           "CKR_DATA_LEN_RANGE");
+
+  /**
+   * Secrets a batch makes per borrowed session: between slices the data plane's verifies get the
+   * session back, so a 10,000-secret call does not hold a session for its whole run.
+   */
+  private static final int BATCH_SLICE = 250;
 
   private final DirectSessions sessions;
   private final UnwrappedKeyCache cache;
@@ -84,14 +94,8 @@ public final class DirectWrappedMacs implements WrappedMacKeys, AutoCloseable {
   @Override
   public IssuedSecret generateHmacSecret(KekId kek, int secretBytes, RSAPublicKey recipient)
       throws HsmException {
-    if (secretBytes < Pkcs11Session.MIN_HMAC_SECRET_BYTES || secretBytes > 64
-        || secretBytes % 8 != 0) {
-      throw new IllegalArgumentException("an HMAC secret is 32 to 64 bytes, a multiple of 8");
-    }
-    if (recipient == null || recipient.getModulus().bitLength() < MIN_RECIPIENT_BITS) {
-      throw new IllegalArgumentException(
-          "the recipient key must be RSA of at least " + MIN_RECIPIENT_BITS + " bits");
-    }
+    checkSecretSize(secretBytes);
+    checkRecipient(recipient);
     return calls.call("generate-wrapped-secret", kek.label(), () -> sessions.with(s -> {
       long kekHandle = keks.handle(s, kek);
       long secret = s.generateKey(new Mechanism(CKM_GENERIC_SECRET_KEY_GEN),
@@ -110,6 +114,86 @@ public final class DirectWrappedMacs implements WrappedMacKeys, AutoCloseable {
         destroyQuietly(s, secret);
       }
     }));
+  }
+
+  @Override
+  public IssuedSecretBatch generateHmacSecrets(KekId kek, int secretBytes, int count,
+      RSAPublicKey recipient) throws HsmException {
+    checkSecretSize(secretBytes);
+    checkRecipient(recipient);
+    if (count < 1 || count > MAX_BATCH) {
+      throw new IllegalArgumentException("a batch is 1 to " + MAX_BATCH + " secrets");
+    }
+    // The transport key is a session object: every session of this process may use it, so the
+    // slices below can run on whichever session is free. It is destroyed on every path.
+    long[] transport = new long[1];
+    byte[] forRecipient = calls.call("generate-transport-key", kek.label(), () -> sessions.with(s -> {
+      keks.handle(s, kek); // a missing KEK fails before anything is made
+      transport[0] = s.generateKey(new Mechanism(CKM_AES_KEY_GEN),
+          HierarchyTemplates.transportKey());
+      long to = s.createObject(
+          HierarchyTemplates.recipient(recipient.getModulus(), recipient.getPublicExponent()));
+      try {
+        return s.wrapKey(oaep(), to, transport[0]);
+      } catch (PKCS11Exception | RuntimeException e) {
+        destroyQuietly(s, transport[0]);
+        throw e;
+      } finally {
+        destroyQuietly(s, to);
+      }
+    }));
+    List<WrappedSecret> stored = new ArrayList<>(count);
+    List<byte[]> wrapped = new ArrayList<>(count);
+    try {
+      while (stored.size() < count) {
+        int slice = Math.min(BATCH_SLICE, count - stored.size());
+        calls.call("generate-wrapped-secrets", kek.label(), () -> sessions.with(s -> {
+          long kekHandle = keks.handle(s, kek);
+          for (int i = 0; i < slice; i++) {
+            long secret = s.generateKey(new Mechanism(CKM_GENERIC_SECRET_KEY_GEN),
+                HierarchyTemplates.newSecret(secretBytes));
+            try {
+              stored.add(new WrappedSecret(kek,
+                  s.wrapKey(new Mechanism(CKM_AES_KEY_WRAP_PAD), kekHandle, secret)));
+              wrapped.add(s.wrapKey(new Mechanism(CKM_AES_KEY_WRAP_PAD), transport[0], secret));
+            } finally {
+              destroyQuietly(s, secret);
+            }
+          }
+          return null;
+        }));
+      }
+    } finally {
+      destroyTransportKey(transport[0]);
+    }
+    return new IssuedSecretBatch(forRecipient, stored, wrapped);
+  }
+
+  private void destroyTransportKey(long handle) {
+    try {
+      sessions.with(s -> {
+        destroyQuietly(s, handle);
+        return null;
+      });
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt(); // the key goes with its session at the latest
+    } catch (Exception e) {
+      // destroyQuietly throws nothing; a session object that cannot be destroyed goes with it
+    }
+  }
+
+  private static void checkSecretSize(int secretBytes) {
+    if (secretBytes < Pkcs11Session.MIN_HMAC_SECRET_BYTES || secretBytes > 64
+        || secretBytes % 8 != 0) {
+      throw new IllegalArgumentException("an HMAC secret is 32 to 64 bytes, a multiple of 8");
+    }
+  }
+
+  private static void checkRecipient(RSAPublicKey recipient) {
+    if (recipient == null || recipient.getModulus().bitLength() < MIN_RECIPIENT_BITS) {
+      throw new IllegalArgumentException(
+          "the recipient key must be RSA of at least " + MIN_RECIPIENT_BITS + " bits");
+    }
   }
 
   @Override

@@ -17,7 +17,10 @@ import org.xipki.pkcs11.wrapper.AttributeVector;
  *       can verify, never sign (forge) nor be read, changed or wrapped under a key of their own;
  *   <li>the data plane unwraps into non-extractable session objects; KEK rotation into
  *       extractable ones, which only another trusted KEK can wrap;
- *   <li>a new secret is made extractable for exactly two wraps (KEK, recipient) and destroyed.
+ *   <li>a new secret is made extractable for exactly two wraps (KEK, recipient or a batch's
+ *       transport key) and destroyed;
+ *   <li>a batch's transport key is an AES key that can wrap and nothing else, extractable only so
+ *       it can be encrypted to the requester, and destroyed at the end of the call.
  * </ul>
  */
 final class HierarchyTemplates {
@@ -84,6 +87,23 @@ final class HierarchyTemplates {
         .extractable(true)
         .sign(false)
         .verify(true)
+        .derive(false);
+  }
+
+  /** A batch's one-time AES-256 transport key: wraps the batch's secrets for the requester. */
+  static AttributeVector transportKey() {
+    return AttributeVector.newAESSecretKey()
+        .valueLen(32)
+        .token(false)
+        .private_(true)
+        .sensitive(true)
+        .extractable(true)
+        .wrap(true)
+        .unwrap(false)
+        .encrypt(false)
+        .decrypt(false)
+        .sign(false)
+        .verify(false)
         .derive(false);
   }
 

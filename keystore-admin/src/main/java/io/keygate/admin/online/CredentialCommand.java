@@ -9,12 +9,13 @@ import picocli.CommandLine.Command;
     name = "credential",
     description = {
       "AccessKey credentials of apps: issue, rotate, retire, revoke (admin API).",
-      "Issuing (create, add) is for the tenant-admin of the app's tenant; security-officers may"
+      "Issuing (create, add, bulk-create) is for the tenant-admin of the app's tenant; security-officers may"
           + " retire, revoke and list."
     },
     subcommands = {
       CredentialCreateCommand.class,
       CredentialAddCommand.class,
+      CredentialBulkCreateCommand.class,
       CredentialRetireCommand.class,
       CredentialRevokeCommand.class,
       CredentialListCommand.class

@@ -46,6 +46,23 @@ final class OneTimeRecipient {
     }
   }
 
+  /**
+   * The AES-256 transport key of a bulk issuance (admin API 1.4), which the HSM encrypted to this
+   * run's key; it opens that call's secrets ({@link BulkSecrets}).
+   */
+  javax.crypto.SecretKey transportKey(byte[] forRecipient) throws AdminException {
+    byte[] raw = decrypt(forRecipient);
+    try {
+      if (raw.length != 32) {
+        throw new AdminException(ExitCode.FAILED, "the gateway's transport key is "
+            + raw.length + " bytes, not 32");
+      }
+      return new javax.crypto.spec.SecretKeySpec(raw, "AES");
+    } finally {
+      java.util.Arrays.fill(raw, (byte) 0);
+    }
+  }
+
   @Override
   public String toString() {
     return "OneTimeRecipient[RSA-" + BITS + "]";

@@ -15,6 +15,7 @@ public enum AdminAction {
 
   CREDENTIAL_CREATE("credential.create", Kind.WRITE, Scope.TENANT),
   CREDENTIAL_ADD("credential.add", Kind.WRITE, Scope.TENANT),
+  CREDENTIAL_BULK_CREATE("credential.bulk-create", Kind.WRITE, Scope.TENANT),
   CREDENTIAL_RETIRE("credential.retire", Kind.WRITE, Scope.TENANT),
   CREDENTIAL_REVOKE("credential.revoke", Kind.WRITE, Scope.TENANT),
   CREDENTIAL_LIST("credential.list", Kind.READ, Scope.TENANT),

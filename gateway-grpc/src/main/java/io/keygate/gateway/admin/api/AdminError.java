@@ -71,6 +71,15 @@ public enum AdminError {
       "BadRecipientKey",
       "recipient_public_key must be an RSA public key of at least 3072 bits, X.509"
           + " SubjectPublicKeyInfo in DER"),
+  KEY_HIERARCHY_REQUIRED(
+      Status.Code.FAILED_PRECONDITION,
+      "KeyHierarchyRequired",
+      "bulk issuance needs a gateway node with a key-encryption key (KEYGATE_KEK): the secrets are"
+          + " made in the HSM"),
+  BATCH_SIZE(
+      Status.Code.INVALID_ARGUMENT,
+      "BatchSizeOutOfRange",
+      "CreateCredentials takes 1 to 10000 app ids and at most 16 API ids per call"),
   RETIRE_LATER(
       Status.Code.FAILED_PRECONDITION,
       "RetireLater",

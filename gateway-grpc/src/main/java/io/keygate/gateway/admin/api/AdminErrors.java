@@ -65,6 +65,7 @@ public final class AdminErrors {
         case NOT_ACTIVE -> AdminError.CREDENTIAL_NOT_ACTIVE;
         case ENDS_SOONER -> AdminError.RETIRE_LATER;
         case RECIPIENT_KEY_REQUIRED -> AdminError.RECIPIENT_KEY_REQUIRED;
+        case KEY_HIERARCHY_REQUIRED -> AdminError.KEY_HIERARCHY_REQUIRED;
       };
     }
     if (failure instanceof OperationRefusedException e) {

@@ -18,18 +18,21 @@ import java.util.Objects;
 /**
  * The admin API's gRPC service, as a table: each RPC names its {@link AdminAction}, the tenant
  * the request acts in (what the policy checks), its audit target and what of the result the
- * audit log keeps, and hands the work to {@link AdminOperations}. {@link AdminCalls} authorizes,
- * audits and answers every one of them the same way.
+ * audit log keeps, and hands the work to {@link AdminOperations} (bulk issuance to {@link
+ * BulkCredentials}). {@link AdminCalls} authorizes, audits and answers every one of them the same
+ * way.
  */
 public final class AdminService extends AdminServiceGrpc.AdminServiceImplBase {
   private final AdminCalls calls;
   private final AdminOperations ops;
   private final KeyControl keys;
+  private final BulkCredentials bulk;
 
-  AdminService(AdminCalls calls, AdminOperations ops, KeyControl keys) {
+  AdminService(AdminCalls calls, AdminOperations ops, KeyControl keys, BulkCredentials bulk) {
     this.calls = Objects.requireNonNull(calls, "calls");
     this.ops = Objects.requireNonNull(ops, "ops");
     this.keys = Objects.requireNonNull(keys, "keys");
+    this.bulk = Objects.requireNonNull(bulk, "bulk");
   }
 
   /**
@@ -59,7 +62,7 @@ public final class AdminService extends AdminServiceGrpc.AdminServiceImplBase {
     return new AdminService(
         new AdminCalls(principals, new AdminPolicy(), audit, clock, onConfigChanged),
         new AdminOperations(store, lifecycle, principals, auditReading, keyControl, clock),
-        keyControl);
+        keyControl, new BulkCredentials(issuer));
   }
 
   @Override
@@ -131,13 +134,18 @@ public final class AdminService extends AdminServiceGrpc.AdminServiceImplBase {
   }
 
   @Override
+  public void createCredentials(
+      CreateCredentialsRequest req, StreamObserver<CreateCredentialsResponse> out) {
+    String tenant = req.getTenantId();
+    calls.serve(CREDENTIAL_BULK_CREATE, tenant, AuditTargets.target(tenant, "apps", null), out,
+        c -> bulk.create(req), r -> BulkCredentials.auditDetail(req, r));
+  }
+
+  @Override
   public void revokeCredential(RevokeCredentialRequest req, StreamObserver<Credential> out) {
     String tenant = req.getTenantId();
-    calls.serve(
-        CREDENTIAL_REVOKE,
-        tenant,
-        AuditTargets.target(tenant, "credential", req.getAccessKey()),
-        out,
+    calls.serve(CREDENTIAL_REVOKE, tenant,
+        AuditTargets.target(tenant, "credential", req.getAccessKey()), out,
         c -> ops.revokeCredential(req));
   }
 
@@ -145,11 +153,7 @@ public final class AdminService extends AdminServiceGrpc.AdminServiceImplBase {
   public void listCredentials(
       ListCredentialsRequest req, StreamObserver<ListCredentialsResponse> out) {
     String tenant = req.getTenantId();
-    calls.serve(
-        CREDENTIAL_LIST,
-        tenant,
-        AuditTargets.target(tenant, "credentials", null),
-        out,
+    calls.serve(CREDENTIAL_LIST, tenant, AuditTargets.target(tenant, "credentials", null), out,
         c -> ops.listCredentials(req));
   }
 
@@ -271,11 +275,8 @@ public final class AdminService extends AdminServiceGrpc.AdminServiceImplBase {
   public void revokeAuthorization(
       RevokeAuthorizationRequest req, StreamObserver<Authorization> out) {
     String grantor = req.getGrantorTenantId();
-    calls.serve(
-        AUTHORIZATION_REVOKE,
-        grantor,
-        AuditTargets.target(grantor, "authorization", req.getAuthorizationId()),
-        out,
+    calls.serve(AUTHORIZATION_REVOKE, grantor,
+        AuditTargets.target(grantor, "authorization", req.getAuthorizationId()), out,
         c -> ops.revokeAuthorization(req));
   }
 
@@ -283,12 +284,8 @@ public final class AdminService extends AdminServiceGrpc.AdminServiceImplBase {
   public void listAuthorizations(
       ListAuthorizationsRequest req, StreamObserver<ListAuthorizationsResponse> out) {
     String tenant = req.getTenantId();
-    calls.serve(
-        AUTHORIZATION_LIST,
-        tenant,
-        AuditTargets.target(tenant, "authorizations", null),
-        out,
-        c -> ops.listAuthorizations(req));
+    calls.serve(AUTHORIZATION_LIST, tenant, AuditTargets.target(tenant, "authorizations", null),
+        out, c -> ops.listAuthorizations(req));
   }
 
   // ---- admin principals ----

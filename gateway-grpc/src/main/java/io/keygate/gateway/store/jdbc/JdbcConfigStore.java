@@ -50,6 +50,7 @@ public final class JdbcConfigStore implements ConfigStore {
   private final Clock clock;
   private final AccessWrites accessWrites;
   private final AllowanceWrites allowanceWrites;
+  private final BulkWrites bulkWrites;
   private final SnapshotLoader snapshots;
   private final ChangeFeedReader changeFeed;
 
@@ -61,6 +62,7 @@ public final class JdbcConfigStore implements ConfigStore {
     this.clock = Objects.requireNonNull(clock, "clock");
     this.accessWrites = new AccessWrites(tx, clock);
     this.allowanceWrites = new AllowanceWrites(tx, clock);
+    this.bulkWrites = new BulkWrites(tx, clock);
     ConsistentRead consistent = new ConsistentRead(tx);
     this.snapshots = new SnapshotLoader(consistent);
     this.changeFeed = new ChangeFeedReader(consistent);
@@ -134,6 +136,12 @@ public final class JdbcConfigStore implements ConfigStore {
               credential.isWrapped() ? credential.wrapped().kek().value() : NULL_TEXT,
               credential.isWrapped() ? credential.wrapped().encoded() : NULL_TEXT);
         });
+  }
+
+  @Override
+  public void createAppsWithCredentials(String tenantId, List<App> apps,
+      List<Credential> credentials, List<String> grantedApiIds) throws StoreException {
+    bulkWrites.createAppsWithCredentials(tenantId, apps, credentials, grantedApiIds);
   }
 
   @Override

@@ -21,12 +21,36 @@ final class SqlStatements {
    */
   static final Object NULL_TEXT = new Object();
 
+  /** Rows per JDBC batch: big enough to amortise round trips, small enough for any driver. */
+  private static final int BATCH_ROWS = 500;
+
   private SqlStatements() {}
 
   static int update(Connection c, String sql, Object... params) throws SQLException {
     try (PreparedStatement s = c.prepareStatement(sql)) {
       bind(s, params);
       return s.executeUpdate();
+    }
+  }
+
+  /** One statement run for each row of parameters, sent in JDBC batches (bulk writes). */
+  static void batch(Connection c, String sql, List<Object[]> rows) throws SQLException {
+    if (rows.isEmpty()) {
+      return;
+    }
+    try (PreparedStatement s = c.prepareStatement(sql)) {
+      int pending = 0;
+      for (Object[] row : rows) {
+        bind(s, row);
+        s.addBatch();
+        if (++pending == BATCH_ROWS) {
+          s.executeBatch();
+          pending = 0;
+        }
+      }
+      if (pending > 0) {
+        s.executeBatch();
+      }
     }
   }
 

@@ -20,7 +20,7 @@ class AdminPolicyTest {
       AdminPrincipal.tenantAdmin(IdentityMatch.subject("CN=acme-admin"), "acme");
 
   private static final Set<AdminAction> CREDENTIAL_ISSUING =
-      EnumSet.of(CREDENTIAL_CREATE, CREDENTIAL_ADD);
+      EnumSet.of(CREDENTIAL_CREATE, CREDENTIAL_ADD, CREDENTIAL_BULK_CREATE);
   private static final Set<AdminAction> CREDENTIAL_ENDING =
       EnumSet.of(CREDENTIAL_RETIRE, CREDENTIAL_REVOKE);
   private static final Set<AdminAction> TENANT_CONFIG_WRITES = EnumSet.of(
@@ -53,6 +53,7 @@ class AdminPolicyTest {
     for (AdminAction a : List.of(
         CREDENTIAL_CREATE,
         CREDENTIAL_ADD,
+        CREDENTIAL_BULK_CREATE,
         API_REGISTER,
         API_UPDATE,
         API_REMOVE,
@@ -72,8 +73,8 @@ class AdminPolicyTest {
       assertThat(policy.decide(acmeAdmin, a, "acme")).as(a.name()).isEqualTo(AdminDecision.ALLOW);
     }
     for (AdminAction a : List.of(APP_LIST, API_LIST, GRANT_LIST, AUTHORIZATION_LIST,
-        CREDENTIAL_CREATE, CREDENTIAL_ADD, CREDENTIAL_RETIRE, CREDENTIAL_REVOKE,
-        CREDENTIAL_LIST)) {
+        CREDENTIAL_CREATE, CREDENTIAL_ADD, CREDENTIAL_BULK_CREATE, CREDENTIAL_RETIRE,
+        CREDENTIAL_REVOKE, CREDENTIAL_LIST)) {
       assertThat(policy.decide(acmeAdmin, a, "acme")).as(a.name()).isEqualTo(AdminDecision.ALLOW);
     }
   }
