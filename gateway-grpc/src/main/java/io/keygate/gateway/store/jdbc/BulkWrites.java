@@ -11,8 +11,6 @@ import io.keygate.gateway.model.IdRules;
 import io.keygate.gateway.store.StoreConflictException;
 import io.keygate.gateway.store.StoreException;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
@@ -30,9 +28,6 @@ import java.util.Set;
  * trip per few hundred rows rather than several per app.
  */
 final class BulkWrites {
-  /** Ids per IN list: well inside every driver's parameter limit. */
-  private static final int IN_CHUNK = 500;
-
   private final JdbcTransactions tx;
   private final Clock clock;
 
@@ -124,22 +119,12 @@ final class BulkWrites {
   /** The first of {@code ids} that the query (ending in "IN ") finds, or null. */
   private static String firstTaken(Connection c, String query, Set<String> ids)
       throws SQLException {
-    List<String> all = new ArrayList<>(ids);
-    for (int from = 0; from < all.size(); from += IN_CHUNK) {
-      List<String> chunk = all.subList(from, Math.min(all.size(), from + IN_CHUNK));
-      String sql = query + "(" + String.join(", ", java.util.Collections.nCopies(chunk.size(), "?"))
-          + ")";
-      try (PreparedStatement s = c.prepareStatement(sql)) {
-        for (int i = 0; i < chunk.size(); i++) {
-          s.setString(i + 1, chunk.get(i));
-        }
-        try (ResultSet rs = s.executeQuery()) {
-          if (rs.next()) {
-            return rs.getString(1);
-          }
-        }
-      }
-    }
-    return null;
+    String[] found = {null};
+    SqlStatements.eachRowIn(c, query, ids, rs -> {
+      found[0] = rs.getString(1);
+      return false;
+    });
+    return found[0];
   }
+
 }

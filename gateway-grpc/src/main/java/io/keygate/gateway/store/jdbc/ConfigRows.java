@@ -21,7 +21,6 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -178,9 +177,6 @@ final class ConfigRows {
   /** Rows a driver fetches at a time while a read streams them. */
   private static final int FETCH_SIZE = 2_000;
 
-  /** Rows are read for at most this many ids per statement (an IN list). */
-  private static final int IN_CHUNK = 500;
-
   /** The credentials with these access keys, of any tenant (keys with no row are absent). */
   static List<Credential> credentialsWithKeys(
       Connection c, Collection<String> accessKeys, Scope scope) throws SQLException {
@@ -207,23 +203,10 @@ final class ConfigRows {
       Connection c, String sqlBeforeList, Collection<String> ids, RowMapper<T> mapper)
       throws SQLException {
     List<T> out = new ArrayList<>();
-    List<String> all = new ArrayList<>(ids);
-    for (int from = 0; from < all.size(); from += IN_CHUNK) {
-      List<String> chunk = all.subList(from, Math.min(all.size(), from + IN_CHUNK));
-      String marks = String.join(", ", Collections.nCopies(chunk.size(), "?"));
-      try (PreparedStatement s = c.prepareStatement(sqlBeforeList + "(" + marks + ")")) {
-        for (int i = 0; i < chunk.size(); i++) {
-          s.setString(i + 1, chunk.get(i));
-        }
-        try (ResultSet rs = s.executeQuery()) {
-          while (rs.next()) {
-            out.add(mapper.map(rs));
-          }
-        }
-      }
-    }
+    SqlStatements.eachRowIn(c, sqlBeforeList, ids, rs -> out.add(mapper.map(rs)));
     return out;
   }
+
 
   private static Credential credential(ResultSet rs, Scope scope) throws SQLException {
     return

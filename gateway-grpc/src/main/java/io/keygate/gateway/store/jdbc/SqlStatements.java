@@ -7,6 +7,8 @@ import java.sql.SQLException;
 import java.sql.Types;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
 import java.util.List;
 
 /**
@@ -86,6 +88,41 @@ final class SqlStatements {
       }
     }
     return out;
+  }
+
+  /** Called for each row of a query; returns false to stop reading. */
+  @FunctionalInterface
+  interface RowVisitor {
+    boolean visit(ResultSet rs) throws SQLException;
+  }
+
+  /** Ids bound into one IN list at most: every database takes this many parameters. */
+  static final int IN_CHUNK = 500;
+
+  /**
+   * Runs {@code sqlBeforeList + "(?, ?, ...)"} for {@code ids}, at most {@link #IN_CHUNK} at a
+   * time, and hands each row to {@code visitor} until it returns false.
+   */
+  static void eachRowIn(
+      Connection c, String sqlBeforeList, Collection<String> ids, RowVisitor visitor)
+      throws SQLException {
+    List<String> all = new ArrayList<>(ids);
+    for (int from = 0; from < all.size(); from += IN_CHUNK) {
+      List<String> chunk = all.subList(from, Math.min(all.size(), from + IN_CHUNK));
+      String marks = String.join(", ", Collections.nCopies(chunk.size(), "?"));
+      try (PreparedStatement s = c.prepareStatement(sqlBeforeList + "(" + marks + ")")) {
+        for (int i = 0; i < chunk.size(); i++) {
+          s.setString(i + 1, chunk.get(i));
+        }
+        try (ResultSet rs = s.executeQuery()) {
+          while (rs.next()) {
+            if (!visitor.visit(rs)) {
+              return;
+            }
+          }
+        }
+      }
+    }
   }
 
   private static void bind(PreparedStatement s, Object... params) throws SQLException {
