@@ -3,7 +3,6 @@ package io.keygate.gateway.config;
 import static io.keygate.gateway.store.StoreConflictException.Kind.DUPLICATE;
 import static io.keygate.gateway.store.StoreConflictException.Kind.UNKNOWN_REFERENCE;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.keygate.gateway.model.ApiDefinition;
 import io.keygate.gateway.model.App;
@@ -16,8 +15,6 @@ import io.keygate.hsm.KeyLabel;
 import io.keygate.hsm.WrappedSecret;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -129,12 +126,4 @@ abstract class ConfigStoreBulkContract extends StoreFixture {
     return new Batch(apps, credentials);
   }
 
-  private void assertRefusedUntouched(ThrowingCallable write, StoreConflictException.Kind kind)
-      throws Exception {
-    Map<String, Long> before = databaseState();
-    assertThatThrownBy(write)
-        .isInstanceOfSatisfying(
-            StoreConflictException.class, e -> assertThat(e.kind()).isEqualTo(kind));
-    assertThat(databaseState()).isEqualTo(before);
-  }
 }

@@ -36,15 +36,6 @@ import org.junit.jupiter.api.Test;
  */
 abstract class ConfigStoreWritesContract extends StoreFixture {
 
-  private void assertRefusedUntouched(ThrowingCallable write, StoreConflictException.Kind kind)
-      throws Exception {
-    Map<String, Long> before = databaseState();
-    assertThatThrownBy(write)
-        .isInstanceOfSatisfying(
-            StoreConflictException.class, e -> assertThat(e.kind()).isEqualTo(kind));
-    assertThat(databaseState()).isEqualTo(before);
-  }
-
   private void assertNotFoundUntouched(ThrowingCallable write) throws Exception {
     Map<String, Long> before = databaseState();
     assertThatThrownBy(write).isInstanceOf(StoreNotFoundException.class);

@@ -1,5 +1,8 @@
 package io.keygate.gateway.config;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import io.keygate.gateway.model.ApiDefinition;
 import io.keygate.gateway.model.App;
 import io.keygate.gateway.model.BackendAllowance;
@@ -8,6 +11,7 @@ import io.keygate.gateway.model.AuthMode;
 import io.keygate.gateway.model.Credential;
 import io.keygate.gateway.model.CrossTenantAuthorization;
 import io.keygate.gateway.model.Tenant;
+import io.keygate.gateway.store.StoreConflictException;
 import io.keygate.gateway.store.StoreException;
 import io.keygate.gateway.store.jdbc.ConfigDatabase;
 
@@ -24,6 +28,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -148,6 +153,16 @@ abstract class StoreFixture {
   CrossTenantAuthorization authorization(String id, Tenant grantor, App grantee, String... apiIds) {
     return new CrossTenantAuthorization(
         p + id, grantor.id(), grantee.id(), Set.of(apiIds), T0.plusSeconds(3600), false);
+  }
+
+  /** The write is refused with {@code kind}, and every table and the version are as before. */
+  void assertRefusedUntouched(ThrowingCallable write, StoreConflictException.Kind kind)
+      throws Exception {
+    Map<String, Long> before = databaseState();
+    assertThatThrownBy(write)
+        .isInstanceOfSatisfying(
+            StoreConflictException.class, e -> assertThat(e.kind()).isEqualTo(kind));
+    assertThat(databaseState()).isEqualTo(before);
   }
 
   /** Row counts of every config table plus the version: equal before and after means untouched. */
