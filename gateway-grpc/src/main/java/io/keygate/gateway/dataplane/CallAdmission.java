@@ -174,6 +174,16 @@ final class CallAdmission {
     }
   }
 
+  /**
+   * The HSM lane had no room for this call's check: the refusal, reported to the observer like
+   * every other refusal of a named key (a flood of signed calls is a security event too).
+   */
+  Admission.Refused hsmBusy(Admission.AwaitingSignature routed) {
+    Credential claimed = routed.screened().claimed();
+    observer.refused(claimed.accessKey(), claimed.appId(), GatewayError.HSM_BUSY);
+    return new Admission.Refused(GatewayError.HSM_BUSY, "the HSM lane is full");
+  }
+
   private Admission.Refused apiBusy(ApiDefinition api) {
     return new Admission.Refused(GatewayError.API_BUSY,
         "api=" + api.id() + " has " + callsPerApi.maxPerApi() + " calls open");

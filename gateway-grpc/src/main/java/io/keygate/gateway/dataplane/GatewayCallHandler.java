@@ -342,8 +342,8 @@ public final class GatewayCallHandler implements ServerCallHandler<byte[], byte[
       } catch (RejectedExecutionException e) {
         authenticating = false;
         refused = true;
-        refuse(call, GatewayError.HSM_BUSY, routed.requestId(), routed.api().methodName(),
-            "the HSM lane is full");
+        Admission.Refused busy = admission.hsmBusy(routed);
+        refuse(call, busy.error(), routed.requestId(), routed.api().methodName(), busy.detail());
       }
     }
 

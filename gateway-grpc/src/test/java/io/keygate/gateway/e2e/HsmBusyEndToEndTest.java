@@ -103,6 +103,11 @@ class HsmBusyEndToEndTest {
             RawCalls.Ended.of(GatewayError.HSM_BUSY), RawCalls.Ended.of(GatewayError.HSM_BUSY));
     assertThat(inToken).isNotDone();
     assertThat(checksHeld).as("the queued call has not reached the token").isEmpty();
+    // Counted like every refusal of a named key: the audit log's security events see the flood.
+    List<String> reported = new java.util.ArrayList<>();
+    gw.refusals.drainTo(reported);
+    assertThat(reported).filteredOn(r -> r.endsWith(" HsmBusy")).hasSize(2)
+        .allSatisfy(r -> assertThat(r).doesNotStartWith("- "));
 
     tokenBusy.set(null);
     busy.countDown();
