@@ -112,6 +112,19 @@ final class CallAdmission {
     if (screening instanceof Screening.Refused refused) {
       return refusedAuthentication(refused.rejection(), headers, routed.snapshot());
     }
+    Credential claimed = ((Screening.Passed) screening).claimed();
+    // A key or an API already at its limit cannot take the call whatever its signature says:
+    // refuse before the HSM, which a flood on one API would otherwise keep busy for nothing,
+    // starving the signed calls of every other API. Only a look: places are taken once the
+    // signature verifies (authenticate), so naming a key or an API still takes none of them.
+    if (callsPerKey.open(claimed.accessKey()) >= callsPerKey.maxPerKey()) {
+      observer.refused(claimed.accessKey(), claimed.appId(), GatewayError.TOO_MANY_CALLS);
+      return tooManyCalls(claimed);
+    }
+    if (callsPerApi.open(routed.api().id()) >= callsPerApi.maxPerApi()) {
+      observer.refused(claimed.accessKey(), claimed.appId(), GatewayError.API_BUSY);
+      return apiBusy(routed.api());
+    }
     return new Admission.AwaitingSignature(routed.api(), routed.backend(), routed.snapshot(),
         routed.requestId(), headers, (Screening.Passed) screening);
   }
@@ -152,8 +165,7 @@ final class CallAdmission {
     Optional<CallsPerKey.Slot> keyPlace = callsPerKey.tryOpen(caller.accessKey());
     if (keyPlace.isEmpty()) {
       observer.refused(caller.accessKey(), caller.appId(), GatewayError.TOO_MANY_CALLS);
-      return new Admission.Refused(GatewayError.TOO_MANY_CALLS, "app=" + caller.appId() + " key="
-          + caller.accessKey() + " has " + callsPerKey.maxPerKey() + " calls open");
+      return tooManyCalls(caller);
     }
     Optional<CallsPerApi.Slot> apiPlace = callsPerApi.tryOpen(routed.api().id());
     if (apiPlace.isEmpty()) {
@@ -182,6 +194,11 @@ final class CallAdmission {
     Credential claimed = routed.screened().claimed();
     observer.refused(claimed.accessKey(), claimed.appId(), GatewayError.HSM_BUSY);
     return new Admission.Refused(GatewayError.HSM_BUSY, "the HSM lane is full");
+  }
+
+  private Admission.Refused tooManyCalls(Credential caller) {
+    return new Admission.Refused(GatewayError.TOO_MANY_CALLS, "app=" + caller.appId() + " key="
+        + caller.accessKey() + " has " + callsPerKey.maxPerKey() + " calls open");
   }
 
   private Admission.Refused apiBusy(ApiDefinition api) {

@@ -41,12 +41,19 @@ class CallsPerApiEndToEndTest {
   @RegisterExtension static SoftHsmTokens tokens = new SoftHsmTokens("gateway");
   static GatewayFixture gw;
   static LoadWatch load;
+  /** Signature checks that reached the token. */
+  static final java.util.concurrent.atomic.AtomicInteger signatureChecks =
+      new java.util.concurrent.atomic.AtomicInteger();
   private final List<Runnable> endCalls = new ArrayList<>();
 
   @BeforeAll
   static void startGateway() throws Exception {
     gw = new GatewayFixture(tokens)
         .withSettings(s -> s.withCallLimits(CallLimits.defaults().withPerApi(PER_API)))
+        .withMacVerifier(token -> (credential, data, mac) -> {
+          signatureChecks.incrementAndGet();
+          token.verify(credential, data, mac);
+        })
         .start("gateway", List.of());
     // The acme backend once more, written in grpc's form: a security officer allows it to be
     // called without authentication (the demo's allowance of it is for signed APIs only).
@@ -85,7 +92,10 @@ class CallsPerApiEndToEndTest {
 
     // Another key of the same app, on a connection of its own: the API is what is full.
     InClear otherKey = freshAcmeKey();
+    int checksBefore = signatureChecks.get();
     assertThat(collectOnce(otherKey, "one too many")).isEqualTo(RawCalls.Ended.of(GatewayError.API_BUSY));
+    // Refused before the HSM: a flood on a full API does not take the token from other APIs.
+    assertThat(signatureChecks.get()).isEqualTo(checksBefore);
     assertThat(echo(gw.signedChannel(otherKey), "another API")).isEqualTo("another API");
     assertThat(echo(gw.signedChannel(gw.acmeKey), "same key, another API"))
         .isEqualTo("same key, another API");
