@@ -141,8 +141,9 @@ class NssKeyHierarchyProbeTest {
   @Test
   void securityOfficer_cannotLogIn_andTheOfficersToolQuietlyRunsAsTheUser() {
     Map<String, String> seen = new LinkedHashMap<>(SO_LOGIN);
-    // With the user logged in, NSS answers an SO login with CKR_USER_ALREADY_LOGGED_IN (SoftHSM:
-    // CKR_USER_ANOTHER_ALREADY_LOGGED_IN), which DirectSessions takes for "already logged in".
+    // With the user logged in, NSS answers an SO login with CKR_USER_ALREADY_LOGGED_IN (SoftHSM's
+    // code answers CKR_USER_ANOTHER_ALREADY_LOGGED_IN; not tested here), which DirectSessions
+    // takes for "already logged in": the officer's tool opens and runs as the user.
     seen.put("DirectKekAdministration.openAsSecurityOfficer, user logged in",
         outcome(() -> DirectKekAdministration.openAsSecurityOfficer(TOKENS.config(), TOKENS.pin())));
     assertThat(seen).containsExactlyEntriesOf(ordered(
