@@ -63,4 +63,15 @@ public interface WrappedMacKeys {
 
   /** Whether the token holds the KEK {@code kek}. */
   boolean hasKek(KekId kek) throws HsmException;
+
+  /**
+   * Destroys the KEK {@code kek} in the token, as the node's user (the token lets a PIN holder
+   * destroy the officer's KEK: docs/key-hierarchy.md, "Destroying an old KEK"). Every blob still
+   * wrapped under it becomes useless for good, so the caller first makes sure none is stored.
+   * Keys this process unwrapped under it are destroyed too, so nothing verifies under a destroyed
+   * KEK here any more.
+   *
+   * @throws KeyNotFoundException if the token has no KEK {@code kek}
+   */
+  void destroyKek(KekId kek) throws HsmException;
 }

@@ -7,6 +7,7 @@ import io.keygate.gateway.admin.access.IdentityMatch;
 import io.keygate.gateway.admin.access.OfficerQuorum;
 import io.keygate.gateway.approval.DualControlOperation.ActivateTlsKey;
 import io.keygate.gateway.approval.DualControlOperation.AddSecurityOfficer;
+import io.keygate.gateway.approval.DualControlOperation.DestroyKek;
 import io.keygate.gateway.approval.DualControlOperation.DestroyKey;
 import io.keygate.gateway.approval.DualControlOperation.RemoveSecurityOfficer;
 import io.keygate.gateway.approval.DualControlOperation.RevokeTenantCredentials;
@@ -37,10 +38,14 @@ import java.util.Set;
  * What the dual-controlled operations do, and when they may not: a key the gateway itself needs
  * (or a CA key, or a TLS key any node serves) is never destroyed, nor the secret of a credential still live (revoke first, then destroy, two
  * visible steps); a TLS key is activated only with a certificate valid now; an officer is removed
- * only if one remains, and only if M remain unless the approvers accepted fewer.
+ * only if one remains, and only if M remain unless the approvers accepted fewer; a KEK is
+ * destroyed only when no stored credential is wrapped under it and this node does not issue under
+ * it.
  */
 public final class ApprovedOperations implements DualControl.Runner {
   private static final int REWRAP_BATCH = 500;
+  /** How far a refusal counts the credentials still under a KEK, for the log. */
+  private static final int KEK_USE_COUNT_LIMIT = 1000;
   private static final Logger LOG = System.getLogger("io.keygate.gateway.admin");
 
   private final KeyAdministration hsm;
@@ -54,16 +59,24 @@ public final class ApprovedOperations implements DualControl.Runner {
   private final Runnable onConfigChanged;
   private final Runnable onTlsChanged;
   private final Optional<WrappedMacKeys> hierarchy;
+  private final Optional<KekId> issuingKek;
+  /**
+   * Rotations and destructions of KEKs run one at a time on this node: a rewrap into a KEK that a
+   * destruction has just found unused would write blobs under a KEK about to go.
+   */
+  private final Object kekChanges = new Object();
 
   /**
    * @param reserved keys that must never be destroyed, besides {@code keygate.*} and served TLS
    *     keys (the audit-signing key)
    * @param onTlsChanged run after an activation, e.g. this node's {@code TlsKeyFollower} polling
    *     now (other nodes follow within their poll interval)
+   * @param issuingKek the KEK this node wraps new secrets under (KEYGATE_KEK), never destroyed
    */
   public ApprovedOperations(KeyAdministration hsm, ConfigStore store, AdminPrincipals principals,
       OfficerQuorum quorum, TlsKeyInventory tls, ActiveTlsKeys activeTls, Set<KeyLabel> reserved, Clock clock,
-      Runnable onConfigChanged, Runnable onTlsChanged, Optional<WrappedMacKeys> hierarchy) {
+      Runnable onConfigChanged, Runnable onTlsChanged, Optional<WrappedMacKeys> hierarchy,
+      Optional<KekId> issuingKek) {
     this.hsm = Objects.requireNonNull(hsm, "hsm");
     this.store = Objects.requireNonNull(store, "store");
     this.principals = Objects.requireNonNull(principals, "principals");
@@ -75,6 +88,7 @@ public final class ApprovedOperations implements DualControl.Runner {
     this.onConfigChanged = Objects.requireNonNull(onConfigChanged, "onConfigChanged");
     this.onTlsChanged = Objects.requireNonNull(onTlsChanged, "onTlsChanged");
     this.hierarchy = Objects.requireNonNull(hierarchy, "hierarchy");
+    this.issuingKek = Objects.requireNonNull(issuingKek, "issuingKek");
   }
 
   @Override
@@ -97,6 +111,8 @@ public final class ApprovedOperations implements DualControl.Runner {
       checkRemoveOfficer(r);
     } else if (op instanceof RewrapCredentials r) {
       checkRewrap(r);
+    } else if (op instanceof DestroyKek k) {
+      checkDestroyKek(k.kek());
     }
   }
 
@@ -126,8 +142,12 @@ public final class ApprovedOperations implements DualControl.Runner {
       return "removed officers=" + left + " required=" + quorum.required()
           + (left < quorum.required() ? " BELOW-M" : "");
     } else if (op instanceof RewrapCredentials r) {
-      checkRewrap(r); // the KEKs may have gone since the request
-      return rewrapAll(r);
+      synchronized (kekChanges) {
+        checkRewrap(r); // the KEKs may have gone since the request
+        return rewrapAll(r);
+      }
+    } else if (op instanceof DestroyKek k) {
+      return destroyKek(k.kek());
     }
     throw new IllegalStateException("unknown operation " + op.kind());
   }
@@ -193,6 +213,54 @@ public final class ApprovedOperations implements DualControl.Runner {
             "the token holds no KEK " + kek);
       }
     }
+  }
+
+  /**
+   * A KEK may go only when nothing needs it: this node does not issue under it, and no credential
+   * row of any tenant (live, expired or revoked) is wrapped under it. Checked in that order, so
+   * the issuing KEK is refused as such even while it wraps nothing yet.
+   */
+  private void checkDestroyKek(KekId kek) throws Exception {
+    if (hierarchy.isEmpty()) {
+      throw new OperationRefusedException(OperationRefusedException.Reason.KEK_UNUSABLE,
+          "this node has no key hierarchy open");
+    }
+    if (issuingKek.filter(kek::equals).isPresent()) {
+      throw new OperationRefusedException(OperationRefusedException.Reason.KEK_ISSUING,
+          kek + " is the KEK this node issues under (KEYGATE_KEK)");
+    }
+    if (!hierarchy.get().hasKek(kek)) {
+      throw new OperationRefusedException(OperationRefusedException.Reason.KEK_UNUSABLE,
+          "the token holds no KEK " + kek);
+    }
+    if (!store.credentialsWrappedUnder(kek, "", 1).isEmpty()) {
+      int named = store.credentialsWrappedUnder(kek, "", KEK_USE_COUNT_LIMIT).size();
+      throw new OperationRefusedException(OperationRefusedException.Reason.KEK_IN_USE,
+          kek + " still wraps the secret of " + (named >= KEK_USE_COUNT_LIMIT ? "at least " : "")
+              + named + " credential(s): rewrap them first");
+    }
+  }
+
+  /**
+   * Checks once more and destroys, with nothing in between but the token call: the database
+   * cannot lock "no row names this KEK" across the HSM, so the check and the destruction are
+   * kept as close as they can be. A node that issued under the KEK in that gap (one configured
+   * with the old KEYGATE_KEK) leaves a credential that no longer works: looked for afterwards,
+   * logged, and counted in the audit record.
+   */
+  private String destroyKek(KekId kek) throws Exception {
+    synchronized (kekChanges) {
+      checkDestroyKek(kek);
+      hierarchy.orElseThrow().destroyKek(kek);
+    }
+    List<Credential> orphaned = store.credentialsWrappedUnder(kek, "", KEK_USE_COUNT_LIMIT);
+    if (orphaned.isEmpty()) {
+      return "destroyed";
+    }
+    LOG.log(Level.ERROR, "KEK {0} destroyed, but {1} credential(s) were wrapped under it"
+        + " meanwhile (first: {2}); they cannot authenticate: revoke them and issue new ones",
+        kek, orphaned.size(), orphaned.get(0).accessKey());
+    return "destroyed orphaned=" + orphaned.size();
   }
 
   /**

@@ -256,4 +256,39 @@ public sealed interface DualControlOperation {
       return "kek/" + from + "/" + to;
     }
   }
+
+  /**
+   * Destroys a KEK in the token, once no stored credential, of any tenant, is wrapped under it (the
+   * end of a KEK rotation). Never the KEK the node issues under.
+   */
+  record DestroyKek(KekId kek) implements DualControlOperation {
+    public DestroyKek {
+      Objects.requireNonNull(kek, "kek");
+    }
+
+    @Override
+    public String kind() {
+      return "destroy-kek";
+    }
+
+    @Override
+    public String subject() {
+      return kek.value();
+    }
+
+    @Override
+    public String summary() {
+      return "destroy KEK " + kek + " (refused while any credential is wrapped under it)";
+    }
+
+    @Override
+    public String auditAction() {
+      return "kek.destroy";
+    }
+
+    @Override
+    public String auditTarget() {
+      return "kek/" + kek;
+    }
+  }
 }

@@ -26,10 +26,14 @@ public final class OperationRefusedException extends Exception {
     /** The identity is not mapped as a security-officer. */
     NOT_AN_OFFICER,
     /**
-     * A KEK rotation that cannot run: the node has no key hierarchy, the two KEKs are the same,
-     * or the token lacks one of them.
+     * A KEK operation that cannot run: the node has no key hierarchy, the token lacks a KEK it
+     * names, or a rotation names the same KEK twice.
      */
-    KEK_UNUSABLE
+    KEK_UNUSABLE,
+    /** A KEK to be destroyed still wraps the secret of a stored credential. */
+    KEK_IN_USE,
+    /** A KEK to be destroyed is the one this node wraps new secrets under. */
+    KEK_ISSUING
   }
 
   private final Reason reason;

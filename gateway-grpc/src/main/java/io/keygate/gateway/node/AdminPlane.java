@@ -69,7 +69,7 @@ public final class AdminPlane {
     KeyControl keyControl = KeyControl.create(parts.database().approvals(), parts.database().quorumHistory(), parts.hsm(),
         parts.store(), parts.principals(), parts.activeTls(), parts.audit(), dualControl,
         parts.clock(), parts.random(), parts.onConfigChanged(), parts.tlsFollower()::pollQuietly,
-        parts.hierarchy());
+        parts.hierarchy(), parts.issuingKek());
     AdminService service = AdminService.create(parts.store(), issuer(parts), parts.principals(),
         parts.audit(),
         AuditReading.over(parts.database().auditChain(), parts.database().signedHeads(), parts.hsm(),

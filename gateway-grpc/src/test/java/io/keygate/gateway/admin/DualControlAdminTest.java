@@ -122,6 +122,12 @@ class DualControlAdminTest {
         .isEqualTo(Calls.refusal(Status.Code.INVALID_ARGUMENT, "InvalidArgument"));
     assertThat(refusal(officer, revokeAll("no-such-tenant")))
         .isEqualTo(Calls.refusal(Status.Code.NOT_FOUND, "NotFound"));
+    // This node has no key hierarchy: there is no KEK it could destroy.
+    assertThat(refusal(officer, RequestApprovalRequest.newBuilder()
+            .setOperation(DualControlOperation.newBuilder()
+                .setDestroyKek(io.keygate.proto.admin.v1.DestroyKek.newBuilder().setKekId("kek-1")))
+            .setReason("x").build()))
+        .isEqualTo(Calls.refusal(Status.Code.FAILED_PRECONDITION, "KekUnusable"));
     assertThat(Calls.status(() -> officer.approve(ApproveRequest.newBuilder().setId("nope").build())))
         .isEqualTo(Calls.refusal(Status.Code.NOT_FOUND, "ApprovalNotFound"));
     // The server kept serving, and nothing half-made is pending.

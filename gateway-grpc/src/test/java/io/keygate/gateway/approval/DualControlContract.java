@@ -11,6 +11,7 @@ import io.keygate.gateway.audit.AuditEvent;
 import io.keygate.gateway.store.jdbc.ConfigDatabase;
 import io.keygate.gateway.config.TestDatabase;
 import io.keygate.gateway.tls.TlsListener;
+import io.keygate.hsm.KekId;
 import io.keygate.hsm.KeyLabel;
 import io.keygate.hsm.testing.MutableClock;
 import java.nio.file.Files;
@@ -157,6 +158,23 @@ abstract class DualControlContract {
     }
     assertThat(dc.list(false)).extracting(x -> x.operation().kind())
         .contains("add-officer", "remove-officer", "remove-officer-below-m");
+  }
+
+  @Test
+  void kekOperations_areStoredAndReadBack_onEveryDatabase() throws Exception {
+    DualControl dc = dualControl(2);
+    List<DualControlOperation> ops = List.of(
+        new DualControlOperation.RewrapCredentials(KekId.of("kek-2026"), KekId.of("kek-2027")),
+        new DualControlOperation.DestroyKek(KekId.of("kek-2026")));
+    for (DualControlOperation op : ops) {
+      DualControlRequest r = dc.request(op, "KEK rotation", ALICE);
+
+      DualControlRequest read = dc.list(false).stream()
+          .filter(x -> x.id().equals(r.id())).findFirst().orElseThrow();
+      assertThat(read.operation()).isEqualTo(op);
+    }
+    assertThat(dc.list(false)).extracting(x -> x.operation().kind())
+        .contains("rewrap-credentials", "destroy-kek");
   }
 
   @Test

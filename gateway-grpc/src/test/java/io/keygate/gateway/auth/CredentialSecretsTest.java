@@ -75,6 +75,11 @@ class CredentialSecretsTest {
     public boolean hasKek(KekId kek) {
       return true;
     }
+
+    @Override
+    public void destroyKek(KekId kek) {
+      throw new UnsupportedOperationException();
+    }
   };
 
   @Test

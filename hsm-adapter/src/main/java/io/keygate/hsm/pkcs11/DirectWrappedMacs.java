@@ -21,6 +21,7 @@ import io.keygate.hsm.InvalidMacException;
 import io.keygate.hsm.IssuedSecret;
 import io.keygate.hsm.IssuedSecretBatch;
 import io.keygate.hsm.KekId;
+import io.keygate.hsm.KeyNotFoundException;
 import io.keygate.hsm.Pin;
 import io.keygate.hsm.WrappedMacKeys;
 import io.keygate.hsm.WrappedSecret;
@@ -248,6 +249,25 @@ public final class DirectWrappedMacs implements WrappedMacKeys, AutoCloseable {
   @Override
   public boolean hasKek(KekId kek) throws HsmException {
     return calls.call("find-kek", kek.label(), () -> sessions.with(s -> keks.exists(s, kek)));
+  }
+
+  @Override
+  public void destroyKek(KekId kek) throws HsmException {
+    calls.call("destroy-kek", kek.label(), () -> sessions.with(s -> {
+      long[] found = KekHandles.find(s, kek);
+      if (found.length == 0) {
+        throw new KeyNotFoundException("the token holds no KEK " + kek);
+      }
+      for (long h : found) {
+        s.destroyObject(h);
+      }
+      keks.forget(kek); // after: a lookup racing with the destruction finds nothing to keep
+      // Verify-only keys unwrapped under it would go on verifying here until evicted.
+      for (long h : cache.removeUnder(kek)) {
+        destroyQuietly(s, h);
+      }
+      return null;
+    }));
   }
 
   /** What the last call saw of the token. */

@@ -1,6 +1,7 @@
 package io.keygate.hsm.pkcs11;
 
 import io.keygate.hsm.HsmException;
+import io.keygate.hsm.KekId;
 import io.keygate.hsm.WrappedSecret;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -98,6 +99,28 @@ final class UnwrappedKeyCache {
 
   int capacity() {
     return capacity;
+  }
+
+  /**
+   * Forgets every key unwrapped under {@code kek} (the KEK was destroyed) and returns the handles
+   * no call uses, for the caller to destroy; a handle in use is destroyed by its last user.
+   */
+  synchronized List<Long> removeUnder(KekId kek) {
+    List<Long> idle = new ArrayList<>();
+    Iterator<Entry> it = entries.values().iterator();
+    while (it.hasNext()) {
+      Entry e = it.next();
+      if (!e.secret.kek().equals(kek)) {
+        continue;
+      }
+      it.remove();
+      e.evicted = true;
+      if (e.users == 0 && e.handle != 0) {
+        idle.add(e.handle);
+        e.handle = 0;
+      }
+    }
+    return idle;
   }
 
   /** Forgets every handle (the sessions that held them are closing). */

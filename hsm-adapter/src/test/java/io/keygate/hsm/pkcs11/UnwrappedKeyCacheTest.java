@@ -78,10 +78,41 @@ class UnwrappedKeyCacheTest {
     assertThat(ops.unwrapped).hasSize(2);
   }
 
+  @Test
+  void removeUnder_returnsIdleKeysOfThatKek_andLeavesAKeyInUseToItsLastUser() throws Exception {
+    UnwrappedKeyCache cache = new UnwrappedKeyCache(10);
+    long idle;
+    try (UnwrappedKeyCache.Lease l = cache.acquire(secret(1), ops)) {
+      idle = l.handle();
+    }
+    UnwrappedKeyCache.Lease inUse = cache.acquire(secret(2), ops);
+    long inUseHandle = inUse.handle();
+    long other;
+    try (UnwrappedKeyCache.Lease l = cache.acquire(secret(3, "k2"), ops)) {
+      other = l.handle();
+    }
+
+    assertThat(cache.removeUnder(KekId.of("k1"))).containsExactly(idle);
+    assertThat(cache.size()).isEqualTo(1); // only k2's key is still cached
+    assertThat(ops.destroyed).isEmpty(); // the caller destroys what it was handed
+    inUse.close();
+    assertThat(ops.destroyed).containsExactly(inUseHandle);
+    try (UnwrappedKeyCache.Lease l = cache.acquire(secret(3, "k2"), ops)) {
+      assertThat(l.handle()).isEqualTo(other);
+    }
+    try (UnwrappedKeyCache.Lease l = cache.acquire(secret(1), ops)) {
+      assertThat(l.handle()).isNotEqualTo(idle); // unwrapped again, not handed out from before
+    }
+  }
+
   private static WrappedSecret secret(int n) {
+    return secret(n, "k1");
+  }
+
+  private static WrappedSecret secret(int n, String kek) {
     byte[] blob = new byte[40];
     blob[0] = (byte) n;
-    return new WrappedSecret(KekId.of("k1"), blob);
+    return new WrappedSecret(KekId.of(kek), blob);
   }
 
   private static final class Ops implements UnwrappedKeyCache.TokenOps {

@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
       ApprovalRequestActivateTlsKeyCommand.class,
       ApprovalRequestAddOfficerCommand.class,
       ApprovalRequestRemoveOfficerCommand.class,
-      ApprovalRequestRewrapCredentialsCommand.class
+      ApprovalRequestRewrapCredentialsCommand.class,
+      ApprovalRequestDestroyKekCommand.class
     })
 public final class ApprovalRequestCommand {}

@@ -11,7 +11,8 @@ import picocli.CommandLine.Option;
       "Asks to rotate a key-encryption key: every credential wrapped under --from is rewrapped"
           + " under --to inside the HSM (needs the approval of other security-officers).",
       "Calls keep working meanwhile; approved again after a failure, it goes on where it stopped."
-          + " Its result says how many credentials still name --from: destroy that KEK only at 0."
+          + " Its result says how many credentials still name --from: at 0, destroy that KEK with"
+          + " 'approval request destroy-kek --kek FROM'."
     })
 public final class ApprovalRequestRewrapCredentialsCommand extends ApprovalRequestVerb {
   @Option(names = "--from", required = true, paramLabel = "KEK", description = "the old KEK's id")

@@ -187,6 +187,8 @@ final class ProtoViews {
             "kind", "rewrap-credentials",
             "fromKek", op.getRewrapCredentials().getFromKek(),
             "toKek", op.getRewrapCredentials().getToKek());
+      case DESTROY_KEK:
+        return map("kind", "destroy-kek", "kekId", op.getDestroyKek().getKekId());
       case ACTIVATE_TLS_KEY:
         // The certificate the server pinned when the request was made: what approvers approve.
         String pinned = op.getActivateTlsKey().getCertificateSha256();

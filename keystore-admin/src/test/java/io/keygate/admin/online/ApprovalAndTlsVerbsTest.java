@@ -103,6 +103,34 @@ class ApprovalAndTlsVerbsTest {
   }
 
   @Test
+  void requestDestroyKek_sendsTheKekId_andShowsItInJson() {
+    Result r =
+        admin(
+            "--output", "json", "approval", "request", "destroy-kek", "--kek", "kek-2026",
+            "--reason", "rotation done, remaining=0");
+
+    assertThat(r.exitCode()).as(r.toString()).isZero();
+    RequestApprovalRequest sent = (RequestApprovalRequest) fake.lastRequest();
+    assertThat(sent.getOperation().getOperationCase()).isEqualTo(OperationCase.DESTROY_KEK);
+    assertThat(sent.getOperation().getDestroyKek().getKekId()).isEqualTo("kek-2026");
+    JsonObject j = json(r);
+    assertThat(j.getAsJsonObject("operation").get("kind").getAsString()).isEqualTo("destroy-kek");
+    assertThat(j.getAsJsonObject("operation").get("kekId").getAsString()).isEqualTo("kek-2026");
+    assertThat(j.get("summary").getAsString()).startsWith("destroy KEK kek-2026");
+  }
+
+  @Test
+  void requestDestroyKek_refusedByTheGateway_exits5WithItsCode() {
+    fake.failWith(FakeApprovals.error(Status.FAILED_PRECONDITION, "KekInUse",
+        "credentials are still wrapped under this KEK"));
+
+    Result r = admin("approval", "request", "destroy-kek", "--kek", "kek-2026", "--reason", "r");
+
+    assertThat(r.exitCode()).isEqualTo(5);
+    assertThat(r.err()).contains("FAILED_PRECONDITION KekInUse");
+  }
+
+  @Test
   void requestRevokeTenantCredentials_asJson_isOneDocumentWithTheCounts() {
     Result r =
         admin(
@@ -366,6 +394,8 @@ class ApprovalAndTlsVerbsTest {
         "approval request destroy-key --label has/slash --reason r",
         "approval request destroy-key --reason r",
         "approval request add-officer --reason r",
+        "approval request destroy-kek --reason r",
+        "approval request destroy-kek --kek Kek/2026 --reason r",
         "approval request add-officer --subject CN=bob --of-cert bob.pem --reason r",
         "approval request add-officer --subject-of-cert bob.pem",
         "approval request",

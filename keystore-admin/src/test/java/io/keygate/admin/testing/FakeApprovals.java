@@ -168,6 +168,9 @@ public final class FakeApprovals {
     switch (op.getOperationCase()) {
       case DESTROY_KEY:
         return "destroy HSM key " + op.getDestroyKey().getLabel();
+      case DESTROY_KEK:
+        return "destroy KEK " + op.getDestroyKek().getKekId()
+            + " (refused while any credential is wrapped under it)";
       case REVOKE_TENANT_CREDENTIALS:
         return "revoke every credential of tenant "
             + op.getRevokeTenantCredentials().getTenantId();

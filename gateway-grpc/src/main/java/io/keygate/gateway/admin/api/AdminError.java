@@ -100,7 +100,18 @@ public enum AdminError {
   KEK_UNUSABLE(
       Status.Code.FAILED_PRECONDITION,
       "KekUnusable",
-      "a KEK rotation needs two different KEKs in the token of a node with a key hierarchy"),
+      "the KEK is not in the token of a node with a key hierarchy (a rotation also needs two"
+          + " different KEKs)"),
+  KEK_IN_USE(
+      Status.Code.FAILED_PRECONDITION,
+      "KekInUse",
+      "credentials are still wrapped under this KEK: rewrap them (rewrap_credentials) until none"
+          + " remains, then destroy it"),
+  KEK_ISSUING(
+      Status.Code.FAILED_PRECONDITION,
+      "KekIsIssuing",
+      "this gateway node wraps new secrets under this KEK (KEYGATE_KEK): move every node to the"
+          + " new KEK first"),
   KEY_IN_USE(
       Status.Code.FAILED_PRECONDITION,
       "KeyInUse",

@@ -78,6 +78,8 @@ public final class AdminErrors {
         case BELOW_QUORUM -> AdminError.BELOW_QUORUM;
         case NOT_AN_OFFICER -> AdminError.NOT_AN_OFFICER;
         case KEK_UNUSABLE -> AdminError.KEK_UNUSABLE;
+        case KEK_IN_USE -> AdminError.KEK_IN_USE;
+        case KEK_ISSUING -> AdminError.KEK_ISSUING;
       };
     }
     if (failure instanceof TlsKeyException e) {

@@ -19,6 +19,7 @@ import io.keygate.gateway.tls.ActiveTlsKeys;
 import io.keygate.gateway.tls.TlsKeyInventory;
 import io.keygate.hsm.CertificateProfile;
 import io.keygate.hsm.HsmToken;
+import io.keygate.hsm.KekId;
 import io.keygate.hsm.WrappedMacKeys;
 import io.keygate.hsm.KeyLabel;
 import io.keygate.proto.admin.v1.ApprovalRequest;
@@ -89,6 +90,8 @@ public final class KeyControl {
    * @param onConfigChanged run after an approved operation changed the configuration
    * @param onTlsChanged run after a TLS key was activated, e.g. this node's {@code
    *     TlsKeyFollower::pollNow}
+   * @param hierarchy the node's key hierarchy, for KEK rotation and destruction
+   * @param issuingKek the KEK the node wraps new secrets under, which DestroyKek refuses
    */
   public static KeyControl create(
       ApprovalRecords approvals,
@@ -103,13 +106,14 @@ public final class KeyControl {
       SecureRandom random,
       Runnable onConfigChanged,
       Runnable onTlsChanged,
-      Optional<WrappedMacKeys> hierarchy) {
+      Optional<WrappedMacKeys> hierarchy,
+      Optional<KekId> issuingKek) {
     TlsKeyInventory tls = new TlsKeyInventory(hsm, activeTls, settings.reservedKeys(), clock);
     OfficerQuorum quorum =
         new OfficerQuorum(principals, quorumHistory, settings.requiredApprovals(), clock);
     ApprovedOperations operations = new ApprovedOperations(hsm, store, principals, quorum, tls,
         activeTls,
-        settings.reservedKeys(), clock, onConfigChanged, onTlsChanged, hierarchy);
+        settings.reservedKeys(), clock, onConfigChanged, onTlsChanged, hierarchy, issuingKek);
     DualControl dualControl = new DualControl(
         approvals,
         operations,

@@ -59,6 +59,8 @@ final class KeyControlMessages {
         case REWRAP_CREDENTIALS -> new DualControlOperation.RewrapCredentials(
             KekId.of(op.getRewrapCredentials().getFromKek()),
             KekId.of(op.getRewrapCredentials().getToKek()));
+        case DESTROY_KEK -> new DualControlOperation.DestroyKek(
+            KekId.of(op.getDestroyKek().getKekId()));
         case OPERATION_NOT_SET -> throw AdminException.invalid("no operation");
       };
     } catch (IllegalArgumentException e) {
@@ -96,6 +98,8 @@ final class KeyControlMessages {
     } else if (op instanceof DualControlOperation.RewrapCredentials r) {
       b.setRewrapCredentials(io.keygate.proto.admin.v1.RewrapCredentials.newBuilder()
           .setFromKek(r.from().value()).setToKek(r.to().value()));
+    } else if (op instanceof DualControlOperation.DestroyKek k) {
+      b.setDestroyKek(io.keygate.proto.admin.v1.DestroyKek.newBuilder().setKekId(k.kek().value()));
     } else if (op instanceof DualControlOperation.ActivateTlsKey a) {
       ActivateTlsKey.Builder activate = ActivateTlsKey.newBuilder()
           .setListener(a.listener().wireName())

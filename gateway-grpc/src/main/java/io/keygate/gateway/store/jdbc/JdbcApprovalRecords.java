@@ -9,6 +9,7 @@ import io.keygate.gateway.approval.Officer;
 import io.keygate.gateway.store.StoreConflictException;
 import io.keygate.gateway.store.StoreException;
 import io.keygate.gateway.tls.TlsListener;
+import io.keygate.hsm.KekId;
 import io.keygate.hsm.KeyLabel;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -249,6 +250,7 @@ public final class JdbcApprovalRecords implements ApprovalRecords {
         case "remove-officer-below-m" ->
             new DualControlOperation.RemoveSecurityOfficer(subject, true);
         case "rewrap-credentials" -> DualControlOperation.RewrapCredentials.parse(subject);
+        case "destroy-kek" -> new DualControlOperation.DestroyKek(KekId.of(subject));
         default -> throw new IllegalArgumentException(kind);
       };
     } catch (RuntimeException e) {
