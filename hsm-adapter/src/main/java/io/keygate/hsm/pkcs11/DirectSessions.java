@@ -55,6 +55,19 @@ final class DirectSessions implements AutoCloseable {
           throw e;
         }
       }
+      // "Already logged in" says nothing of who: a library with no security officer (NSS's key
+      // store) answers it to an SO login while the user is in. Ask the session what it may do.
+      long state = sessions.get(0).getSessionInfo().getState();
+      boolean asAsked = userType == PKCS11Constants.CKU_SO
+          ? state == PKCS11Constants.CKS_RW_SO_FUNCTIONS
+          : state == PKCS11Constants.CKS_RW_USER_FUNCTIONS
+              || state == PKCS11Constants.CKS_RO_USER_FUNCTIONS;
+      if (!asAsked) {
+        closeAll(sessions);
+        throw new LoginFailedException("the token is logged in, but not as the "
+            + (userType == PKCS11Constants.CKU_SO ? "security officer" : "user")
+            + " (session state " + state + ")");
+      }
       return new DirectSessions(sessions);
     } catch (PKCS11Exception e) {
       closeAll(sessions);

@@ -1,9 +1,11 @@
 package io.keygate.hsm.pkcs11;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.keygate.hsm.HsmToken;
 import io.keygate.hsm.KekId;
+import io.keygate.hsm.LoginFailedException;
 import io.keygate.hsm.testing.NssTokens;
 import java.time.Clock;
 import org.junit.jupiter.api.Test;
@@ -13,7 +15,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * The other half of {@link NssKeyHierarchyProbeTest}, in a JVM of its own (NSS initialises once
  * per process): as in a node, SunPKCS11 opens NSS first with the config's nssArgs, and the
  * direct path shares the initialised library and the user's login. It opens unchanged; what it
- * then gets is what the other probe shows.
+ * then gets is what the other probe shows. The officer's path refuses to run as the user.
  */
 class NssKeyHierarchyAfterSunPkcs11ProbeTest {
   @RegisterExtension static final NssTokens TOKENS = new NssTokens("after-sunpkcs11");
@@ -27,12 +29,12 @@ class NssKeyHierarchyAfterSunPkcs11ProbeTest {
         assertThat(macs.hasKek(KekId.of("k1"))).isFalse();
       }
       // No SO on NSS's key store slot, and the user is logged in: the officer's tool is told
-      // "already logged in" and opens, as the user.
-      try (DirectKekAdministration so =
-          DirectKekAdministration.openAsSecurityOfficer(TOKENS.config(), TOKENS.pin())) {
-        so.generateKek(KekId.of("k1"));
-        assertThat(so.listKeks()).containsExactly(KekId.of("k1"));
-      }
+      // "already logged in", asks the session what it may do, and refuses to run as the user.
+      assertThatThrownBy(
+              () -> DirectKekAdministration.openAsSecurityOfficer(TOKENS.config(), TOKENS.pin()))
+          .isInstanceOf(LoginFailedException.class)
+          .hasMessageContaining("not as the security officer");
+
     }
   }
 }

@@ -139,11 +139,12 @@ class NssKeyHierarchyProbeTest {
   }
 
   @Test
-  void securityOfficer_cannotLogIn_andTheOfficersToolQuietlyRunsAsTheUser() {
+  void securityOfficer_cannotLogIn_andTheOfficersToolRefusesToRunAsTheUser() {
     Map<String, String> seen = new LinkedHashMap<>(SO_LOGIN);
     // With the user logged in, NSS answers an SO login with CKR_USER_ALREADY_LOGGED_IN (SoftHSM's
-    // code answers CKR_USER_ANOTHER_ALREADY_LOGGED_IN; not tested here), which DirectSessions
-    // takes for "already logged in": the officer's tool opens and runs as the user.
+    // code answers CKR_USER_ANOTHER_ALREADY_LOGGED_IN; not tested here). DirectSessions then asks
+    // the session what it may do, finds user functions, and refuses: the officer's tool does not
+    // quietly run as the user (it did before it asked).
     seen.put("DirectKekAdministration.openAsSecurityOfficer, user logged in",
         outcome(() -> DirectKekAdministration.openAsSecurityOfficer(TOKENS.config(), TOKENS.pin())));
     assertThat(seen).containsExactlyEntriesOf(ordered(
@@ -151,7 +152,7 @@ class NssKeyHierarchyProbeTest {
         "C_Login CKU_SO, empty PIN", "CKR_USER_TYPE_INVALID",
         "DirectKekAdministration.openAsSecurityOfficer, nobody logged in",
         "TokenUnavailableException:CKR_USER_TYPE_INVALID",
-        "DirectKekAdministration.openAsSecurityOfficer, user logged in", "ok"));
+        "DirectKekAdministration.openAsSecurityOfficer, user logged in", "LoginFailedException:-"));
   }
 
   @Test
