@@ -1,5 +1,6 @@
 package io.keygate.hsm.pkcs11;
 
+import static io.keygate.hsm.pkcs11.TokenProbes.ckr;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.xipki.pkcs11.wrapper.PKCS11Constants.CKA_EXTRACTABLE;
@@ -16,6 +17,7 @@ import io.keygate.hsm.KekId;
 import io.keygate.hsm.KeyNotFoundException;
 import io.keygate.hsm.Pin;
 import io.keygate.hsm.WrappedMacKeys;
+import io.keygate.hsm.pkcs11.TokenProbes.PinHolder;
 import io.keygate.hsm.testing.SoftHsmTokens;
 import java.nio.charset.StandardCharsets;
 import java.security.KeyPair;
@@ -97,7 +99,7 @@ class SoftHsm2BatchIssuanceTest {
   @Test
   void storedBlobs_unwrapOnlyIntoVerifyOnlySensitiveKeys_thatCannotBeExtracted() throws Exception {
     IssuedSecretBatch batch = macs.generateHmacSecrets(KEK, 32, 3, publicKey());
-    try (PinHolder user = PinHolder.open()) {
+    try (PinHolder user = PinHolder.open(TOKENS)) {
       Session s = user.session;
       long kek = KekHandles.find(s, KEK)[0];
       Mechanism kw = new Mechanism(CKM_AES_KEY_WRAP_PAD);
@@ -120,7 +122,7 @@ class SoftHsm2BatchIssuanceTest {
 
   @Test
   void aBatch_leavesNoWorkingCopyNorTransportKeyInTheToken() throws Exception {
-    try (PinHolder user = PinHolder.open()) {
+    try (PinHolder user = PinHolder.open(TOKENS)) {
       int before = extractableSessionKeys(user.session);
       macs.generateHmacSecrets(KEK, 32, 20, publicKey());
       assertThat(extractableSessionKeys(user.session)).isEqualTo(before);
@@ -175,45 +177,5 @@ class SoftHsm2BatchIssuanceTest {
     Mac m = Mac.getInstance("HmacSHA256");
     m.init(new SecretKeySpec(key, "HmacSHA256"));
     return m.doFinal(data);
-  }
-
-  @FunctionalInterface
-  private interface TokenCall {
-    Object run() throws Exception;
-  }
-
-  private static String ckr(TokenCall call) {
-    try {
-      call.run();
-      return "accepted";
-    } catch (PKCS11Exception e) {
-      return e.getErrorName();
-    } catch (Exception e) {
-      return e.toString();
-    }
-  }
-
-  /** A second session of this process, logged in with the user PIN. */
-  private static final class PinHolder implements AutoCloseable {
-    final DirectSessions sessions;
-    final Session session;
-
-    private PinHolder(DirectSessions sessions, Session session) {
-      this.sessions = sessions;
-      this.session = session;
-    }
-
-    static PinHolder open() throws Exception {
-      DirectSessions sessions = DirectSessions.open(DirectLibrary.open(TOKENS.config()),
-          TOKENS.pin(), CKU_USER, 1);
-      Session[] held = new Session[1];
-      sessions.with(s -> held[0] = s);
-      return new PinHolder(sessions, held[0]);
-    }
-
-    @Override
-    public void close() {
-      sessions.close();
-    }
   }
 }

@@ -1,5 +1,6 @@
 package io.keygate.hsm.pkcs11;
 
+import static io.keygate.hsm.pkcs11.TokenProbes.ckr;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.xipki.pkcs11.wrapper.PKCS11Constants.CKA_MODIFIABLE;
@@ -182,23 +183,6 @@ class SoftHsm2KekDestructionTest {
     Mac m = Mac.getInstance("HmacSHA256");
     m.init(new SecretKeySpec(key, "HmacSHA256"));
     return m.doFinal(DATA);
-  }
-
-  @FunctionalInterface
-  private interface TokenCall {
-    void run() throws Exception;
-  }
-
-  /** The CKR name a call fails with, or "accepted". */
-  private static String ckr(TokenCall call) {
-    try {
-      call.run();
-      return "accepted";
-    } catch (PKCS11Exception e) {
-      return e.getErrorName();
-    } catch (Exception e) {
-      return e.toString();
-    }
   }
 
   /** One session of this process, logged in as the user or the security officer. */

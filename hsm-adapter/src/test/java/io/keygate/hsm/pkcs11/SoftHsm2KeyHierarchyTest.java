@@ -1,5 +1,6 @@
 package io.keygate.hsm.pkcs11;
 
+import static io.keygate.hsm.pkcs11.TokenProbes.ckr;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.xipki.pkcs11.wrapper.PKCS11Constants.CKA_ALWAYS_SENSITIVE;
@@ -28,6 +29,7 @@ import io.keygate.hsm.Pin;
 import io.keygate.hsm.WrappedMacKeys;
 import io.keygate.hsm.WrappedSecret;
 import io.keygate.hsm.WrappedSecretRejectedException;
+import io.keygate.hsm.pkcs11.TokenProbes.PinHolder;
 import io.keygate.hsm.testing.SoftHsmTokens;
 import java.nio.charset.StandardCharsets;
 import java.security.KeyPair;
@@ -198,7 +200,7 @@ class SoftHsm2KeyHierarchyTest {
     byte[] mac = hmac(decrypt(issued.forRecipient()), DATA);
     macs.verifyMac(issued.stored(), DATA, mac);
     long before = macs.unwraps();
-    try (PinHolder attacker = PinHolder.open()) {
+    try (PinHolder attacker = PinHolder.open(TOKENS)) {
       // session objects are visible to every session of the process: destroy the unwrapped keys
       for (long h : attacker.session.findAllObjectsSingle(
           AttributeVector.newSecretKey(CKK_GENERIC_SECRET).token(false))) {
@@ -211,7 +213,7 @@ class SoftHsm2KeyHierarchyTest {
 
   @Test
   void kek_isTrusted_neverExtractable_andOnlyWrapsAndUnwraps() throws Exception {
-    try (PinHolder user = PinHolder.open()) {
+    try (PinHolder user = PinHolder.open(TOKENS)) {
       long kek = KekHandles.find(user.session, KEK)[0];
       AttributeVector a = user.session.getAttrValues(kek, CKA_TRUSTED, CKA_SENSITIVE,
           CKA_EXTRACTABLE, CKA_NEVER_EXTRACTABLE, CKA_ALWAYS_SENSITIVE, CKA_WRAP, CKA_UNWRAP,
@@ -234,7 +236,7 @@ class SoftHsm2KeyHierarchyTest {
   void pinHolder_cannotMakeASigningOrReadableCopy() throws Exception {
     IssuedSecret issued = issue();
     byte[] blob = issued.stored().blob();
-    try (PinHolder attacker = PinHolder.open()) {
+    try (PinHolder attacker = PinHolder.open(TOKENS)) {
       Session s = attacker.session;
       long kek = KekHandles.find(s, KEK)[0];
       Mechanism kw = new Mechanism(CKM_AES_KEY_WRAP_PAD);
@@ -294,46 +296,5 @@ class SoftHsm2KeyHierarchyTest {
       return i;
     }
     return -1;
-  }
-
-  @FunctionalInterface
-  private interface TokenCall {
-    Object run() throws Exception;
-  }
-
-  /** The CKR name a call fails with, or "accepted". */
-  private static String ckr(TokenCall call) {
-    try {
-      call.run();
-      return "accepted";
-    } catch (PKCS11Exception e) {
-      return e.getErrorName();
-    } catch (Exception e) {
-      return e.toString();
-    }
-  }
-
-  /** A second session of this process, logged in with the user PIN: what a PIN holder has. */
-  private static final class PinHolder implements AutoCloseable {
-    final DirectSessions sessions;
-    final Session session;
-
-    private PinHolder(DirectSessions sessions, Session session) {
-      this.sessions = sessions;
-      this.session = session;
-    }
-
-    static PinHolder open() throws Exception {
-      DirectSessions sessions = DirectSessions.open(DirectLibrary.open(TOKENS.config()),
-          TOKENS.pin(), CKU_USER, 1);
-      Session[] held = new Session[1];
-      sessions.with(s -> held[0] = s);
-      return new PinHolder(sessions, held[0]);
-    }
-
-    @Override
-    public void close() {
-      sessions.close();
-    }
   }
 }
