@@ -1,5 +1,6 @@
 package io.keygate.gateway.dataplane;
 
+import io.grpc.KnownLength;
 import io.grpc.MethodDescriptor;
 import io.keygate.gateway.proxy.ByteMarshaller;
 import java.io.IOException;
@@ -29,6 +30,15 @@ final class PreAuthMarshaller implements MethodDescriptor.Marshaller<byte[]> {
       return ByteMarshaller.instance().parse(stream);
     }
     try {
+      if (stream instanceof KnownLength && stream.available() <= budget.maxMessageBytes()) {
+        // grpc's uncompressed message streams know their length: read exactly that, instead of
+        // readNBytes' buffer of up to 8 KiB per call copied down to the message.
+        byte[] message = new byte[stream.available()];
+        if (stream.readNBytes(message, 0, message.length) == message.length && stream.read() < 0) {
+          return message;
+        }
+        throw new IOException("message length differs from its announced length");
+      }
       byte[] message = stream.readNBytes(budget.maxMessageBytes() + 1);
       if (message.length > budget.maxMessageBytes()) {
         budget.inflatedPastLimit();
