@@ -118,12 +118,10 @@ final class CallAdmission {
     // starving the signed calls of every other API. Only a look: places are taken once the
     // signature verifies (authenticate), so naming a key or an API still takes none of them.
     if (callsPerKey.open(claimed.accessKey()) >= callsPerKey.maxPerKey()) {
-      observer.refused(claimed.accessKey(), claimed.appId(), GatewayError.TOO_MANY_CALLS);
       return tooManyCalls(claimed);
     }
     if (callsPerApi.open(routed.api().id()) >= callsPerApi.maxPerApi()) {
-      observer.refused(claimed.accessKey(), claimed.appId(), GatewayError.API_BUSY);
-      return apiBusy(routed.api());
+      return apiBusy(claimed, routed.api());
     }
     return new Admission.AwaitingSignature(routed.api(), routed.backend(), routed.snapshot(),
         routed.requestId(), headers, (Screening.Passed) screening);
@@ -164,14 +162,12 @@ final class CallAdmission {
     // at its own limit is told so (TooManyCalls), whatever its API's load.
     Optional<CallsPerKey.Slot> keyPlace = callsPerKey.tryOpen(caller.accessKey());
     if (keyPlace.isEmpty()) {
-      observer.refused(caller.accessKey(), caller.appId(), GatewayError.TOO_MANY_CALLS);
       return tooManyCalls(caller);
     }
     Optional<CallsPerApi.Slot> apiPlace = callsPerApi.tryOpen(routed.api().id());
     if (apiPlace.isEmpty()) {
       keyPlace.get().release();
-      observer.refused(caller.accessKey(), caller.appId(), GatewayError.API_BUSY);
-      return apiBusy(routed.api());
+      return apiBusy(caller, routed.api());
     }
     CallPlaces places = new CallPlaces(apiPlace.get(), keyPlace.get());
     boolean admitted = false;
@@ -196,9 +192,17 @@ final class CallAdmission {
     return new Admission.Refused(GatewayError.HSM_BUSY, "the HSM lane is full");
   }
 
+  /** A key at its limit: reported to the observer, and refused. */
   private Admission.Refused tooManyCalls(Credential caller) {
+    observer.refused(caller.accessKey(), caller.appId(), GatewayError.TOO_MANY_CALLS);
     return new Admission.Refused(GatewayError.TOO_MANY_CALLS, "app=" + caller.appId() + " key="
         + caller.accessKey() + " has " + callsPerKey.maxPerKey() + " calls open");
+  }
+
+  /** An API at its limit, for a caller: reported to the observer, and refused. */
+  private Admission.Refused apiBusy(Credential caller, ApiDefinition api) {
+    observer.refused(caller.accessKey(), caller.appId(), GatewayError.API_BUSY);
+    return apiBusy(api);
   }
 
   private Admission.Refused apiBusy(ApiDefinition api) {

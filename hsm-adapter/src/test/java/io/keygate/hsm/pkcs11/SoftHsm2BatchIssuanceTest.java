@@ -17,7 +17,7 @@ import io.keygate.hsm.KekId;
 import io.keygate.hsm.KeyNotFoundException;
 import io.keygate.hsm.Pin;
 import io.keygate.hsm.WrappedMacKeys;
-import io.keygate.hsm.pkcs11.TokenProbes.PinHolder;
+import io.keygate.hsm.pkcs11.TokenProbes.Login;
 import io.keygate.hsm.testing.SoftHsmTokens;
 import java.nio.charset.StandardCharsets;
 import java.security.KeyPair;
@@ -99,7 +99,7 @@ class SoftHsm2BatchIssuanceTest {
   @Test
   void storedBlobs_unwrapOnlyIntoVerifyOnlySensitiveKeys_thatCannotBeExtracted() throws Exception {
     IssuedSecretBatch batch = macs.generateHmacSecrets(KEK, 32, 3, publicKey());
-    try (PinHolder user = PinHolder.open(TOKENS)) {
+    try (Login user = Login.as(TOKENS, CKU_USER)) {
       Session s = user.session;
       long kek = KekHandles.find(s, KEK)[0];
       Mechanism kw = new Mechanism(CKM_AES_KEY_WRAP_PAD);
@@ -122,7 +122,7 @@ class SoftHsm2BatchIssuanceTest {
 
   @Test
   void aBatch_leavesNoWorkingCopyNorTransportKeyInTheToken() throws Exception {
-    try (PinHolder user = PinHolder.open(TOKENS)) {
+    try (Login user = Login.as(TOKENS, CKU_USER)) {
       int before = extractableSessionKeys(user.session);
       macs.generateHmacSecrets(KEK, 32, 20, publicKey());
       assertThat(extractableSessionKeys(user.session)).isEqualTo(before);

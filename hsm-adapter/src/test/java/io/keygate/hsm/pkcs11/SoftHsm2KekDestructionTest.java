@@ -15,6 +15,7 @@ import io.keygate.hsm.KekId;
 import io.keygate.hsm.KeyNotFoundException;
 import io.keygate.hsm.Pin;
 import io.keygate.hsm.WrappedMacKeys;
+import io.keygate.hsm.pkcs11.TokenProbes.Login;
 import io.keygate.hsm.testing.SoftHsmTokens;
 import java.nio.charset.StandardCharsets;
 import java.security.KeyPair;
@@ -57,7 +58,7 @@ class SoftHsm2KekDestructionTest {
   void pinHolder_canDestroyTheOfficersKek() throws Exception {
     KekId kek = KekId.of("probe-user");
     generateAsOfficer(kek);
-    try (Login user = Login.as(CKU_USER)) {
+    try (Login user = Login.as(TOKENS, CKU_USER)) {
       long[] found = KekHandles.find(user.session, kek);
       assertThat(found).hasSize(1);
       AttributeVector a = user.session.getAttrValues(found[0], CKA_MODIFIABLE, CKA_PRIVATE,
@@ -93,14 +94,14 @@ class SoftHsm2KekDestructionTest {
   @Test
   void kekMadeNotDestroyable_cannotBeDestroyedByAnyone() throws Exception {
     KekId kek = KekId.of("probe-fixed");
-    try (Login so = Login.as(CKU_SO)) {
+    try (Login so = Login.as(TOKENS, CKU_SO)) {
       so.session.generateKey(new Mechanism(CKM_AES_KEY_GEN), notDestroyableKek(kek));
     }
-    try (Login user = Login.as(CKU_USER)) {
+    try (Login user = Login.as(TOKENS, CKU_USER)) {
       long h = KekHandles.find(user.session, kek)[0];
       assertThat(ckr(() -> user.session.destroyObject(h))).isEqualTo("CKR_ACTION_PROHIBITED");
     }
-    try (Login so = Login.as(CKU_SO)) {
+    try (Login so = Login.as(TOKENS, CKU_SO)) {
       long h = KekHandles.find(so.session, kek)[0];
       assertThat(ckr(() -> so.session.destroyObject(h))).isEqualTo("CKR_ACTION_PROHIBITED");
       assertThat(ckr(() -> so.session.setAttributeValues(h, new AttributeVector().destroyable(true))))
@@ -183,32 +184,5 @@ class SoftHsm2KekDestructionTest {
     Mac m = Mac.getInstance("HmacSHA256");
     m.init(new SecretKeySpec(key, "HmacSHA256"));
     return m.doFinal(DATA);
-  }
-
-  /** One session of this process, logged in as the user or the security officer. */
-  private static final class Login implements AutoCloseable {
-    final DirectSessions sessions;
-    final Session session;
-
-    private Login(DirectSessions sessions, Session session) {
-      this.sessions = sessions;
-      this.session = session;
-    }
-
-    static Login as(long userType) throws Exception {
-      Pin pin = userType == CKU_SO ? Pin.fromFile(TOKENS.soPinFile()) : TOKENS.pin();
-      DirectSessions sessions;
-      try (pin) {
-        sessions = DirectSessions.open(DirectLibrary.open(TOKENS.config()), pin, userType, 1);
-      }
-      Session[] held = new Session[1];
-      sessions.with(s -> held[0] = s);
-      return new Login(sessions, held[0]);
-    }
-
-    @Override
-    public void close() {
-      sessions.close();
-    }
   }
 }

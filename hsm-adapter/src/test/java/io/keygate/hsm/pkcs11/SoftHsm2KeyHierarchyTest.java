@@ -29,7 +29,7 @@ import io.keygate.hsm.Pin;
 import io.keygate.hsm.WrappedMacKeys;
 import io.keygate.hsm.WrappedSecret;
 import io.keygate.hsm.WrappedSecretRejectedException;
-import io.keygate.hsm.pkcs11.TokenProbes.PinHolder;
+import io.keygate.hsm.pkcs11.TokenProbes.Login;
 import io.keygate.hsm.testing.SoftHsmTokens;
 import java.nio.charset.StandardCharsets;
 import java.security.KeyPair;
@@ -200,7 +200,7 @@ class SoftHsm2KeyHierarchyTest {
     byte[] mac = hmac(decrypt(issued.forRecipient()), DATA);
     macs.verifyMac(issued.stored(), DATA, mac);
     long before = macs.unwraps();
-    try (PinHolder attacker = PinHolder.open(TOKENS)) {
+    try (Login attacker = Login.as(TOKENS, CKU_USER)) {
       // session objects are visible to every session of the process: destroy the unwrapped keys
       for (long h : attacker.session.findAllObjectsSingle(
           AttributeVector.newSecretKey(CKK_GENERIC_SECRET).token(false))) {
@@ -213,7 +213,7 @@ class SoftHsm2KeyHierarchyTest {
 
   @Test
   void kek_isTrusted_neverExtractable_andOnlyWrapsAndUnwraps() throws Exception {
-    try (PinHolder user = PinHolder.open(TOKENS)) {
+    try (Login user = Login.as(TOKENS, CKU_USER)) {
       long kek = KekHandles.find(user.session, KEK)[0];
       AttributeVector a = user.session.getAttrValues(kek, CKA_TRUSTED, CKA_SENSITIVE,
           CKA_EXTRACTABLE, CKA_NEVER_EXTRACTABLE, CKA_ALWAYS_SENSITIVE, CKA_WRAP, CKA_UNWRAP,
@@ -236,7 +236,7 @@ class SoftHsm2KeyHierarchyTest {
   void pinHolder_cannotMakeASigningOrReadableCopy() throws Exception {
     IssuedSecret issued = issue();
     byte[] blob = issued.stored().blob();
-    try (PinHolder attacker = PinHolder.open(TOKENS)) {
+    try (Login attacker = Login.as(TOKENS, CKU_USER)) {
       Session s = attacker.session;
       long kek = KekHandles.find(s, KEK)[0];
       Mechanism kw = new Mechanism(CKM_AES_KEY_WRAP_PAD);

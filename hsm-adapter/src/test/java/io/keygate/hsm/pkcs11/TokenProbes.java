@@ -1,14 +1,15 @@
 package io.keygate.hsm.pkcs11;
 
-import static org.xipki.pkcs11.wrapper.PKCS11Constants.CKU_USER;
+import static org.xipki.pkcs11.wrapper.PKCS11Constants.CKU_SO;
 
+import io.keygate.hsm.Pin;
 import io.keygate.hsm.testing.SoftHsmTokens;
 import org.xipki.pkcs11.wrapper.PKCS11Exception;
 import org.xipki.pkcs11.wrapper.Session;
 
 /**
  * What the key-hierarchy tests try against a token as an attacker would: a call's PKCS#11 outcome
- * by name, and a session of this process logged in with the user PIN (what a PIN holder has).
+ * by name, and a session of this process logged in as the user (what a PIN holder has) or the officer.
  */
 final class TokenProbes {
   private TokenProbes() {}
@@ -45,22 +46,28 @@ final class TokenProbes {
     }
   }
 
-  /** A second session of this process, logged in with the user PIN: what a PIN holder has. */
-  static final class PinHolder implements AutoCloseable {
+  /**
+   * A session of this process logged in as the user (what a PIN holder has) or as the security
+   * officer (with the token's SO PIN file).
+   */
+  static final class Login implements AutoCloseable {
     final DirectSessions sessions;
     final Session session;
 
-    private PinHolder(DirectSessions sessions, Session session) {
+    private Login(DirectSessions sessions, Session session) {
       this.sessions = sessions;
       this.session = session;
     }
 
-    static PinHolder open(SoftHsmTokens tokens) throws Exception {
-      DirectSessions sessions = DirectSessions.open(DirectLibrary.open(tokens.config()),
-          tokens.pin(), CKU_USER, 1);
+    static Login as(SoftHsmTokens tokens, long userType) throws Exception {
+      Pin pin = userType == CKU_SO ? Pin.fromFile(tokens.soPinFile()) : tokens.pin();
+      DirectSessions sessions;
+      try (pin) {
+        sessions = DirectSessions.open(DirectLibrary.open(tokens.config()), pin, userType, 1);
+      }
       Session[] held = new Session[1];
       sessions.with(s -> held[0] = s);
-      return new PinHolder(sessions, held[0]);
+      return new Login(sessions, held[0]);
     }
 
     @Override
