@@ -12,6 +12,7 @@ import io.keygate.gateway.approval.DualControlOperation.DestroyKey;
 import io.keygate.gateway.approval.DualControlOperation.RemoveSecurityOfficer;
 import io.keygate.gateway.approval.DualControlOperation.RevokeTenantCredentials;
 import io.keygate.gateway.approval.DualControlOperation.RewrapCredentials;
+import io.keygate.gateway.credentials.KekIssuers;
 import io.keygate.hsm.KekId;
 import io.keygate.hsm.WrappedMacKeys;
 import io.keygate.hsm.WrappedSecret;
@@ -59,7 +60,7 @@ public final class ApprovedOperations implements DualControl.Runner {
   private final Runnable onConfigChanged;
   private final Runnable onTlsChanged;
   private final Optional<WrappedMacKeys> hierarchy;
-  private final Optional<KekId> issuingKek;
+  private final KekIssuers kekIssuers;
   /**
    * Rotations and destructions of KEKs run one at a time on this node: a rewrap into a KEK that a
    * destruction has just found unused would write blobs under a KEK about to go.
@@ -71,12 +72,13 @@ public final class ApprovedOperations implements DualControl.Runner {
    *     keys (the audit-signing key)
    * @param onTlsChanged run after an activation, e.g. this node's {@code TlsKeyFollower} polling
    *     now (other nodes follow within their poll interval)
-   * @param issuingKek the KEK this node wraps new secrets under (KEYGATE_KEK), never destroyed
+   * @param kekIssuers which KEK this node and every other wraps new secrets under (KEYGATE_KEK):
+   *     never destroyed
    */
   public ApprovedOperations(KeyAdministration hsm, ConfigStore store, AdminPrincipals principals,
       OfficerQuorum quorum, TlsKeyInventory tls, ActiveTlsKeys activeTls, Set<KeyLabel> reserved, Clock clock,
       Runnable onConfigChanged, Runnable onTlsChanged, Optional<WrappedMacKeys> hierarchy,
-      Optional<KekId> issuingKek) {
+      KekIssuers kekIssuers) {
     this.hsm = Objects.requireNonNull(hsm, "hsm");
     this.store = Objects.requireNonNull(store, "store");
     this.principals = Objects.requireNonNull(principals, "principals");
@@ -88,7 +90,7 @@ public final class ApprovedOperations implements DualControl.Runner {
     this.onConfigChanged = Objects.requireNonNull(onConfigChanged, "onConfigChanged");
     this.onTlsChanged = Objects.requireNonNull(onTlsChanged, "onTlsChanged");
     this.hierarchy = Objects.requireNonNull(hierarchy, "hierarchy");
-    this.issuingKek = Objects.requireNonNull(issuingKek, "issuingKek");
+    this.kekIssuers = Objects.requireNonNull(kekIssuers, "kekIssuers");
   }
 
   @Override
@@ -216,18 +218,20 @@ public final class ApprovedOperations implements DualControl.Runner {
   }
 
   /**
-   * A KEK may go only when nothing needs it: this node does not issue under it, and no credential
-   * row of any tenant (live, expired or revoked) is wrapped under it. Checked in that order, so
-   * the issuing KEK is refused as such even while it wraps nothing yet.
+   * A KEK may go only when nothing needs it: no node issues under it (this one, or another that
+   * reported so within {@link KekIssuers#REPORT_WINDOW}), and no credential row of any tenant
+   * (live, expired or revoked) is wrapped under it. Checked in that order, so an issuing KEK is
+   * refused as such even while it wraps nothing yet.
    */
   private void checkDestroyKek(KekId kek) throws Exception {
     if (hierarchy.isEmpty()) {
       throw new OperationRefusedException(OperationRefusedException.Reason.KEK_UNUSABLE,
           "this node has no key hierarchy open");
     }
-    if (issuingKek.filter(kek::equals).isPresent()) {
+    Optional<String> issuer = kekIssuers.issuerOf(kek);
+    if (issuer.isPresent()) {
       throw new OperationRefusedException(OperationRefusedException.Reason.KEK_ISSUING,
-          kek + " is the KEK this node issues under (KEYGATE_KEK)");
+          kek + " is the KEK " + issuer.get() + " issues new secrets under");
     }
     if (!hierarchy.get().hasKek(kek)) {
       throw new OperationRefusedException(OperationRefusedException.Reason.KEK_UNUSABLE,

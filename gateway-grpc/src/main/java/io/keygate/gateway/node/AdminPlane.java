@@ -5,8 +5,8 @@ import io.keygate.gateway.admin.api.AdminServer;
 import io.keygate.gateway.admin.api.AdminServerSettings;
 import io.keygate.gateway.admin.api.AdminService;
 import io.keygate.gateway.credentials.CredentialIssuer;
+import io.keygate.gateway.credentials.KekIssuers;
 import io.keygate.gateway.credentials.WrappedIssuance;
-import io.keygate.hsm.KekId;
 import io.keygate.hsm.WrappedMacKeys;
 import io.keygate.gateway.admin.api.AuditReading;
 import io.keygate.gateway.admin.api.KeyControl;
@@ -52,24 +52,29 @@ public final class AdminPlane {
       Clock clock,
       SecureRandom random,
       Optional<WrappedMacKeys> hierarchy,
-      Optional<KekId> issuingKek,
+      KekIssuers kekIssuers,
       Runnable onConfigChanged) {
 
     /** New secrets are made in the HSM when the node has a hierarchy and a KEK to issue under. */
     Optional<WrappedIssuance> issuance() {
-      return hierarchy.flatMap(keys -> issuingKek.map(kek -> new WrappedIssuance(keys, kek)));
+      return hierarchy.flatMap(keys -> kekIssuers.own().map(kek -> new WrappedIssuance(keys, kek)));
     }
   }
 
-  /** Starts the admin server on the key the cluster has activated for the admin listener. */
+  /**
+   * Starts the admin server on the key the cluster has activated for the admin listener, after
+   * reporting the KEK it issues under (so no node destroys it from now on); the caller reports it
+   * again every {@link KekIssuers#REPORT_INTERVAL} and withdraws it when the node stops.
+   */
   public static AdminServer start(AdminPlaneSettings settings, Parts parts) throws Exception {
+    parts.kekIssuers().report();
     KeyControl.Settings dualControl = new KeyControl.Settings(
         settings.approvalsRequired(), settings.approvalTtl(),
         Set.of(AuditHeadSigner.DEFAULT_KEY_LABEL));
     KeyControl keyControl = KeyControl.create(parts.database().approvals(), parts.database().quorumHistory(), parts.hsm(),
         parts.store(), parts.principals(), parts.activeTls(), parts.audit(), dualControl,
         parts.clock(), parts.random(), parts.onConfigChanged(), parts.tlsFollower()::pollQuietly,
-        parts.hierarchy(), parts.issuingKek());
+        parts.hierarchy(), parts.kekIssuers());
     AdminService service = AdminService.create(parts.store(), issuer(parts), parts.principals(),
         parts.audit(),
         AuditReading.over(parts.database().auditChain(), parts.database().signedHeads(), parts.hsm(),

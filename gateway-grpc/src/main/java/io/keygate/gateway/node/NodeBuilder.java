@@ -17,6 +17,7 @@ import io.keygate.gateway.auth.ReplayWindow;
 import io.keygate.gateway.auth.RequestAuthenticator;
 import io.keygate.gateway.authz.AccessPolicy;
 import io.keygate.gateway.config.SnapshotRefresher;
+import io.keygate.gateway.credentials.KekIssuers;
 import io.keygate.gateway.credentials.LastUsedTracker;
 import io.keygate.gateway.dataplane.CallObserver;
 import io.keygate.gateway.dataplane.ConfigView;
@@ -200,9 +201,17 @@ public final class NodeBuilder {
     AdminServer admin = null;
     if (settings.admin().isPresent()) {
       SecureRandom random = SecureRandom.getInstance("DRBG");
+      // The KEK this node issues under, reported before the admin plane issues anything, then
+      // every few seconds, and withdrawn when the node stops: no node destroys it meanwhile.
+      KekIssuers kekIssuers = new KekIssuers(db.kekIssuers(), UUID.randomUUID().toString(),
+          hierarchy.isPresent() ? settings.keys().issuingKek() : Optional.empty(), clock);
+      parts.addAction("issuing KEK report", kekIssuers::withdraw);
       admin = parts.add(startAdmin(settings.admin().get(), hsm, hierarchy, db, store, refresher,
           adminAudit,
-          headFile, activeTls, tlsFollower, random));
+          headFile, activeTls, tlsFollower, random, kekIssuers));
+      housekeeping.scheduleWithFixedDelay(kekIssuers::reportQuietly,
+          KekIssuers.REPORT_INTERVAL.toMillis(), KekIssuers.REPORT_INTERVAL.toMillis(),
+          TimeUnit.MILLISECONDS);
     }
     ingress.tlsKeys().ifPresent(keys -> tlsFollower.follow(TlsListener.INGRESS, keys));
     tlsFollower.pollQuietly(); // reports what this node serves at once
@@ -262,7 +271,7 @@ public final class NodeBuilder {
       Optional<WrappedMacKeys> hierarchy, ConfigDatabase db,
       ConfigStore store, SnapshotRefresher refresher, SignedAuditLog audit, AuditHeadSink headFile,
       ActiveTlsKeys activeTls,
-      TlsKeyFollower tlsFollower, SecureRandom random) throws Exception {
+      TlsKeyFollower tlsFollower, SecureRandom random, KekIssuers kekIssuers) throws Exception {
     AdminPrincipals principals = new AdminPrincipals(db.principals(), clock);
     if (adminSettings.firstOfficer().isPresent() && principals.list().isEmpty()) {
       principals.add(AdminPrincipal.officer(adminSettings.firstOfficer().get()));
@@ -276,7 +285,7 @@ public final class NodeBuilder {
     };
     return AdminPlane.start(adminSettings, new AdminPlane.Parts(hsm, db, store, principals, audit,
         headFile, activeTls, tlsFollower, clock, random,
-        hierarchy, settings.keys().issuingKek(), refreshSnapshot));
+        hierarchy, kekIssuers, refreshSnapshot));
   }
 
   /**

@@ -18,6 +18,7 @@ import io.keygate.gateway.model.BackendAllowance;
 import io.keygate.gateway.model.DomainAllowance;
 import io.keygate.gateway.store.jdbc.ConfigDatabase;
 import io.keygate.gateway.store.jdbc.ConfigDatabaseSettings;
+import io.keygate.gateway.credentials.KekIssuers;
 import io.keygate.gateway.credentials.WrappedIssuance;
 import io.keygate.gateway.config.ConfigStore;
 import io.keygate.gateway.store.StoreException;
@@ -71,6 +72,8 @@ final class AdminFixture implements AutoCloseable {
   static final String GLOBEX_DOMAIN = "globex.example";
   /** The one backend both tenants are allowed (acme's APIs also unauthenticated). */
   static final String BACKEND = "127.0.0.1:9";
+  /** The id this fixture's node reports its TLS keys and issuing KEK under. */
+  static final String NODE_ID = "admin-fixture-node";
 
   final SoftHsmTokens tokens;
   final MutableClock clock = new MutableClock(Instant.now().truncatedTo(ChronoUnit.MILLIS));
@@ -143,7 +146,7 @@ final class AdminFixture implements AutoCloseable {
 
     AuditLog auditLog = jdbcAudit ? new ChainedAuditLog(database.auditChain()) : audit;
     activeTls = new ActiveTlsKeys(database.tlsKeys(), Map.of(TlsListener.ADMIN, tlsKey));
-    tlsFollower = new TlsKeyFollower(activeTls, hsm, "admin-fixture-node", clock, idleScheduler,
+    tlsFollower = new TlsKeyFollower(activeTls, hsm, NODE_ID, clock, idleScheduler,
         Duration.ofDays(1));
     // Built the way a node builds it, with this fixture's clock and audit log.
     server = AdminPlane.start(
@@ -154,8 +157,14 @@ final class AdminFixture implements AutoCloseable {
         new AdminPlane.Parts(hsm, database, store, principals, auditLog, AuditHeadSink.NONE,
             activeTls, tlsFollower,
             clock, new SecureRandom(), wrapped.map(WrappedIssuance::keys),
-            wrapped.map(WrappedIssuance::issuingKek), this::refresh));
+            kekIssuers(), this::refresh));
     return this;
+  }
+
+  /** This fixture's node's report of its issuing KEK, as a node's admin plane makes it. */
+  KekIssuers kekIssuers() {
+    return new KekIssuers(database.kekIssuers(), NODE_ID, wrapped.map(WrappedIssuance::issuingKek),
+        clock);
   }
 
   private void provision() throws Exception {

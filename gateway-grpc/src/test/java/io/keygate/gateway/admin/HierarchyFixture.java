@@ -157,14 +157,22 @@ final class HierarchyFixture implements AutoCloseable {
     }
   }
 
-  /** What someone with write access to the database could do to a stored blob. */
+  /**
+   * What someone with write access to the database could do to a stored blob. It also moves the
+   * configuration version on, as any write around the store must for nodes to see it: a version
+   * with no change-feed entry makes them load everything again. (Without it, whether a node reads
+   * the row again depends on whether its last poll came before the credential's own change.)
+   */
   void overwriteBlob(String accessKey, String blob) throws Exception {
     try (Connection c = admin.database.dataSource().getConnection();
         PreparedStatement s = c.prepareStatement(
-            "UPDATE credentials SET wrapped_secret = ? WHERE access_key = ?")) {
+            "UPDATE credentials SET wrapped_secret = ? WHERE access_key = ?");
+        PreparedStatement v = c.prepareStatement(
+            "UPDATE config_version SET version = version + 1")) {
       s.setString(1, blob);
       s.setString(2, accessKey);
       assertThat(s.executeUpdate()).isEqualTo(1);
+      assertThat(v.executeUpdate()).isEqualTo(1);
     }
   }
 

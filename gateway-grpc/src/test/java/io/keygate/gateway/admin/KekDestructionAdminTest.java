@@ -21,9 +21,12 @@ import io.keygate.proto.admin.v1.DualControlOperation;
 import io.keygate.proto.admin.v1.IssuedCredential;
 import io.keygate.proto.admin.v1.ListApprovalsRequest;
 import io.keygate.proto.admin.v1.RequestApprovalRequest;
+import io.keygate.gateway.credentials.KekIssuers;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -43,6 +46,7 @@ class KekDestructionAdminTest {
   private static final KekId SPARE = KekId.of("kek-spare");
   private static final KekId LATE = KekId.of("kek-late");
   private static final KekId REVOKED = KekId.of("kek-revoked");
+  private static final KekId OTHER_NODES = KekId.of("kek-other-node");
   private static final String TOKEN = "kekdestroy";
 
   @RegisterExtension static SoftHsmTokens tokens = new SoftHsmTokens(TOKEN);
@@ -55,7 +59,7 @@ class KekDestructionAdminTest {
   @BeforeAll
   static void start() throws Exception {
     hsm = HierarchyFixture.start(tokens, TOKEN, CallObserver.NONE, ISSUING, PREVIOUS, SPARE, LATE,
-        REVOKED);
+        REVOKED, OTHER_NODES);
     admin = hsm.admin;
     officer2 = admin.addOfficer("officer-2");
   }
@@ -154,6 +158,38 @@ class KekDestructionAdminTest {
     assertThat(hsm.hierarchy.hasKek(ISSUING)).isTrue();
     String fresh = issueUnder(ISSUING, "fresh-app");
     assertThat(echo(fresh, "issued")).isEqualTo("issued");
+  }
+
+  @Test
+  void aKekAnotherNodeIssuesUnder_isRefused_untilThatNodeStops() throws Exception {
+    // This node's admin plane reported its KEK as it started, for the other nodes to find.
+    assertThat(admin.database.kekIssuers().nodesIssuingUnder(ISSUING, Instant.EPOCH))
+        .containsExactly(AdminFixture.NODE_ID);
+    // A second node on the same database issues under OTHER_NODES (an operator forgot to move
+    // it): its admin plane reports that as it starts, before it issues anything.
+    KekIssuers nodeB = new KekIssuers(admin.database.kekIssuers(), "node-b",
+        Optional.of(OTHER_NODES), admin.clock);
+    nodeB.report();
+    assertThat(admin.store.credentials("acme")).noneMatch(c -> c.wrapped() != null
+        && c.wrapped().kek().equals(OTHER_NODES)); // so only the issuing rule can refuse it
+
+    assertThat(refusal(destroyKek(OTHER_NODES)))
+        .isEqualTo(Calls.refusal(Status.Code.FAILED_PRECONDITION, "KekIsIssuing"));
+    // Asked while node B was stopped, approved after it came back: refused when it runs.
+    nodeB.withdraw();
+    ApprovalRequest asked = admin.as(admin.officer).requestApproval(destroyKek(OTHER_NODES));
+    nodeB.report();
+    ApprovalRequest stopped = admin.as(officer2).approve(approve(asked));
+    assertThat(stopped.getState()).isEqualTo(ApprovalState.APPROVAL_FAILED);
+    assertThat(stopped.getOutcome()).isEqualTo("KekIsIssuing");
+    assertThat(hsm.hierarchy.hasKek(OTHER_NODES)).isTrue();
+
+    // Node B stops (it withdraws its report): now the KEK may go.
+    nodeB.withdraw();
+    ApprovalRequest again = admin.as(admin.officer).requestApproval(destroyKek(OTHER_NODES));
+    assertThat(admin.as(officer2).approve(approve(again)).getState())
+        .isEqualTo(ApprovalState.APPROVAL_EXECUTED);
+    assertThat(hsm.hierarchy.hasKek(OTHER_NODES)).isFalse();
   }
 
   @Test

@@ -110,8 +110,8 @@ public enum AdminError {
   KEK_ISSUING(
       Status.Code.FAILED_PRECONDITION,
       "KekIsIssuing",
-      "this gateway node wraps new secrets under this KEK (KEYGATE_KEK): move every node to the"
-          + " new KEK first"),
+      "a gateway node (this one, or another within the last minute) wraps new secrets under this"
+          + " KEK (KEYGATE_KEK): move every node to the new KEK first"),
   KEY_IN_USE(
       Status.Code.FAILED_PRECONDITION,
       "KeyInUse",

@@ -19,7 +19,7 @@ import io.keygate.gateway.tls.ActiveTlsKeys;
 import io.keygate.gateway.tls.TlsKeyInventory;
 import io.keygate.hsm.CertificateProfile;
 import io.keygate.hsm.HsmToken;
-import io.keygate.hsm.KekId;
+import io.keygate.gateway.credentials.KekIssuers;
 import io.keygate.hsm.WrappedMacKeys;
 import io.keygate.hsm.KeyLabel;
 import io.keygate.proto.admin.v1.ApprovalRequest;
@@ -91,7 +91,8 @@ public final class KeyControl {
    * @param onTlsChanged run after a TLS key was activated, e.g. this node's {@code
    *     TlsKeyFollower::pollNow}
    * @param hierarchy the node's key hierarchy, for KEK rotation and destruction
-   * @param issuingKek the KEK the node wraps new secrets under, which DestroyKek refuses
+   * @param kekIssuers which KEK this node and the others wrap new secrets under, which
+   *     DestroyKek refuses
    */
   public static KeyControl create(
       ApprovalRecords approvals,
@@ -107,13 +108,13 @@ public final class KeyControl {
       Runnable onConfigChanged,
       Runnable onTlsChanged,
       Optional<WrappedMacKeys> hierarchy,
-      Optional<KekId> issuingKek) {
+      KekIssuers kekIssuers) {
     TlsKeyInventory tls = new TlsKeyInventory(hsm, activeTls, settings.reservedKeys(), clock);
     OfficerQuorum quorum =
         new OfficerQuorum(principals, quorumHistory, settings.requiredApprovals(), clock);
     ApprovedOperations operations = new ApprovedOperations(hsm, store, principals, quorum, tls,
         activeTls,
-        settings.reservedKeys(), clock, onConfigChanged, onTlsChanged, hierarchy, issuingKek);
+        settings.reservedKeys(), clock, onConfigChanged, onTlsChanged, hierarchy, kekIssuers);
     DualControl dualControl = new DualControl(
         approvals,
         operations,

@@ -6,6 +6,7 @@ import io.keygate.gateway.approval.ApprovalRecords;
 import io.keygate.gateway.audit.AuditChain;
 import io.keygate.gateway.audit.SignedHeads;
 import io.keygate.gateway.config.ConfigStore;
+import io.keygate.gateway.credentials.KekIssuerReports;
 import io.keygate.gateway.store.StoreException;
 import io.keygate.gateway.tls.TlsKeyAssignments;
 import com.zaxxer.hikari.HikariConfig;
@@ -154,6 +155,11 @@ public final class ConfigDatabase implements AutoCloseable {
   /** Which TLS key each listener serves, cluster-wide. */
   public TlsKeyAssignments tlsKeys() {
     return new JdbcTlsKeyAssignments(pool);
+  }
+
+  /** Which KEK each node issues new secrets under, cluster-wide. */
+  public KekIssuerReports kekIssuers() {
+    return new JdbcKekIssuerReports(pool);
   }
 
   /** Who may use the admin API, and as what. */
