@@ -65,6 +65,17 @@ public interface WrappedMacKeys {
   boolean hasKek(KekId kek) throws HsmException;
 
   /**
+   * Checks, with throwaway session keys under {@code kek}, that the token enforces what the
+   * hierarchy's promises rest on: the KEK's unwrap template (no readable or signing copy of a
+   * secret) and CKA_EXTRACTABLE=false (no copy wrapped under a key of one's own). A node issuing
+   * under {@code kek} runs it at start. SoftHSM2 passes; NSS's softokn fails both
+   * (docs/key-hierarchy.md).
+   *
+   * @throws HsmOperationException naming the rule the token did not enforce
+   */
+  void checkEnforcement(KekId kek) throws HsmException;
+
+  /**
    * Destroys the KEK {@code kek} in the token, as the node's user (the token lets a PIN holder
    * destroy the officer's KEK: docs/key-hierarchy.md, "Destroying an old KEK"). Every blob still
    * wrapped under it becomes useless for good, so the caller first makes sure none is stored.

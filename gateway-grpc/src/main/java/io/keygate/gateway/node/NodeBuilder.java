@@ -305,6 +305,11 @@ public final class NodeBuilder {
       throw new IllegalStateException("KEYGATE_KEK names " + settings.keys().issuingKek().get()
           + ", which the token does not hold (keystore-admin kek generate makes one)");
     }
+    if (settings.keys().issuingKek().isPresent()) {
+      // A library that does not enforce the KEK's templates (NSS's softokn) would make wrapped
+      // secrets no safer than the PIN: refuse to issue under it rather than pretend.
+      opened.checkEnforcement(settings.keys().issuingKek().get());
+    }
     return Optional.of(opened);
   }
 

@@ -298,13 +298,20 @@ class NssKeyHierarchyProbeTest {
       }));
       seen.put("health after the wrong MAC", macs.health().status().toString());
       seen.put("rewrap to the same KEK", outcome(() -> macs.rewrap(issued.stored(), KEK).length()));
+      seen.put("checkEnforcement (a node issuing under the KEK runs it at start)",
+          outcome(() -> {
+            macs.checkEnforcement(KEK);
+            return null;
+          }));
     }
     assertThat(seen).containsExactlyEntriesOf(ordered(
         "stored blob length", "48",
         "verifyMac, right MAC", "ok",
         "verifyMac, wrong MAC, fresh thread", "TokenUnavailableException:CKR_DEVICE_ERROR",
         "health after the wrong MAC", "DOWN",
-        "rewrap to the same KEK", "ok:48"));
+        "rewrap to the same KEK", "ok:48",
+        "checkEnforcement (a node issuing under the KEK runs it at start)",
+        "HsmOperationException:-"));
   }
 
   /** {@link #outcome} of a call on a thread that has made no NSS call yet. */

@@ -269,6 +269,17 @@ class SoftHsm2KeyHierarchyTest {
     }
   }
 
+  /** What a node issuing under the KEK checks at start: SoftHSM2 enforces both rules. */
+  @Test
+  void checkEnforcement_passes_andLeavesNoObjectBehind() throws Exception {
+    int cached = macs.cachedKeys();
+
+    macs.checkEnforcement(KEK);
+
+    assertThat(macs.cachedKeys()).isEqualTo(cached);
+    assertThat(macs.health().isUp()).isTrue();
+  }
+
   private static IssuedSecret issue() throws Exception {
     return macs.generateHmacSecret(KEK, 32, (RSAPublicKey) officer.getPublic());
   }
