@@ -2,6 +2,8 @@ package io.keygate.gateway.node;
 
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
+import java.net.InetSocketAddress;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 
 /**
@@ -16,8 +18,10 @@ public final class GatewayMain {
 
   public static void main(String[] args) throws Exception {
     NodeSettings settings;
+    Optional<InetSocketAddress> metrics;
     try {
       settings = NodeSettings.fromEnvironment(System.getenv());
+      metrics = NodeSettings.metricsListen(System.getenv());
     } catch (SettingsException e) {
       System.err.println("keygate: " + e.getMessage());
       System.exit(2);
@@ -27,7 +31,9 @@ public final class GatewayMain {
     LOG.log(Level.INFO, MemoryLimits.ofThisJvm().describe());
     GatewayNode node;
     try {
-      node = GatewayNode.builder(settings).start();
+      NodeBuilder builder = GatewayNode.builder(settings).jmxMetrics();
+      metrics.ifPresent(builder::prometheusEndpoint);
+      node = builder.start();
     } catch (Exception e) {
       // The token, the database or a port: one line naming it, no stack trace for an operator.
       System.err.println("keygate: could not start: " + e);
@@ -37,6 +43,7 @@ public final class GatewayMain {
     // One line on stdout that scripts (and a port of 0) can rely on.
     System.out.println("keygate: serving calls on port " + node.port()
         + (node.adminPort().isPresent() ? ", admin API on port " + node.adminPort().getAsInt() : "")
+        + (node.metricsPort().isPresent() ? ", metrics on port " + node.metricsPort().getAsInt() : "")
         + " (pid " + ProcessHandle.current().pid() + ")");
     System.out.flush();
     CountDownLatch stopped = new CountDownLatch(1);

@@ -20,13 +20,15 @@ public final class GatewayNode implements AutoCloseable {
   private final IngressServer ingress;
   private final AdminServer admin;
   private final SnapshotRefresher configuration;
+  private final OptionalInt metricsPort;
   private final Deque<AutoCloseable> stopInOrder;
 
   GatewayNode(IngressServer ingress, AdminServer admin, SnapshotRefresher configuration,
-      Deque<AutoCloseable> stopInOrder) {
+      OptionalInt metricsPort, Deque<AutoCloseable> stopInOrder) {
     this.ingress = ingress;
     this.admin = admin;
     this.configuration = configuration;
+    this.metricsPort = metricsPort;
     this.stopInOrder = stopInOrder;
   }
 
@@ -65,6 +67,11 @@ public final class GatewayNode implements AutoCloseable {
   /** The admin API's port, if the settings enabled it. */
   public OptionalInt adminPort() {
     return admin == null ? OptionalInt.empty() : OptionalInt.of(admin.port());
+  }
+
+  /** The Prometheus endpoint's port, if the node serves one (KEYGATE_METRICS_LISTEN). */
+  public OptionalInt metricsPort() {
+    return metricsPort;
   }
 
   /**

@@ -18,6 +18,8 @@ import io.keygate.gateway.auth.RequestAuthenticator;
 import io.keygate.gateway.authz.AccessPolicy;
 import io.keygate.gateway.config.SnapshotRefresher;
 import io.keygate.gateway.credentials.KekIssuers;
+import io.keygate.gateway.metrics.NodeMetrics;
+import io.keygate.gateway.metrics.PrometheusEndpoint;
 import io.keygate.gateway.credentials.LastUsedTracker;
 import io.keygate.gateway.dataplane.CallObserver;
 import io.keygate.gateway.dataplane.ConfigView;
@@ -47,12 +49,14 @@ import io.keygate.hsm.pkcs11.DirectWrappedMacs;
 import io.keygate.hsm.pkcs11.Pkcs11TokenOptions;
 import io.keygate.hsm.pkcs11.SunPkcs11Token;
 import io.keygate.hsm.tls.RotatingKeyManager;
+import java.net.InetSocketAddress;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -82,9 +86,26 @@ public final class NodeBuilder {
   private UnaryOperator<ConfigView> configView = UnaryOperator.identity();
   private UnaryOperator<MacVerifier> macVerifier = UnaryOperator.identity();
   private Duration snapshotPollInterval = SnapshotRefresher.DEFAULT_POLL_INTERVAL;
+  private Optional<InetSocketAddress> prometheusListen = Optional.empty();
+  private boolean jmxMetrics;
 
   NodeBuilder(NodeSettings settings) {
     this.settings = Objects.requireNonNull(settings, "settings");
+  }
+
+  /**
+   * Serve the node's metrics in Prometheus' text format on {@code listen} (KEYGATE_METRICS_LISTEN;
+   * port 0 picks a free one, {@link GatewayNode#metricsPort()} says which).
+   */
+  public NodeBuilder prometheusEndpoint(InetSocketAddress listen) {
+    prometheusListen = Optional.of(listen);
+    return this;
+  }
+
+  /** Publish the node's metrics in the platform MBean server (a node process; one per JVM). */
+  public NodeBuilder jmxMetrics() {
+    jmxMetrics = true;
+    return this;
   }
 
   /** Serve from a token the caller opened (and closes after the node). */
@@ -163,6 +184,9 @@ public final class NodeBuilder {
         parts.add(new SnapshotRefresher(db.store(clock), snapshotThread, clock, snapshotPollInterval));
     refresher.refreshNow();
     refresher.start();
+    NodeMetrics metrics = parts.add(jmxMetrics ? NodeMetrics.withJmx() : NodeMetrics.withoutJmx());
+    configurationGauges(metrics, refresher);
+    hierarchy.ifPresent(keys -> keyCacheGauges(metrics, keys));
     ConfigStore store = db.store(clock);
 
     // Audit: hash-chained log in the config DB, chain heads signed by an HSM key every minute,
@@ -193,10 +217,11 @@ public final class NodeBuilder {
     TlsKeyFollower tlsFollower = parts.add(new TlsKeyFollower(activeTls, hsm,
         UUID.randomUUID().toString(), clock, housekeeping, TlsKeyFollower.DEFAULT_INTERVAL));
 
-    CallObserver observer =
-        both(new RecordingCallObserver(lastUsed, securityEvents, clock), extraObserver);
+    CallObserver observer = both(both(new RecordingCallObserver(lastUsed, securityEvents, clock),
+        metrics.callObserver()), extraObserver);
     IngressServer ingress = startDataPlane(parts, hsm, hierarchy, refresher, observer, healthThread,
-        preAuthTimers, settings.gateway().withTlsKey(activeTls.assignments().get(TlsListener.INGRESS)));
+        preAuthTimers, settings.gateway().withTlsKey(activeTls.assignments().get(TlsListener.INGRESS)),
+        metrics);
 
     AdminServer admin = null;
     if (settings.admin().isPresent()) {
@@ -216,14 +241,21 @@ public final class NodeBuilder {
     ingress.tlsKeys().ifPresent(keys -> tlsFollower.follow(TlsListener.INGRESS, keys));
     tlsFollower.pollQuietly(); // reports what this node serves at once
     tlsFollower.start();
-    return new GatewayNode(ingress, admin, refresher, parts.handOver());
+    // Last, once every metric is registered: a scrape never sees a half-built node.
+    OptionalInt metricsPort = OptionalInt.empty();
+    if (prometheusListen.isPresent()) {
+      metricsPort = OptionalInt.of(
+          parts.add(PrometheusEndpoint.start(prometheusListen.get(), metrics)).port());
+    }
+    return new GatewayNode(ingress, admin, refresher, metricsPort, parts.handOver());
   }
 
   /** route → authenticate (HSM) → authorize → proxy, behind the TLS listener; health on its own thread. */
   private IngressServer startDataPlane(StartedParts parts, HsmToken hsm,
       Optional<WrappedMacKeys> hierarchy, SnapshotRefresher refresher,
       CallObserver observer, ScheduledExecutorService healthThread,
-      ScheduledExecutorService preAuthTimers, GatewaySettings gateway) throws Exception {
+      ScheduledExecutorService preAuthTimers, GatewaySettings gateway, NodeMetrics metrics)
+      throws Exception {
     ConfigView view = configView.apply(ConfigView.of(refresher));
     RequestAuthenticator authenticator = new RequestAuthenticator(
         macVerifier.apply(new CredentialSecrets(hsm, hierarchy)),
@@ -260,7 +292,30 @@ public final class NodeBuilder {
     healthThread.scheduleWithFixedDelay(
         new ServingHealth(health, hsm, view, gateway.maxConfigStaleness()),
         0, HEALTH_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
+    metrics.gauge("keygate.calls.open", () -> openCalls.size());
+    metrics.gauge("keygate.calls.unauthenticated", () -> handler.load().unauthenticatedCalls());
+    metrics.gauge("keygate.hsm.lane.waiting", hsmLane::waiting);
     return ingress;
+  }
+
+  /** How current the node's configuration is (docs/metrics.md). */
+  private void configurationGauges(NodeMetrics metrics, SnapshotRefresher refresher) {
+    metrics.gauge("keygate.config.version", () -> refresher.current().version());
+    metrics.gauge("keygate.config.credentials", () -> refresher.current().credentialCount());
+    // Seconds since the store last answered the poll (-1 before it ever has).
+    metrics.gauge("keygate.config.staleness.seconds", () -> refresher.staleness()
+        .map(d -> d.toMillis() / 1000.0).orElse(-1.0));
+    metrics.gauge("keygate.config.loads.full", refresher::fullLoads);
+    metrics.gauge("keygate.config.loads.incremental", refresher::incrementalLoads);
+    metrics.gauge("keygate.config.poll.failures", refresher::failureCount);
+  }
+
+  /** The key hierarchy's cache of unwrapped keys, when this node opened it directly. */
+  private static void keyCacheGauges(NodeMetrics metrics, WrappedMacKeys keys) {
+    if (keys instanceof DirectWrappedMacs direct) {
+      metrics.gauge("keygate.keys.cached", direct::cachedKeys);
+      metrics.gauge("keygate.keys.unwraps", direct::unwraps);
+    }
   }
 
   /**

@@ -99,6 +99,21 @@ public record NodeSettings(
   }
 
   /**
+   * Where the node serves its metrics in Prometheus' format ({@code KEYGATE_METRICS_LISTEN},
+   * {@code host:port}); none when unset. Kept out of the settings record: only a node process
+   * (GatewayMain) publishes metrics, in-process nodes read theirs through the builder.
+   *
+   * @throws SettingsException if the value is not an address
+   */
+  public static Optional<java.net.InetSocketAddress> metricsListen(Map<String, String> environment)
+      throws SettingsException {
+    EnvironmentReader env = new EnvironmentReader(environment);
+    return env.has("KEYGATE_METRICS_LISTEN")
+        ? Optional.of(env.requiredAddress("KEYGATE_METRICS_LISTEN"))
+        : Optional.empty();
+  }
+
+  /**
    * Reads the {@code KEYGATE_*} variables (docs/operations.md lists them). Reads the certificate
    * files they name; the PIN is only read when the token opens.
    *

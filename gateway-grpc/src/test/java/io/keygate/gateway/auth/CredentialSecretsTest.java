@@ -77,6 +77,9 @@ class CredentialSecretsTest {
     }
 
     @Override
+    public void checkEnforcement(KekId kek) {}
+
+    @Override
     public void destroyKek(KekId kek) {
       throw new UnsupportedOperationException();
     }

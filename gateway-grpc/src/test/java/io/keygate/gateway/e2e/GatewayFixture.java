@@ -77,11 +77,19 @@ public final class GatewayFixture implements AutoCloseable {
   private final List<ManagedChannel> channels = new ArrayList<>();
   private Path dataDir;
   private java.util.function.UnaryOperator<NodeSettings> nodeSettings = s -> s;
+  private java.util.function.UnaryOperator<io.keygate.gateway.node.NodeBuilder> builder = b -> b;
   private java.util.function.UnaryOperator<io.keygate.gateway.auth.MacVerifier> macVerifier =
       v -> v;
 
   public GatewayFixture(SoftHsmTokens tokens) {
     this.tokens = tokens;
+  }
+
+  /** Adds to the node's builder before {@link #start} (e.g. a metrics endpoint). */
+  public GatewayFixture withBuilder(
+      java.util.function.UnaryOperator<io.keygate.gateway.node.NodeBuilder> adjust) {
+    this.builder = adjust;
+    return this;
   }
 
   /** Adjusts the node's settings (limits) before {@link #start}. */
@@ -117,7 +125,8 @@ public final class GatewayFixture implements AutoCloseable {
     GatewaySettings settings =
         GatewaySettings.defaults(new InetSocketAddress("127.0.0.1", 0), tlsKey).withClientCas(clientCas);
     gateway =
-        GatewayNode.builder(nodeSettings.apply(NodeSettings.local(settings, dataDir).withNonceCapacity(100_000)))
+        builder.apply(GatewayNode.builder(
+                nodeSettings.apply(NodeSettings.local(settings, dataDir).withNonceCapacity(100_000))))
             .token(hsm)
             .database(database)
             .snapshotPollInterval(Duration.ofMillis(200))

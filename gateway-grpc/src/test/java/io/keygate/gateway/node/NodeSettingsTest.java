@@ -1,6 +1,7 @@
 package io.keygate.gateway.node;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import java.io.IOException;
@@ -141,6 +142,18 @@ class NodeSettingsTest {
     env.put("KEYGATE_AUDIT_HEAD_FILE", "/var/log/keygate/heads.log");
     assertThat(NodeSettings.fromEnvironment(env).auditHeadFile())
         .isEqualTo(Path.of("/var/log/keygate/heads.log"));
+  }
+
+  @Test
+  void metricsListen_isOffUnlessSet_andAMalformedAddressNamesTheVariable() throws Exception {
+    assertThat(NodeSettings.metricsListen(Map.of())).isEmpty();
+    assertThat(NodeSettings.metricsListen(Map.of("KEYGATE_METRICS_LISTEN", "127.0.0.1:9464")))
+        .contains(new java.net.InetSocketAddress("127.0.0.1", 9464));
+    for (String bad : new String[] {"9464", "host:", "host:99999", "host:x"}) {
+      assertThatThrownBy(() -> NodeSettings.metricsListen(Map.of("KEYGATE_METRICS_LISTEN", bad)))
+          .isInstanceOf(SettingsException.class)
+          .hasMessageContaining("KEYGATE_METRICS_LISTEN");
+    }
   }
 
   @Test
