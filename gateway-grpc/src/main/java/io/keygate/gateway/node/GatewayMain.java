@@ -4,24 +4,31 @@ import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.net.InetSocketAddress;
 import java.util.Optional;
-import java.util.concurrent.CountDownLatch;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * Runs one gateway node as a process, configured by environment variables (see {@link
  * NodeSettings} and docs/operations.md). Exits 2 on a configuration error naming the variable, 1
- * if the node cannot start; stops cleanly on SIGTERM.
+ * if the node cannot start, 3 when its HSM token stayed unavailable (KEYGATE_HSM_EXIT_AFTER) for
+ * its supervisor to restart it; stops cleanly on SIGTERM.
  */
 public final class GatewayMain {
   private static final Logger LOG = System.getLogger("io.keygate.gateway");
+
+  /** The exit status when the token stayed unavailable (docs/operations.md, "Supervision"). */
+  static final int TOKEN_LOST = 3;
 
   private GatewayMain() {}
 
   public static void main(String[] args) throws Exception {
     NodeSettings settings;
     Optional<InetSocketAddress> metrics;
+    Duration hsmExitAfter;
     try {
       settings = NodeSettings.fromEnvironment(System.getenv());
       metrics = NodeSettings.metricsListen(System.getenv());
+      hsmExitAfter = NodeSettings.hsmExitAfter(System.getenv());
     } catch (SettingsException e) {
       System.err.println("keygate: " + e.getMessage());
       System.exit(2);
@@ -29,9 +36,13 @@ public final class GatewayMain {
     }
     // Before the node starts, so that even one that fails to start shows which options took effect.
     LOG.log(Level.INFO, MemoryLimits.ofThisJvm().describe());
+    // 0 once stopped by a signal; TOKEN_LOST when the token stayed unavailable (the main thread
+    // exits then, never the watchdog's: exiting runs the shutdown hook, which stops that thread).
+    CompletableFuture<Integer> exitCode = new CompletableFuture<>();
     GatewayNode node;
     try {
-      NodeBuilder builder = GatewayNode.builder(settings).jmxMetrics();
+      NodeBuilder builder = GatewayNode.builder(settings).jmxMetrics()
+          .onTokenLost(hsmExitAfter, () -> exitCode.complete(TOKEN_LOST));
       metrics.ifPresent(builder::prometheusEndpoint);
       node = builder.start();
     } catch (Exception e) {
@@ -46,11 +57,15 @@ public final class GatewayMain {
         + (node.metricsPort().isPresent() ? ", metrics on port " + node.metricsPort().getAsInt() : "")
         + " (pid " + ProcessHandle.current().pid() + ")");
     System.out.flush();
-    CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       node.close();
-      stopped.countDown();
+      exitCode.complete(0);
     }, "keygate-shutdown"));
-    stopped.await();
+    int code = exitCode.get();
+    if (code != 0) {
+      System.err.println("keygate: the HSM token has been unavailable for " + hsmExitAfter
+          + "; exiting " + code + " for the supervisor to restart the node");
+      System.exit(code);
+    }
   }
 }

@@ -87,6 +87,7 @@ public final class NodeBuilder {
   private UnaryOperator<MacVerifier> macVerifier = UnaryOperator.identity();
   private Duration snapshotPollInterval = SnapshotRefresher.DEFAULT_POLL_INTERVAL;
   private Optional<InetSocketAddress> prometheusListen = Optional.empty();
+  private Optional<TokenLoss> onTokenLost = Optional.empty();
   private boolean jmxMetrics;
 
   NodeBuilder(NodeSettings settings) {
@@ -99,6 +100,18 @@ public final class NodeBuilder {
    */
   public NodeBuilder prometheusEndpoint(InetSocketAddress listen) {
     prometheusListen = Optional.of(listen);
+    return this;
+  }
+
+  /** What a node does once its token has been unavailable for {@code after}. */
+  private record TokenLoss(Duration after, Runnable action) {}
+
+  /**
+   * Runs {@code action} once the token has been unavailable for {@code after} (GatewayMain exits
+   * 3 for its supervisor: SunPKCS11 does not recover a lost token in-process).
+   */
+  public NodeBuilder onTokenLost(Duration after, Runnable action) {
+    onTokenLost = Optional.of(new TokenLoss(after, action));
     return this;
   }
 
@@ -292,6 +305,13 @@ public final class NodeBuilder {
     healthThread.scheduleWithFixedDelay(
         new ServingHealth(health, hsm, view, gateway.maxConfigStaleness()),
         0, HEALTH_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
+    if (onTokenLost.isPresent()) {
+      // Reads what the last call or probe saw, every second, on a thread of its own: a probe
+      // that hangs in the token does not hold it up.
+      scheduler(parts, "keygate-token-watchdog").scheduleWithFixedDelay(new TokenWatchdog(hsm, clock,
+              onTokenLost.get().after(), onTokenLost.get().action()),
+          1, 1, TimeUnit.SECONDS);
+    }
     metrics.gauge("keygate.calls.open", () -> openCalls.size());
     metrics.gauge("keygate.calls.unauthenticated", () -> handler.load().unauthenticatedCalls());
     metrics.gauge("keygate.hsm.lane.waiting", hsmLane::waiting);

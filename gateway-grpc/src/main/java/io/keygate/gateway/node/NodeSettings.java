@@ -113,6 +113,24 @@ public record NodeSettings(
         : Optional.empty();
   }
 
+  /** How long the token may stay unavailable before GatewayMain gives up on it and exits 3. */
+  public static final Duration DEFAULT_HSM_EXIT_AFTER = Duration.ofSeconds(15);
+
+  /**
+   * How long a node process lets its token stay unavailable before it exits 3 for its supervisor
+   * to restart it ({@code KEYGATE_HSM_EXIT_AFTER}, ISO-8601, 1 s to 1 h; default 15 s).
+   *
+   * @throws SettingsException if the value is not such a duration
+   */
+  public static Duration hsmExitAfter(Map<String, String> environment) throws SettingsException {
+    Duration after = new EnvironmentReader(environment)
+        .duration("KEYGATE_HSM_EXIT_AFTER", DEFAULT_HSM_EXIT_AFTER);
+    if (after.compareTo(Duration.ofSeconds(1)) < 0 || after.compareTo(Duration.ofHours(1)) > 0) {
+      throw new SettingsException("KEYGATE_HSM_EXIT_AFTER", "expected 1 second to 1 hour");
+    }
+    return after;
+  }
+
   /**
    * Reads the {@code KEYGATE_*} variables (docs/operations.md lists them). Reads the certificate
    * files they name; the PIN is only read when the token opens.

@@ -157,6 +157,18 @@ class NodeSettingsTest {
   }
 
   @Test
+  void hsmExitAfter_defaultsToFifteenSeconds_andTakesOneSecondToOneHour() throws Exception {
+    assertThat(NodeSettings.hsmExitAfter(Map.of())).isEqualTo(java.time.Duration.ofSeconds(15));
+    assertThat(NodeSettings.hsmExitAfter(Map.of("KEYGATE_HSM_EXIT_AFTER", "PT2M")))
+        .isEqualTo(java.time.Duration.ofMinutes(2));
+    for (String bad : new String[] {"15", "PT0.5S", "PT2H", "-PT5S", "PT0S"}) {
+      assertThatThrownBy(() -> NodeSettings.hsmExitAfter(Map.of("KEYGATE_HSM_EXIT_AFTER", bad)))
+          .isInstanceOf(SettingsException.class)
+          .hasMessageContaining("KEYGATE_HSM_EXIT_AFTER");
+    }
+  }
+
+  @Test
   void limitsLeftUnset_takeTheirDefaults() throws Exception {
     NodeSettings settings = NodeSettings.fromEnvironment(validEnvironment());
 
