@@ -194,12 +194,18 @@ public record NodeSettings(
         : Optional.empty();
     Duration timeout = Duration.ofMillis(env.integer("KEYGATE_REDIS_TIMEOUT_MS",
         (int) RedisSettings.DEFAULT_TIMEOUT.toMillis(), 10, 60_000));
+    RedisSettings redis;
     try {
       // A fixed text: the URI is not repeated (a mistyped one may carry a password).
-      return Optional.of(RedisSettings.parse(env.required("KEYGATE_REDIS_URI"), passwordFile, timeout));
+      redis = RedisSettings.parse(env.required("KEYGATE_REDIS_URI"), passwordFile, timeout);
     } catch (IllegalArgumentException e) {
       throw new SettingsException("KEYGATE_REDIS_URI", e.getMessage());
     }
+    if (redis.user().isPresent() && passwordFile.isEmpty()) {
+      throw new SettingsException("KEYGATE_REDIS_PASSWORD_FILE",
+          "not set, and KEYGATE_REDIS_URI names a user");
+    }
+    return Optional.of(redis);
   }
 
   private static PreAuthSettings preAuth(EnvironmentReader env, GatewaySettings gateway)

@@ -221,6 +221,9 @@ class NodeSettingsTest {
     assertThat(noUri.variable()).isEqualTo("KEYGATE_REDIS_URI");
 
     env.put("KEYGATE_REDIS_URI", "rediss://keygate@redis.internal:6380/3");
+    SettingsException userWithoutPassword =
+        catchThrowableOfType(SettingsException.class, () -> NodeSettings.fromEnvironment(env));
+    assertThat(userWithoutPassword.variable()).isEqualTo("KEYGATE_REDIS_PASSWORD_FILE");
     env.put("KEYGATE_REDIS_PASSWORD_FILE", "/run/secrets/redis");
     env.put("KEYGATE_REDIS_TIMEOUT_MS", "100");
     assertThat(NodeSettings.fromEnvironment(env).redisNonces()).contains(new RedisSettings(

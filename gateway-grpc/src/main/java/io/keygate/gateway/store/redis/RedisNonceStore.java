@@ -48,7 +48,7 @@ public final class RedisNonceStore implements NonceStore, AutoCloseable {
       "if redis.call('ZSCORE', KEYS[1], ARGV[1]) then return 0 end",
       "if keep < now then return 1 end",
       "if redis.call('ZCARD', KEYS[1]) >= tonumber(ARGV[4]) then return -1 end",
-      "redis.call('ZADD', KEYS[1], keep, ARGV[1])",
+      "redis.call('ZADD', KEYS[1], ARGV[3], ARGV[1])", // the string: exact, whatever its size
       "local latest = redis.call('ZRANGE', KEYS[1], -1, -1, 'WITHSCORES')",
       "redis.call('PEXPIRE', KEYS[1], tonumber(latest[2]) - now + 1)",
       "return 1");
