@@ -13,6 +13,8 @@ import io.keygate.gateway.audit.SignedAuditLog;
 import io.keygate.gateway.auth.CredentialSecrets;
 import io.keygate.gateway.auth.InMemoryNonceStore;
 import io.keygate.gateway.auth.MacVerifier;
+import io.keygate.gateway.auth.NonceStore;
+import io.keygate.gateway.auth.NonceStoreUnavailableException;
 import io.keygate.gateway.auth.ReplayWindow;
 import io.keygate.gateway.auth.RequestAuthenticator;
 import io.keygate.gateway.authz.AccessPolicy;
@@ -39,6 +41,7 @@ import io.keygate.gateway.proxy.MetadataPolicy;
 import io.keygate.gateway.config.ConfigStore;
 import io.keygate.gateway.store.StoreException;
 import io.keygate.gateway.store.jdbc.ConfigDatabase;
+import io.keygate.gateway.store.redis.RedisNonceStore;
 import io.keygate.gateway.tls.ActiveTlsKeys;
 import io.keygate.gateway.tls.TlsKeyFollower;
 import io.keygate.gateway.tls.TlsListener;
@@ -49,6 +52,8 @@ import io.keygate.hsm.pkcs11.DirectWrappedMacs;
 import io.keygate.hsm.pkcs11.Pkcs11TokenOptions;
 import io.keygate.hsm.pkcs11.SunPkcs11Token;
 import io.keygate.hsm.tls.RotatingKeyManager;
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
 import java.net.InetSocketAddress;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -76,6 +81,10 @@ import java.util.function.UnaryOperator;
 public final class NodeBuilder {
   private static final Duration HEALTH_INTERVAL = Duration.ofSeconds(5);
   private static final Duration LAST_USE_FLUSH_INTERVAL = Duration.ofSeconds(5);
+  // Shared nonces are kept this much past their window, so that a node whose clock runs behind
+  // another's cannot accept a nonce the other has already forgotten.
+  private static final Duration NONCE_SKEW_ALLOWANCE = Duration.ofSeconds(2);
+  private static final Logger LOG = System.getLogger("io.keygate.gateway");
 
   private final NodeSettings settings;
   private HsmToken token;
@@ -272,8 +281,7 @@ public final class NodeBuilder {
     ConfigView view = configView.apply(ConfigView.of(refresher));
     RequestAuthenticator authenticator = new RequestAuthenticator(
         macVerifier.apply(new CredentialSecrets(hsm, hierarchy)),
-        new InMemoryNonceStore(clock, settings.nonceCapacity(), settings.noncesPerKey(),
-            settings.noncesPerTenant()),
+        nonceStore(parts),
         new ReplayWindow(clock, gateway.timestampWindow()));
     // The proxy's callbacks never block: they run on the transport threads, with no hand-off.
     BackendChannels channels = parts.add(BackendChannels.builder()
@@ -336,6 +344,33 @@ public final class NodeBuilder {
       metrics.gauge("keygate.keys.cached", direct::cachedKeys);
       metrics.gauge("keygate.keys.unwraps", direct::unwraps);
     }
+  }
+
+  /**
+   * In-process nonces for one node; Redis for a cluster, where a call accepted by one node must
+   * be a replay to every other. The Redis pool is closed with the node; nonce checks run on the
+   * HSM lane's threads, so that many connections (and one for the start-up check) are enough.
+   */
+  private NonceStore nonceStore(StartedParts parts) throws Exception {
+    if (settings.redisNonces().isEmpty()) {
+      LOG.log(Level.INFO, "nonce store: in-process, " + settings.nonceCapacity()
+          + " nonces (" + settings.noncesPerKey() + " per AccessKey, "
+          + settings.noncesPerTenant() + " per tenant)");
+      return new InMemoryNonceStore(clock, settings.nonceCapacity(), settings.noncesPerKey(),
+          settings.noncesPerTenant());
+    }
+    RedisNonceStore redis = parts.add(RedisNonceStore.open(settings.redisNonces().get(), clock,
+        settings.noncesPerKey(), settings.calls().hsmThreads() + 1, NONCE_SKEW_ALLOWANCE));
+    LOG.log(Level.INFO, "nonce store: " + redis + ", " + settings.noncesPerKey()
+        + " nonces per AccessKey");
+    try {
+      redis.ping();
+    } catch (NonceStoreUnavailableException e) {
+      // Not fatal: Redis may come up after the node. Until it answers, signed calls fail closed.
+      LOG.log(Level.WARNING, "the nonce store does not answer yet (" + e.getMessage()
+          + "); signed calls are refused as UNAVAILABLE until it does");
+    }
+    return redis;
   }
 
   /**

@@ -7,6 +7,7 @@ import io.keygate.gateway.dataplane.HsmLane;
 import io.keygate.gateway.dataplane.GatewaySettings;
 import io.keygate.gateway.dataplane.PreAuthSettings;
 import io.keygate.gateway.store.jdbc.ConfigDatabaseSettings;
+import io.keygate.gateway.store.redis.RedisSettings;
 import io.keygate.hsm.KekId;
 import io.keygate.hsm.KeyLabel;
 import java.nio.file.Path;
@@ -26,6 +27,8 @@ import java.util.Optional;
  * @param noncesPerKey how many of them one AccessKey may hold, so one key cannot starve others
  * @param noncesPerTenant how many of them the keys of one tenant may hold together, so one tenant
  *     cannot starve others
+ * @param redisNonces the shared nonce store (KEYGATE_NONCE_STORE=redis) for a cluster of nodes;
+ *     empty: the in-process one (capacity and per-tenant share apply to it only)
  * @param preAuth what a call may cost before it is authenticated, each and all together
  * @param calls how many calls may be open at once per connection, per AccessKey and per API, and
  *     how many may wait for the HSM
@@ -43,6 +46,7 @@ public record NodeSettings(
     int nonceCapacity,
     int noncesPerKey,
     int noncesPerTenant,
+    Optional<RedisSettings> redisNonces,
     PreAuthSettings preAuth,
     CallLimits calls,
     Optional<AdminPlaneSettings> admin,
@@ -58,44 +62,51 @@ public record NodeSettings(
   public static NodeSettings local(GatewaySettings gateway, Path dataDir) {
     return new NodeSettings(Optional.empty(), Optional.empty(), gateway,
         ConfigDatabaseSettings.embeddedH2(dataDir), DEFAULT_NONCE_CAPACITY, DEFAULT_NONCES_PER_KEY,
-        DEFAULT_NONCES_PER_TENANT, PreAuthSettings.defaults(), CallLimits.defaults(),
-        Optional.empty(), dataDir.resolve(AUDIT_HEAD_FILE), KeyHierarchySettings.defaults());
+        DEFAULT_NONCES_PER_TENANT, Optional.empty(), PreAuthSettings.defaults(),
+        CallLimits.defaults(), Optional.empty(), dataDir.resolve(AUDIT_HEAD_FILE),
+        KeyHierarchySettings.defaults());
   }
 
   public NodeSettings withAdmin(AdminPlaneSettings adminPlane) {
     return new NodeSettings(hsmConfig, pin, gateway, database, nonceCapacity, noncesPerKey,
-        noncesPerTenant, preAuth, calls, Optional.of(adminPlane), auditHeadFile, keys);
+        noncesPerTenant, redisNonces, preAuth, calls, Optional.of(adminPlane), auditHeadFile, keys);
   }
 
   public NodeSettings withNonceCapacity(int capacity) {
     return new NodeSettings(hsmConfig, pin, gateway, database, capacity,
-        Math.min(noncesPerKey, capacity), Math.min(noncesPerTenant, capacity), preAuth, calls,
-        admin, auditHeadFile, keys);
+        Math.min(noncesPerKey, capacity), Math.min(noncesPerTenant, capacity), redisNonces,
+        preAuth, calls, admin, auditHeadFile, keys);
   }
 
   public NodeSettings withNonceShare(int perKey) {
     return new NodeSettings(hsmConfig, pin, gateway, database, nonceCapacity, perKey,
-        noncesPerTenant, preAuth, calls, admin, auditHeadFile, keys);
+        noncesPerTenant, redisNonces, preAuth, calls, admin, auditHeadFile, keys);
   }
 
   public NodeSettings withTenantNonceShare(int perTenant) {
     return new NodeSettings(hsmConfig, pin, gateway, database, nonceCapacity, noncesPerKey,
-        perTenant, preAuth, calls, admin, auditHeadFile, keys);
+        perTenant, redisNonces, preAuth, calls, admin, auditHeadFile, keys);
+  }
+
+  /** Nonces in the Redis the settings name, shared with every node that uses the same one. */
+  public NodeSettings withRedisNonces(RedisSettings redis) {
+    return new NodeSettings(hsmConfig, pin, gateway, database, nonceCapacity, noncesPerKey,
+        noncesPerTenant, Optional.of(redis), preAuth, calls, admin, auditHeadFile, keys);
   }
 
   public NodeSettings withPreAuth(PreAuthSettings limits) {
     return new NodeSettings(hsmConfig, pin, gateway, database, nonceCapacity, noncesPerKey,
-        noncesPerTenant, limits, calls, admin, auditHeadFile, keys);
+        noncesPerTenant, redisNonces, limits, calls, admin, auditHeadFile, keys);
   }
 
   public NodeSettings withKeyHierarchy(KeyHierarchySettings hierarchy) {
     return new NodeSettings(hsmConfig, pin, gateway, database, nonceCapacity, noncesPerKey,
-        noncesPerTenant, preAuth, calls, admin, auditHeadFile, hierarchy);
+        noncesPerTenant, redisNonces, preAuth, calls, admin, auditHeadFile, hierarchy);
   }
 
   public NodeSettings withCallLimits(CallLimits limits) {
     return new NodeSettings(hsmConfig, pin, gateway, database, nonceCapacity, noncesPerKey,
-        noncesPerTenant, preAuth, limits, admin, auditHeadFile, keys);
+        noncesPerTenant, redisNonces, preAuth, limits, admin, auditHeadFile, keys);
   }
 
   /**
@@ -193,8 +204,41 @@ public record NodeSettings(
     Optional<AdminPlaneSettings> admin =
         env.has("KEYGATE_ADMIN_LISTEN") ? Optional.of(admin(env, tlsKey)) : Optional.empty();
     return new NodeSettings(Optional.of(hsmConfig), Optional.of(pin), gateway, database,
-        nonceCapacity, noncesPerKey, noncesPerTenant, preAuth, calls, admin,
+        nonceCapacity, noncesPerKey, noncesPerTenant, redisNonces(env), preAuth, calls, admin,
         auditHeadFile(env, dataDir), keys(env));
+  }
+
+  /**
+   * KEYGATE_NONCE_STORE: {@code memory} (the default, one node) or {@code redis} (a cluster), with
+   * KEYGATE_REDIS_URI, KEYGATE_REDIS_PASSWORD_FILE and KEYGATE_REDIS_TIMEOUT_MS. The password
+   * file is only read when the store opens.
+   */
+  private static Optional<RedisSettings> redisNonces(EnvironmentReader env)
+      throws SettingsException {
+    String kind = env.string("KEYGATE_NONCE_STORE", "memory");
+    if (kind.equals("memory")) {
+      return Optional.empty();
+    }
+    if (!kind.equals("redis")) {
+      throw new SettingsException("KEYGATE_NONCE_STORE", "expected memory or redis");
+    }
+    Optional<Path> passwordFile = env.has("KEYGATE_REDIS_PASSWORD_FILE")
+        ? Optional.of(env.path("KEYGATE_REDIS_PASSWORD_FILE", ""))
+        : Optional.empty();
+    Duration timeout = Duration.ofMillis(env.integer("KEYGATE_REDIS_TIMEOUT_MS",
+        (int) RedisSettings.DEFAULT_TIMEOUT.toMillis(), 10, 60_000));
+    RedisSettings redis;
+    try {
+      // A fixed text: the URI is not repeated (a mistyped one may carry a password).
+      redis = RedisSettings.parse(env.required("KEYGATE_REDIS_URI"), passwordFile, timeout);
+    } catch (IllegalArgumentException e) {
+      throw new SettingsException("KEYGATE_REDIS_URI", e.getMessage());
+    }
+    if (redis.user().isPresent() && passwordFile.isEmpty()) {
+      throw new SettingsException("KEYGATE_REDIS_PASSWORD_FILE",
+          "not set, and KEYGATE_REDIS_URI names a user");
+    }
+    return Optional.of(redis);
   }
 
   private static PreAuthSettings preAuth(EnvironmentReader env, GatewaySettings gateway)

@@ -40,6 +40,14 @@ final class ModuleMap {
           .should().dependOnClassesThat().resideInAnyPackage("java.sql..", "javax.sql..")
           .as("only the store touches java.sql and javax.sql");
 
+  /** The shared nonce store sits behind NonceStore; only its implementation speaks Redis. */
+  static final ArchRule ONLY_THE_STORE_TOUCHES_REDIS =
+      noClasses()
+          .that().resideInAPackage("io.keygate..")
+          .and().resideOutsideOfPackage("io.keygate.gateway.store.redis..")
+          .should().dependOnClassesThat().resideInAnyPackage("redis.clients..")
+          .as("only io.keygate.gateway.store.redis touches Redis (Jedis)");
+
   static final ArchRule HSM_ADAPTER_KNOWS_NO_GRPC =
       noClasses()
           .that().resideInAPackage("io.keygate.hsm..")
@@ -102,6 +110,7 @@ final class ModuleMap {
       DATA_PLANE_NEVER_USES_THE_ADMIN_PLANE,
       ADMIN_PLANE_NEVER_USES_THE_DATA_PLANE,
       ONLY_THE_STORE_TOUCHES_JDBC,
+      ONLY_THE_STORE_TOUCHES_REDIS,
       HSM_ADAPTER_KNOWS_NO_GRPC,
       ONLY_THE_PKCS11_PACKAGE_NAMES_SUNPKCS11,
       ONLY_THE_PKCS11_PACKAGE_NAMES_THE_PKCS11_WRAPPER,

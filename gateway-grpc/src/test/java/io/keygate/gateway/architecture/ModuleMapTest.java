@@ -8,6 +8,7 @@ import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.lang.ArchRule;
 import com.tngtech.archunit.lang.EvaluationResult;
 import io.keygate.gateway.dataplane.archviolation.DataPlaneCallingAdmin;
+import io.keygate.gateway.dataplane.archviolation.DataPlaneCallingRedis;
 import io.keygate.gateway.dataplane.archviolation.DataPlaneReadingJdbc;
 import io.keygate.gateway.admin.api.AdminService;
 import java.util.ArrayList;
@@ -67,5 +68,16 @@ class ModuleMapTest {
     assertThat(result.hasViolation()).isTrue();
     assertThat(result.getFailureReport().getDetails())
         .anyMatch(line -> line.contains("javax.sql.DataSource"));
+  }
+
+  @Test
+  void theRedisRule_fails_forAClassOutsideTheStoreThatCallsRedis() {
+    JavaClasses misplaced = new ClassFileImporter().importClasses(DataPlaneCallingRedis.class);
+
+    EvaluationResult result = ModuleMap.ONLY_THE_STORE_TOUCHES_REDIS.evaluate(misplaced);
+
+    assertThat(result.hasViolation()).isTrue();
+    assertThat(result.getFailureReport().getDetails())
+        .anyMatch(line -> line.contains("redis.clients.jedis.UnifiedJedis"));
   }
 }

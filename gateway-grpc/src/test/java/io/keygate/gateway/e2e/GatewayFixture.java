@@ -75,7 +75,9 @@ public final class GatewayFixture implements AutoCloseable {
   /** Refusals the gateway reported to its observer, as "accessKey appId code". */
   public final LinkedBlockingQueue<String> refusals = new LinkedBlockingQueue<>();
   private final List<ManagedChannel> channels = new ArrayList<>();
+  private final List<GatewayNode> otherNodes = new ArrayList<>();
   private Path dataDir;
+  private GatewaySettings gatewaySettings;
   private java.util.function.UnaryOperator<NodeSettings> nodeSettings = s -> s;
   private java.util.function.UnaryOperator<io.keygate.gateway.node.NodeBuilder> builder = b -> b;
   private java.util.function.UnaryOperator<io.keygate.gateway.auth.MacVerifier> macVerifier =
@@ -124,6 +126,7 @@ public final class GatewayFixture implements AutoCloseable {
     provision();
     GatewaySettings settings =
         GatewaySettings.defaults(new InetSocketAddress("127.0.0.1", 0), tlsKey).withClientCas(clientCas);
+    gatewaySettings = settings;
     gateway =
         builder.apply(GatewayNode.builder(
                 nodeSettings.apply(NodeSettings.local(settings, dataDir).withNonceCapacity(100_000))))
@@ -147,6 +150,38 @@ public final class GatewayFixture implements AutoCloseable {
                 })
             .start();
     return this;
+  }
+
+  /**
+   * Another node of the same cluster: the same token and config database as {@link #gateway},
+   * its own port and data directory, and the settings {@code adjust} makes of the defaults
+   * (not those of {@link #withSettings}). Closed with the fixture.
+   */
+  public GatewayNode startNode(java.util.function.UnaryOperator<NodeSettings> adjust)
+      throws Exception {
+    Path nodeDir = Files.createTempDirectory("keygate-node-");
+    GatewayNode node = GatewayNode.builder(
+            adjust.apply(NodeSettings.local(gatewaySettings, nodeDir).withNonceCapacity(100_000)))
+        .token(hsm)
+        .database(database)
+        .snapshotPollInterval(Duration.ofMillis(200))
+        .start();
+    otherNodes.add(node);
+    return node;
+  }
+
+  /**
+   * A TLS channel to {@code node} whose calls carry {@code authority}: behind one L4 balancer
+   * every node sees the one name and port clients dial, whichever node the call lands on.
+   */
+  public ManagedChannel channel(GatewayNode node, String authority) throws Exception {
+    ManagedChannel ch =
+        NettyChannelBuilder.forAddress("localhost", node.port())
+            .overrideAuthority(authority)
+            .sslContext(GrpcSslContexts.forClient().trustManager(gatewayCert).build())
+            .build();
+    channels.add(ch);
+    return ch;
   }
 
   /** Set to make reading the snapshot throw, as a bug in the data plane would. */
@@ -248,6 +283,9 @@ public final class GatewayFixture implements AutoCloseable {
   public void close() throws Exception {
     for (ManagedChannel ch : channels) {
       ch.shutdownNow();
+    }
+    for (GatewayNode node : otherNodes) {
+      node.close();
     }
     if (gateway != null) {
       gateway.close();

@@ -4,13 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import io.keygate.gateway.store.redis.RedisSettings;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
@@ -69,6 +72,13 @@ class NodeSettingsTest {
     {"KEYGATE_DB_URL", "mysql://db:3306/keygate"},
     {"KEYGATE_AUDIT_HEAD_FILE", System.getProperty("java.io.tmpdir")},
     {"KEYGATE_AUDIT_HEAD_FILE", "heads\u0000.log"},
+    {"KEYGATE_NONCE_STORE", "redis-cluster"},
+    {"KEYGATE_REDIS_URI", "http://redis.internal:6379"},
+    {"KEYGATE_REDIS_URI", "redis://keygate:hunter2@redis.internal:6379"},
+    {"KEYGATE_REDIS_URI", "redis://redis.internal:6379/db1"},
+    {"KEYGATE_REDIS_TIMEOUT_MS", "0"},
+    {"KEYGATE_REDIS_TIMEOUT_MS", "250ms"},
+    {"KEYGATE_REDIS_TIMEOUT_MS", "99999999"},
   };
 
   @Test
@@ -78,6 +88,10 @@ class NodeSettingsTest {
       Map<String, String> env = validEnvironment();
       if (bad[0].startsWith("KEYGATE_APPROVAL") || bad[0].equals("KEYGATE_FIRST_OFFICER_SHA256")) {
         env.put("KEYGATE_ADMIN_LISTEN", "127.0.0.1:0");
+      }
+      if (bad[0].startsWith("KEYGATE_REDIS")) {
+        env.put("KEYGATE_NONCE_STORE", "redis");
+        env.put("KEYGATE_REDIS_URI", "redis://redis.internal:6379");
       }
       env.put(bad[0], bad[1]);
       try {
@@ -219,6 +233,27 @@ class NodeSettingsTest {
           catchThrowableOfType(SettingsException.class, () -> NodeSettings.fromEnvironment(wrong));
       assertThat(e.variable()).isEqualTo(bad[0]);
     }
+  }
+
+  @Test
+  void theNonceStore_isInProcessByDefault_andRedisWhenAsked() throws Exception {
+    assertThat(NodeSettings.fromEnvironment(validEnvironment()).redisNonces()).isEmpty();
+
+    Map<String, String> env = validEnvironment();
+    env.put("KEYGATE_NONCE_STORE", "redis");
+    SettingsException noUri =
+        catchThrowableOfType(SettingsException.class, () -> NodeSettings.fromEnvironment(env));
+    assertThat(noUri.variable()).isEqualTo("KEYGATE_REDIS_URI");
+
+    env.put("KEYGATE_REDIS_URI", "rediss://keygate@redis.internal:6380/3");
+    SettingsException userWithoutPassword =
+        catchThrowableOfType(SettingsException.class, () -> NodeSettings.fromEnvironment(env));
+    assertThat(userWithoutPassword.variable()).isEqualTo("KEYGATE_REDIS_PASSWORD_FILE");
+    env.put("KEYGATE_REDIS_PASSWORD_FILE", "/run/secrets/redis");
+    env.put("KEYGATE_REDIS_TIMEOUT_MS", "100");
+    assertThat(NodeSettings.fromEnvironment(env).redisNonces()).contains(new RedisSettings(
+        "redis.internal", 6380, 3, true, Optional.of("keygate"),
+        Optional.of(Path.of("/run/secrets/redis")), Duration.ofMillis(100)));
   }
 
   @Test
