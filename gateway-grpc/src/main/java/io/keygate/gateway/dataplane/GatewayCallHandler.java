@@ -143,7 +143,7 @@ public final class GatewayCallHandler implements ServerCallHandler<byte[], byte[
         // Headers only: the call is screened before a single message is requested. Its metadata
         // is copied only here: a call without authentication is routed on method and authority.
         routed = admission.screen(signatureMode, SignedRequest.headersOnly(
-            "/" + method, call.getAuthority(), MetadataCopy.asciiEntries(headers)));
+            "/" + method, call.getAuthority(), MetadataCopy.signatureEntries(headers)));
       }
     } catch (RuntimeException e) {
       budget.claim();
