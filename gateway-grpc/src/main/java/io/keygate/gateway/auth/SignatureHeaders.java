@@ -100,20 +100,31 @@ final class SignatureHeaders {
       malformedUnless(
           SIGNABLE_NAME.matcher(name).matches() && !name.endsWith("-bin") && !NEVER_SIGNED.contains(name),
           SIGNATURE_HEADERS + " lists a name that cannot be signed");
-      malformedUnless(!signed.containsKey(name), SIGNATURE_HEADERS + " lists " + name + " twice");
-      malformedUnless(!request.values(name).isEmpty(), SIGNATURE_HEADERS + " lists " + name + ", which is absent");
+      // Details naming a header are built only for a refusal: a valid request builds no string.
+      if (signed.containsKey(name)) {
+        throw malformed(SIGNATURE_HEADERS + " lists " + name + " twice");
+      }
+      if (request.values(name).isEmpty()) {
+        throw malformed(SIGNATURE_HEADERS + " lists " + name + ", which is absent");
+      }
       signed.put(name, single(request, name));
     }
-    malformedUnless(signed.keySet().containsAll(ALWAYS_SIGNED), SIGNATURE_HEADERS + " must list " + ALWAYS_SIGNED);
+    if (!signed.keySet().containsAll(ALWAYS_SIGNED)) {
+      throw malformed(SIGNATURE_HEADERS + " must list " + ALWAYS_SIGNED);
+    }
     return signed;
   }
 
   /** The one value of a present header, checked for form. */
   private static String single(SignedRequest request, String name) throws Rejection {
     List<String> values = request.values(name);
-    malformedUnless(values.size() == 1, name + " appears " + values.size() + " times");
+    if (values.size() != 1) {
+      throw malformed(name + " appears " + values.size() + " times");
+    }
     String value = values.get(0);
-    malformedUnless(isValidValue(value), name + " is not 1-512 printable ASCII characters without surrounding spaces");
+    if (!isValidValue(value)) {
+      throw malformed(name + " is not 1-512 printable ASCII characters without surrounding spaces");
+    }
     return value;
   }
 
@@ -131,10 +142,15 @@ final class SignatureHeaders {
     return true;
   }
 
+  /** For constant details only: an argument built per call would cost every valid request. */
   private static void malformedUnless(boolean ok, String detail) throws Rejection {
     if (!ok) {
-      throw new Rejection(AuthFailure.MALFORMED_HEADER, detail);
+      throw malformed(detail);
     }
+  }
+
+  private static Rejection malformed(String detail) {
+    return new Rejection(AuthFailure.MALFORMED_HEADER, detail);
   }
 
   String accessKey() {
