@@ -84,12 +84,12 @@ public final class RequestAuthenticator {
       return refused(AuthFailure.BAD_TIMESTAMP, "accessKey=" + key + " timestamp is "
           + (timestamp - now.toEpochMilli()) + " ms from now, window " + replayWindow.window());
     }
-    Optional<AuthResult.Rejected> unusable = credentialRefusal(headers.accessKey(), snapshot, now);
+    Optional<Credential> found = snapshot.credential(headers.accessKey());
+    Optional<AuthResult.Rejected> unusable = refusal(headers.accessKey(), found, now);
     if (unusable.isPresent()) {
       return new Screening.Refused(unusable.get());
     }
-    return new Screening.Passed(
-        request, headers, snapshot.credential(headers.accessKey()).orElseThrow());
+    return new Screening.Passed(request, headers, found.get());
   }
 
   /**
@@ -106,7 +106,11 @@ public final class RequestAuthenticator {
 
   private static Optional<AuthResult.Rejected> credentialRefusal(
       String accessKey, ConfigSnapshot snapshot, Instant now) {
-    Optional<Credential> found = snapshot.credential(accessKey);
+    return refusal(accessKey, snapshot.credential(accessKey), now);
+  }
+
+  private static Optional<AuthResult.Rejected> refusal(
+      String accessKey, Optional<Credential> found, Instant now) {
     if (found.isEmpty()) {
       return Optional.of(new AuthResult.Rejected(
           AuthFailure.UNKNOWN_KEY, "accessKey=" + forLog(accessKey) + " is unknown"));

@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
-import java.util.regex.Pattern;
 
 /**
  * The X-Ca headers of a request, parsed and checked against every form rule of the spec before
@@ -33,14 +32,7 @@ final class SignatureHeaders {
   private static final Set<String> ALWAYS_SIGNED = Set.of(CONTENT_SHA256, KEY, NONCE, TIMESTAMP);
   private static final Set<String> NEVER_SIGNED = Set.of(SIGNATURE, SIGNATURE_HEADERS);
 
-  private static final Pattern SIGNABLE_NAME = Pattern.compile("x-ca-[a-z0-9-]{1,59}");
-  private static final Pattern TIMESTAMP_FORM = Pattern.compile("[1-9][0-9]{0,15}");
-  private static final Pattern NONCE_FORM = Pattern.compile("[A-Za-z0-9_-]{16,64}");
-  private static final Pattern SHA256_HEX = Pattern.compile("[0-9a-f]{64}");
-  // Exactly 32 bytes in padded standard base64; the last character carries 2 zero bits.
-  private static final Pattern SIGNATURE_FORM = Pattern.compile("[A-Za-z0-9+/]{42}[AEIMQUYcgkosw048]=");
-  private static final Pattern PATH_FORM = Pattern.compile("/[\\x21-\\x7E]{1,511}");
-  private static final Pattern AUTHORITY_FORM = Pattern.compile("[\\x21-\\x7E]{1,512}");
+  // The forms (regular expressions in HeaderForms) are checked by hand: no Matcher per header.
 
   private final String accessKey;
   private final long timestampMillis;
@@ -71,17 +63,17 @@ final class SignatureHeaders {
     for (String name : REQUIRED) {
       single(request, name);
     }
-    malformedUnless(PATH_FORM.matcher(request.path()).matches(), "path is not /package.Service/Method in printable ASCII");
-    malformedUnless(AUTHORITY_FORM.matcher(request.authority()).matches(), "no usable :authority (absent, spaces or non-ASCII)");
+    malformedUnless(HeaderForms.isPath(request.path()), "path is not /package.Service/Method in printable ASCII");
+    malformedUnless(HeaderForms.isAuthority(request.authority()), "no usable :authority (absent, spaces or non-ASCII)");
     malformedUnless(HMAC_SHA256.equals(single(request, SIGNATURE_METHOD)), SIGNATURE_METHOD + " is not " + HMAC_SHA256);
     String timestamp = single(request, TIMESTAMP);
-    malformedUnless(TIMESTAMP_FORM.matcher(timestamp).matches(), TIMESTAMP + " is not decimal milliseconds");
+    malformedUnless(HeaderForms.isTimestamp(timestamp), TIMESTAMP + " is not decimal milliseconds");
     String nonce = single(request, NONCE);
-    malformedUnless(NONCE_FORM.matcher(nonce).matches(), NONCE + " is not 16-64 of [A-Za-z0-9_-]");
+    malformedUnless(HeaderForms.isNonce(nonce), NONCE + " is not 16-64 of [A-Za-z0-9_-]");
     String contentSha256 = single(request, CONTENT_SHA256);
-    malformedUnless(SHA256_HEX.matcher(contentSha256).matches(), CONTENT_SHA256 + " is not 64 lower-case hex digits");
+    malformedUnless(HeaderForms.isSha256Hex(contentSha256), CONTENT_SHA256 + " is not 64 lower-case hex digits");
     String signature = single(request, SIGNATURE);
-    malformedUnless(SIGNATURE_FORM.matcher(signature).matches(), SIGNATURE + " is not padded base64 of 32 bytes");
+    malformedUnless(HeaderForms.isSignature(signature), SIGNATURE + " is not padded base64 of 32 bytes");
     return new SignatureHeaders(
         single(request, KEY),
         Long.parseLong(timestamp), // 16 digits at most: cannot overflow
@@ -98,22 +90,33 @@ final class SignatureHeaders {
     SortedMap<String, String> signed = new TreeMap<>();
     for (String name : names) {
       malformedUnless(
-          SIGNABLE_NAME.matcher(name).matches() && !name.endsWith("-bin") && !NEVER_SIGNED.contains(name),
+          HeaderForms.isSignableName(name) && !name.endsWith("-bin") && !NEVER_SIGNED.contains(name),
           SIGNATURE_HEADERS + " lists a name that cannot be signed");
-      malformedUnless(!signed.containsKey(name), SIGNATURE_HEADERS + " lists " + name + " twice");
-      malformedUnless(!request.values(name).isEmpty(), SIGNATURE_HEADERS + " lists " + name + ", which is absent");
+      // Details naming a header are built only for a refusal: a valid request builds no string.
+      if (signed.containsKey(name)) {
+        throw malformed(SIGNATURE_HEADERS + " lists " + name + " twice");
+      }
+      if (request.values(name).isEmpty()) {
+        throw malformed(SIGNATURE_HEADERS + " lists " + name + ", which is absent");
+      }
       signed.put(name, single(request, name));
     }
-    malformedUnless(signed.keySet().containsAll(ALWAYS_SIGNED), SIGNATURE_HEADERS + " must list " + ALWAYS_SIGNED);
+    if (!signed.keySet().containsAll(ALWAYS_SIGNED)) {
+      throw malformed(SIGNATURE_HEADERS + " must list " + ALWAYS_SIGNED);
+    }
     return signed;
   }
 
   /** The one value of a present header, checked for form. */
   private static String single(SignedRequest request, String name) throws Rejection {
     List<String> values = request.values(name);
-    malformedUnless(values.size() == 1, name + " appears " + values.size() + " times");
+    if (values.size() != 1) {
+      throw malformed(name + " appears " + values.size() + " times");
+    }
     String value = values.get(0);
-    malformedUnless(isValidValue(value), name + " is not 1-512 printable ASCII characters without surrounding spaces");
+    if (!isValidValue(value)) {
+      throw malformed(name + " is not 1-512 printable ASCII characters without surrounding spaces");
+    }
     return value;
   }
 
@@ -131,10 +134,15 @@ final class SignatureHeaders {
     return true;
   }
 
+  /** For constant details only: an argument built per call would cost every valid request. */
   private static void malformedUnless(boolean ok, String detail) throws Rejection {
     if (!ok) {
-      throw new Rejection(AuthFailure.MALFORMED_HEADER, detail);
+      throw malformed(detail);
     }
+  }
+
+  private static Rejection malformed(String detail) {
+    return new Rejection(AuthFailure.MALFORMED_HEADER, detail);
   }
 
   String accessKey() {

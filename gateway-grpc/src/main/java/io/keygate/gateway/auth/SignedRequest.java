@@ -36,7 +36,7 @@ public final class SignedRequest {
       String authority,
       Map<String, ? extends Collection<String>> metadata,
       byte[] firstMessageSha256) {
-    this(checkedDigest(firstMessageSha256), path, authority, metadata);
+    this(checkedDigest(firstMessageSha256), path, authority, normalized(metadata));
   }
 
   private static byte[] checkedDigest(byte[] firstMessageSha256) {
@@ -46,22 +46,35 @@ public final class SignedRequest {
     return firstMessageSha256.clone();
   }
 
-  /** @param firstMessageSha256 null while only the headers are known */
+  /**
+   * @param metadata already {@link #normalized}: shared, never copied again, so completing a
+   *     request with its first message costs no second copy of its metadata
+   * @param firstMessageSha256 null while only the headers are known
+   */
   private SignedRequest(
-      byte[] firstMessageSha256,
-      String path,
-      String authority,
-      Map<String, ? extends Collection<String>> metadata) {
+      byte[] firstMessageSha256, String path, String authority, Map<String, List<String>> metadata) {
     this.path = path == null ? "" : path;
     this.authority = authority == null ? "" : authority;
-    Map<String, List<String>> copy = new LinkedHashMap<>();
-    metadata.forEach(
-        (name, values) ->
-            copy.computeIfAbsent(name.toLowerCase(Locale.ROOT), k -> new ArrayList<>())
-                .addAll(values));
-    copy.replaceAll((name, values) -> List.copyOf(values));
-    this.metadata = Collections.unmodifiableMap(copy);
+    this.metadata = metadata;
     this.firstMessageSha256 = firstMessageSha256;
+  }
+
+  /** Names lower-cased (ASCII) and merged, every value kept in order; unmodifiable throughout. */
+  private static Map<String, List<String>> normalized(
+      Map<String, ? extends Collection<String>> metadata) {
+    Map<String, List<String>> copy = new LinkedHashMap<>();
+    for (Map.Entry<String, ? extends Collection<String>> entry : metadata.entrySet()) {
+      // List.copyOf returns an unmodifiable list as it is, so a caller that hands over List.of
+      // values (the gRPC layer does) costs no copy here.
+      List<String> values = List.copyOf(entry.getValue());
+      List<String> earlier = copy.putIfAbsent(entry.getKey().toLowerCase(Locale.ROOT), values);
+      if (earlier != null) { // the same name in another case: one name, every value
+        List<String> merged = new ArrayList<>(earlier);
+        merged.addAll(values);
+        copy.put(entry.getKey().toLowerCase(Locale.ROOT), List.copyOf(merged));
+      }
+    }
+    return Collections.unmodifiableMap(copy);
   }
 
   /**
@@ -71,7 +84,7 @@ public final class SignedRequest {
    */
   public static SignedRequest headersOnly(
       String path, String authority, Map<String, ? extends Collection<String>> metadata) {
-    return new SignedRequest(null, path, authority, metadata);
+    return new SignedRequest(null, path, authority, normalized(metadata));
   }
 
   /** This request, completed with the first message (empty if the client sent none). */
@@ -90,7 +103,8 @@ public final class SignedRequest {
       String authority,
       Map<String, ? extends Collection<String>> metadata,
       byte[] firstMessage) {
-    return new SignedRequest(path, authority, metadata, sha256(Objects.requireNonNull(firstMessage)));
+    return new SignedRequest(
+        sha256(Objects.requireNonNull(firstMessage)), path, authority, normalized(metadata));
   }
 
   /** The SHA-256 the gateway must compute over the first message (or over no bytes). */

@@ -21,8 +21,6 @@ import java.util.Objects;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Every call the gateway proxies starts here. Only adapts gRPC: asks {@link CallAdmission} to
@@ -39,10 +37,10 @@ public final class GatewayCallHandler implements ServerCallHandler<byte[], byte[
   private final OpenCalls openCalls;
   private final BackendProxy proxy;
   private final PreAuthSettings preAuth;
-  private final ScheduledExecutorService timers;
   private final PreAuthTracing tracing;
   private final PreAuthMarshaller requests = new PreAuthMarshaller();
   private final PreAuthCapacity<PreAuthBudget> unauthenticated;
+  private final FirstMessageDeadlines deadlines;
   private final CallsPerKey callsPerKey;
   private final CallsPerApi callsPerApi;
   private final Executor hsmLane;
@@ -66,10 +64,11 @@ public final class GatewayCallHandler implements ServerCallHandler<byte[], byte[
     this.openCalls = openCalls;
     this.proxy = proxy;
     this.preAuth = Objects.requireNonNull(preAuth, "preAuth");
-    this.timers = Objects.requireNonNull(timers, "timers");
     this.unauthenticated = new PreAuthCapacity<>(
         preAuth.nodeCalls(), preAuth.nodeBytes(), PreAuthCapacity.FREE_BYTES_PER_CALL);
     this.tracing = new PreAuthTracing(preAuth.maxFirstMessageBytes(), unauthenticated);
+    this.deadlines = new FirstMessageDeadlines(unauthenticated);
+    deadlines.start(Objects.requireNonNull(timers, "timers"), preAuth.firstMessageTimeout());
   }
 
   /**
@@ -77,7 +76,7 @@ public final class GatewayCallHandler implements ServerCallHandler<byte[], byte[
    *     are refused with UNAVAILABLE ConfigUnavailable
    * @param observer told every authentication outcome (last use, security events); must not block
    * @param preAuth what a call may cost before it is authenticated
-   * @param timers ends calls whose first message is late (injected: the node owns the thread)
+   * @param timers sweeps for calls whose first message is late (injected: the node owns the thread)
    * @param limits its {@link CallLimits#perKey} and {@link CallLimits#perApi} bound the calls one
    *     AccessKey and one API may have open at once (the rest are the listener's and the lane's)
    * @param hsmLane where signature checks run (they block in the token); one that refuses a task
@@ -143,7 +142,7 @@ public final class GatewayCallHandler implements ServerCallHandler<byte[], byte[
         // Headers only: the call is screened before a single message is requested. Its metadata
         // is copied only here: a call without authentication is routed on method and authority.
         routed = admission.screen(signatureMode, SignedRequest.headersOnly(
-            "/" + method, call.getAuthority(), MetadataCopy.asciiEntries(headers)));
+            "/" + method, call.getAuthority(), MetadataCopy.signatureEntries(headers)));
       }
     } catch (RuntimeException e) {
       budget.claim();
@@ -166,14 +165,11 @@ public final class GatewayCallHandler implements ServerCallHandler<byte[], byte[
     budget.narrowTo(awaiting.api().preAuthMaxMessageBytes());
     budget.onNoCapacity(detail ->
         refuse(call, GatewayError.PREAUTH_CAPACITY_EXHAUSTED, requestId, method, detail));
-    // Counted among the node's unauthenticated calls until the phase ends (may end the oldest).
-    budget.enterNode();
-    listener.deadline = timers.schedule(() -> {
-      if (budget.claim()) {
-        refuse(call, GatewayError.FIRST_MESSAGE_TIMEOUT, requestId, method,
-            "no first message within " + preAuth.firstMessageTimeout());
-      }
-    }, preAuth.firstMessageTimeout().toMillis(), TimeUnit.MILLISECONDS);
+    budget.onLate(() -> refuse(call, GatewayError.FIRST_MESSAGE_TIMEOUT, requestId, method,
+        "no first message within " + preAuth.firstMessageTimeout()));
+    // Counted among the node's unauthenticated calls until the phase ends (may end the oldest),
+    // and ended by the deadlines' sweep if its first message is late.
+    budget.enterNode(deadlines.now());
     call.request(1);
     return listener;
   }
@@ -239,7 +235,6 @@ public final class GatewayCallHandler implements ServerCallHandler<byte[], byte[
     private final PreAuthBudget budget;
     /** The call's context (deadline, cancellation): the continuation runs in it. */
     private final Context context = Context.current();
-    private volatile ScheduledFuture<?> deadline;
     private ServerCall.Listener<byte[]> delegate;
     private boolean refused;
     private boolean authenticating;
@@ -287,7 +282,6 @@ public final class GatewayCallHandler implements ServerCallHandler<byte[], byte[
         refused = true; // closed by the size limit or the deadline
         return false;
       }
-      stopDeadline();
       if (budget.inflatedTooLarge()) {
         refused = true;
         refuse(call, GatewayError.PREAUTH_MESSAGE_TOO_LARGE, routed.requestId(),
@@ -298,13 +292,6 @@ public final class GatewayCallHandler implements ServerCallHandler<byte[], byte[
       return true;
     }
 
-    private void stopDeadline() {
-      ScheduledFuture<?> timer = deadline;
-      if (timer != null) {
-        timer.cancel(false);
-      }
-    }
-
     // The call's end, exactly one of these two. A call holds places only once it is forwarded,
     // and the proxy gives them back (forward); one that ends while its signature is being
     // checked gives them back when the check is done (admit).
@@ -312,7 +299,6 @@ public final class GatewayCallHandler implements ServerCallHandler<byte[], byte[
     public synchronized void onCancel() {
       ended = true;
       budget.claim();
-      stopDeadline();
       if (delegate != null) {
         delegate.onCancel();
       }

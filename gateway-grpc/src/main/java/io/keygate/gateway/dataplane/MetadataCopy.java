@@ -1,27 +1,53 @@
 package io.keygate.gateway.dataplane;
 
 import io.grpc.Metadata;
+import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** The ASCII (non-binary) request metadata as plain strings, for the gRPC-free authenticator. */
+/**
+ * The request metadata the gRPC-free authenticator reads, as plain strings: the ASCII (non-binary)
+ * {@code x-ca-*} entries. Nothing else is signed or read by it (every header the signature names
+ * is an {@code x-ca-*} one, docs/signature-spec.md), so the rest (user-agent, te, grpc-*,
+ * content-type...) is not copied for every signed call only to be ignored.
+ */
 final class MetadataCopy {
+  private static final String SIGNATURE_PREFIX = "x-ca-";
+
   private MetadataCopy() {}
 
-  static Map<String, List<String>> asciiEntries(Metadata headers) {
+  static Map<String, List<String>> signatureEntries(Metadata headers) {
     Map<String, List<String>> out = new LinkedHashMap<>();
     for (String name : headers.keys()) {
-      if (name.endsWith(Metadata.BINARY_HEADER_SUFFIX) || name.startsWith(":")) {
+      // Case-insensitive, as the authenticator lower-cases names (grpc's are lower-case already).
+      if (!name.regionMatches(true, 0, SIGNATURE_PREFIX, 0, SIGNATURE_PREFIX.length())
+          || name.endsWith(Metadata.BINARY_HEADER_SUFFIX)) {
         continue;
       }
-      Iterable<String> values = headers.getAll(Metadata.Key.of(name, Metadata.ASCII_STRING_MARSHALLER));
+      Iterable<String> values =
+          headers.getAll(Metadata.Key.of(name, Metadata.ASCII_STRING_MARSHALLER));
       if (values != null) {
-        List<String> list = new java.util.ArrayList<>();
-        values.forEach(list::add);
-        out.put(name, list);
+        out.put(name, listOf(values));
       }
     }
     return out;
+  }
+
+  /** Unmodifiable, so the authenticator keeps it as it is; one value (the usual case) is List.of. */
+  private static List<String> listOf(Iterable<String> values) {
+    Iterator<String> it = values.iterator();
+    if (!it.hasNext()) {
+      return List.of();
+    }
+    String first = it.next();
+    if (!it.hasNext()) {
+      return List.of(first);
+    }
+    List<String> all = new ArrayList<>();
+    all.add(first);
+    it.forEachRemaining(all::add);
+    return List.copyOf(all);
   }
 }

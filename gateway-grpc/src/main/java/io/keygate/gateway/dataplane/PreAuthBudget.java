@@ -31,6 +31,8 @@ final class PreAuthBudget {
   private final AtomicInteger state = new AtomicInteger(OPEN);
   private volatile Runnable onTooLarge = () -> {};
   private volatile Consumer<String> onNoCapacity = detail -> {};
+  private volatile Runnable onLate = () -> {};
+  private volatile long enteredAt;
   private volatile boolean inflatedTooLarge;
   private volatile boolean inNode;
 
@@ -67,6 +69,29 @@ final class PreAuthBudget {
    */
   void onNoCapacity(Consumer<String> action) {
     this.onNoCapacity = action;
+  }
+
+  /** What to do (close the call) when its first message is late ({@link FirstMessageDeadlines}). */
+  void onLate(Runnable action) {
+    this.onLate = action;
+  }
+
+  /** {@link #enterNode()}, stamped with the node's {@link FirstMessageDeadlines#now()}. */
+  void enterNode(long sweeps) {
+    enteredAt = sweeps; // before it is among the node's calls, where the sweep reads it
+    enterNode();
+  }
+
+  /** The sweep it entered the node at (0 if entered without one). */
+  long enteredAt() {
+    return enteredAt;
+  }
+
+  /** Its first message is late: ends the call, unless something else already did. */
+  void endLate() {
+    if (claim()) {
+      onLate.run();
+    }
   }
 
   /**

@@ -1,9 +1,12 @@
 package io.keygate.gateway.dataplane;
 
+import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Predicate;
 
 /**
  * What the calls on this node that are not authenticated yet may hold together: how many are in
@@ -97,6 +100,25 @@ final class PreAuthCapacity<C> {
     if (held != null) {
       bytes -= held;
     }
+  }
+
+  /**
+   * The calls in the phase, oldest first, for as long as {@code late} says so: the ones a deadline
+   * every call shares has passed ({@link FirstMessageDeadlines}). Reads those and one more. They
+   * stay in until they {@link #leave}.
+   */
+  synchronized List<C> oldestWhile(Predicate<? super C> late) {
+    List<C> found = null;
+    for (C call : members.keySet()) {
+      if (!late.test(call)) {
+        break;
+      }
+      if (found == null) {
+        found = new ArrayList<>();
+      }
+      found.add(call);
+    }
+    return found == null ? List.of() : found;
   }
 
   /** Calls in the phase now. */

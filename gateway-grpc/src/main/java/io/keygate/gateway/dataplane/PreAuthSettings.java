@@ -10,7 +10,7 @@ import java.util.Objects;
  * @param maxFirstMessageBytes the largest first message (after decompression) a signed call may
  *     send before it is authenticated; later messages are bounded only by the listener's maximum
  * @param firstMessageTimeout how long a screened call may take to send its first message (or
- *     half-close) before it is ended
+ *     half-close) before it is ended: by a sweep every quarter of it, so at most a quarter later
  * @param nodeBytes the first-message bytes (on the wire) that the node's unauthenticated calls
  *     may buffer together, beyond each call's first {@link PreAuthCapacity#FREE_BYTES_PER_CALL};
  *     a call that would pass it is refused
