@@ -240,9 +240,16 @@ class SharedNoncesEndToEndTest {
     return RawCalls.metadata(headers);
   }
 
+  /**
+   * Sends the captured call again, from a copy of its metadata: grpc's client call edits the
+   * Metadata it is given, so two sends at once must not share one (they did, and one crashed
+   * its channel and never ended).
+   */
   private static CompletableFuture<RawCalls.Ended> send(
       GatewayNode node, String authority, Metadata captured) throws Exception {
-    return RawCalls.start(gw.channel(node, authority), GatewayFixture.ECHO, captured,
+    Metadata copy = new Metadata();
+    copy.merge(captured);
+    return RawCalls.start(gw.channel(node, authority), GatewayFixture.ECHO, copy,
         RawCalls.deadline(15), true, BODY);
   }
 }
