@@ -82,6 +82,8 @@ public final class GatewayFixture implements AutoCloseable {
   private java.util.function.UnaryOperator<io.keygate.gateway.node.NodeBuilder> builder = b -> b;
   private java.util.function.UnaryOperator<io.keygate.gateway.auth.MacVerifier> macVerifier =
       v -> v;
+  private java.util.function.Function<Path, ConfigDatabaseSettings> databaseSettings =
+      ConfigDatabaseSettings::embeddedH2;
 
   public GatewayFixture(SoftHsmTokens tokens) {
     this.tokens = tokens;
@@ -91,6 +93,16 @@ public final class GatewayFixture implements AutoCloseable {
   public GatewayFixture withBuilder(
       java.util.function.UnaryOperator<io.keygate.gateway.node.NodeBuilder> adjust) {
     this.builder = adjust;
+    return this;
+  }
+
+  /**
+   * The config database before {@link #start}, given the node's data directory (default: the
+   * embedded H2 in it), e.g. a MariaDB primary and its standby.
+   */
+  public GatewayFixture withDatabase(
+      java.util.function.Function<Path, ConfigDatabaseSettings> settings) {
+    this.databaseSettings = settings;
     return this;
   }
 
@@ -121,7 +133,7 @@ public final class GatewayFixture implements AutoCloseable {
     globexBackend = backend("globex-backend");
 
     dataDir = Files.createTempDirectory("keygate-gw-");
-    database = ConfigDatabase.open(ConfigDatabaseSettings.embeddedH2(dataDir));
+    database = ConfigDatabase.open(databaseSettings.apply(dataDir));
     store = database.store(Clock.systemUTC());
     provision();
     GatewaySettings settings =
