@@ -12,6 +12,7 @@ import io.keygate.gateway.authz.AccessPolicy;
 import io.keygate.gateway.errors.ErrorReplies;
 import io.keygate.gateway.errors.GatewayError;
 import io.keygate.gateway.proxy.BackendProxy;
+import io.keygate.hsm.HsmException;
 import io.keygate.gateway.proxy.Forwarded;
 import io.keygate.gateway.proxy.ProxyRoute;
 import java.lang.System.Logger;
@@ -32,6 +33,7 @@ import java.util.concurrent.ScheduledExecutorService;
  */
 public final class GatewayCallHandler implements ServerCallHandler<byte[], byte[]> {
   private static final Logger LOG = System.getLogger("io.keygate.gateway.dataplane");
+  private static final byte[] NO_MESSAGE = new byte[0];
 
   private final CallAdmission admission;
   private final OpenCalls openCalls;
@@ -45,6 +47,7 @@ public final class GatewayCallHandler implements ServerCallHandler<byte[], byte[
   private final CallsPerApi callsPerApi;
   private final Executor hsmLane;
   private final RequestIds requestIds;
+  private final BackendHeaders backendHeaders;
 
   GatewayCallHandler(
       CallAdmission admission,
@@ -55,8 +58,10 @@ public final class GatewayCallHandler implements ServerCallHandler<byte[], byte[
       PreAuthSettings preAuth,
       ScheduledExecutorService timers,
       Executor hsmLane,
-      RequestIds requestIds) {
+      RequestIds requestIds,
+      BackendHeaders backendHeaders) {
     this.admission = admission;
+    this.backendHeaders = Objects.requireNonNull(backendHeaders, "backendHeaders");
     this.requestIds = Objects.requireNonNull(requestIds, "requestIds");
     this.hsmLane = Objects.requireNonNull(hsmLane, "hsmLane");
     this.callsPerKey = Objects.requireNonNull(callsPerKey, "callsPerKey");
@@ -82,6 +87,8 @@ public final class GatewayCallHandler implements ServerCallHandler<byte[], byte[
    * @param hsmLane where signature checks run (they block in the token); one that refuses a task
    *     ({@link java.util.concurrent.RejectedExecutionException}) ends the call HsmBusy at once
    * @param requestIds gives each call its request id
+   * @param backendHeaders what an authenticated call tells its backend ({@link
+   *     BackendHeaders#UNSIGNED}, or an attestation)
    */
   public static GatewayCallHandler create(
       ConfigView config,
@@ -94,13 +101,15 @@ public final class GatewayCallHandler implements ServerCallHandler<byte[], byte[
       ScheduledExecutorService timers,
       CallLimits limits,
       Executor hsmLane,
-      RequestIds requestIds) {
+      RequestIds requestIds,
+      BackendHeaders backendHeaders) {
     CallsPerKey callsPerKey = new CallsPerKey(limits.perKey());
     CallsPerApi callsPerApi = new CallsPerApi(limits.perApi());
     CallAdmission admission = new CallAdmission(
         config, authenticator, policy, maxConfigStaleness, observer, callsPerKey, callsPerApi);
     return new GatewayCallHandler(admission, callsPerKey, callsPerApi,
-        new OpenCalls(admission, observer), proxy, preAuth, timers, hsmLane, requestIds);
+        new OpenCalls(admission, observer), proxy, preAuth, timers, hsmLane, requestIds,
+        backendHeaders);
   }
 
   /** What the calls hold now against the node's limits. */
@@ -154,7 +163,7 @@ public final class GatewayCallHandler implements ServerCallHandler<byte[], byte[
     }
     if (routed instanceof Admission.Admitted admitted) {
       budget.claim(); // no authentication: the listener's own limits apply
-      return forward(call, headers, admitted);
+      return forward(call, headers, admitted, IdentityHeaders.of(admitted.call()));
     }
     Admission.AwaitingSignature awaiting = (Admission.AwaitingSignature) routed;
     AuthenticatingListener listener = new AuthenticatingListener(call, headers, awaiting, budget);
@@ -187,13 +196,13 @@ public final class GatewayCallHandler implements ServerCallHandler<byte[], byte[
    * Starts the proxy for an admitted call, watches it while it is open (revocation), and gives its
    * places back once the proxy is done with it.
    */
-  private ServerCall.Listener<byte[]> forward(
-      ServerCall<byte[], byte[]> call, Metadata headers, Admission.Admitted admitted) {
+  private ServerCall.Listener<byte[]> forward(ServerCall<byte[], byte[]> call, Metadata headers,
+      Admission.Admitted admitted, Metadata gatewayHeaders) {
     AdmittedCall open = admitted.call();
     Forwarded forwarded;
     try {
       forwarded = proxy.forward(call, headers,
-          new ProxyRoute(open.backend(), open.requestId(), IdentityHeaders.of(open)));
+          new ProxyRoute(open.backend(), open.requestId(), gatewayHeaders));
     } catch (RuntimeException e) {
       admitted.places().release();
       return failed(call, open.requestId(), open.api().methodName(), e);
@@ -203,6 +212,17 @@ public final class GatewayCallHandler implements ServerCallHandler<byte[], byte[
     forwarded.ended().whenComplete((ignored, failure) -> admitted.places().release());
     openCalls.watch(open, forwarded::end, forwarded.ended());
     return forwarded.listener();
+  }
+
+  /** An authenticated call's headers for its backend; null if the token could not make them. */
+  private Metadata headersFor(AdmittedCall call, String method, byte[] firstMessage) {
+    try {
+      return backendHeaders.forAuthenticated(call, "/" + method, firstMessage);
+    } catch (HsmException | RuntimeException e) {
+      LOG.log(Level.WARNING, "cannot make the backend headers request=" + call.requestId()
+          + " failure=" + e.getClass().getSimpleName());
+      return null;
+    }
   }
 
   private static ServerCall.Listener<byte[]> refuse(
@@ -347,6 +367,11 @@ public final class GatewayCallHandler implements ServerCallHandler<byte[], byte[
         }
         return;
       }
+      // Still on the HSM lane, outside the lock: the backend's headers may need the token too.
+      Metadata gatewayHeaders = decided instanceof Admission.Admitted admittedNow
+          ? headersFor(admittedNow.call(), call.getMethodDescriptor().getFullMethodName(),
+              isMessage ? firstMessage : NO_MESSAGE)
+          : null;
       synchronized (this) {
         authenticating = false;
         if (decided instanceof Admission.Refused refusal) {
@@ -361,8 +386,15 @@ public final class GatewayCallHandler implements ServerCallHandler<byte[], byte[
           admitted.places().release(); // the client left while its signature was checked
           return;
         }
+        if (gatewayHeaders == null) { // the token could not attest the call
+          admitted.places().release();
+          refused = true;
+          refuse(call, GatewayError.HSM_UNAVAILABLE, routed.requestId(), method,
+              "cannot attest the call to its backend");
+          return;
+        }
         FirstMessageReplay<byte[], byte[]> replay = new FirstMessageReplay<>(call, isMessage);
-        delegate = forward(replay, headers, admitted);
+        delegate = forward(replay, headers, admitted, gatewayHeaders);
         if (isMessage) {
           delegate.onMessage(firstMessage);
         }

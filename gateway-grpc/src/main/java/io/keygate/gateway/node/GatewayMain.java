@@ -3,6 +3,7 @@ package io.keygate.gateway.node;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.net.InetSocketAddress;
+import io.keygate.hsm.KeyLabel;
 import java.util.Optional;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -24,10 +25,12 @@ public final class GatewayMain {
   public static void main(String[] args) throws Exception {
     NodeSettings settings;
     Optional<InetSocketAddress> metrics;
+    Optional<KeyLabel> attestationKey;
     Duration hsmExitAfter;
     try {
       settings = NodeSettings.fromEnvironment(System.getenv());
       metrics = NodeSettings.metricsListen(System.getenv());
+      attestationKey = NodeSettings.backendAttestationKey(System.getenv());
       hsmExitAfter = NodeSettings.hsmExitAfter(System.getenv());
     } catch (SettingsException e) {
       System.err.println("keygate: " + e.getMessage());
@@ -44,6 +47,7 @@ public final class GatewayMain {
       NodeBuilder builder = GatewayNode.builder(settings).jmxMetrics()
           .onTokenLost(hsmExitAfter, () -> exitCode.complete(TOKEN_LOST));
       metrics.ifPresent(builder::prometheusEndpoint);
+      attestationKey.ifPresent(builder::backendAttestation);
       node = builder.start();
     } catch (Exception e) {
       // The token, the database or a port: one line naming it, no stack trace for an operator.

@@ -1,5 +1,7 @@
 package io.keygate.gateway.node;
 
+import io.keygate.gateway.attestation.BackendAttestor;
+import io.keygate.gateway.dataplane.BackendHeaders;
 import io.grpc.protobuf.services.HealthStatusManager;
 import io.keygate.gateway.admin.access.AdminPrincipal;
 import io.keygate.gateway.admin.access.AdminPrincipals;
@@ -46,6 +48,7 @@ import io.keygate.gateway.tls.ActiveTlsKeys;
 import io.keygate.gateway.tls.TlsKeyFollower;
 import io.keygate.gateway.tls.TlsListener;
 import io.keygate.hsm.HsmToken;
+import io.keygate.hsm.HsmException;
 import io.keygate.hsm.KeyLabel;
 import io.keygate.hsm.WrappedMacKeys;
 import io.keygate.hsm.pkcs11.DirectWrappedMacs;
@@ -96,6 +99,7 @@ public final class NodeBuilder {
   private UnaryOperator<MacVerifier> macVerifier = UnaryOperator.identity();
   private Duration snapshotPollInterval = SnapshotRefresher.DEFAULT_POLL_INTERVAL;
   private Optional<InetSocketAddress> prometheusListen = Optional.empty();
+  private Optional<KeyLabel> attestationKey = Optional.empty();
   private Optional<TokenLoss> onTokenLost = Optional.empty();
   private boolean jmxMetrics;
 
@@ -109,6 +113,16 @@ public final class NodeBuilder {
    */
   public NodeBuilder prometheusEndpoint(InetSocketAddress listen) {
     prometheusListen = Optional.of(listen);
+    return this;
+  }
+
+  /**
+   * Attest every authenticated call to its backend with the token's EC key {@code label}
+   * (KEYGATE_BACKEND_ATTESTATION_KEY, docs/backend-attestation.md); the node does not start
+   * without that key.
+   */
+  public NodeBuilder backendAttestation(KeyLabel label) {
+    attestationKey = Optional.of(label);
     return this;
   }
 
@@ -273,6 +287,16 @@ public final class NodeBuilder {
   }
 
   /** route → authenticate (HSM) → authorize → proxy, behind the TLS listener; health on its own thread. */
+  private BackendHeaders backendHeaders(HsmToken hsm) throws HsmException {
+    if (attestationKey.isEmpty()) {
+      return BackendHeaders.UNSIGNED;
+    }
+    BackendAttestor attestor = BackendAttestor.inToken(hsm, attestationKey.get(), clock);
+    LOG.log(Level.INFO, "backend attestation: every authenticated call signed by "
+        + attestationKey.get() + " (key id " + attestor.keyId() + ")");
+    return attestor;
+  }
+
   private IngressServer startDataPlane(StartedParts parts, HsmToken hsm,
       Optional<WrappedMacKeys> hierarchy, SnapshotRefresher refresher,
       CallObserver observer, ScheduledExecutorService healthThread,
@@ -296,7 +320,7 @@ public final class NodeBuilder {
     GatewayCallHandler handler = GatewayCallHandler.create(view, authenticator,
         new AccessPolicy(clock), gateway.maxConfigStaleness(), observer, proxy,
         settings.preAuth(), preAuthTimers, settings.calls(), hsmLane,
-        new RequestIds(SecureRandom.getInstance("DRBG")));
+        new RequestIds(SecureRandom.getInstance("DRBG")), backendHeaders(hsm));
     // Revocation reaches calls in flight: every open call is asked again after each new snapshot,
     // and on a tick of its own thread for what changes with time alone (a credential's end, the
     // snapshot growing stale while the poll hangs on the store).

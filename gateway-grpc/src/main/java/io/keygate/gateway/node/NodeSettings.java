@@ -124,6 +124,21 @@ public record NodeSettings(
         : Optional.empty();
   }
 
+  /**
+   * The token's EC P-256 key that attests authenticated calls to their backends ({@code
+   * KEYGATE_BACKEND_ATTESTATION_KEY}, docs/backend-attestation.md); none when unset. Read like
+   * {@link #metricsListen}: GatewayMain hands it to the builder.
+   *
+   * @throws SettingsException if the value is not a key label
+   */
+  public static Optional<KeyLabel> backendAttestationKey(Map<String, String> environment)
+      throws SettingsException {
+    EnvironmentReader env = new EnvironmentReader(environment);
+    return env.has("KEYGATE_BACKEND_ATTESTATION_KEY")
+        ? Optional.of(label(env, "KEYGATE_BACKEND_ATTESTATION_KEY", null))
+        : Optional.empty();
+  }
+
   /** How long the token may stay unavailable before GatewayMain gives up on it and exits 3. */
   public static final Duration DEFAULT_HSM_EXIT_AFTER = Duration.ofSeconds(15);
 
