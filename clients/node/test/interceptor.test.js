@@ -8,6 +8,8 @@ const grpc = require('@grpc/grpc-js');
 const { createSigner, signingInterceptor, sha256Hex, EMPTY_SHA256, HEADER } = require('../src');
 const { encodeEchoRequest, ECHO_PATH, COLLECT_PATH } = require('./echo-codec');
 
+const CHAT_PATH = '/keygate.demo.v1.EchoService/Chat';
+
 const SECRET = 'lapzkH01Bu+LAAnkWSOQrhuyLjxxZjMtJ4rfGHakw1M=';
 const identity = (b) => b;
 
@@ -50,7 +52,24 @@ function startServer() {
       requestSerialize: identity, requestDeserialize: identity,
       responseSerialize: identity, responseDeserialize: identity,
     },
+    Chat: {
+      path: CHAT_PATH, requestStream: true, responseStream: true,
+      requestSerialize: identity, requestDeserialize: identity,
+      responseSerialize: identity, responseDeserialize: identity,
+    },
   }, {
+    Chat(call) {
+      let first = true;
+      call.on('data', (m) => {
+        if (first) check(call, m);
+        first = false;
+        call.write(m);
+      });
+      call.on('end', () => {
+        if (first) check(call, Buffer.alloc(0));
+        call.end();
+      });
+    },
     Echo(call, callback) {
       check(call, call.request);
       callback(null, call.request);
@@ -140,6 +159,29 @@ test('a client stream that half-closes at once is signed over zero bytes', async
     call.end();
   });
   assert.equal(seen[0].metadata[HEADER.CONTENT_SHA256], EMPTY_SHA256);
+  assert.ok(seen[0].signatureMatches);
+  c.close();
+});
+
+test('a bidi stream reads only after its first message started it, and is signed over it', async (t) => {
+  const { server, port, seen } = await startServer();
+  t.after(() => server.forceShutdown());
+  const c = client(port, signingInterceptor(signer, { authority: 'localhost' }));
+  const call = c.makeBidiStreamRequest(CHAT_PATH, identity, identity, new grpc.Metadata(), {});
+  const received = [];
+  const done = new Promise((resolve, reject) => {
+    call.on('data', (m) => received.push(m.toString('hex')));
+    call.on('error', reject);
+    call.on('end', resolve);
+  });
+  setTimeout(() => {
+    call.write(encodeEchoRequest('one'));
+    call.write(encodeEchoRequest('two'));
+    call.end();
+  }, 50);
+  await done;
+  assert.deepEqual(received, [encodeEchoRequest('one').toString('hex'), encodeEchoRequest('two').toString('hex')]);
+  assert.equal(seen[0].metadata[HEADER.CONTENT_SHA256], sha256Hex(encodeEchoRequest('one')));
   assert.ok(seen[0].signatureMatches);
   c.close();
 });

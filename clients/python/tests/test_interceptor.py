@@ -54,11 +54,28 @@ class InterceptorTest(unittest.TestCase):
             check(context, messages[0] if messages else None)
             return b"".join(messages)
 
+        def chat(request_iterator, context):
+            first = True
+            for m in request_iterator:
+                if first:
+                    check(context, m)
+                    first = False
+                yield m
+            if first:
+                check(context, None)
+
+        def echo_stream(request, context):
+            check(context, request)
+            yield request
+            yield request
+
         self.server = grpc.server(concurrent.futures.ThreadPoolExecutor(max_workers=2))
         self.server.add_generic_rpc_handlers([grpc.method_handlers_generic_handler(
             "keygate.demo.v1.EchoService",
             {"Echo": grpc.unary_unary_rpc_method_handler(echo),
-             "Collect": grpc.stream_unary_rpc_method_handler(collect)})])
+             "Collect": grpc.stream_unary_rpc_method_handler(collect),
+             "EchoStream": grpc.unary_stream_rpc_method_handler(echo_stream),
+             "Chat": grpc.stream_stream_rpc_method_handler(chat)})])
         self.port = self.server.add_insecure_port("127.0.0.1:0")
         self.server.start()
         self.signer = Signer("AKtest", SECRET, extra_signed_headers={"x-ca-stage": "TEST"})
@@ -96,6 +113,18 @@ class InterceptorTest(unittest.TestCase):
         collect(iter([]), timeout=10)
         self.assertEqual(EMPTY_SHA256, self.seen[0]["values"][CONTENT_SHA256])
         self.assertTrue(self.seen[0]["signature_ok"])
+
+    def test_bidiStream_isSignedOverItsFirstMessage_andEchoesEveryOne(self):
+        chat = self.channel("localhost").stream_stream("/keygate.demo.v1.EchoService/Chat")
+        sent = [encode_echo_request("one"), encode_echo_request("two")]
+        self.assertEqual(sent, list(chat(iter(sent), timeout=10)))
+        self.assertEqual(sha256_hex(sent[0]), self.seen[0]["values"][CONTENT_SHA256])
+        self.assertTrue(self.seen[0]["signature_ok"], self.seen[0])
+
+    def test_serverStream_isSignedOverItsRequest(self):
+        stream = self.channel("localhost").unary_stream("/keygate.demo.v1.EchoService/EchoStream")
+        self.assertEqual(2, len(list(stream(encode_echo_request("s"), timeout=10))))
+        self.assertTrue(self.seen[0]["digest_ok"] and self.seen[0]["signature_ok"], self.seen[0])
 
 
 if __name__ == "__main__":
