@@ -220,6 +220,9 @@ function createSigner({ accessKey, secret, clock = Date.now, nonce = defaultNonc
     }
     headers[HEADER.SIGNATURE_METHOD] = HMAC_SHA256;
     headers[HEADER.SIGNATURE_HEADERS] = Object.keys(signed).sort().join(',');
+    // The list is a header value too (spec section 2): long extra names can push it past 512.
+    require_(isValidValue(headers[HEADER.SIGNATURE_HEADERS]),
+      `${HEADER.SIGNATURE_HEADERS} would be longer than ${MAX_VALUE_LENGTH} characters: sign fewer or shorter names`);
     headers[HEADER.SIGNATURE] = signatureBase64;
     return { headers, stringToSign: sts, signatureBase64 };
   }

@@ -117,3 +117,10 @@ test('the signer does not print its secret', () => {
   const shown = `${signer} ${require('node:util').inspect(signer, { depth: 5 })} ${JSON.stringify(signer)}`;
   assert.ok(!shown.includes(secret) && !shown.includes('95aa7390'), shown);
 });
+
+test('a signer refuses extra names whose list would pass the 512-character value limit', () => {
+  const extras = {};
+  for (let i = 0; i < 12; i++) extras[`x-ca-${String(i).padStart(2, '0')}${'n'.repeat(52)}`] = 'v';
+  const signer = createSigner({ accessKey: 'AK1', secret: Buffer.alloc(32, 1), extraSignedHeaders: extras });
+  assert.throws(() => signer.sign({ path: '/p.S/M', authority: 'h' }), /longer than 512/);
+});

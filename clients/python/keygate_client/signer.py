@@ -206,12 +206,16 @@ class Signer:
         signed = dict(self._extras)
         signed.update({KEY: self._access_key, TIMESTAMP: timestamp, NONCE: nonce, CONTENT_SHA256: content_sha256_hex})
         sts = string_to_sign(path, authority, content_sha256_hex, signed)
+        signature_headers = ",".join(sorted(signed))
+        # The list is a header value too (spec section 2): long extra names can push it past 512.
+        _require(is_valid_value(signature_headers),
+                 f"{SIGNATURE_HEADERS} would be longer than {MAX_VALUE_LENGTH} characters: sign fewer or shorter names")
         mac = hmac.new(self.__secret, sts.encode("utf-8"), hashlib.sha256).digest()
         headers = [(KEY, self._access_key), (TIMESTAMP, timestamp), (NONCE, nonce), (CONTENT_SHA256, content_sha256_hex)]
         headers += [(name, self._extras[name]) for name in sorted(self._extras)]
         headers += [
             (SIGNATURE_METHOD, HMAC_SHA256),
-            (SIGNATURE_HEADERS, ",".join(sorted(signed))),
+            (SIGNATURE_HEADERS, signature_headers),
             (SIGNATURE, base64.b64encode(mac).decode("ascii")),
         ]
         return Signature(tuple(headers), sts)

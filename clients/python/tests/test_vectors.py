@@ -99,6 +99,12 @@ class SignerTest(unittest.TestCase):
         self.assertNotIn(SECRET, shown)
         self.assertNotIn("95aa7390", shown)
 
+    def test_signer_refusesExtraNamesWhoseListWouldPassTheValueLimit(self):
+        extras = {f"x-ca-{i:02d}" + "n" * 52: "v" for i in range(12)}
+        signer = Signer("AK1", bytes([1]) * 32, extra_signed_headers=extras)
+        with self.assertRaisesRegex(SigningError, "longer than 512"):
+            signer.sign("/p.S/M", "h")
+
 
 if __name__ == "__main__":
     unittest.main()
