@@ -4,6 +4,8 @@ import io.keygate.gateway.model.BackendTarget;
 
 import io.grpc.Channel;
 import io.grpc.ManagedChannel;
+import io.grpc.NameResolver;
+import io.grpc.NameResolverRegistry;
 import io.grpc.netty.NettyChannelBuilder;
 import io.netty.channel.ChannelOption;
 import java.time.Clock;
@@ -20,8 +22,14 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * One {@link ManagedChannel} per backend, opened on first use and shared by every call to that
- * backend (a channel multiplexes calls over one HTTP/2 connection). Bounded: at most {@code
- * maxTargets} backends, so a misconfiguration cannot open connections without end. Thread-safe.
+ * backend (a channel multiplexes calls over one HTTP/2 connection per instance). Bounded: at most
+ * {@code maxTargets} backends, so a misconfiguration cannot open connections without end.
+ * Thread-safe.
+ *
+ * <p>A backend may be several instances (a DNS name with several addresses, or a {@code list:///}
+ * target): calls are balanced {@code round_robin} over the instances that are connected and, by
+ * gRPC health checking, serving. Each channel has its own name resolver ({@link
+ * BackendResolverProvider}); failing resolutions are counted in {@link #resolutions()}.
  *
  * <p>Calls hold a {@link Lease} while they run. {@link #reapIdle()} closes channels that have no
  * call and were unused for {@code idleTimeout}; the caller schedules it (nothing here owns a
@@ -29,6 +37,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class BackendChannels implements AutoCloseable {
   private final int maxTargets;
+  private final Map<String, ?> serviceConfig;
+  private final BackendInstances instances;
+  private final BackendResolutions resolutions;
+  private final NameResolver.Factory dns;
   private final int maxInboundMessageBytes;
   private final int maxInboundMetadataBytes;
   private final Duration connectTimeout;
@@ -43,6 +55,11 @@ public final class BackendChannels implements AutoCloseable {
 
   BackendChannels(BackendChannelsBuilder b) {
     this.maxTargets = b.maxTargets;
+    this.serviceConfig = serviceConfig(b.healthCheckService);
+    this.instances = b.instances;
+    this.resolutions = new BackendResolutions(b.clock, b.resolutionLogInterval);
+    // Read from grpc's registry, never changed in it: each channel gets a registry of its own.
+    this.dns = NameResolverRegistry.getDefaultRegistry().getProviderForScheme("dns");
     this.maxInboundMessageBytes = b.maxInboundMessageBytes;
     this.maxInboundMetadataBytes = b.maxInboundMetadataBytes;
     this.connectTimeout = b.connectTimeout;
@@ -55,6 +72,17 @@ public final class BackendChannels implements AutoCloseable {
 
   public static BackendChannelsBuilder builder() {
     return new BackendChannelsBuilder();
+  }
+
+  /**
+   * Every channel's service config (the backend's DNS cannot change it: look-up is disabled).
+   * round_robin over all instances, each checked with grpc.health.v1 (grpc-services' health
+   * checking wrapper of round_robin, loaded by grpc's load-balancer registry).
+   */
+  private static Map<String, ?> serviceConfig(String healthCheckService) {
+    return Map.of(
+        "loadBalancingConfig", List.of(Map.of("round_robin", Map.of())),
+        "healthCheckConfig", Map.of("serviceName", healthCheckService));
   }
 
   /**
@@ -81,6 +109,11 @@ public final class BackendChannels implements AutoCloseable {
     return entries.size();
   }
 
+  /** Which backends' name resolution is failing now (log and metric). */
+  public BackendResolutions resolutions() {
+    return resolutions;
+  }
+
   /** The backends with an open channel. */
   public Set<BackendTarget> targets() {
     return Set.copyOf(entries.keySet());
@@ -100,6 +133,7 @@ public final class BackendChannels implements AutoCloseable {
       if (entry.retireIfIdle(now, idleMillis)) {
         entries.remove(e.getKey(), entry);
         entry.channel.shutdown();
+        resolutions.forget(e.getKey());
         reaped++;
       }
     }
@@ -154,10 +188,14 @@ public final class BackendChannels implements AutoCloseable {
   }
 
   private ManagedChannel build(BackendTarget target) {
-    // Every accepted target form (host:port, [ipv6]:port, dns:///host:port) dials through grpc's
-    // DNS resolver, named explicitly so that a host name is never read as a target scheme.
+    // The DNS form dials through grpc's DNS resolver, named explicitly so that a host name is
+    // never read as a target scheme; a list through ours. The resolver is this channel's alone.
+    @SuppressWarnings("deprecation") // the one public way to give a Netty channel its resolver
     NettyChannelBuilder builder =
         NettyChannelBuilder.forTarget(target.grpcTarget(), credentials.forBackend(target))
+            .nameResolverFactory(new BackendResolverProvider(target, dns, instances, resolutions))
+            .defaultServiceConfig(serviceConfig)
+            .disableServiceConfigLookUp()
             .maxInboundMessageSize(maxInboundMessageBytes)
             .maxInboundMetadataSize(maxInboundMetadataBytes)
             .idleTimeout(idleTimeout.toMillis(), TimeUnit.MILLISECONDS)

@@ -8,6 +8,9 @@ import java.util.concurrent.Executor;
 /** Settings for {@link BackendChannels}, with their defaults; every value is checked when set. */
 public final class BackendChannelsBuilder {
   int maxTargets = 256;
+  String healthCheckService = "";
+  BackendInstances instances = BackendInstances.listed();
+  Duration resolutionLogInterval = BackendResolutions.DEFAULT_LOG_INTERVAL;
   int maxInboundMessageBytes = 4 << 20;
   int maxInboundMetadataBytes = 8 << 10;
   Duration connectTimeout = Duration.ofSeconds(5);
@@ -22,6 +25,31 @@ public final class BackendChannelsBuilder {
   /** How many backends may have a channel at once (default 256). */
   public BackendChannelsBuilder maxTargets(int n) {
     this.maxTargets = positive(n, "maxTargets");
+    return this;
+  }
+
+  /**
+   * The service name each instance's {@code grpc.health.v1.Health/Watch} is asked about (default
+   * {@code ""}, the whole server). An instance that reports NOT_SERVING gets no calls until it
+   * reports SERVING; one that does not implement the health service is taken as serving.
+   */
+  public BackendChannelsBuilder healthCheckService(String name) {
+    this.healthCheckService = Objects.requireNonNull(name, "healthCheckService");
+    return this;
+  }
+
+  /**
+   * Where the instances of {@code list:///} targets come from (default {@link
+   * BackendInstances#listed()}, the addresses written in the target): the seam for a registry.
+   */
+  public BackendChannelsBuilder instances(BackendInstances source) {
+    this.instances = Objects.requireNonNull(source, "instances");
+    return this;
+  }
+
+  /** At most one log line per failing backend per interval while it goes on (default 1 min). */
+  public BackendChannelsBuilder resolutionLogInterval(Duration d) {
+    this.resolutionLogInterval = positive(d, "resolutionLogInterval");
     return this;
   }
 

@@ -124,7 +124,8 @@ class BackendChannelsTest {
   @ParameterizedTest
   @ValueSource(strings = {
     "127.0.0.1:1", "backend.internal:1", "dns:///backend.internal:1", "[::1]:1",
-    "dns:///[::1]:1", "[2001:db8::7]:1", "unix:1", "xds:1"
+    "dns:///[::1]:1", "[2001:db8::7]:1", "unix:1", "xds:1",
+    "list:///127.0.0.1:1", "list:///[::1]:1,127.0.0.1:1"
   })
   void acquire_buildsAChannelForEveryAcceptedForm_withTheTargetsAuthority(String text) {
     BackendTarget target = BackendTarget.parse(text);
