@@ -286,6 +286,7 @@ public final class NodeBuilder {
     // The proxy's callbacks never block: they run on the transport threads, with no hand-off.
     BackendChannels channels = parts.add(BackendChannels.builder()
         .maxInboundMessageBytes(gateway.maxMessageBytes())
+        .maxCallsPerBackend(settings.calls().perBackend())
         .executor(Runnable::run)
         .build());
     // Only the signature check blocks (in the token): it runs on a few threads of its own.

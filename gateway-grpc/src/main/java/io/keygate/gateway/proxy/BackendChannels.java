@@ -23,7 +23,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * One {@link ManagedChannel} per backend, opened on first use and shared by every call to that
  * backend (a channel multiplexes calls over one HTTP/2 connection per instance). Bounded: at most
- * {@code maxTargets} backends, so a misconfiguration cannot open connections without end.
+ * {@code maxTargets} backends, so a misconfiguration cannot open connections without end, and at
+ * most {@code maxCallsPerBackend} calls on each, so one that hangs cannot hold every call.
  * Thread-safe.
  *
  * <p>A backend may be several instances (a DNS name with several addresses, or a {@code list:///}
@@ -37,6 +38,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class BackendChannels implements AutoCloseable {
   private final int maxTargets;
+  private final int maxCallsPerBackend;
   private final Map<String, ?> serviceConfig;
   private final BackendInstances instances;
   private final BackendResolutions resolutions;
@@ -55,6 +57,7 @@ public final class BackendChannels implements AutoCloseable {
 
   BackendChannels(BackendChannelsBuilder b) {
     this.maxTargets = b.maxTargets;
+    this.maxCallsPerBackend = b.maxCallsPerBackend;
     this.serviceConfig = serviceConfig(b.healthCheckService);
     this.instances = b.instances;
     this.resolutions = new BackendResolutions(b.clock, b.resolutionLogInterval);
@@ -89,6 +92,7 @@ public final class BackendChannels implements AutoCloseable {
    * The channel to {@code target}, opened if needed, held until the lease is closed.
    *
    * @throws TooManyBackendsException if opening it would exceed {@code maxTargets}
+   * @throws BackendBusyException if the backend already carries {@code maxCallsPerBackend} calls
    * @throws IllegalStateException after {@link #close()}
    */
   public Lease acquire(BackendTarget target) {
@@ -97,8 +101,12 @@ public final class BackendChannels implements AutoCloseable {
       if (entry == null) {
         entry = open(target);
       }
-      if (entry.tryAcquire()) {
+      int held = entry.tryAcquire(maxCallsPerBackend);
+      if (held > 0) {
         return new Lease(entry, clock);
+      }
+      if (held == 0) {
+        throw new BackendBusyException(maxCallsPerBackend, target);
       }
       // The reaper retired this channel between lookup and acquire: look up again.
     }
@@ -112,6 +120,12 @@ public final class BackendChannels implements AutoCloseable {
   /** Which backends' name resolution is failing now (log and metric). */
   public BackendResolutions resolutions() {
     return resolutions;
+  }
+
+  /** Calls {@code target} carries now (0 if it has no channel). */
+  public int calls(BackendTarget target) {
+    Entry entry = entries.get(target);
+    return entry == null ? 0 : Math.max(0, entry.calls.get());
   }
 
   /** The backends with an open channel. */
@@ -245,14 +259,18 @@ public final class BackendChannels implements AutoCloseable {
       this.lastUsedMillis = nowMillis;
     }
 
-    boolean tryAcquire() {
+    /** The calls now held, this one included; 0 if the channel is full, -1 if retired. */
+    int tryAcquire(int max) {
       while (true) {
         int n = calls.get();
         if (n < 0) {
-          return false;
+          return -1;
+        }
+        if (n >= max) {
+          return 0;
         }
         if (calls.compareAndSet(n, n + 1)) {
-          return true;
+          return n + 1;
         }
       }
     }

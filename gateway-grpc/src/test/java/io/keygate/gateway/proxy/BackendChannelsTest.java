@@ -136,6 +136,37 @@ class BackendChannelsTest {
     }
   }
 
+  @Test
+  void acquire_refusesACallPastTheBackendsLimit_andAnEndedCallFreesItsPlace() {
+    try (BackendChannels limited = BackendChannels.builder().maxCallsPerBackend(2)
+        .shutdownGrace(Duration.ZERO).build()) {
+      var first = limited.acquire(A);
+      var second = limited.acquire(A);
+
+      assertThatThrownBy(() -> limited.acquire(A))
+          .isInstanceOf(BackendBusyException.class)
+          .hasMessageContaining(A.toString())
+          .hasMessageContaining("2 calls");
+      try (var other = limited.acquire(B)) {
+        assertThat(limited.calls(B)).as("another backend has its own limit").isEqualTo(1);
+      }
+      assertThat(limited.calls(A)).isEqualTo(2);
+
+      first.close();
+      try (var third = limited.acquire(A)) {
+        assertThat(limited.calls(A)).isEqualTo(2);
+      }
+      second.close();
+      assertThat(limited.calls(A)).isZero();
+    }
+  }
+
+  @Test
+  void builder_refusesANonPositiveBackendLimit() {
+    assertThatThrownBy(() -> BackendChannels.builder().maxCallsPerBackend(0))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+
   /** A clock the test moves by hand. */
   private static final class MutableClock extends Clock {
     private Instant now = Instant.parse("2026-01-01T00:00:00Z");
