@@ -324,6 +324,7 @@ public final class NodeBuilder {
     metrics.gauge("keygate.calls.open", () -> openCalls.size());
     metrics.gauge("keygate.calls.unauthenticated", () -> handler.load().unauthenticatedCalls());
     metrics.gauge("keygate.hsm.lane.waiting", hsmLane::waiting);
+    metrics.gauge("keygate.backends.resolution.failing", channels.resolutions()::failing);
     return ingress;
   }
 
