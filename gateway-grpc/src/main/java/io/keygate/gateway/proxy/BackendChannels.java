@@ -3,6 +3,7 @@ package io.keygate.gateway.proxy;
 import io.keygate.gateway.model.BackendTarget;
 
 import io.grpc.Channel;
+import io.grpc.Context;
 import io.grpc.ManagedChannel;
 import io.grpc.NameResolver;
 import io.grpc.NameResolverRegistry;
@@ -103,6 +104,7 @@ public final class BackendChannels implements AutoCloseable {
       }
       int held = entry.tryAcquire(maxCallsPerBackend);
       if (held > 0) {
+        entry.leaveIdle();
         return new Lease(entry, clock);
       }
       if (held == 0) {
@@ -279,6 +281,17 @@ public final class BackendChannels implements AutoCloseable {
       // Time first: the reaper reads it only after it sees the count at zero.
       lastUsedMillis = nowMillis;
       calls.decrementAndGet();
+    }
+
+    /**
+     * Makes an idle channel connect, outside any call's context. Leaving idle runs the channel's
+     * own work (resolving, connecting, starting each instance's health-check stream) on the
+     * calling thread; in a call's context those streams would take that context and be cancelled
+     * when the call ends, so the instances would count as unhealthy (seen in tests). Cheap when
+     * the channel is not idle: one read of its state.
+     */
+    void leaveIdle() {
+      Context.ROOT.run(() -> channel.getState(true));
     }
 
     boolean retireIfIdle(long nowMillis, long idleMillis) {

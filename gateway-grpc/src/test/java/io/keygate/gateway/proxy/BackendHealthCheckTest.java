@@ -51,6 +51,21 @@ class BackendHealthCheckTest {
   }
 
   @Test
+  void theCallThatOpensTheChannel_doesNotTakeTheHealthChecksWithItWhenItEnds() throws Exception {
+    // The first call makes the channel leave idle and connect; the instances' health-check
+    // streams may start on its thread. Were they in that call's context, they would be cancelled
+    // when it ends, the instances would count as unhealthy and the next calls would fail
+    // UNAVAILABLE (seen here, and in the warm-up of every InstancesFixture test, which fails on
+    // any error, before BackendChannels left idle outside the call's context).
+    try (InstancesFixture f = InstancesFixture.list(2, true)) {
+      for (int i = 0; i < 200; i++) {
+        f.echo();
+      }
+      assertThat(f.instances).allSatisfy(i -> assertThat(i.calls.get()).isPositive());
+    }
+  }
+
+  @Test
   void everyInstanceNotServing_failsCallsFast_withBackendUnavailable() throws Exception {
     try (InstancesFixture f = InstancesFixture.list(2, true)) {
       f.awaitCallsOn(f.instances, Duration.ofSeconds(10));
