@@ -310,6 +310,7 @@ public final class NodeBuilder {
     // The proxy's callbacks never block: they run on the transport threads, with no hand-off.
     BackendChannels channels = parts.add(BackendChannels.builder()
         .maxInboundMessageBytes(gateway.maxMessageBytes())
+        .maxCallsPerBackend(settings.calls().perBackend())
         .executor(Runnable::run)
         .build());
     // Only the signature check blocks (in the token): it runs on a few threads of its own.
@@ -347,6 +348,7 @@ public final class NodeBuilder {
     metrics.gauge("keygate.calls.open", () -> openCalls.size());
     metrics.gauge("keygate.calls.unauthenticated", () -> handler.load().unauthenticatedCalls());
     metrics.gauge("keygate.hsm.lane.waiting", hsmLane::waiting);
+    metrics.gauge("keygate.backends.resolution.failing", channels.resolutions()::failing);
     return ingress;
   }
 

@@ -274,6 +274,7 @@ public record NodeSettings(
         env.integer("KEYGATE_MAX_CALLS_PER_CONNECTION", CallLimits.DEFAULT_PER_CONNECTION, 1, 100_000),
         env.integer("KEYGATE_MAX_CALLS_PER_KEY", CallLimits.DEFAULT_PER_KEY, 1, 1_000_000),
         env.integer("KEYGATE_MAX_CALLS_PER_API", CallLimits.DEFAULT_PER_API, 1, 1_000_000),
+        env.integer("KEYGATE_MAX_CALLS_PER_BACKEND", CallLimits.DEFAULT_PER_BACKEND, 1, 1_000_000),
         env.integer("KEYGATE_HSM_THREADS", HsmLane.DEFAULT_THREADS, 1, 256),
         env.integer("KEYGATE_HSM_QUEUE", HsmLane.DEFAULT_QUEUE, 1, 1_000_000));
   }
