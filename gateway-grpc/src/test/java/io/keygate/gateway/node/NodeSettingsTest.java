@@ -183,6 +183,20 @@ class NodeSettingsTest {
   }
 
   @Test
+  void drainTimeout_defaultsToFiveSeconds_andTakesZeroToTenMinutes() throws Exception {
+    assertThat(NodeSettings.drainTimeout(Map.of())).isEqualTo(java.time.Duration.ofSeconds(5));
+    assertThat(NodeSettings.drainTimeout(Map.of("KEYGATE_DRAIN_TIMEOUT", "PT30S")))
+        .isEqualTo(java.time.Duration.ofSeconds(30));
+    assertThat(NodeSettings.drainTimeout(Map.of("KEYGATE_DRAIN_TIMEOUT", "PT0S")))
+        .isEqualTo(java.time.Duration.ZERO);
+    for (String bad : new String[] {"5", "PT11M", "-PT1S", "soon"}) {
+      assertThatThrownBy(() -> NodeSettings.drainTimeout(Map.of("KEYGATE_DRAIN_TIMEOUT", bad)))
+          .isInstanceOf(SettingsException.class)
+          .hasMessageContaining("KEYGATE_DRAIN_TIMEOUT");
+    }
+  }
+
+  @Test
   void limitsLeftUnset_takeTheirDefaults() throws Exception {
     NodeSettings settings = NodeSettings.fromEnvironment(validEnvironment());
 
