@@ -147,7 +147,7 @@ public record NodeSettings(
   /**
    * How long a node process stopped by SIGTERM lets its open calls finish, having stopped
    * accepting connections, before it cancels the rest ({@code KEYGATE_DRAIN_TIMEOUT}, ISO-8601,
-   * 0 s to 10 min; default 5 s). Longer than the longest unary call; long-lived streams are cut
+   * positive, up to 10 min; default 5 s). Longer than the longest unary call; long-lived streams are cut
    * at it.
    *
    * @throws SettingsException if the value is not such a duration
@@ -155,8 +155,8 @@ public record NodeSettings(
   public static Duration drainTimeout(Map<String, String> environment) throws SettingsException {
     Duration drain = new EnvironmentReader(environment)
         .duration("KEYGATE_DRAIN_TIMEOUT", DEFAULT_DRAIN_TIMEOUT);
-    if (drain.isNegative() || drain.compareTo(Duration.ofMinutes(10)) > 0) {
-      throw new SettingsException("KEYGATE_DRAIN_TIMEOUT", "expected 0 seconds to 10 minutes");
+    if (drain.compareTo(Duration.ofMinutes(10)) > 0) {
+      throw new SettingsException("KEYGATE_DRAIN_TIMEOUT", "expected at most 10 minutes");
     }
     return drain;
   }
