@@ -279,7 +279,7 @@ run_bench() { bench "$@" || { s=$?; [ "$s" -eq 3 ] && status=3 || fail "ClusterB
 # The peak: its rate (calls/s) is printed by ClusterBench's summary line.
 peak() {
   echo "== steady: the peak, shape $shape, no fault"
-  run_bench --shape "$shape" --seconds "$seconds" > "$tmp/steady.txt"
+  run_bench --shape "$shape" --warmup 10 --seconds "$seconds" > "$tmp/steady.txt"
   cat "$tmp/steady.txt"
   peak_rate=$(sed -n 's/.* calls succeeded (\([0-9]*\) calls\/s).*/\1/p' "$tmp/steady.txt" | tail -n1)
 }
