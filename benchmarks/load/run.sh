@@ -49,6 +49,8 @@ export PATH="$PATH:/usr/sbin:/sbin" # haproxy and nginx live there
 die() { echo "load/run.sh: $*" >&2; exit 2; }    # the caller's mistake
 fail() { echo "load/run.sh: $*" >&2; exit 1; }   # something could not be built or started
 say() { echo "load/run.sh: $*" >&2; }
+# shellcheck source=../lib.sh
+source "$root/benchmarks/lib.sh"   # install_missing, free_port, await_port, random_pin
 
 build=false keep=false out= jvm_defaults=false keys=1 secrets=wrapped
 bench_args=()
@@ -77,25 +79,7 @@ done
 
 # ---- what must be installed ----
 bash "$root/bin/install-prereqs"
-missing=()
-command -v haproxy >/dev/null 2>&1 || missing+=(haproxy)
-command -v nginx >/dev/null 2>&1 || missing+=(nginx)
-command -v nghttpx >/dev/null 2>&1 || missing+=(nghttp2-proxy)
-if [ ${#missing[@]} -gt 0 ]; then
-  [ "$(id -u)" -eq 0 ] || fail "run as root, or install: ${missing[*]}"
-  say "installing ${missing[*]} (apt-get)"
-  # Debian starts a package's service on installation; nginx would take port 80. Unless the
-  # machine already has a policy, forbid service starts for the duration of the install.
-  policy=/usr/sbin/policy-rc.d own_policy=false
-  if [ ! -e "$policy" ]; then
-    printf '#!/bin/sh\nexit 101\n' > "$policy" && chmod 755 "$policy" && own_policy=true
-  fi
-  export DEBIAN_FRONTEND=noninteractive
-  if ! apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null; then
-    apt-get update -qq && apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-  fi
-  $own_policy && rm -f "$policy"
-fi
+install_missing haproxy:haproxy nginx:nginx nghttpx:nghttp2-proxy
 
 # ---- build (never 'mvn install': the reactor builds what the two jars need) ----
 stale() {
@@ -129,31 +113,6 @@ trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-# A free loopback port not handed out before in this run.
-taken=" "
-free_port() {
-  local port
-  while :; do
-    port=$((20000 + RANDOM % 40000))
-    case "$taken" in *" $port "*) continue ;; esac
-    if ! (: <>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
-      taken="$taken$port "
-      echo "$port"
-      return
-    fi
-  done
-}
-# Waits until PID listens on PORT (what it logs is in LOG).
-await_port() {
-  local name=$1 pid=$2 port=$3 log=$4 i
-  for i in $(seq 1 240); do
-    (: <>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && return 0
-    kill -0 "$pid" 2>/dev/null || { cat "$log" >&2; fail "$name exited (log above)"; }
-    sleep 0.25
-  done
-  cat "$log" >&2; fail "$name did not listen on $port within 60 s"
-}
-
 java_bin="${JAVA_HOME:+$JAVA_HOME/bin/}java"
 backend_port=$(free_port) probe_port=$(free_port) keygate_port=$(free_port)
 haproxy_port=$(free_port) nginx_port=$(free_port) nghttpx_port=$(free_port)
@@ -170,7 +129,6 @@ probe_pid=$!; pids+=("$probe_pid")
 # unwrapped keys, credentials in its snapshot), and one more node for keygate-none and
 # keygate-probe, so that the signature nodes see the same traffic (and JIT warm-up) and differ
 # only in their keys.
-random_pin() { od -An -N16 -tx1 /dev/urandom | tr -d ' \n'; }
 (umask 077; random_pin > "$tmp/so.pin"; random_pin > "$tmp/user.pin")
 kek=bench-kek
 await_port "echo backend" "$backend_pid" "$backend_port" "$tmp/backend.log"

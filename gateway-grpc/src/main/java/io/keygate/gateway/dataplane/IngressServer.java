@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
@@ -109,18 +110,34 @@ public final class IngressServer implements AutoCloseable {
     return ((InetSocketAddress) server.getListenSockets().get(0)).getPort();
   }
 
-  /** Reports NOT_SERVING for good, stops accepting calls, lets running ones finish for a moment. */
-  @Override
-  public void close() {
+  /** How long {@link #close} lets running calls finish. */
+  public static final Duration DEFAULT_DRAIN = Duration.ofSeconds(5);
+
+  /**
+   * Stops the listener gracefully within {@code bound}: health reports NOT_SERVING for good, the
+   * listening socket closes (a balancer's next connection goes to another node), every
+   * connection is sent a GOAWAY (its client opens a new one for its next call, and grpc's
+   * two-step GOAWAY lets no call fall between the two), and running calls finish. Those still
+   * open at the bound are cancelled. Returns once the server has terminated.
+   */
+  public void drain(Duration bound) {
     health.enterTerminalState();
     server.shutdown();
     try {
-      if (!server.awaitTermination(5, TimeUnit.SECONDS)) {
+      if (!server.awaitTermination(bound.toNanos(), TimeUnit.NANOSECONDS)) {
+        LOG.log(Level.WARNING, "calls still open after draining for {0}: cancelled", bound);
         server.shutdownNow();
+        server.awaitTermination(1, TimeUnit.SECONDS);
       }
     } catch (InterruptedException e) {
       server.shutdownNow();
       Thread.currentThread().interrupt();
     }
+  }
+
+  /** {@link #drain} within {@link #DEFAULT_DRAIN}; at once if it was drained already. */
+  @Override
+  public void close() {
+    drain(DEFAULT_DRAIN);
   }
 }

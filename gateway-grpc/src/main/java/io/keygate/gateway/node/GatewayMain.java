@@ -12,7 +12,8 @@ import java.util.concurrent.CompletableFuture;
  * Runs one gateway node as a process, configured by environment variables (see {@link
  * NodeSettings} and docs/operations.md). Exits 2 on a configuration error naming the variable, 1
  * if the node cannot start, 3 when its HSM token stayed unavailable (KEYGATE_HSM_EXIT_AFTER) for
- * its supervisor to restart it; stops cleanly on SIGTERM.
+ * its supervisor to restart it. On SIGTERM it drains: health NOT_SERVING, no new connections, a
+ * GOAWAY on every open one, open calls finish within KEYGATE_DRAIN_TIMEOUT; then it stops.
  */
 public final class GatewayMain {
   private static final Logger LOG = System.getLogger("io.keygate.gateway");
@@ -27,11 +28,13 @@ public final class GatewayMain {
     Optional<InetSocketAddress> metrics;
     Optional<KeyLabel> attestationKey;
     Duration hsmExitAfter;
+    Duration drain;
     try {
       settings = NodeSettings.fromEnvironment(System.getenv());
       metrics = NodeSettings.metricsListen(System.getenv());
       attestationKey = NodeSettings.backendAttestationKey(System.getenv());
       hsmExitAfter = NodeSettings.hsmExitAfter(System.getenv());
+      drain = NodeSettings.drainTimeout(System.getenv());
     } catch (SettingsException e) {
       System.err.println("keygate: " + e.getMessage());
       System.exit(2);
@@ -62,7 +65,10 @@ public final class GatewayMain {
         + " (pid " + ProcessHandle.current().pid() + ")");
     System.out.flush();
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      node.close();
+      long start = System.nanoTime();
+      System.err.println("keygate: stopping: draining open calls for up to " + drain);
+      node.close(drain);
+      System.err.printf("keygate: stopped after %d ms%n", (System.nanoTime() - start) / 1_000_000);
       exitCode.complete(0);
     }, "keygate-shutdown"));
     int code = exitCode.get();

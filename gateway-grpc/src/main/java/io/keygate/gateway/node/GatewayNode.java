@@ -6,6 +6,7 @@ import io.keygate.gateway.dataplane.DataPlaneLoad;
 import io.keygate.gateway.dataplane.IngressServer;
 import io.keygate.gateway.store.StoreException;
 import io.keygate.hsm.tls.RotatingKeyManager;
+import java.time.Duration;
 import java.util.Deque;
 import java.util.Map;
 import java.util.Optional;
@@ -86,5 +87,16 @@ public final class GatewayNode implements AutoCloseable {
   @Override
   public void close() {
     StartedParts.closeAll(stopInOrder);
+  }
+
+  /**
+   * Drains the data plane first, letting open calls finish for up to {@code drain} while no new
+   * connection is accepted (KEYGATE_DRAIN_TIMEOUT: what a node does on SIGTERM), then stops the
+   * rest as {@link #close()} does. The backends, the HSM and the nonce store stay up until the
+   * last call has ended.
+   */
+  public void close(Duration drain) {
+    ingress.drain(drain);
+    close();
   }
 }

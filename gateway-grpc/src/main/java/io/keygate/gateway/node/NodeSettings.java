@@ -157,6 +157,25 @@ public record NodeSettings(
     return after;
   }
 
+  public static final Duration DEFAULT_DRAIN_TIMEOUT = Duration.ofSeconds(5);
+
+  /**
+   * How long a node process stopped by SIGTERM lets its open calls finish, having stopped
+   * accepting connections, before it cancels the rest ({@code KEYGATE_DRAIN_TIMEOUT}, ISO-8601,
+   * positive, up to 10 min; default 5 s). Longer than the longest unary call; long-lived streams are cut
+   * at it.
+   *
+   * @throws SettingsException if the value is not such a duration
+   */
+  public static Duration drainTimeout(Map<String, String> environment) throws SettingsException {
+    Duration drain = new EnvironmentReader(environment)
+        .duration("KEYGATE_DRAIN_TIMEOUT", DEFAULT_DRAIN_TIMEOUT);
+    if (drain.compareTo(Duration.ofMinutes(10)) > 0) {
+      throw new SettingsException("KEYGATE_DRAIN_TIMEOUT", "expected at most 10 minutes");
+    }
+    return drain;
+  }
+
   /**
    * Reads the {@code KEYGATE_*} variables (docs/operations.md lists them). Reads the certificate
    * files they name; the PIN is only read when the token opens.

@@ -68,6 +68,16 @@ public final class TestDatabase implements AutoCloseable {
     return settings;
   }
 
+  /**
+   * Writes the test user's password to a new owner-only file, for a node process
+   * (KEYGATE_DB_PASSWORD_FILE) that opens this database.
+   */
+  public void writePasswordFile(Path file) throws java.io.IOException {
+    java.nio.file.Files.createFile(file, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+        java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+    java.nio.file.Files.writeString(file, PASSWORD + "\n");
+  }
+
   public String vendor() {
     return vendor;
   }

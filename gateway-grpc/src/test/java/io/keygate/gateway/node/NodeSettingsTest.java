@@ -184,6 +184,21 @@ class NodeSettingsTest {
   }
 
   @Test
+  void drainTimeout_defaultsToFiveSeconds_andTakesAPositiveDurationUpToTenMinutes()
+      throws Exception {
+    assertThat(NodeSettings.drainTimeout(Map.of())).isEqualTo(java.time.Duration.ofSeconds(5));
+    assertThat(NodeSettings.drainTimeout(Map.of("KEYGATE_DRAIN_TIMEOUT", "PT30S")))
+        .isEqualTo(java.time.Duration.ofSeconds(30));
+    assertThat(NodeSettings.drainTimeout(Map.of("KEYGATE_DRAIN_TIMEOUT", "PT0.5S")))
+        .isEqualTo(java.time.Duration.ofMillis(500));
+    for (String bad : new String[] {"5", "PT11M", "-PT1S", "PT0S", "soon"}) {
+      assertThatThrownBy(() -> NodeSettings.drainTimeout(Map.of("KEYGATE_DRAIN_TIMEOUT", bad)))
+          .isInstanceOf(SettingsException.class)
+          .hasMessageContaining("KEYGATE_DRAIN_TIMEOUT");
+    }
+  }
+
+  @Test
   void limitsLeftUnset_takeTheirDefaults() throws Exception {
     NodeSettings settings = NodeSettings.fromEnvironment(validEnvironment());
 

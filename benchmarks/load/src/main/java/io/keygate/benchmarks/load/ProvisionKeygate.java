@@ -12,7 +12,9 @@ import io.keygate.gateway.model.Grant;
 import io.keygate.gateway.model.Tenant;
 import io.keygate.gateway.store.jdbc.ConfigDatabase;
 import io.keygate.gateway.store.jdbc.ConfigDatabaseSettings;
+import io.keygate.hsm.CertificateProfile;
 import io.keygate.hsm.KekId;
+import io.keygate.hsm.KeyLabel;
 import io.keygate.hsm.Pin;
 import io.keygate.hsm.WrappedMacKeys;
 import io.keygate.hsm.pkcs11.DirectKekAdministration;
@@ -56,9 +58,15 @@ import javax.crypto.Cipher;
  * same token and data directory. H2 in embedded mode lets one process at a time open the store,
  * which is why this runs first and exits.
  *
+ * <p>The cluster benchmark provisions a shared MariaDB database instead ({@code --db-url}, with
+ * {@code --db-user} and {@code --db-password-file}; the data directory is then unused) and asks
+ * for the nodes' TLS key ({@code --tls-key LABEL --cert-out FILE}): an EC key made in the token
+ * with a self-signed certificate for the three domains and 127.0.0.1, which its clients trust.
+ *
  * <p>Arguments: {@code <sunpkcs11.cfg> <pin-file> <data-dir> <backend host:port>
  * <probe-backend host:port> <credential-file> [--keys N] [--secrets wrapped|token]
- * [--kek ID --so-pin-file FILE]} (the last two for wrapped, the default).
+ * [--kek ID --so-pin-file FILE] [--db-url URL --db-user U --db-password-file F]
+ * [--tls-key LABEL --cert-out FILE]} (kek and so-pin-file for wrapped, the default).
  */
 public final class ProvisionKeygate {
   static final String NONE_DOMAIN = "none.localhost";
@@ -67,7 +75,8 @@ public final class ProvisionKeygate {
   private static final String TENANT = "bench";
   private static final String USAGE = "usage: ProvisionKeygate <sunpkcs11.cfg> <pin-file> <data-dir>"
       + " <backend host:port> <probe-backend host:port> <credential-file> [--keys N]"
-      + " [--secrets wrapped|token] [--kek ID --so-pin-file FILE]";
+      + " [--secrets wrapped|token] [--kek ID --so-pin-file FILE]"
+      + " [--db-url URL --db-user U --db-password-file F] [--tls-key LABEL --cert-out FILE]";
 
   private ProvisionKeygate() {}
 
@@ -79,6 +88,11 @@ public final class ProvisionKeygate {
     boolean wrapped = true;
     KekId kek = null;
     Path soPinFile = null;
+    String dbUrl = null;
+    String dbUser = "";
+    Path dbPasswordFile = null;
+    String tlsKey = null;
+    Path certOut = null;
     for (int i = 6; i < args.length; i += 2) {
       String value = args[i + 1];
       switch (args[i]) {
@@ -90,10 +104,16 @@ public final class ProvisionKeygate {
         };
         case "--kek" -> kek = KekId.of(value);
         case "--so-pin-file" -> soPinFile = Path.of(value);
+        case "--db-url" -> dbUrl = value;
+        case "--db-user" -> dbUser = value;
+        case "--db-password-file" -> dbPasswordFile = Path.of(value);
+        case "--tls-key" -> tlsKey = value;
+        case "--cert-out" -> certOut = Path.of(value);
         default -> usage();
       }
     }
-    if (keys < 1 || (wrapped && (kek == null || soPinFile == null))) {
+    if (keys < 1 || (wrapped && (kek == null || soPinFile == null))
+        || (tlsKey == null) != (certOut == null)) {
       usage();
     }
     Path hsmConfig = Path.of(args[0]);
@@ -111,7 +131,9 @@ public final class ProvisionKeygate {
             : null;
         SunPkcs11Token hsm = SunPkcs11Token.open(
             hsmConfig, Pin.fromFile(pinFile), Pkcs11TokenOptions.defaults());
-        ConfigDatabase db = ConfigDatabase.open(ConfigDatabaseSettings.embeddedH2(Path.of(args[2])));
+        ConfigDatabase db = ConfigDatabase.open(dbUrl == null
+            ? ConfigDatabaseSettings.embeddedH2(Path.of(args[2]))
+            : ConfigDatabaseSettings.of(dbUrl, dbUser, password(dbPasswordFile)));
         BenchCredential.Writer credentials = new BenchCredential.Writer(Path.of(args[5]))) {
       ConfigStore store = db.store(Clock.systemUTC());
       CredentialIssuer issuer = new CredentialIssuer(hsm, store, new SecureRandom());
@@ -124,6 +146,9 @@ public final class ProvisionKeygate {
         recipient = Optional.of(rsa.generateKeyPair());
       }
       setUp(store, args[3], args[4]);
+      if (tlsKey != null) {
+        tlsKey(hsm, tlsKey, certOut);
+      }
       long start = System.nanoTime();
       for (int i = 1; i <= keys; i++) {
         String app = "bench-app-" + i;
@@ -138,6 +163,25 @@ public final class ProvisionKeygate {
           keys == 1 ? "" : "s", wrapped ? "wrapped under KEK " + kek : "as token keys",
           PROBE_DOMAIN, seconds, seconds * 1000 / keys);
     }
+  }
+
+  private static char[] password(Path file) throws java.io.IOException {
+    return file == null ? new char[0]
+        : java.nio.file.Files.readString(file, java.nio.charset.StandardCharsets.UTF_8).strip()
+            .toCharArray();
+  }
+
+  /** The nodes' TLS key, made in the token, and its certificate for clients to trust (PEM). */
+  private static void tlsKey(SunPkcs11Token hsm, String label, Path certOut) throws Exception {
+    KeyLabel key = KeyLabel.of(label);
+    hsm.generateEcKey(key, new CertificateProfile("keygate-cluster",
+        java.util.List.of(NONE_DOMAIN, SIGNATURE_DOMAIN, PROBE_DOMAIN, "localhost"),
+        java.util.List.of("127.0.0.1"), java.time.Duration.ofDays(7)));
+    java.security.cert.X509Certificate cert = hsm.certificateChain(key).get(0);
+    String pem = "-----BEGIN CERTIFICATE-----\n"
+        + java.util.Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(cert.getEncoded())
+        + "\n-----END CERTIFICATE-----\n";
+    java.nio.file.Files.writeString(certOut, pem, java.nio.charset.StandardCharsets.US_ASCII);
   }
 
   private static <T> T usage() {

@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
 
 /**
  * One target driven in one shape: {@code connections} channels (one HTTP/2 connection each), each
@@ -19,7 +20,13 @@ import java.util.concurrent.TimeUnit;
  * (closed loop). Callbacks run on the channel's event loop (direct executor), so the client adds
  * no thread hand-off of its own. No deadline (a timer per call would be client work in the loop)
  * and no retries (they would hide errors): a call that never completes shows up when the run
- * cannot drain.
+ * cannot drain. A failed call is counted by its status and the slot goes on, so a workload keeps
+ * running through a node's death (the cluster benchmark's faults).
+ *
+ * <p>The cluster benchmark adds three things, all optional: how channels secure their connection
+ * (TLS to a balancer instead of h2c), a {@link Pacer} that spaces the calls of every slot to a
+ * fixed rate, and an {@link Outcomes} sink that sees every call's end, in every phase, with its
+ * time.
  */
 final class Workload implements AutoCloseable {
   private final Target target;
@@ -31,9 +38,34 @@ final class Workload implements AutoCloseable {
   private final List<ManagedChannel> channels = new ArrayList<>();
   private final CallTally tally = new CallTally();
   private final CountDownLatch stoppedSlots;
+  private final UnaryOperator<NettyChannelBuilder> security;
+  private final Pacer pacer;
+  private final Outcomes outcomes;
+
+  /** What sees every call's end (on the event loop: it must be quick and thread-safe). */
+  interface Outcomes {
+    Outcomes NONE = (endNanos, latencyNanos, status, answered) -> { };
+
+    void ended(long endNanos, long latencyNanos, Status status, boolean answered);
+  }
 
   Workload(Target target, Shape shape, CallHeaders headers, byte[] body, Phase phase,
       EventLoopGroup group) {
+    // h2c with prior knowledge, as every target of the load benchmark serves on loopback
+    this(target, shape, headers, body, phase, group, NettyChannelBuilder::usePlaintext, null,
+        Outcomes.NONE);
+  }
+
+  /**
+   * @param security makes a channel builder plaintext or TLS
+   * @param pacer spaces calls to a fixed rate; null: each slot sends as soon as its call ends
+   */
+  Workload(Target target, Shape shape, CallHeaders headers, byte[] body, Phase phase,
+      EventLoopGroup group, UnaryOperator<NettyChannelBuilder> security, Pacer pacer,
+      Outcomes outcomes) {
+    this.security = security;
+    this.pacer = pacer;
+    this.outcomes = outcomes;
     this.target = target;
     this.shape = shape;
     this.headers = headers;
@@ -54,8 +86,8 @@ final class Workload implements AutoCloseable {
   /** Opens the connections and sends the first call of every slot. */
   void start() {
     for (int c = 0; c < shape.connections(); c++) {
-      ManagedChannel channel = NettyChannelBuilder.forAddress(target.host(), target.port())
-          .usePlaintext() // h2c with prior knowledge, as every target serves on loopback
+      ManagedChannel channel = security.apply(
+              NettyChannelBuilder.forAddress(target.host(), target.port()))
           .overrideAuthority(target.authority())
           .eventLoopGroup(group)
           .channelType(NioSocketChannel.class)
@@ -115,6 +147,15 @@ final class Workload implements AutoCloseable {
         stoppedSlots.countDown();
         return;
       }
+      long wait = pacer == null ? 0 : pacer.delayNanos();
+      if (wait > 0) {
+        group.schedule(this::sendNow, wait, TimeUnit.NANOSECONDS);
+      } else {
+        sendNow();
+      }
+    }
+
+    private void sendNow() {
       ClientCall<byte[], byte[]> call = channel.newCall(LoadCall.ECHO, CallOptions.DEFAULT);
       Metadata callHeaders = headers.next();
       answered = false;
@@ -132,8 +173,10 @@ final class Workload implements AutoCloseable {
 
     @Override
     public void onClose(Status status, Metadata trailers) {
-      long latency = System.nanoTime() - sentAt;
+      long end = System.nanoTime();
+      long latency = end - sentAt;
       boolean success = status.isOk() && answered;
+      outcomes.ended(end, latency, status, answered);
       if (phase.measuring()) {
         if (success) {
           tally.success(latency);
