@@ -1,5 +1,6 @@
 package io.keygate.gateway.node;
 
+import io.keygate.gateway.accesslog.AccessLogSettings;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.net.InetSocketAddress;
@@ -25,10 +26,12 @@ public final class GatewayMain {
     NodeSettings settings;
     Optional<InetSocketAddress> metrics;
     Duration hsmExitAfter;
+    AccessLogSettings accessLog;
     try {
       settings = NodeSettings.fromEnvironment(System.getenv());
       metrics = NodeSettings.metricsListen(System.getenv());
       hsmExitAfter = NodeSettings.hsmExitAfter(System.getenv());
+      accessLog = NodeSettings.accessLog(System.getenv());
     } catch (SettingsException e) {
       System.err.println("keygate: " + e.getMessage());
       System.exit(2);
@@ -42,7 +45,7 @@ public final class GatewayMain {
     GatewayNode node;
     try {
       NodeBuilder builder = GatewayNode.builder(settings).jmxMetrics()
-          .onTokenLost(hsmExitAfter, () -> exitCode.complete(TOKEN_LOST));
+          .onTokenLost(hsmExitAfter, () -> exitCode.complete(TOKEN_LOST)).accessLog(accessLog);
       metrics.ifPresent(builder::prometheusEndpoint);
       node = builder.start();
     } catch (Exception e) {
