@@ -51,6 +51,9 @@ public final class PrometheusEndpoint implements AutoCloseable {
         List.of(
             // keygate.calls.refused.<Code> -> keygate_calls_refused_total{code="<Code>"}
             new MapperConfig(CallMeters.REFUSED_PREFIX + "*", "keygate.calls.refused",
+                Map.of("code", "${0}")),
+            // keygate.calls.unrouted.<Code> -> keygate_calls_unrouted_total{code="<Code>"}
+            new MapperConfig(ApiCallMeters.UNROUTED_PREFIX + "*", "keygate.calls.unrouted",
                 Map.of("code", "${0}"))))))
         .register(registry);
     HttpServer http = HttpServer.create(listen, 3);
