@@ -159,6 +159,29 @@ def bad_signature_urlsafe(md):
     return replace("x-ca-signature", sig.replace("+", "-").replace("/", "_"))(md)
 
 
+def bad_signature_non_canonical(md):
+    # The 43rd character of 32 bytes in base64 carries 4 bits of the last byte and 2 unused bits,
+    # which canonical base64 (RFC 4648 section 3.5) sets to zero. Setting the lowest one gives
+    # another spelling of the same 32 bytes: lenient decoders accept it, the gateway does not.
+    alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
+    sig = value_of(md, "x-ca-signature")
+    odd = sig[:42] + alphabet[alphabet.index(sig[42]) | 1] + sig[43:]
+    assert odd != sig and base64.b64decode(odd) == base64.b64decode(sig)
+    return replace("x-ca-signature", odd)(md)
+
+
+def names_for_a_list_of(length):
+    """Eight extra names that, with the required four, make an x-ca-signature-headers of `length`.
+
+    The required names and their commas take 54 characters; 6 names of 64 characters and 2 of 33,
+    with their commas, take 458 more: 512, the most a header value may hold.
+    """
+    names = ["x-ca-" + chr(ord("a") + i) + "n" * ((64 if i < 6 else 33) - 6) for i in range(8)]
+    names[7] += "n" * (length - 512)
+    assert len(",".join(REQUIRED_SIGNED + names)) == length
+    return {name: "v" for name in names}
+
+
 def find_nonce_with_plus_or_slash(prefix):
     for i in range(1000):
         nonce = nonce_for(prefix + str(i))
@@ -205,6 +228,10 @@ def cases():
     c.append(make_case("valid-duplicate-unsigned-x-ca-header",
         "An x-ca-* header that is neither required nor signed may repeat: the gateway ignores it.",
         "valid", mutate=chain(add("x-ca-debug-note", "one"), add("x-ca-debug-note", "two"))))
+    c.append(make_case("valid-signature-headers-512-characters",
+        "Eight extra signed names of 33 to 64 characters: x-ca-signature-headers is exactly 512 "
+        "characters, the most a header value may hold. The list is a value like any other.",
+        "valid", extra=names_for_a_list_of(512)))
     c.append(make_case("valid-same-nonce-other-access-key",
         "Reuses the nonce of valid-unary-basic with another AccessKey: nonces are remembered per "
         "AccessKey, so this is not a replay.", "valid", access_key=KEY_B, secret=SECRET_B,
@@ -261,6 +288,10 @@ def cases():
         "The right signature written in the URL-safe base64 alphabet (- and _): only the standard "
         "alphabet is accepted.", "MalformedSignatureHeader",
         nonce=find_nonce_with_plus_or_slash("urlsafe"), mutate=bad_signature_urlsafe))
+    c.append(make_case("signature-non-canonical-base64",
+        "The right 32 bytes, but the last base64 character before '=' has a non-zero unused bit "
+        "(a lenient decoder gives the same bytes): only the canonical encoding is accepted.",
+        "MalformedSignatureHeader", mutate=bad_signature_non_canonical))
     c.append(make_case("signature-method-hmacsha1", "x-ca-signature-method is HmacSHA1.",
         "MalformedSignatureHeader", mutate=replace("x-ca-signature-method", "HmacSHA1")))
     c.append(make_case("signature-method-wrong-case",
@@ -320,6 +351,11 @@ def cases():
     c.append(make_case("signature-headers-17-names",
         "17 names are listed (the four required plus 13 extra); at most 16 are allowed.",
         "MalformedSignatureHeader", extra=seventeen, conforming=False))
+
+    c.append(make_case("signature-headers-513-characters",
+        "Twelve names, each valid and at most 64 characters, whose list is 513 characters: one "
+        "over the value limit. A conforming signer refuses to sign them.",
+        "MalformedSignatureHeader", extra=names_for_a_list_of(513), conforming=False))
 
     # ---------------- timestamp window ----------------
     c.append(make_case("timestamp-past-out-of-window",

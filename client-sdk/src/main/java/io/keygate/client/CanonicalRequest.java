@@ -3,6 +3,7 @@ package io.keygate.client;
 import java.util.Collections;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
@@ -71,6 +72,7 @@ public final class CanonicalRequest {
           XcaHeaders.isValidValue(h.getValue()),
           "value of " + name + " must be 1-512 printable ASCII characters, no surrounding spaces");
     }
+    requireListFits(signedHeaders.keySet());
     return new CanonicalRequest(
         path, authority.toLowerCase(Locale.ROOT), contentSha256Hex, new TreeMap<>(signedHeaders));
   }
@@ -103,6 +105,19 @@ public final class CanonicalRequest {
 
   public String contentSha256Hex() {
     return contentSha256Hex;
+  }
+
+  /**
+   * The list of signed names is itself a header value, limited to 512 characters like every
+   * other: a list of long names that passes it would be refused by the gateway as malformed.
+   */
+  static void requireListFits(Set<String> names) {
+    int length = XcaHeaders.signatureHeadersLength(names);
+    if (length > XcaHeaders.MAX_VALUE_LENGTH) {
+      throw new IllegalArgumentException(
+          XcaHeaders.SIGNATURE_HEADERS + " would be " + length + " characters, longer than "
+              + XcaHeaders.MAX_VALUE_LENGTH + ": sign fewer or shorter names");
+    }
   }
 
   private static void require(boolean ok, String message) {

@@ -1,5 +1,6 @@
 package io.keygate.client;
 
+import java.util.Collection;
 import java.util.Set;
 import java.util.regex.Pattern;
 
@@ -41,6 +42,19 @@ public final class XcaHeaders {
   /** Whether {@code name} may be signed as an extra header ({@code x-ca-stage}, ...). */
   static boolean isSignableExtraName(String name) {
     return EXTRA_NAME.matcher(name).matches() && !name.endsWith("-bin") && !RESERVED.contains(name);
+  }
+
+  /**
+   * The length of the {@link #SIGNATURE_HEADERS} value that lists {@code names}: the names and a
+   * comma between each two. That value is a header value like any other, so it may have at most
+   * {@link #MAX_VALUE_LENGTH} characters: 16 names of up to 64 characters would not fit.
+   */
+  static int signatureHeadersLength(Collection<String> names) {
+    int length = names.size() - 1;
+    for (String name : names) {
+      length += name.length();
+    }
+    return length;
   }
 
   /**

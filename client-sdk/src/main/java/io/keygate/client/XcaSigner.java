@@ -10,7 +10,9 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * Signs calls for one AccessKey: builds the {@link CanonicalRequest}, HMACs it with the {@link
@@ -166,6 +168,10 @@ public final class XcaSigner {
       if (extraSignedHeaders.size() > max) {
         throw new IllegalArgumentException("at most " + max + " extra headers can be signed");
       }
+      // Refuse here rather than on every call: the names do not change between calls.
+      Set<String> names = new TreeSet<>(XcaHeaders.ALWAYS_SIGNED);
+      names.addAll(extraSignedHeaders.keySet());
+      CanonicalRequest.requireListFits(names);
       if (random == null) {
         random = new SecureRandom();
       }

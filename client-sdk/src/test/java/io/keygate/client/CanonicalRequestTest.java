@@ -125,4 +125,27 @@ class CanonicalRequestTest {
     assertThat(XcaHeaders.isValidValue("a~b")).isTrue();
     assertThat(XcaHeaders.isValidValue("a\u007fb")).isFalse();
   }
+
+  @Test
+  void of_takesASignedNameListOf512Characters_andRefuses513() {
+    Map<String, String> fits = required();
+    for (String name : XcaSignerTest.extraNamesForAListOf(512)) {
+      fits.put(name, "v");
+    }
+    assertThat(CanonicalRequest.of("/p.S/M", "h", DIGEST, fits).signatureHeaders()).hasSize(512);
+
+    Map<String, String> tooLong = required();
+    for (String name : XcaSignerTest.extraNamesForAListOf(513)) {
+      tooLong.put(name, "v");
+    }
+    assertThatThrownBy(() -> CanonicalRequest.of("/p.S/M", "h", DIGEST, tooLong))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("x-ca-signature-headers would be 513 characters");
+  }
+
+  @Test
+  void signatureHeadersLength_countsTheNamesAndOneCommaBetweenEachTwo() {
+    assertThat(XcaHeaders.signatureHeadersLength(java.util.List.of("x-ca-key"))).isEqualTo(8);
+    assertThat(XcaHeaders.signatureHeadersLength(java.util.List.of("x-ca-key", "x-ca-nonce"))).isEqualTo(19);
+  }
 }

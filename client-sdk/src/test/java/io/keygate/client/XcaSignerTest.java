@@ -87,4 +87,38 @@ class XcaSignerTest {
     XcaSigner signer = builder().secureRandom(zeros).build();
     assertThat(signer.signDigest(PATH, "h", DIGEST).headers()).containsEntry("x-ca-nonce", "AAAAAAAAAAAAAAAAAAAAAA");
   }
+
+  // The four required names take 54 characters of the list; these eight extra names bring it to
+  // 512 (6 x 64 + 2 x 33 + 12 commas), the most a header value may hold.
+  static String[] extraNamesForAListOf(int listLength) {
+    String[] names = new String[8];
+    for (int i = 0; i < 8; i++) {
+      int length = i < 6 ? 64 : 33;
+      names[i] = "x-ca-" + (char) ('a' + i) + "n".repeat(length - 6);
+    }
+    names[7] += "n".repeat(listLength - 512);
+    return names;
+  }
+
+  @Test
+  void builder_takesASignedNameListOf512Characters() {
+    XcaSigner.Builder b = builder();
+    for (String name : extraNamesForAListOf(512)) {
+      b.signedHeader(name, "v");
+    }
+    XcaSignature signature = b.build().signDigest(PATH, "h", DIGEST, 1, NONCE);
+    assertThat(signature.headers().get(XcaHeaders.SIGNATURE_HEADERS)).hasSize(512);
+  }
+
+  // The gateway would refuse a 513-character x-ca-signature-headers as malformed: say so at build.
+  @Test
+  void builder_refusesASignedNameListOf513Characters() {
+    XcaSigner.Builder b = builder();
+    for (String name : extraNamesForAListOf(513)) {
+      b.signedHeader(name, "v");
+    }
+    assertThatThrownBy(b::build)
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("x-ca-signature-headers would be 513 characters, longer than 512: sign fewer or shorter names");
+  }
 }

@@ -19,6 +19,8 @@ import io.keygate.admin.online.CredentialCommand;
 import io.keygate.admin.online.GrantCommand;
 import io.keygate.admin.online.PrincipalCommand;
 import io.keygate.admin.online.TenantCommand;
+import io.keygate.admin.online.ApplyCommand;
+import io.keygate.admin.online.ExportCommand;
 import io.keygate.admin.online.TlsCommand;
 import io.keygate.admin.online.WhoAmICommand;
 import io.keygate.admin.remote.NettyAdminChannels;
@@ -71,6 +73,8 @@ import picocli.CommandLine.ScopeType;
       AuditCommand.class,
       ApprovalCommand.class,
       TlsCommand.class,
+      ApplyCommand.class,
+      ExportCommand.class,
       CommandLine.HelpCommand.class
     },
     exitCodeListHeading = "%nExit codes:%n",

@@ -139,15 +139,18 @@ public final class RequestAuthenticator {
           "accessKey=" + key + " x-ca-content-sha256 differs from the first message's digest");
     }
     SignedRequest request = passed.headersOnly();
+    String authority = StringToSign.authority(request.authority());
     byte[] stringToSign = StringToSign.build(
-        request.authority(), headers.contentSha256Hex(), headers.signedHeaders(), request.path());
+        authority, headers.contentSha256Hex(), headers.signedHeaders(), request.path());
     Credential claimed = passed.claimed();
     try {
       macVerifier.verify(claimed, stringToSign, headers.signature());
     } catch (InvalidMacException mismatch) {
       return AuthResult.rejected(AuthFailure.BAD_SIGNATURE,
-          "accessKey=" + key + " signature does not verify for path=" + request.path()
-              + " signed=" + headers.signedHeaders().keySet());
+          // The authority as it went into the string-to-sign (lower-cased): the first thing to
+          // compare with what the client signed. Never the signature, the secret or the nonce.
+          "accessKey=" + key + " signature does not verify for authority=" + authority
+              + " path=" + request.path() + " signed=" + headers.signedHeaders().keySet());
     } catch (WrappedSecretRejectedException | KeyNotFoundException unusable) {
       if (!claimed.isWrapped()) {
         throw unusable; // a token key that vanished: the HSM failing, not this credential

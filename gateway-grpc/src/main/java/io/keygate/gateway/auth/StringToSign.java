@@ -18,6 +18,11 @@ import java.util.SortedMap;
 final class StringToSign {
   private StringToSign() {}
 
+  /** The authority as the string-to-sign holds it: ASCII letters lower-cased, nothing else. */
+  static String authority(String received) {
+    return received.toLowerCase(Locale.ROOT);
+  }
+
   /**
    * @param authority printable ASCII (checked by the parser); lower-cased here, ASCII only
    * @param signedHeaders sorted by name; names are ASCII, so String order is byte order
@@ -25,7 +30,7 @@ final class StringToSign {
   static byte[] build(
       String authority, String contentSha256Hex, SortedMap<String, String> signedHeaders, String path) {
     StringBuilder sb = new StringBuilder(256);
-    sb.append("POST\n").append(authority.toLowerCase(Locale.ROOT)).append('\n').append(contentSha256Hex);
+    sb.append("POST\n").append(authority(authority)).append('\n').append(contentSha256Hex);
     for (Map.Entry<String, String> h : signedHeaders.entrySet()) {
       sb.append('\n').append(h.getKey()).append(':').append(h.getValue());
     }

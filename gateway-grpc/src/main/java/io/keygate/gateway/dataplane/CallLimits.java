@@ -1,8 +1,8 @@
 package io.keygate.gateway.dataplane;
 
 /**
- * How many calls may be open at once, per connection, per AccessKey and per API, and how many may
- * be in the HSM at once ({@link HsmLane}).
+ * How many calls may be open at once, per connection, per AccessKey, per API and per backend, and
+ * how many may be in the HSM at once ({@link HsmLane}).
  *
  * @param perConnection streams one HTTP/2 connection may have open (announced to the client as
  *     SETTINGS_MAX_CONCURRENT_STREAMS: a conforming client queues the rest, the transport refuses
@@ -12,11 +12,16 @@ package io.keygate.gateway.dataplane;
  * @param perApi calls one API may have open on this node (authenticated ones, or any for an API
  *     without authentication); past it a call is refused RESOURCE_EXHAUSTED ApiBusy, so one API
  *     cannot hold all of the node's calls while others wait
+ * @param perBackend calls one backend (all its instances) may carry from this node, whichever APIs
+ *     they are for; past it a call is refused RESOURCE_EXHAUSTED BackendBusy (the proxy's {@code
+ *     maxCallsPerBackend}), so a backend that hangs cannot hold every call even when several
+ *     APIs point at it
  * @param hsmThreads signature checks that run in the token at once
  * @param hsmQueue signature checks that may wait for one of those; past it a call is refused
  *     RESOURCE_EXHAUSTED HsmBusy at once
  */
-public record CallLimits(int perConnection, int perKey, int perApi, int hsmThreads, int hsmQueue) {
+public record CallLimits(
+    int perConnection, int perKey, int perApi, int perBackend, int hsmThreads, int hsmQueue) {
   public static final int DEFAULT_PER_CONNECTION = 100;
   public static final int DEFAULT_PER_KEY = 256;
   /**
@@ -27,30 +32,38 @@ public record CallLimits(int perConnection, int perKey, int perApi, int hsmThrea
    * streams), which is when the other APIs need the node's threads and memory.
    */
   public static final int DEFAULT_PER_API = 1024;
+  /** Two APIs' worth at {@link #DEFAULT_PER_API}: it binds only when calls pile up on a backend. */
+  public static final int DEFAULT_PER_BACKEND = 2 * DEFAULT_PER_API;
 
   public CallLimits {
-    if (perConnection < 1 || perKey < 1 || perApi < 1 || hsmThreads < 1 || hsmQueue < 1) {
+    if (perConnection < 1 || perKey < 1 || perApi < 1 || perBackend < 1 || hsmThreads < 1
+        || hsmQueue < 1) {
       throw new IllegalArgumentException("every call limit must be positive");
     }
   }
 
   public static CallLimits defaults() {
     return new CallLimits(DEFAULT_PER_CONNECTION, DEFAULT_PER_KEY, DEFAULT_PER_API,
-        HsmLane.DEFAULT_THREADS, HsmLane.DEFAULT_QUEUE);
+        DEFAULT_PER_BACKEND, HsmLane.DEFAULT_THREADS, HsmLane.DEFAULT_QUEUE);
   }
 
   /** These limits with other connection and key limits, the rest kept. */
   public CallLimits withOpenCalls(int connection, int key) {
-    return new CallLimits(connection, key, perApi, hsmThreads, hsmQueue);
+    return new CallLimits(connection, key, perApi, perBackend, hsmThreads, hsmQueue);
   }
 
   /** These limits with another limit per API, the rest kept. */
   public CallLimits withPerApi(int api) {
-    return new CallLimits(perConnection, perKey, api, hsmThreads, hsmQueue);
+    return new CallLimits(perConnection, perKey, api, perBackend, hsmThreads, hsmQueue);
+  }
+
+  /** These limits with another limit per backend, the rest kept. */
+  public CallLimits withPerBackend(int backend) {
+    return new CallLimits(perConnection, perKey, perApi, backend, hsmThreads, hsmQueue);
   }
 
   /** These limits with another HSM lane, the rest kept. */
   public CallLimits withHsmLane(int threads, int queue) {
-    return new CallLimits(perConnection, perKey, perApi, threads, queue);
+    return new CallLimits(perConnection, perKey, perApi, perBackend, threads, queue);
   }
 }

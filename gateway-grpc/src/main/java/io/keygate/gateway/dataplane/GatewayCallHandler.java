@@ -12,6 +12,7 @@ import io.keygate.gateway.authz.AccessPolicy;
 import io.keygate.gateway.errors.ErrorReplies;
 import io.keygate.gateway.errors.GatewayError;
 import io.keygate.gateway.proxy.BackendProxy;
+import io.keygate.hsm.HsmException;
 import io.keygate.gateway.proxy.Forwarded;
 import io.keygate.gateway.proxy.ProxyRoute;
 import java.lang.System.Logger;
@@ -33,6 +34,7 @@ import java.util.concurrent.ScheduledExecutorService;
  */
 public final class GatewayCallHandler implements ServerCallHandler<byte[], byte[]> {
   private static final Logger LOG = System.getLogger("io.keygate.gateway.dataplane");
+  private static final byte[] NO_MESSAGE = new byte[0];
 
   private final CallAdmission admission;
   private final OpenCalls openCalls;
@@ -46,6 +48,7 @@ public final class GatewayCallHandler implements ServerCallHandler<byte[], byte[
   private final CallsPerApi callsPerApi;
   private final Executor hsmLane;
   private final RequestIds requestIds;
+  private final BackendHeaders backendHeaders;
   private final CallEndings endings;
 
   GatewayCallHandler(
@@ -58,8 +61,10 @@ public final class GatewayCallHandler implements ServerCallHandler<byte[], byte[
       ScheduledExecutorService timers,
       Executor hsmLane,
       RequestIds requestIds,
+      BackendHeaders backendHeaders,
       CallEndings endings) {
     this.admission = admission;
+    this.backendHeaders = Objects.requireNonNull(backendHeaders, "backendHeaders");
     this.endings = Objects.requireNonNull(endings, "endings");
     this.requestIds = Objects.requireNonNull(requestIds, "requestIds");
     this.hsmLane = Objects.requireNonNull(hsmLane, "hsmLane");
@@ -86,6 +91,8 @@ public final class GatewayCallHandler implements ServerCallHandler<byte[], byte[
    * @param hsmLane where signature checks run (they block in the token); one that refuses a task
    *     ({@link java.util.concurrent.RejectedExecutionException}) ends the call HsmBusy at once
    * @param requestIds gives each call its request id
+   * @param backendHeaders what an authenticated call tells its backend ({@link
+   *     BackendHeaders#UNSIGNED}, or an attestation)
    * @param endings told each call's end (per-API metrics, the access log); must not block
    */
   public static GatewayCallHandler create(
@@ -100,13 +107,15 @@ public final class GatewayCallHandler implements ServerCallHandler<byte[], byte[
       CallLimits limits,
       Executor hsmLane,
       RequestIds requestIds,
+      BackendHeaders backendHeaders,
       CallEndings endings) {
     CallsPerKey callsPerKey = new CallsPerKey(limits.perKey());
     CallsPerApi callsPerApi = new CallsPerApi(limits.perApi());
     CallAdmission admission = new CallAdmission(
         config, authenticator, policy, maxConfigStaleness, observer, callsPerKey, callsPerApi);
     return new GatewayCallHandler(admission, callsPerKey, callsPerApi,
-        new OpenCalls(admission, observer), proxy, preAuth, timers, hsmLane, requestIds, endings);
+        new OpenCalls(admission, observer), proxy, preAuth, timers, hsmLane, requestIds,
+        backendHeaders, endings);
   }
 
   /** What the calls hold now against the node's limits. */
@@ -167,7 +176,7 @@ public final class GatewayCallHandler implements ServerCallHandler<byte[], byte[
     }
     if (routed instanceof Admission.Admitted admitted) {
       budget.claim(); // no authentication: the listener's own limits apply
-      return forward(call, call, headers, admitted);
+      return forward(call, call, headers, admitted, IdentityHeaders.of(admitted.call()));
     }
     Admission.AwaitingSignature awaiting = (Admission.AwaitingSignature) routed;
     AuthenticatingListener listener = new AuthenticatingListener(call, headers, awaiting, budget);
@@ -201,13 +210,14 @@ public final class GatewayCallHandler implements ServerCallHandler<byte[], byte[
    * places back once the proxy is done with it.
    */
   private ServerCall.Listener<byte[]> forward(ServerCall<byte[], byte[]> call,
-      ObservedCall observed, Metadata headers, Admission.Admitted admitted) {
+      ObservedCall observed, Metadata headers, Admission.Admitted admitted,
+      Metadata gatewayHeaders) {
     AdmittedCall open = admitted.call();
     observed.admitted(open);
     Forwarded forwarded;
     try {
       forwarded = proxy.forward(call, headers,
-          new ProxyRoute(open.backend(), open.requestId(), IdentityHeaders.of(open)));
+          new ProxyRoute(open.backend(), open.requestId(), gatewayHeaders));
     } catch (RuntimeException e) {
       admitted.places().release();
       return failed(call, open.requestId(), open.api().methodName(), e);
@@ -217,6 +227,17 @@ public final class GatewayCallHandler implements ServerCallHandler<byte[], byte[
     forwarded.ended().whenComplete((ignored, failure) -> admitted.places().release());
     openCalls.watch(open, forwarded::end, forwarded.ended());
     return forwarded.listener();
+  }
+
+  /** An authenticated call's headers for its backend; null if the token could not make them. */
+  private Metadata headersFor(AdmittedCall call, String method, byte[] firstMessage) {
+    try {
+      return backendHeaders.forAuthenticated(call, "/" + method, firstMessage);
+    } catch (HsmException | RuntimeException e) {
+      LOG.log(Level.WARNING, "cannot make the backend headers request=" + call.requestId()
+          + " failure=" + e.getClass().getSimpleName());
+      return null;
+    }
   }
 
   private static ServerCall.Listener<byte[]> refuse(
@@ -361,6 +382,11 @@ public final class GatewayCallHandler implements ServerCallHandler<byte[], byte[
         }
         return;
       }
+      // Still on the HSM lane, outside the lock: the backend's headers may need the token too.
+      Metadata gatewayHeaders = decided instanceof Admission.Admitted admittedNow
+          ? headersFor(admittedNow.call(), call.getMethodDescriptor().getFullMethodName(),
+              isMessage ? firstMessage : NO_MESSAGE)
+          : null;
       synchronized (this) {
         authenticating = false;
         if (decided instanceof Admission.Refused refusal) {
@@ -375,8 +401,15 @@ public final class GatewayCallHandler implements ServerCallHandler<byte[], byte[
           admitted.places().release(); // the client left while its signature was checked
           return;
         }
+        if (gatewayHeaders == null) { // the token could not attest the call
+          admitted.places().release();
+          refused = true;
+          refuse(call, GatewayError.HSM_UNAVAILABLE, routed.requestId(), method,
+              "cannot attest the call to its backend");
+          return;
+        }
         FirstMessageReplay<byte[], byte[]> replay = new FirstMessageReplay<>(call, isMessage);
-        delegate = forward(replay, call, headers, admitted);
+        delegate = forward(replay, call, headers, admitted, gatewayHeaders);
         if (isMessage) {
           delegate.onMessage(firstMessage);
         }

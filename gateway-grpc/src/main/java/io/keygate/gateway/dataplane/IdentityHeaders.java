@@ -5,8 +5,9 @@ import io.keygate.gateway.model.Credential;
 
 /**
  * What the gateway tells a backend about an admitted call: the request id, and for a signed call
- * the caller's tenant and app. Not signed (yet): a backend must only be reachable through the
- * gateway to trust them. Clients cannot forge them: the proxy's {@code MetadataPolicy} strips
+ * the caller's tenant and app. Not signed by themselves: a backend that cannot be reached only
+ * through the gateway checks the gateway's attestation of them ({@code BackendAttestor},
+ * docs/backend-attestation.md). Clients cannot forge them: the proxy's {@code MetadataPolicy} strips
  * every {@code x-keygate-*} name a client sends.
  */
 public final class IdentityHeaders {
@@ -19,7 +20,8 @@ public final class IdentityHeaders {
 
   private IdentityHeaders() {}
 
-  static Metadata of(AdmittedCall call) {
+  /** The unsigned identity headers of {@code call}. */
+  public static Metadata of(AdmittedCall call) {
     Metadata headers = new Metadata();
     headers.put(REQUEST_ID, call.requestId());
     if (call.caller().isPresent()) {

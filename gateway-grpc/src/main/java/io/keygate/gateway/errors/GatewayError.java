@@ -33,6 +33,7 @@ public enum GatewayError {
 
   UNKNOWN_API(Status.Code.UNIMPLEMENTED, "UnknownApi", "no API is registered for this method"),
   BACKEND_UNAVAILABLE(Status.Code.UNAVAILABLE, "BackendUnavailable", "the backend is unavailable"),
+  BACKEND_BUSY(Status.Code.RESOURCE_EXHAUSTED, "BackendBusy", "the backend has too many calls open right now"),
   BACKEND_TIMEOUT(Status.Code.DEADLINE_EXCEEDED, "BackendTimeout", "the deadline expired before the backend answered"),
   BACKEND_RESPONSE_TOO_LARGE(Status.Code.RESOURCE_EXHAUSTED, "BackendResponseTooLarge", "the backend's response exceeds the gateway's limits"),
   BACKEND_ERROR(Status.Code.INTERNAL, "BackendError", "the backend's response could not be relayed"),

@@ -4,6 +4,7 @@ import io.keygate.gateway.accesslog.AccessLogSettings;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.net.InetSocketAddress;
+import io.keygate.hsm.KeyLabel;
 import java.util.Optional;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -25,11 +26,13 @@ public final class GatewayMain {
   public static void main(String[] args) throws Exception {
     NodeSettings settings;
     Optional<InetSocketAddress> metrics;
+    Optional<KeyLabel> attestationKey;
     Duration hsmExitAfter;
     AccessLogSettings accessLog;
     try {
       settings = NodeSettings.fromEnvironment(System.getenv());
       metrics = NodeSettings.metricsListen(System.getenv());
+      attestationKey = NodeSettings.backendAttestationKey(System.getenv());
       hsmExitAfter = NodeSettings.hsmExitAfter(System.getenv());
       accessLog = NodeSettings.accessLog(System.getenv());
     } catch (SettingsException e) {
@@ -47,6 +50,7 @@ public final class GatewayMain {
       NodeBuilder builder = GatewayNode.builder(settings).jmxMetrics()
           .onTokenLost(hsmExitAfter, () -> exitCode.complete(TOKEN_LOST)).accessLog(accessLog);
       metrics.ifPresent(builder::prometheusEndpoint);
+      attestationKey.ifPresent(builder::backendAttestation);
       node = builder.start();
     } catch (Exception e) {
       // The token, the database or a port: one line naming it, no stack trace for an operator.

@@ -1,5 +1,7 @@
 package io.keygate.gateway.node;
 
+import io.keygate.gateway.attestation.BackendAttestor;
+import io.keygate.gateway.dataplane.BackendHeaders;
 import io.grpc.protobuf.services.HealthStatusManager;
 import io.keygate.gateway.accesslog.AccessLogSettings;
 import io.keygate.gateway.admin.access.AdminPrincipal;
@@ -44,6 +46,7 @@ import io.keygate.gateway.tls.ActiveTlsKeys;
 import io.keygate.gateway.tls.TlsKeyFollower;
 import io.keygate.gateway.tls.TlsListener;
 import io.keygate.hsm.HsmToken;
+import io.keygate.hsm.HsmException;
 import io.keygate.hsm.KeyLabel;
 import io.keygate.hsm.WrappedMacKeys;
 import io.keygate.hsm.pkcs11.DirectWrappedMacs;
@@ -94,6 +97,7 @@ public final class NodeBuilder {
   private UnaryOperator<MacVerifier> macVerifier = UnaryOperator.identity();
   private Duration snapshotPollInterval = SnapshotRefresher.DEFAULT_POLL_INTERVAL;
   private Optional<InetSocketAddress> prometheusListen = Optional.empty();
+  private Optional<KeyLabel> attestationKey = Optional.empty();
   private Optional<TokenLoss> onTokenLost = Optional.empty();
   private boolean jmxMetrics;
   private AccessLogSettings accessLog = AccessLogSettings.off();
@@ -114,6 +118,16 @@ public final class NodeBuilder {
   /** Write an access log (KEYGATE_ACCESS_LOG; off by default). */
   public NodeBuilder accessLog(AccessLogSettings settings) {
     accessLog = Objects.requireNonNull(settings, "settings");
+    return this;
+  }
+
+  /**
+   * Attest every authenticated call to its backend with the token's EC key {@code label}
+   * (KEYGATE_BACKEND_ATTESTATION_KEY, docs/backend-attestation.md); the node does not start
+   * without that key.
+   */
+  public NodeBuilder backendAttestation(KeyLabel label) {
+    attestationKey = Optional.of(label);
     return this;
   }
 
@@ -282,6 +296,16 @@ public final class NodeBuilder {
   }
 
   /** route → authenticate (HSM) → authorize → proxy, behind the TLS listener; health on its own thread. */
+  private BackendHeaders backendHeaders(HsmToken hsm) throws HsmException {
+    if (attestationKey.isEmpty()) {
+      return BackendHeaders.UNSIGNED;
+    }
+    BackendAttestor attestor = BackendAttestor.inToken(hsm, attestationKey.get(), clock);
+    LOG.log(Level.INFO, "backend attestation: every authenticated call signed by "
+        + attestationKey.get() + " (key id " + attestor.keyId() + ")");
+    return attestor;
+  }
+
   private IngressServer startDataPlane(StartedParts parts, HsmToken hsm,
       Optional<WrappedMacKeys> hierarchy, SnapshotRefresher refresher,
       CallObserver observer, ScheduledExecutorService healthThread,
@@ -295,6 +319,7 @@ public final class NodeBuilder {
     // The proxy's callbacks never block: they run on the transport threads, with no hand-off.
     BackendChannels channels = parts.add(BackendChannels.builder()
         .maxInboundMessageBytes(gateway.maxMessageBytes())
+        .maxCallsPerBackend(settings.calls().perBackend())
         .executor(Runnable::run)
         .build());
     // Only the signature check blocks (in the token): it runs on a few threads of its own.
@@ -305,7 +330,8 @@ public final class NodeBuilder {
     GatewayCallHandler handler = GatewayCallHandler.create(view, authenticator,
         new AccessPolicy(clock), gateway.maxConfigStaleness(), observer, proxy,
         settings.preAuth(), preAuthTimers, settings.calls(), hsmLane,
-        new RequestIds(SecureRandom.getInstance("DRBG")), observed.callEndings());
+        new RequestIds(SecureRandom.getInstance("DRBG")), backendHeaders(hsm),
+        observed.callEndings());
     // Revocation reaches calls in flight: every open call is asked again after each new snapshot,
     // and on a tick of its own thread for what changes with time alone (a credential's end, the
     // snapshot growing stale while the poll hangs on the store).
@@ -333,6 +359,7 @@ public final class NodeBuilder {
     metrics.gauge("keygate.calls.open", () -> openCalls.size());
     metrics.gauge("keygate.calls.unauthenticated", () -> handler.load().unauthenticatedCalls());
     metrics.gauge("keygate.hsm.lane.waiting", hsmLane::waiting);
+    metrics.gauge("keygate.backends.resolution.failing", channels.resolutions()::failing);
     return ingress;
   }
 

@@ -158,6 +158,21 @@ public record NodeSettings(
     return AccessLogSettings.file(file, perSecond);
   }
 
+  /**
+   * The token's EC P-256 key that attests authenticated calls to their backends ({@code
+   * KEYGATE_BACKEND_ATTESTATION_KEY}, docs/backend-attestation.md); none when unset. Read like
+   * {@link #metricsListen}: GatewayMain hands it to the builder.
+   *
+   * @throws SettingsException if the value is not a key label
+   */
+  public static Optional<KeyLabel> backendAttestationKey(Map<String, String> environment)
+      throws SettingsException {
+    EnvironmentReader env = new EnvironmentReader(environment);
+    return env.has("KEYGATE_BACKEND_ATTESTATION_KEY")
+        ? Optional.of(label(env, "KEYGATE_BACKEND_ATTESTATION_KEY", null))
+        : Optional.empty();
+  }
+
   /** How long the token may stay unavailable before GatewayMain gives up on it and exits 3. */
   public static final Duration DEFAULT_HSM_EXIT_AFTER = Duration.ofSeconds(15);
 
@@ -293,6 +308,7 @@ public record NodeSettings(
         env.integer("KEYGATE_MAX_CALLS_PER_CONNECTION", CallLimits.DEFAULT_PER_CONNECTION, 1, 100_000),
         env.integer("KEYGATE_MAX_CALLS_PER_KEY", CallLimits.DEFAULT_PER_KEY, 1, 1_000_000),
         env.integer("KEYGATE_MAX_CALLS_PER_API", CallLimits.DEFAULT_PER_API, 1, 1_000_000),
+        env.integer("KEYGATE_MAX_CALLS_PER_BACKEND", CallLimits.DEFAULT_PER_BACKEND, 1, 1_000_000),
         env.integer("KEYGATE_HSM_THREADS", HsmLane.DEFAULT_THREADS, 1, 256),
         env.integer("KEYGATE_HSM_QUEUE", HsmLane.DEFAULT_QUEUE, 1, 1_000_000));
   }

@@ -3,7 +3,10 @@ package io.keygate.gateway.proxy;
 import io.keygate.gateway.model.BackendTarget;
 
 import io.grpc.Channel;
+import io.grpc.Context;
 import io.grpc.ManagedChannel;
+import io.grpc.NameResolver;
+import io.grpc.NameResolverRegistry;
 import io.grpc.netty.NettyChannelBuilder;
 import io.netty.channel.ChannelOption;
 import java.time.Clock;
@@ -20,8 +23,15 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * One {@link ManagedChannel} per backend, opened on first use and shared by every call to that
- * backend (a channel multiplexes calls over one HTTP/2 connection). Bounded: at most {@code
- * maxTargets} backends, so a misconfiguration cannot open connections without end. Thread-safe.
+ * backend (a channel multiplexes calls over one HTTP/2 connection per instance). Bounded: at most
+ * {@code maxTargets} backends, so a misconfiguration cannot open connections without end, and at
+ * most {@code maxCallsPerBackend} calls on each, so one that hangs cannot hold every call.
+ * Thread-safe.
+ *
+ * <p>A backend may be several instances (a DNS name with several addresses, or a {@code list:///}
+ * target): calls are balanced {@code round_robin} over the instances that are connected and, by
+ * gRPC health checking, serving. Each channel has its own name resolver ({@link
+ * BackendResolverProvider}); failing resolutions are counted in {@link #resolutions()}.
  *
  * <p>Calls hold a {@link Lease} while they run. {@link #reapIdle()} closes channels that have no
  * call and were unused for {@code idleTimeout}; the caller schedules it (nothing here owns a
@@ -29,6 +39,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class BackendChannels implements AutoCloseable {
   private final int maxTargets;
+  private final int maxCallsPerBackend;
+  private final Map<String, ?> serviceConfig;
+  private final BackendInstances instances;
+  private final BackendResolutions resolutions;
+  private final NameResolver.Factory dns;
   private final int maxInboundMessageBytes;
   private final int maxInboundMetadataBytes;
   private final Duration connectTimeout;
@@ -43,6 +58,12 @@ public final class BackendChannels implements AutoCloseable {
 
   BackendChannels(BackendChannelsBuilder b) {
     this.maxTargets = b.maxTargets;
+    this.maxCallsPerBackend = b.maxCallsPerBackend;
+    this.serviceConfig = serviceConfig(b.healthCheckService);
+    this.instances = b.instances;
+    this.resolutions = new BackendResolutions(b.clock, b.resolutionLogInterval);
+    // Read from grpc's registry, never changed in it: each channel gets a registry of its own.
+    this.dns = NameResolverRegistry.getDefaultRegistry().getProviderForScheme("dns");
     this.maxInboundMessageBytes = b.maxInboundMessageBytes;
     this.maxInboundMetadataBytes = b.maxInboundMetadataBytes;
     this.connectTimeout = b.connectTimeout;
@@ -58,9 +79,21 @@ public final class BackendChannels implements AutoCloseable {
   }
 
   /**
+   * Every channel's service config (the backend's DNS cannot change it: look-up is disabled).
+   * round_robin over all instances, each checked with grpc.health.v1 (grpc-services' health
+   * checking wrapper of round_robin, loaded by grpc's load-balancer registry).
+   */
+  private static Map<String, ?> serviceConfig(String healthCheckService) {
+    return Map.of(
+        "loadBalancingConfig", List.of(Map.of("round_robin", Map.of())),
+        "healthCheckConfig", Map.of("serviceName", healthCheckService));
+  }
+
+  /**
    * The channel to {@code target}, opened if needed, held until the lease is closed.
    *
    * @throws TooManyBackendsException if opening it would exceed {@code maxTargets}
+   * @throws BackendBusyException if the backend already carries {@code maxCallsPerBackend} calls
    * @throws IllegalStateException after {@link #close()}
    */
   public Lease acquire(BackendTarget target) {
@@ -69,8 +102,13 @@ public final class BackendChannels implements AutoCloseable {
       if (entry == null) {
         entry = open(target);
       }
-      if (entry.tryAcquire()) {
+      int held = entry.tryAcquire(maxCallsPerBackend);
+      if (held > 0) {
+        entry.leaveIdle();
         return new Lease(entry, clock);
+      }
+      if (held == 0) {
+        throw new BackendBusyException(maxCallsPerBackend, target);
       }
       // The reaper retired this channel between lookup and acquire: look up again.
     }
@@ -79,6 +117,17 @@ public final class BackendChannels implements AutoCloseable {
   /** The number of backends with an open channel. */
   public int size() {
     return entries.size();
+  }
+
+  /** Which backends' name resolution is failing now (log and metric). */
+  public BackendResolutions resolutions() {
+    return resolutions;
+  }
+
+  /** Calls {@code target} carries now (0 if it has no channel). */
+  public int calls(BackendTarget target) {
+    Entry entry = entries.get(target);
+    return entry == null ? 0 : Math.max(0, entry.calls.get());
   }
 
   /** The backends with an open channel. */
@@ -100,6 +149,7 @@ public final class BackendChannels implements AutoCloseable {
       if (entry.retireIfIdle(now, idleMillis)) {
         entries.remove(e.getKey(), entry);
         entry.channel.shutdown();
+        resolutions.forget(e.getKey());
         reaped++;
       }
     }
@@ -154,10 +204,14 @@ public final class BackendChannels implements AutoCloseable {
   }
 
   private ManagedChannel build(BackendTarget target) {
-    // Every accepted target form (host:port, [ipv6]:port, dns:///host:port) dials through grpc's
-    // DNS resolver, named explicitly so that a host name is never read as a target scheme.
+    // The DNS form dials through grpc's DNS resolver, named explicitly so that a host name is
+    // never read as a target scheme; a list through ours. The resolver is this channel's alone.
+    @SuppressWarnings("deprecation") // the one public way to give a Netty channel its resolver
     NettyChannelBuilder builder =
         NettyChannelBuilder.forTarget(target.grpcTarget(), credentials.forBackend(target))
+            .nameResolverFactory(new BackendResolverProvider(target, dns, instances, resolutions))
+            .defaultServiceConfig(serviceConfig)
+            .disableServiceConfigLookUp()
             .maxInboundMessageSize(maxInboundMessageBytes)
             .maxInboundMetadataSize(maxInboundMetadataBytes)
             .idleTimeout(idleTimeout.toMillis(), TimeUnit.MILLISECONDS)
@@ -207,14 +261,18 @@ public final class BackendChannels implements AutoCloseable {
       this.lastUsedMillis = nowMillis;
     }
 
-    boolean tryAcquire() {
+    /** The calls now held, this one included; 0 if the channel is full, -1 if retired. */
+    int tryAcquire(int max) {
       while (true) {
         int n = calls.get();
         if (n < 0) {
-          return false;
+          return -1;
+        }
+        if (n >= max) {
+          return 0;
         }
         if (calls.compareAndSet(n, n + 1)) {
-          return true;
+          return n + 1;
         }
       }
     }
@@ -223,6 +281,17 @@ public final class BackendChannels implements AutoCloseable {
       // Time first: the reaper reads it only after it sees the count at zero.
       lastUsedMillis = nowMillis;
       calls.decrementAndGet();
+    }
+
+    /**
+     * Makes an idle channel connect, outside any call's context. Leaving idle runs the channel's
+     * own work (resolving, connecting, starting each instance's health-check stream) on the
+     * calling thread; in a call's context those streams would take that context and be cancelled
+     * when the call ends, so the instances would count as unhealthy (seen in tests). Cheap when
+     * the channel is not idle: one read of its state.
+     */
+    void leaveIdle() {
+      Context.ROOT.run(() -> channel.getState(true));
     }
 
     boolean retireIfIdle(long nowMillis, long idleMillis) {

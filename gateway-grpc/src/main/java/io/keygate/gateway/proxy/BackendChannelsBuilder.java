@@ -7,7 +7,17 @@ import java.util.concurrent.Executor;
 
 /** Settings for {@link BackendChannels}, with their defaults; every value is checked when set. */
 public final class BackendChannelsBuilder {
+  /**
+   * Two APIs' worth at the data plane's default per-API limit (1024): several APIs may share a
+   * backend, and it binds only when calls pile up on it (it is slow or hangs).
+   */
+  public static final int DEFAULT_MAX_CALLS_PER_BACKEND = 2048;
+
   int maxTargets = 256;
+  int maxCallsPerBackend = DEFAULT_MAX_CALLS_PER_BACKEND;
+  String healthCheckService = "";
+  BackendInstances instances = BackendInstances.listed();
+  Duration resolutionLogInterval = BackendResolutions.DEFAULT_LOG_INTERVAL;
   int maxInboundMessageBytes = 4 << 20;
   int maxInboundMetadataBytes = 8 << 10;
   Duration connectTimeout = Duration.ofSeconds(5);
@@ -22,6 +32,41 @@ public final class BackendChannelsBuilder {
   /** How many backends may have a channel at once (default 256). */
   public BackendChannelsBuilder maxTargets(int n) {
     this.maxTargets = positive(n, "maxTargets");
+    return this;
+  }
+
+  /**
+   * How many calls one backend (all its instances together) may carry from this node at once
+   * (default {@value #DEFAULT_MAX_CALLS_PER_BACKEND}); past it a call is refused at once with
+   * {@link BackendBusyException}, so a backend that hangs cannot hold every call of the node.
+   */
+  public BackendChannelsBuilder maxCallsPerBackend(int n) {
+    this.maxCallsPerBackend = positive(n, "maxCallsPerBackend");
+    return this;
+  }
+
+  /**
+   * The service name each instance's {@code grpc.health.v1.Health/Watch} is asked about (default
+   * {@code ""}, the whole server). An instance that reports NOT_SERVING gets no calls until it
+   * reports SERVING; one that does not implement the health service is taken as serving.
+   */
+  public BackendChannelsBuilder healthCheckService(String name) {
+    this.healthCheckService = Objects.requireNonNull(name, "healthCheckService");
+    return this;
+  }
+
+  /**
+   * Where the instances of {@code list:///} targets come from (default {@link
+   * BackendInstances#listed()}, the addresses written in the target): the seam for a registry.
+   */
+  public BackendChannelsBuilder instances(BackendInstances source) {
+    this.instances = Objects.requireNonNull(source, "instances");
+    return this;
+  }
+
+  /** At most one log line per failing backend per interval while it goes on (default 1 min). */
+  public BackendChannelsBuilder resolutionLogInterval(Duration d) {
+    this.resolutionLogInterval = positive(d, "resolutionLogInterval");
     return this;
   }
 

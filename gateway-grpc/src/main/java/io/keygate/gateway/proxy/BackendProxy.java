@@ -74,6 +74,8 @@ public final class BackendProxy {
     BackendChannels.Lease lease;
     try {
       lease = channels.acquire(route.backend());
+    } catch (BackendBusyException e) {
+      return refuse(call, route, GatewayError.BACKEND_BUSY, e.getMessage());
     } catch (TooManyBackendsException | IllegalStateException e) {
       return refuse(call, route, GatewayError.BACKEND_UNAVAILABLE, "no channel: " + e.getMessage());
     } catch (RuntimeException e) {

@@ -95,16 +95,24 @@ final class ProxiedCall implements Forwarded {
     // A child of the client call's context: the client's deadline and cancellation still reach
     // the backend call, and cancelling this one reaches it too.
     Context.CancellableContext scope = Context.current().withCancellation();
+    ProxiedCall call;
     Context previous = scope.attach();
     try {
-      ProxiedCall call = new ProxiedCall(fromClient, lease, options, policy, route, scope);
-      call.toBackend.start(call.new BackendListener(), backendHeaders);
-      call.requests.start();
-      call.responses.start();
-      return call;
+      // grpc's ClientCall takes its context when it is made: the backend call is in scope.
+      call = new ProxiedCall(fromClient, lease, options, policy, route, scope);
     } finally {
       scope.detach(previous);
     }
+    // Started outside any call's context: starting may run the channel's own work on this thread
+    // (leaving idle, connecting, starting an instance's health-check stream), and a stream started
+    // there would take this call's context and die with it; the instance would then count as
+    // unhealthy and calls would fail UNAVAILABLE (seen in BackendHealthCheckTest).
+    Context.ROOT.run(() -> {
+      call.toBackend.start(call.new BackendListener(), backendHeaders);
+      call.requests.start();
+      call.responses.start();
+    });
+    return call;
   }
 
   @Override
@@ -141,8 +149,9 @@ final class ProxiedCall implements Forwarded {
 
     @Override
     public void onCancel() {
-      // Client gone or its deadline passed: stop the backend's work too.
-      toBackend.cancel("the client cancelled the call", null);
+      // Client gone or its deadline passed: stop the backend's work too. Outside the (cancelled)
+      // client context, for the reason given in start.
+      Context.ROOT.run(() -> toBackend.cancel("the client cancelled the call", null));
     }
 
     @Override

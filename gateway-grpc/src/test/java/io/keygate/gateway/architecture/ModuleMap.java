@@ -20,6 +20,7 @@ final class ModuleMap {
           .that().resideInAnyPackage(
               "io.keygate.gateway.dataplane..", "io.keygate.gateway.auth..",
               "io.keygate.gateway.authz..", "io.keygate.gateway.proxy..",
+              "io.keygate.gateway.attestation..",
               "io.keygate.gateway.config..", "io.keygate.gateway.errors..")
           .should().dependOnClassesThat().resideInAPackage("io.keygate.gateway.admin..")
           .as("the data plane never uses the admin plane");
@@ -47,6 +48,16 @@ final class ModuleMap {
           .and().resideOutsideOfPackage("io.keygate.gateway.store.redis..")
           .should().dependOnClassesThat().resideInAnyPackage("redis.clients..")
           .as("only io.keygate.gateway.store.redis touches Redis (Jedis)");
+
+  /**
+   * The gateway attests calls with code of its own: the backend verifier is the other side of
+   * the spec, and only the JSON vectors tie the two (an error shared is an error unseen).
+   */
+  static final ArchRule THE_GATEWAY_ATTESTS_WITHOUT_THE_VERIFIERS_CODE =
+      noClasses()
+          .that().resideInAPackage("io.keygate.gateway..")
+          .should().dependOnClassesThat().resideInAPackage("io.keygate.backend..")
+          .as("the gateway's production code never uses the backend verifier's");
 
   static final ArchRule HSM_ADAPTER_KNOWS_NO_GRPC =
       noClasses()
@@ -111,6 +122,7 @@ final class ModuleMap {
       ADMIN_PLANE_NEVER_USES_THE_DATA_PLANE,
       ONLY_THE_STORE_TOUCHES_JDBC,
       ONLY_THE_STORE_TOUCHES_REDIS,
+      THE_GATEWAY_ATTESTS_WITHOUT_THE_VERIFIERS_CODE,
       HSM_ADAPTER_KNOWS_NO_GRPC,
       ONLY_THE_PKCS11_PACKAGE_NAMES_SUNPKCS11,
       ONLY_THE_PKCS11_PACKAGE_NAMES_THE_PKCS11_WRAPPER,

@@ -9,6 +9,7 @@ import com.tngtech.archunit.lang.ArchRule;
 import com.tngtech.archunit.lang.EvaluationResult;
 import io.keygate.gateway.dataplane.archviolation.DataPlaneCallingAdmin;
 import io.keygate.gateway.dataplane.archviolation.DataPlaneCallingRedis;
+import io.keygate.gateway.dataplane.archviolation.DataPlaneUsingTheVerifier;
 import io.keygate.gateway.dataplane.archviolation.DataPlaneReadingJdbc;
 import io.keygate.gateway.admin.api.AdminService;
 import java.util.ArrayList;
@@ -68,6 +69,18 @@ class ModuleMapTest {
     assertThat(result.hasViolation()).isTrue();
     assertThat(result.getFailureReport().getDetails())
         .anyMatch(line -> line.contains("javax.sql.DataSource"));
+  }
+
+  @Test
+  void theAttestationRule_fails_forAGatewayClassThatUsesTheVerifiersCode() {
+    JavaClasses misplaced = new ClassFileImporter().importClasses(DataPlaneUsingTheVerifier.class);
+
+    EvaluationResult result =
+        ModuleMap.THE_GATEWAY_ATTESTS_WITHOUT_THE_VERIFIERS_CODE.evaluate(misplaced);
+
+    assertThat(result.hasViolation()).isTrue();
+    assertThat(result.getFailureReport().getDetails())
+        .anyMatch(line -> line.contains("io.keygate.backend.AttestationHeaders"));
   }
 
   @Test

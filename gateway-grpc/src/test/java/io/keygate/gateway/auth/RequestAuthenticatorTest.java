@@ -184,6 +184,25 @@ class RequestAuthenticatorTest {
         .doesNotContain(signature.headers().get("x-ca-content-sha256"));
   }
 
+  // Support compares this with what the client signed: the authority is the usual culprit when a
+  // library sends another :authority than the one its interceptor signed.
+  @Test
+  void invalidSignatureDetail_namesTheLowerCasedAuthorityUsed_butNoSignatureSecretOrNonce() throws Exception {
+    XcaSignature signature = signer.sign(PATH, AUTHORITY, BODY);
+    SignedRequest elsewhere = request(signature.headers(), PATH, "API.Tenant-B.Example:8443", BODY);
+
+    AuthResult.Rejected rejected = (AuthResult.Rejected) authenticator.authenticate(elsewhere, snapshot(active()));
+
+    assertThat(rejected.failure()).isEqualTo(AuthFailure.BAD_SIGNATURE);
+    assertThat(rejected.logDetail())
+        .contains("authority=api.tenant-b.example:8443 ")
+        .contains("path=" + PATH)
+        .doesNotContain(signature.signatureBase64())
+        .doesNotContain(signature.headers().get("x-ca-nonce"))
+        .doesNotContain(java.util.Base64.getEncoder().encodeToString(secret))
+        .doesNotContain(java.util.HexFormat.of().formatHex(secret));
+  }
+
   @Test
   void authenticate_checksTheClockOncePerRequest() throws Exception {
     MutableClock counting = MutableClock.atMillis(NOW);

@@ -21,7 +21,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A signed call reaches a backend addressed in each form the store accepts: host:port (an IPv4
- * literal), dns:///host:port (a name resolved by DNS) and [::1]:port (an IPv6 literal). Each form
+ * literal), dns:///host:port (a name resolved by DNS), [::1]:port (an IPv6 literal) and
+ * list:///a,b (several instances). Each form
  * points at its own Echo backend on loopback, so the answer says which one was dialled.
  */
 class BackendTargetFormsEndToEndTest extends GatewayEndToEnd {
@@ -62,12 +63,28 @@ class BackendTargetFormsEndToEndTest extends GatewayEndToEnd {
   }
 
   @Test
+  void listScheme_callsAreSharedByItsInstances() throws Exception {
+    Server first = echoBackend("127.0.0.1", "list-1");
+    Server second = echoBackend("127.0.0.2", "list-2");
+
+    route("list:///127.0.0.1:" + first.getPort() + ",127.0.0.2:" + second.getPort());
+
+    java.util.Set<String> answered = new java.util.HashSet<>();
+    for (int i = 0; i < 10; i++) {
+      answered.add(echo("over a list " + i).getBackend());
+    }
+    assertThat(answered).as("round_robin: both instances answer").containsExactlyInAnyOrder(
+        "list-1", "list-2");
+  }
+
+  @Test
   void aTargetThatCannotBeDialled_isRefusedByTheStore_andCallsKeepTheirBackend()
       throws Exception {
     Server backend = echoBackend("127.0.0.1", "kept-backend");
     route("127.0.0.1:" + backend.getPort());
 
-    for (String bad : List.of("dns://8.8.8.8/localhost:80", "unix:/tmp/b.sock", "localhost")) {
+    for (String bad : List.of("dns://8.8.8.8/localhost:80", "unix:/tmp/b.sock", "localhost",
+        "list:///127.0.0.1:80,", "list:///localhost:80", "list:///127.0.0.1:80,127.0.0.1:80")) {
       assertThatThrownBy(() -> gw.store.updateApi(echoApi(bad)))
           .as(bad)
           .isInstanceOf(InvalidValueException.class);

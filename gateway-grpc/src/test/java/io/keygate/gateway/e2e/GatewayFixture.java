@@ -82,6 +82,11 @@ public final class GatewayFixture implements AutoCloseable {
   private java.util.function.UnaryOperator<io.keygate.gateway.node.NodeBuilder> builder = b -> b;
   private java.util.function.UnaryOperator<io.keygate.gateway.auth.MacVerifier> macVerifier =
       v -> v;
+  private java.util.function.Function<Path, ConfigDatabaseSettings> databaseSettings =
+      ConfigDatabaseSettings::embeddedH2;
+  private java.util.function.Function<GatewayFixture,
+      java.util.function.UnaryOperator<io.grpc.ServerServiceDefinition>> backendServices =
+          fixture -> service -> service;
 
   public GatewayFixture(SoftHsmTokens tokens) {
     this.tokens = tokens;
@@ -91,6 +96,26 @@ public final class GatewayFixture implements AutoCloseable {
   public GatewayFixture withBuilder(
       java.util.function.UnaryOperator<io.keygate.gateway.node.NodeBuilder> adjust) {
     this.builder = adjust;
+    return this;
+  }
+
+  /**
+   * The config database before {@link #start}, given the node's data directory (default: the
+   * embedded H2 in it), e.g. a MariaDB primary and its standby.
+   */
+  public GatewayFixture withDatabase(
+      java.util.function.Function<Path, ConfigDatabaseSettings> settings) {
+    this.databaseSettings = settings;
+    return this;
+  }
+
+  /**
+   * Wraps the backends' Echo service before {@link #start} (e.g. in the backend verifier); asked
+   * once the token is open, so the wrapper may use {@link #hsm}.
+   */
+  public GatewayFixture withBackendServices(java.util.function.Function<GatewayFixture,
+      java.util.function.UnaryOperator<io.grpc.ServerServiceDefinition>> wrap) {
+    this.backendServices = wrap;
     return this;
   }
 
@@ -117,11 +142,13 @@ public final class GatewayFixture implements AutoCloseable {
         Duration.ofDays(1)));
     gatewayCert = hsm.certificateChain(tlsKey).get(0);
 
-    acmeBackend = backend("acme-backend");
-    globexBackend = backend("globex-backend");
+    java.util.function.UnaryOperator<io.grpc.ServerServiceDefinition> services =
+        backendServices.apply(this);
+    acmeBackend = backend("acme-backend", services);
+    globexBackend = backend("globex-backend", services);
 
     dataDir = Files.createTempDirectory("keygate-gw-");
-    database = ConfigDatabase.open(ConfigDatabaseSettings.embeddedH2(dataDir));
+    database = ConfigDatabase.open(databaseSettings.apply(dataDir));
     store = database.store(Clock.systemUTC());
     provision();
     GatewaySettings settings =
@@ -216,7 +243,8 @@ public final class GatewayFixture implements AutoCloseable {
     globexKey = issued.globex();
   }
 
-  private Server backend(String name) throws Exception {
+  private Server backend(String name,
+      java.util.function.UnaryOperator<io.grpc.ServerServiceDefinition> wrap) throws Exception {
     ServerInterceptor recordHeaders =
         new ServerInterceptor() {
           @Override
@@ -237,7 +265,8 @@ public final class GatewayFixture implements AutoCloseable {
         };
     return NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
         .maxInboundMessageSize(16 << 20)
-        .addService(ServerInterceptors.intercept(new EchoBackend(name), recordHeaders))
+        .addService(ServerInterceptors.intercept(
+            wrap.apply(new EchoBackend(name).bindService()), recordHeaders))
         .build()
         .start();
   }

@@ -22,10 +22,10 @@ class BackendTargetFuzzTest {
       return;
     }
     assertThat(text).hasSizeLessThanOrEqualTo(BackendTarget.MAX_LENGTH);
-    assertThat(target.port()).isBetween(1, 65_535);
-    assertThat(BackendTarget.parse(target.authority())).isEqualTo(target);
+    assertThat(target.addresses()).allSatisfy(a -> assertThat(a.port()).isBetween(1, 65_535));
+    assertThat(BackendTarget.parse(target.toString())).isEqualTo(target);
     assertThat(IdRules.backendTarget(text)).isEqualTo(text);
     // Only printable ASCII reaches grpc's resolver: no spaces, controls or look-alike letters.
-    assertThat(target.grpcTarget()).matches("dns:///[\\x21-\\x7E]+");
+    assertThat(target.grpcTarget()).matches("(dns|list):///[\\x21-\\x7E]+");
   }
 }

@@ -30,6 +30,7 @@ class BackendTargetTest {
         "dns:///[::1]:8080 | ::1 | 8080 | dns:///%5B::1%5D:8080",
         "dns:80 | dns | 80 | dns:///dns:80",
         "unix:80 | unix | 80 | dns:///unix:80",
+        "list:80 | list | 80 | dns:///list:80",
       })
   void parse_acceptsHostPortIpv6AndDnsForms(String text, String host, int port, String grpc) {
     BackendTarget target = BackendTarget.parse(text);
@@ -147,5 +148,117 @@ class BackendTargetTest {
     String host252 = String.join(".", "a".repeat(63), "a".repeat(63), "a".repeat(63), "a".repeat(60));
     assertThat(BackendTarget.parse(host252 + ":80").host()).isEqualTo(host252);
     assertThatThrownBy(() -> BackendTarget.parse(host252 + ":800")).isInstanceOf(InvalidValueException.class);
+  }
+
+  // The list form: list:///address,address,... of IP literals.
+
+  @Test
+  void parse_acceptsAListOfIpLiterals_inOrder() {
+    BackendTarget target = BackendTarget.parse("list:///10.0.0.1:8080,10.0.0.2:8081,[fd00::3]:80");
+
+    assertThat(target.form()).isEqualTo(BackendTarget.Form.LIST);
+    assertThat(target.addresses()).containsExactly(
+        new BackendAddress("10.0.0.1", 8080), new BackendAddress("10.0.0.2", 8081),
+        new BackendAddress("fd00::3", 80));
+    assertThat(target.grpcTarget()).isEqualTo("list:///10.0.0.1:8080,10.0.0.2:8081,%5Bfd00::3%5D:80");
+    assertThat(target).hasToString("list:///10.0.0.1:8080,10.0.0.2:8081,[fd00::3]:80");
+    assertThat(BackendTarget.parse(target.toString())).isEqualTo(target);
+    // A channel has one authority: the first instance's.
+    assertThat(target.authority()).isEqualTo("10.0.0.1:8080");
+    assertThat(BackendTarget.parse("list:///127.0.0.1:1").addresses()).hasSize(1);
+  }
+
+  @Test
+  void aList_isNotTheSameBackendAsItsFirstAddress() {
+    assertThat(BackendTarget.parse("list:///10.0.0.1:80"))
+        .isNotEqualTo(BackendTarget.parse("10.0.0.1:80"));
+    assertThat(BackendTarget.parse("10.0.0.1:80").form()).isEqualTo(BackendTarget.Form.DNS);
+  }
+
+  @Test
+  void parse_takesUpToSixteenInstances_withinTheStoredLimit() {
+    String sixteen = "list:///" + instances(16);
+    assertThat(BackendTarget.parse(sixteen).addresses()).hasSize(BackendTarget.MAX_INSTANCES);
+    assertThatThrownBy(() -> BackendTarget.parse("list:///" + instances(17)))
+        .isInstanceOf(InvalidValueException.class)
+        .hasMessage("backend target: a list names at most 16 addresses");
+  }
+
+  @ParameterizedTest(name = "[{0}] {1}")
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "list:/// | a list names at least one address",
+        "list:///, | entry 1 of the list is empty",
+        "list:///10.0.0.1:80, | entry 2 of the list is empty",
+        "list:///10.0.0.1:80,,10.0.0.2:80 | entry 2 of the list is empty",
+        "list:///,10.0.0.1:80 | entry 1 of the list is empty",
+        "list:///10.0.0.1:80,10.0.0.1:80 | entry 2 of the list repeats an earlier address",
+        "list:///[::1]:80,[0:0::1]:80 | entry 2 of the list repeats an earlier address",
+        "list:///[::ffff:10.0.0.1]:80,10.0.0.1:80 | entry 2 of the list repeats an earlier address",
+        "list:///10.0.0.1:80,10.0.0.2:0 | entry 2 of the list: the port must be a number 1-65535",
+        "list:///10.0.0.1:80,10.0.0.2:65536 | entry 2 of the list: the port must be 1-65535",
+        "list:///10.0.0.1:80,10.0.0.2:080 | entry 2 of the list: the port must be a number 1-65535",
+        "list:///10.0.0.1:80,10.0.0.2 | entry 2 of the list: must be host:port, [ipv6]:port or dns:///host:port (no port found)",
+        "list:///10.0.0.1:80,10.0.0.2: | entry 2 of the list: the port must be a number 1-65535",
+        "list:///10.0.0.1:80, 10.0.0.2:80 | entry 2 of the list: the host is not a DNS name, an IPv4 literal or an IPv6 literal",
+        "list:///backend.internal:80 | entry 1 of the list is not an IP literal (a name with several addresses is written host:port, the dns form)",
+        "list:///10.0.0.1:80;10.0.0.2:80 | entry 1 of the list: only the dns:/// and list:/// schemes are supported, and IPv6 literals need brackets",
+        "list:///::1:80 | entry 1 of the list: only the dns:/// and list:/// schemes are supported, and IPv6 literals need brackets",
+        "list://10.0.0.1:80 | the list scheme is accepted only as list:///address,address,...",
+        "list:/10.0.0.1:80 | the list scheme is accepted only as list:///address,address,...",
+        "list:10.0.0.1:80 | only the dns:/// and list:/// schemes are supported, and IPv6 literals need brackets",
+        "list:///dns:///10.0.0.1:80 | entry 1 of the list: only the dns:/// and list:/// schemes are supported, and IPv6 literals need brackets",
+      })
+  void parse_refusesMalformedLists_withAClearReason(String text, String reason) {
+    assertThatThrownBy(() -> BackendTarget.parse(text))
+        .isInstanceOf(InvalidValueException.class)
+        .hasMessage("backend target: " + reason);
+  }
+
+  @Test
+  void parse_refusesAListOverTheStoredLimit() {
+    // Eleven long IPv4 instances fit in 255 characters; twelve do not.
+    String eleven = "list:///" + longInstances(11);
+    assertThat(eleven.length()).isLessThanOrEqualTo(BackendTarget.MAX_LENGTH);
+    assertThat(BackendTarget.parse(eleven).addresses()).hasSize(11);
+    assertThatThrownBy(() -> BackendTarget.parse("list:///" + longInstances(12)))
+        .isInstanceOf(InvalidValueException.class)
+        .hasMessageContaining("1-255 characters");
+  }
+
+  @Test
+  void theListConstructor_checksItsInstancesToo() {
+    assertThatThrownBy(() -> BackendTarget.list(java.util.List.of()))
+        .isInstanceOf(InvalidValueException.class);
+    assertThatThrownBy(() -> BackendTarget.list(java.util.List.of(new BackendAddress("b", 80))))
+        .isInstanceOf(InvalidValueException.class);
+    assertThatThrownBy(() -> new BackendTarget(BackendTarget.Form.DNS, java.util.List.of(
+            new BackendAddress("10.0.0.1", 80), new BackendAddress("10.0.0.2", 80))))
+        .isInstanceOf(InvalidValueException.class);
+  }
+
+  @Test
+  void idRules_acceptLists_asWritten() {
+    assertThat(IdRules.backendTarget("list:///10.0.0.1:80,10.0.0.2:80"))
+        .isEqualTo("list:///10.0.0.1:80,10.0.0.2:80");
+    assertThatThrownBy(() -> IdRules.backendTarget("list:///10.0.0.1:80,"))
+        .isInstanceOf(InvalidValueException.class);
+  }
+
+  private static String instances(int n) {
+    StringBuilder b = new StringBuilder();
+    for (int i = 1; i <= n; i++) {
+      b.append(i == 1 ? "" : ",").append("10.0.0.").append(i).append(":80");
+    }
+    return b.toString();
+  }
+
+  private static String longInstances(int n) {
+    StringBuilder b = new StringBuilder();
+    for (int i = 1; i <= n; i++) {
+      b.append(i == 1 ? "" : ",").append("192.168.100.").append(100 + i).append(":65535");
+    }
+    return b.toString();
   }
 }

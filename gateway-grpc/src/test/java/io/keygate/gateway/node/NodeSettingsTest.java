@@ -130,6 +130,7 @@ class NodeSettingsTest {
     env.put("KEYGATE_MAX_CALLS_PER_CONNECTION", "20");
     env.put("KEYGATE_MAX_CALLS_PER_KEY", "16");
     env.put("KEYGATE_MAX_CALLS_PER_API", "48");
+    env.put("KEYGATE_MAX_CALLS_PER_BACKEND", "96");
     env.put("KEYGATE_HSM_THREADS", "4");
     env.put("KEYGATE_HSM_QUEUE", "128");
 
@@ -145,7 +146,7 @@ class NodeSettingsTest {
     assertThat(settings.noncesPerTenant()).isEqualTo(2000);
     assertThat(settings.preAuth().nodeBytes()).isEqualTo(1 << 20);
     assertThat(settings.preAuth().nodeCalls()).isEqualTo(64);
-    assertThat(settings.calls()).isEqualTo(new io.keygate.gateway.dataplane.CallLimits(20, 16, 48, 4, 128));
+    assertThat(settings.calls()).isEqualTo(new io.keygate.gateway.dataplane.CallLimits(20, 16, 48, 96, 4, 128));
     assertThat(settings.admin()).isPresent();
     assertThat(settings.admin().get().approvalsRequired()).isEqualTo(3);
     assertThat(settings.admin().get().approvalTtl()).hasHours(2);

@@ -124,7 +124,8 @@ class BackendChannelsTest {
   @ParameterizedTest
   @ValueSource(strings = {
     "127.0.0.1:1", "backend.internal:1", "dns:///backend.internal:1", "[::1]:1",
-    "dns:///[::1]:1", "[2001:db8::7]:1", "unix:1", "xds:1"
+    "dns:///[::1]:1", "[2001:db8::7]:1", "unix:1", "xds:1",
+    "list:///127.0.0.1:1", "list:///[::1]:1,127.0.0.1:1"
   })
   void acquire_buildsAChannelForEveryAcceptedForm_withTheTargetsAuthority(String text) {
     BackendTarget target = BackendTarget.parse(text);
@@ -133,6 +134,37 @@ class BackendChannelsTest {
       // A host named like a grpc scheme (unix, xds) is still a host: the DNS scheme is explicit.
       assertThat(lease.channel().authority()).isEqualTo(target.authority());
     }
+  }
+
+  @Test
+  void acquire_refusesACallPastTheBackendsLimit_andAnEndedCallFreesItsPlace() {
+    try (BackendChannels limited = BackendChannels.builder().maxCallsPerBackend(2)
+        .shutdownGrace(Duration.ZERO).build()) {
+      var first = limited.acquire(A);
+      var second = limited.acquire(A);
+
+      assertThatThrownBy(() -> limited.acquire(A))
+          .isInstanceOf(BackendBusyException.class)
+          .hasMessageContaining(A.toString())
+          .hasMessageContaining("2 calls");
+      try (var other = limited.acquire(B)) {
+        assertThat(limited.calls(B)).as("another backend has its own limit").isEqualTo(1);
+      }
+      assertThat(limited.calls(A)).isEqualTo(2);
+
+      first.close();
+      try (var third = limited.acquire(A)) {
+        assertThat(limited.calls(A)).isEqualTo(2);
+      }
+      second.close();
+      assertThat(limited.calls(A)).isZero();
+    }
+  }
+
+  @Test
+  void builder_refusesANonPositiveBackendLimit() {
+    assertThatThrownBy(() -> BackendChannels.builder().maxCallsPerBackend(0))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 
   /** A clock the test moves by hand. */

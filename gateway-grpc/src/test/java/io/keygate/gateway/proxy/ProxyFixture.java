@@ -4,6 +4,7 @@ import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
 import io.grpc.Status;
 import java.util.function.Function;
+import java.util.function.UnaryOperator;
 
 import io.keygate.gateway.model.BackendTarget;
 
@@ -74,6 +75,12 @@ final class ProxyFixture implements AutoCloseable {
 
   /** @param proxyInterceptors installed on the proxy server, as the gateway installs auth */
   ProxyFixture(List<ServerInterceptor> proxyInterceptors) throws IOException {
+    this(proxyInterceptors, b -> b);
+  }
+
+  /** @param settings adjusts the proxy's backend channels (limits, timeouts) */
+  ProxyFixture(List<ServerInterceptor> proxyInterceptors,
+      UnaryOperator<BackendChannelsBuilder> settings) throws IOException {
     InetAddress loopback = InetAddress.getLoopbackAddress();
     backendServer =
         NettyServerBuilder.forAddress(new InetSocketAddress(loopback, 0))
@@ -91,7 +98,8 @@ final class ProxyFixture implements AutoCloseable {
           identity.put(GATEWAY_APP, "app-42");
           return identity;
         });
-    channels = BackendChannels.builder().maxInboundMessageBytes(MAX_MESSAGE_BYTES).build();
+    channels = settings.apply(
+        BackendChannels.builder().maxInboundMessageBytes(MAX_MESSAGE_BYTES)).build();
     BackendProxy backendProxy =
         new BackendProxy(channels, MetadataPolicy.defaults(), DEADLINE_OFFSET);
     // Stands in for the data plane, which decides the route before the proxy sees the call.

@@ -17,7 +17,6 @@ import static org.xipki.pkcs11.wrapper.PKCS11Constants.CKZ_DATA_SPECIFIED;
 
 import io.keygate.hsm.HsmException;
 import io.keygate.hsm.HsmHealth;
-import io.keygate.hsm.HsmOperationException;
 import io.keygate.hsm.InvalidMacException;
 import io.keygate.hsm.IssuedSecret;
 import io.keygate.hsm.IssuedSecretBatch;
@@ -251,51 +250,9 @@ public final class DirectWrappedMacs implements WrappedMacKeys, AutoCloseable {
   @Override
   public void checkEnforcement(KekId kek) throws HsmException {
     calls.call("check-enforcement", kek.label(), () -> sessions.with(s -> {
-      long kekHandle = keks.handle(s, kek);
-      Mechanism kw = new Mechanism(CKM_AES_KEY_WRAP_PAD);
-      List<Long> made = new ArrayList<>();
-      try {
-        long secret = s.generateKey(new Mechanism(CKM_GENERIC_SECRET_KEY_GEN),
-            HierarchyTemplates.newSecret(32));
-        made.add(secret);
-        byte[] blob = s.wrapKey(kw, kekHandle, secret);
-        // 1. The KEK's unwrap template decides what a copy may be: asking for a readable key that
-        // can sign must fail, or a PIN holder could forge calls and read secrets.
-        try {
-          made.add(s.unwrapKey(kw, kekHandle, blob,
-              HierarchyTemplates.verifyOnlySessionKey().sign(true).sensitive(false)));
-          throw unfit(kek, "unwrapped a readable key that can sign, against the KEK's"
-              + " CKA_UNWRAP_TEMPLATE");
-        } catch (PKCS11Exception expected) {
-          // refused, as it must be
-        }
-        // 2. A non-extractable key never leaves the token: wrapping the data plane's copy under
-        // a key of one's own must fail.
-        long verifyOnly = s.unwrapKey(kw, kekHandle, blob, HierarchyTemplates.verifyOnlySessionKey());
-        made.add(verifyOnly);
-        long own = s.generateKey(new Mechanism(CKM_AES_KEY_GEN), AttributeVector.newAESSecretKey()
-            .valueLen(32).token(false).wrap(true).unwrap(false).encrypt(false).decrypt(false));
-        made.add(own);
-        try {
-          s.wrapKey(kw, own, verifyOnly);
-          throw unfit(kek, "wrapped a non-extractable key under a key of the user's own");
-        } catch (PKCS11Exception expected) {
-          // refused, as it must be
-        }
-        return null;
-      } finally {
-        for (long h : made) {
-          destroyQuietly(s, h);
-        }
-      }
+      HierarchyEnforcementProbe.run(s, keks.handle(s, kek), kek);
+      return null;
     }));
-  }
-
-  private static HsmOperationException unfit(KekId kek, String what) {
-    return new HsmOperationException("the PKCS#11 library does not enforce the key hierarchy's"
-        + " rules (checked under " + kek + "): it " + what + ". Secrets wrapped under a KEK would"
-        + " be no safer than the PIN; use a token that enforces them (SoftHSM2, a hardware HSM),"
-        + " or leave KEYGATE_KEK unset (docs/key-hierarchy.md)");
   }
 
   @Override
@@ -372,7 +329,7 @@ public final class DirectWrappedMacs implements WrappedMacKeys, AutoCloseable {
   }
 
   private static long unwrap(Session s, long kek, WrappedSecret secret,
-      org.xipki.pkcs11.wrapper.AttributeVector template) throws PKCS11Exception,
+      AttributeVector template) throws PKCS11Exception,
       WrappedSecretRejectedException {
     try {
       return s.unwrapKey(new Mechanism(CKM_AES_KEY_WRAP_PAD), kek, secret.blob(), template);
@@ -404,7 +361,7 @@ public final class DirectWrappedMacs implements WrappedMacKeys, AutoCloseable {
         new RSA_PKCS_OAEP_PARAMS(CKM_SHA_1, CKG_MGF1_SHA1, CKZ_DATA_SPECIFIED, null));
   }
 
-  private static void destroyQuietly(Session s, long handle) {
+  static void destroyQuietly(Session s, long handle) {
     try {
       s.destroyObject(handle);
     } catch (PKCS11Exception | RuntimeException e) {
