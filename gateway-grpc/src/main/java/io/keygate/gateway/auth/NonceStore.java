@@ -20,4 +20,12 @@ public interface NonceStore {
    */
   boolean recordIfFirstSeen(String tenantId, String accessKey, String nonce, Instant expiresAt)
       throws NonceStoreUnavailableException;
+
+  /**
+   * Returns if the store can serve now, or throws: a cheap check for health probes, bounded by
+   * the store's own timeout. The in-process store always can.
+   *
+   * @throws NonceStoreUnavailableException if it cannot (signed calls would fail closed)
+   */
+  default void probe() throws NonceStoreUnavailableException {}
 }

@@ -23,8 +23,16 @@ sealed interface Admission {
   record Routed(ApiDefinition api, BackendTarget backend, ConfigSnapshot snapshot, String requestId)
       implements Admission {}
 
-  /** Refused: answer with {@code error}; {@code detail} goes to the log only. */
-  record Refused(GatewayError error, String detail) implements Admission {}
+  /**
+   * Refused: answer with {@code error}; {@code detail} goes to the log only. {@code api} is the
+   * API the call was routed to when routing got that far (null otherwise), for the per-API
+   * metrics and the access log.
+   */
+  record Refused(GatewayError error, String detail, ApiDefinition api) implements Admission {
+    Refused(GatewayError error, String detail) {
+      this(error, detail, null);
+    }
+  }
 
   /**
    * Routed to a signature-mode API and screened on its headers: the first message (whose digest

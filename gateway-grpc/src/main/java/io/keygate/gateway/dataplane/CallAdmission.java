@@ -79,7 +79,7 @@ final class CallAdmission {
     if (backend.isEmpty()) {
       return new Admission.Refused(
           GatewayError.BACKEND_UNAVAILABLE, "stored backend target of api=" + api.get().id()
-              + " is not a valid target");
+              + " is not a valid target", api.get());
     }
     if (api.get().authMode() == AuthMode.NONE) {
       // Nothing to prove: the call takes its API's place now, and holds it until it ends.
@@ -207,7 +207,7 @@ final class CallAdmission {
 
   private Admission.Refused apiBusy(ApiDefinition api) {
     return new Admission.Refused(GatewayError.API_BUSY,
-        "api=" + api.id() + " has " + callsPerApi.maxPerApi() + " calls open");
+        "api=" + api.id() + " has " + callsPerApi.maxPerApi() + " calls open", api);
   }
 
   // Only now, so a call that is refused anyway takes no room in the nonce store.

@@ -24,4 +24,24 @@ public interface CallObserver {
    * @param appId the app, when the key was known ("-" otherwise)
    */
   void refused(String accessKey, String appId, GatewayError error);
+
+  /** Tells {@code first}, then {@code second}. */
+  static CallObserver both(CallObserver first, CallObserver second) {
+    if (second == NONE) {
+      return first;
+    }
+    return new CallObserver() {
+      @Override
+      public void authenticated(Credential caller) {
+        first.authenticated(caller);
+        second.authenticated(caller);
+      }
+
+      @Override
+      public void refused(String accessKey, String appId, GatewayError error) {
+        first.refused(accessKey, appId, error);
+        second.refused(accessKey, appId, error);
+      }
+    };
+  }
 }

@@ -29,7 +29,8 @@ import java.util.concurrent.ScheduledExecutorService;
  * first message (its digest is signed) and asks it again; then hands the {@link AdmittedCall} to
  * the {@link BackendProxy} explicitly, replaying that first message, has {@link OpenCalls} watch it
  * while it is open, and gives its {@link CallPlaces} back when the proxy is done with it. Refusals
- * go through {@link ErrorReplies}.
+ * go through {@link ErrorReplies}. Every call is watched ({@link ObservedCall}) until it ends, and
+ * its end reported to {@link CallEndings}.
  */
 public final class GatewayCallHandler implements ServerCallHandler<byte[], byte[]> {
   private static final Logger LOG = System.getLogger("io.keygate.gateway.dataplane");
@@ -48,6 +49,7 @@ public final class GatewayCallHandler implements ServerCallHandler<byte[], byte[
   private final Executor hsmLane;
   private final RequestIds requestIds;
   private final BackendHeaders backendHeaders;
+  private final CallEndings endings;
 
   GatewayCallHandler(
       CallAdmission admission,
@@ -59,9 +61,11 @@ public final class GatewayCallHandler implements ServerCallHandler<byte[], byte[
       ScheduledExecutorService timers,
       Executor hsmLane,
       RequestIds requestIds,
-      BackendHeaders backendHeaders) {
+      BackendHeaders backendHeaders,
+      CallEndings endings) {
     this.admission = admission;
     this.backendHeaders = Objects.requireNonNull(backendHeaders, "backendHeaders");
+    this.endings = Objects.requireNonNull(endings, "endings");
     this.requestIds = Objects.requireNonNull(requestIds, "requestIds");
     this.hsmLane = Objects.requireNonNull(hsmLane, "hsmLane");
     this.callsPerKey = Objects.requireNonNull(callsPerKey, "callsPerKey");
@@ -89,6 +93,7 @@ public final class GatewayCallHandler implements ServerCallHandler<byte[], byte[
    * @param requestIds gives each call its request id
    * @param backendHeaders what an authenticated call tells its backend ({@link
    *     BackendHeaders#UNSIGNED}, or an attestation)
+   * @param endings told each call's end (per-API metrics, the access log); must not block
    */
   public static GatewayCallHandler create(
       ConfigView config,
@@ -102,14 +107,15 @@ public final class GatewayCallHandler implements ServerCallHandler<byte[], byte[
       CallLimits limits,
       Executor hsmLane,
       RequestIds requestIds,
-      BackendHeaders backendHeaders) {
+      BackendHeaders backendHeaders,
+      CallEndings endings) {
     CallsPerKey callsPerKey = new CallsPerKey(limits.perKey());
     CallsPerApi callsPerApi = new CallsPerApi(limits.perApi());
     CallAdmission admission = new CallAdmission(
         config, authenticator, policy, maxConfigStaleness, observer, callsPerKey, callsPerApi);
     return new GatewayCallHandler(admission, callsPerKey, callsPerApi,
         new OpenCalls(admission, observer), proxy, preAuth, timers, hsmLane, requestIds,
-        backendHeaders);
+        backendHeaders, endings);
   }
 
   /** What the calls hold now against the node's limits. */
@@ -138,7 +144,12 @@ public final class GatewayCallHandler implements ServerCallHandler<byte[], byte[
 
   @Override
   public ServerCall.Listener<byte[]> startCall(ServerCall<byte[], byte[]> call, Metadata headers) {
-    String requestId = requestIds.next();
+    ObservedCall observed = endings.observe(call, requestIds.next());
+    return observed.listen(start(observed, headers));
+  }
+
+  private ServerCall.Listener<byte[]> start(ObservedCall call, Metadata headers) {
+    String requestId = call.requestId();
     String method = call.getMethodDescriptor().getFullMethodName();
     // Absent only if the listener was built without preAuthTracing(): then no wire counting.
     PreAuthBudget found = PreAuthBudget.KEY.get();
@@ -147,11 +158,13 @@ public final class GatewayCallHandler implements ServerCallHandler<byte[], byte[
     Admission routed;
     try {
       routed = admission.route(method, requestId, call.getAuthority());
+      call.learn(routed);
       if (routed instanceof Admission.Routed signatureMode) {
         // Headers only: the call is screened before a single message is requested. Its metadata
         // is copied only here: a call without authentication is routed on method and authority.
         routed = admission.screen(signatureMode, SignedRequest.headersOnly(
             "/" + method, call.getAuthority(), MetadataCopy.signatureEntries(headers)));
+        call.learn(routed);
       }
     } catch (RuntimeException e) {
       budget.claim();
@@ -163,7 +176,7 @@ public final class GatewayCallHandler implements ServerCallHandler<byte[], byte[
     }
     if (routed instanceof Admission.Admitted admitted) {
       budget.claim(); // no authentication: the listener's own limits apply
-      return forward(call, headers, admitted, IdentityHeaders.of(admitted.call()));
+      return forward(call, call, headers, admitted, IdentityHeaders.of(admitted.call()));
     }
     Admission.AwaitingSignature awaiting = (Admission.AwaitingSignature) routed;
     AuthenticatingListener listener = new AuthenticatingListener(call, headers, awaiting, budget);
@@ -196,9 +209,11 @@ public final class GatewayCallHandler implements ServerCallHandler<byte[], byte[
    * Starts the proxy for an admitted call, watches it while it is open (revocation), and gives its
    * places back once the proxy is done with it.
    */
-  private ServerCall.Listener<byte[]> forward(ServerCall<byte[], byte[]> call, Metadata headers,
-      Admission.Admitted admitted, Metadata gatewayHeaders) {
+  private ServerCall.Listener<byte[]> forward(ServerCall<byte[], byte[]> call,
+      ObservedCall observed, Metadata headers, Admission.Admitted admitted,
+      Metadata gatewayHeaders) {
     AdmittedCall open = admitted.call();
+    observed.admitted(open);
     Forwarded forwarded;
     try {
       forwarded = proxy.forward(call, headers,
@@ -249,7 +264,7 @@ public final class GatewayCallHandler implements ServerCallHandler<byte[], byte[
    * a time; a half-close or cancel that arrives during the check is kept and applied after it.
    */
   private final class AuthenticatingListener extends ServerCall.Listener<byte[]> {
-    private final ServerCall<byte[], byte[]> call;
+    private final ObservedCall call;
     private final Metadata headers;
     private final Admission.AwaitingSignature routed;
     private final PreAuthBudget budget;
@@ -261,7 +276,7 @@ public final class GatewayCallHandler implements ServerCallHandler<byte[], byte[
     private boolean halfClosedMeanwhile;
     private boolean ended;
 
-    AuthenticatingListener(ServerCall<byte[], byte[]> call, Metadata headers,
+    AuthenticatingListener(ObservedCall call, Metadata headers,
         Admission.AwaitingSignature routed, PreAuthBudget budget) {
       this.call = call;
       this.headers = headers;
@@ -394,7 +409,7 @@ public final class GatewayCallHandler implements ServerCallHandler<byte[], byte[
           return;
         }
         FirstMessageReplay<byte[], byte[]> replay = new FirstMessageReplay<>(call, isMessage);
-        delegate = forward(replay, headers, admitted, gatewayHeaders);
+        delegate = forward(replay, call, headers, admitted, gatewayHeaders);
         if (isMessage) {
           delegate.onMessage(firstMessage);
         }

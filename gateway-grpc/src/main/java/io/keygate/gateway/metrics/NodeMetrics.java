@@ -1,9 +1,14 @@
 package io.keygate.gateway.metrics;
 
 import com.codahale.metrics.Gauge;
+import com.codahale.metrics.LockFreeExponentiallyDecayingReservoir;
 import com.codahale.metrics.MetricRegistry;
+import com.codahale.metrics.Timer;
 import com.codahale.metrics.jmx.JmxReporter;
+import io.keygate.gateway.auth.MacVerifier;
+import io.keygate.gateway.auth.NonceStore;
 import io.keygate.gateway.dataplane.CallObserver;
+import io.keygate.gateway.dataplane.CallOutcomes;
 import java.util.Objects;
 import java.util.function.Supplier;
 
@@ -51,6 +56,29 @@ public final class NodeMetrics implements AutoCloseable {
   /** Counts authenticated calls and refusals by stable error code. */
   public CallObserver callObserver() {
     return new CallMeters(registry);
+  }
+
+  /** Counts ended calls per API and gRPC status, and times them per API. */
+  public CallOutcomes apiCalls() {
+    return new ApiCallMeters(registry);
+  }
+
+  /** {@code verifier}, timed: the HSM's MAC checks, their mismatches and their faults. */
+  public MacVerifier timed(MacVerifier verifier) {
+    return new TimedMacVerifier(verifier, registry);
+  }
+
+  /** {@code store}, timed: nonce records, replays found and failures to answer. */
+  public NonceStore timed(NonceStore store) {
+    return new TimedNonceStore(store, registry);
+  }
+
+  /**
+   * The node's timers: a lock-free exponentially decaying reservoir (quantiles of about the last
+   * five minutes), so that timing a call takes no lock on the event loop.
+   */
+  static Timer newTimer() {
+    return new Timer(LockFreeExponentiallyDecayingReservoir.builder().build());
   }
 
   @Override

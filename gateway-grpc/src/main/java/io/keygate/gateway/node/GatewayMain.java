@@ -1,5 +1,6 @@
 package io.keygate.gateway.node;
 
+import io.keygate.gateway.accesslog.AccessLogSettings;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.net.InetSocketAddress;
@@ -29,12 +30,14 @@ public final class GatewayMain {
     Optional<KeyLabel> attestationKey;
     Duration hsmExitAfter;
     Duration drain;
+    AccessLogSettings accessLog;
     try {
       settings = NodeSettings.fromEnvironment(System.getenv());
       metrics = NodeSettings.metricsListen(System.getenv());
       attestationKey = NodeSettings.backendAttestationKey(System.getenv());
       hsmExitAfter = NodeSettings.hsmExitAfter(System.getenv());
       drain = NodeSettings.drainTimeout(System.getenv());
+      accessLog = NodeSettings.accessLog(System.getenv());
     } catch (SettingsException e) {
       System.err.println("keygate: " + e.getMessage());
       System.exit(2);
@@ -48,7 +51,7 @@ public final class GatewayMain {
     GatewayNode node;
     try {
       NodeBuilder builder = GatewayNode.builder(settings).jmxMetrics()
-          .onTokenLost(hsmExitAfter, () -> exitCode.complete(TOKEN_LOST));
+          .onTokenLost(hsmExitAfter, () -> exitCode.complete(TOKEN_LOST)).accessLog(accessLog);
       metrics.ifPresent(builder::prometheusEndpoint);
       attestationKey.ifPresent(builder::backendAttestation);
       node = builder.start();

@@ -3,6 +3,7 @@ package io.keygate.gateway.node;
 import io.keygate.gateway.attestation.BackendAttestor;
 import io.keygate.gateway.dataplane.BackendHeaders;
 import io.grpc.protobuf.services.HealthStatusManager;
+import io.keygate.gateway.accesslog.AccessLogSettings;
 import io.keygate.gateway.admin.access.AdminPrincipal;
 import io.keygate.gateway.admin.access.AdminPrincipals;
 import io.keygate.gateway.admin.api.AdminServer;
@@ -34,9 +35,6 @@ import io.keygate.gateway.dataplane.IngressServer;
 import io.keygate.gateway.dataplane.IngressTls;
 import io.keygate.gateway.dataplane.OpenCalls;
 import io.keygate.gateway.dataplane.RequestIds;
-import io.keygate.gateway.dataplane.ServingHealth;
-import io.keygate.gateway.errors.GatewayError;
-import io.keygate.gateway.model.Credential;
 import io.keygate.gateway.proxy.BackendChannels;
 import io.keygate.gateway.proxy.BackendProxy;
 import io.keygate.gateway.proxy.MetadataPolicy;
@@ -102,6 +100,7 @@ public final class NodeBuilder {
   private Optional<KeyLabel> attestationKey = Optional.empty();
   private Optional<TokenLoss> onTokenLost = Optional.empty();
   private boolean jmxMetrics;
+  private AccessLogSettings accessLog = AccessLogSettings.off();
 
   NodeBuilder(NodeSettings settings) {
     this.settings = Objects.requireNonNull(settings, "settings");
@@ -113,6 +112,12 @@ public final class NodeBuilder {
    */
   public NodeBuilder prometheusEndpoint(InetSocketAddress listen) {
     prometheusListen = Optional.of(listen);
+    return this;
+  }
+
+  /** Write an access log (KEYGATE_ACCESS_LOG; off by default). */
+  public NodeBuilder accessLog(AccessLogSettings settings) {
+    accessLog = Objects.requireNonNull(settings, "settings");
     return this;
   }
 
@@ -221,6 +226,8 @@ public final class NodeBuilder {
     refresher.refreshNow();
     refresher.start();
     NodeMetrics metrics = parts.add(jmxMetrics ? NodeMetrics.withJmx() : NodeMetrics.withoutJmx());
+    NodeObservability observed =
+        NodeObservability.start(parts, metrics, accessLog, clock, System::nanoTime);
     configurationGauges(metrics, refresher);
     hierarchy.ifPresent(keys -> keyCacheGauges(metrics, keys));
     ConfigStore store = db.store(clock);
@@ -253,11 +260,12 @@ public final class NodeBuilder {
     TlsKeyFollower tlsFollower = parts.add(new TlsKeyFollower(activeTls, hsm,
         UUID.randomUUID().toString(), clock, housekeeping, TlsKeyFollower.DEFAULT_INTERVAL));
 
-    CallObserver observer = both(both(new RecordingCallObserver(lastUsed, securityEvents, clock),
-        metrics.callObserver()), extraObserver);
+    CallObserver observer = CallObserver.both(CallObserver.both(
+        new RecordingCallObserver(lastUsed, securityEvents, clock), metrics.callObserver()),
+        extraObserver);
     IngressServer ingress = startDataPlane(parts, hsm, hierarchy, refresher, observer, healthThread,
         preAuthTimers, settings.gateway().withTlsKey(activeTls.assignments().get(TlsListener.INGRESS)),
-        metrics);
+        observed);
 
     AdminServer admin = null;
     if (settings.admin().isPresent()) {
@@ -281,7 +289,8 @@ public final class NodeBuilder {
     OptionalInt metricsPort = OptionalInt.empty();
     if (prometheusListen.isPresent()) {
       metricsPort = OptionalInt.of(
-          parts.add(PrometheusEndpoint.start(prometheusListen.get(), metrics)).port());
+          parts.add(PrometheusEndpoint.start(prometheusListen.get(), metrics, observed::ready))
+              .port());
     }
     return new GatewayNode(ingress, admin, refresher, metricsPort, parts.handOver());
   }
@@ -300,12 +309,12 @@ public final class NodeBuilder {
   private IngressServer startDataPlane(StartedParts parts, HsmToken hsm,
       Optional<WrappedMacKeys> hierarchy, SnapshotRefresher refresher,
       CallObserver observer, ScheduledExecutorService healthThread,
-      ScheduledExecutorService preAuthTimers, GatewaySettings gateway, NodeMetrics metrics)
+      ScheduledExecutorService preAuthTimers, GatewaySettings gateway, NodeObservability observed)
       throws Exception {
     ConfigView view = configView.apply(ConfigView.of(refresher));
+    NonceStore nonces = observed.timed(nonceStore(parts));
     RequestAuthenticator authenticator = new RequestAuthenticator(
-        macVerifier.apply(new CredentialSecrets(hsm, hierarchy)),
-        nonceStore(parts),
+        observed.timed(macVerifier.apply(new CredentialSecrets(hsm, hierarchy))), nonces,
         new ReplayWindow(clock, gateway.timestampWindow()));
     // The proxy's callbacks never block: they run on the transport threads, with no hand-off.
     BackendChannels channels = parts.add(BackendChannels.builder()
@@ -321,7 +330,8 @@ public final class NodeBuilder {
     GatewayCallHandler handler = GatewayCallHandler.create(view, authenticator,
         new AccessPolicy(clock), gateway.maxConfigStaleness(), observer, proxy,
         settings.preAuth(), preAuthTimers, settings.calls(), hsmLane,
-        new RequestIds(SecureRandom.getInstance("DRBG")), backendHeaders(hsm));
+        new RequestIds(SecureRandom.getInstance("DRBG")), backendHeaders(hsm),
+        observed.callEndings());
     // Revocation reaches calls in flight: every open call is asked again after each new snapshot,
     // and on a tick of its own thread for what changes with time alone (a credential's end, the
     // snapshot growing stale while the poll hangs on the store).
@@ -336,7 +346,7 @@ public final class NodeBuilder {
     IngressServer ingress = parts.add(IngressServer.start(
         gateway, handler, tlsKeys, health, settings.calls().perConnection()));
     healthThread.scheduleWithFixedDelay(
-        new ServingHealth(health, hsm, view, gateway.maxConfigStaleness()),
+        observed.health(health, hsm, view, gateway.maxConfigStaleness(), nonces),
         0, HEALTH_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
     if (onTokenLost.isPresent()) {
       // Reads what the last call or probe saw, every second, on a thread of its own: a probe
@@ -345,6 +355,7 @@ public final class NodeBuilder {
               onTokenLost.get().after(), onTokenLost.get().action()),
           1, 1, TimeUnit.SECONDS);
     }
+    NodeMetrics metrics = observed.metrics();
     metrics.gauge("keygate.calls.open", () -> openCalls.size());
     metrics.gauge("keygate.calls.unauthenticated", () -> handler.load().unauthenticatedCalls());
     metrics.gauge("keygate.hsm.lane.waiting", hsmLane::waiting);
@@ -465,24 +476,5 @@ public final class NodeBuilder {
     });
     parts.addAction(name, scheduler::shutdownNow);
     return scheduler;
-  }
-
-  private static CallObserver both(CallObserver first, CallObserver second) {
-    if (second == CallObserver.NONE) {
-      return first;
-    }
-    return new CallObserver() {
-      @Override
-      public void authenticated(Credential caller) {
-        first.authenticated(caller);
-        second.authenticated(caller);
-      }
-
-      @Override
-      public void refused(String accessKey, String appId, GatewayError error) {
-        first.refused(accessKey, appId, error);
-        second.refused(accessKey, appId, error);
-      }
-    };
   }
 }

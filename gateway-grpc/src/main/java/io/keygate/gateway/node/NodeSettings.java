@@ -1,5 +1,6 @@
 package io.keygate.gateway.node;
 
+import io.keygate.gateway.accesslog.AccessLogSettings;
 import io.keygate.gateway.admin.access.IdentityMatch;
 import io.keygate.gateway.admin.api.AdminServerSettings;
 import io.keygate.gateway.dataplane.CallLimits;
@@ -122,6 +123,39 @@ public record NodeSettings(
     return env.has("KEYGATE_METRICS_LISTEN")
         ? Optional.of(env.requiredAddress("KEYGATE_METRICS_LISTEN"))
         : Optional.empty();
+  }
+
+  /**
+   * The access log ({@code KEYGATE_ACCESS_LOG}: {@code off}, the default, {@code stdout}, or a
+   * file to append to) and how many refusal lines a second it writes at most ({@code
+   * KEYGATE_ACCESS_LOG_REFUSALS_PER_SECOND}, 0 to 1 000 000, default 100). Kept out of the
+   * settings record like the metrics' address: in-process nodes get theirs through the builder.
+   *
+   * @throws SettingsException if a value is malformed (a directory, a blank path, a bad number)
+   */
+  public static AccessLogSettings accessLog(Map<String, String> environment)
+      throws SettingsException {
+    EnvironmentReader env = new EnvironmentReader(environment);
+    int perSecond = env.integer("KEYGATE_ACCESS_LOG_REFUSALS_PER_SECOND",
+        AccessLogSettings.DEFAULT_REFUSALS_PER_SECOND, 0, 1_000_000);
+    String where = env.string("KEYGATE_ACCESS_LOG", "off");
+    if (where.equals("off")) {
+      return AccessLogSettings.off();
+    }
+    if (where.equals("stdout")) {
+      return AccessLogSettings.stdout(perSecond);
+    }
+    Path file = env.path("KEYGATE_ACCESS_LOG", where);
+    if (java.nio.file.Files.isDirectory(file)) {
+      throw new SettingsException("KEYGATE_ACCESS_LOG",
+          "names a directory; expected off, stdout or a file to append to");
+    }
+    Path parent = file.toAbsolutePath().getParent();
+    if (parent != null && !java.nio.file.Files.isDirectory(parent)) {
+      throw new SettingsException("KEYGATE_ACCESS_LOG",
+          "the directory of the file it names does not exist");
+    }
+    return AccessLogSettings.file(file, perSecond);
   }
 
   /**

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import io.keygate.gateway.accesslog.AccessLogSettings;
 import io.keygate.gateway.store.redis.RedisSettings;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -168,6 +169,39 @@ class NodeSettingsTest {
       assertThatThrownBy(() -> NodeSettings.metricsListen(Map.of("KEYGATE_METRICS_LISTEN", bad)))
           .isInstanceOf(SettingsException.class)
           .hasMessageContaining("KEYGATE_METRICS_LISTEN");
+    }
+  }
+
+  @Test
+  void accessLog_isOffUnlessSet_andTakesStdoutOrAFile() throws Exception {
+    assertThat(NodeSettings.accessLog(Map.of()).enabled()).isFalse();
+    assertThat(NodeSettings.accessLog(Map.of("KEYGATE_ACCESS_LOG", "off")).enabled()).isFalse();
+    AccessLogSettings stdout = NodeSettings.accessLog(Map.of("KEYGATE_ACCESS_LOG", "stdout",
+        "KEYGATE_ACCESS_LOG_REFUSALS_PER_SECOND", "7"));
+    assertThat(stdout.toStdout()).isTrue();
+    assertThat(stdout.refusalsPerSecond()).isEqualTo(7);
+    Path dir = Files.createTempDirectory("keygate-settings-");
+    AccessLogSettings file = NodeSettings.accessLog(
+        Map.of("KEYGATE_ACCESS_LOG", dir.resolve("access.log").toString()));
+    assertThat(file.file()).contains(dir.resolve("access.log"));
+    assertThat(file.refusalsPerSecond())
+        .isEqualTo(AccessLogSettings.DEFAULT_REFUSALS_PER_SECOND);
+  }
+
+  @Test
+  void accessLog_malformed_namesTheVariable() throws Exception {
+    Path dir = Files.createTempDirectory("keygate-settings-");
+    for (String bad : new String[] {dir.toString(), dir.resolve("no/such/dir/access.log")
+        .toString()}) {
+      assertThatThrownBy(() -> NodeSettings.accessLog(Map.of("KEYGATE_ACCESS_LOG", bad)))
+          .isInstanceOf(SettingsException.class)
+          .hasMessageContaining("KEYGATE_ACCESS_LOG");
+    }
+    for (String bad : new String[] {"-1", "lots", "1000001", "2.5"}) {
+      assertThatThrownBy(() -> NodeSettings.accessLog(Map.of("KEYGATE_ACCESS_LOG", "stdout",
+              "KEYGATE_ACCESS_LOG_REFUSALS_PER_SECOND", bad)))
+          .isInstanceOf(SettingsException.class)
+          .hasMessageContaining("KEYGATE_ACCESS_LOG_REFUSALS_PER_SECOND");
     }
   }
 

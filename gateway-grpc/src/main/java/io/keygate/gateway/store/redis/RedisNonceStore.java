@@ -154,6 +154,12 @@ public final class RedisNonceStore implements NonceStore, AutoCloseable {
     }
   }
 
+  /** A PING, bounded by the store's timeout: the node's health probe. */
+  @Override
+  public void probe() throws NonceStoreUnavailableException {
+    ping();
+  }
+
   /** Answers PONG, or throws: for a start-up check and for health probes. */
   public void ping() throws NonceStoreUnavailableException {
     try {
