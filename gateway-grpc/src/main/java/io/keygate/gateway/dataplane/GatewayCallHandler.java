@@ -52,9 +52,7 @@ public final class GatewayCallHandler implements ServerCallHandler<byte[], byte[
   private final CallEndings endings;
 
   GatewayCallHandler(
-      CallAdmission admission,
-      CallsPerKey callsPerKey,
-      CallsPerApi callsPerApi,
+      CallAdmission admission, CallsPerKey callsPerKey, CallsPerApi callsPerApi,
       OpenCalls openCalls,
       BackendProxy proxy,
       PreAuthSettings preAuth,
@@ -168,11 +166,11 @@ public final class GatewayCallHandler implements ServerCallHandler<byte[], byte[
       }
     } catch (RuntimeException e) {
       budget.claim();
-      return failed(call, requestId, method, e);
+      return CallRefusals.failed(call, requestId, method, e);
     }
     if (routed instanceof Admission.Refused refused) {
       budget.claim();
-      return refuse(call, refused, requestId, method);
+      return CallRefusals.refuse(call, refused, requestId, method);
     }
     if (routed instanceof Admission.Admitted admitted) {
       budget.claim(); // no authentication: the listener's own limits apply
@@ -182,27 +180,20 @@ public final class GatewayCallHandler implements ServerCallHandler<byte[], byte[
     AuthenticatingListener listener = new AuthenticatingListener(call, headers, awaiting, budget);
     // These run on other threads (transport, timer, a newer call entering); the budget lets only
     // one end the phase.
-    budget.onTooLarge(() -> refuse(call, GatewayError.PREAUTH_MESSAGE_TOO_LARGE, requestId, method,
+    budget.onTooLarge(() -> CallRefusals.refuse(call, GatewayError.PREAUTH_MESSAGE_TOO_LARGE,
+        requestId, method,
         "first message passed " + budget.maxMessageBytes() + " bytes on the wire"));
     budget.narrowTo(awaiting.api().preAuthMaxMessageBytes());
     budget.onNoCapacity(detail ->
-        refuse(call, GatewayError.PREAUTH_CAPACITY_EXHAUSTED, requestId, method, detail));
-    budget.onLate(() -> refuse(call, GatewayError.FIRST_MESSAGE_TIMEOUT, requestId, method,
-        "no first message within " + preAuth.firstMessageTimeout()));
+        CallRefusals.refuse(call, GatewayError.PREAUTH_CAPACITY_EXHAUSTED, requestId, method,
+            detail));
+    budget.onLate(() -> CallRefusals.refuse(call, GatewayError.FIRST_MESSAGE_TIMEOUT, requestId,
+        method, "no first message within " + preAuth.firstMessageTimeout()));
     // Counted among the node's unauthenticated calls until the phase ends (may end the oldest),
     // and ended by the deadlines' sweep if its first message is late.
     budget.enterNode(deadlines.now());
     call.request(1);
     return listener;
-  }
-
-  private static void refuse(ServerCall<byte[], byte[]> call, GatewayError error,
-      String requestId, String method, String detail) {
-    try {
-      ErrorReplies.refuse(call, error, requestId, method, detail);
-    } catch (IllegalStateException e) {
-      LOG.log(Level.DEBUG, "call ended before it could be refused request=" + requestId);
-    }
   }
 
   /**
@@ -220,7 +211,7 @@ public final class GatewayCallHandler implements ServerCallHandler<byte[], byte[
           new ProxyRoute(open.backend(), open.requestId(), gatewayHeaders));
     } catch (RuntimeException e) {
       admitted.places().release();
-      return failed(call, open.requestId(), open.api().methodName(), e);
+      return CallRefusals.failed(call, open.requestId(), open.api().methodName(), e);
     }
     // The one release of a forwarded call's places: ended() completes however the call ends
     // (completed, cancelled, past its deadline, failed at the backend, ended by a revocation).
@@ -238,21 +229,6 @@ public final class GatewayCallHandler implements ServerCallHandler<byte[], byte[
           + " failure=" + e.getClass().getSimpleName());
       return null;
     }
-  }
-
-  private static ServerCall.Listener<byte[]> refuse(
-      ServerCall<byte[], byte[]> call, Admission.Refused refused, String requestId, String method) {
-    ErrorReplies.refuse(call, refused.error(), requestId, method, refused.detail());
-    return new ServerCall.Listener<>() {};
-  }
-
-  /** A bug on our side: the stack trace to the log with the request id, INTERNAL to the caller. */
-  private static ServerCall.Listener<byte[]> failed(
-      ServerCall<byte[], byte[]> call, String requestId, String method, RuntimeException e) {
-    LOG.log(Level.ERROR, "call failed unexpectedly request=" + requestId + " method=" + method, e);
-    ErrorReplies.refuse(
-        call, GatewayError.INTERNAL, requestId, method, e.getClass().getSimpleName());
-    return new ServerCall.Listener<>() {};
   }
 
   /**
@@ -319,7 +295,7 @@ public final class GatewayCallHandler implements ServerCallHandler<byte[], byte[
       }
       if (budget.inflatedTooLarge()) {
         refused = true;
-        refuse(call, GatewayError.PREAUTH_MESSAGE_TOO_LARGE, routed.requestId(),
+        CallRefusals.refuse(call, GatewayError.PREAUTH_MESSAGE_TOO_LARGE, routed.requestId(),
             routed.api().methodName(), "first message inflated past "
                 + budget.maxMessageBytes() + " bytes");
         return false;
@@ -364,7 +340,8 @@ public final class GatewayCallHandler implements ServerCallHandler<byte[], byte[
         authenticating = false;
         refused = true;
         Admission.Refused busy = admission.hsmBusy(routed);
-        refuse(call, busy.error(), routed.requestId(), routed.api().methodName(), busy.detail());
+        CallRefusals.refuse(call, busy.error(), routed.requestId(), routed.api().methodName(),
+            busy.detail());
       }
     }
 
@@ -378,7 +355,7 @@ public final class GatewayCallHandler implements ServerCallHandler<byte[], byte[
         synchronized (this) {
           authenticating = false;
           refused = true;
-          failed(call, routed.requestId(), method, e);
+          CallRefusals.failed(call, routed.requestId(), method, e);
         }
         return;
       }
@@ -392,7 +369,7 @@ public final class GatewayCallHandler implements ServerCallHandler<byte[], byte[
         if (decided instanceof Admission.Refused refusal) {
           refused = true;
           if (!ended) {
-            refuse(call, refusal, routed.requestId(), method);
+            CallRefusals.refuse(call, refusal, routed.requestId(), method);
           }
           return;
         }
@@ -404,7 +381,7 @@ public final class GatewayCallHandler implements ServerCallHandler<byte[], byte[
         if (gatewayHeaders == null) { // the token could not attest the call
           admitted.places().release();
           refused = true;
-          refuse(call, GatewayError.HSM_UNAVAILABLE, routed.requestId(), method,
+          CallRefusals.refuse(call, GatewayError.HSM_UNAVAILABLE, routed.requestId(), method,
               "cannot attest the call to its backend");
           return;
         }

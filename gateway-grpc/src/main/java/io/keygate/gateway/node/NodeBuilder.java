@@ -14,10 +14,8 @@ import io.keygate.gateway.audit.ChainedAuditLog;
 import io.keygate.gateway.audit.SecurityEventAggregator;
 import io.keygate.gateway.audit.SignedAuditLog;
 import io.keygate.gateway.auth.CredentialSecrets;
-import io.keygate.gateway.auth.InMemoryNonceStore;
 import io.keygate.gateway.auth.MacVerifier;
 import io.keygate.gateway.auth.NonceStore;
-import io.keygate.gateway.auth.NonceStoreUnavailableException;
 import io.keygate.gateway.auth.ReplayWindow;
 import io.keygate.gateway.auth.RequestAuthenticator;
 import io.keygate.gateway.authz.AccessPolicy;
@@ -41,7 +39,6 @@ import io.keygate.gateway.proxy.MetadataPolicy;
 import io.keygate.gateway.config.ConfigStore;
 import io.keygate.gateway.store.StoreException;
 import io.keygate.gateway.store.jdbc.ConfigDatabase;
-import io.keygate.gateway.store.redis.RedisNonceStore;
 import io.keygate.gateway.tls.ActiveTlsKeys;
 import io.keygate.gateway.tls.TlsKeyFollower;
 import io.keygate.gateway.tls.TlsListener;
@@ -49,9 +46,6 @@ import io.keygate.hsm.HsmToken;
 import io.keygate.hsm.HsmException;
 import io.keygate.hsm.KeyLabel;
 import io.keygate.hsm.WrappedMacKeys;
-import io.keygate.hsm.pkcs11.DirectWrappedMacs;
-import io.keygate.hsm.pkcs11.Pkcs11TokenOptions;
-import io.keygate.hsm.pkcs11.SunPkcs11Token;
 import io.keygate.hsm.tls.RotatingKeyManager;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
@@ -82,9 +76,6 @@ import java.util.function.UnaryOperator;
 public final class NodeBuilder {
   private static final Duration HEALTH_INTERVAL = Duration.ofSeconds(5);
   private static final Duration LAST_USE_FLUSH_INTERVAL = Duration.ofSeconds(5);
-  // Shared nonces are kept this much past their window, so that a node whose clock runs behind
-  // another's cannot accept a nonce the other has already forgotten.
-  private static final Duration NONCE_SKEW_ALLOWANCE = Duration.ofSeconds(2);
   private static final Logger LOG = System.getLogger("io.keygate.gateway");
 
   private final NodeSettings settings;
@@ -210,10 +201,10 @@ public final class NodeBuilder {
   }
 
   private GatewayNode start(StartedParts parts) throws Exception {
-    HsmToken hsm = token != null ? token : parts.add(openToken());
+    HsmToken hsm = token != null ? token : parts.add(NodeHsm.openToken(settings));
     Optional<WrappedMacKeys> hierarchy = wrappedSecrets != null
         ? Optional.of(wrappedSecrets)
-        : openHierarchy(parts);
+        : NodeHsm.openHierarchy(settings, clock, parts);
     ConfigDatabase db = database != null ? database : parts.add(ConfigDatabase.open(settings.database()));
     ScheduledExecutorService healthThread = scheduler(parts, "keygate-health");
     ScheduledExecutorService snapshotThread = scheduler(parts, "keygate-snapshots");
@@ -228,8 +219,8 @@ public final class NodeBuilder {
     NodeMetrics metrics = parts.add(jmxMetrics ? NodeMetrics.withJmx() : NodeMetrics.withoutJmx());
     NodeObservability observed =
         NodeObservability.start(parts, metrics, accessLog, clock, System::nanoTime);
-    configurationGauges(metrics, refresher);
-    hierarchy.ifPresent(keys -> keyCacheGauges(metrics, keys));
+    NodeGauges.configuration(metrics, refresher);
+    hierarchy.ifPresent(keys -> NodeGauges.keyCache(metrics, keys));
     ConfigStore store = db.store(clock);
 
     // Audit: hash-chained log in the config DB, chain heads signed by an HSM key every minute,
@@ -312,7 +303,7 @@ public final class NodeBuilder {
       ScheduledExecutorService preAuthTimers, GatewaySettings gateway, NodeObservability observed)
       throws Exception {
     ConfigView view = configView.apply(ConfigView.of(refresher));
-    NonceStore nonces = observed.timed(nonceStore(parts));
+    NonceStore nonces = observed.timed(NodeNonceStore.open(settings, clock, parts));
     RequestAuthenticator authenticator = new RequestAuthenticator(
         observed.timed(macVerifier.apply(new CredentialSecrets(hsm, hierarchy))), nonces,
         new ReplayWindow(clock, gateway.timestampWindow()));
@@ -356,58 +347,8 @@ public final class NodeBuilder {
           1, 1, TimeUnit.SECONDS);
     }
     NodeMetrics metrics = observed.metrics();
-    metrics.gauge("keygate.calls.open", () -> openCalls.size());
-    metrics.gauge("keygate.calls.unauthenticated", () -> handler.load().unauthenticatedCalls());
-    metrics.gauge("keygate.hsm.lane.waiting", hsmLane::waiting);
-    metrics.gauge("keygate.backends.resolution.failing", channels.resolutions()::failing);
+    NodeGauges.dataPlane(metrics, openCalls, handler, hsmLane, channels);
     return ingress;
-  }
-
-  /** How current the node's configuration is (docs/metrics.md). */
-  private void configurationGauges(NodeMetrics metrics, SnapshotRefresher refresher) {
-    metrics.gauge("keygate.config.version", () -> refresher.current().version());
-    metrics.gauge("keygate.config.credentials", () -> refresher.current().credentialCount());
-    // Seconds since the store last answered the poll (-1 before it ever has).
-    metrics.gauge("keygate.config.staleness.seconds", () -> refresher.staleness()
-        .map(d -> d.toMillis() / 1000.0).orElse(-1.0));
-    metrics.gauge("keygate.config.loads.full", refresher::fullLoads);
-    metrics.gauge("keygate.config.loads.incremental", refresher::incrementalLoads);
-    metrics.gauge("keygate.config.poll.failures", refresher::failureCount);
-  }
-
-  /** The key hierarchy's cache of unwrapped keys, when this node opened it directly. */
-  private static void keyCacheGauges(NodeMetrics metrics, WrappedMacKeys keys) {
-    if (keys instanceof DirectWrappedMacs direct) {
-      metrics.gauge("keygate.keys.cached", direct::cachedKeys);
-      metrics.gauge("keygate.keys.unwraps", direct::unwraps);
-    }
-  }
-
-  /**
-   * In-process nonces for one node; Redis for a cluster, where a call accepted by one node must
-   * be a replay to every other. The Redis pool is closed with the node; nonce checks run on the
-   * HSM lane's threads, so that many connections (and one for the start-up check) are enough.
-   */
-  private NonceStore nonceStore(StartedParts parts) throws Exception {
-    if (settings.redisNonces().isEmpty()) {
-      LOG.log(Level.INFO, "nonce store: in-process, " + settings.nonceCapacity()
-          + " nonces (" + settings.noncesPerKey() + " per AccessKey, "
-          + settings.noncesPerTenant() + " per tenant)");
-      return new InMemoryNonceStore(clock, settings.nonceCapacity(), settings.noncesPerKey(),
-          settings.noncesPerTenant());
-    }
-    RedisNonceStore redis = parts.add(RedisNonceStore.open(settings.redisNonces().get(), clock,
-        settings.noncesPerKey(), settings.calls().hsmThreads() + 1, NONCE_SKEW_ALLOWANCE));
-    LOG.log(Level.INFO, "nonce store: " + redis + ", " + settings.noncesPerKey()
-        + " nonces per AccessKey");
-    try {
-      redis.ping();
-    } catch (NonceStoreUnavailableException e) {
-      // Not fatal: Redis may come up after the node. Until it answers, signed calls fail closed.
-      LOG.log(Level.WARNING, "the nonce store does not answer yet (" + e.getMessage()
-          + "); signed calls are refused as UNAVAILABLE until it does");
-    }
-    return redis;
   }
 
   /**
@@ -433,39 +374,6 @@ public final class NodeBuilder {
     return AdminPlane.start(adminSettings, new AdminPlane.Parts(hsm, db, store, principals, audit,
         headFile, activeTls, tlsFollower, clock, random,
         hierarchy, kekIssuers, refreshSnapshot));
-  }
-
-  /**
-   * The key hierarchy on the token the settings name, sharing the library SunPKCS11 opened; none
-   * when the caller handed over a token (and no hierarchy). One session per HSM lane thread, and
-   * one for the admin plane's issuance.
-   */
-  private Optional<WrappedMacKeys> openHierarchy(StartedParts parts) throws Exception {
-    if (settings.hsmConfig().isEmpty() || settings.pin().isEmpty()) {
-      return Optional.empty();
-    }
-    DirectWrappedMacs opened = parts.add(DirectWrappedMacs.open(settings.hsmConfig().get(),
-        settings.pin().get().read(), settings.calls().hsmThreads() + 1,
-        settings.keys().cacheKeys(), clock));
-    if (settings.keys().issuingKek().isPresent()
-        && !opened.hasKek(settings.keys().issuingKek().get())) {
-      throw new IllegalStateException("KEYGATE_KEK names " + settings.keys().issuingKek().get()
-          + ", which the token does not hold (keystore-admin kek generate makes one)");
-    }
-    if (settings.keys().issuingKek().isPresent()) {
-      // A library that does not enforce the KEK's templates (NSS's softokn) would make wrapped
-      // secrets no safer than the PIN: refuse to issue under it rather than pretend.
-      opened.checkEnforcement(settings.keys().issuingKek().get());
-    }
-    return Optional.of(opened);
-  }
-
-  private SunPkcs11Token openToken() throws Exception {
-    if (settings.hsmConfig().isEmpty() || settings.pin().isEmpty()) {
-      throw new IllegalStateException("no token: set KEYGATE_HSM_CONFIG or hand the builder one");
-    }
-    return SunPkcs11Token.open(
-        settings.hsmConfig().get(), settings.pin().get().read(), Pkcs11TokenOptions.defaults());
   }
 
   private static ScheduledExecutorService scheduler(StartedParts parts, String name) {

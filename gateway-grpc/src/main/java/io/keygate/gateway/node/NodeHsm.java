@@ -1,0 +1,48 @@
+package io.keygate.gateway.node;
+
+import io.keygate.hsm.WrappedMacKeys;
+import io.keygate.hsm.pkcs11.DirectWrappedMacs;
+import io.keygate.hsm.pkcs11.Pkcs11TokenOptions;
+import io.keygate.hsm.pkcs11.SunPkcs11Token;
+import java.time.Clock;
+import java.util.Optional;
+
+/** Opens a node's token and key hierarchy from its settings: the node's only PKCS#11 doors. */
+final class NodeHsm {
+  private NodeHsm() {}
+
+  /**
+   * The key hierarchy on the token the settings name, sharing the library SunPKCS11 opened; none
+   * when the caller handed over a token (and no hierarchy). One session per HSM lane thread, and
+   * one for the admin plane's issuance.
+   */
+  static Optional<WrappedMacKeys> openHierarchy(NodeSettings settings, Clock clock,
+      StartedParts parts) throws Exception {
+    if (settings.hsmConfig().isEmpty() || settings.pin().isEmpty()) {
+      return Optional.empty();
+    }
+    DirectWrappedMacs opened = parts.add(DirectWrappedMacs.open(settings.hsmConfig().get(),
+        settings.pin().get().read(), settings.calls().hsmThreads() + 1,
+        settings.keys().cacheKeys(), clock));
+    if (settings.keys().issuingKek().isPresent()
+        && !opened.hasKek(settings.keys().issuingKek().get())) {
+      throw new IllegalStateException("KEYGATE_KEK names " + settings.keys().issuingKek().get()
+          + ", which the token does not hold (keystore-admin kek generate makes one)");
+    }
+    if (settings.keys().issuingKek().isPresent()) {
+      // A library that does not enforce the KEK's templates (NSS's softokn) would make wrapped
+      // secrets no safer than the PIN: refuse to issue under it rather than pretend.
+      opened.checkEnforcement(settings.keys().issuingKek().get());
+    }
+    return Optional.of(opened);
+  }
+
+  /** The token the settings name (KEYGATE_HSM_CONFIG, the PIN source), through SunPKCS11. */
+  static SunPkcs11Token openToken(NodeSettings settings) throws Exception {
+    if (settings.hsmConfig().isEmpty() || settings.pin().isEmpty()) {
+      throw new IllegalStateException("no token: set KEYGATE_HSM_CONFIG or hand the builder one");
+    }
+    return SunPkcs11Token.open(
+        settings.hsmConfig().get(), settings.pin().get().read(), Pkcs11TokenOptions.defaults());
+  }
+}
