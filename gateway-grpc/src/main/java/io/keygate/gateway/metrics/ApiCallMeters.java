@@ -28,17 +28,21 @@ final class ApiCallMeters implements CallOutcomes {
   static final String CALLS_PREFIX = "keygate.api.calls.";
   static final String LATENCY_PREFIX = "keygate.api.latency.";
   static final String UNROUTED_PREFIX = "keygate.calls.unrouted.";
+  static final String ENDED_PREFIX = "keygate.calls.ended.";
   static final int MAX_APIS = 10_000;
   private static final Status.Code[] CODES = Status.Code.values();
 
   private final MetricRegistry registry;
   private final ConcurrentHashMap<String, PerApi> byApi = new ConcurrentHashMap<>();
   private final Map<GatewayError, Meter> unrouted = new EnumMap<>(GatewayError.class);
+  /** Calls the gateway ended after admitting them: the proxy's refusals, revocations. */
+  private final Map<GatewayError, Meter> endedAfterAdmission = new EnumMap<>(GatewayError.class);
 
   ApiCallMeters(MetricRegistry registry) {
     this.registry = registry;
     for (GatewayError e : GatewayError.values()) {
       unrouted.put(e, registry.meter(UNROUTED_PREFIX + e.code()));
+      endedAfterAdmission.put(e, registry.meter(ENDED_PREFIX + e.code()));
     }
   }
 
@@ -51,6 +55,9 @@ final class ApiCallMeters implements CallOutcomes {
         unrouted.get(call.error()).mark();
       }
       return;
+    }
+    if (call.admitted() && call.error() != null) {
+      endedAfterAdmission.get(call.error()).mark();
     }
     PerApi meters = byApi.get(api);
     if (meters == null) {

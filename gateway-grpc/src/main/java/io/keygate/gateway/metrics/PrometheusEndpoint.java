@@ -54,6 +54,9 @@ public final class PrometheusEndpoint implements AutoCloseable {
                 Map.of("code", "${0}")),
             // keygate.calls.unrouted.<Code> -> keygate_calls_unrouted_total{code="<Code>"}
             new MapperConfig(ApiCallMeters.UNROUTED_PREFIX + "*", "keygate.calls.unrouted",
+                Map.of("code", "${0}")),
+            // keygate.calls.ended.<Code> -> keygate_calls_ended_total{code="<Code>"}
+            new MapperConfig(ApiCallMeters.ENDED_PREFIX + "*", "keygate.calls.ended",
                 Map.of("code", "${0}"))))))
         .register(registry);
     HttpServer http = HttpServer.create(listen, 3);
