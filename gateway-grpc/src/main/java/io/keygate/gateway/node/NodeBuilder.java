@@ -313,6 +313,10 @@ public final class NodeBuilder {
         .maxCallsPerBackend(settings.calls().perBackend())
         .executor(Runnable::run)
         .build());
+    // Channels of backends no call used for their idle timeout (an API removed, a backend moved)
+    // are closed, so a long-lived node does not keep one per backend it ever called.
+    scheduler(parts, "keygate-backend-reaper").scheduleWithFixedDelay(
+        channels::reapIdle, 1, 1, TimeUnit.MINUTES);
     // Only the signature check blocks (in the token): it runs on a few threads of its own.
     HsmLane hsmLane = parts.add(
         new HsmLane(settings.calls().hsmThreads(), settings.calls().hsmQueue()));
