@@ -1,5 +1,11 @@
 package io.keygate.demo;
 
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.CompletableFuture;
+import java.util.Optional;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.nio.file.Files;
+import java.nio.charset.StandardCharsets;
 import io.grpc.Channel;
 import io.grpc.ClientInterceptors;
 import io.grpc.ManagedChannel;
@@ -71,21 +77,50 @@ public final class GatewayDemo {
   }
 
   public static void main(String[] args) throws Exception {
-    if (args.length != 4) {
-      System.err.println("usage: GatewayDemo <sunpkcs11.cfg> <pin-file> <so-pin-file> <data-dir>");
+    boolean serve = args.length == 5 && args[4].equals("--serve");
+    if (args.length != 4 && !serve) {
+      System.err.println(
+          "usage: GatewayDemo <sunpkcs11.cfg> <pin-file> <so-pin-file> <data-dir> [--serve]");
       System.exit(2);
+    }
+    // --serve: the node keeps serving until SIGINT/SIGTERM; the hook lets it close cleanly.
+    CompletableFuture<Void> stop = new CompletableFuture<>();
+    CountDownLatch closed = new CountDownLatch(1);
+    if (serve) {
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        stop.complete(null);
+        try {
+          closed.await(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }, "demo-stop"));
     }
     try {
       new GatewayDemo(System.out).run(Path.of(args[0]), Path.of(args[1]), Path.of(args[2]),
-          Path.of(args[3]));
+          Path.of(args[3]), serve ? Optional.of(stop) : Optional.empty());
     } catch (Exception e) {
       System.err.println("demo failed: " + e);
       System.exit(1);
+    } finally {
+      closed.countDown();
     }
-    System.exit(0);
+    if (!serve) { // exiting from inside the shutdown hook's wait would hang
+      System.exit(0);
+    }
   }
 
   void run(Path hsmConfig, Path pinFile, Path soPinFile, Path dataDir) throws Exception {
+    run(hsmConfig, pinFile, soPinFile, dataDir, Optional.empty());
+  }
+
+  /**
+   * @param serveUntil present: after the calls, the node and its backends keep serving, acme's
+   *     secret and the gateway's certificate are written next to {@code dataDir}, and how to call
+   *     the node is printed; it stops when the future completes
+   */
+  void run(Path hsmConfig, Path pinFile, Path soPinFile, Path dataDir,
+      Optional<CompletableFuture<Void>> serveUntil) throws Exception {
     // The security officer's step, before anything logs in as the user (docs/key-hierarchy.md).
     try (DirectKekAdministration so =
         DirectKekAdministration.openAsSecurityOfficer(hsmConfig, Pin.fromFile(soPinFile))) {
@@ -151,6 +186,11 @@ public final class GatewayDemo {
             .sslContext(GrpcSslContexts.forClient().trustManager(cert).build()).build();
         try {
           calls(channel, globexDomain, gateway.port(), keys.acme().accessKey(), acmeSecret);
+          if (serveUntil.isPresent()) {
+            serve(dataDir.toAbsolutePath().getParent(), gateway.port(), cert,
+                keys.acme().accessKey(), acmeSecret);
+            serveUntil.get().join();
+          }
         } finally {
           channel.shutdownNow();
           globexDomain.shutdownNow();
@@ -162,6 +202,34 @@ public final class GatewayDemo {
     out.println();
     out.println("Next: bash bin/test runs every test; docs/signature-spec.md shows how to sign calls from");
     out.println("      any language; client-sdk/README.md shows the Java SDK; docs/architecture.md the design.");
+  }
+
+  /** Leaves what a caller needs in {@code dir} and says how to call the node. */
+  private void serve(Path dir, int port, X509Certificate cert, String accessKey, byte[] secret)
+      throws Exception {
+    Path pem = dir.resolve("gateway.pem");
+    Files.writeString(pem, "-----BEGIN CERTIFICATE-----\n"
+        + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
+            .encodeToString(cert.getEncoded())
+        + "\n-----END CERTIFICATE-----\n", StandardCharsets.US_ASCII);
+    Path secretFile = dir.resolve("acme-app.secret");
+    Files.deleteIfExists(secretFile);
+    Files.createFile(secretFile, PosixFilePermissions.asFileAttribute(
+        PosixFilePermissions.fromString("rw-------")));
+    Files.writeString(secretFile, Base64.getEncoder().encodeToString(secret) + "\n",
+        StandardCharsets.US_ASCII);
+    out.println();
+    out.println("== Serving on 127.0.0.1:" + port + " until Ctrl-C (acme's Echo, EchoStream and"
+        + " Collect; globex's Chat)");
+    out.println("   certificate to trust: " + pem);
+    out.println("   acme-app: AccessKey " + accessKey + ", secret in " + secretFile + " (0600)");
+    out.println("   call it from Node.js (clients/README.md):");
+    out.println("     (cd clients/node && npm ci --silent && node test/live-call.js --port " + port
+        + " --authority localhost:" + port + " --ca-file " + pem + " --access-key " + accessKey
+        + " --secret-file " + secretFile + ")");
+    out.println("   or from Python: /usr/bin/python3 clients/python/live_call.py (same options;"
+        + " clients/README.md)");
+    out.flush();
   }
 
   private static byte[] decrypt(KeyPair officer, ForRecipient issued) throws Exception {
