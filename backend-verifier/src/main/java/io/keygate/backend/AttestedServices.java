@@ -40,7 +40,7 @@ public final class AttestedServices {
   }
 
   /** Messages as the bytes on the wire (after gRPC's own decompression). */
-  private enum Bytes implements MethodDescriptor.Marshaller<byte[]> {
+  enum Bytes implements MethodDescriptor.Marshaller<byte[]> {
     INSTANCE;
 
     @Override

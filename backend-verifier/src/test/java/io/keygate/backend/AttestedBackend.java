@@ -12,10 +12,7 @@ import io.grpc.inprocess.InProcessServerBuilder;
 import io.grpc.stub.ClientCalls;
 import io.grpc.stub.MetadataUtils;
 import io.grpc.stub.ServerCalls;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -28,21 +25,8 @@ import java.util.concurrent.TimeUnit;
  */
 public final class AttestedBackend implements AutoCloseable {
   public static final String SERVICE = "keygate.demo.v1.EchoService";
-  static final MethodDescriptor.Marshaller<byte[]> BYTES = new MethodDescriptor.Marshaller<>() {
-    @Override
-    public InputStream stream(byte[] value) {
-      return new ByteArrayInputStream(value);
-    }
-
-    @Override
-    public byte[] parse(InputStream stream) {
-      try {
-        return stream.readAllBytes();
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-    }
-  };
+  /** The service's messages as raw bytes: the same marshaller the verifier reads them with. */
+  static final MethodDescriptor.Marshaller<byte[]> BYTES = AttestedServices.Bytes.INSTANCE;
 
   private final Server server;
   private final ManagedChannel channel;
