@@ -35,6 +35,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  * gRPC health checking, serving. Each channel has its own name resolver ({@link
  * BackendResolverProvider}); failing resolutions are counted in {@link #resolutions()}.
  *
+ * <p>Each channel is built under its backend's transport policy ({@link BackendCredentials}:
+ * plaintext, TLS or mutual TLS with the gateway's HSM client key). Every acquire compares the
+ * policy now in force with the channel's; when it changed, new calls get a new channel and the
+ * old one shuts down in order (calls on it finish), so a withdrawn trust anchor is never used for
+ * a new call.
+ *
  * <p>Calls hold a {@link Lease} while they run. {@link #reapIdle()} closes channels that have no
  * call and were unused for {@code idleTimeout}; the caller schedules it (nothing here owns a
  * thread). Independently, grpc drops an idle channel's connection after {@code idleTimeout}.
