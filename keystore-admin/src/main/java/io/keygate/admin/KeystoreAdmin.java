@@ -10,6 +10,7 @@ import io.keygate.admin.command.FormatConverter;
 import io.keygate.admin.command.KekCommand;
 import io.keygate.admin.command.KeysCommand;
 import io.keygate.admin.online.AllowanceCommand;
+import io.keygate.admin.online.BackendTlsCommand;
 import io.keygate.admin.online.ApiCommand;
 import io.keygate.admin.online.AppCommand;
 import io.keygate.admin.online.ApprovalCommand;
@@ -55,7 +56,7 @@ import picocli.CommandLine.ScopeType;
       "Keygate's security officer CLI.",
       "Offline, on the HSM: bootstrap, keys, kek. Online, through the gateway's admin API (mTLS):"
           + " whoami, tenant, app, credential, api, grant, authorization, principal, audit,"
-          + " approval, tls."
+          + " approval, tls, backend-tls."
     },
     subcommands = {
       BootstrapCommand.class,
@@ -66,6 +67,7 @@ import picocli.CommandLine.ScopeType;
       AppCommand.class,
       CredentialCommand.class,
       AllowanceCommand.class,
+      BackendTlsCommand.class,
       ApiCommand.class,
       GrantCommand.class,
       AuthorizationCommand.class,

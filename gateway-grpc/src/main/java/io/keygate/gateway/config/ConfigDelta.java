@@ -2,6 +2,7 @@ package io.keygate.gateway.config;
 
 import io.keygate.gateway.model.ApiDefinition;
 import io.keygate.gateway.model.App;
+import io.keygate.gateway.model.BackendTls;
 import io.keygate.gateway.model.Credential;
 import io.keygate.gateway.model.CrossTenantAuthorization;
 import io.keygate.gateway.model.Grant;
@@ -19,7 +20,8 @@ import java.util.Set;
  *
  * @param credentials each changed credential by access key; empty if it no longer exists
  * @param apps each changed app by id, with its row (empty if gone) and all its grants now
- * @param shared tenants, APIs and cross-tenant authorizations, whole, if any of them changed
+ * @param shared tenants, APIs, cross-tenant authorizations and backend TLS policies, whole, if
+ *     any of them changed
  */
 public record ConfigDelta(
     long fromVersion,
@@ -47,11 +49,21 @@ public record ConfigDelta(
 
   /** The small part of the configuration, reread whole when any of it changes. */
   public record Shared(
-      List<Tenant> tenants, List<ApiDefinition> apis, List<CrossTenantAuthorization> authorizations) {
+      List<Tenant> tenants,
+      List<ApiDefinition> apis,
+      List<CrossTenantAuthorization> authorizations,
+      List<BackendTls> backendTls) {
     public Shared {
       tenants = List.copyOf(tenants);
       apis = List.copyOf(apis);
       authorizations = List.copyOf(authorizations);
+      backendTls = List.copyOf(backendTls);
+    }
+
+    /** Without backend TLS policies (every backend plaintext). */
+    public Shared(
+        List<Tenant> tenants, List<ApiDefinition> apis, List<CrossTenantAuthorization> authorizations) {
+      this(tenants, apis, authorizations, List.of());
     }
   }
 

@@ -1,6 +1,7 @@
 package io.keygate.gateway.config;
 
 import io.keygate.gateway.model.BackendTarget;
+import io.keygate.gateway.model.BackendTls;
 import io.keygate.gateway.model.ApiDefinition;
 import io.keygate.gateway.model.ApiDomain;
 import io.keygate.gateway.model.App;
@@ -44,8 +45,21 @@ public final class ConfigSnapshot {
       Collection<Credential> credentials,
       Collection<Grant> grants,
       Collection<CrossTenantAuthorization> authorizations) {
+    this(version, tenants, apps, apis, credentials, grants, authorizations, List.of());
+  }
+
+  /** @param backendTls the officers' transport policies; a target without one is plaintext */
+  public ConfigSnapshot(
+      long version,
+      Collection<Tenant> tenants,
+      Collection<App> apps,
+      Collection<ApiDefinition> apis,
+      Collection<Credential> credentials,
+      Collection<Grant> grants,
+      Collection<CrossTenantAuthorization> authorizations,
+      Collection<BackendTls> backendTls) {
     this.version = version;
-    this.shared = new SharedIndex(tenants, apis, authorizations);
+    this.shared = new SharedIndex(tenants, apis, authorizations, backendTls);
     Map<String, App> appsById = new HashMap<>();
     apps.forEach(a -> appsById.put(a.id(), a));
     this.apps = LayeredMap.over(appsById);
@@ -95,7 +109,7 @@ public final class ConfigSnapshot {
     return new ConfigSnapshot(
         delta.toVersion(),
         delta.shared()
-            .map(s -> new SharedIndex(s.tenants(), s.apis(), s.authorizations()))
+            .map(s -> new SharedIndex(s.tenants(), s.apis(), s.authorizations(), s.backendTls()))
             .orElse(shared),
         apps.with(appChanges),
         credentials.with(delta.credentials()),
@@ -139,6 +153,14 @@ public final class ConfigSnapshot {
     } catch (IllegalArgumentException e) {
       return Optional.empty();
     }
+  }
+
+  /**
+   * How nodes secure their connection to {@code target}: the officer's policy; empty when it has
+   * none (plaintext). Read on every call: a map look-up.
+   */
+  public Optional<BackendTls> backendTls(BackendTarget target) {
+    return Optional.ofNullable(shared.backendTls.get(target));
   }
 
   public Optional<ApiDefinition> api(String apiId) {
@@ -185,11 +207,14 @@ public final class ConfigSnapshot {
     private final Map<String, BackendTarget> backendsByApiId = new HashMap<>();
     private final Map<String, List<CrossTenantAuthorization>> authorizationsByGrantee =
         new HashMap<>();
+    private final Map<BackendTarget, BackendTls> backendTls = new HashMap<>();
 
     SharedIndex(
         Collection<Tenant> tenants,
         Collection<ApiDefinition> apis,
-        Collection<CrossTenantAuthorization> authorizations) {
+        Collection<CrossTenantAuthorization> authorizations,
+        Collection<BackendTls> backendTls) {
+      backendTls.forEach(p -> this.backendTls.put(p.backendTarget(), p));
       tenants.forEach(t -> this.tenants.put(t.id(), t));
       for (ApiDefinition api : apis) {
         if (api.legacy()) {

@@ -6,6 +6,7 @@ import io.keygate.gateway.store.StoreNotFoundException;
 import io.keygate.gateway.model.ApiDefinition;
 import io.keygate.gateway.model.App;
 import io.keygate.gateway.model.BackendAllowance;
+import io.keygate.gateway.model.BackendTls;
 import io.keygate.gateway.model.DomainAllowance;
 import io.keygate.gateway.model.Credential;
 import io.keygate.gateway.model.CrossTenantAuthorization;
@@ -105,6 +106,19 @@ public interface ConfigStore {
   void removeBackend(String tenantId, String target) throws StoreException;
 
   /**
+   * Sets how nodes secure their connection to a backend target (a security officer's write),
+   * replacing its policy; part of the snapshot, so nodes rebuild the target's channel.
+   */
+  void setBackendTls(BackendTls policy) throws StoreException;
+
+  /**
+   * The target goes back to plaintext.
+   *
+   * @throws StoreNotFoundException if it has no policy
+   */
+  void removeBackendTls(String target) throws StoreException;
+
+  /**
    * Registers an API on one of its tenant's domains, forwarding to one of its allowed backends.
    *
    * @throws StoreConflictException UNKNOWN_REFERENCE (no such tenant), NOT_ALLOWED (the domain
@@ -176,6 +190,9 @@ public interface ConfigStore {
 
   /** The backend targets security officers allowed the tenant's APIs. */
   List<BackendAllowance> backends(String tenantId) throws StoreException;
+
+  /** Every backend's transport policy (cluster-wide, not a tenant's). */
+  List<BackendTls> backendTls() throws StoreException;
 
   /** The tenant's credentials with up-to-date {@code lastUsed} (snapshots may lag on that). */
   List<Credential> credentials(String tenantId) throws StoreException;

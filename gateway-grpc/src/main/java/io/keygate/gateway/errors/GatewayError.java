@@ -1,6 +1,7 @@
 package io.keygate.gateway.errors;
 
 import io.grpc.Status;
+import javax.net.ssl.SSLException;
 import io.keygate.gateway.auth.AuthFailure;
 import io.keygate.gateway.authz.AccessDecision;
 
@@ -33,6 +34,7 @@ public enum GatewayError {
 
   UNKNOWN_API(Status.Code.UNIMPLEMENTED, "UnknownApi", "no API is registered for this method"),
   BACKEND_UNAVAILABLE(Status.Code.UNAVAILABLE, "BackendUnavailable", "the backend is unavailable"),
+  BACKEND_TLS_FAILED(Status.Code.UNAVAILABLE, "BackendTlsFailed", "the connection to the backend could not be secured"),
   BACKEND_BUSY(Status.Code.RESOURCE_EXHAUSTED, "BackendBusy", "the backend has too many calls open right now"),
   BACKEND_TIMEOUT(Status.Code.DEADLINE_EXCEEDED, "BackendTimeout", "the deadline expired before the backend answered"),
   BACKEND_RESPONSE_TOO_LARGE(Status.Code.RESOURCE_EXHAUSTED, "BackendResponseTooLarge", "the backend's response exceeds the gateway's limits"),
@@ -80,9 +82,18 @@ public enum GatewayError {
     };
   }
 
-  /** The refusal for a status the gateway's own channel to a backend produced (not the backend). */
-  public static GatewayError ofLocalBackendStatus(Status.Code local) {
-    return switch (local) {
+  /**
+   * The refusal for a status the gateway's own channel to a backend produced (not the backend): a
+   * failed TLS handshake (an untrusted or misnamed backend certificate, our client certificate
+   * refused) is told apart from a backend that is down by the TLS exception grpc attaches.
+   */
+  public static GatewayError ofLocalBackendStatus(Status local) {
+    for (Throwable t = local.getCause(); t != null; t = t.getCause()) {
+      if (t instanceof SSLException) {
+        return BACKEND_TLS_FAILED;
+      }
+    }
+    return switch (local.getCode()) {
       case UNAVAILABLE -> BACKEND_UNAVAILABLE;
       case DEADLINE_EXCEEDED -> BACKEND_TIMEOUT;
       // Locally, grpc raises RESOURCE_EXHAUSTED only for a message or metadata over our limits.

@@ -34,6 +34,7 @@ import io.keygate.gateway.dataplane.IngressTls;
 import io.keygate.gateway.dataplane.OpenCalls;
 import io.keygate.gateway.dataplane.RequestIds;
 import io.keygate.gateway.proxy.BackendChannels;
+import io.keygate.gateway.proxy.BackendCredentials;
 import io.keygate.gateway.proxy.BackendProxy;
 import io.keygate.gateway.proxy.MetadataPolicy;
 import io.keygate.gateway.config.ConfigStore;
@@ -312,6 +313,10 @@ public final class NodeBuilder {
         .maxInboundMessageBytes(gateway.maxMessageBytes())
         .maxCallsPerBackend(settings.calls().perBackend())
         .executor(Runnable::run)
+        // The officers' backend TLS policies, from the snapshot: a changed policy rebuilds the
+        // backend's channel on its next call; mutual TLS presents a client key in the HSM.
+        .credentials(BackendCredentials.configured(
+            target -> view.current().backendTls(target), hsm))
         .build());
     // Channels of backends no call used for their idle timeout (an API removed, a backend moved)
     // are closed, so a long-lived node does not keep one per backend it ever called.

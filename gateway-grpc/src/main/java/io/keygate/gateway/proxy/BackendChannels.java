@@ -1,6 +1,7 @@
 package io.keygate.gateway.proxy;
 
 import io.keygate.gateway.model.BackendTarget;
+import io.keygate.gateway.model.BackendTls;
 
 import io.grpc.Channel;
 import io.grpc.Context;
@@ -14,6 +15,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
@@ -32,6 +34,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  * target): calls are balanced {@code round_robin} over the instances that are connected and, by
  * gRPC health checking, serving. Each channel has its own name resolver ({@link
  * BackendResolverProvider}); failing resolutions are counted in {@link #resolutions()}.
+ *
+ * <p>Each channel is built under its backend's transport policy ({@link BackendCredentials}:
+ * plaintext, TLS or mutual TLS with the gateway's HSM client key). Every acquire compares the
+ * policy now in force with the channel's; when it changed, new calls get a new channel and the
+ * old one shuts down in order (calls on it finish), so a withdrawn trust anchor is never used for
+ * a new call.
  *
  * <p>Calls hold a {@link Lease} while they run. {@link #reapIdle()} closes channels that have no
  * call and were unused for {@code idleTimeout}; the caller schedules it (nothing here owns a
@@ -94,13 +102,19 @@ public final class BackendChannels implements AutoCloseable {
    *
    * @throws TooManyBackendsException if opening it would exceed {@code maxTargets}
    * @throws BackendBusyException if the backend already carries {@code maxCallsPerBackend} calls
+   * @throws BackendTlsException if the backend's TLS policy cannot be turned into credentials
    * @throws IllegalStateException after {@link #close()}
    */
-  public Lease acquire(BackendTarget target) {
+  public Lease acquire(BackendTarget target) throws BackendTlsException {
+    Optional<BackendTls> policy = credentials.policyFor(target);
     while (true) {
       Entry entry = entries.get(target);
+      if (entry != null && !entry.builtFor(policy)) {
+        retire(target, entry);
+        entry = null;
+      }
       if (entry == null) {
-        entry = open(target);
+        entry = open(target, policy);
       }
       int held = entry.tryAcquire(maxCallsPerBackend);
       if (held > 0) {
@@ -183,7 +197,18 @@ public final class BackendChannels implements AutoCloseable {
     }
   }
 
-  private Entry open(BackendTarget target) {
+  /**
+   * The target's policy changed: new calls get a new channel at once; calls on this one finish
+   * (grpc's orderly shutdown), and no new lease is granted on it.
+   */
+  private void retire(BackendTarget target, Entry entry) {
+    entry.retired = true;
+    if (entries.remove(target, entry)) {
+      entry.channel.shutdown();
+    }
+  }
+
+  private Entry open(BackendTarget target, Optional<BackendTls> policy) throws BackendTlsException {
     // Creation is serialised so the bound holds; building a channel does not connect, so the
     // lock is held only briefly.
     synchronized (openLock) {
@@ -191,24 +216,28 @@ public final class BackendChannels implements AutoCloseable {
         throw new IllegalStateException("backend channels are closed");
       }
       Entry entry = entries.get(target);
-      if (entry != null) {
+      if (entry != null && entry.builtFor(policy)) {
         return entry;
+      }
+      if (entry != null) {
+        retire(target, entry);
       }
       if (entries.size() >= maxTargets) {
         throw new TooManyBackendsException(maxTargets, target);
       }
-      entry = new Entry(build(target), clock.millis());
+      entry = new Entry(build(target, policy), policy, clock.millis());
       entries.put(target, entry);
       return entry;
     }
   }
 
-  private ManagedChannel build(BackendTarget target) {
+  private ManagedChannel build(BackendTarget target, Optional<BackendTls> policy)
+      throws BackendTlsException {
     // The DNS form dials through grpc's DNS resolver, named explicitly so that a host name is
     // never read as a target scheme; a list through ours. The resolver is this channel's alone.
     @SuppressWarnings("deprecation") // the one public way to give a Netty channel its resolver
     NettyChannelBuilder builder =
-        NettyChannelBuilder.forTarget(target.grpcTarget(), credentials.forBackend(target))
+        NettyChannelBuilder.forTarget(target.grpcTarget(), credentials.credentials(policy))
             .nameResolverFactory(new BackendResolverProvider(target, dns, instances, resolutions))
             .defaultServiceConfig(serviceConfig)
             .disableServiceConfigLookUp()
@@ -224,6 +253,10 @@ public final class BackendChannels implements AutoCloseable {
     if (executor != null) {
       builder.executor(executor);
     }
+    policy.filter(p -> p.mode() != BackendTls.Mode.PLAINTEXT).ifPresent(p ->
+        // TLS checks the backend's certificate against the authority, and sends it as the server
+        // name: the officer's expected name, whatever address (a list's IP literal) is dialled.
+        builder.overrideAuthority(p.serverName() + ":" + target.port()));
     return builder.build();
   }
 
@@ -255,10 +288,29 @@ public final class BackendChannels implements AutoCloseable {
     /** Calls holding the channel; -1 once retired, after which no lease is granted. */
     final AtomicInteger calls = new AtomicInteger();
     volatile long lastUsedMillis;
+    /** The TLS policy it was built with; replaced by an equal one to keep the check cheap. */
+    private volatile Optional<BackendTls> policy;
+    /** Its policy changed: it takes no new call, those on it finish. */
+    volatile boolean retired;
 
-    Entry(ManagedChannel channel, long nowMillis) {
+    Entry(ManagedChannel channel, Optional<BackendTls> policy, long nowMillis) {
       this.channel = channel;
+      this.policy = policy;
       this.lastUsedMillis = nowMillis;
+    }
+
+    /** Whether it was built with {@code current} (each snapshot holds its own equal copies). */
+    boolean builtFor(Optional<BackendTls> current) {
+      Optional<BackendTls> built = policy;
+      if (built == current) {
+        return true;
+      }
+      boolean same = built.isPresent() == current.isPresent()
+          && (built.isEmpty() || built.get() == current.get() || built.get().equals(current.get()));
+      if (same) {
+        policy = current;
+      }
+      return same;
     }
 
     /** The calls now held, this one included; 0 if the channel is full, -1 if retired. */
@@ -272,6 +324,10 @@ public final class BackendChannels implements AutoCloseable {
           return 0;
         }
         if (calls.compareAndSet(n, n + 1)) {
+          if (retired) { // its policy changed meanwhile: the caller looks again
+            calls.decrementAndGet();
+            return -1;
+          }
           return n + 1;
         }
       }

@@ -76,6 +76,10 @@ public final class BackendProxy {
       lease = channels.acquire(route.backend());
     } catch (BackendBusyException e) {
       return refuse(call, route, GatewayError.BACKEND_BUSY, e.getMessage());
+    } catch (BackendTlsException e) {
+      LOG.log(Level.WARNING, "cannot secure the channel request=" + route.requestId()
+          + " backend=" + route.backend() + ": " + e.getMessage());
+      return refuse(call, route, GatewayError.BACKEND_TLS_FAILED, e.getMessage());
     } catch (TooManyBackendsException | IllegalStateException e) {
       return refuse(call, route, GatewayError.BACKEND_UNAVAILABLE, "no channel: " + e.getMessage());
     } catch (RuntimeException e) {

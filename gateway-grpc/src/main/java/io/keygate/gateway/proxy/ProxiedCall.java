@@ -212,7 +212,7 @@ final class ProxiedCall implements Forwarded {
       }
       ErrorReplies.refuse(
           fromClient,
-          GatewayError.ofLocalBackendStatus(status.getCode()),
+          GatewayError.ofLocalBackendStatus(status),
           requestId,
           fromClient.getMethodDescriptor().getFullMethodName(),
           "backend " + target + " " + status.getCode());

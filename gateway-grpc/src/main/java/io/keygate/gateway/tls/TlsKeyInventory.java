@@ -168,6 +168,17 @@ public final class TlsKeyInventory {
     return fingerprint(ecKey(label).get(0));
   }
 
+  /**
+   * The chain of a key that may sign TLS handshakes (here: as the gateway's client towards a
+   * backend): an EC key with a certificate that is not a CA's nor reserved (the audit and
+   * attestation keys).
+   *
+   * @throws TlsKeyException NOT_FOUND if {@code label} is no such key
+   */
+  public List<X509Certificate> usableKey(KeyLabel label) throws HsmException, TlsKeyException {
+    return ecKey(label);
+  }
+
   /** Whether the key's certificate is a CA's (such a key is never a TLS key). */
   public boolean isCaKey(KeyLabel label) throws HsmException {
     KeyInfo key = hsm.describeKey(label).orElse(null);

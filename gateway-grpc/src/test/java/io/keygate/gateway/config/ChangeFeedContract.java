@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.keygate.gateway.model.ApiDefinition;
 import io.keygate.gateway.model.App;
 import io.keygate.gateway.model.AuthMode;
+import io.keygate.gateway.model.BackendTarget;
+import io.keygate.gateway.model.BackendTls;
 import io.keygate.gateway.model.Credential;
 import io.keygate.gateway.model.Grant;
 import io.keygate.gateway.model.Tenant;
@@ -12,7 +14,18 @@ import io.keygate.gateway.store.StoreException;
 import io.keygate.hsm.KekId;
 import io.keygate.hsm.KeyLabel;
 import io.keygate.hsm.WrappedSecret;
+import java.math.BigInteger;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.cert.X509Certificate;
+import java.security.spec.ECGenParameterSpec;
 import java.sql.Connection;
+import java.util.Date;
+import java.util.Optional;
+import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
+import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
+import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.LinkedHashMap;
@@ -135,6 +148,41 @@ abstract class ChangeFeedContract extends StoreFixture {
     store.removeBackend(acme.id(), "b2:1");
     store.removeDomain(acme.id(), api.domain());
     follow();
+  }
+
+  @Test
+  void aBackendTlsPolicy_travelsWithTheSharedPart_asDoesItsChangeAndRemoval() throws Exception {
+    followed = store.loadSnapshot();
+    BackendTarget target = BackendTarget.parse(p + "orders.internal:9443");
+    X509Certificate anchor = selfSigned();
+    BackendTls mtls = new BackendTls(target.toString(), BackendTls.Mode.MTLS, List.of(anchor),
+        "orders.internal", Optional.of(KeyLabel.of("gateway-backend-client")));
+    store.setBackendTls(mtls);
+    assertThat(follow().shared()).isPresent();
+    assertThat(followed.backendTls(target)).contains(mtls);
+    assertThat(store.loadSnapshot().backendTls(target)).contains(mtls);
+
+    BackendTls tls = new BackendTls(target.toString(), BackendTls.Mode.TLS, List.of(anchor),
+        "orders.internal", Optional.empty());
+    store.setBackendTls(tls);
+    follow();
+    assertThat(followed.backendTls(target)).contains(tls);
+
+    store.removeBackendTls(target.toString());
+    follow();
+    assertThat(followed.backendTls(target)).isEmpty();
+    assertThat(store.backendTls()).noneMatch(b -> b.target().equals(target.toString()));
+  }
+
+  private static X509Certificate selfSigned() throws Exception {
+    KeyPairGenerator g = KeyPairGenerator.getInstance("EC", "SunEC");
+    g.initialize(new ECGenParameterSpec("secp256r1"));
+    KeyPair keys = g.generateKeyPair();
+    X500Name name = new X500Name("CN=Backend CA");
+    return new JcaX509CertificateConverter().getCertificate(new JcaX509v3CertificateBuilder(
+            name, BigInteger.ONE, Date.from(T0), Date.from(T0.plusSeconds(3600)), name,
+            keys.getPublic())
+        .build(new JcaContentSignerBuilder("SHA256withECDSA").build(keys.getPrivate())));
   }
 
   @Test

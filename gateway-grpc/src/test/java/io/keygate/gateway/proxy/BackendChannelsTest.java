@@ -1,6 +1,7 @@
 package io.keygate.gateway.proxy;
 
 import io.keygate.gateway.model.BackendTarget;
+import io.keygate.gateway.model.BackendTls;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -43,6 +44,41 @@ class BackendChannelsTest {
       assertThat(second.channel()).isSameAs(first.channel());
       assertThat(other.channel()).isNotSameAs(first.channel());
       assertThat(channels.size()).isEqualTo(2);
+    }
+  }
+
+  @Test
+  void aChangedPolicy_givesNewCallsANewChannel_andTheOldOneFinishesItsCalls() throws Exception {
+    var policy = new java.util.concurrent.atomic.AtomicReference<java.util.Optional<BackendTls>>(
+        java.util.Optional.empty());
+    try (BackendChannels followed = BackendChannels.builder()
+        .credentials(new BackendCredentials() {
+          @Override
+          public java.util.Optional<BackendTls> policyFor(BackendTarget target) {
+            return policy.get();
+          }
+
+          @Override
+          public io.grpc.ChannelCredentials credentials(java.util.Optional<BackendTls> p) {
+            return io.grpc.InsecureChannelCredentials.create();
+          }
+        })
+        .shutdownGrace(Duration.ZERO)
+        .clock(clock)
+        .build()) {
+      var running = followed.acquire(A);
+      ManagedChannel before = (ManagedChannel) running.channel();
+      // Each snapshot holds its own copy: an equal policy keeps the channel.
+      policy.set(java.util.Optional.of(BackendTls.plaintext(A.toString())));
+      ManagedChannel plain = (ManagedChannel) followed.acquire(A).channel();
+      policy.set(java.util.Optional.of(BackendTls.plaintext(A.toString())));
+      assertThat(followed.acquire(A).channel()).isSameAs(plain);
+
+      assertThat(plain).isNotSameAs(before);
+      assertThat(before.isShutdown()).as("the old channel takes no new call").isTrue();
+      assertThat(followed.calls(A)).as("only the new channel's calls count").isEqualTo(2);
+      running.close();
+      assertThat(followed.size()).isEqualTo(1);
     }
   }
 

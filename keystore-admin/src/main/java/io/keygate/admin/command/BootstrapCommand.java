@@ -12,6 +12,7 @@ import picocli.CommandLine.Command;
     subcommands = {
       BootstrapTokenCommand.class,
       BootstrapTlsKeyCommand.class,
+      BootstrapBackendClientKeyCommand.class,
       BootstrapCsrCommand.class,
       BootstrapImportCertCommand.class,
       BootstrapAdminCaCommand.class,

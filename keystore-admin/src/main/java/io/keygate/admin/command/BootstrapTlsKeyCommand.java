@@ -4,6 +4,7 @@ import io.keygate.admin.cli.CliEnvironment;
 import io.keygate.admin.cli.Output;
 import io.keygate.admin.cli.OutputFiles;
 import io.keygate.admin.pki.Pem;
+import io.keygate.hsm.CertificateProfile;
 import io.keygate.hsm.HsmToken;
 import io.keygate.hsm.KeyInfo;
 import io.keygate.hsm.KeyLabel;
@@ -47,7 +48,15 @@ public final class BootstrapTlsKeyCommand extends Verb {
 
   @Override
   protected void execute(CliEnvironment env, Output out) throws Exception {
-    var profile = subject.profile(SubjectOptions.days(days));
+    generate(env, out, token, subject.profile(SubjectOptions.days(days)), label, certOut);
+  }
+
+  /**
+   * Generates an EC P-256 key with a self-signed certificate in the token and shows (or writes)
+   * the certificate; shared with {@code bootstrap backend-client-key}.
+   */
+  static void generate(CliEnvironment env, Output out, TokenOptions token,
+      CertificateProfile profile, KeyLabel label, Path certOut) throws Exception {
     OutputFiles.requireAbsent(certOut);
     try (HsmToken hsm = token.open(env, out)) {
       KeyInfo info = hsm.generateEcKey(label, profile);

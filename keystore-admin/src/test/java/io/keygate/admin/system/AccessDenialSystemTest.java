@@ -91,6 +91,12 @@ class AccessDenialSystemTest {
             "approval", "request", "destroy-key", "--label", "gateway-tls", "--reason", "test"),
         denial("the auditor prepares a TLS key", AUDREY,
             "tls", "prepare", "--cn", "x", "--dns", "localhost"),
+        denial("a tenant-admin weakens a backend's TLS to plaintext", ACME_ADMIN,
+            "backend-tls", "set", "--backend", backend, "--mode", "plaintext"),
+        denial("a tenant-admin removes a backend's TLS policy", ACME_ADMIN,
+            "backend-tls", "remove", "--backend", backend),
+        denial("the auditor sets a backend's TLS", AUDREY,
+            "backend-tls", "set", "--backend", backend, "--mode", "plaintext"),
         denial("a certificate without a principal asks who it is", MALLORY, "whoami"),
         denial("a certificate without a principal lists tenants", MALLORY, "tenant", "list"),
         denial("a certificate without a principal reads the audit log", MALLORY, "audit", "tail"),
@@ -172,6 +178,41 @@ class AccessDenialSystemTest {
     assertThat(ids(audrey.json("app", "list", "--tenant", "acme"), "apps")).contains("own");
     assertThat(audrey.json("grant", "list", "--tenant", "acme").getAsJsonArray("grants"))
         .hasSize(1);
+  }
+
+  @Test
+  void anOfficer_setsShowsAndRemovesABackendsTls_andTheAuditorSeesIt() throws Exception {
+    Path anchors = gateway.file("orders-ca.pem");
+    Files.writeString(anchors, selfSignedPem());
+    String backend = "orders.internal:9443";
+    gateway.as(ALICE).ok("backend-tls", "set", "--backend", backend, "--mode", "tls",
+        "--anchors", anchors.toString(), "--server-name", "orders.internal");
+
+    JsonObject shown = gateway.as(AUDREY).json("backend-tls", "show", "--backend", backend);
+    JsonObject policy = shown.getAsJsonArray("policies").get(0).getAsJsonObject();
+    assertThat(policy.get("mode").getAsString()).isEqualTo("tls");
+    assertThat(policy.get("serverName").getAsString()).isEqualTo("orders.internal");
+    assertThat(policy.getAsJsonArray("trustAnchorSha256")).hasSize(1);
+    assertThat(shown.toString()).doesNotContain("BEGIN");
+
+    gateway.as(ALICE).ok("backend-tls", "remove", "--backend", backend);
+    assertThat(gateway.as(AUDREY).json("backend-tls", "show", "--backend", backend)
+        .getAsJsonArray("policies")).isEmpty();
+  }
+
+  private static String selfSignedPem() throws Exception {
+    java.security.KeyPairGenerator g = java.security.KeyPairGenerator.getInstance("EC", "SunEC");
+    g.initialize(new java.security.spec.ECGenParameterSpec("secp256r1"));
+    java.security.KeyPair keys = g.generateKeyPair();
+    var name = new org.bouncycastle.asn1.x500.X500Name("CN=Orders CA");
+    java.time.Instant now = java.time.Instant.now();
+    var cert = new org.bouncycastle.cert.jcajce.JcaX509CertificateConverter().getCertificate(
+        new org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder(name,
+                java.math.BigInteger.ONE, java.util.Date.from(now.minusSeconds(60)),
+                java.util.Date.from(now.plusSeconds(3600)), name, keys.getPublic())
+            .build(new org.bouncycastle.operator.jcajce.JcaContentSignerBuilder("SHA256withECDSA")
+                .build(keys.getPrivate())));
+    return io.keygate.admin.pki.Pem.certificate(cert);
   }
 
   private static String requestIdIn(String err) {

@@ -26,6 +26,10 @@ public enum AdminAction {
   BACKEND_ALLOW("backend.allow", Kind.WRITE, Scope.TENANT),
   BACKEND_REMOVE("backend.remove", Kind.WRITE, Scope.TENANT),
   ALLOWANCE_LIST("allowance.list", Kind.READ, Scope.TENANT),
+  // How nodes reach a backend (TLS, its trust anchors, the client key): cluster-wide, officers'.
+  BACKEND_TLS_SET("backend-tls.set", Kind.WRITE, Scope.GLOBAL),
+  BACKEND_TLS_REMOVE("backend-tls.remove", Kind.WRITE, Scope.GLOBAL),
+  BACKEND_TLS_LIST("backend-tls.list", Kind.READ, Scope.GLOBAL),
 
   API_REGISTER("api.register", Kind.WRITE, Scope.TENANT),
   API_UPDATE("api.update", Kind.WRITE, Scope.TENANT),

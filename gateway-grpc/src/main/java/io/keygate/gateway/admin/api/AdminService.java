@@ -27,12 +27,15 @@ public final class AdminService extends AdminServiceGrpc.AdminServiceImplBase {
   private final AdminOperations ops;
   private final KeyControl keys;
   private final BulkCredentials bulk;
+  private final BackendTlsOperations backendTls;
 
-  AdminService(AdminCalls calls, AdminOperations ops, KeyControl keys, BulkCredentials bulk) {
+  AdminService(AdminCalls calls, AdminOperations ops, KeyControl keys, BulkCredentials bulk,
+      BackendTlsOperations backendTls) {
     this.calls = Objects.requireNonNull(calls, "calls");
     this.ops = Objects.requireNonNull(ops, "ops");
     this.keys = Objects.requireNonNull(keys, "keys");
     this.bulk = Objects.requireNonNull(bulk, "bulk");
+    this.backendTls = Objects.requireNonNull(backendTls, "backendTls");
   }
 
   /**
@@ -62,7 +65,7 @@ public final class AdminService extends AdminServiceGrpc.AdminServiceImplBase {
     return new AdminService(
         new AdminCalls(principals, new AdminPolicy(), audit, clock, onConfigChanged),
         new AdminOperations(store, lifecycle, principals, auditReading, keyControl, clock),
-        keyControl, new BulkCredentials(issuer));
+        keyControl, new BulkCredentials(issuer), new BackendTlsOperations(store, keyControl));
   }
 
   @Override
@@ -196,6 +199,26 @@ public final class AdminService extends AdminServiceGrpc.AdminServiceImplBase {
     String tenant = req.getTenantId();
     calls.serve(ALLOWANCE_LIST, tenant, AuditTargets.target(tenant, "allowances", null), out,
         c -> ops.listAllowances(req));
+  }
+
+  // ---- how nodes reach backends (security officers; cluster-wide) ----
+
+  @Override
+  public void setBackendTls(SetBackendTlsRequest req, StreamObserver<BackendTls> out) {
+    calls.serve(BACKEND_TLS_SET, null, "backend-tls/" + req.getPolicy().getBackendTarget(), out,
+        c -> backendTls.set(req), BackendTlsOperations::auditDetail);
+  }
+
+  @Override
+  public void removeBackendTls(
+      RemoveBackendTlsRequest req, StreamObserver<RemoveBackendTlsResponse> out) {
+    calls.serve(BACKEND_TLS_REMOVE, null, "backend-tls/" + req.getBackendTarget(), out,
+        c -> backendTls.remove(req));
+  }
+
+  @Override
+  public void listBackendTls(ListBackendTlsRequest req, StreamObserver<ListBackendTlsResponse> out) {
+    calls.serve(BACKEND_TLS_LIST, null, "backend-tls", out, c -> backendTls.list());
   }
 
   // ---- APIs and grants ----

@@ -222,6 +222,11 @@ public final class KeyControl {
         tls.install(label, KeyControlMessages.chain(req.getCertificateChainPem())));
   }
 
+  /** @throws TlsKeyException NOT_FOUND unless {@code label} can present a client certificate */
+  void requireTlsClientKey(KeyLabel label) throws Exception {
+    tls.usableKey(label);
+  }
+
   ListTlsKeysResponse listTlsKeys() throws Exception {
     ListTlsKeysResponse.Builder b = ListTlsKeysResponse.newBuilder();
     List<TlsKeyInventory.Entry> keys = tls.list();

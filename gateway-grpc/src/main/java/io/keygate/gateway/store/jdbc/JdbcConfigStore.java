@@ -5,6 +5,7 @@ import io.keygate.gateway.config.ConfigSnapshot;
 import io.keygate.gateway.model.ApiDefinition;
 import io.keygate.gateway.model.App;
 import io.keygate.gateway.model.BackendAllowance;
+import io.keygate.gateway.model.BackendTls;
 import io.keygate.gateway.model.DomainAllowance;
 import io.keygate.gateway.model.Credential;
 import io.keygate.gateway.model.CrossTenantAuthorization;
@@ -51,6 +52,7 @@ public final class JdbcConfigStore implements ConfigStore {
   private final AccessWrites accessWrites;
   private final AllowanceWrites allowanceWrites;
   private final BulkWrites bulkWrites;
+  private final BackendTlsRows backendTls;
   private final SnapshotLoader snapshots;
   private final ChangeFeedReader changeFeed;
 
@@ -63,6 +65,7 @@ public final class JdbcConfigStore implements ConfigStore {
     this.accessWrites = new AccessWrites(tx, clock);
     this.allowanceWrites = new AllowanceWrites(tx, clock);
     this.bulkWrites = new BulkWrites(tx, clock);
+    this.backendTls = new BackendTlsRows(tx, clock);
     ConsistentRead consistent = new ConsistentRead(tx);
     this.snapshots = new SnapshotLoader(consistent);
     this.changeFeed = new ChangeFeedReader(consistent);
@@ -194,6 +197,21 @@ public final class JdbcConfigStore implements ConfigStore {
   @Override
   public void removeBackend(String tenantId, String target) throws StoreException {
     allowanceWrites.removeBackend(tenantId, target);
+  }
+
+  @Override
+  public void setBackendTls(BackendTls policy) throws StoreException {
+    backendTls.set(policy);
+  }
+
+  @Override
+  public void removeBackendTls(String target) throws StoreException {
+    backendTls.remove(target);
+  }
+
+  @Override
+  public List<BackendTls> backendTls() throws StoreException {
+    return backendTls.all();
   }
 
   @Override
