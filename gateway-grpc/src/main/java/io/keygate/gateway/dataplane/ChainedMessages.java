@@ -29,6 +29,7 @@ final class ChainedMessages extends ServerCall.Listener<byte[]> {
   private static final Logger LOG = System.getLogger("io.keygate.gateway.dataplane");
   private static final byte[] HALF_CLOSE = new byte[0];
 
+  private final ServerCall<byte[], byte[]> call;
   private final Forwarded forwarded;
   private final ServerCall.Listener<byte[]> proxy;
   private final MessageChain chain;
@@ -42,8 +43,9 @@ final class ChainedMessages extends ServerCall.Listener<byte[]> {
   private boolean signedFirstPending;
 
   /** @param signedFirstMessage whether the handler will deliver a first message */
-  ChainedMessages(Forwarded forwarded, MessageChain chain, boolean signedFirstMessage,
-      Executor hsmLane, String requestId) {
+  ChainedMessages(ServerCall<byte[], byte[]> call, Forwarded forwarded, MessageChain chain,
+      boolean signedFirstMessage, Executor hsmLane, String requestId) {
+    this.call = call;
     this.forwarded = forwarded;
     this.signedFirstPending = signedFirstMessage;
     this.proxy = forwarded.listener();
@@ -139,7 +141,13 @@ final class ChainedMessages extends ServerCall.Listener<byte[]> {
         } else if (item == HALF_CLOSE) {
           proxy.onHalfClose();
         }
-        // A verified end marker: nothing to pass on; the half-close follows.
+        // A verified end marker: nothing to pass on; the half-close follows. It used up the
+        // proxy's request for a message, so ask for one more ourselves: a message sent after the
+        // marker is then read and refused, instead of holding the call (and the half-close
+        // behind it) until its deadline.
+        if (step instanceof MessageChain.EndMarker && item != HALF_CLOSE) {
+          call.request(1);
+        }
       }
     }
   }

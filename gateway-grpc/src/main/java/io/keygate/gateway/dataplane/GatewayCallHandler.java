@@ -216,7 +216,7 @@ public final class GatewayCallHandler implements ServerCallHandler<byte[], byte[
     // (completed, cancelled, past its deadline, failed at the backend, ended by a revocation).
     forwarded.ended().whenComplete((ignored, failure) -> admitted.places().release());
     openCalls.watch(open, forwarded::end, forwarded.ended());
-    return chain.isEmpty() ? forwarded.listener() : new ChainedMessages(
+    return chain.isEmpty() ? forwarded.listener() : new ChainedMessages(call,
         forwarded, chain.get(), chain.get().firstMessageSent(), hsmLane, open.requestId());
   }
 

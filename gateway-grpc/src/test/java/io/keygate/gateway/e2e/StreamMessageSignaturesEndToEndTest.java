@@ -182,6 +182,14 @@ class StreamMessageSignaturesEndToEndTest {
   }
 
   @Test
+  void v2_messageAfterTheEndMarker_isReadAndRefused_notLeftHanging() throws Exception {
+    SignedCall call = SignedCall.v2("after", "after/0", "after/1");
+    byte[][] m = call.messages(); // m0, e1, end
+    assertRefused(call, GatewayError.MALFORMED_ENVELOPE, List.of("after/0", "after/1"),
+        m[0], m[1], m[2], m[1]);
+  }
+
+  @Test
   void v2_unsignedVersionHeader_isRefusedMalformed() throws Exception {
     SignedCall call = SignedCall.v1("unsigned", "unsigned/0");
     call.headers().put(Metadata.Key.of("x-ca-signature-version", Metadata.ASCII_STRING_MARSHALLER),
