@@ -192,6 +192,11 @@ final class CallAdmission {
     return authenticator.messageChain(admitted.screened(), firstMessageSent);
   }
 
+  /** A v2 call's later message was refused: reported to the observer (a security event). */
+  void messageRefused(AdmittedCall call, GatewayError error) {
+    call.caller().ifPresent(c -> observer.refused(c.accessKey(), c.appId(), error));
+  }
+
   /**
    * The HSM lane had no room for this call's check: the refusal, reported to the observer like
    * every other refusal of a named key (a flood of signed calls is a security event too).

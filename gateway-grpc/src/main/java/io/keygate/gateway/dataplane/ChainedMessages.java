@@ -10,6 +10,7 @@ import java.lang.System.Logger.Level;
 import java.util.ArrayDeque;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.function.Consumer;
 
 /**
  * Stands between the client and the proxy of an admitted v2 call (docs/signature-spec.md, section
@@ -35,6 +36,7 @@ final class ChainedMessages extends ServerCall.Listener<byte[]> {
   private final MessageChain chain;
   private final Executor hsmLane;
   private final String requestId;
+  private final Consumer<GatewayError> refusals;
   // Guarded by this. HALF_CLOSE (by identity) stands for the half-close in the queue.
   private final ArrayDeque<byte[]> pending = new ArrayDeque<>();
   private boolean draining;
@@ -42,12 +44,13 @@ final class ChainedMessages extends ServerCall.Listener<byte[]> {
   /** The signed first message, which the handler delivers first: it bypasses the chain. */
   private boolean signedFirstPending;
 
-  /** @param signedFirstMessage whether the handler will deliver a first message */
+  /** @param refusals told each refusal of a message (the security events); must not block */
   ChainedMessages(ServerCall<byte[], byte[]> call, Forwarded forwarded, MessageChain chain,
-      boolean signedFirstMessage, Executor hsmLane, String requestId) {
+      Executor hsmLane, String requestId, Consumer<GatewayError> refusals) {
     this.call = call;
     this.forwarded = forwarded;
-    this.signedFirstPending = signedFirstMessage;
+    this.refusals = refusals;
+    this.signedFirstPending = chain.firstMessageSent();
     this.proxy = forwarded.listener();
     this.chain = chain;
     this.hsmLane = hsmLane;
@@ -133,7 +136,9 @@ final class ChainedMessages extends ServerCall.Listener<byte[]> {
         }
         if (step instanceof MessageChain.Refused refused) {
           draining = false;
-          stop(GatewayError.of(refused.rejection().failure()), refused.rejection().logDetail());
+          GatewayError error = GatewayError.of(refused.rejection().failure());
+          refusals.accept(error); // before the client can hear of it
+          stop(error, refused.rejection().logDetail());
           return;
         }
         if (step instanceof MessageChain.Forward forward) {

@@ -216,8 +216,8 @@ public final class GatewayCallHandler implements ServerCallHandler<byte[], byte[
     // (completed, cancelled, past its deadline, failed at the backend, ended by a revocation).
     forwarded.ended().whenComplete((ignored, failure) -> admitted.places().release());
     openCalls.watch(open, forwarded::end, forwarded.ended());
-    return chain.isEmpty() ? forwarded.listener() : new ChainedMessages(call,
-        forwarded, chain.get(), chain.get().firstMessageSent(), hsmLane, open.requestId());
+    return chain.isEmpty() ? forwarded.listener() : new ChainedMessages(call, forwarded,
+        chain.get(), hsmLane, open.requestId(), error -> admission.messageRefused(open, error));
   }
 
   /** An authenticated call's headers for its backend; null if the token could not make them. */
