@@ -13,7 +13,8 @@ const HEADER = Object.freeze({
   SIGNATURE_HEADERS: 'x-ca-signature-headers',
   SIGNATURE: 'x-ca-signature',
   /** The trailer in which the gateway returns its stable failure code. */
-  ERROR_CODE: 'x-ca-error-code',
+  ERROR_CODE: 'x-keygate-error-code',
+  REQUEST_ID: 'x-keygate-request-id',
 });
 const HMAC_SHA256 = 'HmacSHA256';
 const ALWAYS_SIGNED = [HEADER.CONTENT_SHA256, HEADER.KEY, HEADER.NONCE, HEADER.TIMESTAMP];

@@ -6,8 +6,8 @@
 //   node test/live-call.js --port 8443 --authority localhost:8443 --ca-file gateway.pem \
 //       --access-key AK... --secret-file secret.txt [--host localhost] [--message hello]
 //
-// Prints "OK message=<echoed> backend=<name>" and exits 0, or prints
-// "FAILED <STATUS> <x-ca-error-code> <details>" and exits 1 (2 for bad arguments).
+// Prints "OK message=<echoed> backend=<name> request-id=<id>" and exits 0, or prints
+// "FAILED <STATUS> <x-keygate-error-code> <details>" and exits 1 (2 for bad arguments).
 // EchoRequest is encoded by hand (test/echo-codec.js): no generated stubs needed.
 
 const fs = require('node:fs');
@@ -48,8 +48,10 @@ function main() {
       interceptors: [signingInterceptor(signer, { authority: args.authority })],
     });
   const identity = (b) => b;
-  client.makeUnaryRequest(ECHO_PATH, identity, identity, encodeEchoRequest(args.message),
-    new grpc.Metadata(), { deadline: Date.now() + 20_000 }, (err, reply) => {
+  let requestId = '-';
+  const call = client.makeUnaryRequest(ECHO_PATH, identity, identity,
+    encodeEchoRequest(args.message), new grpc.Metadata(), { deadline: Date.now() + 20_000 },
+    (err, reply) => {
       client.close();
       if (err) {
         const code = err.metadata?.get(HEADER.ERROR_CODE)[0] ?? '-';
@@ -58,8 +60,10 @@ function main() {
         return;
       }
       const r = decodeEchoResponse(reply);
-      console.log(`OK message=${r.message} backend=${r.backend}`);
+      console.log(`OK message=${r.message} backend=${r.backend} request-id=${requestId}`);
     });
+  // Every call's request id (spec 1.5): in the response headers when the backend sent any.
+  call.on('metadata', (headers) => { requestId = headers.get(HEADER.REQUEST_ID)[0] ?? '-'; });
 }
 
 main();

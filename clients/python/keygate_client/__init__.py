@@ -13,6 +13,7 @@ from .signer import (
     CONTENT_SHA256,
     EMPTY_SHA256,
     ERROR_CODE,
+    REQUEST_ID,
     Signature,
     Signer,
     SigningError,
@@ -21,7 +22,7 @@ from .signer import (
 )
 
 __all__ = [
-    "CONTENT_SHA256", "EMPTY_SHA256", "ERROR_CODE", "Signature", "Signer", "SigningError",
+    "CONTENT_SHA256", "EMPTY_SHA256", "ERROR_CODE", "REQUEST_ID", "Signature", "Signer", "SigningError",
     "sha256_hex", "string_to_sign", "SigningInterceptor", "secure_channel",
 ]
 

@@ -22,8 +22,21 @@ public final class XcaHeaders {
   /** Signed as {@code 2} by a signer that signs every message (spec section 13). */
   public static final String SIGNATURE_VERSION = "x-ca-signature-version";
 
-  /** The trailer in which the gateway returns its stable failure code. */
-  public static final String ERROR_CODE = "x-ca-error-code";
+  /** The trailer in which the gateway returns its stable failure code (spec revision 2.1). */
+  public static final String ERROR_CODE = "x-keygate-error-code";
+
+  /**
+   * The call's request id, in the trailers of every call and in the response headers when the
+   * backend sends any (spec revision 2.1); quote it when you report a problem.
+   */
+  public static final String REQUEST_ID = "x-keygate-request-id";
+
+  /**
+   * The name of {@link #ERROR_CODE} in spec revision 2.0 and earlier. Refusals still carry it, with the
+   * same value, until spec revision 3.0; read {@link #ERROR_CODE}.
+   */
+  @Deprecated
+  public static final String LEGACY_ERROR_CODE = "x-ca-error-code";
 
   public static final int MAX_VALUE_LENGTH = 512;
   public static final int MAX_SIGNED_HEADERS = 16;

@@ -275,7 +275,7 @@ public final class GatewayDemo {
     show("Chat sent to acme's domain", () -> chat(signed, hello));
     show("acme-app calling Chat on globex's domain", () -> chat(signedToGlobex, hello));
     out.println("   Try: tamper with the AccessSecret, the clock (x-ca-timestamp) or the path yourself;");
-    out.println("   each refusal carries a stable x-ca-error-code (docs/signature-spec.md lists them).");
+    out.println("   each refusal carries a stable x-keygate-error-code (docs/signature-spec.md lists them).");
   }
 
   private static String chat(Channel signed, EchoRequest hello) {

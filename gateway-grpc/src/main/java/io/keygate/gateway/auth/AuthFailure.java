@@ -2,7 +2,7 @@ package io.keygate.gateway.auth;
 
 /**
  * Why a call was not authenticated. Each has a stable code that clients receive in the
- * {@code x-ca-error-code} trailer; the message clients see is fixed (never the detail).
+ * {@code x-keygate-error-code} trailer; the message clients see is fixed (never the detail).
  */
 public enum AuthFailure {
   MISSING_HEADER("MissingSignatureHeader"),

@@ -4,7 +4,7 @@ import java.util.Random;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The request id of each call the node takes: it goes to the client (x-ca-request-id), to the
+ * The request id of each call the node takes: it goes to the client (x-keygate-request-id), to the
  * backend (x-keygate-request-id) and into every log line about the call. Unique per node: a
  * random prefix drawn once, when the node starts, and a sequence number put through a bijection
  * of 64-bit numbers (SplitMix64's finaliser), so no two calls of a node share an id, and ids do

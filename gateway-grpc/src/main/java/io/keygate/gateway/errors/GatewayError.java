@@ -7,7 +7,7 @@ import io.keygate.gateway.authz.AccessDecision;
 
 /**
  * Every way the gateway itself refuses a call, with the gRPC status, the stable code sent in the
- * {@code x-ca-error-code} trailer and the fixed message clients see. The detail of a failure goes
+ * {@code x-keygate-error-code} trailer and the fixed message clients see. The detail of a failure goes
  * to the log with the request id, never to the client.
  */
 public enum GatewayError {

@@ -98,12 +98,16 @@ public record MetadataPolicy(
     return name.startsWith(APPLICATION_PREFIX) || requestNames.contains(name);
   }
 
-  /** Whether a header or trailer the backend sent reaches the client. */
+  /**
+   * Whether a header or trailer the backend sent reaches the client. Names under a gateway prefix
+   * never do: the gateway tells its client the request id and error code under them (spec 1.5),
+   * and a backend must not be able to choose either.
+   */
   public boolean forwardsResponse(String name) {
     if (name.equals(STATUS_DETAILS)) {
       return true;
     }
-    if (isNeverForwarded(name)) {
+    if (isNeverForwarded(name) || isGatewayOwned(name)) {
       return false;
     }
     return name.startsWith(APPLICATION_PREFIX) || responseNames.contains(name);

@@ -160,11 +160,21 @@ final class ProxiedCall implements Forwarded {
     }
   }
 
+  /**
+   * Every call tells its client its request id (spec revision 2.1): in the response headers when the
+   * backend sends any, and in the trailers, whoever ended the call. The policy has already dropped
+   * any {@code x-keygate-} name the backend sent, so a backend cannot choose the id.
+   */
+  private Metadata withRequestId(Metadata toClient) {
+    toClient.put(ErrorReplies.REQUEST_ID, requestId);
+    return toClient;
+  }
+
   /** What the backend does, applied to the client's call. */
   private final class BackendListener extends ClientCall.Listener<byte[]> {
     @Override
     public void onHeaders(Metadata headers) {
-      fromClient.sendHeaders(policy.responseMetadata(headers));
+      fromClient.sendHeaders(withRequestId(policy.responseMetadata(headers)));
     }
 
     @Override
@@ -191,7 +201,7 @@ final class ProxiedCall implements Forwarded {
     private void answerClient(Status status, Metadata trailers) {
       if (answer.trailersReceived) {
         // The backend's own verdict: code, description and (filtered) trailers go through as sent.
-        fromClient.close(status.withCause(null), policy.responseMetadata(trailers));
+        fromClient.close(status.withCause(null), withRequestId(policy.responseMetadata(trailers)));
         return;
       }
       Ending ending = endedBy.get();

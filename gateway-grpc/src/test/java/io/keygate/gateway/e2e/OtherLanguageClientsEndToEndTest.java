@@ -81,7 +81,9 @@ class OtherLanguageClientsEndToEndTest extends GatewayEndToEnd {
     requireNode();
     Result r = run(nodeLiveCall(secretFile, "hello from node"), repo.resolve("clients/node"));
     assertThat(r.exit).as(r.output).isZero();
-    assertThat(r.output).contains("OK message=hello from node backend=acme-backend");
+    assertThat(r.output).contains("OK message=hello from node backend=acme-backend")
+        // the request id of a successful call (spec revision 2.1), as RequestIds makes it
+        .containsPattern("request-id=[0-9a-f]{16}-[0-9a-f]{16}");
   }
 
   @Test
@@ -97,7 +99,9 @@ class OtherLanguageClientsEndToEndTest extends GatewayEndToEnd {
     requirePythonGrpc();
     Result r = run(pythonLiveCall(secretFile, "hello from python"), repo.resolve("clients/python"));
     assertThat(r.exit).as(r.output).isZero();
-    assertThat(r.output).contains("OK message=hello from python backend=acme-backend");
+    assertThat(r.output).contains("OK message=hello from python backend=acme-backend")
+        // the request id of a successful call (spec revision 2.1), as RequestIds makes it
+        .containsPattern("request-id=[0-9a-f]{16}-[0-9a-f]{16}");
   }
 
   @Test

@@ -98,6 +98,12 @@ class BackendProxyTest {
     assertThat(trailers.get(RecordingEchoBackend.SPOOFED_ERROR_CODE))
         .as("a backend cannot fake the gateway's error code")
         .isNull();
+    assertThat(trailers.get(RecordingEchoBackend.SPOOFED_GATEWAY_CODE))
+        .as("nor under its revision 2.1 name")
+        .isNull();
+    assertThat(trailers.getAll(ErrorReplies.REQUEST_ID))
+        .as("the gateway's request id, not one the backend chose")
+        .containsExactly("req-1");
     fixture.assertServesAgain();
   }
 
@@ -134,6 +140,31 @@ class BackendProxyTest {
     assertThat(responseHeaders.get().get(RecordingEchoBackend.RESPONSE_HEADER))
         .isEqualTo("present");
     assertThat(responseHeaders.get().get(RecordingEchoBackend.SPOOFED_ERROR_CODE)).isNull();
+    assertThat(responseHeaders.get().get(RecordingEchoBackend.SPOOFED_GATEWAY_CODE)).isNull();
+    // A successful call tells its client its request id too (spec revision 2.1), in headers and trailers,
+    // and it is the one the backend was given.
+    assertThat(responseHeaders.get().getAll(ErrorReplies.REQUEST_ID)).containsExactly("req-1");
+    assertThat(responseTrailers.get().getAll(ErrorReplies.REQUEST_ID)).containsExactly("req-1");
+  }
+
+  @Test
+  void refusal_carriesSpec15Names_andTheOldOnesUntilSpec2() {
+    fixture.gatewayHeaders.set(
+        target -> {
+          Metadata m = new Metadata();
+          m.put(ascii("x-app"), "outside the gateway prefix: refused");
+          return m;
+        });
+
+    Metadata trailers =
+        catchThrowableOfType(
+                StatusRuntimeException.class, () -> fixture.blocking().echo(request("hello", 1)))
+            .getTrailers();
+
+    assertThat(trailers.getAll(ErrorReplies.ERROR_CODE)).containsExactly("InternalError");
+    assertThat(trailers.getAll(ErrorReplies.REQUEST_ID)).containsExactly("req-1");
+    assertThat(trailers.getAll(ErrorReplies.LEGACY_ERROR_CODE)).containsExactly("InternalError");
+    assertThat(trailers.getAll(ErrorReplies.LEGACY_REQUEST_ID)).containsExactly("req-1");
   }
 
   @Test

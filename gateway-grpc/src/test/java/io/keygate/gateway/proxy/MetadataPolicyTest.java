@@ -88,6 +88,9 @@ class MetadataPolicyTest {
   @Test
   void response_neverForwardsGatewayErrorCodesOrTransportHeaders() {
     assertThat(policy.forwardsResponse("x-ca-error-code")).isFalse();
+    assertThat(policy.forwardsResponse("x-keygate-error-code")).isFalse();
+    assertThat(policy.forwardsResponse("x-keygate-request-id")).isFalse();
+    assertThat(policy.forwardsResponse("x-keygate-anything")).isFalse();
     assertThat(policy.forwardsResponse("grpc-status")).isFalse();
     assertThat(policy.forwardsResponse("grpc-message")).isFalse();
     assertThat(policy.forwardsResponse("content-type")).isFalse();

@@ -37,6 +37,11 @@ final class RecordingEchoBackend extends EchoServiceGrpc.EchoServiceImplBase {
       Metadata.Key.of("x-backend-header", Metadata.ASCII_STRING_MARSHALLER);
   static final Metadata.Key<String> SPOOFED_ERROR_CODE =
       Metadata.Key.of("x-ca-error-code", Metadata.ASCII_STRING_MARSHALLER);
+  /** The gateway's own names (spec revision 2.1), which a backend must not be able to set either. */
+  static final Metadata.Key<String> SPOOFED_GATEWAY_CODE =
+      Metadata.Key.of("x-keygate-error-code", Metadata.ASCII_STRING_MARSHALLER);
+  static final Metadata.Key<String> SPOOFED_REQUEST_ID =
+      Metadata.Key.of("x-keygate-request-id", Metadata.ASCII_STRING_MARSHALLER);
   static final Metadata.Key<byte[]> STATUS_DETAILS =
       Metadata.Key.of("grpc-status-details-bin", Metadata.BINARY_BYTE_MARSHALLER);
   /** How many 64 KiB messages "flood" tries to send (64 MiB). */
@@ -83,6 +88,8 @@ final class RecordingEchoBackend extends EchoServiceGrpc.EchoServiceImplBase {
               public void sendHeaders(Metadata responseHeaders) {
                 responseHeaders.put(RESPONSE_HEADER, "present");
                 responseHeaders.put(SPOOFED_ERROR_CODE, "Spoofed");
+                responseHeaders.put(SPOOFED_GATEWAY_CODE, "Spoofed");
+                responseHeaders.put(SPOOFED_REQUEST_ID, "chosen-by-backend");
                 super.sendHeaders(responseHeaders);
               }
             },
@@ -98,6 +105,8 @@ final class RecordingEchoBackend extends EchoServiceGrpc.EchoServiceImplBase {
         Metadata trailers = new Metadata();
         trailers.put(DETAIL, "quota of tenant t1 used up");
         trailers.put(SPOOFED_ERROR_CODE, "Spoofed");
+        trailers.put(SPOOFED_GATEWAY_CODE, "Spoofed");
+        trailers.put(SPOOFED_REQUEST_ID, "chosen-by-backend");
         trailers.put(STATUS_DETAILS, new byte[] {8, 9});
         out.onError(
             Status.FAILED_PRECONDITION

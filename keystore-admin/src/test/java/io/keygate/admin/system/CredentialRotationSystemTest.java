@@ -49,7 +49,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class CredentialRotationSystemTest {
   private static final Metadata.Key<String> GATEWAY_ERROR_CODE =
-      Metadata.Key.of("x-ca-error-code", Metadata.ASCII_STRING_MARSHALLER);
+      Metadata.Key.of("x-keygate-error-code", Metadata.ASCII_STRING_MARSHALLER);
 
   @RegisterExtension static SoftHsmTokens hsm = new SoftHsmTokens("rotation");
   @TempDir static Path dir;
