@@ -47,7 +47,7 @@ def main() -> int:
             print(f"FAILED {e.code().name} {code} {e.details()}", flush=True)
             return 1
     r = decode_echo_response(reply)
-    # Every call's request id (spec 1.5): in the trailers whoever ended the call.
+    # Every call's request id (spec revision 2.1): in the trailers whoever ended the call.
     request_id = dict(call.trailing_metadata() or ()).get(REQUEST_ID, "-")
     print(f"OK message={r['message']} backend={r['backend']} request-id={request_id}", flush=True)
     return 0

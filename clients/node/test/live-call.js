@@ -62,7 +62,7 @@ function main() {
       const r = decodeEchoResponse(reply);
       console.log(`OK message=${r.message} backend=${r.backend} request-id=${requestId}`);
     });
-  // Every call's request id (spec 1.5): in the response headers when the backend sent any.
+  // Every call's request id (spec revision 2.1): in the response headers when the backend sent any.
   call.on('metadata', (headers) => { requestId = headers.get(HEADER.REQUEST_ID)[0] ?? '-'; });
 }
 

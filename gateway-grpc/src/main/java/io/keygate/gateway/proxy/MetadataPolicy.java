@@ -100,7 +100,7 @@ public record MetadataPolicy(
 
   /**
    * Whether a header or trailer the backend sent reaches the client. Names under a gateway prefix
-   * never do: the gateway tells its client the request id and error code under them (spec 1.5),
+   * never do: the gateway tells its client the request id and error code under them (spec revision 2.1),
    * and a backend must not be able to choose either.
    */
   public boolean forwardsResponse(String name) {
