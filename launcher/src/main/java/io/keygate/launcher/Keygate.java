@@ -17,7 +17,7 @@ import picocli.CommandLine.Command;
       "Start here: 'keygate init DIR' makes a token, keys, certificates and a config file;"
           + " 'keygate serve --config DIR/keygate.conf' runs a node from it."
     },
-    subcommands = {ServeCommand.class, CommandLine.HelpCommand.class},
+    subcommands = {InitCommand.class, ServeCommand.class, CommandLine.HelpCommand.class},
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
       "0:success (serve: stopped by SIGTERM after draining)",
