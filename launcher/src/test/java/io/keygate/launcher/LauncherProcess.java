@@ -24,7 +24,8 @@ final class LauncherProcess {
         "-cp", System.getProperty("java.class.path"), Keygate.class.getName()));
     command.addAll(List.of(args));
     ProcessBuilder builder = new ProcessBuilder(command);
-    builder.environment().keySet().removeIf(name -> name.startsWith("KEYGATE_"));
+    builder.environment().keySet().removeIf(name -> name.startsWith("KEYGATE_")
+        || name.equals("SOFTHSM2_CONF"));
     builder.environment().putAll(environment);
     Process process = builder.start();
     process.getOutputStream().close();

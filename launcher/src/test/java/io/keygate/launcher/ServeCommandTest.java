@@ -44,6 +44,18 @@ class ServeCommandTest {
   }
 
   @Test
+  void softHsmTokenWithoutSoftHsm2Conf_exits2WithTheExport() throws Exception {
+    Path token = Files.createDirectories(dir.resolve("token"));
+    Files.writeString(token.resolve("softhsm2.conf"), "directories.tokendir = " + token + "\n");
+    Path config = Files.write(dir.resolve("keygate.conf"), List.of(
+        "hsm_config = " + token.resolve("keygate.sunpkcs11.cfg"),
+        "hsm_pin_file = " + token.resolve("user.pin")));
+    LauncherProcess.Result run = LauncherProcess.run(Map.of(), "serve", "--config", config.toString());
+    assertThat(run.status()).isEqualTo(2);
+    assertThat(run.err()).contains("export SOFTHSM2_CONF=" + token.resolve("softhsm2.conf"));
+  }
+
+  @Test
   void unknownKeyOrMissingFile_exit2() throws Exception {
     Path config = Files.write(dir.resolve("typo.conf"), List.of("# a node", "hsm_confg = x"));
     LauncherProcess.Result unknown = LauncherProcess.run(Map.of(), "serve", "-c", config.toString());
