@@ -10,6 +10,8 @@ import java.security.SecureRandom;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.logging.Level;
@@ -58,6 +60,11 @@ final class InitCommand implements Callable<Integer> {
       description = "where the node serves its admin API, mTLS (default: ${DEFAULT-VALUE})")
   String adminListen;
 
+  @Option(names = "--dns", paramLabel = "NAME",
+      description = "another name the TLS certificate is for, besides localhost and 127.0.0.1"
+          + " (repeatable): the name other machines call the node by")
+  List<String> dnsNames = new ArrayList<>();
+
   @Option(names = "--officer", defaultValue = "officer", paramLabel = "NAME",
       description = "the first security officer's name (default: ${DEFAULT-VALUE})")
   String officer;
@@ -99,7 +106,9 @@ final class InitCommand implements Callable<Integer> {
       node.empty();
       throw e;
     }
-    out.print(new InitReport(node, tokenLabel, listen, adminListen, officer).text());
+    List<String> tlsNames = new ArrayList<>(List.of("localhost", "127.0.0.1"));
+    tlsNames.addAll(dnsNames);
+    out.print(new InitReport(node, tokenLabel, listen, adminListen, officer, tlsNames).text());
     out.flush();
     return 0;
   }
@@ -116,9 +125,15 @@ final class InitCommand implements Callable<Integer> {
     // The security officer first: SoftHSM refuses an SO login while user sessions are open.
     admin.run("kek", "generate", "--id", KEK, "--hsm-config", cfg,
         "--so-pin-file", node.soPin().toString());
-    admin.run("bootstrap", "tls-key", "--hsm-config", cfg, "--pin-file", pin,
-        "--label", TLS_KEY, "--cn", "localhost", "--dns", "localhost", "--ip", "127.0.0.1",
-        "--cert-out", node.serverCertificate().toString());
+    String commonName = dnsNames.isEmpty() ? "localhost" : dnsNames.get(0);
+    List<String> tlsKey = new ArrayList<>(List.of("bootstrap", "tls-key", "--hsm-config", cfg,
+        "--pin-file", pin, "--label", TLS_KEY, "--cn", commonName, "--dns", "localhost",
+        "--ip", "127.0.0.1", "--cert-out", node.serverCertificate().toString()));
+    for (String name : dnsNames) {
+      tlsKey.add("--dns");
+      tlsKey.add(name);
+    }
+    admin.run(tlsKey.toArray(String[]::new));
     admin.run("bootstrap", "admin-ca", "--hsm-config", cfg, "--pin-file", pin,
         "--label", ADMIN_CA, "--cn", "Keygate Admin CA", "--cert-out", node.adminCa().toString());
     admin.run("bootstrap", "officer-cert", "--hsm-config", cfg, "--pin-file", pin,

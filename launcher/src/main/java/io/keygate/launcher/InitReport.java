@@ -2,7 +2,7 @@ package io.keygate.launcher;
 
 /** What {@code keygate init} made, and the next three commands. No PIN, no key: only paths. */
 record InitReport(NodeDirectory node, String tokenLabel, String listen, String adminListen,
-    String officer) {
+    String officer, java.util.List<String> tlsNames) {
 
   String text() {
     String d = node.dir().toString();
@@ -12,7 +12,7 @@ record InitReport(NodeDirectory node, String tokenLabel, String listen, String a
         "  token '" + tokenLabel + "' (SoftHSM2, " + node.softhsmConf().getFileName()
             + "), PINs in so.pin and user.pin (0600, random, never shown)",
         "  in the token, never extractable: KEK " + InitCommand.KEK + ", TLS key "
-            + InitCommand.TLS_KEY + " (server.pem: localhost, 127.0.0.1), admin CA "
+            + InitCommand.TLS_KEY + " (server.pem: " + String.join(", ", tlsNames) + "), admin CA "
             + InitCommand.ADMIN_CA + " (admin-ca.pem)",
         "  first security officer '" + officer + "': " + officer + ".pem, " + officer
             + ".key (0600: the officer's credential, move it to their machine)",

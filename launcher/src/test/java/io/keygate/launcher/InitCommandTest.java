@@ -30,13 +30,14 @@ class InitCommandTest {
   static void initOnce() throws Exception {
     dir = work.resolve("node");
     init = LauncherProcess.run(Map.of(), "init", dir.toString(), "--listen", "127.0.0.1:0",
-        "--officer", "alice");
+        "--officer", "alice", "--dns", "gateway.test");
   }
 
   @Test
   void init_makesTokenKeysCertificatesAndAConfigServeAccepts() throws Exception {
     assertThat(init.status()).as(init.err()).isZero();
-    assertThat(init.out()).contains("Next:", "bin/keygate serve --config " + dir.resolve("keygate.conf"),
+    assertThat(init.out()).contains("Next:", "server.pem: localhost, 127.0.0.1, gateway.test",
+        "bin/keygate serve --config " + dir.resolve("keygate.conf"),
         "SOFTHSM2_CONF=" + dir.resolve("softhsm2.conf"), "KEYGATE_ADMIN_SERVER=localhost:8444",
         "bin/keystore-admin tenant create");
     assertThat(Files.getPosixFilePermissions(dir)).isEqualTo(PosixFilePermissions.fromString("rwx------"));
@@ -46,7 +47,7 @@ class InitCommandTest {
     }
     X509Certificate server = certificate(dir.resolve("server.pem"));
     assertThat(server.getSubjectAlternativeNames().stream().map(san -> String.valueOf(san.get(1))))
-        .containsExactlyInAnyOrder("localhost", "127.0.0.1");
+        .containsExactlyInAnyOrder("localhost", "127.0.0.1", "gateway.test");
     // The config file is one keygate serve reads, on this token, with the admin API and the KEK.
     NodeSettings settings = NodeSettings.fromEnvironment(
         SettingsSource.file(dir.resolve("keygate.conf"), Map.of()).values());
