@@ -31,12 +31,12 @@ import picocli.CommandLine.Spec;
     name = "init",
     mixinStandardHelpOptions = true,
     description = {
-      "Makes a new node's token, keys, certificates and config file in DIR (absent or empty):",
-      "  softhsm2.conf, tokens/, so.pin and user.pin (random, 0600, never printed), a KEK,",
-      "  the TLS key (SANs localhost, 127.0.0.1) with server.pem, the admin CA (admin-ca.pem),",
-      "  the first officer's certificate and key (officer.pem, officer.key, 0600) and keygate.conf.",
-      "Then prints the next commands. Refuses a DIR that is not empty (exit 2): it never"
-          + " overwrites a token."
+      "Makes a new node's token, keys, certificates and config file in DIR.",
+      "DIR must be absent or empty (else exit 2: init never overwrites a token).",
+      "It gets softhsm2.conf and tokens/, so.pin and user.pin (random, 0600, never",
+      "printed), a KEK, the TLS key with server.pem (localhost, 127.0.0.1, --dns),",
+      "the admin CA (admin-ca.pem), the first officer's certificate and key",
+      "(officer.pem, officer.key 0600) and keygate.conf; then the next commands."
     })
 final class InitCommand implements Callable<Integer> {
   static final String KEK = "keygate-kek";
@@ -48,7 +48,7 @@ final class InitCommand implements Callable<Integer> {
   @Parameters(paramLabel = "DIR", description = "where the token and the node's files go")
   Path dir;
 
-  @Option(names = "--token-label", defaultValue = "keygate",
+  @Option(names = "--token-label", defaultValue = "keygate", paramLabel = "LABEL",
       description = "the SoftHSM2 token's label (default: ${DEFAULT-VALUE})")
   String tokenLabel;
 

@@ -17,12 +17,13 @@ import picocli.CommandLine.Spec;
     name = "serve",
     mixinStandardHelpOptions = true,
     description = {
-      "Runs one gateway node until SIGTERM (then it drains its open calls and exits).",
-      "Settings come from the config file, one 'key = value' a line: the KEYGATE_* variables in"
-          + " lower case without the prefix (listen = 0.0.0.0:8443). A KEYGATE_* variable set in"
-          + " the environment overrides its line. Without --config, the environment alone.",
-      "Every setting, and a full example: docs/operations.md, 'A node from a config file'.",
-      "It prints 'keygate: serving calls on port N' once it serves."
+      "Runs one gateway node until SIGTERM (then it drains open calls and exits).",
+      "The config file has one 'key = value' a line, the keys being the KEYGATE_*",
+      "variables in lower case without the prefix (listen = 0.0.0.0:8443).",
+      "A KEYGATE_* variable set in the environment overrides its line.",
+      "Without --config: the environment alone. Every setting, and an example:",
+      "docs/operations.md, 'A node from a config file'. Once it serves, it prints",
+      "'keygate: serving calls on port N'."
     },
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
