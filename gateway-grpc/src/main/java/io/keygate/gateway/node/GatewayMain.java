@@ -4,6 +4,8 @@ import io.keygate.gateway.accesslog.AccessLogSettings;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.util.Map;
 import io.keygate.hsm.KeyLabel;
 import java.util.Optional;
 import java.time.Duration;
@@ -11,9 +13,9 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * Runs one gateway node as a process, configured by environment variables (see {@link
- * NodeSettings} and docs/operations.md). Exits 2 on a configuration error naming the variable, 1
- * if the node cannot start, 3 when its HSM token stayed unavailable (KEYGATE_HSM_EXIT_AFTER) for
- * its supervisor to restart it. On SIGTERM it drains: health NOT_SERVING, no new connections, a
+ * NodeSettings} and docs/operations.md) or by a config file they override ({@link #serve}). Exits 2
+ * on a configuration error naming the variable, 1 if the node cannot start, 3 when its HSM token
+ * stayed unavailable (KEYGATE_HSM_EXIT_AFTER) for its supervisor to restart it. On SIGTERM it drains: health NOT_SERVING, no new connections, a
  * GOAWAY on every open one, open calls finish within KEYGATE_DRAIN_TIMEOUT; then it stops.
  */
 public final class GatewayMain {
@@ -25,6 +27,33 @@ public final class GatewayMain {
   private GatewayMain() {}
 
   public static void main(String[] args) throws Exception {
+    run(SettingsSource.environment(System.getenv()));
+  }
+
+  /**
+   * Runs a node from a config file (docs/operations.md, "A node from a config file"), each setting
+   * overridden by its {@code KEYGATE_*} variable when the environment sets it; {@code keygate
+   * serve --config FILE}. Exits like {@link #main}; a malformed file exits 2 naming the file, the
+   * line and the setting.
+   */
+  public static void serve(Path configFile) throws Exception {
+    SettingsSource source;
+    try {
+      source = SettingsSource.file(configFile, System.getenv());
+    } catch (SettingsException e) {
+      System.err.println("keygate: " + e.getMessage());
+      System.exit(2);
+      return;
+    }
+    if (!source.overridden().isEmpty()) {
+      System.err.println("keygate: the environment overrides " + configFile + " for "
+          + String.join(", ", source.overridden()));
+    }
+    run(source);
+  }
+
+  private static void run(SettingsSource source) throws Exception {
+    Map<String, String> values = source.values();
     NodeSettings settings;
     Optional<InetSocketAddress> metrics;
     Optional<KeyLabel> attestationKey;
@@ -32,14 +61,14 @@ public final class GatewayMain {
     Duration drain;
     AccessLogSettings accessLog;
     try {
-      settings = NodeSettings.fromEnvironment(System.getenv());
-      metrics = NodeSettings.metricsListen(System.getenv());
-      attestationKey = NodeSettings.backendAttestationKey(System.getenv());
-      hsmExitAfter = NodeSettings.hsmExitAfter(System.getenv());
-      drain = NodeSettings.drainTimeout(System.getenv());
-      accessLog = NodeSettings.accessLog(System.getenv());
+      settings = NodeSettings.fromEnvironment(values);
+      metrics = NodeSettings.metricsListen(values);
+      attestationKey = NodeSettings.backendAttestationKey(values);
+      hsmExitAfter = NodeSettings.hsmExitAfter(values);
+      drain = NodeSettings.drainTimeout(values);
+      accessLog = NodeSettings.accessLog(values);
     } catch (SettingsException e) {
-      System.err.println("keygate: " + e.getMessage());
+      System.err.println("keygate: " + source.locate(e).getMessage());
       System.exit(2);
       return;
     }
