@@ -19,10 +19,20 @@ import org.junit.jupiter.api.Test;
 /** Many threads share one token; every answer is the right one. */
 public abstract class ConcurrencyContract extends TokenContract {
 
+  /**
+   * Rounds (MAC, verify, seal, open) each of the 8 threads runs. NSS's token takes 5 to 20 times
+   * SoftHSM2's time for the same work when the cores are shared (28 s at load 5, over 120 s at
+   * load 19 for 150 rounds), so its test asks for fewer: the question is whether concurrent
+   * answers are right, not how fast they come.
+   */
+  protected int roundsPerThread() {
+    return 150;
+  }
+
   @Test
   void concurrentMacsAndGcm_allGiveCorrectResults() throws Exception {
     int threads = 8;
-    int perThread = 150;
+    int perThread = roundsPerThread();
     {
       SecureRandom random = new SecureRandom();
       List<KeyLabel> labels = new ArrayList<>();
@@ -69,7 +79,8 @@ public abstract class ConcurrencyContract extends TokenContract {
       start.countDown();
       int total = 0;
       for (Future<Integer> f : results) {
-        total += f.get(120, TimeUnit.SECONDS);
+        // A hang detector, not a speed limit: generous for a loaded CI machine.
+        total += f.get(300, TimeUnit.SECONDS);
       }
       pool.shutdown();
       assertThat(total).isEqualTo(threads * perThread * 2);

@@ -13,4 +13,9 @@ class NssConcurrencyTest extends ConcurrencyContract {
   protected TokenFactory tokens() {
     return TOKENS;
   }
+
+  @Override
+  protected int roundsPerThread() {
+    return 40;
+  }
 }
