@@ -47,7 +47,7 @@
 # by every node: the KEK, the TLS key and the wrapped secrets are the same for all), a fresh
 # MariaDB database (dropped at the end), a private redis-server on a free port, the Echo backend,
 # Keygate provisioned into the database (ProvisionKeygate) and started as GatewayMain nodes on TLS,
-# and haproxy; ClusterBench (benchmarks/load) drives them. Defaults take about 3 minutes.
+# and haproxy; ClusterBench (benchmarks/load) drives them. Defaults take about 4 minutes.
 # See docs/operations.md ("Cluster") and docs/benchmarks.md ("Cluster").
 set -euo pipefail
 
