@@ -166,7 +166,8 @@ class ClusterFailoverEndToEndTest {
       Long downAt = down.get(40, TimeUnit.SECONDS);
       System.out.printf("SIGKILL under load: %d calls failed (at most %d in flight), the last"
           + " %d ms after the kill; the process was gone after %d ms, haproxy had it DOWN after"
-          + " %s ms%n", failed.size(), CALLERS, TimeUnit.NANOSECONDS.toMillis(lastFailure - killedAt),
+          + " %s ms%n", failed.size(), CALLERS,
+          TimeUnit.NANOSECONDS.toMillis(lastFailure - killedAt),
           TimeUnit.NANOSECONDS.toMillis(goneAt - killedAt),
           downAt == null ? "(not seen)" : TimeUnit.NANOSECONDS.toMillis(downAt - killedAt));
       failed.forEach(f -> System.out.printf("  +%d ms %s %s%n",
@@ -193,7 +194,7 @@ class ClusterFailoverEndToEndTest {
     }
   }
 
-  /** When haproxy's checks had node {@code n} DOWN (nanoTime), polled every 10 ms; null if not within 30 s. */
+  /** When haproxy's checks had node {@code n} DOWN (nanoTime, polled every 10 ms); null after 30 s. */
   private static Long awaitDown(int n) {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
     while (System.nanoTime() < deadline) {

@@ -43,9 +43,9 @@ import java.util.stream.Stream;
  * </ul>
  *
  * <p>Every report line shows the interval's calls, errors by status and latency percentiles, and
- * the RSS, open files and threads of watched processes (the soak). Exit status: 0; 3 when calls failed that
- * the scenario does not allow (any but a kill's in-flight calls) or a revocation did not reach a
- * node or a grant change did not; 1 when it could not run; 2 for usage.
+ * the RSS, open files and threads of watched processes (the soak). Exit status: 0; 3 when calls
+ * failed that the scenario does not allow (any but a kill's in-flight calls) or a revocation or
+ * grant change did not reach a node; 1 when it could not run; 2 for usage.
  */
 public final class ClusterBench {
   private final ClusterOptions options;

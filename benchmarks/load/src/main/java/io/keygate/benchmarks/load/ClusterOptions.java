@@ -73,8 +73,8 @@ record ClusterOptions(
     }
     List<String> known = List.of("target", "authority", "trust", "credentials", "shape", "rate",
         "warmup", "seconds", "report-every", "fault", "pid", "server", "at", "haproxy-stats",
-        "haproxy-backend", "revoke", "grant", "nodes", "db-url", "db-user", "db-password-file", "tenant",
-        "watch");
+        "haproxy-backend", "revoke", "grant", "nodes", "db-url", "db-user", "db-password-file",
+        "tenant", "watch");
     for (String k : v.keySet()) {
       if (!known.contains(k)) {
         throw new IllegalArgumentException("unknown option --" + k);
