@@ -27,7 +27,7 @@
 #                     RSS, open files and threads (/proc), which must stay flat
 #   --nmt             the nodes run with -XX:NativeMemoryTracking=summary, and a line per node
 #                     after start, after the peak and every 5 minutes of the soak shows what the
-#                     JVM has committed (heap, class metadata, threads, code, GC) next to the RSS:
+#                     JVM has committed (heap, class, metaspace, threads, code, GC) next to the RSS:
 #                     warming up or leaking (NMT costs a little CPU: quote the peak of a run without)
 #   --check-inter MS  haproxy's health-check interval (default 500; a node is DOWN after 2 failed
 #                     checks, so within about 2 x MS + the check's 1 s timeout)
@@ -272,7 +272,7 @@ nmt_line() {
       function committed(l) { sub(/.*committed=/, "", l); sub(/MB.*/, "", l); return l }
       /^Total:/ { total = committed($0) }
       /^-/ { name = $0; sub(/^- */, "", name); sub(/ *\(.*/, "", name)
-             if (name ~ /^(Java Heap|Class|Thread|Code|GC|Internal|Other|Symbol|Arena Chunk)$/)
+             if (name ~ /^(Java Heap|Class|Metaspace|Thread|Code|GC|Internal|Other|Symbol|Arena Chunk)$/)
                parts = parts sprintf(", %s %s", tolower(name), committed($0)) }
       END { printf "   nmt %-12s %s: RSS %s MiB, JVM committed %s MiB (%s)\n", tag, node, rss,
               total, substr(parts, 3) }'
