@@ -4,15 +4,18 @@
 # loopback in front of one Echo backend (demo-backend); signed calls through haproxy, and faults.
 #
 #   bash benchmarks/cluster/run.sh [--scenarios LIST] [--shape CxM] [--seconds N] [--nodes N]
-#                                  [--soak MINUTES] [--build] [--keep] [--out FILE]
+#                                  [--soak MINUTES] [--nmt] [--build] [--keep] [--out FILE]
 #
-#   --scenarios LIST  comma-separated, in this order (default steady,kill,drain,revoke):
+#   --scenarios LIST  comma-separated, in this order (default steady,kill,drain,revoke,grant):
 #                       steady  the peak: closed loop in --shape for --seconds, no fault
 #                       kill    SIGKILL to node2 5 s into the window: failed calls against the calls
 #                               in flight on it, and the time until every call succeeds again
 #                       drain   SIGTERM to node3 5 s into the window: no call may fail
 #                       revoke  three credentials revoked one after another under load: the time
 #                               until every node (called directly) refuses each
+#                       grant   for two credentials in turn, their app's grant of the API removed,
+#                               then given again, under load: the time until every node (called
+#                               directly) refuses (PERMISSION_DENIED), then serves it again
 #                     a killed or drained node is started again, and haproxy has it UP, before the
 #                     next scenario
 #   --shape CxM       connections through haproxy x calls in flight on each (default 6x8: haproxy
@@ -21,7 +24,11 @@
 #   --nodes N         gateway nodes (default 3; 2 with --soak)
 #   --soak MINUTES    instead of the scenarios: the peak for --seconds, then MINUTES at half of it
 #                     (a fixed rate), one line a minute: errors (must be 0), p99, and each node's
-#                     RSS and open files (/proc), which must stay flat
+#                     RSS, open files and threads (/proc), which must stay flat
+#   --nmt             the nodes run with -XX:NativeMemoryTracking=summary, and a line per node
+#                     after start, after the peak and every 5 minutes of the soak shows what the
+#                     JVM has committed (heap, class, metaspace, threads, code, GC) next to the RSS:
+#                     warming up or leaking (NMT costs a little CPU: quote the peak of a run without)
 #   --check-inter MS  haproxy's health-check interval (default 500; a node is DOWN after 2 failed
 #                     checks, so within about 2 x MS + the check's 1 s timeout)
 #   --build           rebuild even if the jars look current
@@ -29,7 +36,8 @@
 #   --out FILE        where the report goes too (default benchmarks/results/cluster-<UTC>.txt)
 #
 # Exit status: 0; 3 when a scenario failed its rule (calls lost beyond a kill's in-flight calls,
-# any on a drain or at steady state, a revocation that did not reach a node); 1 when something
+# any on a drain or at steady state, a revocation or grant change that did not reach a node);
+# 1 when something
 # could not start; 2 for bad arguments.
 #
 # Installs haproxy with apt-get when missing (and, through bin/install-prereqs, a JDK, Maven,
@@ -39,7 +47,7 @@
 # by every node: the KEK, the TLS key and the wrapped secrets are the same for all), a fresh
 # MariaDB database (dropped at the end), a private redis-server on a free port, the Echo backend,
 # Keygate provisioned into the database (ProvisionKeygate) and started as GatewayMain nodes on TLS,
-# and haproxy; ClusterBench (benchmarks/load) drives them. Defaults take about 3 minutes.
+# and haproxy; ClusterBench (benchmarks/load) drives them. Defaults take about 4 minutes.
 # See docs/operations.md ("Cluster") and docs/benchmarks.md ("Cluster").
 set -euo pipefail
 
@@ -54,8 +62,8 @@ say() { echo "cluster/run.sh: $*" >&2; }
 # shellcheck source=../lib.sh
 source "$root/benchmarks/lib.sh"
 
-scenarios=steady,kill,drain,revoke shape=6x8 seconds=20 nodes= soak= check_inter=500
-build=false keep=false out=
+scenarios=steady,kill,drain,revoke,grant shape=6x8 seconds=20 nodes= soak= check_inter=500
+build=false keep=false out= nmt=false
 while [ $# -gt 0 ]; do
   case "$1" in
     --scenarios) [ $# -ge 2 ] || die "$1 needs a value"; scenarios=$2; shift 2 ;;
@@ -64,6 +72,7 @@ while [ $# -gt 0 ]; do
     --nodes) [ $# -ge 2 ] || die "$1 needs a value"; nodes=$2; shift 2 ;;
     --soak) [ $# -ge 2 ] || die "$1 needs a value"; soak=$2; shift 2 ;;
     --check-inter) [ $# -ge 2 ] || die "$1 needs a value"; check_inter=$2; shift 2 ;;
+    --nmt) nmt=true; shift ;;
     --build) build=true; shift ;;
     --keep) keep=true; shift ;;
     --out) [ $# -ge 2 ] || die "--out needs a file"; out=$2; shift 2 ;;
@@ -79,7 +88,7 @@ done
 [[ "$nodes" =~ ^[2-9]$ ]] || die "--nodes is 2 to 9"
 IFS=, read -r -a scenario_list <<< "$scenarios"
 for s in "${scenario_list[@]}"; do
-  case "$s" in steady|kill|drain|revoke) ;; *) die "unknown scenario '$s'" ;; esac
+  case "$s" in steady|kill|drain|revoke|grant) ;; *) die "unknown scenario '$s'" ;; esac
 done
 [ "$nodes" -ge 3 ] || [[ ! ",$scenarios," =~ ,drain, ]] || [ -n "$soak" ] ||
   die "drain stops node3: --nodes 3 at least"
@@ -159,20 +168,22 @@ java.util.logging.FileHandler.formatter=java.util.logging.SimpleFormatter
 PROPS
 await_port "echo backend" "$backend_pid" "$backend_port" "$tmp/backend.log"
 await_port redis "$redis_pid" "$redis_port" "$tmp/redis.log"
-load_keys=16 revoke_keys=3 redis_timeout=1000
-say "provisioning $((load_keys + revoke_keys)) credentials into MariaDB database $database"
+load_keys=16 revoke_keys=3 grant_keys=2 redis_timeout=1000
+say "provisioning $((load_keys + revoke_keys + grant_keys)) credentials into MariaDB database $database"
 "$java_bin" -Djava.util.logging.config.file="$tmp/logging.properties" -cp "$load_jar" \
   io.keygate.benchmarks.load.ProvisionKeygate "$hsm_cfg" "$tmp/user.pin" "$tmp/unused" \
   "127.0.0.1:$backend_port" "localhost:$backend_port" "$tmp/credentials" \
-  --keys $((load_keys + revoke_keys)) --secrets wrapped --kek "$kek" --so-pin-file "$tmp/so.pin" \
+  --keys $((load_keys + revoke_keys + grant_keys)) --secrets wrapped --kek "$kek" --so-pin-file "$tmp/so.pin" \
   --db-url "$db_url" --db-user keygate --db-password-file "$tmp/db.password" \
   --tls-key gateway-tls --cert-out "$tmp/gateway.pem" >&2
 (umask 077; head -n "$load_keys" "$tmp/credentials" > "$tmp/load.credentials"
- tail -n "$revoke_keys" "$tmp/credentials" > "$tmp/revoke.credentials")
+ sed -n "$((load_keys + 1)),$((load_keys + revoke_keys))p" "$tmp/credentials" > "$tmp/revoke.credentials"
+ tail -n "$grant_keys" "$tmp/credentials" > "$tmp/grant.credentials")
 
 # ---- the nodes: GatewayMain on TLS, one after another (the first start makes shared token
 # objects such as the audit-signing key; two at once could both make them) ----
 mapfile -t keygate_jvm < <(bash "$root/bin/keygate-jvm-options")
+! $nmt || keygate_jvm+=(-XX:NativeMemoryTracking=summary)
 node_pids=() node_ports=()
 for i in $(seq 1 "$nodes"); do node_ports[$i]=$(free_port); done
 start_node() {
@@ -251,6 +262,28 @@ await_up() {
 }
 for i in $(seq 1 "$nodes"); do await_up "$i"; done
 
+# --nmt: what node I's JVM has committed, in MiB, by NMT's categories, next to its RSS. What RSS
+# holds beyond the JVM's total is memory NMT does not see (SoftHSM's and glibc's own allocations).
+nmt_line() {
+  local pid=${node_pids[$1]} rss
+  rss=$(awk '/^VmRSS:/ { print int($2 / 1024) }' "/proc/$pid/status" 2>/dev/null || echo '?')
+  "${JAVA_HOME:+$JAVA_HOME/bin/}jcmd" "$pid" VM.native_memory summary scale=MB 2>/dev/null |
+    awk -v tag="$2" -v node="node$1" -v rss="$rss" '
+      function committed(l) { sub(/.*committed=/, "", l); sub(/MB.*/, "", l); return l }
+      /^Total:/ { total = committed($0) }
+      /^-/ { name = $0; sub(/^- */, "", name); sub(/ *\(.*/, "", name)
+             if (name ~ /^(Java Heap|Class|Metaspace|Thread|Code|GC|Internal|Other|Symbol|Arena Chunk)$/)
+               parts = parts sprintf(", %s %s", tolower(name), committed($0)) }
+      END { printf "   nmt %-12s %s: RSS %s MiB, JVM committed %s MiB (%s)\n", tag, node, rss,
+              total, substr(parts, 3) }'
+}
+nmt_all() {
+  local i
+  $nmt || return 0
+  for i in $(seq 1 "$nodes"); do nmt_line "$i" "$1"; done
+  echo "   $1: uptime $(uptime)"
+}
+
 if [ -z "$out" ]; then
   mkdir -p "$root/benchmarks/results"
   out="$root/benchmarks/results/cluster-$(date -u +%Y%m%dT%H%M%SZ).txt"
@@ -285,14 +318,22 @@ peak() {
 }
 
 if [ -n "$soak" ]; then
+  nmt_all started
   peak
+  nmt_all "after peak"
   [ -n "$peak_rate" ] && [ "$peak_rate" -gt 0 ] || fail "no peak rate measured"
   rate=$((peak_rate / 2))
   watch=
   for i in $(seq 1 "$nodes"); do watch="$watch${watch:+,}node$i=${node_pids[$i]}"; done
   echo "== soak: $soak min at $rate calls/s (half the peak), a line a minute"
+  if $nmt; then
+    # every 5 minutes into the soak (the first 5 s are its warm-up); printed with the bench's lines
+    ( for m in $(seq 5 5 "$soak"); do sleep 300; nmt_all "soak +${m} min"; done ) &
+    pids+=("$!")
+  fi
   run_bench --shape "$shape" --rate "$rate" --warmup 5 --seconds $((soak * 60)) \
     --report-every 60 --watch "$watch"
+  nmt_all "soak end"
   echo "   uptime after: $(uptime)"
   exit "$status"
 fi
@@ -311,10 +352,15 @@ for s in "${scenario_list[@]}"; do
       start_node "$victim"
       await_up "$victim"
       ;;
-    revoke)
-      echo "== revoke: $revoke_keys credentials revoked one after another under load, shape $shape"
-      run_bench --shape "$shape" --seconds "$seconds" --fault revoke --at 3 \
-        --revoke "$tmp/revoke.credentials" --nodes "$node_list" --db-url "$db_url" \
+    revoke|grant)
+      if [ "$s" = revoke ]; then
+        echo "== revoke: $revoke_keys credentials revoked one after another under load, shape $shape"
+      else
+        echo "== grant: $grant_keys apps' grants removed and given again, one after another," \
+          "under load, shape $shape"
+      fi
+      run_bench --shape "$shape" --seconds "$seconds" --fault "$s" --at 3 \
+        "--$s" "$tmp/$s.credentials" --nodes "$node_list" --db-url "$db_url" \
         --db-user keygate --db-password-file "$tmp/db.password"
       ;;
   esac

@@ -69,7 +69,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * through the admin API, which writes the store and refreshes only its own snapshot: the two
  * gateway nodes learn of it from their poll. Both streams end with the status and code a new
  * call gets, within the poll interval plus a load, the backend sees both calls cancelled, and a
- * call that is still allowed goes through at once on both nodes.
+ * call that is still allowed goes through at once on both nodes. A grant given again reaches both
+ * nodes the same way, within the same bound.
  */
 class OpenCallRevocationEndToEndTest {
   private static final java.time.Duration POLL = java.time.Duration.ofMillis(250);
@@ -142,7 +143,8 @@ class OpenCallRevocationEndToEndTest {
   }
 
   @Test
-  void revokingTheGrant_endsTheOpenStreamsOnBothNodes_withApiNotGranted() throws Exception {
+  void revokingTheGrant_endsTheOpenStreamsOnBothNodes_withApiNotGranted_andGrantingItAgainReachesBoth()
+      throws Exception {
     IssuedCredential revoked = grantedApp("acme-grant-1");
     IssuedCredential kept = grantedApp("acme-grant-2");
     List<OpenStream> streams = openOnEachNode(revoked, "acme-grant-1");
@@ -155,6 +157,12 @@ class OpenCallRevocationEndToEndTest {
     assertBackendCancelledBoth("acme-grant-1");
     assertStillServedOnBothNodes(kept);
     assertRefusedOnBothNodes(revoked, Status.Code.PERMISSION_DENIED, "ApiNotGranted");
+
+    // The grant given again: the nodes learn it from their poll too, and serve the app again.
+    long grantedAt = System.nanoTime();
+    admin.as(admin.acmeAdmin).createGrant(
+        CreateGrantRequest.newBuilder().setGrant(grant("acme-grant-1")).build());
+    assertServedOnBothNodesWithinTheBound(revoked, grantedAt);
   }
 
   @Test
@@ -320,6 +328,30 @@ class OpenCallRevocationEndToEndTest {
   private static void assertStillServedOnBothNodes(IssuedCredential credential) throws Exception {
     for (ManagedChannel channel : channels) {
       assertThat(collect(signed(channel, credential)).getMessage()).isEqualTo("ab");
+    }
+  }
+
+  /**
+   * Calls each node with {@code credential} until it serves the call (a refusal is retried 10 ms
+   * later, with a new signature); each must do so within {@link #BOUND} of {@code changedAt}.
+   */
+  private static void assertServedOnBothNodesWithinTheBound(IssuedCredential credential,
+      long changedAt) throws Exception {
+    for (int i = 0; i < channels.size(); i++) {
+      boolean served = false;
+      while (!served && System.nanoTime() - changedAt <= BOUND.toNanos()) {
+        try {
+          assertThat(collect(signed(channels.get(i), credential)).getMessage()).isEqualTo("ab");
+          served = true;
+        } catch (StatusRuntimeException refused) {
+          assertThat(refused.getStatus().getCode()).as("refused before the grant arrived")
+              .isEqualTo(Status.Code.PERMISSION_DENIED);
+          java.util.concurrent.locks.LockSupport.parkNanos(MILLISECONDS.toNanos(10));
+        }
+      }
+      long tookMillis = (System.nanoTime() - changedAt) / 1_000_000;
+      System.out.printf("node %d served the app %d ms after the grant%n", i + 1, tookMillis);
+      assertThat(served).as("node %d served the app within %s of the grant", i + 1, BOUND).isTrue();
     }
   }
 

@@ -40,6 +40,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -65,10 +66,14 @@ class ClusterFailoverEndToEndTest {
   private static final Duration CHECK_INTERVAL = Duration.ofMillis(250);
   /**
    * From a SIGKILL until every call succeeds again. Usually under half a second (the cluster
-   * script measures 0.5-0.75 s with three nodes, this test 0.1-0.5 s); once in five runs at load average 12 on 2
-   * cores the last failure came 4.7 s after the kill, cause not yet known (its description is
-   * printed now). The bound catches a cluster that does not recover, without failing CI on a
-   * starved machine; docs/operations.md, "Cluster", states the measured figures.
+   * script measures 0.5-0.75 s with three nodes, this test 0.1-0.5 s, 333 ms at load average 28).
+   * Once in five runs at load average 12 on 2 cores a lone third failure came 4.7 s after the
+   * kill, long after the node was gone and DOWN: most likely not the kill's doing but a nonce
+   * check refused by the surviving node (UNAVAILABLE NonceStoreUnavailable, Redis answering past
+   * the 250 ms default on the starved machine; the cluster script saw the same), which the nodes
+   * here no longer get (KEYGATE_REDIS_TIMEOUT_MS below). Each failure's description is printed.
+   * The bound catches a cluster that does not recover, without failing CI on a starved machine;
+   * docs/operations.md, "Cluster", states the measured figures.
    */
   private static final Duration RECOVERY_BOUND = Duration.ofSeconds(10);
   private static final int CALLERS = 4;
@@ -146,7 +151,9 @@ class ClusterFailoverEndToEndTest {
       load.awaitSuccesses(0, 40);
       long killedAt = System.nanoTime();
       nodes.get(1).destroyForcibly(); // SIGKILL
+      CompletableFuture<Long> down = CompletableFuture.supplyAsync(() -> awaitDown(1));
       assertThat(nodes.get(1).waitFor(10, TimeUnit.SECONDS)).isTrue();
+      long goneAt = System.nanoTime();
       load.awaitSuccesses(killedAt, 100);
 
       List<Outcome> failed = load.failuresSince(killedAt);
@@ -156,9 +163,13 @@ class ClusterFailoverEndToEndTest {
       assertThat(load.failuresSince(0)).as("no failure before the kill").hasSameSizeAs(failed);
       long lastFailure = failed.stream().mapToLong(Outcome::endNanos).max().orElse(killedAt);
       // The figure, for the CI log (docs/operations.md, "Cluster").
+      Long downAt = down.get(40, TimeUnit.SECONDS);
       System.out.printf("SIGKILL under load: %d calls failed (at most %d in flight), the last"
-          + " %d ms after the kill%n", failed.size(), CALLERS,
-          TimeUnit.NANOSECONDS.toMillis(lastFailure - killedAt));
+          + " %d ms after the kill; the process was gone after %d ms, haproxy had it DOWN after"
+          + " %s ms%n", failed.size(), CALLERS,
+          TimeUnit.NANOSECONDS.toMillis(lastFailure - killedAt),
+          TimeUnit.NANOSECONDS.toMillis(goneAt - killedAt),
+          downAt == null ? "(not seen)" : TimeUnit.NANOSECONDS.toMillis(downAt - killedAt));
       failed.forEach(f -> System.out.printf("  +%d ms %s %s%n",
           TimeUnit.NANOSECONDS.toMillis(f.endNanos() - killedAt), f.code(), f.description()));
       assertThat(Duration.ofNanos(lastFailure - killedAt)).as("from the kill to the last failure")
@@ -183,6 +194,22 @@ class ClusterFailoverEndToEndTest {
     }
   }
 
+  /** When haproxy's checks had node {@code n} DOWN (nanoTime, polled every 10 ms); null after 30 s. */
+  private static Long awaitDown(int n) {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (System.nanoTime() < deadline) {
+      try {
+        if (haproxy.status(n).startsWith("DOWN")) {
+          return System.nanoTime();
+        }
+      } catch (java.io.IOException e) {
+        return null;
+      }
+      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
+    }
+    return null;
+  }
+
   private static void startNode(int n) throws Exception {
     Path nodeDir = dir.resolve("node" + n);
     Files.createDirectories(nodeDir);
@@ -205,6 +232,10 @@ class ClusterFailoverEndToEndTest {
     env.put("KEYGATE_DB_PASSWORD_FILE", dir.resolve("db.password").toString());
     env.put("KEYGATE_NONCE_STORE", "redis");
     env.put("KEYGATE_REDIS_URI", "redis://127.0.0.1:" + redis.port());
+    // 1 s, not the 250 ms default, as benchmarks/cluster/run.sh: on a starved CI machine Redis
+    // answers late and a node rightly fails closed (NonceStoreUnavailable), a failure that is
+    // neither a kill's nor a drain's.
+    env.put("KEYGATE_REDIS_TIMEOUT_MS", "1000");
     builder.redirectErrorStream(true).redirectOutput(out.toFile());
     Process node = builder.start();
     nodes.put(n, node);

@@ -36,13 +36,16 @@ import java.util.stream.Stream;
  *   <li>{@code drain}: SIGTERM to one node. Every call must succeed; reports how long the node
  *       took to exit and when haproxy marked it DOWN.
  *   <li>{@code revoke}: credentials revoked one after another while the load runs
- *       ({@link RevocationProbe}); reports, per node, the time until it refused each.
+ *       ({@link PropagationProbe}); reports, per node, the time until it refused each.
+ *   <li>{@code grant}: for credentials one after another, their app's grant of the API removed,
+ *       then given again, while the load runs; reports, per node, the time until it refused
+ *       (PERMISSION_DENIED), then served the credential again.
  * </ul>
  *
  * <p>Every report line shows the interval's calls, errors by status and latency percentiles, and
- * the RSS and open files of watched processes (the soak). Exit status: 0; 3 when calls failed that
- * the scenario does not allow (any but a kill's in-flight calls) or a revocation did not reach a
- * node; 1 when it could not run; 2 for usage.
+ * the RSS, open files and threads of watched processes (the soak). Exit status: 0; 3 when calls
+ * failed that the scenario does not allow (any but a kill's in-flight calls) or a revocation or
+ * grant change did not reach a node; 1 when it could not run; 2 for usage.
  */
 public final class ClusterBench {
   private final ClusterOptions options;
@@ -85,16 +88,18 @@ public final class ClusterBench {
         new MultiThreadIoEventLoopGroup(options.shape().connections(), NioIoHandler.newFactory());
     Optional<HaproxyStats> haproxy =
         options.haproxyStats().map(a -> new HaproxyStats(a, options.haproxyBackend()));
-    RevocationProbe revocations = null;
-    List<BenchCredential> toRevoke = List.of();
+    PropagationProbe probe = null;
+    List<BenchCredential> toChange = List.of();
+    boolean changes = options.fault().equals("revoke") || options.fault().equals("grant");
     try (Workload load = new Workload(target, options.shape(), headers, body, phase, group,
         b -> b.sslContext(tls), pacer, timeline)) {
-      if (options.fault().equals("revoke")) {
-        revocations = new RevocationProbe(options.nodes(), tls, options.authority(), body,
+      if (changes) {
+        probe = new PropagationProbe(options.nodes(), tls, options.authority(), body,
             database(), options.tenant());
-        toRevoke = BenchCredential.readAll(options.revoke().orElseThrow());
-        for (BenchCredential c : toRevoke) {
-          revocations.checkServed(c);
+        toChange = BenchCredential.readAll((options.fault().equals("revoke") ? options.revoke()
+            : options.grant()).orElseThrow());
+        for (BenchCredential c : toChange) {
+          probe.checkServed(c);
         }
       }
       out.printf(Locale.ROOT, "== %s through %s, shape %s%s, %d s warm-up, %d s timed, fault %s;"
@@ -113,7 +118,7 @@ public final class ClusterBench {
           : start + TimeUnit.SECONDS.toNanos(options.faultAtSeconds());
       long end = start + TimeUnit.SECONDS.toNanos(options.seconds());
       int interval = 0;
-      CompletableFuture<double[][]> revoked = null;
+      CompletableFuture<double[][]> changed = null;
       while (true) {
         long now = System.nanoTime();
         long wake = Math.min(Math.min(next, end), faultAt);
@@ -123,7 +128,7 @@ public final class ClusterBench {
         }
         if (now >= faultAt) {
           faultAt = Long.MAX_VALUE;
-          revoked = inject(fault, haproxy, revocations, toRevoke);
+          changed = inject(fault, haproxy, probe, toChange);
         }
         if (now >= next || now >= end) {
           interval++;
@@ -143,13 +148,13 @@ public final class ClusterBench {
           loadAverage());
       drift();
       boolean ok = drained && fault.conclude(timeline, haproxy);
-      if (revoked != null) {
-        ok &= revocationsReport(revoked.get());
+      if (changed != null) {
+        ok &= changesReport(changed.get());
       }
       return ok ? 0 : 3;
     } finally {
-      if (revocations != null) {
-        revocations.close();
+      if (probe != null) {
+        probe.close();
       }
       group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
     }
@@ -163,7 +168,7 @@ public final class ClusterBench {
   }
 
   private CompletableFuture<double[][]> inject(Fault fault, Optional<HaproxyStats> haproxy,
-      RevocationProbe revocations, List<BenchCredential> toRevoke) throws Exception {
+      PropagationProbe probe, List<BenchCredential> toChange) throws Exception {
     switch (options.fault()) {
       case "kill", "drain" -> {
         HaproxyStats.Server before = haproxy.orElseThrow().server(options.faultServer());
@@ -180,17 +185,21 @@ public final class ClusterBench {
         fault.markedDown = CompletableFuture.supplyAsync(() -> awaitDown(haproxy.get()));
         return null;
       }
-      case "revoke" -> {
+      case "revoke", "grant" -> {
         return CompletableFuture.supplyAsync(() -> {
-          double[][] ms = new double[toRevoke.size()][];
+          List<double[]> ms = new ArrayList<>();
           try {
-            for (int i = 0; i < ms.length; i++) {
-              ms[i] = revocations.revoke(toRevoke.get(i), out);
+            for (BenchCredential c : toChange) {
+              if (options.fault().equals("revoke")) {
+                ms.add(probe.revoke(c, out));
+              } else {
+                ms.addAll(List.of(probe.regrant(c, out)));
+              }
             }
           } catch (Exception e) {
             throw new IllegalStateException(e);
           }
-          return ms;
+          return ms.toArray(double[][]::new);
         });
       }
       default -> throw new IllegalStateException(options.fault());
@@ -221,7 +230,7 @@ public final class ClusterBench {
     CompletableFuture<Long> markedDown;
 
     boolean conclude(Timeline timeline, Optional<HaproxyStats> haproxy) throws Exception {
-      if (options.fault().equals("none") || options.fault().equals("revoke")) {
+      if (!options.fault().equals("kill") && !options.fault().equals("drain")) {
         return timeline.totalErrors() == 0;
       }
       List<Timeline.Failure> failures = timeline.failures();
@@ -260,7 +269,7 @@ public final class ClusterBench {
     }
   }
 
-  private boolean revocationsReport(double[][] ms) {
+  private boolean changesReport(double[][] ms) {
     double worst = 0;
     boolean all = true;
     for (double[] trial : ms) {
@@ -269,16 +278,19 @@ public final class ClusterBench {
         worst = Math.max(worst, Double.isNaN(m) ? Double.POSITIVE_INFINITY : m);
       }
     }
-    out.printf(Locale.ROOT, "   revocation: %d credential(s) revoked under load; every node refused"
-        + " each within %.0f ms of the store write%s%n", ms.length, worst,
+    out.printf(Locale.ROOT, "   %s under load; every node answered accordingly within %.0f ms of"
+        + " the store write%s%n", options.fault().equals("revoke")
+            ? ms.length + " credential(s) revoked"
+            : ms.length + " grant changes (removed, given again)", worst,
         all ? "" : " (SOME NODE NEVER DID)");
     return all;
   }
 
-  /** Each report line's p99 (ms), and each watched process's RSS (MiB) and open files. */
+  /** Each report line's p99 (ms), and each watched process's RSS (MiB), open files and threads. */
   private final List<Double> p99s = new ArrayList<>();
   private final Map<String, List<Long>> rss = new TreeMap<>();
   private final Map<String, List<Long>> files = new TreeMap<>();
+  private final Map<String, List<Long>> threads = new TreeMap<>();
 
   private void report(int interval, Timeline.Interval i) throws IOException {
     StringBuilder line = new StringBuilder(String.format(Locale.ROOT,
@@ -288,10 +300,13 @@ public final class ClusterBench {
     p99s.add(i.p99() / 1000);
     for (Map.Entry<String, Long> w : options.watch().entrySet()) {
       long mib = rssKib(w.getValue()) / 1024;
-      long fds = openFiles(w.getValue());
+      long fds = entries(w.getValue(), "fd");
+      long tasks = entries(w.getValue(), "task");
       rss.computeIfAbsent(w.getKey(), k -> new ArrayList<>()).add(mib);
       files.computeIfAbsent(w.getKey(), k -> new ArrayList<>()).add(fds);
-      line.append(String.format(Locale.ROOT, "  %s RSS %d MiB fds %d", w.getKey(), mib, fds));
+      threads.computeIfAbsent(w.getKey(), k -> new ArrayList<>()).add(tasks);
+      line.append(String.format(Locale.ROOT, "  %s RSS %d MiB fds %d threads %d", w.getKey(), mib,
+          fds, tasks));
     }
     line.append("  load ").append(loadAverage());
     out.println(line);
@@ -308,12 +323,9 @@ public final class ClusterBench {
             + " (min %.2f, max %.2f)%n", p99s.size(), p99s.get(0), p99s.get(p99s.size() - 1),
         min, max);
     for (String node : rss.keySet()) {
-      List<Long> r = rss.get(node);
-      List<Long> f = files.get(node);
-      out.printf(Locale.ROOT, "   %s: RSS first %d MiB, last %d MiB (max %d); open files first %d,"
-              + " last %d (max %d)%n", node, r.get(0), r.get(r.size() - 1),
-          r.stream().mapToLong(Long::longValue).max().orElse(0), f.get(0), f.get(f.size() - 1),
-          f.stream().mapToLong(Long::longValue).max().orElse(0));
+      out.printf(Locale.ROOT, "   %s: RSS MiB %s; open files %s; threads %s%n", node,
+          firstLastMax(rss.get(node)), firstLastMax(files.get(node)),
+          firstLastMax(threads.get(node)));
     }
   }
 
@@ -331,9 +343,15 @@ public final class ClusterBench {
     return -1;
   }
 
-  private static long openFiles(long pid) {
-    try (Stream<Path> fds = Files.list(Path.of("/proc", Long.toString(pid), "fd"))) {
-      return fds.count();
+  private static String firstLastMax(List<Long> v) {
+    return String.format(Locale.ROOT, "first %d, last %d (max %d)", v.get(0), v.get(v.size() - 1),
+        v.stream().mapToLong(Long::longValue).max().orElse(0));
+  }
+
+  /** How many entries /proc/PID/DIR has (fd: open files, task: threads); -1 once it is gone. */
+  private static long entries(long pid, String dir) {
+    try (Stream<Path> e = Files.list(Path.of("/proc", Long.toString(pid), dir))) {
+      return e.count();
     } catch (IOException e) {
       return -1;
     }

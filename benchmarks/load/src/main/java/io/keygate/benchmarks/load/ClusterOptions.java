@@ -26,6 +26,7 @@ record ClusterOptions(
     Optional<InetSocketAddress> haproxyStats,
     String haproxyBackend,
     Optional<Path> revoke,
+    Optional<Path> grant,
     List<InetSocketAddress> nodes,
     Optional<String> dbUrl,
     String dbUser,
@@ -44,17 +45,20 @@ record ClusterOptions(
         --warmup N                untimed seconds first (default 3)
         --seconds N               timed seconds (default 20)
         --report-every N          a line every N seconds: calls, errors, p50/p99, watched pids
-        --fault KIND              none, kill (SIGKILL), drain (SIGTERM) or revoke (default none)
+        --fault KIND              none, kill (SIGKILL), drain (SIGTERM), revoke or grant
+                                  (default none)
         --pid PID                 kill/drain: the node process
         --server NAME             kill/drain: its name in haproxy's backend
         --at N                    seconds into the timed window when the fault happens (default 5)
         --haproxy-stats HOST:PORT haproxy's stats socket (connections and check status)
         --haproxy-backend NAME    the backend in haproxy's config (default gateways)
         --revoke FILE             revoke: credentials to revoke one after another
-        --nodes H:P,H:P,...       revoke: every node, called directly
-        --db-url URL --db-user U --db-password-file F   revoke: the config store
-        --tenant ID               revoke: the credentials' tenant (default bench)
-        --watch NAME=PID,...      processes whose RSS and open files each report line shows""";
+        --grant FILE              grant: credentials whose app's grant is removed, then given
+                                  again, one after another
+        --nodes H:P,H:P,...       revoke, grant: every node, called directly
+        --db-url URL --db-user U --db-password-file F   revoke, grant: the config store
+        --tenant ID               revoke, grant: the credentials' tenant (default bench)
+        --watch NAME=PID,...      processes whose RSS, open files and threads each line shows""";
 
   static ClusterOptions parse(String... args) {
     Map<String, String> v = new LinkedHashMap<>();
@@ -69,8 +73,8 @@ record ClusterOptions(
     }
     List<String> known = List.of("target", "authority", "trust", "credentials", "shape", "rate",
         "warmup", "seconds", "report-every", "fault", "pid", "server", "at", "haproxy-stats",
-        "haproxy-backend", "revoke", "nodes", "db-url", "db-user", "db-password-file", "tenant",
-        "watch");
+        "haproxy-backend", "revoke", "grant", "nodes", "db-url", "db-user", "db-password-file",
+        "tenant", "watch");
     for (String k : v.keySet()) {
       if (!known.contains(k)) {
         throw new IllegalArgumentException("unknown option --" + k);
@@ -82,16 +86,18 @@ record ClusterOptions(
       }
     }
     String fault = v.getOrDefault("fault", "none");
-    if (!List.of("none", "kill", "drain", "revoke").contains(fault)) {
-      throw new IllegalArgumentException("--fault is none, kill, drain or revoke, not " + fault);
+    if (!List.of("none", "kill", "drain", "revoke", "grant").contains(fault)) {
+      throw new IllegalArgumentException("--fault is none, kill, drain, revoke or grant, not "
+          + fault);
     }
     if ((fault.equals("kill") || fault.equals("drain"))
         && !(v.containsKey("pid") && v.containsKey("server") && v.containsKey("haproxy-stats"))) {
       throw new IllegalArgumentException("--fault " + fault + " needs --pid, --server, --haproxy-stats");
     }
-    if (fault.equals("revoke") && !(v.containsKey("revoke") && v.containsKey("nodes")
-        && v.containsKey("db-url"))) {
-      throw new IllegalArgumentException("--fault revoke needs --revoke, --nodes, --db-url");
+    if ((fault.equals("revoke") || fault.equals("grant")) && !(v.containsKey(fault)
+        && v.containsKey("nodes") && v.containsKey("db-url"))) {
+      throw new IllegalArgumentException("--fault " + fault + " needs --" + fault
+          + ", --nodes, --db-url");
     }
     List<InetSocketAddress> nodes = new ArrayList<>();
     if (v.containsKey("nodes")) {
@@ -127,6 +133,7 @@ record ClusterOptions(
         Optional.ofNullable(v.get("haproxy-stats")).map(a -> address("--haproxy-stats", a)),
         v.getOrDefault("haproxy-backend", "gateways"),
         Optional.ofNullable(v.get("revoke")).map(Path::of),
+        Optional.ofNullable(v.get("grant")).map(Path::of),
         List.copyOf(nodes),
         Optional.ofNullable(v.get("db-url")),
         v.getOrDefault("db-user", ""),
