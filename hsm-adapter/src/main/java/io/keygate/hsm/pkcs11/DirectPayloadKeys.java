@@ -128,9 +128,16 @@ public final class DirectPayloadKeys implements PayloadKeys, AutoCloseable {
       Mechanism gcm = new Mechanism(CKM_AES_GCM,
           new GCM_PARAMS(iv, aad == null ? new byte[0] : aad, TAG_BITS));
       try {
-        return encrypt
-            ? s.encryptSingle(gcm, lease.handle(), input)
-            : s.decryptSingle(gcm, lease.handle(), input);
+        if (!encrypt) {
+          return s.decryptSingle(gcm, lease.handle(), input);
+        }
+        if (input.length == 0) {
+          // An empty plaintext reaches SoftHSM's C_Encrypt as a null pointer: CKR_ARGUMENTS_BAD,
+          // and the session is left with its operation active. C_EncryptFinal alone gives the tag.
+          s.encryptInit(gcm, lease.handle());
+          return s.encryptFinal();
+        }
+        return s.encryptSingle(gcm, lease.handle(), input);
       } catch (PKCS11Exception e) {
         long ckr = e.getErrorCode();
         // SoftHSM2 answers a tag that does not verify with CKR_GENERAL_ERROR, as a broken token

@@ -105,6 +105,19 @@ class SoftHsm2PayloadKeysTest {
   }
 
   @Test
+  void emptyMessage_sealsToATagAlone_andTheSessionStaysUsable() throws Exception {
+    IssuedSecret issued = keys.generatePayloadKey(KEK, (RSAPublicKey) officer.getPublic());
+    for (int i = 0; i < 3; i++) { // more than the sessions: each must be left clean
+      GcmSealed sealed = keys.seal(issued.stored(), new byte[0], AAD);
+      assertThat(sealed.ciphertextAndTag()).hasSize(16);
+      assertThat(jce(Cipher.DECRYPT_MODE, recipientKey(issued), sealed.iv(),
+          sealed.ciphertextAndTag())).isEmpty();
+      assertThat(keys.open(issued.stored(), sealed.iv(), sealed.ciphertextAndTag(), AAD)).isEmpty();
+      assertThat(keys.seal(issued.stored(), MESSAGE, AAD).ciphertextAndTag()).hasSize(30);
+    }
+  }
+
+  @Test
   void seal_drawsAFreshIvEveryTime() throws Exception {
     WrappedSecret k = keys.generatePayloadKey(KEK, (RSAPublicKey) officer.getPublic()).stored();
     assertThat(keys.seal(k, MESSAGE, AAD).iv()).isNotEqualTo(keys.seal(k, MESSAGE, AAD).iv());
