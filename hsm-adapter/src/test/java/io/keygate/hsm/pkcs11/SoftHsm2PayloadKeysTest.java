@@ -7,7 +7,10 @@ import static org.xipki.pkcs11.wrapper.PKCS11Constants.CKA_DECRYPT;
 import static org.xipki.pkcs11.wrapper.PKCS11Constants.CKA_ENCRYPT;
 import static org.xipki.pkcs11.wrapper.PKCS11Constants.CKA_EXTRACTABLE;
 import static org.xipki.pkcs11.wrapper.PKCS11Constants.CKA_SENSITIVE;
+import static org.xipki.pkcs11.wrapper.PKCS11Constants.CKA_NEVER_EXTRACTABLE;
 import static org.xipki.pkcs11.wrapper.PKCS11Constants.CKA_SIGN;
+import static org.xipki.pkcs11.wrapper.PKCS11Constants.CKA_TRUSTED;
+import static org.xipki.pkcs11.wrapper.PKCS11Constants.CKA_UNWRAP;
 import static org.xipki.pkcs11.wrapper.PKCS11Constants.CKA_VALUE;
 import static org.xipki.pkcs11.wrapper.PKCS11Constants.CKA_WRAP;
 import static org.xipki.pkcs11.wrapper.PKCS11Constants.CKM_AES_GCM;
@@ -221,6 +224,44 @@ class SoftHsm2PayloadKeysTest {
           .isEqualTo("CKR_TEMPLATE_INCONSISTENT");
       // a credential KEK cannot open a payload blob either: its template forces an HMAC key
     }
+  }
+
+  @Test
+  void payloadKek_isTrusted_neverExtractable_andOnlyWrapsAndUnwraps() throws Exception {
+    try (Login user = Login.as(TOKENS, CKU_USER)) {
+      long kek = KekHandles.find(user.session, KEK.payloadLabel())[0];
+      AttributeVector a = user.session.getAttrValues(kek, CKA_TRUSTED, CKA_SENSITIVE,
+          CKA_EXTRACTABLE, CKA_NEVER_EXTRACTABLE, CKA_WRAP, CKA_UNWRAP, CKA_ENCRYPT, CKA_DECRYPT,
+          CKA_SIGN);
+      assertThat(a.trusted()).isTrue();
+      assertThat(a.sensitive()).isTrue();
+      assertThat(a.extractable()).isFalse();
+      assertThat(a.neverExtractable()).isTrue();
+      assertThat(a.wrap()).isTrue();
+      assertThat(a.unwrap()).isTrue();
+      assertThat(a.encrypt()).isFalse();
+      assertThat(a.decrypt()).isFalse();
+      assertThat(a.sign()).isFalse();
+      // the KEK cannot be used to decrypt a blob into the clear either
+      assertThat(ckr(() -> user.session.decryptSingle(new Mechanism(CKM_AES_KEY_WRAP_PAD), kek,
+          new byte[40]))).isNotEqualTo("accepted");
+    }
+  }
+
+  @Test
+  void damagedBlob_isRejectedAsSuch_andTheTokenKeepsWorking() throws Exception {
+    WrappedSecret good = keys.generatePayloadKey(KEK, (RSAPublicKey) officer.getPublic()).stored();
+    byte[] blob = good.blob();
+    blob[7] ^= 0x10;
+    WrappedSecret damaged = new WrappedSecret(KEK, blob);
+    assertThatThrownBy(() -> keys.seal(damaged, MESSAGE, AAD))
+        .isInstanceOf(io.keygate.hsm.WrappedSecretRejectedException.class)
+        .hasMessageNotContaining(damaged.encoded());
+    // a payload blob presented as one of the other payload KEK does not unwrap either
+    assertThatThrownBy(() -> keys.seal(new WrappedSecret(NEXT, good.blob()), MESSAGE, AAD))
+        .isInstanceOf(io.keygate.hsm.WrappedSecretRejectedException.class);
+    GcmSealed sealed = keys.seal(good, MESSAGE, AAD);
+    assertThat(keys.open(good, sealed.iv(), sealed.ciphertextAndTag(), AAD)).isEqualTo(MESSAGE);
   }
 
   private static void assertRejected(TokenProbes.TokenCall call, String keyHex) {
