@@ -40,6 +40,8 @@ final class DeferredSigningCall<ReqT, RespT> extends ClientCall<ReqT, RespT> {
   private Boolean messageCompression;
   private Listener<RespT> listener;
   private Metadata headers;
+  /** Set once the call is signed, before it starts. */
+  private volatile XcaSignature signature;
 
   DeferredSigningCall(
       ClientCall<ReqT, RespT> delegate,
@@ -154,6 +156,11 @@ final class DeferredSigningCall<ReqT, RespT> extends ClientCall<ReqT, RespT> {
     delegate.setMessageCompression(enabled);
   }
 
+  /** The call's signature once the first message (or half-close) signed it; else null. */
+  XcaSignature signature() {
+    return signature;
+  }
+
   @Override
   public Attributes getAttributes() {
     return delegate.getAttributes();
@@ -194,6 +201,7 @@ final class DeferredSigningCall<ReqT, RespT> extends ClientCall<ReqT, RespT> {
       fail(Status.INTERNAL.withDescription("Keygate SDK could not sign the call").withCause(e));
       return false;
     }
+    this.signature = signature;
     for (Map.Entry<String, String> h : signature.headers().entrySet()) {
       Metadata.Key<String> key = Metadata.Key.of(h.getKey(), Metadata.ASCII_STRING_MARSHALLER);
       startHeaders.discardAll(key); // a second copy would make the gateway refuse the call

@@ -24,6 +24,9 @@ import java.util.concurrent.ForkJoinPool;
  * ready handler are not stuck. Deadlines and context cancellation take effect when the real call
  * starts.
  *
+ * <p>With {@link XcaSigner.Builder#signEveryMessage()} calls are signed with version 2: every
+ * request message after the first carries its own MAC (spec section 13).
+ *
  * <p>Do not combine with gRPC's configured retries or hedging: they resend the same signed
  * metadata, and the gateway refuses a nonce it has already accepted. Retry with a new call.
  */
@@ -59,6 +62,14 @@ public final class SigningClientInterceptor implements ClientInterceptor {
     String authority = callOptions.getAuthority() != null ? callOptions.getAuthority() : next.authority();
     Executor executor =
         callOptions.getExecutor() != null ? callOptions.getExecutor() : callbackExecutor;
+    if (signer.signsEveryMessage()) {
+      // Version 2: the messages after the first travel in envelopes, so the call below carries
+      // bytes; the first is serialized once, hashed and sent as those very bytes.
+      MethodDescriptor<byte[], RespT> bytes = ChainingCall.asBytes(method);
+      return new ChainingCall<>(new DeferredSigningCall<>(
+          next.newCall(bytes, callOptions), bytes, authority, signer, executor),
+          method.getRequestMarshaller(), signer);
+    }
     return new DeferredSigningCall<>(
         next.newCall(method, callOptions), method, authority, signer, executor);
   }

@@ -19,6 +19,8 @@ public final class XcaHeaders {
 
   /** The only value of {@link #SIGNATURE_METHOD} in version 1. */
   public static final String HMAC_SHA256 = "HmacSHA256";
+  /** Signed as {@code 2} by a signer that signs every message (spec section 13). */
+  public static final String SIGNATURE_VERSION = "x-ca-signature-version";
 
   /** The trailer in which the gateway returns its stable failure code. */
   public static final String ERROR_CODE = "x-ca-error-code";

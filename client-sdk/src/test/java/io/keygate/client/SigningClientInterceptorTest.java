@@ -296,7 +296,7 @@ class SigningClientInterceptorTest {
     return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(data));
   }
 
-  private static <T> StreamObserver<T> observer(CompletableFuture<T> result) {
+  static <T> StreamObserver<T> observer(CompletableFuture<T> result) {
     return new StreamObserver<>() {
       @Override
       public void onNext(T value) {

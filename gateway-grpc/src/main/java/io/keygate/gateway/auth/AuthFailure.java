@@ -14,7 +14,13 @@ public enum AuthFailure {
   BAD_SIGNATURE("InvalidSignature"),
   BODY_DIGEST_MISMATCH("BodyDigestMismatch"),
   /** The credential's stored secret cannot be used (a blob that does not unwrap, an unknown KEK). */
-  SECRET_UNUSABLE("CredentialUnusable");
+  SECRET_UNUSABLE("CredentialUnusable"),
+  /** v2: a later message is not an envelope (too short, unknown kind, data after the end marker). */
+  MALFORMED_ENVELOPE("MalformedMessageEnvelope"),
+  /** v2: a later message's MAC does not verify at its place (tampered, dropped, reordered, swapped). */
+  BAD_MESSAGE_SIGNATURE("InvalidMessageSignature"),
+  /** v2: the client half-closed without a verified end marker (messages dropped at the end). */
+  STREAM_TRUNCATED("StreamTruncated");
 
   private final String code;
 

@@ -164,6 +164,20 @@ public final class RequestAuthenticator {
   }
 
   /**
+   * The check of a v2 call's later messages, for a call whose signature {@link #verify} accepted;
+   * empty for a v1 call.
+   *
+   * @param firstMessageSent false if the call half-closed without a message
+   */
+  public Optional<MessageChain> messageChain(Screening.Passed passed, boolean firstMessageSent) {
+    SignatureHeaders headers = passed.headers();
+    return headers.chained()
+        ? Optional.of(new MessageChain(
+            macVerifier, passed.claimed(), headers.signature(), firstMessageSent))
+        : Optional.empty();
+  }
+
+  /**
    * Records the call's nonce; call it only for a verified and authorized call.
    *
    * @return empty if the nonce was new (now recorded), else the ReplayedNonce rejection

@@ -23,6 +23,8 @@ final class SignatureHeaders {
   static final String SIGNATURE_METHOD = "x-ca-signature-method";
   static final String SIGNATURE_HEADERS = "x-ca-signature-headers";
   static final String HMAC_SHA256 = "HmacSHA256";
+  /** Signed with the value {@code 2}: every later request message carries a MAC (spec section 13). */
+  static final String SIGNATURE_VERSION = "x-ca-signature-version";
   static final int MAX_VALUE_LENGTH = 512;
   static final int MAX_SIGNED_HEADERS = 16;
 
@@ -83,6 +85,15 @@ final class SignatureHeaders {
         signedHeaders(request));
   }
 
+  /**
+   * Whether the call signed {@code x-ca-signature-version: 2}. A signed version cannot be removed
+   * without breaking the signature, so a v2 call cannot be downgraded in transit. An unsigned
+   * one is refused by {@link #parse}.
+   */
+  boolean chained() {
+    return signedHeaders.containsKey(SIGNATURE_VERSION);
+  }
+
   /** The headers named in x-ca-signature-headers, each present once with a valid value. */
   private static SortedMap<String, String> signedHeaders(SignedRequest request) throws Rejection {
     String[] names = single(request, SIGNATURE_HEADERS).split(",", -1);
@@ -101,6 +112,12 @@ final class SignatureHeaders {
       }
       signed.put(name, single(request, name));
     }
+    String version = signed.get(SIGNATURE_VERSION);
+    malformedUnless(version == null || version.equals("2"), SIGNATURE_VERSION + " is not 2");
+    // Sent but not signed: the client thinks it speaks v2, and its envelopes would reach the
+    // backend as messages. Refused rather than ignored like other unsigned headers.
+    malformedUnless(version != null || request.values(SIGNATURE_VERSION).isEmpty(),
+        SIGNATURE_VERSION + " is sent but not signed");
     if (!signed.keySet().containsAll(ALWAYS_SIGNED)) {
       throw malformed(SIGNATURE_HEADERS + " must list " + ALWAYS_SIGNED);
     }

@@ -1,6 +1,7 @@
 package io.keygate.gateway.dataplane;
 
 import io.keygate.gateway.auth.AuthResult;
+import io.keygate.gateway.auth.MessageChain;
 import io.keygate.gateway.auth.NonceStoreUnavailableException;
 import io.keygate.gateway.auth.RequestAuthenticator;
 import io.keygate.gateway.auth.Screening;
@@ -180,6 +181,20 @@ final class CallAdmission {
         places.release(); // refused, or a bug: the places must not leak either way
       }
     }
+  }
+
+  /**
+   * How an admitted call's later messages are checked: a v2 call's {@link MessageChain}, empty
+   * for a v1 call (its later messages rely on TLS alone, as the spec's version 1 says).
+   */
+  Optional<MessageChain> messageChain(Admission.AwaitingSignature admitted,
+      boolean firstMessageSent) {
+    return authenticator.messageChain(admitted.screened(), firstMessageSent);
+  }
+
+  /** A v2 call's later message was refused: reported to the observer (a security event). */
+  void messageRefused(AdmittedCall call, GatewayError error) {
+    call.caller().ifPresent(c -> observer.refused(c.accessKey(), c.appId(), error));
   }
 
   /**

@@ -6,6 +6,7 @@ import io.grpc.MethodDescriptor;
 import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
 import io.grpc.ServerStreamTracer;
+import io.keygate.gateway.auth.MessageChain;
 import io.keygate.gateway.auth.RequestAuthenticator;
 import io.keygate.gateway.auth.SignedRequest;
 import io.keygate.gateway.authz.AccessPolicy;
@@ -19,6 +20,7 @@ import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -53,15 +55,10 @@ public final class GatewayCallHandler implements ServerCallHandler<byte[], byte[
 
   GatewayCallHandler(
       CallAdmission admission, CallsPerKey callsPerKey, CallsPerApi callsPerApi,
-      OpenCalls openCalls,
-      BackendProxy proxy,
-      PreAuthSettings preAuth,
-      ScheduledExecutorService timers,
-      Executor hsmLane,
-      RequestIds requestIds,
-      BackendHeaders backendHeaders,
-      CallEndings endings) {
-    this.admission = admission;
+      OpenCalls openCalls, BackendProxy proxy, PreAuthSettings preAuth,
+      ScheduledExecutorService timers, Executor hsmLane, RequestIds requestIds,
+      BackendHeaders backendHeaders, CallEndings endings) {
+    this.admission = Objects.requireNonNull(admission, "admission");
     this.backendHeaders = Objects.requireNonNull(backendHeaders, "backendHeaders");
     this.endings = Objects.requireNonNull(endings, "endings");
     this.requestIds = Objects.requireNonNull(requestIds, "requestIds");
@@ -174,7 +171,8 @@ public final class GatewayCallHandler implements ServerCallHandler<byte[], byte[
     }
     if (routed instanceof Admission.Admitted admitted) {
       budget.claim(); // no authentication: the listener's own limits apply
-      return forward(call, call, headers, admitted, IdentityHeaders.of(admitted.call()));
+      return forward(call, call, headers, admitted, IdentityHeaders.of(admitted.call()),
+          Optional.empty());
     }
     Admission.AwaitingSignature awaiting = (Admission.AwaitingSignature) routed;
     AuthenticatingListener listener = new AuthenticatingListener(call, headers, awaiting, budget);
@@ -197,12 +195,13 @@ public final class GatewayCallHandler implements ServerCallHandler<byte[], byte[
   }
 
   /**
-   * Starts the proxy for an admitted call, watches it while it is open (revocation), and gives its
-   * places back once the proxy is done with it.
+   * Starts the proxy for an admitted call, watches it (revocation), gives its places back once the
+   * proxy is done with it. A v2 call's later messages pass its {@code chain} ({@link
+   * ChainedMessages}).
    */
   private ServerCall.Listener<byte[]> forward(ServerCall<byte[], byte[]> call,
       ObservedCall observed, Metadata headers, Admission.Admitted admitted,
-      Metadata gatewayHeaders) {
+      Metadata gatewayHeaders, Optional<MessageChain> chain) {
     AdmittedCall open = admitted.call();
     observed.admitted(open);
     Forwarded forwarded;
@@ -217,7 +216,8 @@ public final class GatewayCallHandler implements ServerCallHandler<byte[], byte[
     // (completed, cancelled, past its deadline, failed at the backend, ended by a revocation).
     forwarded.ended().whenComplete((ignored, failure) -> admitted.places().release());
     openCalls.watch(open, forwarded::end, forwarded.ended());
-    return forwarded.listener();
+    return chain.isEmpty() ? forwarded.listener() : new ChainedMessages(call, forwarded,
+        chain.get(), hsmLane, open.requestId(), error -> admission.messageRefused(open, error));
   }
 
   /** An authenticated call's headers for its backend; null if the token could not make them. */
@@ -227,8 +227,8 @@ public final class GatewayCallHandler implements ServerCallHandler<byte[], byte[
     } catch (HsmException | RuntimeException e) {
       LOG.log(Level.WARNING, "cannot make the backend headers request=" + call.requestId()
           + " failure=" + e.getClass().getSimpleName());
-      return null;
     }
+    return null;
   }
 
   /**
@@ -386,7 +386,8 @@ public final class GatewayCallHandler implements ServerCallHandler<byte[], byte[
           return;
         }
         FirstMessageReplay<byte[], byte[]> replay = new FirstMessageReplay<>(call, isMessage);
-        delegate = forward(replay, call, headers, admitted, gatewayHeaders);
+        delegate = forward(replay, call, headers, admitted, gatewayHeaders,
+            admission.messageChain(routed, isMessage));
         if (isMessage) {
           delegate.onMessage(firstMessage);
         }

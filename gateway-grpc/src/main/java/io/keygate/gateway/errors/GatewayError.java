@@ -20,6 +20,9 @@ public enum GatewayError {
   BAD_SIGNATURE(Status.Code.UNAUTHENTICATED, AuthFailure.BAD_SIGNATURE.code(), "signature does not match"),
   BODY_DIGEST_MISMATCH(Status.Code.UNAUTHENTICATED, AuthFailure.BODY_DIGEST_MISMATCH.code(), "request body does not match its signed digest"),
   SECRET_UNUSABLE(Status.Code.UNAUTHENTICATED, AuthFailure.SECRET_UNUSABLE.code(), "access key cannot be verified; ask for a new one"),
+  MALFORMED_ENVELOPE(Status.Code.UNAUTHENTICATED, AuthFailure.MALFORMED_ENVELOPE.code(), "stream message carries no valid message signature envelope"),
+  BAD_MESSAGE_SIGNATURE(Status.Code.UNAUTHENTICATED, AuthFailure.BAD_MESSAGE_SIGNATURE.code(), "stream message signature does not match"),
+  STREAM_TRUNCATED(Status.Code.UNAUTHENTICATED, AuthFailure.STREAM_TRUNCATED.code(), "stream ended without its signed end marker"),
 
   NOT_GRANTED(Status.Code.PERMISSION_DENIED, AccessDecision.DENIED_NOT_GRANTED.code(), "app is not granted this API"),
   CROSS_TENANT(Status.Code.PERMISSION_DENIED, AccessDecision.DENIED_CROSS_TENANT.code(), "app is not authorized for this API"),
@@ -92,6 +95,9 @@ public enum GatewayError {
       case BAD_SIGNATURE -> BAD_SIGNATURE;
       case BODY_DIGEST_MISMATCH -> BODY_DIGEST_MISMATCH;
       case SECRET_UNUSABLE -> SECRET_UNUSABLE;
+      case MALFORMED_ENVELOPE -> MALFORMED_ENVELOPE;
+      case BAD_MESSAGE_SIGNATURE -> BAD_MESSAGE_SIGNATURE;
+      case STREAM_TRUNCATED -> STREAM_TRUNCATED;
     };
   }
 
