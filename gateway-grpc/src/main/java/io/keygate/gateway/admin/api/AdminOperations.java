@@ -28,6 +28,7 @@ final class AdminOperations {
   private final AdminPrincipals principals;
   private final AuditReading audit;
   private final KeyControl keys;
+  private final EncryptionPolicies encryptionPolicies;
   private final Clock clock;
 
   AdminOperations(
@@ -36,8 +37,10 @@ final class AdminOperations {
       AdminPrincipals principals,
       AuditReading audit,
       KeyControl keys,
+      EncryptionPolicies encryptionPolicies,
       Clock clock) {
     this.keys = Objects.requireNonNull(keys, "keys");
+    this.encryptionPolicies = Objects.requireNonNull(encryptionPolicies, "encryptionPolicies");
     this.store = Objects.requireNonNull(store, "store");
     this.credentials = Objects.requireNonNull(credentials, "credentials");
     this.principals = Objects.requireNonNull(principals, "principals");
@@ -157,13 +160,22 @@ final class AdminOperations {
   Api registerApi(RegisterApiRequest req) throws Exception {
     var api = AdminMessages.api(req.getApi());
     store.registerApi(api);
-    return AdminMessages.api(api);
+    return encryptionPolicies.shown(AdminMessages.api(api));
   }
 
   Api updateApi(UpdateApiRequest req) throws Exception {
     var api = AdminMessages.api(req.getApi());
     store.updateApi(api);
-    return AdminMessages.api(api);
+    return encryptionPolicies.shown(AdminMessages.api(api));
+  }
+
+  Api setApiEncryption(SetApiEncryptionRequest req) throws Exception {
+    var api = store.apis(req.getTenantId()).stream()
+        .filter(a -> a.id().equals(req.getApiId()))
+        .findFirst()
+        .orElseThrow(() -> new StoreNotFoundException("no such API in the tenant"));
+    encryptionPolicies.set(api.id(), req.getEncryption(), clock.instant());
+    return encryptionPolicies.shown(AdminMessages.api(api));
   }
 
   RemoveApiResponse removeApi(RemoveApiRequest req) throws StoreException {
@@ -173,7 +185,9 @@ final class AdminOperations {
 
   ListApisResponse listApis(ListApisRequest req) throws StoreException {
     ListApisResponse.Builder b = ListApisResponse.newBuilder();
-    store.apis(req.getTenantId()).forEach(a -> b.addApis(AdminMessages.api(a)));
+    for (var a : store.apis(req.getTenantId())) {
+      b.addApis(encryptionPolicies.shown(AdminMessages.api(a)));
+    }
     return b.build();
   }
 
