@@ -9,6 +9,7 @@ import picocli.CommandLine.Command;
     subcommands = {
       ApiRegisterCommand.class,
       ApiUpdateCommand.class,
+      ApiEncryptionCommand.class,
       ApiRemoveCommand.class,
       ApiListCommand.class
     })

@@ -253,6 +253,13 @@ public final class FakeAdminService extends AdminServiceGrpc.AdminServiceImplBas
   }
 
   @Override
+  public void setApiEncryption(
+      io.keygate.proto.admin.v1.SetApiEncryptionRequest r, StreamObserver<Api> o) {
+    answer(r, o, Api.newBuilder().setTenantId(r.getTenantId()).setId(r.getApiId())
+        .setEncryption(r.getEncryption()).build());
+  }
+
+  @Override
   public void removeApi(RemoveApiRequest r, StreamObserver<RemoveApiResponse> o) {
     answer(r, o, RemoveApiResponse.getDefaultInstance());
   }
