@@ -6,6 +6,7 @@ import io.keygate.gateway.model.Credential;
 import io.keygate.gateway.model.CrossTenantAuthorization;
 import io.keygate.gateway.model.Grant;
 import io.keygate.gateway.model.Tenant;
+import io.keygate.gateway.payload.ApiPayloadKeys;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -45,13 +46,24 @@ public record ConfigDelta(
     }
   }
 
-  /** The small part of the configuration, reread whole when any of it changes. */
+  /**
+   * The small part of the configuration, reread whole when any of it changes; {@code payloads}:
+   * each API's payload policy and rings by API id (schema V13), absent for none.
+   */
   public record Shared(
-      List<Tenant> tenants, List<ApiDefinition> apis, List<CrossTenantAuthorization> authorizations) {
+      List<Tenant> tenants, List<ApiDefinition> apis, List<CrossTenantAuthorization> authorizations,
+      Map<String, ApiPayloadKeys> payloads) {
     public Shared {
       tenants = List.copyOf(tenants);
       apis = List.copyOf(apis);
       authorizations = List.copyOf(authorizations);
+      payloads = Map.copyOf(payloads);
+    }
+
+    /** Without payload settings (every API: none). */
+    public Shared(List<Tenant> tenants, List<ApiDefinition> apis,
+        List<CrossTenantAuthorization> authorizations) {
+      this(tenants, apis, authorizations, Map.of());
     }
   }
 

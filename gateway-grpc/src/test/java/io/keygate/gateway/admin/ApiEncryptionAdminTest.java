@@ -79,6 +79,8 @@ class ApiEncryptionAdminTest {
     assertThat(acme.setApiEncryption(set(ACME, ENCRYPTION_BOTH)).getEncryption())
         .isEqualTo(ENCRYPTION_BOTH);
     assertThat(stored()).isEqualTo(EncryptionPolicy.BOTH);
+    assertThat(admin.snapshots.current().payload(API).policy())
+        .as("this node's snapshot follows at once").isEqualTo(EncryptionPolicy.BOTH);
     assertThat(admin.audit.since(mark))
         .extracting(AuditEvent::action, AuditEvent::outcome, AuditEvent::detail)
         .containsExactly(Tuple.tuple("api.encryption.set", AuditEvent.Outcome.SUCCESS,

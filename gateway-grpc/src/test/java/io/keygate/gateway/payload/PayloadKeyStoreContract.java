@@ -3,6 +3,8 @@ package io.keygate.gateway.payload;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.keygate.gateway.config.ConfigDelta;
+import io.keygate.gateway.config.ConfigSnapshot;
 import io.keygate.gateway.config.ConfigStore;
 import io.keygate.gateway.config.TestDatabase;
 import io.keygate.gateway.model.ApiDefinition;
@@ -107,6 +109,37 @@ abstract class PayloadKeyStoreContract {
     assertThat(keys.policy("echo")).isEqualTo(EncryptionPolicy.NONE);
     assertThatThrownBy(() -> keys.addCurrentKey("echo", Hop.CLIENT, "c-2", blob(2), T0))
         .isInstanceOf(StoreNotFoundException.class);
+  }
+
+  @Test
+  void everyWrite_reachesTheNodes_throughTheChangeFeed_andAWholeSnapshotAgrees() throws Exception {
+    ConfigSnapshot before = config.loadSnapshot();
+    assertThat(before.payload("echo")).isEqualTo(ApiPayloadKeys.NONE);
+
+    keys.setPolicy("echo", EncryptionPolicy.BOTH, T0);
+    keys.addCurrentKey("echo", Hop.CLIENT, "c-1", blob(1), T0);
+    keys.addCurrentKey("echo", Hop.CLIENT, "c-2", blob(2), T0);
+    keys.addCurrentKey("echo", Hop.BACKEND, "b-1", blob(3), T0);
+    keys.retireKey("echo", Hop.CLIENT, "c-1");
+    long version = config.loadSnapshot().version();
+    // A refused write is no version.
+    assertThatThrownBy(() -> keys.retireKey("echo", Hop.CLIENT, "c-2"))
+        .isInstanceOf(StoreConflictException.class);
+    assertThat(config.loadSnapshot().version()).isEqualTo(version);
+
+    ConfigDelta delta = config.changesSince(before.version()).orElseThrow();
+    assertThat(delta.toVersion()).isEqualTo(before.version() + 5);
+    ConfigSnapshot followed = before.apply(delta);
+    ApiPayloadKeys seen = followed.payload("echo");
+    assertThat(seen.policy()).isEqualTo(EncryptionPolicy.BOTH);
+    assertThat(seen.client().orElseThrow().current()).isEqualTo("c-2");
+    assertThat(seen.client().orElseThrow().keys()).containsOnlyKeys("c-2");
+    assertThat(seen.backend().orElseThrow().find("b-1")).contains(blob(3));
+    assertThat(config.loadSnapshot().payload("echo")).isEqualTo(seen);
+
+    config.removeApi("acme", "echo");
+    ConfigSnapshot after = followed.apply(config.changesSince(followed.version()).orElseThrow());
+    assertThat(after.payload("echo")).isEqualTo(ApiPayloadKeys.NONE);
   }
 
   /** A stand-in blob: 40 bytes as RFC 5649 makes of a 32-byte key. */

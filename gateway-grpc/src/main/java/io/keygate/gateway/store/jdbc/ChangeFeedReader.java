@@ -109,7 +109,8 @@ final class ChangeFeedReader {
     return new Shared(
         ConfigRows.tenants(c, Scope.all()),
         ConfigRows.apis(c, Scope.all()),
-        ConfigRows.authorizationsGranted(c, Scope.all()));
+        ConfigRows.authorizationsGranted(c, Scope.all()),
+        PayloadRows.all(c));
   }
 
   private static long feedStart(Connection c) throws SQLException {

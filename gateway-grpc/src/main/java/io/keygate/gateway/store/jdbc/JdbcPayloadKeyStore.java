@@ -22,14 +22,17 @@ import java.util.Optional;
 import javax.sql.DataSource;
 
 /**
- * The tables {@code api_payload_policies} and {@code api_payload_keys} (migration V13). Not yet in
- * the change feed: nodes do not apply these rows to their snapshot (docs/payload-encryption.md).
+ * The tables {@code api_payload_policies} and {@code api_payload_keys} (migration V13). Every
+ * write is a config version in the change feed (with the APIs, as "shared"), so every node's
+ * snapshot holds the policies and rings ({@link PayloadRows}).
  */
 public final class JdbcPayloadKeyStore implements PayloadKeyStore {
   private final DataSource dataSource;
+  private final JdbcTransactions tx;
 
   public JdbcPayloadKeyStore(DataSource dataSource) {
     this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
+    this.tx = new JdbcTransactions(dataSource);
   }
 
   @Override
@@ -189,21 +192,11 @@ public final class JdbcPayloadKeyStore implements PayloadKeyStore {
     void run(Connection c) throws SQLException, StoreException;
   }
 
+  /** A config write: bumps the version and tells the change feed the shared part changed. */
   private void inTransaction(String operation, Work work) throws StoreException {
-    try (Connection c = dataSource.getConnection()) {
-      boolean auto = c.getAutoCommit();
-      c.setAutoCommit(false);
-      try {
-        work.run(c);
-        c.commit();
-      } catch (SQLException | StoreException | RuntimeException e) {
-        c.rollback();
-        throw e;
-      } finally {
-        c.setAutoCommit(auto);
-      }
-    } catch (SQLException e) {
-      throw JdbcTransactions.translate(operation, e);
-    }
+    tx.write(operation, (c, changes) -> {
+      changes.shared();
+      work.run(c);
+    });
   }
 }

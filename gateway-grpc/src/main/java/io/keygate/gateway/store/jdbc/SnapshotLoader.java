@@ -28,6 +28,7 @@ final class SnapshotLoader {
         ConfigRows.apis(c, all),
         ConfigRows.credentials(c, all),
         ConfigRows.grants(c, all),
-        ConfigRows.authorizationsGranted(c, all));
+        ConfigRows.authorizationsGranted(c, all),
+        PayloadRows.all(c));
   }
 }
