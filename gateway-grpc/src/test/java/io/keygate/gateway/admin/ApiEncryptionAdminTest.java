@@ -14,7 +14,11 @@ import io.keygate.gateway.model.EncryptionPolicy;
 import io.keygate.hsm.testing.SoftHsmTokens;
 import io.keygate.proto.admin.v1.AdminServiceGrpc.AdminServiceBlockingStub;
 import io.keygate.proto.admin.v1.Api;
+import io.keygate.gateway.payload.PayloadKeyStore;
 import io.keygate.proto.admin.v1.ListApisRequest;
+import io.keygate.proto.admin.v1.ListPayloadKeysRequest;
+import io.keygate.proto.admin.v1.ListPayloadKeysResponse;
+import io.keygate.proto.admin.v1.PayloadKeyInfo;
 import io.keygate.proto.admin.v1.RegisterApiRequest;
 import io.keygate.proto.admin.v1.SetApiEncryptionRequest;
 import io.keygate.proto.admin.v1.UpdateApiRequest;
@@ -123,5 +127,45 @@ class ApiEncryptionAdminTest {
             Tuple.tuple("api.encryption.set", AuditEvent.Outcome.FAILED),
             Tuple.tuple("api.encryption.set", AuditEvent.Outcome.FAILED),
             Tuple.tuple("api.encryption.set", AuditEvent.Outcome.FAILED));
+  }
+
+  @Test
+  void payloadKeys_areListedByIdAndRole_neverByKey_andOnlyToTheirTenantAndOfficers()
+      throws Exception {
+    String api = "acme-keys";
+    admin.as(admin.acmeAdmin).registerApi(RegisterApiRequest.newBuilder()
+        .setApi(api().toBuilder().setId(api).setMethodName("acme.v1.Sealed/Keys")).build());
+    byte[] blob = new byte[40];
+    java.util.Arrays.fill(blob, (byte) 0x5a);
+    var keys = admin.database.payloadKeys();
+    var kek = io.keygate.hsm.KekId.of("pk-test");
+    keys.addCurrentKey(api, PayloadKeyStore.Hop.CLIENT, "c-1",
+        new io.keygate.hsm.WrappedSecret(kek, blob), java.time.Instant.EPOCH);
+    keys.addCurrentKey(api, PayloadKeyStore.Hop.CLIENT, "c-2",
+        new io.keygate.hsm.WrappedSecret(kek, blob), java.time.Instant.EPOCH);
+    keys.addCurrentKey(api, PayloadKeyStore.Hop.BACKEND, "b-1",
+        new io.keygate.hsm.WrappedSecret(kek, blob), java.time.Instant.EPOCH);
+    ListPayloadKeysRequest list =
+        ListPayloadKeysRequest.newBuilder().setTenantId(ACME).setApiId(api).build();
+
+    for (AdminServiceBlockingStub caller :
+        java.util.List.of(admin.as(admin.acmeAdmin), admin.as(admin.officer))) {
+      ListPayloadKeysResponse reply = caller.listPayloadKeys(list);
+      assertThat(reply.getKeysList())
+          .extracting(PayloadKeyInfo::getHop, PayloadKeyInfo::getKeyId, PayloadKeyInfo::getCurrent)
+          .containsExactly(Tuple.tuple("client", "c-1", false), Tuple.tuple("client", "c-2", true),
+              Tuple.tuple("backend", "b-1", true));
+      String wire = java.util.HexFormat.of().formatHex(reply.toByteArray());
+      assertThat(wire).doesNotContain(java.util.HexFormat.of().formatHex(blob, 0, 8));
+      assertThat(reply.toString()).doesNotContain(
+          java.util.Base64.getEncoder().encodeToString(blob).substring(0, 12));
+    }
+
+    AdminServiceBlockingStub globex = admin.as(admin.globexAdmin);
+    assertThat(Calls.status(() -> globex.listPayloadKeys(list)))
+        .isEqualTo(Calls.refusal(Status.Code.PERMISSION_DENIED, "PermissionDenied"));
+    assertThat(Calls.status(() -> globex.listPayloadKeys(
+            list.toBuilder().setTenantId(GLOBEX).build())))
+        .isEqualTo(Calls.refusal(Status.Code.NOT_FOUND, "NotFound"));
   }
 }

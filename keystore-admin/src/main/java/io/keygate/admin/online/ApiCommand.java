@@ -10,6 +10,7 @@ import picocli.CommandLine.Command;
       ApiRegisterCommand.class,
       ApiUpdateCommand.class,
       ApiEncryptionCommand.class,
+      ApiPayloadKeysCommand.class,
       ApiRemoveCommand.class,
       ApiListCommand.class
     })

@@ -258,6 +258,15 @@ class OnlineVerbsTest {
   }
 
   @Test
+  void apiPayloadKeys_printsIdsAndStates() {
+    Result r = admin("api", "payload-keys", "--tenant", "acme", "--id", "echo");
+    assertThat(r.exitCode()).as(r.toString()).isZero();
+    assertThat(r.out()).startsWith("encryption client\n")
+        .containsPattern("(?m)^client\\s+c-1\\s+accepted$")
+        .containsPattern("(?m)^client\\s+c-2\\s+current$");
+  }
+
+  @Test
   void grants() {
     assertThat(admin("grant", "add", "--tenant", "acme", "--app", "shop", "--api", "echo").out())
         .isEqualTo("App shop may now call API echo of tenant acme.\n");

@@ -260,6 +260,18 @@ public final class FakeAdminService extends AdminServiceGrpc.AdminServiceImplBas
   }
 
   @Override
+  public void listPayloadKeys(io.keygate.proto.admin.v1.ListPayloadKeysRequest r,
+      StreamObserver<io.keygate.proto.admin.v1.ListPayloadKeysResponse> o) {
+    answer(r, o, io.keygate.proto.admin.v1.ListPayloadKeysResponse.newBuilder()
+        .setEncryption(io.keygate.proto.admin.v1.EncryptionPolicy.ENCRYPTION_CLIENT)
+        .addKeys(io.keygate.proto.admin.v1.PayloadKeyInfo.newBuilder()
+            .setHop("client").setKeyId("c-1"))
+        .addKeys(io.keygate.proto.admin.v1.PayloadKeyInfo.newBuilder()
+            .setHop("client").setKeyId("c-2").setCurrent(true))
+        .build());
+  }
+
+  @Override
   public void removeApi(RemoveApiRequest r, StreamObserver<RemoveApiResponse> o) {
     answer(r, o, RemoveApiResponse.getDefaultInstance());
   }

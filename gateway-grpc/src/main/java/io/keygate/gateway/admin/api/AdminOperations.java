@@ -170,12 +170,22 @@ final class AdminOperations {
   }
 
   Api setApiEncryption(SetApiEncryptionRequest req) throws Exception {
-    var api = store.apis(req.getTenantId()).stream()
-        .filter(a -> a.id().equals(req.getApiId()))
-        .findFirst()
-        .orElseThrow(() -> new StoreNotFoundException("no such API in the tenant"));
+    var api = tenantsApi(req.getTenantId(), req.getApiId());
     encryptionPolicies.set(api.id(), req.getEncryption(), clock.instant());
     return encryptionPolicies.shown(AdminMessages.api(api));
+  }
+
+  ListPayloadKeysResponse listPayloadKeys(ListPayloadKeysRequest req) throws Exception {
+    return encryptionPolicies.keys(tenantsApi(req.getTenantId(), req.getApiId()).id());
+  }
+
+  /** The API, found tenant-scoped: another tenant's is not found. */
+  private io.keygate.gateway.model.ApiDefinition tenantsApi(String tenantId, String apiId)
+      throws StoreException {
+    return store.apis(tenantId).stream()
+        .filter(a -> a.id().equals(apiId))
+        .findFirst()
+        .orElseThrow(() -> new StoreNotFoundException("no such API in the tenant"));
   }
 
   RemoveApiResponse removeApi(RemoveApiRequest req) throws StoreException {

@@ -234,6 +234,14 @@ public final class AdminService extends AdminServiceGrpc.AdminServiceImplBase {
   }
 
   @Override
+  public void listPayloadKeys(ListPayloadKeysRequest req,
+      StreamObserver<ListPayloadKeysResponse> out) {
+    String tenant = req.getTenantId();
+    calls.serve(PAYLOAD_KEY_LIST, tenant, AuditTargets.target(tenant, "api", req.getApiId()),
+        out, c -> ops.listPayloadKeys(req));
+  }
+
+  @Override
   public void removeApi(RemoveApiRequest req, StreamObserver<RemoveApiResponse> out) {
     String tenant = req.getTenantId();
     calls.serve(
