@@ -102,25 +102,15 @@ public final class AdminService extends AdminServiceGrpc.AdminServiceImplBase {
   @Override
   public void createCredential(CreateCredentialRequest req, StreamObserver<IssuedCredential> out) {
     String tenant = req.getTenantId();
-    calls.serve(
-        CREDENTIAL_CREATE,
-        tenant,
-        AuditTargets.target(tenant, "app", req.getAppId()),
-        out,
-        c -> ops.createCredential(req),
-        AuditTargets::newAccessKey);
+    calls.serve(CREDENTIAL_CREATE, tenant, AuditTargets.target(tenant, "app", req.getAppId()), out,
+        c -> ops.createCredential(req), AuditTargets::newAccessKey);
   }
 
   @Override
   public void addCredential(AddCredentialRequest req, StreamObserver<IssuedCredential> out) {
     String tenant = req.getTenantId();
-    calls.serve(
-        CREDENTIAL_ADD,
-        tenant,
-        AuditTargets.target(tenant, "app", req.getAppId()),
-        out,
-        c -> ops.addCredential(req),
-        AuditTargets::newAccessKey);
+    calls.serve(CREDENTIAL_ADD, tenant, AuditTargets.target(tenant, "app", req.getAppId()), out,
+        c -> ops.addCredential(req), AuditTargets::newAccessKey);
   }
 
   @Override
@@ -205,25 +195,15 @@ public final class AdminService extends AdminServiceGrpc.AdminServiceImplBase {
   @Override
   public void registerApi(RegisterApiRequest req, StreamObserver<Api> out) {
     String tenant = req.getApi().getTenantId();
-    calls.serve(
-        API_REGISTER,
-        tenant,
-        AuditTargets.target(tenant, "api", req.getApi().getId()),
-        out,
-        c -> ops.registerApi(req),
-        AuditTargets::apiDetail);
+    calls.serve(API_REGISTER, tenant, AuditTargets.target(tenant, "api", req.getApi().getId()),
+        out, c -> ops.registerApi(req), AuditTargets::apiDetail);
   }
 
   @Override
   public void updateApi(UpdateApiRequest req, StreamObserver<Api> out) {
     String tenant = req.getApi().getTenantId();
-    calls.serve(
-        API_UPDATE,
-        tenant,
-        AuditTargets.target(tenant, "api", req.getApi().getId()),
-        out,
-        c -> ops.updateApi(req),
-        AuditTargets::apiDetail);
+    calls.serve(API_UPDATE, tenant, AuditTargets.target(tenant, "api", req.getApi().getId()),
+        out, c -> ops.updateApi(req), AuditTargets::apiDetail);
   }
 
   @Override
