@@ -19,6 +19,15 @@ public interface KekAdministration {
    */
   void generateKek(KekId id) throws HsmException;
 
+  /**
+   * Generates an AES-256 payload KEK ({@link KekId#payloadLabel()}): like {@link #generateKek}, but
+   * its unwrap template forces every key it unwraps to be a sensitive, unmodifiable AES key that
+   * can neither sign, verify, wrap, unwrap nor derive (docs/payload-encryption.md).
+   *
+   * @throws KeyAlreadyExistsException if the token already holds that payload KEK
+   */
+  void generatePayloadKek(KekId id) throws HsmException;
+
   /** The KEKs the token holds. */
   List<KekId> listKeks() throws HsmException;
 

@@ -10,6 +10,7 @@ import java.util.regex.Pattern;
 public record KekId(String value) {
   private static final Pattern ALLOWED = Pattern.compile("[a-z0-9][a-z0-9-]{0,31}");
   private static final String LABEL_PREFIX = "keygate.kek.";
+  private static final String PAYLOAD_LABEL_PREFIX = "keygate.pkek.";
 
   public KekId {
     if (value == null || !ALLOWED.matcher(value).matches()) {
@@ -30,6 +31,15 @@ public record KekId(String value) {
   /** The token label of this KEK. */
   public KeyLabel label() {
     return KeyLabel.of(LABEL_PREFIX + value);
+  }
+
+  /**
+   * The token label of the payload KEK of this id: the KEK that wraps AES-256-GCM payload keys
+   * (docs/payload-encryption.md). A separate key, because a credential KEK's unwrap template
+   * forces every key it unwraps to be a verify-only HMAC key.
+   */
+  public KeyLabel payloadLabel() {
+    return KeyLabel.of(PAYLOAD_LABEL_PREFIX + value);
   }
 
   /** Whether {@code label} names a KEK (tools hide KEKs from key listings). */

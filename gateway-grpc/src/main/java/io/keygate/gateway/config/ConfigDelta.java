@@ -7,6 +7,7 @@ import io.keygate.gateway.model.Credential;
 import io.keygate.gateway.model.CrossTenantAuthorization;
 import io.keygate.gateway.model.Grant;
 import io.keygate.gateway.model.Tenant;
+import io.keygate.gateway.payload.ApiPayloadKeys;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -47,23 +48,47 @@ public record ConfigDelta(
     }
   }
 
-  /** The small part of the configuration, reread whole when any of it changes. */
+  /**
+   * The small part of the configuration, reread whole when any of it changes; {@code backendTls}:
+   * the officers' transport policies for backends (schema V12); {@code payloads}: each API's
+   * payload policy and rings by API id (schema V13), absent for none.
+   */
   public record Shared(
       List<Tenant> tenants,
       List<ApiDefinition> apis,
       List<CrossTenantAuthorization> authorizations,
-      List<BackendTls> backendTls) {
+      List<BackendTls> backendTls,
+      Map<String, ApiPayloadKeys> payloads) {
     public Shared {
       tenants = List.copyOf(tenants);
       apis = List.copyOf(apis);
       authorizations = List.copyOf(authorizations);
       backendTls = List.copyOf(backendTls);
+      payloads = Map.copyOf(payloads);
+    }
+
+    /** Without backend TLS policies (every backend plaintext) or payload settings (none). */
+    public Shared(
+        List<Tenant> tenants, List<ApiDefinition> apis, List<CrossTenantAuthorization> authorizations) {
+      this(tenants, apis, authorizations, List.of(), Map.of());
+    }
+
+    /** Without payload settings (every API: none). */
+    public Shared(
+        List<Tenant> tenants,
+        List<ApiDefinition> apis,
+        List<CrossTenantAuthorization> authorizations,
+        List<BackendTls> backendTls) {
+      this(tenants, apis, authorizations, backendTls, Map.of());
     }
 
     /** Without backend TLS policies (every backend plaintext). */
     public Shared(
-        List<Tenant> tenants, List<ApiDefinition> apis, List<CrossTenantAuthorization> authorizations) {
-      this(tenants, apis, authorizations, List.of());
+        List<Tenant> tenants,
+        List<ApiDefinition> apis,
+        List<CrossTenantAuthorization> authorizations,
+        Map<String, ApiPayloadKeys> payloads) {
+      this(tenants, apis, authorizations, List.of(), payloads);
     }
   }
 

@@ -9,6 +9,7 @@ import io.keygate.gateway.model.Credential;
 import io.keygate.gateway.model.CrossTenantAuthorization;
 import io.keygate.gateway.model.Grant;
 import io.keygate.gateway.model.Tenant;
+import io.keygate.gateway.payload.ApiPayloadKeys;
 
 import java.util.ArrayList;
 import java.util.Collection;
@@ -45,7 +46,7 @@ public final class ConfigSnapshot {
       Collection<Credential> credentials,
       Collection<Grant> grants,
       Collection<CrossTenantAuthorization> authorizations) {
-    this(version, tenants, apps, apis, credentials, grants, authorizations, List.of());
+    this(version, tenants, apps, apis, credentials, grants, authorizations, List.of(), Map.of());
   }
 
   /** @param backendTls the officers' transport policies; a target without one is plaintext */
@@ -58,8 +59,38 @@ public final class ConfigSnapshot {
       Collection<Grant> grants,
       Collection<CrossTenantAuthorization> authorizations,
       Collection<BackendTls> backendTls) {
+    this(version, tenants, apps, apis, credentials, grants, authorizations, backendTls, Map.of());
+  }
+
+  /** @param payloads each API's payload policy and rings by API id; absent: none */
+  public ConfigSnapshot(
+      long version,
+      Collection<Tenant> tenants,
+      Collection<App> apps,
+      Collection<ApiDefinition> apis,
+      Collection<Credential> credentials,
+      Collection<Grant> grants,
+      Collection<CrossTenantAuthorization> authorizations,
+      Map<String, ApiPayloadKeys> payloads) {
+    this(version, tenants, apps, apis, credentials, grants, authorizations, List.of(), payloads);
+  }
+
+  /**
+   * @param backendTls the officers' transport policies; a target without one is plaintext
+   * @param payloads each API's payload policy and rings by API id; absent: none
+   */
+  public ConfigSnapshot(
+      long version,
+      Collection<Tenant> tenants,
+      Collection<App> apps,
+      Collection<ApiDefinition> apis,
+      Collection<Credential> credentials,
+      Collection<Grant> grants,
+      Collection<CrossTenantAuthorization> authorizations,
+      Collection<BackendTls> backendTls,
+      Map<String, ApiPayloadKeys> payloads) {
     this.version = version;
-    this.shared = new SharedIndex(tenants, apis, authorizations, backendTls);
+    this.shared = new SharedIndex(tenants, apis, authorizations, backendTls, payloads);
     Map<String, App> appsById = new HashMap<>();
     apps.forEach(a -> appsById.put(a.id(), a));
     this.apps = LayeredMap.over(appsById);
@@ -109,11 +140,17 @@ public final class ConfigSnapshot {
     return new ConfigSnapshot(
         delta.toVersion(),
         delta.shared()
-            .map(s -> new SharedIndex(s.tenants(), s.apis(), s.authorizations(), s.backendTls()))
+            .map(s -> new SharedIndex(
+                s.tenants(), s.apis(), s.authorizations(), s.backendTls(), s.payloads()))
             .orElse(shared),
         apps.with(appChanges),
         credentials.with(delta.credentials()),
         grants.with(grantChanges));
+  }
+
+  /** The API's payload policy and key rings (schema V13); {@link ApiPayloadKeys#NONE} if unset. */
+  public ApiPayloadKeys payload(String apiId) {
+    return shared.payloads.getOrDefault(apiId, ApiPayloadKeys.NONE);
   }
 
   /** How many credentials it holds (for metrics). */
@@ -208,13 +245,16 @@ public final class ConfigSnapshot {
     private final Map<String, List<CrossTenantAuthorization>> authorizationsByGrantee =
         new HashMap<>();
     private final Map<BackendTarget, BackendTls> backendTls = new HashMap<>();
+    private final Map<String, ApiPayloadKeys> payloads;
 
     SharedIndex(
         Collection<Tenant> tenants,
         Collection<ApiDefinition> apis,
         Collection<CrossTenantAuthorization> authorizations,
-        Collection<BackendTls> backendTls) {
+        Collection<BackendTls> backendTls,
+        Map<String, ApiPayloadKeys> payloads) {
       backendTls.forEach(p -> this.backendTls.put(p.backendTarget(), p));
+      this.payloads = Map.copyOf(payloads);
       tenants.forEach(t -> this.tenants.put(t.id(), t));
       for (ApiDefinition api : apis) {
         if (api.legacy()) {

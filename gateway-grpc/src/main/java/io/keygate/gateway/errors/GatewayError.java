@@ -4,6 +4,7 @@ import io.grpc.Status;
 import javax.net.ssl.SSLException;
 import io.keygate.gateway.auth.AuthFailure;
 import io.keygate.gateway.authz.AccessDecision;
+import io.keygate.gateway.payload.PayloadFailure;
 
 /**
  * Every way the gateway itself refuses a call, with the gRPC status, the stable code sent in the
@@ -34,6 +35,11 @@ public enum GatewayError {
   PREAUTH_CAPACITY_EXHAUSTED(Status.Code.RESOURCE_EXHAUSTED, "PreAuthCapacityExhausted", "the gateway holds as many unauthenticated calls as it can"),
   TOO_MANY_CALLS(Status.Code.RESOURCE_EXHAUSTED, "TooManyCalls", "this access key has too many calls open"),
   API_BUSY(Status.Code.RESOURCE_EXHAUSTED, "ApiBusy", "this API has too many calls open right now"),
+
+  PAYLOAD_MALFORMED(Status.Code.INVALID_ARGUMENT, PayloadFailure.MALFORMED.code(), "the encrypted message is malformed"),
+  PAYLOAD_KEY_UNKNOWN(Status.Code.INVALID_ARGUMENT, PayloadFailure.KEY_UNKNOWN.code(), "the encrypted message names an unknown key"),
+  PAYLOAD_COUNTER_OUT_OF_ORDER(Status.Code.INVALID_ARGUMENT, PayloadFailure.COUNTER_OUT_OF_ORDER.code(), "the encrypted message is out of order"),
+  PAYLOAD_REJECTED(Status.Code.INVALID_ARGUMENT, PayloadFailure.REJECTED.code(), "the encrypted message does not authenticate"),
 
   UNKNOWN_API(Status.Code.UNIMPLEMENTED, "UnknownApi", "no API is registered for this method"),
   BACKEND_UNAVAILABLE(Status.Code.UNAVAILABLE, "BackendUnavailable", "the backend is unavailable"),
@@ -69,6 +75,15 @@ public enum GatewayError {
 
   public String message() {
     return message;
+  }
+
+  public static GatewayError of(PayloadFailure failure) {
+    return switch (failure) {
+      case MALFORMED -> PAYLOAD_MALFORMED;
+      case KEY_UNKNOWN -> PAYLOAD_KEY_UNKNOWN;
+      case COUNTER_OUT_OF_ORDER -> PAYLOAD_COUNTER_OUT_OF_ORDER;
+      case REJECTED -> PAYLOAD_REJECTED;
+    };
   }
 
   public static GatewayError of(AuthFailure failure) {

@@ -59,6 +59,17 @@ final class ModuleMap {
           .should().dependOnClassesThat().resideInAPackage("io.keygate.backend..")
           .as("the gateway's production code never uses the backend verifier's");
 
+  /**
+   * Payload envelopes (docs/payload-encryption.md) are coded three times, in the gateway, the client
+   * SDK and the backend verifier; only the JSON vectors tie them, so the gateway uses neither of
+   * the others' code (the verifier's is covered by the rule above).
+   */
+  static final ArchRule THE_GATEWAY_CODES_PAYLOADS_WITHOUT_THE_SDKS_CODE =
+      noClasses()
+          .that().resideInAPackage("io.keygate.gateway..")
+          .should().dependOnClassesThat().resideInAPackage("io.keygate.client..")
+          .as("the gateway's production code never uses the client SDK's");
+
   static final ArchRule HSM_ADAPTER_KNOWS_NO_GRPC =
       noClasses()
           .that().resideInAPackage("io.keygate.hsm..")
@@ -123,6 +134,7 @@ final class ModuleMap {
       ONLY_THE_STORE_TOUCHES_JDBC,
       ONLY_THE_STORE_TOUCHES_REDIS,
       THE_GATEWAY_ATTESTS_WITHOUT_THE_VERIFIERS_CODE,
+      THE_GATEWAY_CODES_PAYLOADS_WITHOUT_THE_SDKS_CODE,
       HSM_ADAPTER_KNOWS_NO_GRPC,
       ONLY_THE_PKCS11_PACKAGE_NAMES_SUNPKCS11,
       ONLY_THE_PKCS11_PACKAGE_NAMES_THE_PKCS11_WRAPPER,

@@ -9,6 +9,7 @@ import com.tngtech.archunit.lang.ArchRule;
 import com.tngtech.archunit.lang.EvaluationResult;
 import io.keygate.gateway.dataplane.archviolation.DataPlaneCallingAdmin;
 import io.keygate.gateway.dataplane.archviolation.DataPlaneCallingRedis;
+import io.keygate.gateway.dataplane.archviolation.DataPlaneUsingTheSdksPayloadCodec;
 import io.keygate.gateway.dataplane.archviolation.DataPlaneUsingTheVerifier;
 import io.keygate.gateway.dataplane.archviolation.DataPlaneReadingJdbc;
 import io.keygate.gateway.admin.api.AdminService;
@@ -81,6 +82,19 @@ class ModuleMapTest {
     assertThat(result.hasViolation()).isTrue();
     assertThat(result.getFailureReport().getDetails())
         .anyMatch(line -> line.contains("io.keygate.backend.AttestationHeaders"));
+  }
+
+  @Test
+  void thePayloadCodecRule_fails_forAGatewayClassThatUsesTheSdksCodec() {
+    JavaClasses misplaced =
+        new ClassFileImporter().importClasses(DataPlaneUsingTheSdksPayloadCodec.class);
+
+    EvaluationResult result =
+        ModuleMap.THE_GATEWAY_CODES_PAYLOADS_WITHOUT_THE_SDKS_CODE.evaluate(misplaced);
+
+    assertThat(result.hasViolation()).isTrue();
+    assertThat(result.getFailureReport().getDetails())
+        .anyMatch(line -> line.contains("io.keygate.client.payload.PayloadEnvelope"));
   }
 
   @Test

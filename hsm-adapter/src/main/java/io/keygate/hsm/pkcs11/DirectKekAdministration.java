@@ -54,6 +54,16 @@ public final class DirectKekAdministration implements KekAdministration, AutoClo
   }
 
   @Override
+  public void generatePayloadKek(KekId id) throws HsmException {
+    calls.call("generate-payload-kek", id.payloadLabel(), () -> sessions.with(s -> {
+      if (KekHandles.find(s, id.payloadLabel()).length > 0) {
+        throw new KeyAlreadyExistsException("the token already holds payload KEK " + id);
+      }
+      return s.generateKey(new Mechanism(CKM_AES_KEY_GEN), PayloadKeyTemplates.payloadKek(id));
+    }));
+  }
+
+  @Override
   public List<KekId> listKeks() throws HsmException {
     return calls.call("list-keks", null, () -> sessions.with(s -> {
       List<KekId> keks = new ArrayList<>();

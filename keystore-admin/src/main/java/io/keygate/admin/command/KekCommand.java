@@ -13,5 +13,6 @@ import picocli.CommandLine.Command;
       "Retiring a KEK is online, under dual control, where the gateway checks that no credential"
           + " is wrapped under it: 'approval request destroy-kek --kek ID'."
     },
-    subcommands = {KekGenerateCommand.class, KekListCommand.class})
+    subcommands = {KekGenerateCommand.class, KekGeneratePayloadCommand.class,
+        KekListCommand.class})
 public final class KekCommand {}

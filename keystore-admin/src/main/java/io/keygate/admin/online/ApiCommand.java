@@ -9,6 +9,8 @@ import picocli.CommandLine.Command;
     subcommands = {
       ApiRegisterCommand.class,
       ApiUpdateCommand.class,
+      ApiEncryptionCommand.class,
+      ApiPayloadKeysCommand.class,
       ApiRemoveCommand.class,
       ApiListCommand.class
     })

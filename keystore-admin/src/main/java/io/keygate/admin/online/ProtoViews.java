@@ -69,7 +69,19 @@ final class ProtoViews {
         "methodName", a.getMethodName(),
         "backendTarget", a.getBackendTarget(),
         "authMode", enumName(a.getAuthMode()),
-        "preauthMaxMessageBytes", a.getPreauthMaxMessageBytes());
+        "preauthMaxMessageBytes", a.getPreauthMaxMessageBytes(),
+        "encryption", encryption(a.getEncryption()));
+  }
+
+  /** none, client, backend or both; "unknown" from a server older than admin API 1.8. */
+  static String encryption(io.keygate.proto.admin.v1.EncryptionPolicy p) {
+    return switch (p) {
+      case ENCRYPTION_NONE -> "none";
+      case ENCRYPTION_CLIENT -> "client";
+      case ENCRYPTION_BACKEND -> "backend";
+      case ENCRYPTION_BOTH -> "both";
+      case ENCRYPTION_POLICY_UNSPECIFIED, UNRECOGNIZED -> "unknown";
+    };
   }
 
   static Map<String, Object> domain(DomainAllowance d) {

@@ -245,6 +245,28 @@ class OnlineVerbsTest {
   }
 
   @Test
+  void apiEncryption_sendsThePolicy_andRefusesAnUnknownOneBeforeCalling() {
+    assertThat(admin("api", "encryption", "--tenant", "acme", "--id", "echo", "--policy", "both")
+            .out())
+        .isEqualTo("API echo of tenant acme: encryption both.\n");
+    var sent = (io.keygate.proto.admin.v1.SetApiEncryptionRequest) fake.lastRequest();
+    assertThat(sent.getEncryption())
+        .isEqualTo(io.keygate.proto.admin.v1.EncryptionPolicy.ENCRYPTION_BOTH);
+    assertThat(admin("api", "encryption", "--tenant", "acme", "--id", "echo", "--policy", "some")
+            .exitCode())
+        .isEqualTo(2);
+  }
+
+  @Test
+  void apiPayloadKeys_printsIdsAndStates() {
+    Result r = admin("api", "payload-keys", "--tenant", "acme", "--id", "echo");
+    assertThat(r.exitCode()).as(r.toString()).isZero();
+    assertThat(r.out()).startsWith("encryption client\n")
+        .containsPattern("(?m)^client\\s+c-1\\s+accepted$")
+        .containsPattern("(?m)^client\\s+c-2\\s+current$");
+  }
+
+  @Test
   void grants() {
     assertThat(admin("grant", "add", "--tenant", "acme", "--app", "shop", "--api", "echo").out())
         .isEqualTo("App shop may now call API echo of tenant acme.\n");

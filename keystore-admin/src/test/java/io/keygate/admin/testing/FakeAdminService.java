@@ -253,6 +253,25 @@ public final class FakeAdminService extends AdminServiceGrpc.AdminServiceImplBas
   }
 
   @Override
+  public void setApiEncryption(
+      io.keygate.proto.admin.v1.SetApiEncryptionRequest r, StreamObserver<Api> o) {
+    answer(r, o, Api.newBuilder().setTenantId(r.getTenantId()).setId(r.getApiId())
+        .setEncryption(r.getEncryption()).build());
+  }
+
+  @Override
+  public void listPayloadKeys(io.keygate.proto.admin.v1.ListPayloadKeysRequest r,
+      StreamObserver<io.keygate.proto.admin.v1.ListPayloadKeysResponse> o) {
+    answer(r, o, io.keygate.proto.admin.v1.ListPayloadKeysResponse.newBuilder()
+        .setEncryption(io.keygate.proto.admin.v1.EncryptionPolicy.ENCRYPTION_CLIENT)
+        .addKeys(io.keygate.proto.admin.v1.PayloadKeyInfo.newBuilder()
+            .setHop("client").setKeyId("c-1"))
+        .addKeys(io.keygate.proto.admin.v1.PayloadKeyInfo.newBuilder()
+            .setHop("client").setKeyId("c-2").setCurrent(true))
+        .build());
+  }
+
+  @Override
   public void removeApi(RemoveApiRequest r, StreamObserver<RemoveApiResponse> o) {
     answer(r, o, RemoveApiResponse.getDefaultInstance());
   }

@@ -35,6 +35,9 @@ public enum AdminAction {
   API_UPDATE("api.update", Kind.WRITE, Scope.TENANT),
   API_REMOVE("api.remove", Kind.WRITE, Scope.TENANT),
   API_LIST("api.list", Kind.READ, Scope.TENANT),
+  // Since 1.8: the tenant's admin and security officers (docs/payload-encryption.md).
+  API_ENCRYPTION_SET("api.encryption.set", Kind.WRITE, Scope.TENANT),
+  PAYLOAD_KEY_LIST("payload-key.list", Kind.READ, Scope.TENANT),
 
   GRANT_CREATE("grant.create", Kind.WRITE, Scope.TENANT),
   GRANT_REVOKE("grant.revoke", Kind.WRITE, Scope.TENANT),

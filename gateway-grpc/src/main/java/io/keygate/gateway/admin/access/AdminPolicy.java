@@ -18,7 +18,8 @@ import java.util.Set;
  * grant access, nor issue credentials (a working secret of any tenant's app would let one officer
  * act as that tenant); they may still retire and revoke them. Tenant-admins configure access
  * inside their tenant and issue, rotate and revoke its apps' credentials (they could act as their
- * tenant anyway), but never read the audit log (it spans every tenant). Reads are wider than writes because seeing metadata is how each role checks
+ * tenant anyway), but never read the audit log (it spans every tenant). Both may set an API's
+ * payload encryption (the tenant's data; an officer may impose it). Reads are wider than writes because seeing metadata is how each role checks
  * the others' work; secrets are never readable by anyone.
  */
 public final class AdminPolicy {
@@ -35,7 +36,7 @@ public final class AdminPolicy {
             CREDENTIAL_RETIRE, CREDENTIAL_REVOKE, CREDENTIAL_LIST,
             DOMAIN_ALLOW, DOMAIN_REMOVE, BACKEND_ALLOW, BACKEND_REMOVE, ALLOWANCE_LIST,
             BACKEND_TLS_SET, BACKEND_TLS_REMOVE, BACKEND_TLS_LIST,
-            API_LIST, GRANT_LIST, AUTHORIZATION_LIST,
+            API_LIST, API_ENCRYPTION_SET, PAYLOAD_KEY_LIST, GRANT_LIST, AUTHORIZATION_LIST,
             PRINCIPAL_ADD, PRINCIPAL_REMOVE, PRINCIPAL_LIST,
             APPROVAL_REQUEST, APPROVAL_APPROVE, APPROVAL_REJECT, APPROVAL_LIST,
             TLS_PREPARE, TLS_INSTALL_CERT, TLS_LIST,
@@ -49,7 +50,7 @@ public final class AdminPolicy {
             CREDENTIAL_CREATE, CREDENTIAL_ADD, CREDENTIAL_BULK_CREATE, CREDENTIAL_RETIRE,
             CREDENTIAL_REVOKE, CREDENTIAL_LIST,
             ALLOWANCE_LIST,
-            API_REGISTER, API_UPDATE, API_REMOVE, API_LIST,
+            API_REGISTER, API_UPDATE, API_REMOVE, API_LIST, API_ENCRYPTION_SET, PAYLOAD_KEY_LIST,
             GRANT_CREATE, GRANT_REVOKE, GRANT_LIST,
             AUTHORIZATION_CREATE, AUTHORIZATION_REVOKE, AUTHORIZATION_LIST));
     EnumSet<AdminAction> reads = EnumSet.noneOf(AdminAction.class);

@@ -28,6 +28,7 @@ final class AdminOperations {
   private final AdminPrincipals principals;
   private final AuditReading audit;
   private final KeyControl keys;
+  private final EncryptionPolicies encryptionPolicies;
   private final Clock clock;
 
   AdminOperations(
@@ -36,8 +37,10 @@ final class AdminOperations {
       AdminPrincipals principals,
       AuditReading audit,
       KeyControl keys,
+      EncryptionPolicies encryptionPolicies,
       Clock clock) {
     this.keys = Objects.requireNonNull(keys, "keys");
+    this.encryptionPolicies = Objects.requireNonNull(encryptionPolicies, "encryptionPolicies");
     this.store = Objects.requireNonNull(store, "store");
     this.credentials = Objects.requireNonNull(credentials, "credentials");
     this.principals = Objects.requireNonNull(principals, "principals");
@@ -157,13 +160,32 @@ final class AdminOperations {
   Api registerApi(RegisterApiRequest req) throws Exception {
     var api = AdminMessages.api(req.getApi());
     store.registerApi(api);
-    return AdminMessages.api(api);
+    return encryptionPolicies.shown(AdminMessages.api(api));
   }
 
   Api updateApi(UpdateApiRequest req) throws Exception {
     var api = AdminMessages.api(req.getApi());
     store.updateApi(api);
-    return AdminMessages.api(api);
+    return encryptionPolicies.shown(AdminMessages.api(api));
+  }
+
+  Api setApiEncryption(SetApiEncryptionRequest req) throws Exception {
+    var api = tenantsApi(req.getTenantId(), req.getApiId());
+    encryptionPolicies.set(api.id(), req.getEncryption(), clock.instant());
+    return encryptionPolicies.shown(AdminMessages.api(api));
+  }
+
+  ListPayloadKeysResponse listPayloadKeys(ListPayloadKeysRequest req) throws Exception {
+    return encryptionPolicies.keys(tenantsApi(req.getTenantId(), req.getApiId()).id());
+  }
+
+  /** The API, found tenant-scoped: another tenant's is not found. */
+  private io.keygate.gateway.model.ApiDefinition tenantsApi(String tenantId, String apiId)
+      throws StoreException {
+    return store.apis(tenantId).stream()
+        .filter(a -> a.id().equals(apiId))
+        .findFirst()
+        .orElseThrow(() -> new StoreNotFoundException("no such API in the tenant"));
   }
 
   RemoveApiResponse removeApi(RemoveApiRequest req) throws StoreException {
@@ -173,7 +195,9 @@ final class AdminOperations {
 
   ListApisResponse listApis(ListApisRequest req) throws StoreException {
     ListApisResponse.Builder b = ListApisResponse.newBuilder();
-    store.apis(req.getTenantId()).forEach(a -> b.addApis(AdminMessages.api(a)));
+    for (var a : store.apis(req.getTenantId())) {
+      b.addApis(encryptionPolicies.shown(AdminMessages.api(a)));
+    }
     return b.build();
   }
 

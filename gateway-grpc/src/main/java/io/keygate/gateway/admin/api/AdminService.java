@@ -4,13 +4,13 @@ import io.keygate.gateway.admin.access.AdminAction;
 import io.keygate.gateway.admin.access.AdminPolicy;
 import io.keygate.gateway.admin.access.AdminPrincipals;
 import io.keygate.gateway.credentials.CredentialLifecycle;
-
 import static io.keygate.gateway.admin.access.AdminAction.*;
 
 import io.grpc.stub.StreamObserver;
 import io.keygate.gateway.audit.AuditLog;
 import io.keygate.gateway.config.ConfigStore;
 import io.keygate.gateway.credentials.CredentialIssuer;
+import io.keygate.gateway.payload.PayloadKeyStore;
 import io.keygate.proto.admin.v1.*;
 import java.time.Clock;
 import java.util.Objects;
@@ -48,6 +48,7 @@ public final class AdminService extends AdminServiceGrpc.AdminServiceImplBase {
    * @param auditReading how AuditTail, AuditQuery and AuditVerify read and verify the log, e.g.
    *     {@link AuditReading#over} on the config database's audit chain and signed heads
    * @param keyControl dual control and TLS keys ({@link KeyControl#create})
+   * @param payloadKeys each API's payload encryption policy (since admin API 1.8)
    * @param clock for expiries, credential states and audit times
    * @param onConfigChanged run after each successful configuration write, e.g. a wrapper around
    *     {@code SnapshotRefresher.refreshNow()}; what it throws is logged, not returned
@@ -58,13 +59,14 @@ public final class AdminService extends AdminServiceGrpc.AdminServiceImplBase {
       AdminPrincipals principals,
       AuditLog audit,
       AuditReading auditReading,
-      KeyControl keyControl,
+      KeyControl keyControl, PayloadKeyStore payloadKeys,
       Clock clock,
       Runnable onConfigChanged) {
     CredentialLifecycle lifecycle = new CredentialLifecycle(issuer, store, clock);
     return new AdminService(
         new AdminCalls(principals, new AdminPolicy(), audit, clock, onConfigChanged),
-        new AdminOperations(store, lifecycle, principals, auditReading, keyControl, clock),
+        new AdminOperations(store, lifecycle, principals, auditReading, keyControl,
+            new EncryptionPolicies(payloadKeys), clock),
         keyControl, new BulkCredentials(issuer), new BackendTlsOperations(store, keyControl));
   }
 
@@ -103,25 +105,15 @@ public final class AdminService extends AdminServiceGrpc.AdminServiceImplBase {
   @Override
   public void createCredential(CreateCredentialRequest req, StreamObserver<IssuedCredential> out) {
     String tenant = req.getTenantId();
-    calls.serve(
-        CREDENTIAL_CREATE,
-        tenant,
-        AuditTargets.target(tenant, "app", req.getAppId()),
-        out,
-        c -> ops.createCredential(req),
-        AuditTargets::newAccessKey);
+    calls.serve(CREDENTIAL_CREATE, tenant, AuditTargets.target(tenant, "app", req.getAppId()), out,
+        c -> ops.createCredential(req), AuditTargets::newAccessKey);
   }
 
   @Override
   public void addCredential(AddCredentialRequest req, StreamObserver<IssuedCredential> out) {
     String tenant = req.getTenantId();
-    calls.serve(
-        CREDENTIAL_ADD,
-        tenant,
-        AuditTargets.target(tenant, "app", req.getAppId()),
-        out,
-        c -> ops.addCredential(req),
-        AuditTargets::newAccessKey);
+    calls.serve(CREDENTIAL_ADD, tenant, AuditTargets.target(tenant, "app", req.getAppId()), out,
+        c -> ops.addCredential(req), AuditTargets::newAccessKey);
   }
 
   @Override
@@ -226,25 +218,30 @@ public final class AdminService extends AdminServiceGrpc.AdminServiceImplBase {
   @Override
   public void registerApi(RegisterApiRequest req, StreamObserver<Api> out) {
     String tenant = req.getApi().getTenantId();
-    calls.serve(
-        API_REGISTER,
-        tenant,
-        AuditTargets.target(tenant, "api", req.getApi().getId()),
-        out,
-        c -> ops.registerApi(req),
-        AuditTargets::apiDetail);
+    calls.serve(API_REGISTER, tenant, AuditTargets.target(tenant, "api", req.getApi().getId()),
+        out, c -> ops.registerApi(req), AuditTargets::apiDetail);
   }
 
   @Override
   public void updateApi(UpdateApiRequest req, StreamObserver<Api> out) {
     String tenant = req.getApi().getTenantId();
-    calls.serve(
-        API_UPDATE,
-        tenant,
-        AuditTargets.target(tenant, "api", req.getApi().getId()),
-        out,
-        c -> ops.updateApi(req),
-        AuditTargets::apiDetail);
+    calls.serve(API_UPDATE, tenant, AuditTargets.target(tenant, "api", req.getApi().getId()),
+        out, c -> ops.updateApi(req), AuditTargets::apiDetail);
+  }
+
+  @Override
+  public void setApiEncryption(SetApiEncryptionRequest req, StreamObserver<Api> out) {
+    String tenant = req.getTenantId();
+    calls.serve(API_ENCRYPTION_SET, tenant, AuditTargets.target(tenant, "api", req.getApiId()),
+        out, c -> ops.setApiEncryption(req), AuditTargets::apiDetail);
+  }
+
+  @Override
+  public void listPayloadKeys(ListPayloadKeysRequest req,
+      StreamObserver<ListPayloadKeysResponse> out) {
+    String tenant = req.getTenantId();
+    calls.serve(PAYLOAD_KEY_LIST, tenant, AuditTargets.target(tenant, "api", req.getApiId()),
+        out, c -> ops.listPayloadKeys(req));
   }
 
   @Override

@@ -1,6 +1,7 @@
 package io.keygate.gateway.admin.api;
 
 import io.keygate.proto.admin.v1.Api;
+import io.keygate.proto.admin.v1.EncryptionPolicy;
 import io.keygate.proto.admin.v1.ApprovalRequest;
 import io.keygate.proto.admin.v1.AuditRecords;
 import io.keygate.proto.admin.v1.Grant;
@@ -47,7 +48,9 @@ final class AuditTargets {
   static String apiDetail(Api a) {
     return a.getDomain() + " " + a.getMethodName() + " -> " + a.getBackendTarget() + " "
         + a.getAuthMode() + (a.getPreauthMaxMessageBytes() == 0 ? ""
-            : " preauthMax=" + a.getPreauthMaxMessageBytes());
+            : " preauthMax=" + a.getPreauthMaxMessageBytes())
+        + (a.getEncryption() == EncryptionPolicy.ENCRYPTION_POLICY_UNSPECIFIED ? ""
+            : " encryption=" + a.getEncryption());
   }
 
   /**

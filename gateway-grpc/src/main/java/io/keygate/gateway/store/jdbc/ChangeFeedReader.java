@@ -110,7 +110,8 @@ final class ChangeFeedReader {
         ConfigRows.tenants(c, Scope.all()),
         ConfigRows.apis(c, Scope.all()),
         ConfigRows.authorizationsGranted(c, Scope.all()),
-        BackendTlsRows.all(c));
+        BackendTlsRows.all(c),
+        PayloadRows.all(c));
   }
 
   private static long feedStart(Connection c) throws SQLException {

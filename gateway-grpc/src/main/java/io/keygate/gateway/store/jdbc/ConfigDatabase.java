@@ -7,6 +7,7 @@ import io.keygate.gateway.audit.AuditChain;
 import io.keygate.gateway.audit.SignedHeads;
 import io.keygate.gateway.config.ConfigStore;
 import io.keygate.gateway.credentials.KekIssuerReports;
+import io.keygate.gateway.payload.PayloadKeyStore;
 import io.keygate.gateway.store.StoreException;
 import io.keygate.gateway.tls.TlsKeyAssignments;
 import com.zaxxer.hikari.HikariConfig;
@@ -160,6 +161,11 @@ public final class ConfigDatabase implements AutoCloseable {
   /** Which KEK each node issues new secrets under, cluster-wide. */
   public KekIssuerReports kekIssuers() {
     return new JdbcKekIssuerReports(pool);
+  }
+
+  /** Each API's payload encryption policy and key rings (migration V13). */
+  public PayloadKeyStore payloadKeys() {
+    return new JdbcPayloadKeyStore(pool);
   }
 
   /** Who may use the admin API, and as what. */

@@ -29,6 +29,7 @@ final class SnapshotLoader {
         ConfigRows.credentials(c, all),
         ConfigRows.grants(c, all),
         ConfigRows.authorizationsGranted(c, all),
-        BackendTlsRows.all(c));
+        BackendTlsRows.all(c),
+        PayloadRows.all(c));
   }
 }

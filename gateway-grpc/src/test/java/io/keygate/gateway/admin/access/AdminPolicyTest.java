@@ -174,8 +174,10 @@ class AdminPolicyTest {
       }
     }
     // Officers create apps when onboarding a tenant; tenant-admins for their own tenant. Both
-    // end credentials: the tenant when rotating, an officer when responding to an incident.
-    assertThat(shared).containsExactly("APP_CREATE", "CREDENTIAL_RETIRE", "CREDENTIAL_REVOKE");
+    // end credentials: the tenant when rotating, an officer when responding to an incident. An
+    // API's payload encryption: the tenant decides for its data, an officer may impose it (1.8).
+    assertThat(shared).containsExactly(
+        "APP_CREATE", "CREDENTIAL_RETIRE", "CREDENTIAL_REVOKE", "API_ENCRYPTION_SET");
     assertThat(CREDENTIAL_ISSUING)
         .allMatch(a -> policy.allowedFor(AdminRole.TENANT_ADMIN).contains(a))
         .noneMatch(a -> policy.allowedFor(AdminRole.SECURITY_OFFICER).contains(a));
