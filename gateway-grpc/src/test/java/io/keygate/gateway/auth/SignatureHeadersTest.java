@@ -71,6 +71,48 @@ class SignatureHeadersTest {
         .isInstanceOfSatisfying(Rejection.class, r -> assertThat(r.failure()).isEqualTo(AuthFailure.MALFORMED_HEADER));
   }
 
+  // ---- signature version 2 (spec section 13): the version is a signed header or absent ----
+
+  @Test
+  void parse_aSignedVersion2_isAChainedCall() throws Exception {
+    Map<String, List<String>> m =
+        headers("x-ca-content-sha256,x-ca-key,x-ca-nonce,x-ca-signature-version,x-ca-timestamp");
+    put(m, "x-ca-signature-version", "2");
+
+    assertThat(SignatureHeaders.parse(request(m)).chained()).isTrue();
+  }
+
+  @Test
+  void parse_noVersion_isAVersion1Call() throws Exception {
+    SignatureHeaders h = SignatureHeaders.parse(request(headers(
+        "x-ca-content-sha256,x-ca-key,x-ca-nonce,x-ca-timestamp")));
+
+    assertThat(h.chained()).isFalse();
+  }
+
+  @Test
+  void parse_refusesASignedVersionOtherThan2() {
+    Map<String, List<String>> m =
+        headers("x-ca-content-sha256,x-ca-key,x-ca-nonce,x-ca-signature-version,x-ca-timestamp");
+    put(m, "x-ca-signature-version", "3");
+
+    assertThatThrownBy(() -> SignatureHeaders.parse(request(m)))
+        .isInstanceOfSatisfying(Rejection.class,
+            r -> assertThat(r.failure()).isEqualTo(AuthFailure.MALFORMED_HEADER))
+        .hasMessageContaining("is not 2");
+  }
+
+  @Test
+  void parse_refusesAVersionSentButNotSigned_soNoEnvelopeReachesABackendAsAMessage() {
+    Map<String, List<String>> m = headers("x-ca-content-sha256,x-ca-key,x-ca-nonce,x-ca-timestamp");
+    put(m, "x-ca-signature-version", "2");
+
+    assertThatThrownBy(() -> SignatureHeaders.parse(request(m)))
+        .isInstanceOfSatisfying(Rejection.class,
+            r -> assertThat(r.failure()).isEqualTo(AuthFailure.MALFORMED_HEADER))
+        .hasMessageContaining("sent but not signed");
+  }
+
   @Test
   void stringToSign_isByteExact() {
     byte[] sts = StringToSign.build("API.Example:443", DIGEST,
