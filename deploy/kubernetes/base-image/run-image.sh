@@ -28,7 +28,7 @@ if [ ! -e "$root/.run-image-unpacked" ]; then
       "$meta/manifest.json" > "$meta/layers"
   while read -r layer; do
     tar -xf "$image" -C "$meta" "$layer"
-    if tar -tf "$meta/$layer" | grep -q '\(^\|/\)\.wh\.'; then
+    if tar -tf "$meta/$layer" --warning=no-unknown-keyword | grep -q '\(^\|/\)\.wh\.'; then
       echo "run-image.sh: layer $layer has whiteouts, which this script does not apply" >&2; exit 3
     fi
     tar -xf "$meta/$layer" -C "$root" --numeric-owner --same-permissions --warning=no-unknown-keyword
@@ -38,6 +38,8 @@ if [ ! -e "$root/.run-image-unpacked" ]; then
   tar -xf "$image" -C "$meta" "$config"
   cp "$meta/$config" "$root/.run-image-config.json"
   touch "$root/.run-image-unpacked"
+  rm -rf "$meta"
+  trap - EXIT
 fi
 
 # The image's entry point, Cmd, environment, user and working directory, NUL-separated:
