@@ -14,10 +14,10 @@
 # too, so the image has the security fixes of the day), SUITE (bookworm), IMAGE_TAG
 # (keygate-base:17), PACKAGES (what the node needs, below), SOURCE_DATE_EPOCH (default: the Date of
 # the newest apt Release file used, so two builds from the same archive state give the same tar).
-# With a registry, Dockerfile next to this script is the other way to the same base.
+# With a registry, the Dockerfile next to this script is the other way to such a base.
 set -euo pipefail
 
-[ $# -ge 1 ] && [ $# -le 2 ] || { sed -n '2,15p' "${BASH_SOURCE[0]}" >&2; exit 2; }
+[ $# -ge 1 ] && [ $# -le 2 ] || { sed -n '2,17p' "${BASH_SOURCE[0]}" >&2; exit 2; }
 [ "$(id -u)" = 0 ] || { echo "build-base.sh: run as root (debootstrap, chroot)" >&2; exit 2; }
 mkdir -p "$(dirname "$1")"
 out=$(readlink -f "$1")
@@ -79,6 +79,38 @@ if [ -z "$epoch" ]; then
     when=$(date -d "$(sed -n 's/^Date: //p' "$release" | head -1)" +%s)
     [ "$when" -gt "$epoch" ] && epoch=$when
   done
+fi
+
+# ca-certificates-java writes Java's trust store as JKS, each entry dated when it was imported:
+# the one file that differs between two builds of the same packages. Date them all at the epoch
+# (and recompute the keystore's integrity hash, keyed with its password, Debian's "changeit").
+cacerts=$rootfs/etc/ssl/certs/java/cacerts
+if [ -f "$cacerts" ]; then
+  python3 - "$cacerts" "$epoch" changeit <<'EOF'
+import hashlib, struct, sys
+
+path, epoch, password = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+data = open(path, "rb").read()
+body = bytearray(data[:-20])
+key = password.encode("utf-16-be") + b"Mighty Aphrodite"
+if hashlib.sha1(key + bytes(body)).digest() != data[-20:]:
+    sys.exit("not a JKS keystore with that password: " + path)
+magic, version, count = struct.unpack(">III", body[:12])
+if magic != 0xFEEDFEED or version != 2:
+    sys.exit("not a JKS v2 keystore: " + path)
+pos = 12
+for _ in range(count):
+    tag, = struct.unpack(">I", body[pos:pos + 4]); pos += 4
+    if tag != 2:
+        sys.exit("a key entry in " + path + ": only trusted certificates are expected")
+    n, = struct.unpack(">H", body[pos:pos + 2]); pos += 2 + n
+    body[pos:pos + 8] = struct.pack(">q", epoch * 1000); pos += 8
+    n, = struct.unpack(">H", body[pos:pos + 2]); pos += 2 + n
+    n, = struct.unpack(">I", body[pos:pos + 4]); pos += 4 + n
+if pos != len(body):
+    sys.exit("trailing bytes in " + path)
+open(path, "wb").write(bytes(body) + hashlib.sha1(key + bytes(body)).digest())
+EOF
 fi
 
 # What is in it, for whoever has to answer "which softhsm2 is that?"
