@@ -51,3 +51,9 @@ access_key=$(sed -n 's/^Issued credential \([^ ]*\) for app.*/\1/p' "$DIR/creden
 /usr/bin/python3 clients/python/live_call.py --port "$GATEWAY_PORT" --authority "localhost:$GATEWAY_PORT" \
     --ca-file "$DIR/server.pem" --access-key "$access_key" --secret-file "$DIR/acme-app.secret" \
     --message "hello from the first start"
+
+# 6. Stop the node as a supervisor would: SIGTERM, it drains open calls and exits 143 (a clean stop).
+kill -TERM "$node"
+status=0; wait "$node" || status=$?
+[ "$status" = 143 ] || { echo "first-start: the node exited $status after SIGTERM, not 143" >&2; exit 1; }
+echo "first-start: the node stopped cleanly (exit 143)"

@@ -20,7 +20,8 @@ import picocli.CommandLine.Command;
     subcommands = {InitCommand.class, ServeCommand.class, CommandLine.HelpCommand.class},
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
-      "0:success (serve: stopped by SIGTERM after draining)",
+      "0:success",
+      "143:serve: stopped by SIGTERM after draining (128 + 15, as for any JVM)",
       "1:could not do it (serve: the node could not start: token, database, port)",
       "2:usage or configuration error (names the option, setting or line)",
       "3:serve: the HSM token stayed unavailable; restart the node"

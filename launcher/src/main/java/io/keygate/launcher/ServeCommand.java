@@ -27,7 +27,7 @@ import picocli.CommandLine.Spec;
     },
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
-      "0:stopped by SIGTERM after draining",
+      "143:stopped by SIGTERM after draining (128 + 15: a clean stop)",
       "1:the node could not start (token, database, port)",
       "2:configuration error: names the file, line and setting (or the variable)",
       "3:the HSM token stayed unavailable (hsm_exit_after): restart the node"
