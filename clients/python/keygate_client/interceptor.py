@@ -79,10 +79,14 @@ class SigningInterceptor(
         return self._signer.signature_version == 2
 
     def use_serializer(self, method: str | bytes, serializer: Callable[[Any], bytes] | None) -> None:
-        """Version 2: serialize the requests of ``method`` with ``serializer`` (the channel sends
-        the bytes made here unchanged)."""
+        """Serialize the requests of ``method`` with ``serializer``: the multi-callable's own (for a
+        stream multi-callable of a version-2 channel, the channel then sends the bytes made here
+        unchanged)."""
         if serializer is not None:
             self._serializers[_path(method)] = serializer
+
+    def _serializer(self, details: grpc.ClientCallDetails) -> Callable[[Any], bytes]:
+        return self._serializers.get(_path(details.method), self._serialize)
 
     def _signed(self, details: grpc.ClientCallDetails, content_sha256_hex: str,
                 version: int = 1) -> tuple[_CallDetails, Signature]:
@@ -112,7 +116,7 @@ class SigningInterceptor(
         if not self.signs_every_message:
             digest, requests = self._first(request_iterator)
             return self._signed(details, digest)[0], requests
-        serialize = self._serializers.get(_path(details.method), self._serialize)
+        serialize = self._serializer(details)
         it = iter(request_iterator)
         for first in it:
             first_bytes = serialize(first)
@@ -122,10 +126,12 @@ class SigningInterceptor(
         return self._signed(details, EMPTY_SHA256, version=2)[0], iter(())
 
     def intercept_unary_unary(self, continuation, client_call_details, request):
-        return continuation(self._signed(client_call_details, sha256_hex(self._serialize(request)))[0], request)
+        digest = sha256_hex(self._serializer(client_call_details)(request))
+        return continuation(self._signed(client_call_details, digest)[0], request)
 
     def intercept_unary_stream(self, continuation, client_call_details, request):
-        return continuation(self._signed(client_call_details, sha256_hex(self._serialize(request)))[0], request)
+        digest = sha256_hex(self._serializer(client_call_details)(request))
+        return continuation(self._signed(client_call_details, digest)[0], request)
 
     def intercept_stream_unary(self, continuation, client_call_details, request_iterator):
         return continuation(*self._streaming(client_call_details, request_iterator))
@@ -161,10 +167,14 @@ class _EnvelopingChannel(grpc.Channel):
     def unsubscribe(self, callback):
         self._channel.unsubscribe(callback)
 
+    # Unary-request calls stay version 1 and serialize below as usual; the interceptor hashes
+    # the request with the same serializer.
     def unary_unary(self, method, request_serializer=None, response_deserializer=None, **kwargs):
+        self._interceptor.use_serializer(method, request_serializer)
         return self._channel.unary_unary(method, request_serializer, response_deserializer, **kwargs)
 
     def unary_stream(self, method, request_serializer=None, response_deserializer=None, **kwargs):
+        self._interceptor.use_serializer(method, request_serializer)
         return self._channel.unary_stream(method, request_serializer, response_deserializer, **kwargs)
 
     def stream_unary(self, method, request_serializer=None, response_deserializer=None, **kwargs):
