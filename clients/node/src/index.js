@@ -6,8 +6,19 @@
 //   const client = new SomeServiceClient('gw.example:443', grpc.credentials.createSsl(ca), {
 //     interceptors: [signingInterceptor(signer, { authority: 'api.tenant-a.example:443' })],
 //   });
+//
+// Signature version 2 (every request message signed): createSigner({ ..., signEveryMessage: true })
+// and a client built from envelopingService(SomeServiceService).
 
 const signer = require('./signer');
-const { signingInterceptor } = require('./interceptor');
+const envelopes = require('./envelopes');
+const { signingInterceptor, envelopingService, envelopeSerializer } = require('./interceptor');
 
-module.exports = { ...signer, signingInterceptor };
+module.exports = {
+  ...signer,
+  KIND: envelopes.KIND,
+  ENVELOPE_OVERHEAD: envelopes.ENVELOPE_OVERHEAD,
+  signingInterceptor,
+  envelopingService,
+  envelopeSerializer,
+};

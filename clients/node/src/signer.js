@@ -3,6 +3,7 @@
 // No gRPC types here: the interceptor (interceptor.js) only adapts this to @grpc/grpc-js.
 
 const crypto = require('node:crypto');
+const { createEnvelopes } = require('./envelopes');
 
 const HEADER = Object.freeze({
   KEY: 'x-ca-key',
@@ -12,6 +13,8 @@ const HEADER = Object.freeze({
   SIGNATURE_METHOD: 'x-ca-signature-method',
   SIGNATURE_HEADERS: 'x-ca-signature-headers',
   SIGNATURE: 'x-ca-signature',
+  /** Signed with the value `2` on a version-2 call (spec section 13); absent on version 1. */
+  SIGNATURE_VERSION: 'x-ca-signature-version',
   /** The trailer in which the gateway returns its stable failure code. */
   ERROR_CODE: 'x-keygate-error-code',
   REQUEST_ID: 'x-keygate-request-id',
@@ -20,7 +23,7 @@ const HMAC_SHA256 = 'HmacSHA256';
 const ALWAYS_SIGNED = [HEADER.CONTENT_SHA256, HEADER.KEY, HEADER.NONCE, HEADER.TIMESTAMP];
 const RESERVED = new Set([
   HEADER.KEY, HEADER.TIMESTAMP, HEADER.NONCE, HEADER.CONTENT_SHA256,
-  HEADER.SIGNATURE, HEADER.SIGNATURE_METHOD, HEADER.SIGNATURE_HEADERS,
+  HEADER.SIGNATURE, HEADER.SIGNATURE_METHOD, HEADER.SIGNATURE_HEADERS, HEADER.SIGNATURE_VERSION,
 ]);
 const MAX_SIGNED_HEADERS = 16;
 const MAX_VALUE_LENGTH = 512;
@@ -87,7 +90,8 @@ function stringToSign({ path, authority, contentSha256Hex, signedHeaders }) {
   require_(signedHeaders[HEADER.CONTENT_SHA256] === contentSha256Hex,
     `${HEADER.CONTENT_SHA256} must carry the content digest`);
   for (const name of names) {
-    require_(ALWAYS_SIGNED.includes(name) || isSignableExtraName(name), `cannot sign header ${name}`);
+    require_(ALWAYS_SIGNED.includes(name) || isSignableExtraName(name)
+      || (name === HEADER.SIGNATURE_VERSION && signedHeaders[name] === '2'), `cannot sign header ${name}`);
     require_(isValidValue(signedHeaders[name]),
       `value of ${name} must be 1-512 printable ASCII characters, no surrounding spaces`);
   }
@@ -158,11 +162,14 @@ function timestampString(t) {
  * @property {string} stringToSign this client's string-to-sign (to debug an InvalidSignature:
  *   the gateway never returns its own)
  * @property {string} signatureBase64 the value of `x-ca-signature`
+ * @property {1 | 2} signatureVersion 2: later messages go in envelopes (`signer.envelopes`)
  */
 
 /**
  * @typedef {object} Signer
  * @property {string} accessKey
+ * @property {1 | 2} signatureVersion the version its calls are signed with unless a call says
+ *   `signatureVersion: 1` (a version-2 signer can sign a call with version 1, not the reverse)
  * @property {(p: {path: string, authority: string, body?: Uint8Array}) => Signature} sign
  *   signs with the clock's time and a fresh nonce
  * @property {(p: {path: string, authority: string, contentSha256Hex: string}) => Signature} signDigest
@@ -170,6 +177,8 @@ function timestampString(t) {
  * @property {(p: {path: string, authority: string, contentSha256Hex: string,
  *   timestampMs: number | string, nonce: string}) => Signature} signAt
  *   with a fixed time and nonce: only for tests and vectors, a real call needs a fresh nonce
+ * @property {(signature: Signature) => import('./envelopes').Envelopes} envelopes
+ *   the envelopes of a version-2 call's later messages and its end marker, in sending order
  */
 
 /**
@@ -184,25 +193,36 @@ function timestampString(t) {
  *   random bytes from the CSPRNG as unpadded base64url
  * @param {Record<string, string>} [options.extraSignedHeaders] extra `x-ca-*` headers sent and
  *   signed on every call (e.g. `x-ca-stage`); the gateway acts only on signed ones
+ * @param {boolean} [options.signEveryMessage] signature version 2 (spec section 13): sign
+ *   `x-ca-signature-version: 2`, and seal every request message after the first with
+ *   `envelopes(signature)`; only for a gateway of spec revision 2.0 or later. Default false
  * @returns {Signer}
  */
-function createSigner({ accessKey, secret, clock = Date.now, nonce = defaultNonce, extraSignedHeaders = {} }) {
+function createSigner({
+  accessKey, secret, clock = Date.now, nonce = defaultNonce, extraSignedHeaders = {}, signEveryMessage = false,
+}) {
   require_(isValidValue(accessKey), 'AccessKey must be 1-512 printable ASCII characters');
+  require_(typeof signEveryMessage === 'boolean', 'signEveryMessage is true or false');
+  const signatureVersion = signEveryMessage ? 2 : 1;
   const extras = { ...extraSignedHeaders };
   for (const [name, value] of Object.entries(extras)) {
     require_(isSignableExtraName(name),
       `extra signed headers are named x-ca-[a-z0-9-]+, not -bin, not a reserved x-ca name: ${name}`);
     require_(isValidValue(value), `value of ${name} must be 1-512 printable ASCII characters, no surrounding spaces`);
   }
-  require_(Object.keys(extras).length <= MAX_SIGNED_HEADERS - ALWAYS_SIGNED.length,
-    `at most ${MAX_SIGNED_HEADERS - ALWAYS_SIGNED.length} extra headers can be signed`);
+  // The version header, when signed, takes one of the 16 places (spec section 2).
+  const maxExtras = MAX_SIGNED_HEADERS - ALWAYS_SIGNED.length - (signatureVersion === 2 ? 1 : 0);
+  require_(Object.keys(extras).length <= maxExtras, `at most ${maxExtras} extra headers can be signed`);
   const key = accessSecret(secret);
 
-  function signAt({ path, authority, contentSha256Hex, timestampMs, nonce: n }) {
+  function signAt({ path, authority, contentSha256Hex, timestampMs, nonce: n, signatureVersion: version = signatureVersion }) {
+    require_(version === 1 || (version === 2 && signatureVersion === 2),
+      'a call is signed with version 1, or version 2 by a signer made with signEveryMessage: true');
     const timestamp = timestampString(timestampMs);
     require_(typeof n === 'string' && NONCE.test(n), 'nonce must be 16-64 characters of A-Z a-z 0-9 - _');
     const signed = {
       ...extras,
+      ...(version === 2 ? { [HEADER.SIGNATURE_VERSION]: '2' } : {}),
       [HEADER.KEY]: accessKey,
       [HEADER.TIMESTAMP]: timestamp,
       [HEADER.NONCE]: n,
@@ -219,29 +239,40 @@ function createSigner({ accessKey, secret, clock = Date.now, nonce = defaultNonc
     for (const name of Object.keys(extras).sort()) {
       headers[name] = extras[name];
     }
+    if (version === 2) {
+      headers[HEADER.SIGNATURE_VERSION] = '2';
+    }
     headers[HEADER.SIGNATURE_METHOD] = HMAC_SHA256;
     headers[HEADER.SIGNATURE_HEADERS] = Object.keys(signed).sort().join(',');
     // The list is a header value too (spec section 2): long extra names can push it past 512.
     require_(isValidValue(headers[HEADER.SIGNATURE_HEADERS]),
       `${HEADER.SIGNATURE_HEADERS} would be longer than ${MAX_VALUE_LENGTH} characters: sign fewer or shorter names`);
     headers[HEADER.SIGNATURE] = signatureBase64;
-    return { headers, stringToSign: sts, signatureBase64 };
+    return { headers, stringToSign: sts, signatureBase64, signatureVersion: version };
   }
 
-  function signDigest({ path, authority, contentSha256Hex }) {
-    return signAt({ path, authority, contentSha256Hex, timestampMs: clock(), nonce: nonce() });
+  function signDigest({ path, authority, contentSha256Hex, signatureVersion: version }) {
+    return signAt({ path, authority, contentSha256Hex, timestampMs: clock(), nonce: nonce(), signatureVersion: version });
   }
 
-  function sign({ path, authority, body = new Uint8Array(0) }) {
-    return signDigest({ path, authority, contentSha256Hex: sha256Hex(body) });
+  function sign({ path, authority, body = new Uint8Array(0), signatureVersion: version }) {
+    return signDigest({ path, authority, contentSha256Hex: sha256Hex(body), signatureVersion: version });
+  }
+
+  function envelopes(signature) {
+    require_(signature?.signatureVersion === 2,
+      'envelopes are for a version-2 call: create the signer with signEveryMessage: true');
+    return createEnvelopes(key, signature.signatureBase64);
   }
 
   return Object.freeze({
     accessKey,
+    signatureVersion,
     sign,
     signDigest,
     signAt,
-    toString: () => `Signer[accessKey=${accessKey}]`,
+    envelopes,
+    toString: () => `Signer[accessKey=${accessKey}, version=${signatureVersion}]`,
   });
 }
 

@@ -15,6 +15,8 @@ import time
 from dataclasses import dataclass
 from typing import Callable, Mapping
 
+from .envelopes import Envelopes
+
 KEY = "x-ca-key"
 TIMESTAMP = "x-ca-timestamp"
 NONCE = "x-ca-nonce"
@@ -22,13 +24,16 @@ CONTENT_SHA256 = "x-ca-content-sha256"
 SIGNATURE_METHOD = "x-ca-signature-method"
 SIGNATURE_HEADERS = "x-ca-signature-headers"
 SIGNATURE = "x-ca-signature"
+SIGNATURE_VERSION = "x-ca-signature-version"
+"""Signed with the value ``2`` on a version-2 call (spec section 13); absent on version 1."""
 ERROR_CODE = "x-keygate-error-code"
 REQUEST_ID = "x-keygate-request-id"
 """The trailer in which the gateway returns its stable failure code."""
 
 HMAC_SHA256 = "HmacSHA256"
 ALWAYS_SIGNED = frozenset({CONTENT_SHA256, KEY, NONCE, TIMESTAMP})
-RESERVED = frozenset({KEY, TIMESTAMP, NONCE, CONTENT_SHA256, SIGNATURE, SIGNATURE_METHOD, SIGNATURE_HEADERS})
+RESERVED = frozenset({KEY, TIMESTAMP, NONCE, CONTENT_SHA256, SIGNATURE, SIGNATURE_METHOD, SIGNATURE_HEADERS,
+                      SIGNATURE_VERSION})
 MAX_SIGNED_HEADERS = 16
 MAX_VALUE_LENGTH = 512
 MIN_SECRET_LENGTH = 32
@@ -91,7 +96,8 @@ def string_to_sign(path: str, authority: str, content_sha256_hex: str, signed_he
     _require(len(signed_headers) <= MAX_SIGNED_HEADERS, f"at most {MAX_SIGNED_HEADERS} headers can be signed")
     _require(signed_headers[CONTENT_SHA256] == content_sha256_hex, f"{CONTENT_SHA256} must carry the content digest")
     for name, value in signed_headers.items():
-        _require(name in ALWAYS_SIGNED or is_signable_extra_name(name), f"cannot sign header {name}")
+        _require(name in ALWAYS_SIGNED or is_signable_extra_name(name) or (name == SIGNATURE_VERSION and value == "2"),
+                 f"cannot sign header {name}")
         _require(is_valid_value(value), f"value of {name} must be 1-512 printable ASCII characters, no surrounding spaces")
     # The authority is printable ASCII (checked above), so this lower-cases A-Z and nothing else;
     # the names are ASCII, so sorted() is byte order.
@@ -145,6 +151,8 @@ class Signature:
     headers: tuple[tuple[str, str], ...]
     """(name, value) pairs in the order to send."""
     string_to_sign: str
+    signature_version: int = 1
+    """2: the messages after the first go in envelopes (:meth:`Signer.envelopes`)."""
 
     @property
     def signature_base64(self) -> str:
@@ -163,6 +171,7 @@ class Signer:
         clock: Callable[[], int] = _default_clock,
         nonce: Callable[[], str] = _default_nonce,
         extra_signed_headers: Mapping[str, str] | None = None,
+        sign_every_message: bool = False,
     ) -> None:
         """
         :param access_key: the AccessKey
@@ -171,6 +180,9 @@ class Signer:
         :param nonce: a fresh ``[A-Za-z0-9_-]{16,64}`` per call; default 16 random bytes as unpadded base64url
         :param extra_signed_headers: extra ``x-ca-*`` headers sent and signed on every call (e.g.
             ``x-ca-stage``); the gateway acts only on signed ones
+        :param sign_every_message: signature version 2 (spec section 13): sign
+            ``x-ca-signature-version: 2`` and seal every request message after the first with
+            :meth:`envelopes`; only for a gateway of spec revision 2.0 or later
         """
         _require(is_valid_value(access_key), "AccessKey must be 1-512 printable ASCII characters")
         extras = dict(extra_signed_headers or {})
@@ -178,7 +190,10 @@ class Signer:
             _require(is_signable_extra_name(name),
                      f"extra signed headers are named x-ca-[a-z0-9-]+, not -bin, not a reserved x-ca name: {name}")
             _require(is_valid_value(value), f"value of {name} must be 1-512 printable ASCII characters, no surrounding spaces")
-        max_extra = MAX_SIGNED_HEADERS - len(ALWAYS_SIGNED)
+        _require(isinstance(sign_every_message, bool), "sign_every_message is True or False")
+        self._version = 2 if sign_every_message else 1
+        # The version header, when signed, takes one of the 16 places (spec section 2).
+        max_extra = MAX_SIGNED_HEADERS - len(ALWAYS_SIGNED) - (self._version - 1)
         _require(len(extras) <= max_extra, f"at most {max_extra} extra headers can be signed")
         self._access_key = access_key
         self.__secret = decode_secret(secret)
@@ -190,21 +205,34 @@ class Signer:
     def access_key(self) -> str:
         return self._access_key
 
-    def sign(self, path: str, authority: str, body: bytes = b"") -> Signature:
-        """Signs a call whose first request message serializes to ``body``, now, with a fresh nonce."""
-        return self.sign_digest(path, authority, sha256_hex(body))
+    @property
+    def signature_version(self) -> int:
+        """The version calls are signed with unless a call says ``signature_version=1`` (a version-2
+        signer can sign a call with version 1, not the reverse)."""
+        return self._version
 
-    def sign_digest(self, path: str, authority: str, content_sha256_hex: str) -> Signature:
+    def sign(self, path: str, authority: str, body: bytes = b"", *, signature_version: int | None = None) -> Signature:
+        """Signs a call whose first request message serializes to ``body``, now, with a fresh nonce."""
+        return self.sign_digest(path, authority, sha256_hex(body), signature_version=signature_version)
+
+    def sign_digest(self, path: str, authority: str, content_sha256_hex: str, *,
+                    signature_version: int | None = None) -> Signature:
         """The same, given the first message's lower-case hex SHA-256."""
-        return self.sign_at(path, authority, content_sha256_hex, self._clock(), self._nonce())
+        return self.sign_at(path, authority, content_sha256_hex, self._clock(), self._nonce(),
+                            signature_version=signature_version)
 
     def sign_at(self, path: str, authority: str, content_sha256_hex: str, timestamp_ms: int | str,
-                nonce: str) -> Signature:
+                nonce: str, *, signature_version: int | None = None) -> Signature:
         """Signs with a given time and nonce. Only for tests and vectors: a real call needs a fresh nonce."""
+        version = self._version if signature_version is None else signature_version
+        _require(version == 1 or (version == 2 and self._version == 2),
+                 "a call is signed with version 1, or version 2 by a signer made with sign_every_message=True")
         timestamp = _timestamp_string(timestamp_ms)
         _require(isinstance(nonce, str) and _NONCE.fullmatch(nonce) is not None,
                  "nonce must be 16-64 characters of A-Z a-z 0-9 - _")
         signed = dict(self._extras)
+        if version == 2:
+            signed[SIGNATURE_VERSION] = "2"
         signed.update({KEY: self._access_key, TIMESTAMP: timestamp, NONCE: nonce, CONTENT_SHA256: content_sha256_hex})
         sts = string_to_sign(path, authority, content_sha256_hex, signed)
         signature_headers = ",".join(sorted(signed))
@@ -214,15 +242,24 @@ class Signer:
         mac = hmac.new(self.__secret, sts.encode("utf-8"), hashlib.sha256).digest()
         headers = [(KEY, self._access_key), (TIMESTAMP, timestamp), (NONCE, nonce), (CONTENT_SHA256, content_sha256_hex)]
         headers += [(name, self._extras[name]) for name in sorted(self._extras)]
+        if version == 2:
+            headers.append((SIGNATURE_VERSION, "2"))
         headers += [
             (SIGNATURE_METHOD, HMAC_SHA256),
             (SIGNATURE_HEADERS, signature_headers),
             (SIGNATURE, base64.b64encode(mac).decode("ascii")),
         ]
-        return Signature(tuple(headers), sts)
+        return Signature(tuple(headers), sts, version)
+
+    def envelopes(self, signature: Signature) -> Envelopes:
+        """The envelopes of a version-2 call's later messages and its end marker, in sending order."""
+        _require(signature.signature_version == 2,
+                 "envelopes are for a version-2 call: make the signer with sign_every_message=True")
+        return Envelopes(self.__secret, signature.signature_base64)
 
     def __repr__(self) -> str:
-        return f"Signer(access_key={self._access_key!r}, extra_signed_headers={sorted(self._extras)})"
+        return (f"Signer(access_key={self._access_key!r}, extra_signed_headers={sorted(self._extras)}, "
+                f"signature_version={self._version})")
 
     def __reduce__(self):
         raise TypeError("a Signer holds a secret and cannot be pickled")
