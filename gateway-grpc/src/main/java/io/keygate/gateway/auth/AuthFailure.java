@@ -20,7 +20,9 @@ public enum AuthFailure {
   /** v2: a later message's MAC does not verify at its place (tampered, dropped, reordered, swapped). */
   BAD_MESSAGE_SIGNATURE("InvalidMessageSignature"),
   /** v2: the client half-closed without a verified end marker (messages dropped at the end). */
-  STREAM_TRUNCATED("StreamTruncated");
+  STREAM_TRUNCATED("StreamTruncated"),
+  /** A version-1 call to an API that requires version 2 (its own or its tenant's requirement). */
+  VERSION_REQUIRED("SignatureVersionRequired");
 
   private final String code;
 

@@ -37,6 +37,14 @@ public sealed interface Screening permits Screening.Refused, Screening.Passed {
       return credential;
     }
 
+    /**
+     * Whether the call signed {@code x-ca-signature-version: 2} (not yet proven: the signature
+     * check that follows fails if the header was added or removed in transit).
+     */
+    public boolean signedVersion2() {
+      return headers.chained();
+    }
+
     SignedRequest headersOnly() {
       return headersOnly;
     }

@@ -6,6 +6,7 @@ import io.keygate.gateway.model.BackendTls;
 import io.keygate.gateway.model.Credential;
 import io.keygate.gateway.model.CrossTenantAuthorization;
 import io.keygate.gateway.model.Grant;
+import io.keygate.gateway.model.SignatureRequirements;
 import io.keygate.gateway.model.Tenant;
 import io.keygate.gateway.payload.ApiPayloadKeys;
 import java.util.List;
@@ -51,20 +52,33 @@ public record ConfigDelta(
   /**
    * The small part of the configuration, reread whole when any of it changes; {@code backendTls}:
    * the officers' transport policies for backends (schema V12); {@code payloads}: each API's
-   * payload policy and rings by API id (schema V13), absent for none.
+   * payload policy and rings by API id (schema V13), absent for none; {@code signatures}: the
+   * tenants' and APIs' signature version requirements (schema V15).
    */
   public record Shared(
       List<Tenant> tenants,
       List<ApiDefinition> apis,
       List<CrossTenantAuthorization> authorizations,
       List<BackendTls> backendTls,
-      Map<String, ApiPayloadKeys> payloads) {
+      Map<String, ApiPayloadKeys> payloads,
+      SignatureRequirements signatures) {
     public Shared {
       tenants = List.copyOf(tenants);
       apis = List.copyOf(apis);
       authorizations = List.copyOf(authorizations);
       backendTls = List.copyOf(backendTls);
       payloads = Map.copyOf(payloads);
+      Objects.requireNonNull(signatures, "signatures");
+    }
+
+    /** Without signature requirements (every API accepts version 1 or 2). */
+    public Shared(
+        List<Tenant> tenants,
+        List<ApiDefinition> apis,
+        List<CrossTenantAuthorization> authorizations,
+        List<BackendTls> backendTls,
+        Map<String, ApiPayloadKeys> payloads) {
+      this(tenants, apis, authorizations, backendTls, payloads, SignatureRequirements.NONE);
     }
 
     /** Without backend TLS policies (every backend plaintext) or payload settings (none). */

@@ -8,6 +8,8 @@ import io.keygate.gateway.model.App;
 import io.keygate.gateway.model.Credential;
 import io.keygate.gateway.model.CrossTenantAuthorization;
 import io.keygate.gateway.model.Grant;
+import io.keygate.gateway.model.SignatureRequirement;
+import io.keygate.gateway.model.SignatureRequirements;
 import io.keygate.gateway.model.Tenant;
 import io.keygate.gateway.payload.ApiPayloadKeys;
 
@@ -89,8 +91,28 @@ public final class ConfigSnapshot {
       Collection<CrossTenantAuthorization> authorizations,
       Collection<BackendTls> backendTls,
       Map<String, ApiPayloadKeys> payloads) {
+    this(version, tenants, apps, apis, credentials, grants, authorizations, backendTls, payloads,
+        SignatureRequirements.NONE);
+  }
+
+  /**
+   * @param backendTls the officers' transport policies; a target without one is plaintext
+   * @param payloads each API's payload policy and rings by API id; absent: none
+   * @param signatures the tenants' and APIs' signature version requirements (schema V15)
+   */
+  public ConfigSnapshot(
+      long version,
+      Collection<Tenant> tenants,
+      Collection<App> apps,
+      Collection<ApiDefinition> apis,
+      Collection<Credential> credentials,
+      Collection<Grant> grants,
+      Collection<CrossTenantAuthorization> authorizations,
+      Collection<BackendTls> backendTls,
+      Map<String, ApiPayloadKeys> payloads,
+      SignatureRequirements signatures) {
     this.version = version;
-    this.shared = new SharedIndex(tenants, apis, authorizations, backendTls, payloads);
+    this.shared = new SharedIndex(tenants, apis, authorizations, backendTls, payloads, signatures);
     Map<String, App> appsById = new HashMap<>();
     apps.forEach(a -> appsById.put(a.id(), a));
     this.apps = LayeredMap.over(appsById);
@@ -140,8 +162,8 @@ public final class ConfigSnapshot {
     return new ConfigSnapshot(
         delta.toVersion(),
         delta.shared()
-            .map(s -> new SharedIndex(
-                s.tenants(), s.apis(), s.authorizations(), s.backendTls(), s.payloads()))
+            .map(s -> new SharedIndex(s.tenants(), s.apis(), s.authorizations(),
+                s.backendTls(), s.payloads(), s.signatures()))
             .orElse(shared),
         apps.with(appChanges),
         credentials.with(delta.credentials()),
@@ -151,6 +173,19 @@ public final class ConfigSnapshot {
   /** The API's payload policy and key rings (schema V13); {@link ApiPayloadKeys#NONE} if unset. */
   public ApiPayloadKeys payload(String apiId) {
     return shared.payloads.getOrDefault(apiId, ApiPayloadKeys.NONE);
+  }
+
+  /**
+   * The signature versions calls of the API must use (schema V15): the stricter of its own
+   * requirement and its tenant's default.
+   */
+  public SignatureRequirement signatureRequirement(ApiDefinition api) {
+    return shared.signatures.inForce(api);
+  }
+
+  /** The tenants' and APIs' signature requirements as stored (schema V15). */
+  public SignatureRequirements signatureRequirements() {
+    return shared.signatures;
   }
 
   /** How many credentials it holds (for metrics). */
@@ -246,15 +281,18 @@ public final class ConfigSnapshot {
         new HashMap<>();
     private final Map<BackendTarget, BackendTls> backendTls = new HashMap<>();
     private final Map<String, ApiPayloadKeys> payloads;
+    private final SignatureRequirements signatures;
 
     SharedIndex(
         Collection<Tenant> tenants,
         Collection<ApiDefinition> apis,
         Collection<CrossTenantAuthorization> authorizations,
         Collection<BackendTls> backendTls,
-        Map<String, ApiPayloadKeys> payloads) {
+        Map<String, ApiPayloadKeys> payloads,
+        SignatureRequirements signatures) {
       backendTls.forEach(p -> this.backendTls.put(p.backendTarget(), p));
       this.payloads = Map.copyOf(payloads);
+      this.signatures = java.util.Objects.requireNonNull(signatures, "signatures");
       tenants.forEach(t -> this.tenants.put(t.id(), t));
       for (ApiDefinition api : apis) {
         if (api.legacy()) {

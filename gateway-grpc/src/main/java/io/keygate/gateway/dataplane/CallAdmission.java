@@ -1,5 +1,6 @@
 package io.keygate.gateway.dataplane;
 
+import io.keygate.gateway.auth.AuthFailure;
 import io.keygate.gateway.auth.AuthResult;
 import io.keygate.gateway.auth.MessageChain;
 import io.keygate.gateway.auth.NonceStoreUnavailableException;
@@ -113,7 +114,15 @@ final class CallAdmission {
     if (screening instanceof Screening.Refused refused) {
       return refusedAuthentication(refused.rejection(), headers, routed.snapshot());
     }
-    Credential claimed = ((Screening.Passed) screening).claimed();
+    Screening.Passed passed = (Screening.Passed) screening;
+    // A version-1 call to an API that requires version 2: refused on the headers, before the
+    // HSM. The version is signed, so a call that lies about it fails its signature check instead.
+    if (!routed.snapshot().signatureRequirement(routed.api()).accepts(passed.signedVersion2())) {
+      return refusedAuthentication(new AuthResult.Rejected(AuthFailure.VERSION_REQUIRED,
+          "api=" + routed.api().id() + " requires signature version 2"), headers,
+          routed.snapshot());
+    }
+    Credential claimed = passed.claimed();
     // A key or an API already at its limit cannot take the call whatever its signature says:
     // refuse before the HSM, which a flood on one API would otherwise keep busy for nothing,
     // starving the signed calls of every other API. Only a look: places are taken once the
@@ -125,7 +134,7 @@ final class CallAdmission {
       return apiBusy(claimed, routed.api());
     }
     return new Admission.AwaitingSignature(routed.api(), routed.backend(), routed.snapshot(),
-        routed.requestId(), headers, (Screening.Passed) screening);
+        routed.requestId(), headers, passed);
   }
 
   /**

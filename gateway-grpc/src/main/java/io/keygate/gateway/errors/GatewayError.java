@@ -24,6 +24,7 @@ public enum GatewayError {
   MALFORMED_ENVELOPE(Status.Code.UNAUTHENTICATED, AuthFailure.MALFORMED_ENVELOPE.code(), "stream message carries no valid message signature envelope"),
   BAD_MESSAGE_SIGNATURE(Status.Code.UNAUTHENTICATED, AuthFailure.BAD_MESSAGE_SIGNATURE.code(), "stream message signature does not match"),
   STREAM_TRUNCATED(Status.Code.UNAUTHENTICATED, AuthFailure.STREAM_TRUNCATED.code(), "stream ended without its signed end marker"),
+  SIGNATURE_VERSION_REQUIRED(Status.Code.UNAUTHENTICATED, AuthFailure.VERSION_REQUIRED.code(), "this API requires signature version 2"),
 
   NOT_GRANTED(Status.Code.PERMISSION_DENIED, AccessDecision.DENIED_NOT_GRANTED.code(), "app is not granted this API"),
   CROSS_TENANT(Status.Code.PERMISSION_DENIED, AccessDecision.DENIED_CROSS_TENANT.code(), "app is not authorized for this API"),
@@ -100,6 +101,7 @@ public enum GatewayError {
       case MALFORMED_ENVELOPE -> MALFORMED_ENVELOPE;
       case BAD_MESSAGE_SIGNATURE -> BAD_MESSAGE_SIGNATURE;
       case STREAM_TRUNCATED -> STREAM_TRUNCATED;
+      case VERSION_REQUIRED -> SIGNATURE_VERSION_REQUIRED;
     };
   }
 

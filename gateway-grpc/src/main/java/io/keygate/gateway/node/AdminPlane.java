@@ -79,7 +79,8 @@ public final class AdminPlane {
         parts.audit(),
         AuditReading.over(parts.database().auditChain(), parts.database().signedHeads(), parts.hsm(),
             parts.auditHeads()),
-        keyControl, parts.database().payloadKeys(), parts.clock(), parts.onConfigChanged());
+        keyControl, parts.database().payloadKeys(),
+        parts.database().signatureRequirements(), parts.clock(), parts.onConfigChanged());
     AdminServerSettings server = new AdminServerSettings(
         settings.server().listen(),
         parts.activeTls().assignments().get(TlsListener.ADMIN),

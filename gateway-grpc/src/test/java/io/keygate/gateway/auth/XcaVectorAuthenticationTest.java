@@ -80,10 +80,12 @@ class XcaVectorAuthenticationTest {
     // CredentialUnusable is about the stored secret, not the request: no vector can cause it
     // (RequestAuthenticatorTest and WrappedCredentialEndToEndTest do). The codes of a version-2
     // call's later messages are the message vectors' (MessageChainVectorTest).
+    // SignatureVersionRequired is an API's policy, not the request's form
+    // (SignatureVersionRequiredEndToEndTest).
     assertThat(seen).as("every failure code a request can cause is exercised")
         .isEqualTo(EnumSet.complementOf(EnumSet.of(AuthFailure.SECRET_UNUSABLE,
             AuthFailure.MALFORMED_ENVELOPE, AuthFailure.BAD_MESSAGE_SIGNATURE,
-            AuthFailure.STREAM_TRUNCATED)));
+            AuthFailure.STREAM_TRUNCATED, AuthFailure.VERSION_REQUIRED)));
     assertThat(valid).isGreaterThanOrEqualTo(10);
   }
 

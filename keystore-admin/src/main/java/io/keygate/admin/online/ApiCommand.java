@@ -10,6 +10,7 @@ import picocli.CommandLine.Command;
       ApiRegisterCommand.class,
       ApiUpdateCommand.class,
       ApiEncryptionCommand.class,
+      ApiSignatureCommand.class,
       ApiPayloadKeysCommand.class,
       ApiRemoveCommand.class,
       ApiListCommand.class

@@ -70,7 +70,8 @@ final class ProtoViews {
         "backendTarget", a.getBackendTarget(),
         "authMode", enumName(a.getAuthMode()),
         "preauthMaxMessageBytes", a.getPreauthMaxMessageBytes(),
-        "encryption", encryption(a.getEncryption()));
+        "encryption", encryption(a.getEncryption()),
+        "signatureRequirement", ApiSignatureCommand.text(a.getSignatureRequirement()));
   }
 
   /** none, client, backend or both; "unknown" from a server older than admin API 1.8. */

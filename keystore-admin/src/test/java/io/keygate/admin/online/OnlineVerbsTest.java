@@ -258,6 +258,24 @@ class OnlineVerbsTest {
   }
 
   @Test
+  void apiSignature_requiresV2OnAnApiOrATenant_andRefusesAnUnknownRequirementBeforeCalling() {
+    assertThat(admin("api", "signature", "--tenant", "acme", "--id", "echo", "--require", "v2")
+            .out())
+        .isEqualTo("API echo of tenant acme: in force v2.\n");
+    var sent = (io.keygate.proto.admin.v1.SetSignatureRequirementRequest) fake.lastRequest();
+    assertThat(sent.getApiId()).isEqualTo("echo");
+    assertThat(sent.getRequirement())
+        .isEqualTo(io.keygate.proto.admin.v1.SignatureRequirement.SIGNATURE_V2_REQUIRED);
+    assertThat(admin("api", "signature", "--tenant", "acme", "--require", "v2").out())
+        .isEqualTo("Tenant acme: default v2.\n");
+    assertThat(((io.keygate.proto.admin.v1.SetSignatureRequirementRequest) fake.lastRequest())
+        .getApiId()).isEmpty();
+    assertThat(admin("api", "signature", "--tenant", "acme", "--id", "echo", "--require", "v1")
+            .exitCode())
+        .isEqualTo(2);
+  }
+
+  @Test
   void apiPayloadKeys_printsIdsAndStates() {
     Result r = admin("api", "payload-keys", "--tenant", "acme", "--id", "echo");
     assertThat(r.exitCode()).as(r.toString()).isZero();

@@ -253,6 +253,17 @@ public final class FakeAdminService extends AdminServiceGrpc.AdminServiceImplBas
   }
 
   @Override
+  public void setSignatureRequirement(
+      io.keygate.proto.admin.v1.SetSignatureRequirementRequest r,
+      StreamObserver<io.keygate.proto.admin.v1.SignatureRequirementState> o) {
+    answer(r, o, io.keygate.proto.admin.v1.SignatureRequirementState.newBuilder()
+        .setTenantId(r.getTenantId()).setApiId(r.getApiId())
+        .setTenantDefault(r.getApiId().isEmpty() ? r.getRequirement()
+            : io.keygate.proto.admin.v1.SignatureRequirement.SIGNATURE_V1_OR_V2)
+        .setEffective(r.getRequirement()).build());
+  }
+
+  @Override
   public void setApiEncryption(
       io.keygate.proto.admin.v1.SetApiEncryptionRequest r, StreamObserver<Api> o) {
     answer(r, o, Api.newBuilder().setTenantId(r.getTenantId()).setId(r.getApiId())

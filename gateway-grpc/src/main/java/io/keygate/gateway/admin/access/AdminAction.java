@@ -38,6 +38,10 @@ public enum AdminAction {
   // Since 1.8: the tenant's admin and security officers (docs/payload-encryption.md).
   API_ENCRYPTION_SET("api.encryption.set", Kind.WRITE, Scope.TENANT),
   PAYLOAD_KEY_LIST("payload-key.list", Kind.READ, Scope.TENANT),
+  // Since 1.10 (docs/signature-spec.md, 13.5): an API's own requirement, the tenant's admin and
+  // security officers; a tenant's default (a floor its admin cannot lower), officers only.
+  API_SIGNATURE_SET("api.signature.set", Kind.WRITE, Scope.TENANT),
+  TENANT_SIGNATURE_SET("tenant.signature.set", Kind.WRITE, Scope.TENANT),
 
   GRANT_CREATE("grant.create", Kind.WRITE, Scope.TENANT),
   GRANT_REVOKE("grant.revoke", Kind.WRITE, Scope.TENANT),

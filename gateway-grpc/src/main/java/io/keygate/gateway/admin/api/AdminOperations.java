@@ -29,6 +29,7 @@ final class AdminOperations {
   private final AuditReading audit;
   private final KeyControl keys;
   private final EncryptionPolicies encryptionPolicies;
+  private final SignatureRequirementsAdmin signatures;
   private final Clock clock;
 
   AdminOperations(
@@ -38,7 +39,9 @@ final class AdminOperations {
       AuditReading audit,
       KeyControl keys,
       EncryptionPolicies encryptionPolicies,
+      SignatureRequirementsAdmin signatures,
       Clock clock) {
+    this.signatures = Objects.requireNonNull(signatures, "signatures");
     this.keys = Objects.requireNonNull(keys, "keys");
     this.encryptionPolicies = Objects.requireNonNull(encryptionPolicies, "encryptionPolicies");
     this.store = Objects.requireNonNull(store, "store");
@@ -160,19 +163,33 @@ final class AdminOperations {
   Api registerApi(RegisterApiRequest req) throws Exception {
     var api = AdminMessages.api(req.getApi());
     store.registerApi(api);
-    return encryptionPolicies.shown(AdminMessages.api(api));
+    return signatures.shown(encryptionPolicies.shown(AdminMessages.api(api)));
   }
 
   Api updateApi(UpdateApiRequest req) throws Exception {
     var api = AdminMessages.api(req.getApi());
     store.updateApi(api);
-    return encryptionPolicies.shown(AdminMessages.api(api));
+    return signatures.shown(encryptionPolicies.shown(AdminMessages.api(api)));
   }
 
   Api setApiEncryption(SetApiEncryptionRequest req) throws Exception {
     var api = tenantsApi(req.getTenantId(), req.getApiId());
     encryptionPolicies.set(api.id(), req.getEncryption(), clock.instant());
-    return encryptionPolicies.shown(AdminMessages.api(api));
+    return signatures.shown(encryptionPolicies.shown(AdminMessages.api(api)));
+  }
+
+  /**
+   * With an API id: that API's own requirement, for an API of the named tenant (another tenant's
+   * is not found). Without: the tenant's default. A bad requirement is refused before either.
+   */
+  SignatureRequirementState setSignatureRequirement(SetSignatureRequirementRequest req)
+      throws Exception {
+    var requirement = SignatureRequirementsAdmin.requested(req.getRequirement());
+    if (req.getApiId().isEmpty()) {
+      return signatures.setTenantDefault(req.getTenantId(), requirement, clock.instant());
+    }
+    var api = tenantsApi(req.getTenantId(), req.getApiId());
+    return signatures.setApiRequirement(api.tenantId(), api.id(), requirement, clock.instant());
   }
 
   ListPayloadKeysResponse listPayloadKeys(ListPayloadKeysRequest req) throws Exception {
@@ -195,8 +212,10 @@ final class AdminOperations {
 
   ListApisResponse listApis(ListApisRequest req) throws StoreException {
     ListApisResponse.Builder b = ListApisResponse.newBuilder();
+    var required = signatures.all();
     for (var a : store.apis(req.getTenantId())) {
-      b.addApis(encryptionPolicies.shown(AdminMessages.api(a)));
+      b.addApis(SignatureRequirementsAdmin.shown(
+          encryptionPolicies.shown(AdminMessages.api(a)), required));
     }
     return b.build();
   }

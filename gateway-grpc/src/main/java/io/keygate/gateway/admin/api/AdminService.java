@@ -9,6 +9,7 @@ import static io.keygate.gateway.admin.access.AdminAction.*;
 import io.grpc.stub.StreamObserver;
 import io.keygate.gateway.audit.AuditLog;
 import io.keygate.gateway.config.ConfigStore;
+import io.keygate.gateway.config.SignatureRequirementStore;
 import io.keygate.gateway.credentials.CredentialIssuer;
 import io.keygate.gateway.payload.PayloadKeyStore;
 import io.keygate.proto.admin.v1.*;
@@ -49,6 +50,7 @@ public final class AdminService extends AdminServiceGrpc.AdminServiceImplBase {
    *     {@link AuditReading#over} on the config database's audit chain and signed heads
    * @param keyControl dual control and TLS keys ({@link KeyControl#create})
    * @param payloadKeys each API's payload encryption policy (since admin API 1.8)
+   * @param signatures tenants' and APIs' signature version requirements (since admin API 1.10)
    * @param clock for expiries, credential states and audit times
    * @param onConfigChanged run after each successful configuration write, e.g. a wrapper around
    *     {@code SnapshotRefresher.refreshNow()}; what it throws is logged, not returned
@@ -59,14 +61,14 @@ public final class AdminService extends AdminServiceGrpc.AdminServiceImplBase {
       AdminPrincipals principals,
       AuditLog audit,
       AuditReading auditReading,
-      KeyControl keyControl, PayloadKeyStore payloadKeys,
+      KeyControl keyControl, PayloadKeyStore payloadKeys, SignatureRequirementStore signatures,
       Clock clock,
       Runnable onConfigChanged) {
     CredentialLifecycle lifecycle = new CredentialLifecycle(issuer, store, clock);
     return new AdminService(
         new AdminCalls(principals, new AdminPolicy(), audit, clock, onConfigChanged),
         new AdminOperations(store, lifecycle, principals, auditReading, keyControl,
-            new EncryptionPolicies(payloadKeys), clock),
+            new EncryptionPolicies(payloadKeys), new SignatureRequirementsAdmin(signatures), clock),
         keyControl, new BulkCredentials(issuer), new BackendTlsOperations(store, keyControl));
   }
 
@@ -234,6 +236,17 @@ public final class AdminService extends AdminServiceGrpc.AdminServiceImplBase {
     String tenant = req.getTenantId();
     calls.serve(API_ENCRYPTION_SET, tenant, AuditTargets.target(tenant, "api", req.getApiId()),
         out, c -> ops.setApiEncryption(req), AuditTargets::apiDetail);
+  }
+
+  @Override
+  public void setSignatureRequirement(SetSignatureRequirementRequest req,
+      StreamObserver<SignatureRequirementState> out) {
+    String tenant = req.getTenantId();
+    boolean api = !req.getApiId().isEmpty();
+    calls.serve(api ? API_SIGNATURE_SET : TENANT_SIGNATURE_SET, tenant,
+        api ? AuditTargets.target(tenant, "api", req.getApiId()) : AuditTargets.target(tenant,
+            "signature", null), out, c -> ops.setSignatureRequirement(req),
+        s -> "set=" + req.getRequirement() + " effective=" + s.getEffective());
   }
 
   @Override

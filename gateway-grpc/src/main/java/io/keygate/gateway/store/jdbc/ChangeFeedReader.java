@@ -111,7 +111,8 @@ final class ChangeFeedReader {
         ConfigRows.apis(c, Scope.all()),
         ConfigRows.authorizationsGranted(c, Scope.all()),
         BackendTlsRows.all(c),
-        PayloadRows.all(c));
+        PayloadRows.all(c),
+        SignatureRequirementRows.all(c));
   }
 
   private static long feedStart(Connection c) throws SQLException {

@@ -168,6 +168,11 @@ public final class ConfigDatabase implements AutoCloseable {
     return new JdbcPayloadKeyStore(pool);
   }
 
+  /** Each tenant's default and each API's own signature version requirement (migration V15). */
+  public io.keygate.gateway.config.SignatureRequirementStore signatureRequirements() {
+    return new JdbcSignatureRequirementStore(pool);
+  }
+
   /** Who may use the admin API, and as what. */
   public PrincipalStore principals() {
     return new JdbcPrincipalStore(pool);

@@ -30,6 +30,7 @@ final class SnapshotLoader {
         ConfigRows.grants(c, all),
         ConfigRows.authorizationsGranted(c, all),
         BackendTlsRows.all(c),
-        PayloadRows.all(c));
+        PayloadRows.all(c),
+        SignatureRequirementRows.all(c));
   }
 }

@@ -176,8 +176,11 @@ class AdminPolicyTest {
     // Officers create apps when onboarding a tenant; tenant-admins for their own tenant. Both
     // end credentials: the tenant when rotating, an officer when responding to an incident. An
     // API's payload encryption: the tenant decides for its data, an officer may impose it (1.8).
+    // An API's signature requirement likewise (1.10); the tenant's floor is the officers' alone.
     assertThat(shared).containsExactly(
-        "APP_CREATE", "CREDENTIAL_RETIRE", "CREDENTIAL_REVOKE", "API_ENCRYPTION_SET");
+        "APP_CREATE", "CREDENTIAL_RETIRE", "CREDENTIAL_REVOKE", "API_ENCRYPTION_SET",
+        "API_SIGNATURE_SET");
+    assertThat(policy.allowedFor(AdminRole.TENANT_ADMIN)).doesNotContain(TENANT_SIGNATURE_SET);
     assertThat(CREDENTIAL_ISSUING)
         .allMatch(a -> policy.allowedFor(AdminRole.TENANT_ADMIN).contains(a))
         .noneMatch(a -> policy.allowedFor(AdminRole.SECURITY_OFFICER).contains(a));
