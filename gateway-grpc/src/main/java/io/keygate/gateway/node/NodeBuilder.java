@@ -273,9 +273,8 @@ public final class NodeBuilder {
       KekIssuers kekIssuers = new KekIssuers(db.kekIssuers(), UUID.randomUUID().toString(),
           hierarchy.isPresent() ? settings.keys().issuingKek() : Optional.empty(), clock);
       parts.addAction("issuing KEK report", kekIssuers::withdraw);
-      admin = parts.add(startAdmin(settings.admin().get(), hsm, hierarchy, db, store, refresher,
-          adminAudit,
-          headFile, activeTls, tlsFollower, random, kekIssuers));
+      admin = parts.add(startAdmin(settings.admin().get(), hsm, hierarchy, payloads, db, store,
+          refresher, adminAudit, headFile, activeTls, tlsFollower, random, kekIssuers));
       housekeeping.scheduleWithFixedDelay(kekIssuers::reportQuietly,
           KekIssuers.REPORT_INTERVAL.toMillis(), KekIssuers.REPORT_INTERVAL.toMillis(),
           TimeUnit.MILLISECONDS);
@@ -362,7 +361,7 @@ public final class NodeBuilder {
    * seeds the first security officer while no principal exists yet.
    */
   private AdminServer startAdmin(AdminPlaneSettings adminSettings, HsmToken hsm,
-      Optional<WrappedMacKeys> hierarchy, ConfigDatabase db,
+      Optional<WrappedMacKeys> hierarchy, Optional<PayloadKeys> payloads, ConfigDatabase db,
       ConfigStore store, SnapshotRefresher refresher, SignedAuditLog audit, AuditHeadSink headFile,
       ActiveTlsKeys activeTls,
       TlsKeyFollower tlsFollower, SecureRandom random, KekIssuers kekIssuers) throws Exception {
@@ -379,7 +378,7 @@ public final class NodeBuilder {
     };
     return AdminPlane.start(adminSettings, new AdminPlane.Parts(hsm, db, store, principals, audit,
         headFile, activeTls, tlsFollower, clock, random,
-        hierarchy, kekIssuers, refreshSnapshot));
+        hierarchy, kekIssuers, payloads, settings.keys().payloadKek(), refreshSnapshot));
   }
 
   private static ScheduledExecutorService scheduler(StartedParts parts, String name) {

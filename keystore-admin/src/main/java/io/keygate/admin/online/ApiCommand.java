@@ -11,6 +11,8 @@ import picocli.CommandLine.Command;
       ApiUpdateCommand.class,
       ApiEncryptionCommand.class,
       ApiPayloadKeysCommand.class,
+      ApiPayloadKeyIssueCommand.class,
+      ApiPayloadKeyRetireCommand.class,
       ApiRemoveCommand.class,
       ApiListCommand.class
     })

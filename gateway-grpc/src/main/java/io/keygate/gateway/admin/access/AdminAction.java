@@ -38,6 +38,9 @@ public enum AdminAction {
   // Since 1.8: the tenant's admin and security officers (docs/payload-encryption.md).
   API_ENCRYPTION_SET("api.encryption.set", Kind.WRITE, Scope.TENANT),
   PAYLOAD_KEY_LIST("payload-key.list", Kind.READ, Scope.TENANT),
+  // Since 1.9: issuing, the tenant's admin only (the key is in the reply); retiring, also officers.
+  PAYLOAD_KEY_ISSUE("payload-key.issue", Kind.WRITE, Scope.TENANT),
+  PAYLOAD_KEY_RETIRE("payload-key.retire", Kind.WRITE, Scope.TENANT),
 
   GRANT_CREATE("grant.create", Kind.WRITE, Scope.TENANT),
   GRANT_REVOKE("grant.revoke", Kind.WRITE, Scope.TENANT),

@@ -29,6 +29,7 @@ final class AdminOperations {
   private final AuditReading audit;
   private final KeyControl keys;
   private final EncryptionPolicies encryptionPolicies;
+  private final PayloadKeyOperations payloadKeys;
   private final Clock clock;
 
   AdminOperations(
@@ -38,8 +39,10 @@ final class AdminOperations {
       AuditReading audit,
       KeyControl keys,
       EncryptionPolicies encryptionPolicies,
+      PayloadKeyOperations payloadKeys,
       Clock clock) {
     this.keys = Objects.requireNonNull(keys, "keys");
+    this.payloadKeys = Objects.requireNonNull(payloadKeys, "payloadKeys");
     this.encryptionPolicies = Objects.requireNonNull(encryptionPolicies, "encryptionPolicies");
     this.store = Objects.requireNonNull(store, "store");
     this.credentials = Objects.requireNonNull(credentials, "credentials");
@@ -177,6 +180,16 @@ final class AdminOperations {
 
   ListPayloadKeysResponse listPayloadKeys(ListPayloadKeysRequest req) throws Exception {
     return encryptionPolicies.keys(tenantsApi(req.getTenantId(), req.getApiId()).id());
+  }
+
+  IssuedPayloadKey issuePayloadKey(IssuePayloadKeyRequest req) throws Exception {
+    return payloadKeys.issue(tenantsApi(req.getTenantId(), req.getApiId()).id(), req);
+  }
+
+  ListPayloadKeysResponse retirePayloadKey(RetirePayloadKeyRequest req) throws Exception {
+    String apiId = tenantsApi(req.getTenantId(), req.getApiId()).id();
+    payloadKeys.retire(apiId, req);
+    return encryptionPolicies.keys(apiId);
   }
 
   /** The API, found tenant-scoped: another tenant's is not found. */

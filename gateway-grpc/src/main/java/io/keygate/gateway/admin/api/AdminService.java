@@ -13,7 +13,10 @@ import io.keygate.gateway.credentials.CredentialIssuer;
 import io.keygate.gateway.payload.PayloadKeyStore;
 import io.keygate.proto.admin.v1.*;
 import java.time.Clock;
+import io.keygate.hsm.KekId;
+import io.keygate.hsm.PayloadKeys;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * The admin API's gRPC service, as a table: each RPC names its {@link AdminAction}, the tenant
@@ -49,6 +52,7 @@ public final class AdminService extends AdminServiceGrpc.AdminServiceImplBase {
    *     {@link AuditReading#over} on the config database's audit chain and signed heads
    * @param keyControl dual control and TLS keys ({@link KeyControl#create})
    * @param payloadKeys each API's payload encryption policy (since admin API 1.8)
+   * @param payloadHsm makes payload keys under {@code payloadKek} (since 1.9; either empty: none)
    * @param clock for expiries, credential states and audit times
    * @param onConfigChanged run after each successful configuration write, e.g. a wrapper around
    *     {@code SnapshotRefresher.refreshNow()}; what it throws is logged, not returned
@@ -60,13 +64,15 @@ public final class AdminService extends AdminServiceGrpc.AdminServiceImplBase {
       AuditLog audit,
       AuditReading auditReading,
       KeyControl keyControl, PayloadKeyStore payloadKeys,
+      Optional<PayloadKeys> payloadHsm, Optional<KekId> payloadKek,
       Clock clock,
       Runnable onConfigChanged) {
     CredentialLifecycle lifecycle = new CredentialLifecycle(issuer, store, clock);
     return new AdminService(
         new AdminCalls(principals, new AdminPolicy(), audit, clock, onConfigChanged),
         new AdminOperations(store, lifecycle, principals, auditReading, keyControl,
-            new EncryptionPolicies(payloadKeys), clock),
+            new EncryptionPolicies(payloadKeys),
+            new PayloadKeyOperations(payloadKeys, payloadHsm, payloadKek, clock), clock),
         keyControl, new BulkCredentials(issuer), new BackendTlsOperations(store, keyControl));
   }
 
@@ -242,6 +248,22 @@ public final class AdminService extends AdminServiceGrpc.AdminServiceImplBase {
     String tenant = req.getTenantId();
     calls.serve(PAYLOAD_KEY_LIST, tenant, AuditTargets.target(tenant, "api", req.getApiId()),
         out, c -> ops.listPayloadKeys(req));
+  }
+
+  @Override
+  public void issuePayloadKey(IssuePayloadKeyRequest req, StreamObserver<IssuedPayloadKey> out) {
+    String tenant = req.getTenantId();
+    calls.serve(PAYLOAD_KEY_ISSUE, tenant, AuditTargets.target(tenant, "api", req.getApiId()),
+        out, c -> ops.issuePayloadKey(req), k -> "hop=" + k.getKey().getHop() + " key="
+            + k.getKey().getKeyId());
+  }
+
+  @Override
+  public void retirePayloadKey(RetirePayloadKeyRequest req,
+      StreamObserver<ListPayloadKeysResponse> out) {
+    String tenant = req.getTenantId();
+    calls.serve(PAYLOAD_KEY_RETIRE, tenant, AuditTargets.target(tenant, "api", req.getApiId()),
+        out, c -> ops.retirePayloadKey(req));
   }
 
   @Override

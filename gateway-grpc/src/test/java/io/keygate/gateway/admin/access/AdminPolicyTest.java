@@ -38,6 +38,7 @@ class AdminPolicyTest {
     for (AdminAction a : List.of(
         CREDENTIAL_RETIRE,
         CREDENTIAL_REVOKE,
+        PAYLOAD_KEY_RETIRE,
         TENANT_CREATE,
         APP_CREATE,
         PRINCIPAL_ADD,
@@ -54,6 +55,7 @@ class AdminPolicyTest {
         CREDENTIAL_CREATE,
         CREDENTIAL_ADD,
         CREDENTIAL_BULK_CREATE,
+        PAYLOAD_KEY_ISSUE,
         API_REGISTER,
         API_UPDATE,
         API_REMOVE,
@@ -176,8 +178,9 @@ class AdminPolicyTest {
     // Officers create apps when onboarding a tenant; tenant-admins for their own tenant. Both
     // end credentials: the tenant when rotating, an officer when responding to an incident. An
     // API's payload encryption: the tenant decides for its data, an officer may impose it (1.8).
-    assertThat(shared).containsExactly(
-        "APP_CREATE", "CREDENTIAL_RETIRE", "CREDENTIAL_REVOKE", "API_ENCRYPTION_SET");
+    // A payload key, like a credential, is retired by either (1.9), issued by the tenant only.
+    assertThat(shared).containsExactly("APP_CREATE", "CREDENTIAL_RETIRE", "CREDENTIAL_REVOKE",
+        "API_ENCRYPTION_SET", "PAYLOAD_KEY_RETIRE");
     assertThat(CREDENTIAL_ISSUING)
         .allMatch(a -> policy.allowedFor(AdminRole.TENANT_ADMIN).contains(a))
         .noneMatch(a -> policy.allowedFor(AdminRole.SECURITY_OFFICER).contains(a));
