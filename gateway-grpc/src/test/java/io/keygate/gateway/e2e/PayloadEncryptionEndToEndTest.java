@@ -319,6 +319,30 @@ class PayloadEncryptionEndToEndTest {
     assertNeverCompletedHavingSeenAtMost(channel, "bare", List.of());
   }
 
+  @Test
+  void anApiWithoutAuthentication_thatEncrypts_isRefusedUnavailable_andWithoutPolicyServed()
+      throws Exception {
+    // Envelopes bind the signed call's values; a call that signs nothing has none: fail closed.
+    String target = "127.0.0.1:" + gw.globexBackend.getPort();
+    gw.store.allowBackend(new io.keygate.gateway.model.BackendAllowance("globex", target, true));
+    gw.store.registerApi(new io.keygate.gateway.model.ApiDefinition("api-open", "globex",
+        DemoTenants.GLOBEX_DOMAIN, DemoTenants.ECHO, target,
+        io.keygate.gateway.model.AuthMode.NONE));
+    byte[] clear = req("open/0").toByteArray();
+    Channel globex = gw.channel(DemoTenants.GLOBEX_DOMAIN);
+
+    gw.database.payloadKeys().setPolicy("api-open", EncryptionPolicy.NONE, Instant.now());
+    refresh();
+    assertThat(RawCalls.start(globex, DemoTenants.ECHO, new Metadata(), RawCalls.deadline(30),
+        true, clear).get(30, TimeUnit.SECONDS).status()).isEqualTo(Status.Code.OK);
+
+    gw.database.payloadKeys().setPolicy("api-open", EncryptionPolicy.BACKEND, Instant.now());
+    refresh();
+    assertThat(RawCalls.start(globex, DemoTenants.ECHO, new Metadata(), RawCalls.deadline(30),
+        true, clear).get(30, TimeUnit.SECONDS))
+        .isEqualTo(RawCalls.Ended.of(GatewayError.PAYLOAD_UNAVAILABLE));
+  }
+
   // ---------------------------------------------------------------------------------------------
 
   private static void assertRefused(Sent call, GatewayError expected, List<String> backendGets,
