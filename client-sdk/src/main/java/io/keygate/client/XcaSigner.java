@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.BiFunction;
 import java.util.TreeSet;
 
 /**
@@ -63,6 +64,20 @@ public final class XcaSigner {
   /** Signs with the current time and a fresh random nonce. */
   public XcaSignature signDigest(String path, String authority, byte[] contentSha256) {
     return signDigest(path, authority, contentSha256, clock.millis(), newNonce());
+  }
+
+  /**
+   * Signs a call whose first request message is made from the call's own timestamp and nonce, such
+   * as an encrypted message bound to them (docs/payload-encryption.md, section 4): {@code first}
+   * gets the fresh timestamp and nonce and returns the bytes that will be sent, which the signature
+   * covers.
+   */
+  public XcaSignature signMade(String path, String authority,
+      BiFunction<String, String, byte[]> first) {
+    long timestamp = clock.millis();
+    String nonce = newNonce();
+    return signDigest(path, authority,
+        sha256(first.apply(Long.toString(timestamp), nonce)), timestamp, nonce);
   }
 
   /**

@@ -40,6 +40,7 @@ import picocli.CommandLine.Spec;
     })
 final class InitCommand implements Callable<Integer> {
   static final String KEK = "keygate-kek";
+  static final String PAYLOAD_KEK = "keygate-pkek";
   static final String TLS_KEY = "gateway-tls";
   static final String ADMIN_CA = "admin-ca";
 
@@ -96,7 +97,7 @@ final class InitCommand implements Callable<Integer> {
     try {
       String fingerprint = bootstrap(node, admin, random);
       Files.writeString(node.config(), new NodeConfigText(node, tokenLabel, listen, adminListen,
-          KEK, TLS_KEY, fingerprint).text());
+          KEK, PAYLOAD_KEK, TLS_KEY, fingerprint).text());
     } catch (VerbFailedException e) {
       node.empty();
       err.println("keygate: init: " + e.getMessage());
@@ -124,6 +125,8 @@ final class InitCommand implements Callable<Integer> {
         "--so-pin-file", node.soPin().toString(), "--pin-file", pin);
     // The security officer first: SoftHSM refuses an SO login while user sessions are open.
     admin.run("kek", "generate", "--id", KEK, "--hsm-config", cfg,
+        "--so-pin-file", node.soPin().toString());
+    admin.run("kek", "generate-payload", "--id", PAYLOAD_KEK, "--hsm-config", cfg,
         "--so-pin-file", node.soPin().toString());
     String commonName = dnsNames.isEmpty() ? "localhost" : dnsNames.get(0);
     List<String> tlsKey = new ArrayList<>(List.of("bootstrap", "tls-key", "--hsm-config", cfg,

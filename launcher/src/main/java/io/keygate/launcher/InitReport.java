@@ -11,7 +11,8 @@ record InitReport(NodeDirectory node, String tokenLabel, String listen, String a
         "Initialised a Keygate node in " + d + ":",
         "  token '" + tokenLabel + "' (SoftHSM2, " + node.softhsmConf().getFileName()
             + "), PINs in so.pin and user.pin (0600, random, never shown)",
-        "  in the token, never extractable: KEK " + InitCommand.KEK + ", TLS key "
+        "  in the token, never extractable: KEK " + InitCommand.KEK + ", payload KEK "
+            + InitCommand.PAYLOAD_KEK + ", TLS key "
             + InitCommand.TLS_KEY + " (server.pem: " + String.join(", ", tlsNames) + "), admin CA "
             + InitCommand.ADMIN_CA + " (admin-ca.pem)",
         "  first security officer '" + officer + "': " + officer + ".pem, " + officer

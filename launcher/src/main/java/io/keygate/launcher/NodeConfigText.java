@@ -5,7 +5,7 @@ package io.keygate.launcher;
  * for a node on the new token (docs/operations.md, "A node from a config file").
  */
 record NodeConfigText(NodeDirectory node, String tokenLabel, String listen, String adminListen,
-    String kek, String tlsKey, String officerFingerprint) {
+    String kek, String payloadKek, String tlsKey, String officerFingerprint) {
 
   String text() {
     return String.join("\n",
@@ -22,6 +22,9 @@ record NodeConfigText(NodeDirectory node, String tokenLabel, String listen, Stri
         "tls_key = " + tlsKey,
         "# New AccessSecrets are made in the HSM and stored only wrapped under this KEK",
         "kek = " + kek,
+        "# Payload keys of encrypted APIs are made in the HSM and stored only wrapped under this",
+        "# payload KEK (docs/payload-encryption.md)",
+        "payload_kek = " + payloadKek,
         "# The embedded H2 config store, audit log and audit heads",
         "data_dir = " + node.data(),
         "# The admin API (mutual TLS, serving the same TLS key): client certificates issued by the",

@@ -53,6 +53,7 @@ class InitCommandTest {
         SettingsSource.file(dir.resolve("keygate.conf"), Map.of()).values());
     assertThat(settings.hsmConfig()).contains(dir.resolve("keygate.sunpkcs11.cfg"));
     assertThat(settings.keys().issuingKek()).isPresent();
+    assertThat(settings.keys().payloadKek()).isPresent();
     assertThat(settings.admin()).isPresent();
     assertThat(settings.gateway().listen().getPort()).isZero();
   }

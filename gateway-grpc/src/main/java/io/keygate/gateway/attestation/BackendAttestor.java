@@ -5,6 +5,7 @@ import io.keygate.gateway.dataplane.AdmittedCall;
 import io.keygate.gateway.dataplane.BackendHeaders;
 import io.keygate.gateway.dataplane.IdentityHeaders;
 import io.keygate.gateway.model.Credential;
+import io.keygate.gateway.payload.PayloadException;
 import io.keygate.hsm.HsmException;
 import io.keygate.hsm.KeyLabel;
 import io.keygate.hsm.SigningKeys;
@@ -15,6 +16,7 @@ import java.time.Clock;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * Attests each authenticated call to its backend (docs/backend-attestation.md, version 1): the
@@ -73,9 +75,22 @@ public final class BackendAttestor implements BackendHeaders {
   @Override
   public Metadata forAuthenticated(AdmittedCall call, String method, byte[] firstMessage)
       throws HsmException {
+    return attest(call, method, firstMessage, Long.toString(clock.millis()));
+  }
+
+  /** The timestamp is chosen first: the backend envelope of the first message is bound to it. */
+  @Override
+  public Optional<Sealed> forSealed(AdmittedCall call, String method, FirstMessage first)
+      throws HsmException, PayloadException {
+    String timestamp = Long.toString(clock.millis());
+    byte[] forward = first.forward(timestamp);
+    return Optional.of(new Sealed(attest(call, method, forward, timestamp), forward));
+  }
+
+  private Metadata attest(AdmittedCall call, String method, byte[] firstMessage,
+      String timestamp) throws HsmException {
     Credential caller = call.caller().orElseThrow(
         () -> new IllegalStateException("only an authenticated call is attested"));
-    String timestamp = Long.toString(clock.millis());
     String digest = Base64.getEncoder().encodeToString(sha256(firstMessage));
     byte[] signature = signer.sign(text(method, caller.tenantId(), caller.appId(),
         call.api().id(), call.requestId(), timestamp, digest));

@@ -1,7 +1,9 @@
 package io.keygate.gateway.dataplane;
 
 import io.grpc.Metadata;
+import io.keygate.gateway.payload.PayloadException;
 import io.keygate.hsm.HsmException;
+import java.util.Optional;
 
 /**
  * Makes the gateway's headers for the backend of an authenticated call, on the HSM lane, once its
@@ -21,4 +23,25 @@ public interface BackendHeaders {
    */
   Metadata forAuthenticated(AdmittedCall call, String method, byte[] firstMessage)
       throws HsmException;
+
+  /**
+   * The headers of a call whose forwarded first message is sealed for its backend under these
+   * headers' own timestamp ({@code x-keygate-timestamp}, docs/payload-encryption.md, section 4):
+   * {@code first} makes the message from the timestamp, and the headers cover what it returns.
+   *
+   * @return empty if these headers carry no timestamp ({@link #UNSIGNED}): the gateway cannot
+   *     seal for a backend that has nothing to bind the sealing to
+   */
+  default Optional<Sealed> forSealed(AdmittedCall call, String method, FirstMessage first)
+      throws HsmException, PayloadException {
+    return Optional.empty();
+  }
+
+  /** Makes the first message to forward once the attestation's timestamp is chosen. */
+  interface FirstMessage {
+    byte[] forward(String timestamp) throws HsmException, PayloadException;
+  }
+
+  /** The headers, and the first message they cover. */
+  record Sealed(Metadata headers, byte[] firstMessage) {}
 }

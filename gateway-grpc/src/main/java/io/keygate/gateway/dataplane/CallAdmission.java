@@ -15,6 +15,7 @@ import io.keygate.gateway.model.ApiDefinition;
 import io.keygate.gateway.model.AuthMode;
 import io.keygate.gateway.model.BackendTarget;
 import io.keygate.gateway.model.Credential;
+import io.keygate.gateway.model.EncryptionPolicy;
 import io.keygate.hsm.HsmException;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
@@ -84,6 +85,11 @@ final class CallAdmission {
               + " is not a valid target", api.get());
     }
     if (api.get().authMode() == AuthMode.NONE) {
+      if (snapshot.payload(api.get().id()).policy() != EncryptionPolicy.NONE) {
+        // Fail closed: envelopes bind the signed call's values, which such a call has none of.
+        return new Admission.Refused(GatewayError.PAYLOAD_UNAVAILABLE,
+            "api=" + api.get().id() + " encrypts but needs no signature", api.get());
+      }
       // Nothing to prove: the call takes its API's place now, and holds it until it ends.
       Optional<CallsPerApi.Slot> place = callsPerApi.tryOpen(api.get().id());
       if (place.isEmpty()) {

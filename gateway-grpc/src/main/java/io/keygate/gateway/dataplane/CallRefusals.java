@@ -5,6 +5,7 @@ import io.keygate.gateway.errors.ErrorReplies;
 import io.keygate.gateway.errors.GatewayError;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
+import java.time.Duration;
 
 /**
  * How the call handler ends a call it will not forward, through {@link ErrorReplies} (the one
@@ -38,5 +39,20 @@ final class CallRefusals {
     ErrorReplies.refuse(
         call, GatewayError.INTERNAL, requestId, method, e.getClass().getSimpleName());
     return new ServerCall.Listener<>() {};
+  }
+
+  /**
+   * Ends a call awaiting its first message when a pre-authentication limit strikes. These run on
+   * other threads (transport, timer, a newer call entering); the budget lets only one end the
+   * phase.
+   */
+  static void onPreAuthLimits(ServerCall<byte[], byte[]> call, PreAuthBudget budget,
+      String requestId, String method, Duration firstMessageTimeout) {
+    budget.onTooLarge(() -> refuse(call, GatewayError.PREAUTH_MESSAGE_TOO_LARGE, requestId,
+        method, "first message passed " + budget.maxMessageBytes() + " bytes on the wire"));
+    budget.onNoCapacity(detail ->
+        refuse(call, GatewayError.PREAUTH_CAPACITY_EXHAUSTED, requestId, method, detail));
+    budget.onLate(() -> refuse(call, GatewayError.FIRST_MESSAGE_TIMEOUT, requestId, method,
+        "no first message within " + firstMessageTimeout));
   }
 }

@@ -3,6 +3,8 @@ package io.keygate.gateway.dataplane;
 import io.grpc.ServerCall;
 import io.keygate.gateway.auth.MessageChain;
 import io.keygate.gateway.errors.GatewayError;
+import io.keygate.gateway.payload.PayloadException;
+import io.keygate.gateway.payload.RequestPayloads;
 import io.keygate.gateway.proxy.Forwarded;
 import io.keygate.hsm.HsmException;
 import java.lang.System.Logger;
@@ -13,12 +15,15 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Consumer;
 
 /**
- * Stands between the client and the proxy of an admitted v2 call (docs/signature-spec.md, section
- * 13): each request message after the first is checked by its {@link MessageChain} on the {@link
- * HsmLane} (the check blocks in the token) and only then handed to the proxy, payload only; the
- * half-close is passed on only after the end marker verified. At the first bad message (or a
- * half-close without the end marker) the call is ended with the chain's code and the backend call
- * cancelled: the backend receives nothing from that point on.
+ * Stands between the client and the proxy of an admitted call whose later messages need the HSM:
+ * a v2 call (docs/signature-spec.md, section 13), a call of an API that encrypts
+ * (docs/payload-encryption.md, section 9), or both. Each request message after the first is
+ * checked by its {@link MessageChain} (v2) on the {@link HsmLane} (the check blocks in the token),
+ * then turned by the call's {@link RequestPayloads} (opened and/or sealed), and only then handed to
+ * the proxy; the half-close of a v2 call is passed on only after the end marker verified. At the
+ * first bad message (or a half-close without the end marker) the call is ended with its code and
+ * the backend call cancelled: the backend receives nothing from that point on. A v1 call has no
+ * chain: its messages take the payload step alone, through the same queue.
  *
  * <p>Threading: messages and the half-close queue up in arrival order and one task at a time
  * drains them on the lane, so they reach the proxy in order. Every call into the proxy's listener
@@ -33,7 +38,10 @@ final class ChainedMessages extends ServerCall.Listener<byte[]> {
   private final ServerCall<byte[], byte[]> call;
   private final Forwarded forwarded;
   private final ServerCall.Listener<byte[]> proxy;
+  /** Null for a v1 call: no per-message signature. */
   private final MessageChain chain;
+  /** Null for an API that encrypts nothing. */
+  private final RequestPayloads payloads;
   private final Executor hsmLane;
   private final String requestId;
   private final Consumer<GatewayError> refusals;
@@ -44,15 +52,25 @@ final class ChainedMessages extends ServerCall.Listener<byte[]> {
   /** The signed first message, which the handler delivers first: it bypasses the chain. */
   private boolean signedFirstPending;
 
-  /** @param refusals told each refusal of a message (the security events); must not block */
+  /**
+   * @param chain the v2 call's chain; null for a v1 call
+   * @param payloads the call's payload step (message 1 on); null if its API encrypts nothing
+   * @param firstSent whether the handler delivers the first message, checked and turned already
+   * @param refusals told each refusal of a message (the security events); must not block
+   */
   ChainedMessages(ServerCall<byte[], byte[]> call, Forwarded forwarded, MessageChain chain,
-      Executor hsmLane, String requestId, Consumer<GatewayError> refusals) {
+      RequestPayloads payloads, boolean firstSent, Executor hsmLane, String requestId,
+      Consumer<GatewayError> refusals) {
+    if (chain == null && payloads == null) {
+      throw new IllegalArgumentException("nothing to check: the proxy's listener will do");
+    }
     this.call = call;
     this.forwarded = forwarded;
     this.refusals = refusals;
-    this.signedFirstPending = chain.firstMessageSent();
+    this.signedFirstPending = firstSent;
     this.proxy = forwarded.listener();
     this.chain = chain;
+    this.payloads = payloads;
     this.hsmLane = hsmLane;
     this.requestId = requestId;
   }
@@ -119,8 +137,18 @@ final class ChainedMessages extends ServerCall.Listener<byte[]> {
         }
       }
       MessageChain.Step step;
+      byte[] forward = null;
       try {
-        step = item == HALF_CLOSE ? chain.halfClose() : chain.accept(item);
+        step = check(item);
+        if (step instanceof MessageChain.Forward f) {
+          // On the lane, outside the lock, after the message's signature verified (v2).
+          forward = payloads == null ? f.payload() : payloads.next(f.payload());
+        }
+      } catch (PayloadException e) {
+        GatewayError error = GatewayError.of(e.failure());
+        refusals.accept(error); // before the client can hear of it
+        stopAndLog(error, "stream message: " + e.getMessage());
+        return;
       } catch (HsmException e) {
         stopAndLog(GatewayError.HSM_UNAVAILABLE, "hsm at a stream message: " + e.getMessage());
         return;
@@ -141,8 +169,8 @@ final class ChainedMessages extends ServerCall.Listener<byte[]> {
           stop(error, refused.rejection().logDetail());
           return;
         }
-        if (step instanceof MessageChain.Forward forward) {
-          proxy.onMessage(forward.payload());
+        if (forward != null) {
+          proxy.onMessage(forward);
         } else if (item == HALF_CLOSE) {
           proxy.onHalfClose();
         }
@@ -155,6 +183,14 @@ final class ChainedMessages extends ServerCall.Listener<byte[]> {
         }
       }
     }
+  }
+
+  /** The chain's verdict on a v2 call's item; a v1 call's message passes, as its half-close. */
+  private MessageChain.Step check(byte[] item) throws HsmException {
+    if (chain != null) {
+      return item == HALF_CLOSE ? chain.halfClose() : chain.accept(item);
+    }
+    return item == HALF_CLOSE ? new MessageChain.EndMarker() : new MessageChain.Forward(item);
   }
 
   private void stopAndLog(GatewayError error, String detail) {

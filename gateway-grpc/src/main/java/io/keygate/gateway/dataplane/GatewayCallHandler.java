@@ -12,12 +12,13 @@ import io.keygate.gateway.auth.SignedRequest;
 import io.keygate.gateway.authz.AccessPolicy;
 import io.keygate.gateway.errors.ErrorReplies;
 import io.keygate.gateway.errors.GatewayError;
+import io.keygate.gateway.model.EncryptionPolicy;
+import io.keygate.gateway.payload.ApiPayloadKeys;
+import io.keygate.gateway.payload.RequestPayloads;
 import io.keygate.gateway.proxy.BackendProxy;
-import io.keygate.hsm.HsmException;
 import io.keygate.gateway.proxy.Forwarded;
 import io.keygate.gateway.proxy.ProxyRoute;
-import java.lang.System.Logger;
-import java.lang.System.Logger.Level;
+import io.keygate.hsm.PayloadKeys;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
@@ -35,7 +36,6 @@ import java.util.concurrent.ScheduledExecutorService;
  * its end reported to {@link CallEndings}.
  */
 public final class GatewayCallHandler implements ServerCallHandler<byte[], byte[]> {
-  private static final Logger LOG = System.getLogger("io.keygate.gateway.dataplane");
   private static final byte[] NO_MESSAGE = new byte[0];
 
   private final CallAdmission admission;
@@ -50,16 +50,16 @@ public final class GatewayCallHandler implements ServerCallHandler<byte[], byte[
   private final CallsPerApi callsPerApi;
   private final Executor hsmLane;
   private final RequestIds requestIds;
-  private final BackendHeaders backendHeaders;
+  private final CallStarts starts;
   private final CallEndings endings;
 
   GatewayCallHandler(
       CallAdmission admission, CallsPerKey callsPerKey, CallsPerApi callsPerApi,
       OpenCalls openCalls, BackendProxy proxy, PreAuthSettings preAuth,
       ScheduledExecutorService timers, Executor hsmLane, RequestIds requestIds,
-      BackendHeaders backendHeaders, CallEndings endings) {
+      CallStarts starts, CallEndings endings) {
     this.admission = Objects.requireNonNull(admission, "admission");
-    this.backendHeaders = Objects.requireNonNull(backendHeaders, "backendHeaders");
+    this.starts = Objects.requireNonNull(starts, "starts");
     this.endings = Objects.requireNonNull(endings, "endings");
     this.requestIds = Objects.requireNonNull(requestIds, "requestIds");
     this.hsmLane = Objects.requireNonNull(hsmLane, "hsmLane");
@@ -88,29 +88,21 @@ public final class GatewayCallHandler implements ServerCallHandler<byte[], byte[
    * @param requestIds gives each call its request id
    * @param backendHeaders what an authenticated call tells its backend ({@link
    *     BackendHeaders#UNSIGNED}, or an attestation)
+   * @param payloadKeys opens and seals encrypting APIs' messages (empty: PayloadUnavailable)
    * @param endings told each call's end (per-API metrics, the access log); must not block
    */
-  public static GatewayCallHandler create(
-      ConfigView config,
-      RequestAuthenticator authenticator,
-      AccessPolicy policy,
-      Duration maxConfigStaleness,
-      CallObserver observer,
-      BackendProxy proxy,
-      PreAuthSettings preAuth,
-      ScheduledExecutorService timers,
-      CallLimits limits,
-      Executor hsmLane,
-      RequestIds requestIds,
-      BackendHeaders backendHeaders,
-      CallEndings endings) {
+  public static GatewayCallHandler create(ConfigView config, RequestAuthenticator authenticator,
+      AccessPolicy policy, Duration maxConfigStaleness, CallObserver observer, BackendProxy proxy,
+      PreAuthSettings preAuth, ScheduledExecutorService timers, CallLimits limits,
+      Executor hsmLane, RequestIds requestIds, BackendHeaders backendHeaders,
+      Optional<PayloadKeys> payloadKeys, CallEndings endings) {
     CallsPerKey callsPerKey = new CallsPerKey(limits.perKey());
     CallsPerApi callsPerApi = new CallsPerApi(limits.perApi());
     CallAdmission admission = new CallAdmission(
         config, authenticator, policy, maxConfigStaleness, observer, callsPerKey, callsPerApi);
     return new GatewayCallHandler(admission, callsPerKey, callsPerApi,
         new OpenCalls(admission, observer), proxy, preAuth, timers, hsmLane, requestIds,
-        backendHeaders, endings);
+        new CallStarts(backendHeaders, payloadKeys), endings);
   }
 
   /** What the calls hold now against the node's limits. */
@@ -172,21 +164,12 @@ public final class GatewayCallHandler implements ServerCallHandler<byte[], byte[
     if (routed instanceof Admission.Admitted admitted) {
       budget.claim(); // no authentication: the listener's own limits apply
       return forward(call, call, headers, admitted, IdentityHeaders.of(admitted.call()),
-          Optional.empty());
+          Optional.empty(), null, false);
     }
     Admission.AwaitingSignature awaiting = (Admission.AwaitingSignature) routed;
     AuthenticatingListener listener = new AuthenticatingListener(call, headers, awaiting, budget);
-    // These run on other threads (transport, timer, a newer call entering); the budget lets only
-    // one end the phase.
-    budget.onTooLarge(() -> CallRefusals.refuse(call, GatewayError.PREAUTH_MESSAGE_TOO_LARGE,
-        requestId, method,
-        "first message passed " + budget.maxMessageBytes() + " bytes on the wire"));
+    CallRefusals.onPreAuthLimits(call, budget, requestId, method, preAuth.firstMessageTimeout());
     budget.narrowTo(awaiting.api().preAuthMaxMessageBytes());
-    budget.onNoCapacity(detail ->
-        CallRefusals.refuse(call, GatewayError.PREAUTH_CAPACITY_EXHAUSTED, requestId, method,
-            detail));
-    budget.onLate(() -> CallRefusals.refuse(call, GatewayError.FIRST_MESSAGE_TIMEOUT, requestId,
-        method, "no first message within " + preAuth.firstMessageTimeout()));
     // Counted among the node's unauthenticated calls until the phase ends (may end the oldest),
     // and ended by the deadlines' sweep if its first message is late.
     budget.enterNode(deadlines.now());
@@ -196,12 +179,14 @@ public final class GatewayCallHandler implements ServerCallHandler<byte[], byte[
 
   /**
    * Starts the proxy for an admitted call, watches it (revocation), gives its places back once the
-   * proxy is done with it. A v2 call's later messages pass its {@code chain} ({@link
-   * ChainedMessages}).
+   * proxy is done with it. A v2 call's later messages pass its {@code chain}, an encrypting API's
+   * its {@code payloads} ({@link ChainedMessages}); {@code firstSent}: the handler delivers the
+   * already checked first message itself.
    */
   private ServerCall.Listener<byte[]> forward(ServerCall<byte[], byte[]> call,
       ObservedCall observed, Metadata headers, Admission.Admitted admitted,
-      Metadata gatewayHeaders, Optional<MessageChain> chain) {
+      Metadata gatewayHeaders, Optional<MessageChain> chain, RequestPayloads payloads,
+      boolean firstSent) {
     AdmittedCall open = admitted.call();
     observed.admitted(open);
     Forwarded forwarded;
@@ -216,19 +201,9 @@ public final class GatewayCallHandler implements ServerCallHandler<byte[], byte[
     // (completed, cancelled, past its deadline, failed at the backend, ended by a revocation).
     forwarded.ended().whenComplete((ignored, failure) -> admitted.places().release());
     openCalls.watch(open, forwarded::end, forwarded.ended());
-    return chain.isEmpty() ? forwarded.listener() : new ChainedMessages(call, forwarded,
-        chain.get(), hsmLane, open.requestId(), error -> admission.messageRefused(open, error));
-  }
-
-  /** An authenticated call's headers for its backend; null if the token could not make them. */
-  private Metadata headersFor(AdmittedCall call, String method, byte[] firstMessage) {
-    try {
-      return backendHeaders.forAuthenticated(call, "/" + method, firstMessage);
-    } catch (HsmException | RuntimeException e) {
-      LOG.log(Level.WARNING, "cannot make the backend headers request=" + call.requestId()
-          + " failure=" + e.getClass().getSimpleName());
-    }
-    return null;
+    return chain.isEmpty() && payloads == null ? forwarded.listener() : new ChainedMessages(
+        call, forwarded, chain.orElse(null), payloads, firstSent, hsmLane, open.requestId(),
+        error -> admission.messageRefused(open, error));
   }
 
   /**
@@ -359,11 +334,20 @@ public final class GatewayCallHandler implements ServerCallHandler<byte[], byte[
         }
         return;
       }
-      // Still on the HSM lane, outside the lock: the backend's headers may need the token too.
-      Metadata gatewayHeaders = decided instanceof Admission.Admitted admittedNow
-          ? headersFor(admittedNow.call(), call.getMethodDescriptor().getFullMethodName(),
-              isMessage ? firstMessage : NO_MESSAGE)
-          : null;
+      // Still on the HSM lane, outside the lock: the backend's headers may need the token too,
+      // and an API that encrypts has message 0 turned first, so the headers cover what is sent.
+      Metadata gatewayHeaders = null;
+      CallStarts.Start encrypted = null;
+      if (decided instanceof Admission.Admitted admittedNow) {
+        byte[] first = isMessage ? firstMessage : NO_MESSAGE;
+        ApiPayloadKeys payload = routed.snapshot().payload(routed.api().id());
+        if (payload.policy() == EncryptionPolicy.NONE) {
+          gatewayHeaders = starts.headers(admittedNow.call(), routed.headers(), first);
+        } else {
+          encrypted = starts.encrypted(admittedNow.call(), routed.headers(), first, isMessage,
+              payload);
+        }
+      }
       synchronized (this) {
         authenticating = false;
         if (decided instanceof Admission.Refused refusal) {
@@ -378,23 +362,33 @@ public final class GatewayCallHandler implements ServerCallHandler<byte[], byte[
           admitted.places().release(); // the client left while its signature was checked
           return;
         }
-        if (gatewayHeaders == null) { // the token could not attest the call
-          admitted.places().release();
-          refused = true;
-          CallRefusals.refuse(call, GatewayError.HSM_UNAVAILABLE, routed.requestId(), method,
-              "cannot attest the call to its backend");
+        if (encrypted instanceof CallStarts.Refused no) {
+          admission.messageRefused(admitted.call(), no.error()); // a security event
+          refuseAdmitted(admitted, no.error(), no.detail());
           return;
         }
+        if (gatewayHeaders == null && encrypted == null) { // the token could not attest the call
+          refuseAdmitted(admitted, GatewayError.HSM_UNAVAILABLE, "cannot attest the call");
+          return;
+        }
+        CallStarts.Started s = (CallStarts.Started) encrypted; // null: the API encrypts nothing
         FirstMessageReplay<byte[], byte[]> replay = new FirstMessageReplay<>(call, isMessage);
-        delegate = forward(replay, call, headers, admitted, gatewayHeaders,
-            admission.messageChain(routed, isMessage));
+        delegate = forward(replay, call, headers, admitted, s == null ? gatewayHeaders : s.headers(),
+            admission.messageChain(routed, isMessage), s == null ? null : s.payloads(), isMessage);
         if (isMessage) {
-          delegate.onMessage(firstMessage);
+          delegate.onMessage(s == null ? firstMessage : s.firstMessage());
         }
         if (halfClosedMeanwhile) {
           delegate.onHalfClose();
         }
       }
+    }
+
+    /** Under the lock: an admitted call that will not be forwarded gives its places back. */
+    private void refuseAdmitted(Admission.Admitted admitted, GatewayError error, String detail) {
+      admitted.places().release();
+      refused = true;
+      CallRefusals.refuse(call, error, routed.requestId(), routed.api().methodName(), detail);
     }
   }
 }

@@ -41,6 +41,7 @@ public enum GatewayError {
   PAYLOAD_KEY_UNKNOWN(Status.Code.INVALID_ARGUMENT, PayloadFailure.KEY_UNKNOWN.code(), "the encrypted message names an unknown key"),
   PAYLOAD_COUNTER_OUT_OF_ORDER(Status.Code.INVALID_ARGUMENT, PayloadFailure.COUNTER_OUT_OF_ORDER.code(), "the encrypted message is out of order"),
   PAYLOAD_REJECTED(Status.Code.INVALID_ARGUMENT, PayloadFailure.REJECTED.code(), "the encrypted message does not authenticate"),
+  PAYLOAD_UNAVAILABLE(Status.Code.UNAVAILABLE, "PayloadUnavailable", "the gateway cannot encrypt or decrypt this API's messages right now"),
 
   UNKNOWN_API(Status.Code.UNIMPLEMENTED, "UnknownApi", "no API is registered for this method"),
   BACKEND_UNAVAILABLE(Status.Code.UNAVAILABLE, "BackendUnavailable", "the backend is unavailable"),

@@ -7,6 +7,8 @@ import io.keygate.gateway.admin.api.AdminService;
 import io.keygate.gateway.credentials.CredentialIssuer;
 import io.keygate.gateway.credentials.KekIssuers;
 import io.keygate.gateway.credentials.WrappedIssuance;
+import io.keygate.hsm.KekId;
+import io.keygate.hsm.PayloadKeys;
 import io.keygate.hsm.WrappedMacKeys;
 import io.keygate.gateway.admin.api.AuditReading;
 import io.keygate.gateway.admin.api.KeyControl;
@@ -37,6 +39,7 @@ public final class AdminPlane {
    *
    * @param audit where admin calls are recorded (a node's signs each record before answering)
    * @param auditHeads where signed heads are exported, for verify to check the database against
+   * @param payloadKeys makes payload keys under {@code payloadKek} (empty: none are issued)
    * @param onConfigChanged runs after each configuration change (the node refreshes its own
    *     snapshot; other nodes follow within their poll interval)
    */
@@ -53,6 +56,8 @@ public final class AdminPlane {
       SecureRandom random,
       Optional<WrappedMacKeys> hierarchy,
       KekIssuers kekIssuers,
+      Optional<PayloadKeys> payloadKeys,
+      Optional<KekId> payloadKek,
       Runnable onConfigChanged) {
 
     /** New secrets are made in the HSM when the node has a hierarchy and a KEK to issue under. */
@@ -79,8 +84,8 @@ public final class AdminPlane {
         parts.audit(),
         AuditReading.over(parts.database().auditChain(), parts.database().signedHeads(), parts.hsm(),
             parts.auditHeads()),
-        keyControl, parts.database().payloadKeys(),
-        parts.database().signatureRequirements(), parts.clock(), parts.onConfigChanged());
+        keyControl, parts.database().payloadKeys(), parts.database().signatureRequirements(),
+        parts.payloadKeys(), parts.payloadKek(), parts.clock(), parts.onConfigChanged());
     AdminServerSettings server = new AdminServerSettings(
         settings.server().listen(),
         parts.activeTls().assignments().get(TlsListener.ADMIN),

@@ -1,7 +1,5 @@
 package io.keygate.gateway.node;
 
-import io.keygate.gateway.attestation.BackendAttestor;
-import io.keygate.gateway.dataplane.BackendHeaders;
 import io.grpc.protobuf.services.HealthStatusManager;
 import io.keygate.gateway.accesslog.AccessLogSettings;
 import io.keygate.gateway.admin.access.AdminPrincipal;
@@ -44,12 +42,10 @@ import io.keygate.gateway.tls.ActiveTlsKeys;
 import io.keygate.gateway.tls.TlsKeyFollower;
 import io.keygate.gateway.tls.TlsListener;
 import io.keygate.hsm.HsmToken;
-import io.keygate.hsm.HsmException;
 import io.keygate.hsm.KeyLabel;
+import io.keygate.hsm.PayloadKeys;
 import io.keygate.hsm.WrappedMacKeys;
 import io.keygate.hsm.tls.RotatingKeyManager;
-import java.lang.System.Logger;
-import java.lang.System.Logger.Level;
 import java.net.InetSocketAddress;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -77,11 +73,11 @@ import java.util.function.UnaryOperator;
 public final class NodeBuilder {
   private static final Duration HEALTH_INTERVAL = Duration.ofSeconds(5);
   private static final Duration LAST_USE_FLUSH_INTERVAL = Duration.ofSeconds(5);
-  private static final Logger LOG = System.getLogger("io.keygate.gateway");
 
   private final NodeSettings settings;
   private HsmToken token;
   private WrappedMacKeys wrappedSecrets;
+  private PayloadKeys payloadKeys;
   private ConfigDatabase database;
   private Clock clock = Clock.systemUTC();
   private CallObserver extraObserver = CallObserver.NONE;
@@ -153,6 +149,12 @@ public final class NodeBuilder {
     return this;
   }
 
+  /** Open and seal encrypted payloads with keys the caller opened (and closes). */
+  public NodeBuilder payloadKeys(PayloadKeys openPayloadKeys) {
+    this.payloadKeys = Objects.requireNonNull(openPayloadKeys, "openPayloadKeys");
+    return this;
+  }
+
   /** Use a config database the caller opened (and closes after the node). */
   public NodeBuilder database(ConfigDatabase openDatabase) {
     this.database = Objects.requireNonNull(openDatabase, "openDatabase");
@@ -206,6 +208,9 @@ public final class NodeBuilder {
     Optional<WrappedMacKeys> hierarchy = wrappedSecrets != null
         ? Optional.of(wrappedSecrets)
         : NodeHsm.openHierarchy(settings, clock, parts);
+    Optional<PayloadKeys> payloads = payloadKeys != null
+        ? Optional.of(payloadKeys)
+        : NodeHsm.openPayloadKeys(settings, clock, parts);
     ConfigDatabase db = database != null ? database : parts.add(ConfigDatabase.open(settings.database()));
     ScheduledExecutorService healthThread = scheduler(parts, "keygate-health");
     ScheduledExecutorService snapshotThread = scheduler(parts, "keygate-snapshots");
@@ -255,7 +260,8 @@ public final class NodeBuilder {
     CallObserver observer = CallObserver.both(CallObserver.both(
         new RecordingCallObserver(lastUsed, securityEvents, clock), metrics.callObserver()),
         extraObserver);
-    IngressServer ingress = startDataPlane(parts, hsm, hierarchy, refresher, observer, healthThread,
+    IngressServer ingress = startDataPlane(parts, hsm, hierarchy, payloads, refresher, observer,
+        healthThread,
         preAuthTimers, settings.gateway().withTlsKey(activeTls.assignments().get(TlsListener.INGRESS)),
         observed);
 
@@ -267,9 +273,8 @@ public final class NodeBuilder {
       KekIssuers kekIssuers = new KekIssuers(db.kekIssuers(), UUID.randomUUID().toString(),
           hierarchy.isPresent() ? settings.keys().issuingKek() : Optional.empty(), clock);
       parts.addAction("issuing KEK report", kekIssuers::withdraw);
-      admin = parts.add(startAdmin(settings.admin().get(), hsm, hierarchy, db, store, refresher,
-          adminAudit,
-          headFile, activeTls, tlsFollower, random, kekIssuers));
+      admin = parts.add(startAdmin(settings.admin().get(), hsm, hierarchy, payloads, db, store,
+          refresher, adminAudit, headFile, activeTls, tlsFollower, random, kekIssuers));
       housekeeping.scheduleWithFixedDelay(kekIssuers::reportQuietly,
           KekIssuers.REPORT_INTERVAL.toMillis(), KekIssuers.REPORT_INTERVAL.toMillis(),
           TimeUnit.MILLISECONDS);
@@ -288,18 +293,9 @@ public final class NodeBuilder {
   }
 
   /** route → authenticate (HSM) → authorize → proxy, behind the TLS listener; health on its own thread. */
-  private BackendHeaders backendHeaders(HsmToken hsm) throws HsmException {
-    if (attestationKey.isEmpty()) {
-      return BackendHeaders.UNSIGNED;
-    }
-    BackendAttestor attestor = BackendAttestor.inToken(hsm, attestationKey.get(), clock);
-    LOG.log(Level.INFO, "backend attestation: every authenticated call signed by "
-        + attestationKey.get() + " (key id " + attestor.keyId() + ")");
-    return attestor;
-  }
-
   private IngressServer startDataPlane(StartedParts parts, HsmToken hsm,
-      Optional<WrappedMacKeys> hierarchy, SnapshotRefresher refresher,
+      Optional<WrappedMacKeys> hierarchy, Optional<PayloadKeys> payloads,
+      SnapshotRefresher refresher,
       CallObserver observer, ScheduledExecutorService healthThread,
       ScheduledExecutorService preAuthTimers, GatewaySettings gateway, NodeObservability observed)
       throws Exception {
@@ -330,8 +326,8 @@ public final class NodeBuilder {
     GatewayCallHandler handler = GatewayCallHandler.create(view, authenticator,
         new AccessPolicy(clock), gateway.maxConfigStaleness(), observer, proxy,
         settings.preAuth(), preAuthTimers, settings.calls(), hsmLane,
-        new RequestIds(SecureRandom.getInstance("DRBG")), backendHeaders(hsm),
-        observed.callEndings());
+        new RequestIds(SecureRandom.getInstance("DRBG")),
+        NodeHsm.backendHeaders(attestationKey, hsm, clock), payloads, observed.callEndings());
     // Revocation reaches calls in flight: every open call is asked again after each new snapshot,
     // and on a tick of its own thread for what changes with time alone (a credential's end, the
     // snapshot growing stale while the poll hangs on the store).
@@ -365,7 +361,7 @@ public final class NodeBuilder {
    * seeds the first security officer while no principal exists yet.
    */
   private AdminServer startAdmin(AdminPlaneSettings adminSettings, HsmToken hsm,
-      Optional<WrappedMacKeys> hierarchy, ConfigDatabase db,
+      Optional<WrappedMacKeys> hierarchy, Optional<PayloadKeys> payloads, ConfigDatabase db,
       ConfigStore store, SnapshotRefresher refresher, SignedAuditLog audit, AuditHeadSink headFile,
       ActiveTlsKeys activeTls,
       TlsKeyFollower tlsFollower, SecureRandom random, KekIssuers kekIssuers) throws Exception {
@@ -382,7 +378,7 @@ public final class NodeBuilder {
     };
     return AdminPlane.start(adminSettings, new AdminPlane.Parts(hsm, db, store, principals, audit,
         headFile, activeTls, tlsFollower, clock, random,
-        hierarchy, kekIssuers, refreshSnapshot));
+        hierarchy, kekIssuers, payloads, settings.keys().payloadKek(), refreshSnapshot));
   }
 
   private static ScheduledExecutorService scheduler(StartedParts parts, String name) {

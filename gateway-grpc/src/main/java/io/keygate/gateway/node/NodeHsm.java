@@ -1,15 +1,62 @@
 package io.keygate.gateway.node;
 
+import io.keygate.gateway.attestation.BackendAttestor;
+import io.keygate.gateway.dataplane.BackendHeaders;
+import io.keygate.hsm.HsmException;
+import io.keygate.hsm.HsmToken;
+import io.keygate.hsm.KeyLabel;
+import io.keygate.hsm.PayloadKeys;
 import io.keygate.hsm.WrappedMacKeys;
+import io.keygate.hsm.pkcs11.DirectPayloadKeys;
 import io.keygate.hsm.pkcs11.DirectWrappedMacs;
 import io.keygate.hsm.pkcs11.Pkcs11TokenOptions;
 import io.keygate.hsm.pkcs11.SunPkcs11Token;
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
+import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.Optional;
 
 /** Opens a node's token and key hierarchy from its settings: the node's only PKCS#11 doors. */
 final class NodeHsm {
+  private static final Logger LOG = System.getLogger("io.keygate.gateway");
+
   private NodeHsm() {}
+
+  /**
+   * The payload keys on the token the settings name (docs/payload-encryption.md): GCM in the token
+   * for every API that encrypts, one session per HSM lane thread and one for the admin plane's
+   * issuance; none when the caller handed over a token. With KEYGATE_PAYLOAD_KEK set, the node
+   * does not start if the token lacks that payload KEK.
+   */
+  static Optional<PayloadKeys> openPayloadKeys(NodeSettings settings, Clock clock,
+      StartedParts parts) throws Exception {
+    if (settings.hsmConfig().isEmpty() || settings.pin().isEmpty()) {
+      return Optional.empty();
+    }
+    DirectPayloadKeys opened = parts.add(DirectPayloadKeys.open(settings.hsmConfig().get(),
+        settings.pin().get().read(), settings.calls().hsmThreads() + 1,
+        settings.keys().cacheKeys(), clock, SecureRandom.getInstance("DRBG")));
+    if (settings.keys().payloadKek().isPresent()
+        && !opened.hasKek(settings.keys().payloadKek().get())) {
+      throw new IllegalStateException("KEYGATE_PAYLOAD_KEK names "
+          + settings.keys().payloadKek().get() + ", which the token does not hold"
+          + " (keystore-admin kek generate-payload makes one)");
+    }
+    return Optional.of(opened);
+  }
+
+  /** The headers backends get: attested by the token's EC key {@code label}, or unsigned. */
+  static BackendHeaders backendHeaders(Optional<KeyLabel> label, HsmToken hsm, Clock clock)
+      throws HsmException {
+    if (label.isEmpty()) {
+      return BackendHeaders.UNSIGNED;
+    }
+    BackendAttestor attestor = BackendAttestor.inToken(hsm, label.get(), clock);
+    LOG.log(Level.INFO, "backend attestation: every authenticated call signed by "
+        + label.get() + " (key id " + attestor.keyId() + ")");
+    return attestor;
+  }
 
   /**
    * The key hierarchy on the token the settings name, sharing the library SunPKCS11 opened; none

@@ -333,17 +333,19 @@ public record NodeSettings(
   }
 
   private static KeyHierarchySettings keys(EnvironmentReader env) throws SettingsException {
-    Optional<KekId> kek = Optional.empty();
-    if (env.has("KEYGATE_KEK")) {
-      String id = env.required("KEYGATE_KEK");
-      if (!KekId.isValid(id)) {
-        throw new SettingsException("KEYGATE_KEK",
-            "a KEK id is 1-32 characters of a-z 0-9 and '-'");
-      }
-      kek = Optional.of(KekId.of(id));
+    return new KeyHierarchySettings(kek(env, "KEYGATE_KEK"), env.integer("KEYGATE_KEY_CACHE",
+        KeyHierarchySettings.DEFAULT_CACHE_KEYS, 1, 10_000_000), kek(env, "KEYGATE_PAYLOAD_KEK"));
+  }
+
+  private static Optional<KekId> kek(EnvironmentReader env, String name) throws SettingsException {
+    if (!env.has(name)) {
+      return Optional.empty();
     }
-    return new KeyHierarchySettings(kek, env.integer("KEYGATE_KEY_CACHE",
-        KeyHierarchySettings.DEFAULT_CACHE_KEYS, 1, 10_000_000));
+    String id = env.required(name);
+    if (!KekId.isValid(id)) {
+      throw new SettingsException(name, "a KEK id is 1-32 characters of a-z 0-9 and '-'");
+    }
+    return Optional.of(KekId.of(id));
   }
 
   /** A file to append to: not a directory (caught here, not at the first admin call). */

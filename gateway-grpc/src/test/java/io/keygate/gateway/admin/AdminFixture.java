@@ -123,6 +123,16 @@ final class AdminFixture implements AutoCloseable {
     return this;
   }
 
+  /** Issue payload keys under {@code kek} with {@code keys} (call before {@link #start}). */
+  AdminFixture withPayloadKeys(io.keygate.hsm.PayloadKeys keys, io.keygate.hsm.KekId kek) {
+    payloadKeys = Optional.of(keys);
+    payloadKek = Optional.of(kek);
+    return this;
+  }
+
+  private Optional<io.keygate.hsm.PayloadKeys> payloadKeys = Optional.empty();
+  private Optional<io.keygate.hsm.KekId> payloadKek = Optional.empty();
+
   /** M of the dual control (default 2) and how long a request waits (default 1 h). */
   AdminFixture withApprovals(int required, Duration ttl) {
     approvalsRequired = required;
@@ -157,7 +167,7 @@ final class AdminFixture implements AutoCloseable {
         new AdminPlane.Parts(hsm, database, store, principals, auditLog, AuditHeadSink.NONE,
             activeTls, tlsFollower,
             clock, new SecureRandom(), wrapped.map(WrappedIssuance::keys),
-            kekIssuers(), this::refresh));
+            kekIssuers(), payloadKeys, payloadKek, this::refresh));
     return this;
   }
 

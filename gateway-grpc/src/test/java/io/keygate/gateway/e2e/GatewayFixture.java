@@ -186,9 +186,16 @@ public final class GatewayFixture implements AutoCloseable {
    */
   public GatewayNode startNode(java.util.function.UnaryOperator<NodeSettings> adjust)
       throws Exception {
+    return startNode(adjust, b -> b);
+  }
+
+  /** As {@link #startNode(java.util.function.UnaryOperator)}, with {@code build} added to its builder. */
+  public GatewayNode startNode(java.util.function.UnaryOperator<NodeSettings> adjust,
+      java.util.function.UnaryOperator<io.keygate.gateway.node.NodeBuilder> build)
+      throws Exception {
     Path nodeDir = Files.createTempDirectory("keygate-node-");
-    GatewayNode node = GatewayNode.builder(
-            adjust.apply(NodeSettings.local(gatewaySettings, nodeDir).withNonceCapacity(100_000)))
+    GatewayNode node = build.apply(GatewayNode.builder(
+            adjust.apply(NodeSettings.local(gatewaySettings, nodeDir).withNonceCapacity(100_000))))
         .token(hsm)
         .database(database)
         .snapshotPollInterval(Duration.ofMillis(200))

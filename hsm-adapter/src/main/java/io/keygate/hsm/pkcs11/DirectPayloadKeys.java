@@ -171,6 +171,12 @@ public final class DirectPayloadKeys implements PayloadKeys, AutoCloseable {
     }));
   }
 
+  /** Whether the token holds the payload KEK {@code kek}, asked of the token now. */
+  public boolean hasKek(KekId kek) throws HsmException {
+    return calls.call("find-payload-kek", kek.payloadLabel(),
+        () -> sessions.with(s -> keks.exists(s, kek)));
+  }
+
   /** Unwrapped keys held now, both directions together. */
   public int cachedKeys() {
     return sealing.size() + opening.size();

@@ -12,6 +12,8 @@ import picocli.CommandLine.Command;
       ApiEncryptionCommand.class,
       ApiSignatureCommand.class,
       ApiPayloadKeysCommand.class,
+      ApiPayloadKeyIssueCommand.class,
+      ApiPayloadKeyRetireCommand.class,
       ApiRemoveCommand.class,
       ApiListCommand.class
     })

@@ -285,6 +285,42 @@ class OnlineVerbsTest {
   }
 
   @Test
+  void apiIssuePayloadKey_sendsAOneTimeKey_andShowsThePayloadKeyOnce_decryptedHere()
+      throws Exception {
+    Result r = admin("api", "issue-payload-key", "--tenant", "acme", "--id", "echo", "--hop",
+        "client", "--key-id", "c-3");
+    assertThat(r.exitCode()).as(r.toString()).isZero();
+    var sent = (io.keygate.proto.admin.v1.IssuePayloadKeyRequest) fake.lastRequest();
+    assertThat(sent.getKeyId()).isEqualTo("c-3");
+    assertThat(sent.getHop()).isEqualTo("client");
+    assertThat(sent.getRecipientPublicKey().size()).isGreaterThan(300); // RSA-3072 SPKI
+    String key = Base64.getEncoder().encodeToString(
+        io.keygate.admin.testing.FakeAdminService.PAYLOAD_KEY);
+    assertThat(r.out()).contains("Issued payload key c-3 (client hop) of API echo", key);
+
+    Path file = tmp.resolve("c-4.key");
+    Result toFile = admin("api", "issue-payload-key", "--tenant", "acme", "--id", "echo", "--hop",
+        "backend", "--key-id", "c-4", "--key-out", file.toString());
+    assertThat(toFile.exitCode()).as(toFile.toString()).isZero();
+    assertThat(toFile.out()).doesNotContain(key);
+    assertThat(java.nio.file.Files.readString(file)).isEqualTo(key + "\n");
+    assertThat(java.nio.file.Files.getPosixFilePermissions(file)).containsExactlyInAnyOrder(
+        java.nio.file.attribute.PosixFilePermission.OWNER_READ,
+        java.nio.file.attribute.PosixFilePermission.OWNER_WRITE);
+  }
+
+  @Test
+  void apiRetirePayloadKey_namesTheKey() {
+    Result r = admin("api", "retire-payload-key", "--tenant", "acme", "--id", "echo", "--hop",
+        "client", "--key-id", "c-1");
+    assertThat(r.exitCode()).as(r.toString()).isZero();
+    assertThat(r.out()).isEqualTo(
+        "Retired payload key c-1 (client hop) of API echo of tenant acme; 1 key(s) left.\n");
+    var sent = (io.keygate.proto.admin.v1.RetirePayloadKeyRequest) fake.lastRequest();
+    assertThat(sent.getKeyId()).isEqualTo("c-1");
+  }
+
+  @Test
   void grants() {
     assertThat(admin("grant", "add", "--tenant", "acme", "--app", "shop", "--api", "echo").out())
         .isEqualTo("App shop may now call API echo of tenant acme.\n");

@@ -282,6 +282,45 @@ public final class FakeAdminService extends AdminServiceGrpc.AdminServiceImplBas
         .build());
   }
 
+  /** The payload key the fake issues: encrypted to the request's recipient, as the HSM does. */
+  public static final byte[] PAYLOAD_KEY = new byte[32];
+
+  static {
+    for (int i = 0; i < PAYLOAD_KEY.length; i++) {
+      PAYLOAD_KEY[i] = (byte) (0x50 + i);
+    }
+  }
+
+  @Override
+  public void issuePayloadKey(io.keygate.proto.admin.v1.IssuePayloadKeyRequest r,
+      StreamObserver<io.keygate.proto.admin.v1.IssuedPayloadKey> o) {
+    answerFrom(r, o, () -> {
+      try {
+        javax.crypto.Cipher rsa = javax.crypto.Cipher.getInstance(
+            "RSA/ECB/OAEPWithSHA-1AndMGF1Padding");
+        rsa.init(javax.crypto.Cipher.ENCRYPT_MODE, java.security.KeyFactory.getInstance("RSA")
+            .generatePublic(new java.security.spec.X509EncodedKeySpec(
+                r.getRecipientPublicKey().toByteArray())));
+        return io.keygate.proto.admin.v1.IssuedPayloadKey.newBuilder()
+            .setKey(io.keygate.proto.admin.v1.PayloadKeyInfo.newBuilder().setHop(r.getHop())
+                .setKeyId(r.getKeyId()).setCurrent(true))
+            .setKeyForRecipient(ByteString.copyFrom(rsa.doFinal(PAYLOAD_KEY)))
+            .build();
+      } catch (java.security.GeneralSecurityException e) {
+        throw new IllegalStateException(e);
+      }
+    });
+  }
+
+  @Override
+  public void retirePayloadKey(io.keygate.proto.admin.v1.RetirePayloadKeyRequest r,
+      StreamObserver<io.keygate.proto.admin.v1.ListPayloadKeysResponse> o) {
+    answer(r, o, io.keygate.proto.admin.v1.ListPayloadKeysResponse.newBuilder()
+        .addKeys(io.keygate.proto.admin.v1.PayloadKeyInfo.newBuilder()
+            .setHop("client").setKeyId("c-2").setCurrent(true))
+        .build());
+  }
+
   @Override
   public void removeApi(RemoveApiRequest r, StreamObserver<RemoveApiResponse> o) {
     answer(r, o, RemoveApiResponse.getDefaultInstance());

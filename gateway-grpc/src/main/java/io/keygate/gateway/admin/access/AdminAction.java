@@ -42,6 +42,9 @@ public enum AdminAction {
   // security officers; a tenant's default (a floor its admin cannot lower), officers only.
   API_SIGNATURE_SET("api.signature.set", Kind.WRITE, Scope.TENANT),
   TENANT_SIGNATURE_SET("tenant.signature.set", Kind.WRITE, Scope.TENANT),
+  // Since 1.9: issuing, the tenant's admin only (the key is in the reply); retiring, also officers.
+  PAYLOAD_KEY_ISSUE("payload-key.issue", Kind.WRITE, Scope.TENANT),
+  PAYLOAD_KEY_RETIRE("payload-key.retire", Kind.WRITE, Scope.TENANT),
 
   GRANT_CREATE("grant.create", Kind.WRITE, Scope.TENANT),
   GRANT_REVOKE("grant.revoke", Kind.WRITE, Scope.TENANT),

@@ -76,6 +76,15 @@ public enum AdminError {
       "KeyHierarchyRequired",
       "bulk issuance needs a gateway node with a key-encryption key (KEYGATE_KEK): the secrets are"
           + " made in the HSM"),
+  PAYLOAD_KEK_REQUIRED(
+      Status.Code.FAILED_PRECONDITION,
+      "PayloadKekRequired",
+      "payload keys are made in the HSM: this gateway node needs a payload key-encryption key"
+          + " (KEYGATE_PAYLOAD_KEK)"),
+  PAYLOAD_KEY_CURRENT(
+      Status.Code.FAILED_PRECONDITION,
+      "PayloadKeyCurrent",
+      "the current payload key cannot be retired: issue its successor first"),
   BATCH_SIZE(
       Status.Code.INVALID_ARGUMENT,
       "BatchSizeOutOfRange",

@@ -30,6 +30,7 @@ final class AdminOperations {
   private final KeyControl keys;
   private final EncryptionPolicies encryptionPolicies;
   private final SignatureRequirementsAdmin signatures;
+  private final PayloadKeyOperations payloadKeys;
   private final Clock clock;
 
   AdminOperations(
@@ -40,9 +41,11 @@ final class AdminOperations {
       KeyControl keys,
       EncryptionPolicies encryptionPolicies,
       SignatureRequirementsAdmin signatures,
+      PayloadKeyOperations payloadKeys,
       Clock clock) {
     this.signatures = Objects.requireNonNull(signatures, "signatures");
     this.keys = Objects.requireNonNull(keys, "keys");
+    this.payloadKeys = Objects.requireNonNull(payloadKeys, "payloadKeys");
     this.encryptionPolicies = Objects.requireNonNull(encryptionPolicies, "encryptionPolicies");
     this.store = Objects.requireNonNull(store, "store");
     this.credentials = Objects.requireNonNull(credentials, "credentials");
@@ -194,6 +197,16 @@ final class AdminOperations {
 
   ListPayloadKeysResponse listPayloadKeys(ListPayloadKeysRequest req) throws Exception {
     return encryptionPolicies.keys(tenantsApi(req.getTenantId(), req.getApiId()).id());
+  }
+
+  IssuedPayloadKey issuePayloadKey(IssuePayloadKeyRequest req) throws Exception {
+    return payloadKeys.issue(tenantsApi(req.getTenantId(), req.getApiId()).id(), req);
+  }
+
+  ListPayloadKeysResponse retirePayloadKey(RetirePayloadKeyRequest req) throws Exception {
+    String apiId = tenantsApi(req.getTenantId(), req.getApiId()).id();
+    payloadKeys.retire(apiId, req);
+    return encryptionPolicies.keys(apiId);
   }
 
   /** The API, found tenant-scoped: another tenant's is not found. */

@@ -13,7 +13,10 @@ import io.keygate.gateway.config.SignatureRequirementStore;
 import io.keygate.gateway.credentials.CredentialIssuer;
 import io.keygate.gateway.payload.PayloadKeyStore;
 import java.time.Clock;
+import io.keygate.hsm.KekId;
+import io.keygate.hsm.PayloadKeys;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The admin API's gRPC service ({@code keygate.admin.v1.AdminService}), bound from its groups of
@@ -42,6 +45,7 @@ public final class AdminService implements BindableService {
    * @param keyControl dual control and TLS keys ({@link KeyControl#create})
    * @param payloadKeys each API's payload encryption policy (since admin API 1.8)
    * @param signatures tenants' and APIs' signature version requirements (since admin API 1.10)
+   * @param payloadHsm makes payload keys under {@code payloadKek} (since 1.9; either empty: none)
    * @param clock for expiries, credential states and audit times
    * @param onConfigChanged run after each successful configuration write, e.g. a wrapper around
    *     {@code SnapshotRefresher.refreshNow()}; what it throws is logged, not returned
@@ -53,13 +57,14 @@ public final class AdminService implements BindableService {
       AuditLog audit,
       AuditReading auditReading,
       KeyControl keyControl, PayloadKeyStore payloadKeys, SignatureRequirementStore signatures,
+      Optional<PayloadKeys> payloadHsm, Optional<KekId> payloadKek,
       Clock clock,
       Runnable onConfigChanged) {
     CredentialLifecycle lifecycle = new CredentialLifecycle(issuer, store, clock);
     AdminCalls calls = new AdminCalls(principals, new AdminPolicy(), audit, clock, onConfigChanged);
     AdminOperations ops = new AdminOperations(store, lifecycle, principals, auditReading,
         keyControl, new EncryptionPolicies(payloadKeys), new SignatureRequirementsAdmin(signatures),
-        clock);
+        new PayloadKeyOperations(payloadKeys, payloadHsm, payloadKek, clock), clock);
     return new AdminService(List.of(
         new TenancyRpcs(calls, ops),
         new CredentialRpcs(calls, ops, new BulkCredentials(issuer)),

@@ -29,6 +29,8 @@ final class ApiRpcs implements AdminRpcs {
     table.unary(AdminServiceGrpc.getSetApiEncryptionMethod(), this::setApiEncryption);
     table.unary(AdminServiceGrpc.getSetSignatureRequirementMethod(), this::setSignatureRequirement);
     table.unary(AdminServiceGrpc.getListPayloadKeysMethod(), this::listPayloadKeys);
+    table.unary(AdminServiceGrpc.getIssuePayloadKeyMethod(), this::issuePayloadKey);
+    table.unary(AdminServiceGrpc.getRetirePayloadKeyMethod(), this::retirePayloadKey);
     table.unary(AdminServiceGrpc.getRemoveApiMethod(), this::removeApi);
     table.unary(AdminServiceGrpc.getListApisMethod(), this::listApis);
     table.unary(AdminServiceGrpc.getCreateGrantMethod(), this::createGrant);
@@ -87,6 +89,20 @@ final class ApiRpcs implements AdminRpcs {
     String tenant = req.getTenantId();
     calls.serve(PAYLOAD_KEY_LIST, tenant, AuditTargets.target(tenant, "api", req.getApiId()),
         out, c -> ops.listPayloadKeys(req));
+  }
+
+  private void issuePayloadKey(IssuePayloadKeyRequest req, StreamObserver<IssuedPayloadKey> out) {
+    String tenant = req.getTenantId();
+    calls.serve(PAYLOAD_KEY_ISSUE, tenant, AuditTargets.target(tenant, "api", req.getApiId()),
+        out, c -> ops.issuePayloadKey(req), k -> "hop=" + k.getKey().getHop() + " key="
+            + k.getKey().getKeyId());
+  }
+
+  private void retirePayloadKey(RetirePayloadKeyRequest req,
+      StreamObserver<ListPayloadKeysResponse> out) {
+    String tenant = req.getTenantId();
+    calls.serve(PAYLOAD_KEY_RETIRE, tenant, AuditTargets.target(tenant, "api", req.getApiId()),
+        out, c -> ops.retirePayloadKey(req));
   }
 
   private void removeApi(RemoveApiRequest req, StreamObserver<RemoveApiResponse> out) {

@@ -38,6 +38,7 @@ class AdminPolicyTest {
     for (AdminAction a : List.of(
         CREDENTIAL_RETIRE,
         CREDENTIAL_REVOKE,
+        PAYLOAD_KEY_RETIRE,
         TENANT_CREATE,
         APP_CREATE,
         PRINCIPAL_ADD,
@@ -54,6 +55,7 @@ class AdminPolicyTest {
         CREDENTIAL_CREATE,
         CREDENTIAL_ADD,
         CREDENTIAL_BULK_CREATE,
+        PAYLOAD_KEY_ISSUE,
         API_REGISTER,
         API_UPDATE,
         API_REMOVE,
@@ -177,9 +179,10 @@ class AdminPolicyTest {
     // end credentials: the tenant when rotating, an officer when responding to an incident. An
     // API's payload encryption: the tenant decides for its data, an officer may impose it (1.8).
     // An API's signature requirement likewise (1.10); the tenant's floor is the officers' alone.
+    // A payload key, like a credential, is retired by either (1.9), issued by the tenant only.
     assertThat(shared).containsExactly(
         "APP_CREATE", "CREDENTIAL_RETIRE", "CREDENTIAL_REVOKE", "API_ENCRYPTION_SET",
-        "API_SIGNATURE_SET");
+        "API_SIGNATURE_SET", "PAYLOAD_KEY_RETIRE");
     assertThat(policy.allowedFor(AdminRole.TENANT_ADMIN)).doesNotContain(TENANT_SIGNATURE_SET);
     assertThat(CREDENTIAL_ISSUING)
         .allMatch(a -> policy.allowedFor(AdminRole.TENANT_ADMIN).contains(a))
