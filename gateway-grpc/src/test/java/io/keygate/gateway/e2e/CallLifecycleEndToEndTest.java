@@ -33,9 +33,12 @@ class CallLifecycleEndToEndTest extends GatewayEndToEnd {
     assertThat(seen).isPresent();
     // gRPC sends the time remaining, so each hop's deadline can drift later by the transit time;
     // the proxy takes a small margin off. The backend's deadline must be the client's, give or
-    // take that: never seconds later, never lost.
-    long driftMillis = seen.get().timeRemaining(TimeUnit.MILLISECONDS) - clientDeadline.timeRemaining(TimeUnit.MILLISECONDS);
-    assertThat(driftMillis).isBetween(-2_000L, 250L);
+    // take that: never seconds later, never lost. The transit time is the machine's: on a loaded
+    // 2-core CI machine 485 ms was seen, so the bound is a second (a deadline the proxy replaced
+    // with its own, or dropped, is off by many seconds).
+    long driftMillis = seen.get().timeRemaining(TimeUnit.MILLISECONDS)
+        - clientDeadline.timeRemaining(TimeUnit.MILLISECONDS);
+    assertThat(driftMillis).isBetween(-2_000L, 1_000L);
   }
 
   @Test

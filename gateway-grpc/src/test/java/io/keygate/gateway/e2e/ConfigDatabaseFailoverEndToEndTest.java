@@ -111,8 +111,10 @@ class ConfigDatabaseFailoverEndToEndTest {
 
     assertThat(calls.failures).as("signed calls that failed while the database failed over")
         .isEmpty();
-    assertThat(writes.firstFailure.get()).as("why a write failed without a primary")
-        .contains("read-only");
+    // The write in flight when the primary died may fail with the lost connection (MariaDB
+    // Connector/J cannot replay a COMMIT); the ones after it meet the read-only standby.
+    assertThat(writes.failures).as("why writes failed without a primary")
+        .anyMatch(why -> why.contains("read-only"));
     assertThat(acknowledgedTenantsOnStandby()).as("every write the primary acknowledged")
         .containsAll(writes.acknowledged);
     assertThat(refused).as("a call with the credential revoked after the promotion").isNotNull();
@@ -121,7 +123,7 @@ class ConfigDatabaseFailoverEndToEndTest {
             + " acknowledged, %d refused without a primary; writes resumed %d ms after the"
             + " promotion; a write without a primary failed with: %s%n", calls.succeeded.get(),
         writes.acknowledged.size(), writes.failed.get(),
-        TimeUnit.NANOSECONDS.toMillis(resumed - promotedAt), writes.firstFailure.get());
+        TimeUnit.NANOSECONDS.toMillis(resumed - promotedAt), writes.failures.peek());
   }
 
   private static void echo(Channel channel) {
@@ -194,8 +196,9 @@ class ConfigDatabaseFailoverEndToEndTest {
     final ConcurrentLinkedQueue<String> acknowledged = new ConcurrentLinkedQueue<>();
     final AtomicInteger failed = new AtomicInteger();
     final AtomicLong lastAcknowledgedAt = new AtomicLong();
-    final java.util.concurrent.atomic.AtomicReference<String> firstFailure =
-        new java.util.concurrent.atomic.AtomicReference<>();
+    /** Why each write failed: the one in flight at the kill may fail mid-COMMIT, later ones are
+     * refused by the read-only standby. */
+    final ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();
     final Object progress = new Object();
 
     void start() {
@@ -207,7 +210,7 @@ class ConfigDatabaseFailoverEndToEndTest {
             lastAcknowledgedAt.set(System.nanoTime());
             acknowledged.add(id);
           } catch (Exception e) {
-            firstFailure.compareAndSet(null, e.getClass().getSimpleName() + ": " + e.getMessage());
+            failures.add(e.getClass().getSimpleName() + ": " + e.getMessage());
             failed.incrementAndGet();
           }
           synchronized (progress) {

@@ -40,6 +40,9 @@ final class TestHaproxy implements AutoCloseable {
   /**
    * Starts haproxy before servers node1..nodeN on {@code nodePorts} of 127.0.0.1, checked every
    * {@code checkInterval} (DOWN after two failed checks); returns once it accepts connections.
+   * A killed node refuses the check's connection at once, so it is DOWN within two intervals
+   * whatever the check timeout; the timeout (5 s) only keeps a live node that answers slowly on a
+   * loaded machine from being marked DOWN (a CI run at load 30 saw every node DOWN with 1 s).
    */
   static TestHaproxy start(Path dir, List<Integer> nodePorts, Duration checkInterval)
       throws Exception {
@@ -53,7 +56,7 @@ final class TestHaproxy implements AutoCloseable {
         defaults
           mode tcp
           timeout connect 1s
-          timeout check 1s
+          timeout check 5s
           timeout client 120s
           timeout server 120s
           retries 3
