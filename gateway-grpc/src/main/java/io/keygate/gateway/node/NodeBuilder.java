@@ -1,6 +1,6 @@
 package io.keygate.gateway.node;
 
-import io.keygate.gateway.attestation.BackendAttestor;
+import io.keygate.gateway.attestation.AttestationKeys;
 import io.keygate.gateway.dataplane.BackendHeaders;
 import io.grpc.protobuf.services.HealthStatusManager;
 import io.keygate.gateway.accesslog.AccessLogSettings;
@@ -89,7 +89,7 @@ public final class NodeBuilder {
   private UnaryOperator<MacVerifier> macVerifier = UnaryOperator.identity();
   private Duration snapshotPollInterval = SnapshotRefresher.DEFAULT_POLL_INTERVAL;
   private Optional<InetSocketAddress> prometheusListen = Optional.empty();
-  private Optional<KeyLabel> attestationKey = Optional.empty();
+  private AttestationKeys attestation = AttestationKeys.NONE;
   private Optional<TokenLoss> onTokenLost = Optional.empty();
   private boolean jmxMetrics;
   private AccessLogSettings accessLog = AccessLogSettings.off();
@@ -119,7 +119,13 @@ public final class NodeBuilder {
    * without that key.
    */
   public NodeBuilder backendAttestation(KeyLabel label) {
-    attestationKey = Optional.of(label);
+    attestation = attestation.withEcdsa(label);
+    return this;
+  }
+
+  /** Attest with these keys (KEYGATE_BACKEND_ATTESTATION_KEY and _HMAC), instead of none. */
+  public NodeBuilder backendAttestation(AttestationKeys keys) {
+    attestation = Objects.requireNonNull(keys, "keys");
     return this;
   }
 
@@ -288,16 +294,6 @@ public final class NodeBuilder {
   }
 
   /** route → authenticate (HSM) → authorize → proxy, behind the TLS listener; health on its own thread. */
-  private BackendHeaders backendHeaders(HsmToken hsm) throws HsmException {
-    if (attestationKey.isEmpty()) {
-      return BackendHeaders.UNSIGNED;
-    }
-    BackendAttestor attestor = BackendAttestor.inToken(hsm, attestationKey.get(), clock);
-    LOG.log(Level.INFO, "backend attestation: every authenticated call signed by "
-        + attestationKey.get() + " (key id " + attestor.keyId() + ")");
-    return attestor;
-  }
-
   private IngressServer startDataPlane(StartedParts parts, HsmToken hsm,
       Optional<WrappedMacKeys> hierarchy, SnapshotRefresher refresher,
       CallObserver observer, ScheduledExecutorService healthThread,
@@ -330,7 +326,7 @@ public final class NodeBuilder {
     GatewayCallHandler handler = GatewayCallHandler.create(view, authenticator,
         new AccessPolicy(clock), gateway.maxConfigStaleness(), observer, proxy,
         settings.preAuth(), preAuthTimers, settings.calls(), hsmLane,
-        new RequestIds(SecureRandom.getInstance("DRBG")), backendHeaders(hsm),
+        new RequestIds(SecureRandom.getInstance("DRBG")), attestation.inToken(hsm, clock),
         observed.callEndings());
     // Revocation reaches calls in flight: every open call is asked again after each new snapshot,
     // and on a tick of its own thread for what changes with time alone (a credential's end, the

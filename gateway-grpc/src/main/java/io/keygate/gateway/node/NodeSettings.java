@@ -1,5 +1,6 @@
 package io.keygate.gateway.node;
 
+import io.keygate.gateway.attestation.AttestationKeys;
 import io.keygate.gateway.accesslog.AccessLogSettings;
 import io.keygate.gateway.admin.access.IdentityMatch;
 import io.keygate.gateway.admin.api.AdminServerSettings;
@@ -159,18 +160,29 @@ public record NodeSettings(
   }
 
   /**
-   * The token's EC P-256 key that attests authenticated calls to their backends ({@code
-   * KEYGATE_BACKEND_ATTESTATION_KEY}, docs/backend-attestation.md); none when unset. Read like
-   * {@link #metricsListen}: GatewayMain hands it to the builder.
+   * The token's keys that attest authenticated calls to their backends (docs/backend-attestation.md):
+   * {@code KEYGATE_BACKEND_ATTESTATION_KEY}, the EC P-256 key for every backend, and {@code
+   * KEYGATE_BACKEND_ATTESTATION_HMAC}, {@code target=label} pairs separated by {@code ;} giving a
+   * backend its own HMAC key instead; none when both are unset. GatewayMain hands them to the
+   * builder.
    *
-   * @throws SettingsException if the value is not a key label
+   * @throws SettingsException if a value is not a key label, or a pair not a target and a label
    */
-  public static Optional<KeyLabel> backendAttestationKey(Map<String, String> environment)
+  public static AttestationKeys backendAttestation(Map<String, String> environment)
       throws SettingsException {
     EnvironmentReader env = new EnvironmentReader(environment);
-    return env.has("KEYGATE_BACKEND_ATTESTATION_KEY")
-        ? Optional.of(label(env, "KEYGATE_BACKEND_ATTESTATION_KEY", null))
-        : Optional.empty();
+    AttestationKeys keys = AttestationKeys.NONE;
+    if (env.has("KEYGATE_BACKEND_ATTESTATION_KEY")) {
+      keys = keys.withEcdsa(label(env, "KEYGATE_BACKEND_ATTESTATION_KEY", null));
+    }
+    if (env.has("KEYGATE_BACKEND_ATTESTATION_HMAC")) {
+      try {
+        keys = keys.withHmac(AttestationKeys.parseHmac(environment.get("KEYGATE_BACKEND_ATTESTATION_HMAC")));
+      } catch (IllegalArgumentException e) {
+        throw new SettingsException("KEYGATE_BACKEND_ATTESTATION_HMAC", e.getMessage());
+      }
+    }
+    return keys;
   }
 
   /** How long the token may stay unavailable before GatewayMain gives up on it and exits 3. */
