@@ -173,6 +173,28 @@ class NodeSettingsTest {
   }
 
   @Test
+  void backendAttestation_isOffUnlessSet_andAMalformedHmacMapNamesTheVariableNotItsText()
+      throws Exception {
+    assertThat(NodeSettings.backendAttestation(Map.of()))
+        .isEqualTo(io.keygate.gateway.attestation.AttestationKeys.NONE);
+    var keys = NodeSettings.backendAttestation(Map.of(
+        "KEYGATE_BACKEND_ATTESTATION_KEY", "attest",
+        "KEYGATE_BACKEND_ATTESTATION_HMAC", "orders.internal:8443=orders-hmac"));
+    assertThat(keys.ecdsa()).contains(io.keygate.hsm.KeyLabel.of("attest"));
+    assertThat(keys.hmac()).containsEntry(
+        io.keygate.gateway.model.BackendTarget.parse("orders.internal:8443"),
+        io.keygate.hsm.KeyLabel.of("orders-hmac"));
+    for (String bad : new String[] {"orders.internal:8443", "secret-looking-text=bad label",
+        "unix:///secret-looking-text=l"}) {
+      assertThatThrownBy(() -> NodeSettings.backendAttestation(
+              Map.of("KEYGATE_BACKEND_ATTESTATION_HMAC", bad)))
+          .isInstanceOf(SettingsException.class)
+          .hasMessageContaining("KEYGATE_BACKEND_ATTESTATION_HMAC")
+          .hasMessageNotContaining("secret-looking-text");
+    }
+  }
+
+  @Test
   void accessLog_isOffUnlessSet_andTakesStdoutOrAFile() throws Exception {
     assertThat(NodeSettings.accessLog(Map.of()).enabled()).isFalse();
     assertThat(NodeSettings.accessLog(Map.of("KEYGATE_ACCESS_LOG", "off")).enabled()).isFalse();
