@@ -1,7 +1,8 @@
 // Writes attestation-v1.json: run with 'java GenerateAttestationVectors.java > attestation-v1.json'
 // from this directory (JDK 17+, nothing else). The key pair below is a TEST key, published here
 // on purpose, like an RFC's example keys: it signs the vectors and nothing else. ECDSA signatures
-// are randomised, so each run writes different (equally valid) signatures; commit one run.
+// are randomised, so each run writes different (equally valid) signatures; commit one run. The
+// HMAC key below (bytes 0x00..0x1f) is a TEST key too; its MACs are the same every run.
 import java.nio.charset.StandardCharsets;
 import java.security.KeyFactory;
 import java.security.MessageDigest;
@@ -16,10 +17,14 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 
 public class GenerateAttestationVectors {
   static final String PRIVATE_PKCS8 = "MEECAQAwEwYHKoZIzj0CAQYIKoZIzj0DAQcEJzAlAgEBBCB+OM8kgL/cOQizy6aUsYMDRlxJjl2vMPrS6VZ8yPkCAA==";
   static final String PUBLIC_SPKI = "MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAEOM6mkvaobdedDPsSvGkeg+iVF6r48L951FoPORmHOAE5JgHaO8DmP2NReLgETc/lUqInPY1iY2DT4QRjzYK5rg==";
+  static final byte[] HMAC_KEY = HexFormat.of().parseHex("000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f");
+  static final byte[] OTHER_BACKENDS_HMAC_KEY = HexFormat.of().parseHex("1f1e1d1c1b1a191817161514131211100f0e0d0c0b0a09080706050403020100");
   static final long NOW = 1764590400000L; // 2025-12-01T12:00:00Z
   static final String METHOD = "/keygate.demo.v1.EchoService/Echo";
 
@@ -57,7 +62,31 @@ public class GenerateAttestationVectors {
     cases.add(c("signature-not-base64", "the signature is not base64", METHOD, h, "%%%", body, NOW, "AttestationMalformed", null));
     cases.add(c("signature-not-der", "a signature of the right size that is not DER", METHOD, h, b64(new byte[70]), body, NOW, "AttestationInvalid", null));
     cases.add(c("digest-short", "a digest of 31 bytes", METHOD, h2(h, "x-keygate-content-sha256", b64(new byte[31])), sig, body, NOW, "AttestationMalformed", null));
-    System.out.println("{\n  \"comment\": \"Keygate backend attestation v1 vectors (docs/backend-attestation.md). Window 60 s. Each case: the headers a backend receives (x-keygate-attestation added unless null), the first message, the backend's clock, and the expected outcome: accept or a stable error code. string_to_sign, where given, is the exact signed text.\",\n  \"public_key_spki\": \"" + PUBLIC_SPKI + "\",\n  \"key_id\": \"" + keyId + "\",\n  \"window_ms\": 60000,\n  \"cases\": [\n" + String.join(",\n", cases) + "\n  ]\n}");
+    // HMAC-SHA256, the per-backend option: same headers and text, the key id names an HMAC key.
+    String hmacId = hmacKeyId(HMAC_KEY);
+    Map<String, String> m = headers("acme", "acme-app", "echo", "req-0101", NOW, digest, hmacId);
+    String msts = sts(METHOD, m);
+    String mac = b64(hmac(HMAC_KEY, msts));
+    cases.add(c("hmac-valid-unary", "HMAC: a unary call as the gateway forwards it", METHOD, m, mac, body, NOW, "accept", msts));
+    Map<String, String> me = headers("acme", "acme-app", "echo", "req-0102", NOW, emptyDigest, hmacId);
+    cases.add(c("hmac-valid-no-message", "HMAC: a call that half-closed without a message", METHOD, me,
+        b64(hmac(HMAC_KEY, sts(METHOD, me))), new byte[0], NOW, "accept", sts(METHOD, me)));
+    cases.add(c("hmac-tenant-changed", "HMAC: the tenant header changed after the MAC", METHOD, h2(m, "x-keygate-tenant", "globex"), mac, body, NOW, "AttestationInvalid", null));
+    cases.add(c("hmac-request-id-changed", "HMAC: the request id changed after the MAC", METHOD, h2(m, "x-keygate-request-id", "req-0199"), mac, body, NOW, "AttestationInvalid", null));
+    cases.add(c("hmac-body-changed", "HMAC: the headers intact, another first message", METHOD, m, mac, new byte[] {10, 5, 'h', 'e', 'l', 'l', 'O'}, NOW, "AttestationBodyMismatch", msts));
+    cases.add(c("hmac-expired", "HMAC: received 61 s after the MAC", METHOD, m, mac, body, NOW + 61_000, "AttestationExpired", null));
+    cases.add(c("hmac-other-backends-key", "HMAC: MACed with another backend's key, naming this backend's key id", METHOD, m,
+        b64(hmac(OTHER_BACKENDS_HMAC_KEY, msts)), body, NOW, "AttestationInvalid", null));
+    cases.add(c("hmac-other-backends-key-id", "HMAC: MACed with another backend's key, naming that key's id", METHOD,
+        h2(m, "x-keygate-attestation-key", hmacKeyId(OTHER_BACKENDS_HMAC_KEY)),
+        b64(hmac(OTHER_BACKENDS_HMAC_KEY, msts)), body, NOW, "AttestationKeyUnknown", null));
+    cases.add(c("hmac-truncated", "HMAC: the first 16 bytes of the right MAC", METHOD, m,
+        b64(java.util.Arrays.copyOf(hmac(HMAC_KEY, msts), 16)), body, NOW, "AttestationInvalid", null));
+    cases.add(c("hmac-ecdsa-signature", "HMAC key id with a valid ECDSA signature of the same text", METHOD, m,
+        sign(priv, msts), body, NOW, "AttestationInvalid", null));
+    cases.add(c("ecdsa-key-id-with-mac", "the ECDSA key id with the HMAC of the same text", METHOD,
+        h2(m, "x-keygate-attestation-key", keyId), mac, body, NOW, "AttestationInvalid", null));
+    System.out.println("{\n  \"comment\": \"Keygate backend attestation v1 vectors (docs/backend-attestation.md). Window 60 s. Each case: the headers a backend receives (x-keygate-attestation added unless null), the first message, the backend's clock, and the expected outcome: accept or a stable error code. string_to_sign, where given, is the exact signed text. A backend trusts both keys: the ECDSA P-256 public key and the HMAC-SHA256 key (hmac_key_b64, 32 bytes); the key id header says which verifies.\",\n  \"public_key_spki\": \"" + PUBLIC_SPKI + "\",\n  \"key_id\": \"" + keyId + "\",\n  \"hmac_key_b64\": \"" + b64(HMAC_KEY) + "\",\n  \"hmac_key_id\": \"" + hmacId + "\",\n  \"window_ms\": 60000,\n  \"cases\": [\n" + String.join(",\n", cases) + "\n  ]\n}");
   }
 
   static Map<String, String> headers(String t, String a, String api, String id, long ts, String digest, String keyId) {
@@ -81,6 +110,17 @@ public class GenerateAttestationVectors {
     s.initSign(k);
     s.update(text.getBytes(StandardCharsets.US_ASCII));
     return b64(s.sign());
+  }
+
+  static byte[] hmac(byte[] key, String text) throws Exception {
+    Mac mac = Mac.getInstance("HmacSHA256");
+    mac.init(new SecretKeySpec(key, "HmacSHA256"));
+    return mac.doFinal(text.getBytes(StandardCharsets.US_ASCII));
+  }
+
+  /** "hmac-" + hex of the first 8 bytes of HMAC(key, "keygate-backend-attestation-v1 key id"). */
+  static String hmacKeyId(byte[] key) throws Exception {
+    return "hmac-" + HexFormat.of().formatHex(hmac(key, "keygate-backend-attestation-v1 key id"), 0, 8);
   }
 
   static String b64(byte[] b) { return Base64.getEncoder().encodeToString(b); }

@@ -2,6 +2,8 @@ package io.keygate.backend;
 
 import io.grpc.Metadata;
 import java.security.GeneralSecurityException;
+import java.security.Key;
+import java.security.MessageDigest;
 import java.security.PublicKey;
 import java.security.Signature;
 import java.time.Clock;
@@ -12,8 +14,8 @@ import java.util.Optional;
 
 /**
  * Checks a call's attestation headers (no gRPC call types; the interceptor adapts): all present,
- * a trusted key, a timestamp within the window, a valid ECDSA P-256 signature over the signed
- * text, and a request id not seen within the window. The first message's digest is checked
+ * a trusted key, a timestamp within the window, a valid signature over the signed text (ECDSA
+ * P-256, or HMAC-SHA256 compared in constant time, by the kind of key the key id names), and a request id not seen within the window. The first message's digest is checked
  * later, against {@link AttestedCall#contentSha256()}, when it arrives.
  */
 public final class AttestationVerifier {
@@ -87,7 +89,7 @@ public final class AttestationVerifier {
     } catch (IllegalArgumentException e) { // NumberFormatException too
       return refused(AttestationError.MALFORMED);
     }
-    Optional<PublicKey> key = keys.find(keyId);
+    Optional<Key> key = keys.find(keyId);
     if (key.isEmpty()) {
       return refused(AttestationError.KEY_UNKNOWN);
     }
@@ -107,10 +109,14 @@ public final class AttestationVerifier {
     };
   }
 
-  private static boolean verifies(PublicKey key, byte[] signed, byte[] der) {
+  private static boolean verifies(Key key, byte[] signed, byte[] der) {
+    if (!(key instanceof PublicKey publicKey)) {
+      // HMAC-SHA256: compared in constant time, so timing tells nothing of how much matched.
+      return MessageDigest.isEqual(TrustedGatewayKeys.hmac(key, signed), der);
+    }
     try {
       Signature ecdsa = Signature.getInstance("SHA256withECDSA");
-      ecdsa.initVerify(key);
+      ecdsa.initVerify(publicKey);
       ecdsa.update(signed);
       return ecdsa.verify(der);
     } catch (GeneralSecurityException | RuntimeException e) {

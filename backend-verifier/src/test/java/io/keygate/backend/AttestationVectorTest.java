@@ -22,6 +22,7 @@ class AttestationVectorTest {
   void everyVector_getsItsExpectedAnswer_fromAProtectedBackend() throws Exception {
     AttestationVectors vectors = AttestationVectors.load();
     assertThat(TrustedGatewayKeys.keyId(vectors.publicKey)).isEqualTo(vectors.keyId);
+    assertThat(TrustedGatewayKeys.hmacKeyId(vectors.hmacKey)).isEqualTo(vectors.hmacKeyId);
     List<String> failures = new ArrayList<>();
     for (AttestationVectors.Case c : vectors.cases) {
       String answer;
@@ -37,7 +38,8 @@ class AttestationVectorTest {
       }
     }
     assertThat(failures).isEmpty();
-    assertThat(vectors.cases).hasSizeGreaterThanOrEqualTo(15);
+    assertThat(vectors.cases).hasSizeGreaterThanOrEqualTo(29);
+    assertThat(vectors.cases).filteredOn(c -> c.id().startsWith("hmac-")).hasSize(10);
   }
 
   @Test
@@ -60,7 +62,8 @@ class AttestationVectorTest {
   }
 
   static AttestationVerifier verifierAt(AttestationVectors vectors, long nowMillis) {
-    return new AttestationVerifier(TrustedGatewayKeys.of(List.of(vectors.publicKey)),
+    return new AttestationVerifier(TrustedGatewayKeys.of(List.of(vectors.publicKey))
+        .and(TrustedGatewayKeys.hmac(vectors.hmacKey)),
         Clock.fixed(Instant.ofEpochMilli(nowMillis), ZoneOffset.UTC),
         Duration.ofMillis(vectors.windowMillis), 1_000);
   }

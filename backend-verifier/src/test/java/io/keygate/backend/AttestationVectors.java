@@ -34,6 +34,9 @@ public final class AttestationVectors {
 
   public final PublicKey publicKey;
   public final String keyId;
+  /** The HMAC-SHA256 test key the hmac-* cases are MACed with (a test key, published). */
+  public final byte[] hmacKey;
+  public final String hmacKeyId;
   public final long windowMillis;
   public final List<Case> cases = new ArrayList<>();
 
@@ -41,6 +44,8 @@ public final class AttestationVectors {
     publicKey = KeyFactory.getInstance("EC").generatePublic(new X509EncodedKeySpec(
         Base64.getDecoder().decode(root.get("public_key_spki").getAsString())));
     keyId = root.get("key_id").getAsString();
+    hmacKey = Base64.getDecoder().decode(root.get("hmac_key_b64").getAsString());
+    hmacKeyId = root.get("hmac_key_id").getAsString();
     windowMillis = root.get("window_ms").getAsLong();
     for (JsonElement e : root.getAsJsonArray("cases")) {
       JsonObject c = e.getAsJsonObject();

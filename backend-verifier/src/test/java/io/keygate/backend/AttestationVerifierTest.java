@@ -78,6 +78,37 @@ class AttestationVerifierTest {
   }
 
   @Test
+  void onlyHmacKeysOf32Bytes_areTrusted_andTheirBytesNeverPrint() throws Exception {
+    assertThatThrownBy(() -> TrustedGatewayKeys.hmac(new byte[16]))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> TrustedGatewayKeys.hmac())
+        .isInstanceOf(IllegalArgumentException.class);
+    TrustedGatewayKeys keys = TrustedGatewayKeys.hmac(vectors.hmacKey);
+    String hex = java.util.HexFormat.of().formatHex(vectors.hmacKey);
+    String b64 = java.util.Base64.getEncoder().encodeToString(vectors.hmacKey);
+    assertThat(keys.toString()).contains(vectors.hmacKeyId).doesNotContain(hex).doesNotContain(b64);
+  }
+
+  @Test
+  void hmacKeyFiles_holdOneLineOfBase64_asKeystoreAdminWritesThem() throws Exception {
+    java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("hmac-key");
+    java.nio.file.Path file = dir.resolve("backend.key");
+    java.nio.file.Files.writeString(file,
+        java.util.Base64.getEncoder().encodeToString(vectors.hmacKey) + "\n");
+    java.nio.file.Path bad = dir.resolve("bad.key");
+    java.nio.file.Files.writeString(bad, "not base64 %%%\n");
+    try {
+      assertThat(TrustedGatewayKeys.fromHmacKeyFiles(file).toString()).contains(vectors.hmacKeyId);
+      assertThatThrownBy(() -> TrustedGatewayKeys.fromHmacKeyFiles(bad))
+          .isInstanceOf(java.io.IOException.class).hasMessageNotContaining("%%%");
+    } finally {
+      java.nio.file.Files.delete(file);
+      java.nio.file.Files.delete(bad);
+      java.nio.file.Files.delete(dir);
+    }
+  }
+
+  @Test
   void aLineFeedInAValue_cannotShiftOneFieldIntoTheNext() {
     assertThatThrownBy(() -> AttestationHeaders.stringToSign("/a/b", "acme\nacme-app", "x", "api",
         "id", 1, "d")).isInstanceOf(IllegalArgumentException.class);

@@ -4,15 +4,19 @@ import io.keygate.hsm.CertificateProfile;
 import io.keygate.hsm.HsmException;
 import io.keygate.hsm.HsmToken;
 import io.keygate.hsm.KeyLabel;
+import io.keygate.hsm.SecretBytes;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
+import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.security.Signature;
 import java.security.spec.ECGenParameterSpec;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Level;
@@ -27,7 +31,9 @@ import org.openjdk.jmh.annotations.TearDown;
  * What backend attestation (KEYGATE_BACKEND_ATTESTATION_KEY, docs/backend-attestation.md) adds to
  * each authenticated call: one ECDSA P-256 signature over about 200 bytes. {@link #hsmSign} signs
  * in the token as the gateway does; {@link #softwareSign} signs with SunEC, the ruler; {@link
- * #softwareVerify} is what the backend spends on its side.
+ * #softwareVerify} is what the backend spends on its side. The per-backend HMAC option: {@link
+ * #hsmMac} in the token (the gateway), {@link #softwareHmacVerify} with the JDK (the backend,
+ * constant-time compare included).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -41,6 +47,9 @@ public class AttestationBenchmark {
   private byte[] text;
   private KeyPair software;
   private byte[] softwareSignature;
+  private KeyLabel hmacLabel;
+  private SecretKeySpec hmacKey;
+  private byte[] hmacOfText;
 
   @Setup(Level.Trial)
   public void makeKeys() throws Exception {
@@ -56,6 +65,15 @@ public class AttestationBenchmark {
       ec.initialize(new ECGenParameterSpec("secp256r1"));
       software = ec.generateKeyPair();
       softwareSignature = softwareSign();
+      hmacLabel = BenchmarkToken.uniqueLabel("bench-attest-hmac", random);
+      byte[] key = new byte[32];
+      random.nextBytes(key);
+      hmacKey = new SecretKeySpec(key, "HmacSHA256");
+      token.importHmacSecret(hmacLabel, SecretBytes.copyOf(key));
+      hmacOfText = token.mac(hmacLabel, text);
+      if (!softwareHmacVerify()) {
+        throw new IllegalStateException("the token's HMAC differs from the JDK's");
+      }
       // The token's signature must verify, or the figure would time a failure.
       Signature check = Signature.getInstance("SHA256withECDSA", "SunEC");
       check.initVerify(token.publicKey(label));
@@ -73,6 +91,9 @@ public class AttestationBenchmark {
   public void destroyKey() throws HsmException {
     try {
       token.destroyKey(label);
+      if (hmacLabel != null) {
+        token.destroyKey(hmacLabel);
+      }
     } finally {
       token.close();
     }
@@ -97,5 +118,17 @@ public class AttestationBenchmark {
     s.initVerify(software.getPublic());
     s.update(text);
     return s.verify(softwareSignature);
+  }
+
+  @Benchmark
+  public byte[] hsmMac() throws HsmException {
+    return token.mac(hmacLabel, text);
+  }
+
+  @Benchmark
+  public boolean softwareHmacVerify() throws GeneralSecurityException {
+    Mac mac = Mac.getInstance("HmacSHA256");
+    mac.init(hmacKey);
+    return MessageDigest.isEqual(mac.doFinal(text), hmacOfText);
   }
 }

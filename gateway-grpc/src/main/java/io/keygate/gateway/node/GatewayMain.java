@@ -1,5 +1,6 @@
 package io.keygate.gateway.node;
 
+import io.keygate.gateway.attestation.AttestationKeys;
 import io.keygate.gateway.accesslog.AccessLogSettings;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
@@ -56,17 +57,17 @@ public final class GatewayMain {
     Map<String, String> values = source.values();
     NodeSettings settings;
     Optional<InetSocketAddress> metrics;
-    Optional<KeyLabel> attestationKey;
+    AttestationKeys attestation;
     Duration hsmExitAfter;
     Duration drain;
     AccessLogSettings accessLog;
     try {
       settings = NodeSettings.fromEnvironment(values);
-      metrics = NodeSettings.metricsListen(values);
-      attestationKey = NodeSettings.backendAttestationKey(values);
-      hsmExitAfter = NodeSettings.hsmExitAfter(values);
-      drain = NodeSettings.drainTimeout(values);
-      accessLog = NodeSettings.accessLog(values);
+      metrics = ProcessSettings.metricsListen(values);
+      attestation = ProcessSettings.backendAttestation(values);
+      hsmExitAfter = ProcessSettings.hsmExitAfter(values);
+      drain = ProcessSettings.drainTimeout(values);
+      accessLog = ProcessSettings.accessLog(values);
     } catch (SettingsException e) {
       System.err.println("keygate: " + source.locate(e).getMessage());
       System.exit(2);
@@ -82,7 +83,7 @@ public final class GatewayMain {
       NodeBuilder builder = GatewayNode.builder(settings).jmxMetrics()
           .onTokenLost(hsmExitAfter, () -> exitCode.complete(TOKEN_LOST)).accessLog(accessLog);
       metrics.ifPresent(builder::prometheusEndpoint);
-      attestationKey.ifPresent(builder::backendAttestation);
+      builder.backendAttestation(attestation);
       node = builder.start();
     } catch (Exception e) {
       // The token, the database or a port: one line naming it, no stack trace for an operator.

@@ -1,5 +1,6 @@
 package io.keygate.gateway.node;
 
+import io.keygate.gateway.attestation.AttestationKeys;
 import io.grpc.protobuf.services.HealthStatusManager;
 import io.keygate.gateway.accesslog.AccessLogSettings;
 import io.keygate.gateway.admin.access.AdminPrincipal;
@@ -85,7 +86,7 @@ public final class NodeBuilder {
   private UnaryOperator<MacVerifier> macVerifier = UnaryOperator.identity();
   private Duration snapshotPollInterval = SnapshotRefresher.DEFAULT_POLL_INTERVAL;
   private Optional<InetSocketAddress> prometheusListen = Optional.empty();
-  private Optional<KeyLabel> attestationKey = Optional.empty();
+  private AttestationKeys attestation = AttestationKeys.NONE;
   private Optional<TokenLoss> onTokenLost = Optional.empty();
   private boolean jmxMetrics;
   private AccessLogSettings accessLog = AccessLogSettings.off();
@@ -115,7 +116,13 @@ public final class NodeBuilder {
    * without that key.
    */
   public NodeBuilder backendAttestation(KeyLabel label) {
-    attestationKey = Optional.of(label);
+    attestation = attestation.withEcdsa(label);
+    return this;
+  }
+
+  /** Attest with these keys (KEYGATE_BACKEND_ATTESTATION_KEY and _HMAC), instead of none. */
+  public NodeBuilder backendAttestation(AttestationKeys keys) {
+    attestation = Objects.requireNonNull(keys, "keys");
     return this;
   }
 
@@ -326,8 +333,8 @@ public final class NodeBuilder {
     GatewayCallHandler handler = GatewayCallHandler.create(view, authenticator,
         new AccessPolicy(clock), gateway.maxConfigStaleness(), observer, proxy,
         settings.preAuth(), preAuthTimers, settings.calls(), hsmLane,
-        new RequestIds(SecureRandom.getInstance("DRBG")),
-        NodeHsm.backendHeaders(attestationKey, hsm, clock), payloads, observed.callEndings());
+        new RequestIds(SecureRandom.getInstance("DRBG")), attestation.inToken(hsm, clock),
+        payloads, observed.callEndings());
     // Revocation reaches calls in flight: every open call is asked again after each new snapshot,
     // and on a tick of its own thread for what changes with time alone (a credential's end, the
     // snapshot growing stale while the poll hangs on the store).

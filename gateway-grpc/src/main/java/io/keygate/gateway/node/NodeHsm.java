@@ -1,25 +1,18 @@
 package io.keygate.gateway.node;
 
-import io.keygate.gateway.attestation.BackendAttestor;
-import io.keygate.gateway.dataplane.BackendHeaders;
 import io.keygate.hsm.HsmException;
-import io.keygate.hsm.HsmToken;
-import io.keygate.hsm.KeyLabel;
 import io.keygate.hsm.PayloadKeys;
 import io.keygate.hsm.WrappedMacKeys;
 import io.keygate.hsm.pkcs11.DirectPayloadKeys;
 import io.keygate.hsm.pkcs11.DirectWrappedMacs;
 import io.keygate.hsm.pkcs11.Pkcs11TokenOptions;
 import io.keygate.hsm.pkcs11.SunPkcs11Token;
-import java.lang.System.Logger;
-import java.lang.System.Logger.Level;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.Optional;
 
 /** Opens a node's token and key hierarchy from its settings: the node's only PKCS#11 doors. */
 final class NodeHsm {
-  private static final Logger LOG = System.getLogger("io.keygate.gateway");
 
   private NodeHsm() {}
 
@@ -44,18 +37,6 @@ final class NodeHsm {
           + " (keystore-admin kek generate-payload makes one)");
     }
     return Optional.of(opened);
-  }
-
-  /** The headers backends get: attested by the token's EC key {@code label}, or unsigned. */
-  static BackendHeaders backendHeaders(Optional<KeyLabel> label, HsmToken hsm, Clock clock)
-      throws HsmException {
-    if (label.isEmpty()) {
-      return BackendHeaders.UNSIGNED;
-    }
-    BackendAttestor attestor = BackendAttestor.inToken(hsm, label.get(), clock);
-    LOG.log(Level.INFO, "backend attestation: every authenticated call signed by "
-        + label.get() + " (key id " + attestor.keyId() + ")");
-    return attestor;
   }
 
   /**

@@ -1,6 +1,5 @@
 package io.keygate.gateway.node;
 
-import io.keygate.gateway.accesslog.AccessLogSettings;
 import io.keygate.gateway.admin.access.IdentityMatch;
 import io.keygate.gateway.admin.api.AdminServerSettings;
 import io.keygate.gateway.dataplane.CallLimits;
@@ -108,106 +107,6 @@ public record NodeSettings(
   public NodeSettings withCallLimits(CallLimits limits) {
     return new NodeSettings(hsmConfig, pin, gateway, database, nonceCapacity, noncesPerKey,
         noncesPerTenant, redisNonces, preAuth, limits, admin, auditHeadFile, keys);
-  }
-
-  /**
-   * Where the node serves its metrics in Prometheus' format ({@code KEYGATE_METRICS_LISTEN},
-   * {@code host:port}); none when unset. Kept out of the settings record: only a node process
-   * (GatewayMain) publishes metrics, in-process nodes read theirs through the builder.
-   *
-   * @throws SettingsException if the value is not an address
-   */
-  public static Optional<java.net.InetSocketAddress> metricsListen(Map<String, String> environment)
-      throws SettingsException {
-    EnvironmentReader env = new EnvironmentReader(environment);
-    return env.has("KEYGATE_METRICS_LISTEN")
-        ? Optional.of(env.requiredAddress("KEYGATE_METRICS_LISTEN"))
-        : Optional.empty();
-  }
-
-  /**
-   * The access log ({@code KEYGATE_ACCESS_LOG}: {@code off}, the default, {@code stdout}, or a
-   * file to append to) and how many refusal lines a second it writes at most ({@code
-   * KEYGATE_ACCESS_LOG_REFUSALS_PER_SECOND}, 0 to 1 000 000, default 100). Kept out of the
-   * settings record like the metrics' address: in-process nodes get theirs through the builder.
-   *
-   * @throws SettingsException if a value is malformed (a directory, a blank path, a bad number)
-   */
-  public static AccessLogSettings accessLog(Map<String, String> environment)
-      throws SettingsException {
-    EnvironmentReader env = new EnvironmentReader(environment);
-    int perSecond = env.integer("KEYGATE_ACCESS_LOG_REFUSALS_PER_SECOND",
-        AccessLogSettings.DEFAULT_REFUSALS_PER_SECOND, 0, 1_000_000);
-    String where = env.string("KEYGATE_ACCESS_LOG", "off");
-    if (where.equals("off")) {
-      return AccessLogSettings.off();
-    }
-    if (where.equals("stdout")) {
-      return AccessLogSettings.stdout(perSecond);
-    }
-    Path file = env.path("KEYGATE_ACCESS_LOG", where);
-    if (java.nio.file.Files.isDirectory(file)) {
-      throw new SettingsException("KEYGATE_ACCESS_LOG",
-          "names a directory; expected off, stdout or a file to append to");
-    }
-    Path parent = file.toAbsolutePath().getParent();
-    if (parent != null && !java.nio.file.Files.isDirectory(parent)) {
-      throw new SettingsException("KEYGATE_ACCESS_LOG",
-          "the directory of the file it names does not exist");
-    }
-    return AccessLogSettings.file(file, perSecond);
-  }
-
-  /**
-   * The token's EC P-256 key that attests authenticated calls to their backends ({@code
-   * KEYGATE_BACKEND_ATTESTATION_KEY}, docs/backend-attestation.md); none when unset. Read like
-   * {@link #metricsListen}: GatewayMain hands it to the builder.
-   *
-   * @throws SettingsException if the value is not a key label
-   */
-  public static Optional<KeyLabel> backendAttestationKey(Map<String, String> environment)
-      throws SettingsException {
-    EnvironmentReader env = new EnvironmentReader(environment);
-    return env.has("KEYGATE_BACKEND_ATTESTATION_KEY")
-        ? Optional.of(label(env, "KEYGATE_BACKEND_ATTESTATION_KEY", null))
-        : Optional.empty();
-  }
-
-  /** How long the token may stay unavailable before GatewayMain gives up on it and exits 3. */
-  public static final Duration DEFAULT_HSM_EXIT_AFTER = Duration.ofSeconds(15);
-
-  /**
-   * How long a node process lets its token stay unavailable before it exits 3 for its supervisor
-   * to restart it ({@code KEYGATE_HSM_EXIT_AFTER}, ISO-8601, 1 s to 1 h; default 15 s).
-   *
-   * @throws SettingsException if the value is not such a duration
-   */
-  public static Duration hsmExitAfter(Map<String, String> environment) throws SettingsException {
-    Duration after = new EnvironmentReader(environment)
-        .duration("KEYGATE_HSM_EXIT_AFTER", DEFAULT_HSM_EXIT_AFTER);
-    if (after.compareTo(Duration.ofSeconds(1)) < 0 || after.compareTo(Duration.ofHours(1)) > 0) {
-      throw new SettingsException("KEYGATE_HSM_EXIT_AFTER", "expected 1 second to 1 hour");
-    }
-    return after;
-  }
-
-  public static final Duration DEFAULT_DRAIN_TIMEOUT = Duration.ofSeconds(5);
-
-  /**
-   * How long a node process stopped by SIGTERM lets its open calls finish, having stopped
-   * accepting connections, before it cancels the rest ({@code KEYGATE_DRAIN_TIMEOUT}, ISO-8601,
-   * positive, up to 10 min; default 5 s). Longer than the longest unary call; long-lived streams are cut
-   * at it.
-   *
-   * @throws SettingsException if the value is not such a duration
-   */
-  public static Duration drainTimeout(Map<String, String> environment) throws SettingsException {
-    Duration drain = new EnvironmentReader(environment)
-        .duration("KEYGATE_DRAIN_TIMEOUT", DEFAULT_DRAIN_TIMEOUT);
-    if (drain.compareTo(Duration.ofMinutes(10)) > 0) {
-      throw new SettingsException("KEYGATE_DRAIN_TIMEOUT", "expected at most 10 minutes");
-    }
-    return drain;
   }
 
   /**
@@ -384,7 +283,7 @@ public record NodeSettings(
         env.duration("KEYGATE_APPROVAL_TTL", Duration.ofHours(24)));
   }
 
-  private static KeyLabel label(EnvironmentReader env, String name, String defaultValue)
+  static KeyLabel label(EnvironmentReader env, String name, String defaultValue)
       throws SettingsException {
     try {
       return KeyLabel.of(env.string(name, defaultValue));

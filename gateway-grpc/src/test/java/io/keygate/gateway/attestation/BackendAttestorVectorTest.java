@@ -44,7 +44,7 @@ class BackendAttestorVectorTest {
       BackendAttestor attestor = new BackendAttestor(text -> {
         signed.set(text);
         return new byte[] {1, 2, 3};
-      }, vectors.keyId, Clock.fixed(Instant.ofEpochMilli(Long.parseLong(h.get("x-keygate-timestamp"))), ZoneOffset.UTC));
+      }, h.get("x-keygate-attestation-key"), Clock.fixed(Instant.ofEpochMilli(Long.parseLong(h.get("x-keygate-timestamp"))), ZoneOffset.UTC));
 
       Metadata sent = attestor.forAuthenticated(call(h), c.method(), c.body());
 
@@ -63,7 +63,52 @@ class BackendAttestorVectorTest {
       }
     }
     assertThat(failures).isEmpty();
-    assertThat(checked).isGreaterThanOrEqualTo(3);
+    assertThat(checked).isGreaterThanOrEqualTo(5);
+  }
+
+  @Test
+  void theHmacKeyId_isTheVectorsId_fromTheKeysMacOfTheFixedText() throws Exception {
+    AttestationVectors vectors = AttestationVectors.load();
+    javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+    mac.init(new javax.crypto.spec.SecretKeySpec(vectors.hmacKey, "HmacSHA256"));
+    assertThat(BackendAttestor.hmacKeyId(mac.doFinal(BackendAttestor.HMAC_KEY_ID_INPUT)))
+        .isEqualTo(vectors.hmacKeyId);
+  }
+
+  @Test
+  void eachCall_isAttestedWithTheKeyOfItsBackend_orTheDefault_orNotAtAll() throws Exception {
+    BackendTarget hmacBackend = BackendTarget.parse("10.0.0.1:443");
+    BackendTarget other = BackendTarget.parse("10.0.0.2:443");
+    BackendAttestor.AttestationKey ecdsa =
+        new BackendAttestor.AttestationKey("ecdsa-id", text -> new byte[] {1});
+    BackendAttestor.AttestationKey hmac =
+        new BackendAttestor.AttestationKey("hmac-id", text -> new byte[] {2});
+    BackendAttestor both = new BackendAttestor(ecdsa, Map.of(hmacBackend, hmac), Clock.systemUTC());
+    // dns:/// names the same backend as host:port: the lookup is by the parsed target.
+    assertThat(both.forAuthenticated(callTo(BackendTarget.parse("dns:///10.0.0.1:443")), "/a/b",
+        new byte[0]).get(BackendAttestor.KEY_ID)).isEqualTo("hmac-id");
+    assertThat(both.forAuthenticated(callTo(other), "/a/b", new byte[0])
+        .get(BackendAttestor.KEY_ID)).isEqualTo("ecdsa-id");
+    BackendAttestor hmacOnly = new BackendAttestor(null, Map.of(hmacBackend, hmac),
+        Clock.systemUTC());
+    Metadata unsigned = hmacOnly.forAuthenticated(callTo(other), "/a/b", new byte[0]);
+    assertThat(unsigned.get(BackendAttestor.KEY_ID)).isNull();
+    assertThat(unsigned.get(BackendAttestor.SIGNATURE)).isNull();
+    assertThat(unsigned.get(Metadata.Key.of("x-keygate-tenant", Metadata.ASCII_STRING_MARSHALLER)))
+        .isEqualTo("acme");
+  }
+
+  @Test
+  void theHmacSetting_parsesTargetLabelPairs_andRefusesTheRest() {
+    assertThat(AttestationKeys.parseHmac("a.internal:443=orders-hmac; list:///10.0.0.1:1,10.0.0.2:1 = b"))
+        .containsEntry(BackendTarget.parse("a.internal:443"), KeyLabel.of("orders-hmac"))
+        .containsEntry(BackendTarget.parse("list:///10.0.0.1:1,10.0.0.2:1"), KeyLabel.of("b"))
+        .hasSize(2);
+    for (String bad : List.of("", "a:1", "a:1=", "a:1=bad label", "unix:///x=l", "a:1=l;a:1=m",
+        "a:1=l;")) {
+      assertThatThrownBy(() -> AttestationKeys.parseHmac(bad)).as(bad)
+          .isInstanceOf(IllegalArgumentException.class);
+    }
   }
 
   @Test
@@ -81,6 +126,12 @@ class BackendAttestorVectorTest {
         Optional.empty(), "req");
     assertThatThrownBy(() -> attestor.forAuthenticated(anonymous, "/a/b", new byte[0]))
         .isInstanceOf(IllegalStateException.class);
+  }
+
+  private static AdmittedCall callTo(BackendTarget backend) {
+    Credential caller = new Credential("AKvector0000000000001", "acme-app", "acme",
+        KeyLabel.of("vector"), null, false, null);
+    return new AdmittedCall(api("echo"), backend, Optional.of(caller), "req-1");
   }
 
   private static AdmittedCall call(Map<String, String> h) {

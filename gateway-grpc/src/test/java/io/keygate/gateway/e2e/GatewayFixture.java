@@ -87,6 +87,9 @@ public final class GatewayFixture implements AutoCloseable {
   private java.util.function.Function<GatewayFixture,
       java.util.function.UnaryOperator<io.grpc.ServerServiceDefinition>> backendServices =
           fixture -> service -> service;
+  private java.util.Optional<java.util.function.BiFunction<GatewayFixture, String,
+      java.util.function.UnaryOperator<io.grpc.ServerServiceDefinition>>> backendServicesByName =
+          java.util.Optional.empty();
 
   public GatewayFixture(SoftHsmTokens tokens) {
     this.tokens = tokens;
@@ -119,6 +122,16 @@ public final class GatewayFixture implements AutoCloseable {
     return this;
   }
 
+  /**
+   * Like {@link #withBackendServices}, but a wrapper per backend, asked with the backend's name
+   * ({@code acme-backend}, {@code globex-backend}): backends that each hold their own key.
+   */
+  public GatewayFixture withBackendServicesByName(java.util.function.BiFunction<GatewayFixture,
+      String, java.util.function.UnaryOperator<io.grpc.ServerServiceDefinition>> wrap) {
+    this.backendServicesByName = java.util.Optional.of(wrap);
+    return this;
+  }
+
   /** Adjusts the node's settings (limits) before {@link #start}. */
   public GatewayFixture withSettings(java.util.function.UnaryOperator<NodeSettings> adjust) {
     this.nodeSettings = adjust;
@@ -142,10 +155,16 @@ public final class GatewayFixture implements AutoCloseable {
         Duration.ofDays(1)));
     gatewayCert = hsm.certificateChain(tlsKey).get(0);
 
-    java.util.function.UnaryOperator<io.grpc.ServerServiceDefinition> services =
-        backendServices.apply(this);
-    acmeBackend = backend("acme-backend", services);
-    globexBackend = backend("globex-backend", services);
+    if (backendServicesByName.isPresent()) {
+      acmeBackend = backend("acme-backend", backendServicesByName.get().apply(this, "acme-backend"));
+      globexBackend =
+          backend("globex-backend", backendServicesByName.get().apply(this, "globex-backend"));
+    } else {
+      java.util.function.UnaryOperator<io.grpc.ServerServiceDefinition> services =
+          backendServices.apply(this);
+      acmeBackend = backend("acme-backend", services);
+      globexBackend = backend("globex-backend", services);
+    }
 
     dataDir = Files.createTempDirectory("keygate-gw-");
     database = ConfigDatabase.open(databaseSettings.apply(dataDir));

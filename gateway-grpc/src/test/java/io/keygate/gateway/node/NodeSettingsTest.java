@@ -162,26 +162,48 @@ class NodeSettingsTest {
 
   @Test
   void metricsListen_isOffUnlessSet_andAMalformedAddressNamesTheVariable() throws Exception {
-    assertThat(NodeSettings.metricsListen(Map.of())).isEmpty();
-    assertThat(NodeSettings.metricsListen(Map.of("KEYGATE_METRICS_LISTEN", "127.0.0.1:9464")))
+    assertThat(ProcessSettings.metricsListen(Map.of())).isEmpty();
+    assertThat(ProcessSettings.metricsListen(Map.of("KEYGATE_METRICS_LISTEN", "127.0.0.1:9464")))
         .contains(new java.net.InetSocketAddress("127.0.0.1", 9464));
     for (String bad : new String[] {"9464", "host:", "host:99999", "host:x"}) {
-      assertThatThrownBy(() -> NodeSettings.metricsListen(Map.of("KEYGATE_METRICS_LISTEN", bad)))
+      assertThatThrownBy(() -> ProcessSettings.metricsListen(Map.of("KEYGATE_METRICS_LISTEN", bad)))
           .isInstanceOf(SettingsException.class)
           .hasMessageContaining("KEYGATE_METRICS_LISTEN");
     }
   }
 
   @Test
+  void backendAttestation_isOffUnlessSet_andAMalformedHmacMapNamesTheVariableNotItsText()
+      throws Exception {
+    assertThat(ProcessSettings.backendAttestation(Map.of()))
+        .isEqualTo(io.keygate.gateway.attestation.AttestationKeys.NONE);
+    var keys = ProcessSettings.backendAttestation(Map.of(
+        "KEYGATE_BACKEND_ATTESTATION_KEY", "attest",
+        "KEYGATE_BACKEND_ATTESTATION_HMAC", "orders.internal:8443=orders-hmac"));
+    assertThat(keys.ecdsa()).contains(io.keygate.hsm.KeyLabel.of("attest"));
+    assertThat(keys.hmac()).containsEntry(
+        io.keygate.gateway.model.BackendTarget.parse("orders.internal:8443"),
+        io.keygate.hsm.KeyLabel.of("orders-hmac"));
+    for (String bad : new String[] {"orders.internal:8443", "secret-looking-text=bad label",
+        "unix:///secret-looking-text=l"}) {
+      assertThatThrownBy(() -> ProcessSettings.backendAttestation(
+              Map.of("KEYGATE_BACKEND_ATTESTATION_HMAC", bad)))
+          .isInstanceOf(SettingsException.class)
+          .hasMessageContaining("KEYGATE_BACKEND_ATTESTATION_HMAC")
+          .hasMessageNotContaining("secret-looking-text");
+    }
+  }
+
+  @Test
   void accessLog_isOffUnlessSet_andTakesStdoutOrAFile() throws Exception {
-    assertThat(NodeSettings.accessLog(Map.of()).enabled()).isFalse();
-    assertThat(NodeSettings.accessLog(Map.of("KEYGATE_ACCESS_LOG", "off")).enabled()).isFalse();
-    AccessLogSettings stdout = NodeSettings.accessLog(Map.of("KEYGATE_ACCESS_LOG", "stdout",
+    assertThat(ProcessSettings.accessLog(Map.of()).enabled()).isFalse();
+    assertThat(ProcessSettings.accessLog(Map.of("KEYGATE_ACCESS_LOG", "off")).enabled()).isFalse();
+    AccessLogSettings stdout = ProcessSettings.accessLog(Map.of("KEYGATE_ACCESS_LOG", "stdout",
         "KEYGATE_ACCESS_LOG_REFUSALS_PER_SECOND", "7"));
     assertThat(stdout.toStdout()).isTrue();
     assertThat(stdout.refusalsPerSecond()).isEqualTo(7);
     Path dir = Files.createTempDirectory("keygate-settings-");
-    AccessLogSettings file = NodeSettings.accessLog(
+    AccessLogSettings file = ProcessSettings.accessLog(
         Map.of("KEYGATE_ACCESS_LOG", dir.resolve("access.log").toString()));
     assertThat(file.file()).contains(dir.resolve("access.log"));
     assertThat(file.refusalsPerSecond())
@@ -193,12 +215,12 @@ class NodeSettingsTest {
     Path dir = Files.createTempDirectory("keygate-settings-");
     for (String bad : new String[] {dir.toString(), dir.resolve("no/such/dir/access.log")
         .toString()}) {
-      assertThatThrownBy(() -> NodeSettings.accessLog(Map.of("KEYGATE_ACCESS_LOG", bad)))
+      assertThatThrownBy(() -> ProcessSettings.accessLog(Map.of("KEYGATE_ACCESS_LOG", bad)))
           .isInstanceOf(SettingsException.class)
           .hasMessageContaining("KEYGATE_ACCESS_LOG");
     }
     for (String bad : new String[] {"-1", "lots", "1000001", "2.5"}) {
-      assertThatThrownBy(() -> NodeSettings.accessLog(Map.of("KEYGATE_ACCESS_LOG", "stdout",
+      assertThatThrownBy(() -> ProcessSettings.accessLog(Map.of("KEYGATE_ACCESS_LOG", "stdout",
               "KEYGATE_ACCESS_LOG_REFUSALS_PER_SECOND", bad)))
           .isInstanceOf(SettingsException.class)
           .hasMessageContaining("KEYGATE_ACCESS_LOG_REFUSALS_PER_SECOND");
@@ -207,11 +229,11 @@ class NodeSettingsTest {
 
   @Test
   void hsmExitAfter_defaultsToFifteenSeconds_andTakesOneSecondToOneHour() throws Exception {
-    assertThat(NodeSettings.hsmExitAfter(Map.of())).isEqualTo(java.time.Duration.ofSeconds(15));
-    assertThat(NodeSettings.hsmExitAfter(Map.of("KEYGATE_HSM_EXIT_AFTER", "PT2M")))
+    assertThat(ProcessSettings.hsmExitAfter(Map.of())).isEqualTo(java.time.Duration.ofSeconds(15));
+    assertThat(ProcessSettings.hsmExitAfter(Map.of("KEYGATE_HSM_EXIT_AFTER", "PT2M")))
         .isEqualTo(java.time.Duration.ofMinutes(2));
     for (String bad : new String[] {"15", "PT0.5S", "PT2H", "-PT5S", "PT0S"}) {
-      assertThatThrownBy(() -> NodeSettings.hsmExitAfter(Map.of("KEYGATE_HSM_EXIT_AFTER", bad)))
+      assertThatThrownBy(() -> ProcessSettings.hsmExitAfter(Map.of("KEYGATE_HSM_EXIT_AFTER", bad)))
           .isInstanceOf(SettingsException.class)
           .hasMessageContaining("KEYGATE_HSM_EXIT_AFTER");
     }
@@ -220,13 +242,13 @@ class NodeSettingsTest {
   @Test
   void drainTimeout_defaultsToFiveSeconds_andTakesAPositiveDurationUpToTenMinutes()
       throws Exception {
-    assertThat(NodeSettings.drainTimeout(Map.of())).isEqualTo(java.time.Duration.ofSeconds(5));
-    assertThat(NodeSettings.drainTimeout(Map.of("KEYGATE_DRAIN_TIMEOUT", "PT30S")))
+    assertThat(ProcessSettings.drainTimeout(Map.of())).isEqualTo(java.time.Duration.ofSeconds(5));
+    assertThat(ProcessSettings.drainTimeout(Map.of("KEYGATE_DRAIN_TIMEOUT", "PT30S")))
         .isEqualTo(java.time.Duration.ofSeconds(30));
-    assertThat(NodeSettings.drainTimeout(Map.of("KEYGATE_DRAIN_TIMEOUT", "PT0.5S")))
+    assertThat(ProcessSettings.drainTimeout(Map.of("KEYGATE_DRAIN_TIMEOUT", "PT0.5S")))
         .isEqualTo(java.time.Duration.ofMillis(500));
     for (String bad : new String[] {"5", "PT11M", "-PT1S", "PT0S", "soon"}) {
-      assertThatThrownBy(() -> NodeSettings.drainTimeout(Map.of("KEYGATE_DRAIN_TIMEOUT", bad)))
+      assertThatThrownBy(() -> ProcessSettings.drainTimeout(Map.of("KEYGATE_DRAIN_TIMEOUT", bad)))
           .isInstanceOf(SettingsException.class)
           .hasMessageContaining("KEYGATE_DRAIN_TIMEOUT");
     }

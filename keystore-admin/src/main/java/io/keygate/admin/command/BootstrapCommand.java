@@ -13,6 +13,7 @@ import picocli.CommandLine.Command;
       BootstrapTokenCommand.class,
       BootstrapTlsKeyCommand.class,
       BootstrapBackendClientKeyCommand.class,
+      BootstrapBackendHmacKeyCommand.class,
       BootstrapCsrCommand.class,
       BootstrapImportCertCommand.class,
       BootstrapAdminCaCommand.class,
