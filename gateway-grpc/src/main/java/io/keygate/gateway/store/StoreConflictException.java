@@ -24,7 +24,9 @@ public final class StoreConflictException extends StoreException {
      */
     NOT_ALLOWED,
     /** An allowance that APIs still use (remove or move those APIs first). */
-    IN_USE
+    IN_USE,
+    /** A payload key that is not current added to a ring with no current key (admin API 1.11). */
+    NO_CURRENT_KEY
   }
 
   private final Kind kind;

@@ -90,8 +90,9 @@ class PayloadEncryptionEndToEndTest {
   /** The keys the officer handed to the apps (client hop), by API; api-collect's rotated. */
   static final Map<String, PayloadKey> appKeys = new HashMap<>();
   static PayloadKey collectOldKey;
-  /** The keys the officer handed to the backends' operators (backend hop), by API. */
-  static final Map<String, io.keygate.backend.payload.PayloadKey> backendKeys = new HashMap<>();
+  /** The keys the backends' operators installed (backend hop), by API and key id. */
+  static final Map<String, Map<String, io.keygate.backend.payload.PayloadKey>> backendKeys =
+      new ConcurrentHashMap<>();
   static final Map<String, EncryptionPolicy> policies = new ConcurrentHashMap<>();
   /** What the backends saw: "clear:text" or "sealed:text" per message, then "tag:complete"... */
   static final LinkedBlockingQueue<String> backendSaw = new LinkedBlockingQueue<>();
@@ -161,7 +162,8 @@ class PayloadEncryptionEndToEndTest {
       }
       IssuedSecret b = issue();
       store.addCurrentKey(api, Hop.BACKEND, "b-1", b.stored(), Instant.now());
-      backendKeys.put(api, io.keygate.backend.payload.PayloadKey.copyOf("b-1", officerOpens(b)));
+      backendKeys.computeIfAbsent(api, a -> new ConcurrentHashMap<>())
+          .put("b-1", io.keygate.backend.payload.PayloadKey.copyOf("b-1", officerOpens(b)));
     }
   }
 
@@ -209,6 +211,50 @@ class PayloadEncryptionEndToEndTest {
     assertThat(call.send(gw.channel()).get(30, TimeUnit.SECONDS).status())
         .isEqualTo(Status.Code.OK);
     assertThat(backendEvents("old")).containsExactly("clear:old/0", "clear:old/1", "old:complete");
+  }
+
+  /**
+   * Staged rotation of the backend hop (admin API 1.11): the new key joins the ring accepted only,
+   * the backend's operator installs it while the gateway still seals under the old one, then it
+   * is promoted; no call fails across the switch, and afterwards the gateway seals under the new
+   * key (the backend, holding only that one, still reads every call).
+   */
+  @Test
+  void backendHop_stagedRotation_noCallFailsAcrossTheSwitch() throws Exception {
+    setPolicies(EncryptionPolicy.BACKEND);
+    String api = API_OF.get(DemoTenants.ECHO_STREAM);
+    PayloadKeyStore store = gw.database.payloadKeys();
+    assertThat(call(DemoTenants.ECHO_STREAM, false, "rot0/0 before").status())
+        .isEqualTo(Status.Code.OK);
+
+    IssuedSecret next = issue();
+    store.addKey(api, Hop.BACKEND, "b-2", next.stored(), Instant.now(), false);
+    refresh();
+    // Staged: every node still seals under b-1, which is all the backend holds so far.
+    assertThat(call(DemoTenants.ECHO_STREAM, false, "rot1/0 staged").status())
+        .isEqualTo(Status.Code.OK);
+    assertThat(backendEvents("rot1")).containsExactly("sealed:rot1/0 staged", "rot1:complete");
+
+    backendKeys.get(api).put("b-2",
+        io.keygate.backend.payload.PayloadKey.copyOf("b-2", officerOpens(next)));
+    assertThat(call(DemoTenants.ECHO_STREAM, false, "rot2/0 installed").status())
+        .isEqualTo(Status.Code.OK);
+
+    store.makeCurrent(api, Hop.BACKEND, "b-2");
+    refresh();
+    assertThat(call(DemoTenants.ECHO_STREAM, false, "rot3/0 promoted").status())
+        .isEqualTo(Status.Code.OK);
+    // The backend drops b-1: a call still sealed under it would now fail there.
+    backendKeys.get(api).remove("b-1");
+    String authority = DemoTenants.ACME_DOMAIN + ":" + gw.gateway.port();
+    for (Channel node : List.of(gw.channel(), gw.channel(otherNode, authority))) {
+      assertThat(callOn(node, DemoTenants.ECHO_STREAM, false, "rot4/0 new key only").status())
+          .as("every node seals under b-2").isEqualTo(Status.Code.OK);
+      assertThat(backendEvents("rot4"))
+          .containsExactly("sealed:rot4/0 new key only", "rot4:complete");
+    }
+    assertThat(store.ring(api, Hop.BACKEND).orElseThrow().keys().keySet())
+        .containsExactlyInAnyOrder("b-1", "b-2");
   }
 
   @Test
@@ -476,12 +522,16 @@ class PayloadEncryptionEndToEndTest {
 
   /** Sends the app's call (encrypted under every policy but none and backend) and collects. */
   private static Answered call(String method, boolean v2, String... texts) throws Exception {
+    return callOn(method.equals(DemoTenants.CHAT)
+        ? gw.channel(DemoTenants.GLOBEX_DOMAIN) : gw.channel(), method, v2, texts);
+  }
+
+  private static Answered callOn(Channel channel, String method, boolean v2, String... texts)
+      throws Exception {
     EncryptionPolicy policy = policies.get(API_OF.get(method));
     Sent sent = policy.opensRequests()
         ? Sent.encrypted(method, v2, texts)
         : Sent.clear(method, v2, texts);
-    Channel channel = method.equals(DemoTenants.CHAT)
-        ? gw.channel(DemoTenants.GLOBEX_DOMAIN) : gw.channel();
     CompletableFuture<Answered> ended = new CompletableFuture<>();
     List<String> answers = new ArrayList<>();
     ClientCall<byte[], byte[]> c = channel.newCall(ByteMarshaller.methodDescriptor(method),
@@ -573,7 +623,7 @@ class PayloadEncryptionEndToEndTest {
           try {
             byte[] wire = ((InputStream) message).readAllBytes();
             byte[] clear = sealed
-                ? cipher.open(Map.of("b-1", backendKeys.get(api)), bound, counter, wire)
+                ? cipher.open(Map.copyOf(backendKeys.get(api)), bound, counter, wire)
                 : wire;
             counter++;
             String text = EchoRequest.parseFrom(clear).getMessage();

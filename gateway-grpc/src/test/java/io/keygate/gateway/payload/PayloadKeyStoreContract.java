@@ -101,6 +101,46 @@ abstract class PayloadKeyStoreContract {
   }
 
   @Test
+  void stagedKey_opensButIsNotCurrent_untilMadeCurrent_inOneTransaction_throughTheChangeFeed()
+      throws Exception {
+    assertThatThrownBy(() -> keys.addKey("echo", Hop.BACKEND, "b-0", blob(9), T0, false))
+        .as("a ring always has a key to seal under")
+        .isInstanceOf(StoreConflictException.class)
+        .extracting(e -> ((StoreConflictException) e).kind())
+        .isEqualTo(StoreConflictException.Kind.NO_CURRENT_KEY);
+    assertThat(keys.ring("echo", Hop.BACKEND)).isEmpty();
+
+    keys.addKey("echo", Hop.BACKEND, "b-1", blob(1), T0, true);
+    ConfigSnapshot before = config.loadSnapshot();
+    keys.addKey("echo", Hop.BACKEND, "b-2", blob(2), T0, false);
+    PayloadKeyRing staged = keys.ring("echo", Hop.BACKEND).orElseThrow();
+    assertThat(staged.current()).isEqualTo("b-1");
+    assertThat(staged.find("b-2")).contains(blob(2));
+    assertThatThrownBy(() -> keys.addKey("echo", Hop.BACKEND, "b-2", blob(3), T0, false))
+        .isInstanceOf(StoreConflictException.class);
+    assertThatThrownBy(() -> keys.makeCurrent("echo", Hop.BACKEND, "b-9"))
+        .isInstanceOf(StoreNotFoundException.class);
+    assertThatThrownBy(() -> keys.makeCurrent("echo", Hop.CLIENT, "b-2"))
+        .isInstanceOf(StoreNotFoundException.class);
+
+    keys.makeCurrent("echo", Hop.BACKEND, "b-2");
+    keys.makeCurrent("echo", Hop.BACKEND, "b-2");
+    PayloadKeyRing promoted = keys.ring("echo", Hop.BACKEND).orElseThrow();
+    assertThat(promoted.current()).isEqualTo("b-2");
+    assertThat(promoted.keys()).containsOnlyKeys("b-1", "b-2");
+    assertThatThrownBy(() -> keys.retireKey("echo", Hop.BACKEND, "b-2"))
+        .isInstanceOf(StoreConflictException.class);
+
+    // A node following the change feed sees the staged key, then the promotion.
+    ConfigSnapshot followed =
+        before.apply(config.changesSince(before.version()).orElseThrow());
+    assertThat(followed.payload("echo").backend().orElseThrow().current()).isEqualTo("b-2");
+    assertThat(followed.payload("echo")).isEqualTo(config.loadSnapshot().payload("echo"));
+    keys.retireKey("echo", Hop.BACKEND, "b-1");
+    assertThat(keys.ring("echo", Hop.BACKEND).orElseThrow().keys()).containsOnlyKeys("b-2");
+  }
+
+  @Test
   void removingTheApi_removesItsPolicyAndKeys() throws Exception {
     keys.setPolicy("echo", EncryptionPolicy.CLIENT, T0);
     keys.addCurrentKey("echo", Hop.CLIENT, "c-1", blob(1), T0);

@@ -13,6 +13,7 @@ import picocli.CommandLine.Command;
       ApiSignatureCommand.class,
       ApiPayloadKeysCommand.class,
       ApiPayloadKeyIssueCommand.class,
+      ApiPayloadKeyPromoteCommand.class,
       ApiPayloadKeyRetireCommand.class,
       ApiRemoveCommand.class,
       ApiListCommand.class

@@ -19,14 +19,16 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code api issue-payload-key}: a new payload key for one hop of an API, made in the gateway's
- * HSM and made current (admin API 1.9, docs/payload-encryption.md, section 6). The key reaches
+ * HSM and made current (admin API 1.9), or with {@code --staged} only accepted until {@code api
+ * promote-payload-key} (1.11; docs/payload-encryption.md, section 6). The key reaches
  * this process only encrypted to a one-time RSA key made for this run, and is shown once (base64,
  * as the SDK's {@code PayloadKey.fromBase64} and the backend verifier's read it).
  */
 @Command(
     name = "issue-payload-key",
     description = "Issues a new payload key for an API's client or backend hop and makes it"
-        + " current (the one before stays accepted until retired); the tenant's admin.")
+        + " current (the one before stays accepted until retired), or with --staged accepted"
+        + " only, until promoted; the tenant's admin.")
 public final class ApiPayloadKeyIssueCommand extends AdminVerb {
   @Option(names = "--tenant", required = true, description = "tenant id")
   String tenant;
@@ -40,6 +42,10 @@ public final class ApiPayloadKeyIssueCommand extends AdminVerb {
 
   @Option(names = "--key-id", required = true, description = "the new key's id, e.g. c-2")
   String keyId;
+
+  @Option(names = "--staged", description = "add the key accepted only (it opens, nothing is"
+      + " sealed under it) until api promote-payload-key makes it current (admin API 1.11)")
+  boolean staged;
 
   @Option(names = "--key-out", paramLabel = "FILE",
       description = "write the key (base64) to FILE, created 0600, instead of stdout")
@@ -64,7 +70,10 @@ public final class ApiPayloadKeyIssueCommand extends AdminVerb {
     OneTimeRecipient recipient = OneTimeRecipient.generate();
     IssuedPayloadKey issued = admin.issuePayloadKey(IssuePayloadKeyRequest.newBuilder()
         .setTenantId(tenant).setApiId(id).setHop(hop).setKeyId(keyId)
-        .setRecipientPublicKey(recipient.publicKey()).build());
+        .setStaged(staged).setRecipientPublicKey(recipient.publicKey()).build());
+    boolean current = issued.getKey().getCurrent();
+    String state = current ? "now current" : "staged (accepted, not current: promote it once its"
+        + " holders have it)";
     byte[] raw = recipient.decrypt(issued.getKeyForRecipient().toByteArray());
     byte[] encoded = Base64.getEncoder().encode(raw);
     Arrays.fill(raw, (byte) 0);
@@ -82,16 +91,16 @@ public final class ApiPayloadKeyIssueCommand extends AdminVerb {
         } finally {
           Arrays.fill(line, (byte) 0);
         }
-        out.result(ProtoViews.map("apiId", id, "hop", hop, "keyId", keyId, "current", true,
+        out.result(ProtoViews.map("apiId", id, "hop", hop, "keyId", keyId, "current", current,
             "keyFile", keyOut.toString()),
-            "Issued " + what + ", now current.\nThe key is in " + keyOut
+            "Issued " + what + ", " + state + ".\nThe key is in " + keyOut
                 + " (mode 0600); it cannot be shown again.");
       } else {
         // A String cannot be zeroed; it lives only until this short-lived process exits.
         String key = new String(encoded, StandardCharsets.US_ASCII);
-        out.result(ProtoViews.map("apiId", id, "hop", hop, "keyId", keyId, "current", true,
+        out.result(ProtoViews.map("apiId", id, "hop", hop, "keyId", keyId, "current", current,
             "key", key),
-            "Issued " + what + ", now current:\n  " + key + "\nThis is the only time the key is"
+            "Issued " + what + ", " + state + ":\n  " + key + "\nThis is the only time the key is"
                 + " shown: store it now. It cannot be read back from the HSM.");
       }
     } finally {

@@ -310,6 +310,39 @@ class OnlineVerbsTest {
   }
 
   @Test
+  void apiIssuePayloadKey_staged_asksForAStagedKey_andSaysItIsNotCurrent() throws Exception {
+    Result r = admin("api", "issue-payload-key", "--tenant", "acme", "--id", "echo", "--hop",
+        "backend", "--key-id", "b-2", "--staged", "--output", "json");
+    assertThat(r.exitCode()).as(r.toString()).isZero();
+    var sent = (io.keygate.proto.admin.v1.IssuePayloadKeyRequest) fake.lastRequest();
+    assertThat(sent.getStaged()).isTrue();
+    assertThat(json(r).get("current").getAsBoolean()).isFalse();
+
+    Result plain = admin("api", "issue-payload-key", "--tenant", "acme", "--id", "echo", "--hop",
+        "backend", "--key-id", "b-3");
+    assertThat(((io.keygate.proto.admin.v1.IssuePayloadKeyRequest) fake.lastRequest())
+        .getStaged()).as("default: current at once, as in 1.9").isFalse();
+    assertThat(plain.out()).contains("now current");
+    Result staged = admin("api", "issue-payload-key", "--tenant", "acme", "--id", "echo", "--hop",
+        "backend", "--key-id", "b-4", "--staged");
+    assertThat(staged.out()).contains("staged (accepted, not current");
+  }
+
+  @Test
+  void apiPromotePayloadKey_namesTheKey() {
+    Result r = admin("api", "promote-payload-key", "--tenant", "acme", "--id", "echo", "--hop",
+        "client", "--key-id", "c-2");
+    assertThat(r.exitCode()).as(r.toString()).isZero();
+    assertThat(r.out()).isEqualTo("Payload key c-2 (client hop) of API echo of tenant acme is"
+        + " current; 1 other key(s) of that hop still open until retired.\n");
+    var sent = (io.keygate.proto.admin.v1.PromotePayloadKeyRequest) fake.lastRequest();
+    assertThat(sent.getKeyId()).isEqualTo("c-2");
+    assertThat(sent.getHop()).isEqualTo("client");
+    assertThat(sent.getTenantId()).isEqualTo("acme");
+    assertThat(sent.getApiId()).isEqualTo("echo");
+  }
+
+  @Test
   void apiRetirePayloadKey_namesTheKey() {
     Result r = admin("api", "retire-payload-key", "--tenant", "acme", "--id", "echo", "--hop",
         "client", "--key-id", "c-1");

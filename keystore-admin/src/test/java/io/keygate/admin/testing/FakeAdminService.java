@@ -303,7 +303,7 @@ public final class FakeAdminService extends AdminServiceGrpc.AdminServiceImplBas
                 r.getRecipientPublicKey().toByteArray())));
         return io.keygate.proto.admin.v1.IssuedPayloadKey.newBuilder()
             .setKey(io.keygate.proto.admin.v1.PayloadKeyInfo.newBuilder().setHop(r.getHop())
-                .setKeyId(r.getKeyId()).setCurrent(true))
+                .setKeyId(r.getKeyId()).setCurrent(!r.getStaged()))
             .setKeyForRecipient(ByteString.copyFrom(rsa.doFinal(PAYLOAD_KEY)))
             .build();
       } catch (java.security.GeneralSecurityException e) {
@@ -316,6 +316,17 @@ public final class FakeAdminService extends AdminServiceGrpc.AdminServiceImplBas
   public void retirePayloadKey(io.keygate.proto.admin.v1.RetirePayloadKeyRequest r,
       StreamObserver<io.keygate.proto.admin.v1.ListPayloadKeysResponse> o) {
     answer(r, o, io.keygate.proto.admin.v1.ListPayloadKeysResponse.newBuilder()
+        .addKeys(io.keygate.proto.admin.v1.PayloadKeyInfo.newBuilder()
+            .setHop("client").setKeyId("c-2").setCurrent(true))
+        .build());
+  }
+
+  @Override
+  public void promotePayloadKey(io.keygate.proto.admin.v1.PromotePayloadKeyRequest r,
+      StreamObserver<io.keygate.proto.admin.v1.ListPayloadKeysResponse> o) {
+    answer(r, o, io.keygate.proto.admin.v1.ListPayloadKeysResponse.newBuilder()
+        .addKeys(io.keygate.proto.admin.v1.PayloadKeyInfo.newBuilder()
+            .setHop("client").setKeyId("c-1"))
         .addKeys(io.keygate.proto.admin.v1.PayloadKeyInfo.newBuilder()
             .setHop("client").setKeyId("c-2").setCurrent(true))
         .build());

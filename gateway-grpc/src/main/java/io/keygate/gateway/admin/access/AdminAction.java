@@ -45,6 +45,8 @@ public enum AdminAction {
   // Since 1.9: issuing, the tenant's admin only (the key is in the reply); retiring, also officers.
   PAYLOAD_KEY_ISSUE("payload-key.issue", Kind.WRITE, Scope.TENANT),
   PAYLOAD_KEY_RETIRE("payload-key.retire", Kind.WRITE, Scope.TENANT),
+  // Since 1.11: promoting a staged key, like retiring: the tenant's admin and officers.
+  PAYLOAD_KEY_PROMOTE("payload-key.promote", Kind.WRITE, Scope.TENANT),
 
   GRANT_CREATE("grant.create", Kind.WRITE, Scope.TENANT),
   GRANT_REVOKE("grant.revoke", Kind.WRITE, Scope.TENANT),

@@ -19,7 +19,8 @@ import java.util.Set;
  * act as that tenant); they may still retire and revoke them. Tenant-admins configure access
  * inside their tenant and issue, rotate and revoke its apps' credentials (they could act as their
  * tenant anyway), but never read the audit log (it spans every tenant). Both may set an API's
- * payload encryption (the tenant's data; an officer may impose it), and an API's signature version
+ * payload encryption (the tenant's data; an officer may impose it), retire and promote its payload
+ * keys (neither adds nor reveals a key; only the tenant's admin issues one), and an API's signature version
  * requirement; only officers set a tenant's default, a floor its admin cannot lower. Reads are wider than writes because seeing metadata is how each role checks
  * the others' work; secrets are never readable by anyone.
  */
@@ -37,7 +38,8 @@ public final class AdminPolicy {
             CREDENTIAL_RETIRE, CREDENTIAL_REVOKE, CREDENTIAL_LIST,
             DOMAIN_ALLOW, DOMAIN_REMOVE, BACKEND_ALLOW, BACKEND_REMOVE, ALLOWANCE_LIST,
             BACKEND_TLS_SET, BACKEND_TLS_REMOVE, BACKEND_TLS_LIST,
-            API_LIST, API_ENCRYPTION_SET, PAYLOAD_KEY_LIST, PAYLOAD_KEY_RETIRE, GRANT_LIST,
+            API_LIST, API_ENCRYPTION_SET, PAYLOAD_KEY_LIST, PAYLOAD_KEY_RETIRE,
+            PAYLOAD_KEY_PROMOTE, GRANT_LIST,
             AUTHORIZATION_LIST, API_SIGNATURE_SET, TENANT_SIGNATURE_SET,
             PRINCIPAL_ADD, PRINCIPAL_REMOVE, PRINCIPAL_LIST,
             APPROVAL_REQUEST, APPROVAL_APPROVE, APPROVAL_REJECT, APPROVAL_LIST,
@@ -54,7 +56,7 @@ public final class AdminPolicy {
             ALLOWANCE_LIST,
             API_REGISTER, API_UPDATE, API_REMOVE, API_LIST, API_ENCRYPTION_SET, PAYLOAD_KEY_LIST,
             API_SIGNATURE_SET,
-            PAYLOAD_KEY_ISSUE, PAYLOAD_KEY_RETIRE,
+            PAYLOAD_KEY_ISSUE, PAYLOAD_KEY_RETIRE, PAYLOAD_KEY_PROMOTE,
             GRANT_CREATE, GRANT_REVOKE, GRANT_LIST,
             AUTHORIZATION_CREATE, AUTHORIZATION_REVOKE, AUTHORIZATION_LIST));
     EnumSet<AdminAction> reads = EnumSet.noneOf(AdminAction.class);

@@ -85,6 +85,11 @@ public enum AdminError {
       Status.Code.FAILED_PRECONDITION,
       "PayloadKeyCurrent",
       "the current payload key cannot be retired: issue its successor first"),
+  PAYLOAD_KEY_NO_CURRENT(
+      Status.Code.FAILED_PRECONDITION,
+      "PayloadKeyNoCurrent",
+      "a staged payload key needs a current key in its ring: issue the ring's first key without"
+          + " staged, before the API's encryption policy uses that hop"),
   BATCH_SIZE(
       Status.Code.INVALID_ARGUMENT,
       "BatchSizeOutOfRange",

@@ -39,6 +39,7 @@ public final class AdminErrors {
         case SAME_TENANT -> AdminError.SAME_TENANT;
         case NOT_ALLOWED -> AdminError.NOT_ALLOWED;
         case IN_USE -> AdminError.ALLOWANCE_IN_USE;
+        case NO_CURRENT_KEY -> AdminError.PAYLOAD_KEY_NO_CURRENT;
       };
     }
     if (failure instanceof StoreNotFoundException) {

@@ -209,6 +209,12 @@ final class AdminOperations {
     return encryptionPolicies.keys(apiId);
   }
 
+  ListPayloadKeysResponse promotePayloadKey(PromotePayloadKeyRequest req) throws Exception {
+    String apiId = tenantsApi(req.getTenantId(), req.getApiId()).id();
+    payloadKeys.promote(apiId, req);
+    return encryptionPolicies.keys(apiId);
+  }
+
   /** The API, found tenant-scoped: another tenant's is not found. */
   private io.keygate.gateway.model.ApiDefinition tenantsApi(String tenantId, String apiId)
       throws StoreException {

@@ -39,6 +39,7 @@ final class ApiRpcs implements AdminRpcs {
     table.unary(AdminServiceGrpc.getCreateAuthorizationMethod(), this::createAuthorization);
     table.unary(AdminServiceGrpc.getRevokeAuthorizationMethod(), this::revokeAuthorization);
     table.unary(AdminServiceGrpc.getListAuthorizationsMethod(), this::listAuthorizations);
+    table.unary(AdminServiceGrpc.getPromotePayloadKeyMethod(), this::promotePayloadKey);
   }
 
   private void setBackendTls(SetBackendTlsRequest req, StreamObserver<BackendTls> out) {
@@ -95,7 +96,15 @@ final class ApiRpcs implements AdminRpcs {
     String tenant = req.getTenantId();
     calls.serve(PAYLOAD_KEY_ISSUE, tenant, AuditTargets.target(tenant, "api", req.getApiId()),
         out, c -> ops.issuePayloadKey(req), k -> "hop=" + k.getKey().getHop() + " key="
-            + k.getKey().getKeyId());
+            + k.getKey().getKeyId() + (k.getKey().getCurrent() ? "" : " staged"));
+  }
+
+  private void promotePayloadKey(PromotePayloadKeyRequest req,
+      StreamObserver<ListPayloadKeysResponse> out) {
+    String tenant = req.getTenantId();
+    calls.serve(PAYLOAD_KEY_PROMOTE, tenant, AuditTargets.target(tenant, "api", req.getApiId()),
+        out, c -> ops.promotePayloadKey(req), k -> "hop=" + req.getHop() + " key="
+            + req.getKeyId());
   }
 
   private void retirePayloadKey(RetirePayloadKeyRequest req,

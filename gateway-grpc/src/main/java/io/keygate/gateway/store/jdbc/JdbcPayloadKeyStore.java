@@ -74,52 +74,83 @@ public final class JdbcPayloadKeyStore implements PayloadKeyStore {
   }
 
   @Override
-  public void addCurrentKey(String apiId, Hop hop, String keyId, WrappedSecret key, Instant now)
-      throws StoreException {
+  public void addKey(String apiId, Hop hop, String keyId, WrappedSecret key, Instant now,
+      boolean current) throws StoreException {
     if (!PayloadEnvelope.isKeyId(keyId)) {
       throw new IllegalArgumentException("not a payload key id");
     }
     inTransaction("add a payload key", c -> {
       requireApi(c, apiId);
-      if (exists(c, apiId, hop, keyId)) {
+      Optional<String> state = state(c, apiId, hop, keyId);
+      if (state.isPresent()) {
         throw new StoreConflictException(StoreConflictException.Kind.DUPLICATE,
             "the " + hop(hop) + " ring of API " + apiId + " already has key " + keyId);
       }
-      try (PreparedStatement u = c.prepareStatement("UPDATE api_payload_keys SET state ="
-          + " 'accepted' WHERE api_id = ? AND hop = ? AND state = 'current'")) {
-        u.setString(1, apiId);
-        u.setString(2, hop(hop));
-        u.executeUpdate();
+      if (current) {
+        demoteCurrent(c, apiId, hop);
+      } else if (!hasCurrent(c, apiId, hop)) {
+        throw new StoreConflictException(StoreConflictException.Kind.NO_CURRENT_KEY,
+            "the " + hop(hop) + " ring of API " + apiId + " has no current key to stage behind");
       }
       try (PreparedStatement i = c.prepareStatement("INSERT INTO api_payload_keys (api_id, hop,"
-          + " key_id, kek_id, wrapped_key, state, created_at) VALUES (?, ?, ?, ?, ?, 'current', ?)")) {
+          + " key_id, kek_id, wrapped_key, state, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
         i.setString(1, apiId);
         i.setString(2, hop(hop));
         i.setString(3, keyId);
         i.setString(4, key.kek().value());
         i.setString(5, key.encoded());
-        i.setLong(6, now.toEpochMilli());
+        i.setString(6, current ? "current" : "accepted");
+        i.setLong(7, now.toEpochMilli());
         i.executeUpdate();
       }
     });
   }
 
   @Override
+  public void makeCurrent(String apiId, Hop hop, String keyId) throws StoreException {
+    inTransaction("promote a payload key", c -> {
+      String state = state(c, apiId, hop, keyId).orElseThrow(
+          () -> new StoreNotFoundException("no payload key " + keyId + " in that ring"));
+      if (state.equals("current")) {
+        return;
+      }
+      demoteCurrent(c, apiId, hop);
+      try (PreparedStatement u = c.prepareStatement("UPDATE api_payload_keys SET state ="
+          + " 'current' WHERE api_id = ? AND hop = ? AND key_id = ?")) {
+        u.setString(1, apiId);
+        u.setString(2, hop(hop));
+        u.setString(3, keyId);
+        u.executeUpdate();
+      }
+    });
+  }
+
+  /** The ring's current key, if any, becomes accepted (it still opens). */
+  private static void demoteCurrent(Connection c, String apiId, Hop hop) throws SQLException {
+    try (PreparedStatement u = c.prepareStatement("UPDATE api_payload_keys SET state ="
+        + " 'accepted' WHERE api_id = ? AND hop = ? AND state = 'current'")) {
+      u.setString(1, apiId);
+      u.setString(2, hop(hop));
+      u.executeUpdate();
+    }
+  }
+
+  private static boolean hasCurrent(Connection c, String apiId, Hop hop) throws SQLException {
+    try (PreparedStatement s = c.prepareStatement("SELECT 1 FROM api_payload_keys"
+        + " WHERE api_id = ? AND hop = ? AND state = 'current'")) {
+      s.setString(1, apiId);
+      s.setString(2, hop(hop));
+      try (ResultSet rs = s.executeQuery()) {
+        return rs.next();
+      }
+    }
+  }
+
+  @Override
   public void retireKey(String apiId, Hop hop, String keyId) throws StoreException {
     inTransaction("retire a payload key", c -> {
-      String state;
-      try (PreparedStatement s = c.prepareStatement("SELECT state FROM api_payload_keys"
-          + " WHERE api_id = ? AND hop = ? AND key_id = ?")) {
-        s.setString(1, apiId);
-        s.setString(2, hop(hop));
-        s.setString(3, keyId);
-        try (ResultSet rs = s.executeQuery()) {
-          if (!rs.next()) {
-            throw new StoreNotFoundException("no payload key " + keyId + " in that ring");
-          }
-          state = rs.getString(1);
-        }
-      }
+      String state = state(c, apiId, hop, keyId).orElseThrow(
+          () -> new StoreNotFoundException("no payload key " + keyId + " in that ring"));
       if (state.equals("current")) {
         throw new StoreConflictException(StoreConflictException.Kind.IN_USE,
             "payload key " + keyId + " is current: add its successor first");
@@ -162,15 +193,16 @@ public final class JdbcPayloadKeyStore implements PayloadKeyStore {
     return hop.name().toLowerCase(Locale.ROOT);
   }
 
-  private static boolean exists(Connection c, String apiId, Hop hop, String keyId)
+  /** The key's state in the ring ("current" or "accepted"), empty if the ring has no such key. */
+  private static Optional<String> state(Connection c, String apiId, Hop hop, String keyId)
       throws SQLException {
-    try (PreparedStatement s = c.prepareStatement("SELECT 1 FROM api_payload_keys"
+    try (PreparedStatement s = c.prepareStatement("SELECT state FROM api_payload_keys"
         + " WHERE api_id = ? AND hop = ? AND key_id = ?")) {
       s.setString(1, apiId);
       s.setString(2, hop(hop));
       s.setString(3, keyId);
       try (ResultSet rs = s.executeQuery()) {
-        return rs.next();
+        return rs.next() ? Optional.of(rs.getString(1)) : Optional.empty();
       }
     }
   }

@@ -39,6 +39,7 @@ class AdminPolicyTest {
         CREDENTIAL_RETIRE,
         CREDENTIAL_REVOKE,
         PAYLOAD_KEY_RETIRE,
+        PAYLOAD_KEY_PROMOTE,
         TENANT_CREATE,
         APP_CREATE,
         PRINCIPAL_ADD,
@@ -179,10 +180,11 @@ class AdminPolicyTest {
     // end credentials: the tenant when rotating, an officer when responding to an incident. An
     // API's payload encryption: the tenant decides for its data, an officer may impose it (1.8).
     // An API's signature requirement likewise (1.10); the tenant's floor is the officers' alone.
-    // A payload key, like a credential, is retired by either (1.9), issued by the tenant only.
+    // A payload key, like a credential, is retired by either (1.9), issued by the tenant only;
+    // promoted by either (1.11): it only picks among keys the tenant issued.
     assertThat(shared).containsExactly(
         "APP_CREATE", "CREDENTIAL_RETIRE", "CREDENTIAL_REVOKE", "API_ENCRYPTION_SET",
-        "API_SIGNATURE_SET", "PAYLOAD_KEY_RETIRE");
+        "API_SIGNATURE_SET", "PAYLOAD_KEY_RETIRE", "PAYLOAD_KEY_PROMOTE");
     assertThat(policy.allowedFor(AdminRole.TENANT_ADMIN)).doesNotContain(TENANT_SIGNATURE_SET);
     assertThat(CREDENTIAL_ISSUING)
         .allMatch(a -> policy.allowedFor(AdminRole.TENANT_ADMIN).contains(a))
