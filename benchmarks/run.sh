@@ -83,6 +83,8 @@ export SOFTHSM2_CONF="$tmp/token/softhsm2.conf"
 token_props="-Dkeygate.bench.config=$tmp/token/bench.sunpkcs11.cfg -Dkeygate.bench.pinFile=$tmp/user.pin"
 # The SO PIN too: the key-hierarchy benchmark makes its KEK as the officer (WrappedVerifyBenchmark).
 token_props="$token_props -Dkeygate.bench.soPinFile=$tmp/so.pin"
+# HMAC checks through the JDK's PKCS#11 binding, as a node runs them (bin/keygate-jvm-options).
+token_props="$token_props --add-exports=jdk.crypto.cryptoki/sun.security.pkcs11.wrapper=ALL-UNNAMED"
 
 if [ -z "$out" ]; then
   mkdir -p "$root/benchmarks/results"

@@ -24,12 +24,16 @@ import org.xipki.pkcs11.wrapper.Token;
  * under SunPKCS11.
  */
 final class DirectLibrary {
+  private static final System.Logger LOG = System.getLogger(DirectLibrary.class.getName());
+
   private final String library;
   private final Token token;
+  private final MacCheck macCheck;
 
-  private DirectLibrary(String library, Token token) {
+  private DirectLibrary(String library, Token token, MacCheck macCheck) {
     this.library = library;
     this.token = token;
+    this.macCheck = macCheck;
   }
 
   /** Opens the library and slot that {@code configFile} (SunPKCS11's format) names. */
@@ -74,7 +78,7 @@ final class DirectLibrary {
         throw new TokenUnavailableException(
             "no token in slot " + (slot != null ? slot : "#" + slotListIndex) + " of " + library);
       }
-      return new DirectLibrary(library, chosen.getToken());
+      return new DirectLibrary(library, chosen.getToken(), macCheck(library));
     } catch (IOException | NumberFormatException e) {
       throw new TokenUnavailableException(
           "cannot load the PKCS#11 library " + library, null, e);
@@ -86,6 +90,20 @@ final class DirectLibrary {
 
   Token token() {
     return token;
+  }
+
+  /** How HMAC checks reach this library: the JDK's binding when the JVM exports it. */
+  MacCheck macCheck() {
+    return macCheck;
+  }
+
+  private static MacCheck macCheck(String library) {
+    return JdkMacCheck.load(library).orElseGet(() -> {
+      LOG.log(System.Logger.Level.INFO, "HMAC checks go through the PKCS#11 wrapper: start the"
+          + " JVM with --add-exports jdk.crypto.cryptoki/" + JdkMacCheck.PACKAGE + "=ALL-UNNAMED"
+          + " (bin/keygate-jvm-options does) for the JDK's binding, about a third cheaper");
+      return new WrapperMacCheck();
+    });
   }
 
   @Override

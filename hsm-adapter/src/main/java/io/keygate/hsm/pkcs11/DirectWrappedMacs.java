@@ -5,7 +5,6 @@ import static org.xipki.pkcs11.wrapper.PKCS11Constants.CKM_AES_KEY_GEN;
 import static org.xipki.pkcs11.wrapper.PKCS11Constants.CKM_AES_KEY_WRAP_PAD;
 import static org.xipki.pkcs11.wrapper.PKCS11Constants.CKM_GENERIC_SECRET_KEY_GEN;
 import static org.xipki.pkcs11.wrapper.PKCS11Constants.CKM_RSA_PKCS_OAEP;
-import static org.xipki.pkcs11.wrapper.PKCS11Constants.CKM_SHA256_HMAC;
 import static org.xipki.pkcs11.wrapper.PKCS11Constants.CKM_SHA_1;
 import static org.xipki.pkcs11.wrapper.PKCS11Constants.CKR_GENERAL_ERROR;
 import static org.xipki.pkcs11.wrapper.PKCS11Constants.CKR_KEY_HANDLE_INVALID;
@@ -71,9 +70,12 @@ public final class DirectWrappedMacs implements WrappedMacKeys, AutoCloseable {
   private final KekHandles keks = new KekHandles();
   private final HealthTracker health;
   private final HsmCallLog calls;
+  private final MacCheck check;
 
-  private DirectWrappedMacs(DirectSessions sessions, int cacheKeys, String name, Clock clock) {
+  private DirectWrappedMacs(DirectSessions sessions, MacCheck check, int cacheKeys, String name,
+      Clock clock) {
     this.sessions = sessions;
+    this.check = check;
     this.cache = new UnwrappedKeyCache(cacheKeys);
     this.health = new HealthTracker(clock);
     this.calls = new HsmCallLog(name, health);
@@ -88,8 +90,8 @@ public final class DirectWrappedMacs implements WrappedMacKeys, AutoCloseable {
     try (pin) {
       DirectLibrary library = DirectLibrary.open(configFile);
       return new DirectWrappedMacs(
-          DirectSessions.open(library, pin, CKU_USER, sessions), cacheKeys, "direct:" + configFile,
-          clock);
+          DirectSessions.open(library, pin, CKU_USER, sessions), library.macCheck(), cacheKeys,
+          "direct:" + configFile, clock);
     }
   }
 
@@ -214,23 +216,25 @@ public final class DirectWrappedMacs implements WrappedMacKeys, AutoCloseable {
   private boolean verifyOnce(Session s, WrappedSecret secret, byte[] data, byte[] mac,
       boolean mayRetry) throws Exception {
     try (UnwrappedKeyCache.Lease lease = cache.acquire(secret, opsOn(s))) {
-      try {
-        s.verifyInit(new Mechanism(CKM_SHA256_HMAC), lease.handle());
-        s.verify(data, mac);
+      long ckr = check.verify(s, lease.handle(), data, mac);
+      if (ckr == MacCheck.CKR_OK) {
         return true;
-      } catch (PKCS11Exception e) {
-        long ckr = e.getErrorCode();
-        if (ckr == CKR_SIGNATURE_INVALID || ckr == CKR_SIGNATURE_LEN_RANGE) {
-          return false;
-        }
-        if (mayRetry && (ckr == CKR_KEY_HANDLE_INVALID || ckr == CKR_OBJECT_HANDLE_INVALID)) {
-          lease.invalidate();
-        } else {
-          throw e;
-        }
+      }
+      if (ckr == CKR_SIGNATURE_INVALID || ckr == CKR_SIGNATURE_LEN_RANGE) {
+        return false;
+      }
+      if (mayRetry && (ckr == CKR_KEY_HANDLE_INVALID || ckr == CKR_OBJECT_HANDLE_INVALID)) {
+        lease.invalidate();
+      } else {
+        throw new PKCS11Exception(ckr);
       }
     }
     return verifyOnce(s, secret, data, mac, false);
+  }
+
+  /** Which binding checks MACs ("jdk" or "wrapper"): for the start-up log and tests. */
+  String macBinding() {
+    return check.name();
   }
 
   @Override
