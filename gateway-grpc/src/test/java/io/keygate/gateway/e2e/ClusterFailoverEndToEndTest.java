@@ -216,7 +216,8 @@ class ClusterFailoverEndToEndTest {
     Path out = nodeDir.resolve("keygate.out");
     Files.deleteIfExists(out);
     Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-    ProcessBuilder builder = new ProcessBuilder(java.toString(), "-Xmx256m", "-cp",
+    ProcessBuilder builder = new ProcessBuilder(java.toString(), "-Xmx256m",
+        "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-cp",
         System.getProperty("java.class.path"), GatewayMain.class.getName());
     Map<String, String> env = builder.environment();
     env.clear();

@@ -97,7 +97,8 @@ class GatewayMainTokenLossTest {
   private Process start(List<String> prefix) throws Exception {
     Path java = Path.of(System.getProperty("java.home"), "bin", "java");
     List<String> command = new ArrayList<>(prefix);
-    command.addAll(List.of(java.toString(), "-Xmx256m", "-cp",
+    command.addAll(List.of(java.toString(), "-Xmx256m",
+        "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-cp",
         System.getProperty("java.class.path"), GatewayMain.class.getName()));
     ProcessBuilder builder = new ProcessBuilder(command);
     Map<String, String> env = new HashMap<>(tokens.childEnvironment());
