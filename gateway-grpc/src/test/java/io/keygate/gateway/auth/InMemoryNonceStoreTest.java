@@ -170,4 +170,92 @@ class InMemoryNonceStoreTest {
     assertThat(store.capacity()).isEqualTo(1);
     assertThat(store.recordIfFirstSeen("acme", "AK1", "nonce-0000000000002", inFiveMinutes)).isTrue();
   }
+
+  // The store keeps fingerprints grouped by the second they expire in; a nonce that expired a
+  // moment ago in this same second, used again with a later expiry, must be recorded anew and
+  // survive the old entry's second being emptied.
+  @Test
+  void aNonceUsedAgainAfterItsExpiry_inTheSameSecond_isRecordedAnew_andOutlivesItsOldSecond()
+      throws Exception {
+    InMemoryNonceStore store = new InMemoryNonceStore(clock, 10);
+    Instant soon = Instant.ofEpochMilli(NOW + 100);
+    assertThat(store.recordIfFirstSeen("acme", "AK1", "nonce-0000000000001", soon)).isTrue();
+
+    clock.set(Instant.ofEpochMilli(NOW + 101));
+    assertThat(store.recordIfFirstSeen("acme", "AK1", "nonce-0000000000001", inFiveMinutes)).isTrue();
+    assertThat(store.size()).isEqualTo(1);
+
+    clock.set(Instant.ofEpochMilli(NOW + 5_000)); // the old entry's second is long gone
+    assertThat(store.recordIfFirstSeen("acme", "AK1", "nonce-0000000000001", inFiveMinutes)).isFalse();
+    assertThat(store.size()).isEqualTo(1);
+  }
+
+  // Against a plain model of the rule (a nonce is live while now <= its expiry; shares count live
+  // nonces), over many calls with expiries spread across seconds and a clock that moves in
+  // uneven steps, so entries expire in the middle of seconds as well as at their ends.
+  @Test
+  void manyCallsWithSpreadExpiries_answerExactlyAsThePlainRuleSays() throws Exception {
+    java.util.SplittableRandom random = new java.util.SplittableRandom(11);
+    InMemoryNonceStore store = new InMemoryNonceStore(clock, 400, 60, 150);
+    java.util.Map<String, Long> live = new java.util.HashMap<>(); // "key nonce" -> expiry
+    java.util.Map<String, Integer> outcomes = new java.util.HashMap<>();
+    long now = NOW;
+    for (int step = 0; step < 20_000; step++) {
+      now += random.nextInt(200) == 0 ? random.nextInt(1_500) : random.nextInt(3);
+      clock.set(Instant.ofEpochMilli(now));
+      long t = now;
+      live.values().removeIf(expiry -> expiry < t);
+      String tenant = "t" + random.nextInt(3);
+      String key = tenant + "-AK" + random.nextInt(4);
+      String nonce = "nonce-" + random.nextInt(300);
+      long expiry = now - 200 + random.nextInt(3_000);
+      String id = key + " " + nonce;
+
+      boolean expectedFirst;
+      boolean expectedFull = false;
+      if (live.containsKey(id)) {
+        expectedFirst = false;
+      } else if (expiry < now) {
+        expectedFirst = true;
+      } else {
+        long ofKey = live.keySet().stream().filter(k -> k.startsWith(key + " ")).count();
+        long ofTenant = live.keySet().stream().filter(k -> k.startsWith(tenant + "-")).count();
+        expectedFull = ofKey >= 60 || ofTenant >= 150 || live.size() >= 400;
+        expectedFirst = true;
+        if (!expectedFull) {
+          live.put(id, expiry);
+        }
+      }
+      outcomes.merge(expectedFull ? "full" : expectedFirst ? "first" : "replay", 1, Integer::sum);
+      if (expectedFull) {
+        int at = step;
+        assertThatThrownBy(() -> store.recordIfFirstSeen(tenant, key, nonce, Instant.ofEpochMilli(expiry)))
+            .as("step " + at).isInstanceOf(NonceStoreUnavailableException.class);
+      } else {
+        assertThat(store.recordIfFirstSeen(tenant, key, nonce, Instant.ofEpochMilli(expiry)))
+            .as("step " + step + ": " + id).isEqualTo(expectedFirst);
+      }
+      if (step % 101 == 0) {
+        assertThat(store.size()).as("step " + step).isEqualTo(live.size());
+      }
+    }
+    assertThat(outcomes).as("the run reached every outcome often")
+        .allSatisfy((outcome, count) -> assertThat(count).isGreaterThan(500))
+        .containsKeys("first", "replay", "full");
+  }
+
+  @Test
+  void aMillionNoncesUnderTenThousandKeys_areAllRemembered() throws Exception {
+    InMemoryNonceStore store = new InMemoryNonceStore(clock, 1_000_000);
+    for (int i = 0; i < 1_000_000; i++) {
+      String key = "AK" + (i % 10_000);
+      assertThat(store.recordIfFirstSeen("acme", key, "nonce-" + i, inFiveMinutes.plusMillis(i % 7_000)))
+          .isTrue();
+    }
+    assertThat(store.size()).isEqualTo(1_000_000);
+    for (int i = 0; i < 1_000_000; i += 997) {
+      assertThat(store.recordIfFirstSeen("acme", "AK" + (i % 10_000), "nonce-" + i, inFiveMinutes)).isFalse();
+    }
+    assertThat(store.toString()).doesNotContain("AK1").doesNotContain("nonce-");
+  }
 }
