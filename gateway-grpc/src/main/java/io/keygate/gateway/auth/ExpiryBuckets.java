@@ -47,18 +47,20 @@ final class ExpiryBuckets {
       Bucket bucket = first.getValue();
       bucket.keepOnly(drain);
       if (past) {
+        // No add can come for this second again (a nonce already expired is never recorded), so
+        // the cached last bucket, if it was this one, is never written to again.
         bySecond.remove(first.getKey());
-        if (first.getKey() == lastSecond) {
-          lastSecond = Long.MIN_VALUE;
-          last = null;
-        }
       }
     }
   }
 
-  /** Buckets held (one a second of expiries). */
-  int buckets() {
-    return bySecond.size();
+  /** Fingerprints held in all buckets: what they cost in memory (16 bytes each). */
+  long held() {
+    long held = 0;
+    for (Bucket bucket : bySecond.values()) {
+      held += bucket.used / 2;
+    }
+    return held;
   }
 
   @Override
@@ -71,7 +73,7 @@ final class ExpiryBuckets {
     private int used;
 
     void add(long hi, long lo) {
-      if (used + 2 > pairs.length) {
+      if (used == pairs.length) { // used and the length are both even
         pairs = java.util.Arrays.copyOf(pairs, pairs.length * 2);
       }
       pairs[used++] = hi;

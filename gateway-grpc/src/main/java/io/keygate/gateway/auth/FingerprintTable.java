@@ -68,10 +68,10 @@ final class FingerprintTable<O> {
   void remove(int slot) {
     int hole = slot;
     for (int j = (hole + 1) & mask; !isEmpty(j); j = (j + 1) & mask) {
-      int k = home(high[j]);
-      // The entry at j may move into the hole only if its home is not cyclically in (hole, j].
-      boolean stays = hole <= j ? hole < k && k <= j : hole < k || k <= j;
-      if (!stays) {
+      // The entry at j may move back into the hole when it is at least as far from its home as
+      // the hole is from j: its home is then not cyclically in (hole, j], and a lookup from its
+      // home still reaches it without crossing the hole.
+      if (((j - home(high[j])) & mask) >= ((j - hole) & mask)) {
         high[hole] = high[j];
         low[hole] = low[j];
         expiry[hole] = expiry[j];
@@ -120,8 +120,9 @@ final class FingerprintTable<O> {
     return high[i] == 0 && low[i] == 0;
   }
 
+  /** Fingerprints are uniform (keyed hashes): their low bits need no mixing. */
   private int home(long hi) {
-    return (int) (hi ^ (hi >>> 32)) & mask;
+    return (int) hi & mask;
   }
 
   /** (0, 0) marks an empty slot: the one fingerprint that would look so is stored as (0, 1). */
@@ -132,19 +133,5 @@ final class FingerprintTable<O> {
   @Override
   public String toString() {
     return "FingerprintTable[" + size + " of " + high.length + " slots]";
-  }
-
-  /** For tests: the size is right, and every entry is found from its home without a hole. */
-  boolean consistent() {
-    int used = 0;
-    for (int i = 0; i < high.length; i++) {
-      if (!isEmpty(i)) {
-        used++;
-        if (find(high[i], low[i]) != i) {
-          return false;
-        }
-      }
-    }
-    return used == size;
   }
 }

@@ -182,6 +182,16 @@ public final class InMemoryNonceStore implements NonceStore {
     return capacity;
   }
 
+  /** Entries held now, expired or not (no eviction first): what the store costs in memory. */
+  synchronized int held() {
+    return table.size();
+  }
+
+  /** Fingerprints held in the expiry buckets now (no eviction first). */
+  synchronized long bucketed() {
+    return buckets.held();
+  }
+
   // A nonce is live while now <= expiry: at the expiry instant a replay still passes the window.
   // Whole seconds before now's go at once; now's own second only when an exact count is needed.
   private void evictExpired(long now, boolean exact) {

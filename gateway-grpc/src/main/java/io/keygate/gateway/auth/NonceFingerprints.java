@@ -11,14 +11,13 @@ import java.security.SecureRandom;
  * chance with a probability near 2^-89. A collision could only make a fresh nonce look like a
  * replay (a refusal), never let a replay through.
  *
- * <p>Not thread-safe (one scratch buffer): its owner calls it under its own lock.
+ * <p>Thread-safe: it holds nothing but its keys.
  */
 final class NonceFingerprints {
   private final long k0;
   private final long k1;
   private final long k2;
   private final long k3;
-  private byte[] scratch = new byte[256];
 
   NonceFingerprints(SecureRandom random) {
     this(random.nextLong(), random.nextLong(), random.nextLong(), random.nextLong());
@@ -33,20 +32,19 @@ final class NonceFingerprints {
 
   /** The fingerprint's two halves, written to {@code out[0]} and {@code out[1]}. */
   void of(String accessKey, String nonce, long[] out) {
-    int length = 4 + 2 * (accessKey.length() + nonce.length());
-    if (scratch.length < length) {
-      scratch = new byte[Math.max(length, 2 * scratch.length)];
+    byte[] bytes = encoded(accessKey, nonce);
+    out[0] = sipHash24(k0, k1, bytes, bytes.length);
+    out[1] = sipHash24(k2, k3, bytes, bytes.length);
+  }
+
+  /** The AccessKey's length (4 bytes), then both strings' UTF-16 code units, little-endian. */
+  static byte[] encoded(String accessKey, String nonce) {
+    byte[] bytes = new byte[4 + 2 * (accessKey.length() + nonce.length())];
+    for (int b = 0; b < 4; b++) {
+      bytes[b] = (byte) (accessKey.length() >>> (8 * b));
     }
-    byte[] bytes = scratch;
-    int n = accessKey.length();
-    bytes[0] = (byte) n;
-    bytes[1] = (byte) (n >>> 8);
-    bytes[2] = (byte) (n >>> 16);
-    bytes[3] = (byte) (n >>> 24);
-    int at = put(accessKey, bytes, 4);
-    put(nonce, bytes, at);
-    out[0] = sipHash24(k0, k1, bytes, length);
-    out[1] = sipHash24(k2, k3, bytes, length);
+    put(nonce, bytes, put(accessKey, bytes, 4));
+    return bytes;
   }
 
   private static int put(String s, byte[] bytes, int at) {

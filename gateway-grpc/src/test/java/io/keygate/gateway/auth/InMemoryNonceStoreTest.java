@@ -183,6 +183,7 @@ class InMemoryNonceStoreTest {
 
     clock.set(Instant.ofEpochMilli(NOW + 101));
     assertThat(store.recordIfFirstSeen("acme", "AK1", "nonce-0000000000001", inFiveMinutes)).isTrue();
+    assertThat(store.recordIfFirstSeen("acme", "AK1", "nonce-0000000000001", inFiveMinutes)).isFalse();
     assertThat(store.size()).isEqualTo(1);
 
     clock.set(Instant.ofEpochMilli(NOW + 5_000)); // the old entry's second is long gone
@@ -196,7 +197,7 @@ class InMemoryNonceStoreTest {
   @Test
   void manyCallsWithSpreadExpiries_answerExactlyAsThePlainRuleSays() throws Exception {
     java.util.SplittableRandom random = new java.util.SplittableRandom(11);
-    InMemoryNonceStore store = new InMemoryNonceStore(clock, 400, 60, 150);
+    InMemoryNonceStore store = new InMemoryNonceStore(clock, 120, 20, 50);
     java.util.Map<String, Long> live = new java.util.HashMap<>(); // "key nonce" -> expiry
     java.util.Map<String, Integer> outcomes = new java.util.HashMap<>();
     long now = NOW;
@@ -205,8 +206,10 @@ class InMemoryNonceStoreTest {
       clock.set(Instant.ofEpochMilli(now));
       long t = now;
       live.values().removeIf(expiry -> expiry < t);
-      String tenant = "t" + random.nextInt(3);
-      String key = tenant + "-AK" + random.nextInt(4);
+      // Skewed, so that each limit is the one reached at times: tenant t0 and each tenant's
+      // AK0 are busier than the others.
+      String tenant = "t" + (random.nextInt(5) < 3 ? 0 : 1 + random.nextInt(2));
+      String key = tenant + "-AK" + (random.nextBoolean() ? 0 : random.nextInt(4));
       String nonce = "nonce-" + random.nextInt(300);
       long expiry = now - 200 + random.nextInt(3_000);
       String id = key + " " + nonce;
@@ -220,7 +223,10 @@ class InMemoryNonceStoreTest {
       } else {
         long ofKey = live.keySet().stream().filter(k -> k.startsWith(key + " ")).count();
         long ofTenant = live.keySet().stream().filter(k -> k.startsWith(tenant + "-")).count();
-        expectedFull = ofKey >= 60 || ofTenant >= 150 || live.size() >= 400;
+        expectedFull = ofKey >= 20 || ofTenant >= 50 || live.size() >= 120;
+        if (expectedFull) {
+          outcomes.merge(ofKey >= 20 ? "key share" : ofTenant >= 50 ? "tenant share" : "store", 1, Integer::sum);
+        }
         expectedFirst = true;
         if (!expectedFull) {
           live.put(id, expiry);
@@ -229,8 +235,10 @@ class InMemoryNonceStoreTest {
       outcomes.merge(expectedFull ? "full" : expectedFirst ? "first" : "replay", 1, Integer::sum);
       if (expectedFull) {
         int at = step;
+        String which = ofKeyFull(live, key) ? "AccessKey's share" : ofTenantFull(live, tenant) ? "tenant's share" : "store is full";
         assertThatThrownBy(() -> store.recordIfFirstSeen(tenant, key, nonce, Instant.ofEpochMilli(expiry)))
-            .as("step " + at).isInstanceOf(NonceStoreUnavailableException.class);
+            .as("step " + at).isInstanceOf(NonceStoreUnavailableException.class)
+            .hasMessageContaining(which);
       } else {
         assertThat(store.recordIfFirstSeen(tenant, key, nonce, Instant.ofEpochMilli(expiry)))
             .as("step " + step + ": " + id).isEqualTo(expectedFirst);
@@ -240,8 +248,41 @@ class InMemoryNonceStoreTest {
       }
     }
     assertThat(outcomes).as("the run reached every outcome often")
-        .allSatisfy((outcome, count) -> assertThat(count).isGreaterThan(500))
-        .containsKeys("first", "replay", "full");
+        .allSatisfy((outcome, count) -> assertThat(count).isGreaterThan(100))
+        .containsKeys("first", "replay", "full", "key share", "tenant share", "store");
+  }
+
+  private static boolean ofKeyFull(java.util.Map<String, Long> live, String key) {
+    return live.keySet().stream().filter(k -> k.startsWith(key + " ")).count() >= 20;
+  }
+
+  private static boolean ofTenantFull(java.util.Map<String, Long> live, String tenant) {
+    return live.keySet().stream().filter(k -> k.startsWith(tenant + "-")).count() >= 50;
+  }
+
+  // What the store holds must shrink as nonces expire, with no size() call to force it: a record
+  // empties the seconds gone by, an exact count empties expired ones from this second too.
+  @Test
+  void expiredNonces_leaveTheStoresMemory_atTheNextRecord_andAtAnExactCount() throws Exception {
+    InMemoryNonceStore store = new InMemoryNonceStore(clock, 100);
+    store.recordIfFirstSeen("acme", "AK1", "nonce-0000000000001", Instant.ofEpochMilli(NOW + 100));
+    store.recordIfFirstSeen("acme", "AK1", "nonce-0000000000002", Instant.ofEpochMilli(NOW + 900));
+    clock.set(Instant.ofEpochMilli(NOW + 150));
+    // Used again after its expiry, in the same second: its old fingerprint stays in the bucket.
+    store.recordIfFirstSeen("acme", "AK1", "nonce-0000000000001", Instant.ofEpochMilli(NOW + 300));
+    assertThat(store.held()).isEqualTo(2);
+    assertThat(store.bucketed()).isEqualTo(3);
+
+    clock.set(Instant.ofEpochMilli(NOW + 500));
+    assertThat(store.size()).isEqualTo(1);
+    assertThat(store.held()).isEqualTo(1);
+    assertThat(store.bucketed()).as("only nonce 2 is left in its second").isEqualTo(1);
+
+    clock.set(Instant.ofEpochMilli(NOW + 2_000));
+    store.recordIfFirstSeen("acme", "AK1", "nonce-0000000000003", inFiveMinutes);
+    assertThat(store.held()).isEqualTo(1);
+    assertThat(store.bucketed()).isEqualTo(1);
+    assertThat(store).hasToString("InMemoryNonceStore[FingerprintTable[1 of 1024 slots], capacity 100]");
   }
 
   @Test

@@ -55,20 +55,35 @@ class NonceFingerprintsTest {
     assertThat(a).isNotEqualTo(b);
   }
 
+  // The encoding as the class documents it, built here byte by byte: a 300-character AccessKey
+  // (its length needs a second byte) and a character outside Latin-1 (its code unit too).
   @Test
-  void longValues_growTheScratchBuffer() {
-    NonceFingerprints f = new NonceFingerprints(1, 2, 3, 4);
-    long[] a = new long[2];
-    long[] b = new long[2];
-    String big = "n".repeat(600);
-    f.of("AK1", big, a);
-    f.of("AK1", big + "x", b);
-    assertThat(a).isNotEqualTo(b);
+  void theFingerprint_isSipHashOfTheDocumentedEncoding_underEachKeyPair() {
+    String accessKey = "K".repeat(299) + "\u03a9";
+    String nonce = "n\u03a9";
+    byte[] expected = new byte[4 + 2 * 300 + 2 * 2];
+    expected[0] = (byte) 0x2c; // 300 = 0x012c, little-endian
+    expected[1] = (byte) 0x01;
+    for (int i = 0; i < 299; i++) {
+      expected[4 + 2 * i] = 'K';
+    }
+    expected[4 + 2 * 299] = (byte) 0xa9;
+    expected[4 + 2 * 299 + 1] = (byte) 0x03;
+    expected[604] = 'n';
+    expected[606] = (byte) 0xa9;
+    expected[607] = (byte) 0x03;
+    assertThat(NonceFingerprints.encoded(accessKey, nonce)).isEqualTo(expected);
+
+    long[] out = new long[2];
+    new NonceFingerprints(K0, K1, K1, K0).of(accessKey, nonce, out);
+    assertThat(out[0]).isEqualTo(NonceFingerprints.sipHash24(K0, K1, expected, expected.length));
+    assertThat(out[1]).isEqualTo(NonceFingerprints.sipHash24(K1, K0, expected, expected.length));
   }
 
   @Test
-  void toString_showsNoKey() {
+  void toString_namesTheClass_andShowsNoKey() {
     assertThat(new NonceFingerprints(0x1122334455667788L, 2, 3, 4).toString())
+        .startsWith("NonceFingerprints[")
         .doesNotContain("1122334455667788")
         .doesNotContain(Long.toString(0x1122334455667788L));
   }
