@@ -286,15 +286,17 @@ class InMemoryNonceStoreTest {
   }
 
   @Test
-  void aMillionNoncesUnderTenThousandKeys_areAllRemembered() throws Exception {
+  void manyNoncesUnderManyKeys_areAllRemembered() throws Exception {
+    // 200,000: the table doubles eight times on the way. (PIT runs this for every mutant of the
+    // store; the footprint at a million is NonceStoreFootprint's, docs/operations.md.)
     InMemoryNonceStore store = new InMemoryNonceStore(clock, 1_000_000);
-    for (int i = 0; i < 1_000_000; i++) {
+    for (int i = 0; i < 200_000; i++) {
       String key = "AK" + (i % 10_000);
       assertThat(store.recordIfFirstSeen("acme", key, "nonce-" + i, inFiveMinutes.plusMillis(i % 7_000)))
           .isTrue();
     }
-    assertThat(store.size()).isEqualTo(1_000_000);
-    for (int i = 0; i < 1_000_000; i += 997) {
+    assertThat(store.size()).isEqualTo(200_000);
+    for (int i = 0; i < 200_000; i += 997) {
       assertThat(store.recordIfFirstSeen("acme", "AK" + (i % 10_000), "nonce-" + i, inFiveMinutes)).isFalse();
     }
     assertThat(store.toString()).doesNotContain("AK1").doesNotContain("nonce-");
