@@ -59,11 +59,6 @@ final class FingerprintTable<O> {
     return (O) owner[slot];
   }
 
-  void renew(int slot, long expiresAt, O ownedBy) {
-    expiry[slot] = expiresAt;
-    owner[slot] = ownedBy;
-  }
-
   /** Empties a slot and moves later entries of its probe run back, so every lookup still ends. */
   void remove(int slot) {
     int hole = slot;
