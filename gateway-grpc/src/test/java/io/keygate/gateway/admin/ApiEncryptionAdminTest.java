@@ -135,13 +135,12 @@ class ApiEncryptionAdminTest {
     acme.registerApi(RegisterApiRequest.newBuilder()
         .setApi(api().toBuilder().setId("acme-nokek").setMethodName("acme.v1.Sealed/NoKek"))
         .build());
-    var g = java.security.KeyPairGenerator.getInstance("RSA");
-    g.initialize(3072);
     assertThat(Calls.status(() -> acme.issuePayloadKey(
             io.keygate.proto.admin.v1.IssuePayloadKeyRequest.newBuilder().setTenantId(ACME)
                 .setApiId("acme-nokek").setHop("client").setKeyId("c-1")
                 .setRecipientPublicKey(com.google.protobuf.ByteString.copyFrom(
-                    g.generateKeyPair().getPublic().getEncoded())).build())))
+                    io.keygate.hsm.testing.RsaTestKeys.rsa3072(0).getPublic().getEncoded()))
+                .build())))
         .isEqualTo(Calls.refusal(Status.Code.FAILED_PRECONDITION, "PayloadKekRequired"));
     assertThat(admin.database.payloadKeys().ring("acme-nokek", PayloadKeyStore.Hop.CLIENT))
         .isEmpty();

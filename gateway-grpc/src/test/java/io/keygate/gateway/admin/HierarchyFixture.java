@@ -29,6 +29,7 @@ import io.keygate.hsm.Pin;
 import io.keygate.hsm.WrappedMacKeys;
 import io.keygate.hsm.pkcs11.DirectKekAdministration;
 import io.keygate.hsm.pkcs11.DirectWrappedMacs;
+import io.keygate.hsm.testing.RsaTestKeys;
 import io.keygate.hsm.testing.SoftHsmTokens;
 import io.keygate.proto.admin.v1.AddCredentialRequest;
 import io.keygate.proto.admin.v1.CreateCredentialRequest;
@@ -38,7 +39,6 @@ import io.keygate.proto.demo.v1.EchoServiceGrpc;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.security.KeyPair;
-import java.security.KeyPairGenerator;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -101,9 +101,7 @@ final class HierarchyFixture implements AutoCloseable {
         .start();
     ManagedChannel tls = NettyChannelBuilder.forAddress("localhost", gateway.port())
         .sslContext(GrpcSslContexts.forClient().trustManager(admin.serverCert).build()).build();
-    KeyPairGenerator rsa = KeyPairGenerator.getInstance("RSA");
-    rsa.initialize(3072);
-    return new HierarchyFixture(hierarchy, admin, backend, gateway, tls, rsa.generateKeyPair());
+    return new HierarchyFixture(hierarchy, admin, backend, gateway, tls, RsaTestKeys.rsa3072(0));
   }
 
   /** acme's admin's one-time public key, as CreateCredential and AddCredential take it. */

@@ -14,6 +14,7 @@ import io.keygate.hsm.Pin;
 import io.keygate.hsm.WrappedMacKeys;
 import io.keygate.hsm.pkcs11.DirectKekAdministration;
 import io.keygate.hsm.pkcs11.DirectPayloadKeys;
+import io.keygate.hsm.testing.RsaTestKeys;
 import io.keygate.hsm.testing.SoftHsmTokens;
 import io.keygate.proto.admin.v1.AdminServiceGrpc.AdminServiceBlockingStub;
 import io.keygate.proto.admin.v1.Api;
@@ -24,7 +25,6 @@ import io.keygate.proto.admin.v1.RegisterApiRequest;
 import io.keygate.proto.admin.v1.RetirePayloadKeyRequest;
 import java.nio.charset.StandardCharsets;
 import java.security.KeyPair;
-import java.security.KeyPairGenerator;
 import java.security.SecureRandom;
 import java.time.Clock;
 import javax.crypto.Cipher;
@@ -64,9 +64,7 @@ class PayloadKeyAdminTest {
     admin.as(admin.acmeAdmin).registerApi(RegisterApiRequest.newBuilder().setApi(Api.newBuilder()
         .setTenantId(ACME).setId(API).setMethodName("acme.v1.Sealed/Put")
         .setDomain(AdminFixture.ACME_DOMAIN).setBackendTarget(AdminFixture.BACKEND)).build());
-    KeyPairGenerator g = KeyPairGenerator.getInstance("RSA");
-    g.initialize(3072);
-    recipient = g.generateKeyPair();
+    recipient = RsaTestKeys.rsa3072(0);
   }
 
   @AfterAll

@@ -15,6 +15,7 @@ import io.keygate.hsm.Pin;
 import io.keygate.hsm.WrappedMacKeys;
 import io.keygate.hsm.pkcs11.DirectKekAdministration;
 import io.keygate.hsm.pkcs11.DirectPayloadKeys;
+import io.keygate.hsm.testing.RsaTestKeys;
 import io.keygate.hsm.testing.SoftHsmTokens;
 import io.keygate.proto.admin.v1.AdminServiceGrpc.AdminServiceBlockingStub;
 import io.keygate.proto.admin.v1.Api;
@@ -26,7 +27,6 @@ import io.keygate.proto.admin.v1.PromotePayloadKeyRequest;
 import io.keygate.proto.admin.v1.RegisterApiRequest;
 import java.nio.charset.StandardCharsets;
 import java.security.KeyPair;
-import java.security.KeyPairGenerator;
 import java.security.SecureRandom;
 import java.time.Clock;
 import javax.crypto.Cipher;
@@ -63,9 +63,7 @@ class StagedPayloadKeyAdminTest {
     hsm = DirectPayloadKeys.open(tokens.config("payload-staged"), tokens.pin(), 2, 16,
         Clock.systemUTC(), new SecureRandom());
     admin = new AdminFixture(tokens).withPayloadKeys(hsm, KEK).start("payload-staged");
-    KeyPairGenerator g = KeyPairGenerator.getInstance("RSA");
-    g.initialize(3072);
-    recipient = g.generateKeyPair();
+    recipient = RsaTestKeys.rsa3072(0);
   }
 
   @AfterAll

@@ -18,10 +18,10 @@ import io.keygate.gateway.model.Credential;
 import io.keygate.gateway.model.Grant;
 import io.keygate.hsm.KekId;
 import io.keygate.hsm.KeyLabel;
+import io.keygate.hsm.testing.RsaTestKeys;
 import io.keygate.hsm.testing.SoftHsmTokens;
 import io.keygate.proto.admin.v1.CreateCredentialRequest;
 import io.keygate.proto.admin.v1.IssuedCredential;
-import java.security.KeyPairGenerator;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.List;
@@ -120,10 +120,8 @@ class WrappedCredentialEndToEndTest {
     assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.FAILED_PRECONDITION);
     assertThat(e.getTrailers().get(AdminErrors.ERROR_CODE)).isEqualTo("RecipientKeyRequired");
 
-    KeyPairGenerator small = KeyPairGenerator.getInstance("RSA");
-    small.initialize(2048);
     for (ByteString bad : List.of(ByteString.copyFromUtf8("not a key"),
-        ByteString.copyFrom(small.generateKeyPair().getPublic().getEncoded()))) {
+        ByteString.copyFrom(RsaTestKeys.rsa(2048, 0).getPublic().getEncoded()))) {
       StatusRuntimeException refused = catchThrowableOfType(StatusRuntimeException.class,
           () -> hsm.admin.as(hsm.admin.acmeAdmin).createCredential(CreateCredentialRequest
               .newBuilder().setTenantId("acme").setAppId("acme-nokey")

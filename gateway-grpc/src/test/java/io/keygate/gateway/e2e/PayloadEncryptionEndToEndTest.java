@@ -23,9 +23,10 @@ import io.keygate.gateway.errors.ErrorReplies;
 import io.keygate.gateway.errors.GatewayError;
 import io.keygate.gateway.model.EncryptionPolicy;
 import io.keygate.gateway.node.GatewayNode;
-import io.keygate.gateway.payload.PayloadKeyStore;
 import io.keygate.gateway.payload.PayloadKeyStore.Hop;
+import io.keygate.gateway.payload.PayloadKeyStore;
 import io.keygate.gateway.proxy.ByteMarshaller;
+import io.keygate.hsm.CertificateProfile;
 import io.keygate.hsm.IssuedSecret;
 import io.keygate.hsm.KekId;
 import io.keygate.hsm.KeyLabel;
@@ -33,15 +34,14 @@ import io.keygate.hsm.Pin;
 import io.keygate.hsm.WrappedMacKeys;
 import io.keygate.hsm.pkcs11.DirectKekAdministration;
 import io.keygate.hsm.pkcs11.DirectPayloadKeys;
+import io.keygate.hsm.testing.RsaTestKeys;
 import io.keygate.hsm.testing.SoftHsmTokens;
-import io.keygate.hsm.CertificateProfile;
 import io.keygate.proto.demo.v1.EchoRequest;
 import io.keygate.proto.demo.v1.EchoResponse;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.security.KeyPair;
-import java.security.KeyPairGenerator;
 import java.security.SecureRandom;
 import java.security.interfaces.RSAPublicKey;
 import java.time.Clock;
@@ -143,9 +143,7 @@ class PayloadEncryptionEndToEndTest {
 
   /** What an officer does: a key per API and hop made in the HSM, handed out encrypted to them. */
   private static void issueKeys() throws Exception {
-    KeyPairGenerator g = KeyPairGenerator.getInstance("RSA");
-    g.initialize(3072);
-    officer = g.generateKeyPair();
+    officer = RsaTestKeys.rsa3072(0);
     PayloadKeyStore store = gw.database.payloadKeys();
     for (String api : API_OF.values()) {
       if (api.equals("api-collect")) {

@@ -3,6 +3,7 @@ package io.keygate.gateway.payload;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.grpc.Status;
 import io.keygate.backend.payload.PayloadCipher;
 import io.keygate.client.payload.PayloadKey;
 import io.keygate.gateway.errors.GatewayError;
@@ -13,11 +14,10 @@ import io.keygate.hsm.Pin;
 import io.keygate.hsm.WrappedMacKeys;
 import io.keygate.hsm.pkcs11.DirectKekAdministration;
 import io.keygate.hsm.pkcs11.DirectPayloadKeys;
+import io.keygate.hsm.testing.RsaTestKeys;
 import io.keygate.hsm.testing.SoftHsmTokens;
-import io.grpc.Status;
 import java.nio.charset.StandardCharsets;
 import java.security.KeyPair;
-import java.security.KeyPairGenerator;
 import java.security.SecureRandom;
 import java.security.interfaces.RSAPublicKey;
 import java.time.Clock;
@@ -79,9 +79,7 @@ class RequestPayloadsTest {
     }
     hsm = DirectPayloadKeys.open(TOKENS.config("payloads"), TOKENS.pin(), 2, 16,
         Clock.systemUTC(), new SecureRandom());
-    KeyPairGenerator g = KeyPairGenerator.getInstance("RSA");
-    g.initialize(3072);
-    officer = g.generateKeyPair();
+    officer = RsaTestKeys.rsa3072(0);
     IssuedSecret c1 = hsm.generatePayloadKey(KEK, (RSAPublicKey) officer.getPublic());
     IssuedSecret c2 = hsm.generatePayloadKey(KEK, (RSAPublicKey) officer.getPublic());
     IssuedSecret b1 = hsm.generatePayloadKey(KEK, (RSAPublicKey) officer.getPublic());

@@ -23,10 +23,10 @@ import io.keygate.hsm.IssuedSecret;
 import io.keygate.hsm.KekId;
 import io.keygate.hsm.WrappedMacKeys;
 import io.keygate.hsm.testing.NssTokens;
+import io.keygate.hsm.testing.RsaTestKeys;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.security.KeyPair;
-import java.security.KeyPairGenerator;
 import java.security.interfaces.RSAPublicKey;
 import java.time.Clock;
 import java.util.Arrays;
@@ -114,9 +114,7 @@ class NssKeyHierarchyProbeTest {
     user.login(CKU_USER, TOKENS.pin().unsafeChars());
     // No security officer on NSS (below): the user makes the KEK with the SO's template.
     kek = user.generateKey(new Mechanism(CKM_AES_KEY_GEN), HierarchyTemplates.kek(KEK));
-    KeyPairGenerator g = KeyPairGenerator.getInstance("RSA");
-    g.initialize(3072);
-    officer = g.generateKeyPair();
+    officer = RsaTestKeys.rsa3072(0);
   }
 
   @AfterAll

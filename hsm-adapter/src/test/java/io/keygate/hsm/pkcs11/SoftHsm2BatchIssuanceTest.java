@@ -18,10 +18,10 @@ import io.keygate.hsm.KeyNotFoundException;
 import io.keygate.hsm.Pin;
 import io.keygate.hsm.WrappedMacKeys;
 import io.keygate.hsm.pkcs11.TokenProbes.Login;
+import io.keygate.hsm.testing.RsaTestKeys;
 import io.keygate.hsm.testing.SoftHsmTokens;
 import java.nio.charset.StandardCharsets;
 import java.security.KeyPair;
-import java.security.KeyPairGenerator;
 import java.security.interfaces.RSAPublicKey;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -61,9 +61,7 @@ class SoftHsm2BatchIssuanceTest {
       so.generateKek(KEK);
     }
     macs = DirectWrappedMacs.open(TOKENS.config(), TOKENS.pin(), 2, 1_000, Clock.systemUTC());
-    KeyPairGenerator g = KeyPairGenerator.getInstance("RSA");
-    g.initialize(3072);
-    requester = g.generateKeyPair();
+    requester = RsaTestKeys.rsa3072(0);
   }
 
   @AfterAll

@@ -16,10 +16,10 @@ import io.keygate.hsm.KeyNotFoundException;
 import io.keygate.hsm.Pin;
 import io.keygate.hsm.WrappedMacKeys;
 import io.keygate.hsm.pkcs11.TokenProbes.Login;
+import io.keygate.hsm.testing.RsaTestKeys;
 import io.keygate.hsm.testing.SoftHsmTokens;
 import java.nio.charset.StandardCharsets;
 import java.security.KeyPair;
-import java.security.KeyPairGenerator;
 import java.security.interfaces.RSAPublicKey;
 import java.time.Clock;
 import javax.crypto.Cipher;
@@ -48,9 +48,7 @@ class SoftHsm2KekDestructionTest {
 
   @BeforeAll
   static void recipientKey() throws Exception {
-    KeyPairGenerator g = KeyPairGenerator.getInstance("RSA");
-    g.initialize(3072);
-    recipient = g.generateKeyPair();
+    recipient = RsaTestKeys.rsa3072(0);
   }
 
   /** The finding that shapes the design: the user PIN is enough to destroy the officer's KEK. */

@@ -30,10 +30,10 @@ import io.keygate.hsm.WrappedMacKeys;
 import io.keygate.hsm.WrappedSecret;
 import io.keygate.hsm.WrappedSecretRejectedException;
 import io.keygate.hsm.pkcs11.TokenProbes.Login;
+import io.keygate.hsm.testing.RsaTestKeys;
 import io.keygate.hsm.testing.SoftHsmTokens;
 import java.nio.charset.StandardCharsets;
 import java.security.KeyPair;
-import java.security.KeyPairGenerator;
 import java.security.interfaces.RSAPublicKey;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -82,9 +82,7 @@ class SoftHsm2KeyHierarchyTest {
       assertThat(so.listKeks()).containsExactly(KEK, NEXT);
     }
     macs = DirectWrappedMacs.open(TOKENS.config(), TOKENS.pin(), 2, 3, Clock.systemUTC());
-    KeyPairGenerator g = KeyPairGenerator.getInstance("RSA");
-    g.initialize(3072);
-    officer = g.generateKeyPair();
+    officer = RsaTestKeys.rsa3072(0);
   }
 
   @AfterAll

@@ -27,10 +27,10 @@ import io.keygate.hsm.Pin;
 import io.keygate.hsm.WrappedMacKeys;
 import io.keygate.hsm.WrappedSecret;
 import io.keygate.hsm.pkcs11.TokenProbes.Login;
+import io.keygate.hsm.testing.RsaTestKeys;
 import io.keygate.hsm.testing.SoftHsmTokens;
 import java.nio.charset.StandardCharsets;
 import java.security.KeyPair;
-import java.security.KeyPairGenerator;
 import java.security.SecureRandom;
 import java.security.interfaces.RSAPublicKey;
 import java.time.Clock;
@@ -76,9 +76,7 @@ class SoftHsm2PayloadKeysTest {
     }
     keys = DirectPayloadKeys.open(TOKENS.config(), TOKENS.pin(), 2, 8, Clock.systemUTC(),
         new SecureRandom());
-    KeyPairGenerator g = KeyPairGenerator.getInstance("RSA");
-    g.initialize(3072);
-    officer = g.generateKeyPair();
+    officer = RsaTestKeys.rsa3072(0);
   }
 
   @AfterAll
