@@ -6,13 +6,15 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The CI gate on the benchmarks' figures (bin/jmh-gate runs it; docs/benchmarks.md):
  *
  * <pre>
- *   JmhGate benchmarks BASELINE                  the JMH regexps of the guarded benchmarks and rulers
+ *   JmhGate benchmarks BASELINE                  JMH's arguments: the guarded benchmarks, rulers, params
  *   JmhGate check BASELINE RESULTS               compare a run with the baseline; exit 1 on a regression
  *   JmhGate refresh BASELINE RESULTS [COMMIT]    write this run's figures into BASELINE
  * </pre>
@@ -59,12 +61,42 @@ public final class JmhGate {
     }
   }
 
-  /** Anchored JMH regexps, one per line: JMH takes each as an argument. */
+  /**
+   * JMH's arguments for the guarded benchmarks, one a line: an anchored regexp per benchmark, then
+   * a {@code -p name=values} for the parameters the guarded names fix. A name is {@code
+   * Class.method} or {@code Class.method(param=value,...)}, as {@link JmhResults} names runs; the
+   * values of one parameter are joined, so JMH runs exactly the guarded ones (a -p that no
+   * selected benchmark declares is ignored by JMH).
+   */
   private int benchmarks(Path baselineFile) throws IOException, GateInputException {
+    Set<String> patterns = new LinkedHashSet<>();
+    Map<String, Set<String>> params = new LinkedHashMap<>();
     for (String name : Baseline.read(baselineFile).benchmarks()) {
+      int open = name.indexOf('(');
+      String method = open < 0 ? name : name.substring(0, open);
       // JMH matches a regexp against the full name; the gate's names are Class.method.
-      out.println("\\." + name.replace(".", "\\.") + "$");
+      patterns.add("\\." + method.replace(".", "\\.") + "$");
+      if (open < 0) {
+        continue;
+      }
+      if (!name.endsWith(")")) {
+        throw new GateInputException("benchmark name " + name + " has no closing parenthesis");
+      }
+      for (String param : name.substring(open + 1, name.length() - 1).split(",")) {
+        int eq = param.indexOf('=');
+        if (eq <= 0 || eq == param.length() - 1) {
+          throw new GateInputException("benchmark name " + name + ": parameter '" + param
+              + "' is not name=value");
+        }
+        params.computeIfAbsent(param.substring(0, eq), k -> new LinkedHashSet<>())
+            .add(param.substring(eq + 1));
+      }
     }
+    patterns.forEach(out::println);
+    params.forEach((param, values) -> {
+      out.println("-p");
+      out.println(param + "=" + String.join(",", values));
+    });
     return PASSED;
   }
 

@@ -188,6 +188,45 @@ class JmhGateTest {
         "\\.AuthenticationBenchmark\\.hsmScreenAndVerify$", "\\.HmacVerifyBenchmark\\.softwareVerify$");
   }
 
+  @Test
+  void benchmarks_fixesTheParametersAGuardedNameGives_joiningTheValuesOfOneParameter()
+      throws Exception {
+    Path baseline = Files.writeString(dir.resolve("baseline.json"), """
+        {
+          "about": "test", "recorded": {},
+          "allocationTolerance": {"percent": 25, "bytes": 512}, "cpuTimeRatioFactor": 3,
+          "figures": [
+            {"benchmark": "W.warm(cachedKeys=1000)", "ruler": "W.software",
+             "allocBytesPerOp": 300, "cpuTimeRatio": 28},
+            {"benchmark": "W.warm(cachedKeys=50000,threads=2)", "ruler": "W.software",
+             "allocBytesPerOp": 300, "cpuTimeRatio": 30}
+          ]
+        }
+        """);
+
+    assertThat(gate.run("benchmarks", baseline.toString())).isEqualTo(JmhGate.PASSED);
+    assertThat(out().lines()).containsExactly(
+        "\\.W\\.warm$", "\\.W\\.software$", "-p", "cachedKeys=1000,50000", "-p", "threads=2");
+  }
+
+  @Test
+  void benchmarks_refusesAParameterThatIsNotNameEqualsValue() throws Exception {
+    Path baseline = Files.writeString(dir.resolve("baseline.json"), """
+        {
+          "about": "test", "recorded": {},
+          "allocationTolerance": {"percent": 25, "bytes": 512}, "cpuTimeRatioFactor": 3,
+          "figures": [
+            {"benchmark": "W.warm(cachedKeys)", "ruler": "W.software",
+             "allocBytesPerOp": 300, "cpuTimeRatio": 28}
+          ]
+        }
+        """);
+
+    assertThat(gate.run("benchmarks", baseline.toString())).isEqualTo(JmhGate.UNUSABLE);
+    assertThat(err.toString(StandardCharsets.UTF_8)).contains("'cachedKeys' is not name=value");
+    assertThat(out()).isEmpty();
+  }
+
   // ---- fixtures ----
 
   private int check(Path baseline, Path results) {
