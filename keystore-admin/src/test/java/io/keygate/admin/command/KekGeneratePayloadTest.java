@@ -8,9 +8,9 @@ import io.keygate.hsm.GcmSealed;
 import io.keygate.hsm.KekId;
 import io.keygate.hsm.WrappedSecret;
 import io.keygate.hsm.pkcs11.DirectPayloadKeys;
+import io.keygate.hsm.testing.RsaTestKeys;
 import io.keygate.hsm.testing.SoftHsmTokens;
 import java.nio.charset.StandardCharsets;
-import java.security.KeyPairGenerator;
 import java.security.SecureRandom;
 import java.security.interfaces.RSAPublicKey;
 import java.time.Clock;
@@ -44,12 +44,10 @@ class KekGeneratePayloadTest {
     assertThat(bad.exitCode()).as(bad.toString()).isEqualTo(2);
 
     // what a node does with it, logged in as the user after the officer's session ended
-    KeyPairGenerator g = KeyPairGenerator.getInstance("RSA");
-    g.initialize(3072);
     try (DirectPayloadKeys node = DirectPayloadKeys.open(hsm.config("pkek"), hsm.pin(), 1, 4,
         Clock.systemUTC(), new SecureRandom())) {
       WrappedSecret key = node.generatePayloadKey(KekId.of("pk-2026"),
-          (RSAPublicKey) g.generateKeyPair().getPublic()).stored();
+          (RSAPublicKey) RsaTestKeys.rsa3072(0).getPublic()).stored();
       byte[] m = "hello".getBytes(StandardCharsets.UTF_8);
       GcmSealed sealed = node.seal(key, m, new byte[0]);
       assertThat(node.open(key, sealed.iv(), sealed.ciphertextAndTag(), new byte[0])).isEqualTo(m);
