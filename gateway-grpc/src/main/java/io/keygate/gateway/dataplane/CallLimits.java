@@ -1,8 +1,10 @@
 package io.keygate.gateway.dataplane;
 
+import io.keygate.gateway.proxy.TransportLoops;
+
 /**
- * How many calls may be open at once, per connection, per AccessKey, per API and per backend, and
- * how many may be in the HSM at once ({@link HsmLane}).
+ * How many calls may be open at once, per connection, per AccessKey, per API and per backend, how
+ * many may be in the HSM at once ({@link HsmLane}), and how many event loops serve them.
  *
  * @param perConnection streams one HTTP/2 connection may have open (announced to the client as
  *     SETTINGS_MAX_CONCURRENT_STREAMS: a conforming client queues the rest, the transport refuses
@@ -19,9 +21,11 @@ package io.keygate.gateway.dataplane;
  * @param hsmThreads signature checks that run in the token at once
  * @param hsmQueue signature checks that may wait for one of those; past it a call is refused
  *     RESOURCE_EXHAUSTED HsmBusy at once
+ * @param eventLoops the threads that serve connections, clients' and backends' alike ({@link
+ *     TransportLoops}; one a core by default): a call's two legs run on the same one
  */
-public record CallLimits(
-    int perConnection, int perKey, int perApi, int perBackend, int hsmThreads, int hsmQueue) {
+public record CallLimits(int perConnection, int perKey, int perApi, int perBackend,
+    int hsmThreads, int hsmQueue, int eventLoops) {
   public static final int DEFAULT_PER_CONNECTION = 100;
   public static final int DEFAULT_PER_KEY = 256;
   /**
@@ -37,9 +41,16 @@ public record CallLimits(
 
   public CallLimits {
     if (perConnection < 1 || perKey < 1 || perApi < 1 || perBackend < 1 || hsmThreads < 1
-        || hsmQueue < 1) {
+        || hsmQueue < 1 || eventLoops < 1) {
       throw new IllegalArgumentException("every call limit must be positive");
     }
+  }
+
+  /** These limits on one event loop a core. */
+  public CallLimits(int perConnection, int perKey, int perApi, int perBackend, int hsmThreads,
+      int hsmQueue) {
+    this(perConnection, perKey, perApi, perBackend, hsmThreads, hsmQueue,
+        TransportLoops.defaultCount());
   }
 
   public static CallLimits defaults() {
@@ -47,23 +58,32 @@ public record CallLimits(
         DEFAULT_PER_BACKEND, HsmLane.DEFAULT_THREADS, HsmLane.DEFAULT_QUEUE);
   }
 
+  /** These limits served by another number of event loops, the rest kept. */
+  public CallLimits withEventLoops(int loops) {
+    return new CallLimits(perConnection, perKey, perApi, perBackend, hsmThreads, hsmQueue, loops);
+  }
+
   /** These limits with other connection and key limits, the rest kept. */
   public CallLimits withOpenCalls(int connection, int key) {
-    return new CallLimits(connection, key, perApi, perBackend, hsmThreads, hsmQueue);
+    return new CallLimits(connection, key, perApi, perBackend, hsmThreads, hsmQueue,
+        eventLoops);
   }
 
   /** These limits with another limit per API, the rest kept. */
   public CallLimits withPerApi(int api) {
-    return new CallLimits(perConnection, perKey, api, perBackend, hsmThreads, hsmQueue);
+    return new CallLimits(perConnection, perKey, api, perBackend, hsmThreads, hsmQueue,
+        eventLoops);
   }
 
   /** These limits with another limit per backend, the rest kept. */
   public CallLimits withPerBackend(int backend) {
-    return new CallLimits(perConnection, perKey, perApi, backend, hsmThreads, hsmQueue);
+    return new CallLimits(perConnection, perKey, perApi, backend, hsmThreads, hsmQueue,
+        eventLoops);
   }
 
   /** These limits with another HSM lane, the rest kept. */
   public CallLimits withHsmLane(int threads, int queue) {
-    return new CallLimits(perConnection, perKey, perApi, perBackend, threads, queue);
+    return new CallLimits(perConnection, perKey, perApi, perBackend, threads, queue,
+        eventLoops);
   }
 }

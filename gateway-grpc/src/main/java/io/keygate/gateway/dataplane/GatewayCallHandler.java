@@ -164,7 +164,7 @@ public final class GatewayCallHandler implements ServerCallHandler<byte[], byte[
     if (routed instanceof Admission.Admitted admitted) {
       budget.claim(); // no authentication: the listener's own limits apply
       return forward(call, call, headers, admitted, IdentityHeaders.of(admitted.call()),
-          Optional.empty(), null, false);
+          Optional.empty(), null, false, -1); // on the client's loop: the proxy finds it
     }
     Admission.AwaitingSignature awaiting = (Admission.AwaitingSignature) routed;
     AuthenticatingListener listener = new AuthenticatingListener(call, headers, awaiting, budget);
@@ -181,18 +181,19 @@ public final class GatewayCallHandler implements ServerCallHandler<byte[], byte[
    * Starts the proxy for an admitted call, watches it (revocation), gives its places back once the
    * proxy is done with it. A v2 call's later messages pass its {@code chain}, an encrypting API's
    * its {@code payloads} ({@link ChainedMessages}); {@code firstSent}: the handler delivers the
-   * already checked first message itself.
+   * already checked first message itself. {@code clientLoop}: the event loop that serves the
+   * client, when forwarding from another thread; -1 on that loop.
    */
   private ServerCall.Listener<byte[]> forward(ServerCall<byte[], byte[]> call,
       ObservedCall observed, Metadata headers, Admission.Admitted admitted,
       Metadata gatewayHeaders, Optional<MessageChain> chain, RequestPayloads payloads,
-      boolean firstSent) {
+      boolean firstSent, int clientLoop) {
     AdmittedCall open = admitted.call();
     observed.admitted(open);
     Forwarded forwarded;
     try {
       forwarded = proxy.forward(call, headers,
-          new ProxyRoute(open.backend(), open.requestId(), gatewayHeaders));
+          new ProxyRoute(open.backend(), open.requestId(), gatewayHeaders, clientLoop));
     } catch (RuntimeException e) {
       admitted.places().release();
       return CallRefusals.failed(call, open.requestId(), open.api().methodName(), e);
@@ -221,6 +222,8 @@ public final class GatewayCallHandler implements ServerCallHandler<byte[], byte[
     private final PreAuthBudget budget;
     /** The call's context (deadline, cancellation): the continuation runs in it. */
     private final Context context = Context.current();
+    /** Made on the client's event loop: the backend leg, started on the lane, goes there. */
+    private final int clientLoop = proxy.currentLoop();
     private ServerCall.Listener<byte[]> delegate;
     private boolean refused;
     private boolean authenticating;
@@ -374,7 +377,8 @@ public final class GatewayCallHandler implements ServerCallHandler<byte[], byte[
         CallStarts.Started s = (CallStarts.Started) encrypted; // null: the API encrypts nothing
         FirstMessageReplay<byte[], byte[]> replay = new FirstMessageReplay<>(call, isMessage);
         delegate = forward(replay, call, headers, admitted, s == null ? gatewayHeaders : s.headers(),
-            admission.messageChain(routed, isMessage), s == null ? null : s.payloads(), isMessage);
+            admission.messageChain(routed, isMessage), s == null ? null : s.payloads(), isMessage,
+            clientLoop);
         if (isMessage) {
           delegate.onMessage(s == null ? firstMessage : s.firstMessage());
         }

@@ -5,6 +5,7 @@ import io.grpc.netty.NettyServerBuilder;
 import io.grpc.protobuf.services.HealthStatusManager;
 import io.grpc.protobuf.services.ProtoReflectionServiceV1;
 import io.keygate.gateway.proxy.ProxyHandlerRegistry;
+import io.keygate.gateway.proxy.TransportLoops;
 import io.keygate.hsm.tls.RotatingKeyManager;
 import java.io.IOException;
 import java.lang.System.Logger;
@@ -47,16 +48,22 @@ public final class IngressServer implements AutoCloseable {
    *     settings ask for plaintext
    * @param health the status the health service reports ({@link ServingHealth} keeps it current)
    * @param maxCallsPerConnection streams one connection may have open at once
+   * @param loops the node's event loops, which the backend channels share: a client connection
+   *     is served on one of them, and its calls' backend legs run there too
    */
   public static IngressServer start(
       GatewaySettings settings,
       GatewayCallHandler gateway,
       Optional<RotatingKeyManager> tlsKeys,
       HealthStatusManager health,
-      int maxCallsPerConnection)
+      int maxCallsPerConnection,
+      TransportLoops loops)
       throws IOException {
     NettyServerBuilder builder =
         NettyServerBuilder.forAddress(settings.listen())
+            .bossEventLoopGroup(loops.boss())
+            .workerEventLoopGroup(loops.workers())
+            .channelType(loops.serverChannelType())
             .maxInboundMessageSize(settings.maxMessageBytes())
             // Sent to clients as SETTINGS_MAX_CONCURRENT_STREAMS: they queue further calls, and
             // the transport refuses a stream past it. Unlimited otherwise.

@@ -36,6 +36,7 @@ import io.keygate.gateway.proxy.BackendChannels;
 import io.keygate.gateway.proxy.BackendCredentials;
 import io.keygate.gateway.proxy.BackendProxy;
 import io.keygate.gateway.proxy.MetadataPolicy;
+import io.keygate.gateway.proxy.TransportLoops;
 import io.keygate.gateway.config.ConfigStore;
 import io.keygate.gateway.store.StoreException;
 import io.keygate.gateway.store.jdbc.ConfigDatabase;
@@ -311,8 +312,12 @@ public final class NodeBuilder {
     RequestAuthenticator authenticator = new RequestAuthenticator(
         observed.timed(macVerifier.apply(new CredentialSecrets(hsm, hierarchy))), nonces,
         new ReplayWindow(clock, gateway.timestampWindow()));
+    // The node's event loops, closed after the listener and the channels that use them (parts
+    // close in reverse order). Both legs of a call run on the loop that serves its client.
+    TransportLoops loops = parts.add(TransportLoops.start(settings.calls().eventLoops()));
     // The proxy's callbacks never block: they run on the transport threads, with no hand-off.
     BackendChannels channels = parts.add(BackendChannels.builder()
+        .loops(loops)
         .maxInboundMessageBytes(gateway.maxMessageBytes())
         .maxCallsPerBackend(settings.calls().perBackend())
         .executor(Runnable::run)
@@ -347,7 +352,7 @@ public final class NodeBuilder {
         : Optional.of(IngressTls.keys(hsm, gateway.tlsKey()));
     HealthStatusManager health = new HealthStatusManager();
     IngressServer ingress = parts.add(IngressServer.start(
-        gateway, handler, tlsKeys, health, settings.calls().perConnection()));
+        gateway, handler, tlsKeys, health, settings.calls().perConnection(), loops));
     healthThread.scheduleWithFixedDelay(
         observed.health(health, hsm, view, gateway.maxConfigStaleness(), nonces),
         0, HEALTH_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);

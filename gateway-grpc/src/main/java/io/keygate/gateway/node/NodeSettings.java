@@ -6,6 +6,7 @@ import io.keygate.gateway.dataplane.CallLimits;
 import io.keygate.gateway.dataplane.HsmLane;
 import io.keygate.gateway.dataplane.GatewaySettings;
 import io.keygate.gateway.dataplane.PreAuthSettings;
+import io.keygate.gateway.proxy.TransportLoops;
 import io.keygate.gateway.store.jdbc.ConfigDatabaseSettings;
 import io.keygate.gateway.store.redis.RedisSettings;
 import io.keygate.hsm.KekId;
@@ -228,7 +229,8 @@ public record NodeSettings(
         env.integer("KEYGATE_MAX_CALLS_PER_API", CallLimits.DEFAULT_PER_API, 1, 1_000_000),
         env.integer("KEYGATE_MAX_CALLS_PER_BACKEND", CallLimits.DEFAULT_PER_BACKEND, 1, 1_000_000),
         env.integer("KEYGATE_HSM_THREADS", HsmLane.DEFAULT_THREADS, 1, 256),
-        env.integer("KEYGATE_HSM_QUEUE", HsmLane.DEFAULT_QUEUE, 1, 1_000_000));
+        env.integer("KEYGATE_HSM_QUEUE", HsmLane.DEFAULT_QUEUE, 1, 1_000_000),
+        env.integer("KEYGATE_EVENT_LOOPS", TransportLoops.defaultCount(), 1, 256));
   }
 
   private static KeyHierarchySettings keys(EnvironmentReader env) throws SettingsException {

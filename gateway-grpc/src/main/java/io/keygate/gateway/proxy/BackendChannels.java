@@ -41,6 +41,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * old one shuts down in order (calls on it finish), so a withdrawn trust anchor is never used for
  * a new call.
  *
+ * <p>With {@link TransportLoops} (a node's), a backend has one channel per loop, each with its
+ * connections on that loop, and {@link #acquire(BackendTarget, int)} leases the channel of the
+ * loop it is given: a call's backend leg then runs on the thread that serves its client, and no
+ * message crosses threads. The limits below count per backend, whichever loops its calls use.
+ *
  * <p>Calls hold a {@link Lease} while they run. {@link #reapIdle()} closes channels that have no
  * call and were unused for {@code idleTimeout}; the caller schedules it (nothing here owns a
  * thread). Independently, grpc drops an idle channel's connection after {@code idleTimeout}.
@@ -59,6 +64,9 @@ public final class BackendChannels implements AutoCloseable {
   private final Duration shutdownGrace;
   private final BackendCredentials credentials;
   private final Executor executor; // null: grpc's default
+  private final TransportLoops loops; // null: grpc's default group, one channel per backend
+  /** Spreads calls that come from no loop over the loops. */
+  private final AtomicInteger spread = new AtomicInteger();
   private final Clock clock;
   private final ConcurrentHashMap<BackendTarget, Entry> entries = new ConcurrentHashMap<>();
   private final Object openLock = new Object();
@@ -79,6 +87,7 @@ public final class BackendChannels implements AutoCloseable {
     this.shutdownGrace = b.shutdownGrace;
     this.credentials = b.credentials;
     this.executor = b.executor;
+    this.loops = b.loops;
     this.clock = b.clock;
   }
 
@@ -98,7 +107,8 @@ public final class BackendChannels implements AutoCloseable {
   }
 
   /**
-   * The channel to {@code target}, opened if needed, held until the lease is closed.
+   * The channel to {@code target} for the loop the calling thread runs (see {@link
+   * #acquire(BackendTarget, int)}).
    *
    * @throws TooManyBackendsException if opening it would exceed {@code maxTargets}
    * @throws BackendBusyException if the backend already carries {@code maxCallsPerBackend} calls
@@ -106,6 +116,22 @@ public final class BackendChannels implements AutoCloseable {
    * @throws IllegalStateException after {@link #close()}
    */
   public Lease acquire(BackendTarget target) throws BackendTlsException {
+    return acquire(target, loops == null ? -1 : loops.current());
+  }
+
+  /**
+   * The channel to {@code target}, opened if needed, held until the lease is closed.
+   *
+   * @param loop the index of the {@link TransportLoops} loop that serves the call's client; the
+   *     lease's channel has its connections on that loop. -1 (or no loops): any, spread
+   *     round-robin when there are loops
+   *
+   * @throws TooManyBackendsException if opening it would exceed {@code maxTargets}
+   * @throws BackendBusyException if the backend already carries {@code maxCallsPerBackend} calls
+   * @throws BackendTlsException if the backend's TLS policy cannot be turned into credentials
+   * @throws IllegalStateException after {@link #close()}
+   */
+  public Lease acquire(BackendTarget target, int loop) throws BackendTlsException {
     Optional<BackendTls> policy = credentials.policyFor(target);
     while (true) {
       Entry entry = entries.get(target);
@@ -118,14 +144,31 @@ public final class BackendChannels implements AutoCloseable {
       }
       int held = entry.tryAcquire(maxCallsPerBackend);
       if (held > 0) {
-        entry.leaveIdle();
-        return new Lease(entry, clock);
+        ManagedChannel channel = entry.channel(slot(loop, entry));
+        Entry.leaveIdle(channel);
+        return new Lease(entry, channel, clock);
       }
       if (held == 0) {
         throw new BackendBusyException(maxCallsPerBackend, target);
       }
       // The reaper retired this channel between lookup and acquire: look up again.
     }
+  }
+
+  private int slot(int loop, Entry entry) {
+    int n = entry.channels.length;
+    if (n == 1) {
+      return 0;
+    }
+    if (loop >= 0 && loop < n) {
+      return loop;
+    }
+    return Math.floorMod(spread.getAndIncrement(), n);
+  }
+
+  /** The index of the loop the calling thread runs; -1 if none, or without loops. */
+  public int currentLoop() {
+    return loops == null ? -1 : loops.current();
   }
 
   /** The number of backends with an open channel. */
@@ -162,7 +205,7 @@ public final class BackendChannels implements AutoCloseable {
       Entry entry = e.getValue();
       if (entry.retireIfIdle(now, idleMillis)) {
         entries.remove(e.getKey(), entry);
-        entry.channel.shutdown();
+        entry.shutdown();
         resolutions.forget(e.getKey());
         reaped++;
       }
@@ -180,7 +223,7 @@ public final class BackendChannels implements AutoCloseable {
     synchronized (openLock) {
       closed = true;
       for (Entry entry : entries.values()) {
-        channels.add(entry.channel);
+        channels.addAll(List.of(entry.channels));
       }
       entries.clear();
     }
@@ -204,7 +247,7 @@ public final class BackendChannels implements AutoCloseable {
   private void retire(BackendTarget target, Entry entry) {
     entry.retired = true;
     if (entries.remove(target, entry)) {
-      entry.channel.shutdown();
+      entry.shutdown();
     }
   }
 
@@ -225,13 +268,26 @@ public final class BackendChannels implements AutoCloseable {
       if (entries.size() >= maxTargets) {
         throw new TooManyBackendsException(maxTargets, target);
       }
-      entry = new Entry(build(target, policy), policy, clock.millis());
+      ManagedChannel[] channels = new ManagedChannel[loops == null ? 1 : loops.size()];
+      try {
+        for (int i = 0; i < channels.length; i++) {
+          channels[i] = build(target, policy, i);
+        }
+      } catch (RuntimeException e) { // BackendTlsException too
+        for (ManagedChannel built : channels) {
+          if (built != null) {
+            built.shutdownNow();
+          }
+        }
+        throw e;
+      }
+      entry = new Entry(channels, policy, clock.millis());
       entries.put(target, entry);
       return entry;
     }
   }
 
-  private ManagedChannel build(BackendTarget target, Optional<BackendTls> policy)
+  private ManagedChannel build(BackendTarget target, Optional<BackendTls> policy, int loop)
       throws BackendTlsException {
     // The DNS form dials through grpc's DNS resolver, named explicitly so that a host name is
     // never read as a target scheme; a list through ours. The resolver is this channel's alone.
@@ -253,6 +309,10 @@ public final class BackendChannels implements AutoCloseable {
     if (executor != null) {
       builder.executor(executor);
     }
+    if (loops != null) {
+      // A single loop is a group of one: every connection of this channel lives on it.
+      builder.eventLoopGroup(loops.loop(loop)).channelType(loops.channelType());
+    }
     policy.filter(p -> p.mode() != BackendTls.Mode.PLAINTEXT).ifPresent(p ->
         // TLS checks the backend's certificate against the authority, and sends it as the server
         // name: the officer's expected name, whatever address (a list's IP literal) is dialled.
@@ -263,16 +323,18 @@ public final class BackendChannels implements AutoCloseable {
   /** A channel held by one call; closing the lease (idempotent) lets the channel be reaped. */
   public static final class Lease implements AutoCloseable {
     private final Entry entry;
+    private final ManagedChannel channel;
     private final Clock clock;
     private final AtomicBoolean released = new AtomicBoolean();
 
-    private Lease(Entry entry, Clock clock) {
+    private Lease(Entry entry, ManagedChannel channel, Clock clock) {
       this.entry = entry;
+      this.channel = channel;
       this.clock = clock;
     }
 
     public Channel channel() {
-      return entry.channel;
+      return channel;
     }
 
     @Override
@@ -284,7 +346,8 @@ public final class BackendChannels implements AutoCloseable {
   }
 
   private static final class Entry {
-    final ManagedChannel channel;
+    /** One per loop (one in all without loops); each connects on first use. */
+    final ManagedChannel[] channels;
     /** Calls holding the channel; -1 once retired, after which no lease is granted. */
     final AtomicInteger calls = new AtomicInteger();
     volatile long lastUsedMillis;
@@ -293,8 +356,8 @@ public final class BackendChannels implements AutoCloseable {
     /** Its policy changed: it takes no new call, those on it finish. */
     volatile boolean retired;
 
-    Entry(ManagedChannel channel, Optional<BackendTls> policy, long nowMillis) {
-      this.channel = channel;
+    Entry(ManagedChannel[] channels, Optional<BackendTls> policy, long nowMillis) {
+      this.channels = channels;
       this.policy = policy;
       this.lastUsedMillis = nowMillis;
     }
@@ -346,8 +409,18 @@ public final class BackendChannels implements AutoCloseable {
      * when the call ends, so the instances would count as unhealthy (seen in tests). Cheap when
      * the channel is not idle: one read of its state.
      */
-    void leaveIdle() {
+    static void leaveIdle(ManagedChannel channel) {
       Context.ROOT.run(() -> channel.getState(true));
+    }
+
+    ManagedChannel channel(int slot) {
+      return channels[slot];
+    }
+
+    void shutdown() {
+      for (ManagedChannel channel : channels) {
+        channel.shutdown();
+      }
     }
 
     boolean retireIfIdle(long nowMillis, long idleMillis) {

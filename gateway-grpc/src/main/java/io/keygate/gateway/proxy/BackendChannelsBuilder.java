@@ -25,6 +25,7 @@ public final class BackendChannelsBuilder {
   Duration shutdownGrace = Duration.ofSeconds(5);
   BackendCredentials credentials = BackendCredentials.plaintext();
   Executor executor;
+  TransportLoops loops;
   Clock clock = Clock.systemUTC();
 
   BackendChannelsBuilder() {}
@@ -115,6 +116,16 @@ public final class BackendChannelsBuilder {
    */
   public BackendChannelsBuilder executor(Executor e) {
     this.executor = Objects.requireNonNull(e, "executor");
+    return this;
+  }
+
+  /**
+   * The node's event loops: each backend then has one channel per loop, with its connections on
+   * that loop, so a call's two legs share a thread (default: none, one channel per backend on
+   * grpc's shared group). The loops are the caller's to close, after these channels.
+   */
+  public BackendChannelsBuilder loops(TransportLoops l) {
+    this.loops = Objects.requireNonNull(l, "loops");
     return this;
   }
 

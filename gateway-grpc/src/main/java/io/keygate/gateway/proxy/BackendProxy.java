@@ -56,6 +56,14 @@ public final class BackendProxy {
   }
 
   /**
+   * The index of the node's event loop the calling thread runs, -1 if none: a call forwarded
+   * later from another thread passes it in its {@link ProxyRoute}.
+   */
+  public int currentLoop() {
+    return channels.currentLoop();
+  }
+
+  /**
    * Starts the backend call and returns it: the listener for the client's side, and the handle
    * that ends it early. Call it on one of the client call's callbacks (grpc runs them in the
    * call's {@link Context}, which carries the client's deadline).
@@ -73,7 +81,9 @@ public final class BackendProxy {
     }
     BackendChannels.Lease lease;
     try {
-      lease = channels.acquire(route.backend());
+      lease = route.clientLoop() >= 0
+          ? channels.acquire(route.backend(), route.clientLoop())
+          : channels.acquire(route.backend());
     } catch (BackendBusyException e) {
       return refuse(call, route, GatewayError.BACKEND_BUSY, e.getMessage());
     } catch (BackendTlsException e) {

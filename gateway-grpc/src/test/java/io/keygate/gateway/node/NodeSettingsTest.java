@@ -58,6 +58,8 @@ class NodeSettingsTest {
     {"KEYGATE_MAX_CALLS_PER_KEY", "0"},
     {"KEYGATE_HSM_THREADS", "0"},
     {"KEYGATE_HSM_QUEUE", "-1"},
+    {"KEYGATE_EVENT_LOOPS", "0"},
+    {"KEYGATE_EVENT_LOOPS", "257"},
     {"KEYGATE_MAX_CALLS_PER_KEY", "256.5"},
     {"KEYGATE_MAX_CALLS_PER_API", "0"},
     {"KEYGATE_MAX_CALLS_PER_API", "1k"},
@@ -133,6 +135,7 @@ class NodeSettingsTest {
     env.put("KEYGATE_MAX_CALLS_PER_BACKEND", "96");
     env.put("KEYGATE_HSM_THREADS", "4");
     env.put("KEYGATE_HSM_QUEUE", "128");
+    env.put("KEYGATE_EVENT_LOOPS", "3");
 
     NodeSettings settings = NodeSettings.fromEnvironment(env);
 
@@ -146,7 +149,7 @@ class NodeSettingsTest {
     assertThat(settings.noncesPerTenant()).isEqualTo(2000);
     assertThat(settings.preAuth().nodeBytes()).isEqualTo(1 << 20);
     assertThat(settings.preAuth().nodeCalls()).isEqualTo(64);
-    assertThat(settings.calls()).isEqualTo(new io.keygate.gateway.dataplane.CallLimits(20, 16, 48, 96, 4, 128));
+    assertThat(settings.calls()).isEqualTo(new io.keygate.gateway.dataplane.CallLimits(20, 16, 48, 96, 4, 128, 3));
     assertThat(settings.admin()).isPresent();
     assertThat(settings.admin().get().approvalsRequired()).isEqualTo(3);
     assertThat(settings.admin().get().approvalTtl()).hasHours(2);
