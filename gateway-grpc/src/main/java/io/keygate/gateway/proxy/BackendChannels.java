@@ -24,8 +24,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * One {@link ManagedChannel} per backend, opened on first use and shared by every call to that
- * backend (a channel multiplexes calls over one HTTP/2 connection per instance). Bounded: at most
+ * A {@link ManagedChannel} per backend (one per event loop with {@link TransportLoops}), opened on
+ * first use and shared by every call to that backend (a channel multiplexes calls over one HTTP/2
+ * connection per instance). Bounded: at most
  * {@code maxTargets} backends, so a misconfiguration cannot open connections without end, and at
  * most {@code maxCallsPerBackend} calls on each, so one that hangs cannot hold every call.
  * Thread-safe.
