@@ -202,9 +202,13 @@ defaults
   timeout server 120s
 frontend grpc
   bind 127.0.0.1:$haproxy_port proto h2
+  # haproxy-probe: the probe backend by authority, as Keygate routes its probe API
+  use_backend probe if { req.hdr(host),field(1,:) -m str probe.localhost }
   default_backend echo
 backend echo
   server echo 127.0.0.1:$backend_port proto h2
+backend probe
+  server probe 127.0.0.1:$probe_port proto h2
 CFG
 haproxy -db -f "$tmp/haproxy.cfg" > "$tmp/haproxy.log" 2>&1 &
 haproxy_pid=$!; pids+=("$haproxy_pid")
@@ -268,6 +272,8 @@ for i in "${!key_counts[@]}"; do
     "${node_pids[$i]} $backend_pid ${node_dirs[$i]}/credential" >> "$tmp/targets"
 done
 echo "keygate-probe 127.0.0.1:$keygate_port probe.localhost none $keygate_pid $probe_pid" \
+  >> "$tmp/targets"
+echo "haproxy-probe 127.0.0.1:$haproxy_port probe.localhost none $haproxy_pid $probe_pid" \
   >> "$tmp/targets"
 
 if [ -z "$out" ]; then

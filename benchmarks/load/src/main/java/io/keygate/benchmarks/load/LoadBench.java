@@ -20,6 +20,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -36,8 +37,10 @@ import java.util.function.Predicate;
  * shape, so the JVMs under test (Keygate, both backends) have compiled their hot paths. Then each round drives every
  * target in every shape in turn, starting one target later each round so that no target always
  * follows the same neighbour; targets are interleaved rather than run back to back so that they
- * all see the same machine. After the shapes, the probe run: a 1x1 probe on the idle probe API
- * while the heaviest shape saturates keygate-none. Each run warms up, then opens a timed window
+ * all see the same machine. After the shapes, the probe runs: a 1x1 probe on the idle probe API
+ * while the heaviest shape saturates keygate-none, and the same through haproxy (a second route,
+ * by authority, to the probe backend) while haproxy is saturated: the machine's own share of the
+ * probe's slowdown, since the load generator, the backends and the proxy share its cores. Each run warms up, then opens a timed window
  * in which the proxy's /proc counters are read at both ends.
  *
  * <p>Exit status: 0, or 3 when a run had errors (any grpc-status but 0), calls that never
@@ -46,6 +49,17 @@ import java.util.function.Predicate;
 public final class LoadBench {
   static final String PROBE = "keygate-probe";
   static final String SATURATED = "keygate-none";
+  static final String HAPROXY_PROBE = "haproxy-probe";
+  static final String HAPROXY = "haproxy";
+  /** Each probe target and the target saturated while it is probed; Keygate's first. */
+  static final Map<String, String> PROBES = probes();
+
+  private static Map<String, String> probes() {
+    Map<String, String> probes = new LinkedHashMap<>();
+    probes.put(PROBE, SATURATED);
+    probes.put(HAPROXY_PROBE, HAPROXY);
+    return Collections.unmodifiableMap(probes);
+  }
   /** Rough upper bound of the first signature run, before any target was measured. */
   private static final double FIRST_RATE_GUESS = 20_000;
   private static final int MAX_PRESIGNED = 2_000_000;
@@ -123,7 +137,7 @@ public final class LoadBench {
       return 1;
     }
     Shape heaviest = options.heaviestShape();
-    List<Target> rotation = targets.stream().filter(t -> !t.name().equals(PROBE)).toList();
+    List<Target> rotation = targets.stream().filter(t -> !PROBES.containsKey(t.name())).toList();
     if (options.initialWarmupSeconds() > 0) {
       out.printf("== Warm-up: every target at %s for %d s (the last one timed, to size pools)%n", heaviest,
           options.initialWarmupSeconds());
@@ -142,15 +156,21 @@ public final class LoadBench {
           Target t = rotation.get((i + round - 1) % rotation.size());
           record(measure(round, t, shape, options.warmupSeconds(), options.seconds()));
         }
-        Optional<Target> probe = find(PROBE);
-        if (probe.isPresent() && shape.connections() == 1 && shape.inFlight() == 1) {
-          record(measure(round, probe.get(), shape, options.warmupSeconds(), options.seconds()));
+        if (shape.connections() == 1 && shape.inFlight() == 1) {
+          for (String name : PROBES.keySet()) {
+            Optional<Target> probe = find(name);
+            if (probe.isPresent()) {
+              record(measure(round, probe.get(), shape, options.warmupSeconds(), options.seconds()));
+            }
+          }
         }
       }
-      Optional<Target> probe = find(PROBE);
-      Optional<Target> saturated = find(SATURATED);
-      if (probe.isPresent() && saturated.isPresent()) {
-        record(probeRun(round, saturated.get(), heaviest, probe.get()));
+      for (Map.Entry<String, String> pair : PROBES.entrySet()) {
+        Optional<Target> probe = find(pair.getKey());
+        Optional<Target> saturated = find(pair.getValue());
+        if (probe.isPresent() && saturated.isPresent()) {
+          record(probeRun(round, saturated.get(), heaviest, probe.get()));
+        }
       }
       out.printf("   load average (uptime) after round %d: %s%n", round, loadAverage());
     }
@@ -270,7 +290,8 @@ public final class LoadBench {
     Workload load = new Workload(saturated, heavy, headers, body, phase, mainGroup);
     Workload probing = new Workload(probe, new Shape(1, 1), headersFor(probe, 1), body, phase,
         probeGroup);
-    return timed(round, RunResult.PROBE_LOADED, load, probing, phase, options.warmupSeconds(),
+    return timed(round, RunResult.probeLoaded(probe.name()), load, probing, phase,
+        options.warmupSeconds(),
         options.seconds(), headers);
   }
 

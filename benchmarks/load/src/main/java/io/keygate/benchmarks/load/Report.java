@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.ToDoubleFunction;
@@ -38,8 +39,10 @@ final class Report {
     this.keys = keys;
     this.secrets = secrets;
     this.rounds = results.stream().mapToInt(RunResult::round).max().orElse(0);
-    if (results.stream().anyMatch(r -> r.target().equals(LoadBench.PROBE))) {
-      this.targetOrder.add(LoadBench.PROBE);
+    for (String probe : LoadBench.PROBES.keySet()) {
+      if (results.stream().anyMatch(r -> r.target().equals(probe))) {
+        this.targetOrder.add(probe);
+      }
     }
   }
 
@@ -108,23 +111,55 @@ final class Report {
               (a, b) -> a.calls().p50() - b.calls().p50(), "%+.0f");
         }
       }
-      List<Double> probe = new ArrayList<>();
-      List<String> detail = new ArrayList<>();
-      for (int round = 1; round <= rounds; round++) {
-        Optional<RunResult> alone = run(LoadBench.PROBE, latency.get(), round);
-        Optional<RunResult> loaded = probeRun(round);
-        if (alone.isPresent() && loaded.isPresent()) {
-          probe.add(loaded.get().probe().p50() / alone.get().calls().p50());
-          detail.add(String.format(Locale.ROOT, "%.0f/%.0f", loaded.get().probe().p50(),
-              alone.get().calls().p50()));
+      Map<String, List<Double>> slowdowns = new LinkedHashMap<>();
+      for (Map.Entry<String, String> pair : LoadBench.PROBES.entrySet()) {
+        List<Double> probe = probeSlowdowns(pair.getKey(), latency.get());
+        if (probe.isEmpty()) {
+          continue;
         }
-      }
-      if (!probe.isEmpty()) {
+        slowdowns.put(pair.getKey(), probe);
+        String owner = pair.getValue().equals(LoadBench.SATURATED) ? "API" : "route";
         out.printf(Locale.ROOT, "%-62s %s   (µs, per round: %s)%n",
-            "probe p50 on an idle API while keygate-none is saturated / alone",
-            summarise(probe, "%.2f"), String.join(" ", detail));
+            "probe p50 on an idle " + owner + " while " + pair.getValue() + " is saturated / alone",
+            summarise(probe, "%.2f"), String.join(" ", probeDetail(pair.getKey(), latency.get())));
+      }
+      List<Double> keygate = slowdowns.get(LoadBench.PROBE);
+      List<Double> haproxy = slowdowns.get(LoadBench.HAPROXY_PROBE);
+      if (keygate != null && haproxy != null && keygate.size() == haproxy.size()) {
+        List<Double> relative = new ArrayList<>();
+        for (int i = 0; i < keygate.size(); i++) {
+          relative.add(keygate.get(i) / haproxy.get(i));
+        }
+        out.printf(Locale.ROOT, "%-62s %s%n", "probe slowdown, keygate / haproxy (same round)",
+            summarise(relative, "%.2f"));
       }
     }
+  }
+
+  /** A probe's p50 while its neighbour is saturated ÷ its p50 alone, per round that has both. */
+  private List<Double> probeSlowdowns(String probe, Shape latency) {
+    List<Double> slowdowns = new ArrayList<>();
+    for (int round = 1; round <= rounds; round++) {
+      Optional<RunResult> alone = run(probe, latency, round);
+      Optional<RunResult> loaded = probeRun(probe, round);
+      if (alone.isPresent() && loaded.isPresent()) {
+        slowdowns.add(loaded.get().probe().p50() / alone.get().calls().p50());
+      }
+    }
+    return slowdowns;
+  }
+
+  private List<String> probeDetail(String probe, Shape latency) {
+    List<String> detail = new ArrayList<>();
+    for (int round = 1; round <= rounds; round++) {
+      Optional<RunResult> alone = run(probe, latency, round);
+      Optional<RunResult> loaded = probeRun(probe, round);
+      if (alone.isPresent() && loaded.isPresent()) {
+        detail.add(String.format(Locale.ROOT, "%.0f/%.0f", loaded.get().probe().p50(),
+            alone.get().calls().p50()));
+      }
+    }
+    return detail;
   }
 
   /** The figure: signed tail latency with the most keys ÷ with the fewest, per round. */
@@ -199,9 +234,10 @@ final class Report {
         medianOf(sorted), sorted.get(0), sorted.get(sorted.size() - 1));
   }
 
-  private Optional<RunResult> probeRun(int round) {
+  private Optional<RunResult> probeRun(String probe, int round) {
+    String name = RunResult.probeLoaded(probe);
     return results.stream()
-        .filter(r -> r.round() == round && r.target().equals(RunResult.PROBE_LOADED))
+        .filter(r -> r.round() == round && r.target().equals(name))
         .findFirst();
   }
 

@@ -37,6 +37,14 @@ record RunResult(
 
   static final String PROBE_LOADED = "probe-loaded";
 
+  /**
+   * The name of the loaded run of probe target {@code probe}: {@value #PROBE_LOADED} for
+   * Keygate's (as in earlier TSVs), {@code <probe>-loaded} for any other.
+   */
+  static String probeLoaded(String probe) {
+    return probe.equals(LoadBench.PROBE) ? PROBE_LOADED : probe + "-loaded";
+  }
+
   double proxyPeakRssMib() {
     return proxyPeakRssKib / 1024.0;
   }
