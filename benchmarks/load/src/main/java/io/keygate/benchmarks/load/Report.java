@@ -113,15 +113,18 @@ final class Report {
       }
       Map<String, List<Double>> slowdowns = new LinkedHashMap<>();
       for (Map.Entry<String, String> pair : LoadBench.PROBES.entrySet()) {
-        List<Double> probe = probeSlowdowns(pair.getKey(), latency.get());
-        if (probe.isEmpty()) {
+        List<ProbeRound> found = probeRounds(pair.getKey(), latency.get());
+        if (found.isEmpty()) {
           continue;
         }
+        List<Double> probe = found.stream().map(ProbeRound::slowdown).toList();
         slowdowns.put(pair.getKey(), probe);
         String owner = pair.getValue().equals(LoadBench.SATURATED) ? "API" : "route";
+        String detail = String.join(" ", found.stream()
+            .map(r -> String.format(Locale.ROOT, "%.0f/%.0f", r.loaded(), r.alone())).toList());
         out.printf(Locale.ROOT, "%-62s %s   (µs, per round: %s)%n",
             "probe p50 on an idle " + owner + " while " + pair.getValue() + " is saturated / alone",
-            summarise(probe, "%.2f"), String.join(" ", probeDetail(pair.getKey(), latency.get())));
+            summarise(probe, "%.2f"), detail);
       }
       List<Double> keygate = slowdowns.get(LoadBench.PROBE);
       List<Double> haproxy = slowdowns.get(LoadBench.HAPROXY_PROBE);
@@ -136,30 +139,24 @@ final class Report {
     }
   }
 
-  /** A probe's p50 while its neighbour is saturated ÷ its p50 alone, per round that has both. */
-  private List<Double> probeSlowdowns(String probe, Shape latency) {
-    List<Double> slowdowns = new ArrayList<>();
-    for (int round = 1; round <= rounds; round++) {
-      Optional<RunResult> alone = run(probe, latency, round);
-      Optional<RunResult> loaded = probeRun(probe, round);
-      if (alone.isPresent() && loaded.isPresent()) {
-        slowdowns.add(loaded.get().probe().p50() / alone.get().calls().p50());
-      }
+  /** A probe's p50 while its neighbour was saturated, and alone, in one round. */
+  private record ProbeRound(double loaded, double alone) {
+    double slowdown() {
+      return loaded / alone;
     }
-    return slowdowns;
   }
 
-  private List<String> probeDetail(String probe, Shape latency) {
-    List<String> detail = new ArrayList<>();
+  /** The rounds that have both of a probe's runs. */
+  private List<ProbeRound> probeRounds(String probe, Shape latency) {
+    List<ProbeRound> found = new ArrayList<>();
     for (int round = 1; round <= rounds; round++) {
       Optional<RunResult> alone = run(probe, latency, round);
       Optional<RunResult> loaded = probeRun(probe, round);
       if (alone.isPresent() && loaded.isPresent()) {
-        detail.add(String.format(Locale.ROOT, "%.0f/%.0f", loaded.get().probe().p50(),
-            alone.get().calls().p50()));
+        found.add(new ProbeRound(loaded.get().probe().p50(), alone.get().calls().p50()));
       }
     }
-    return detail;
+    return found;
   }
 
   /** The figure: signed tail latency with the most keys ÷ with the fewest, per round. */
