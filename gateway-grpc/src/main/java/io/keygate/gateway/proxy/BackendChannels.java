@@ -4,7 +4,6 @@ import io.keygate.gateway.model.BackendTarget;
 import io.keygate.gateway.model.BackendTls;
 
 import io.grpc.Channel;
-import io.grpc.Context;
 import io.grpc.ManagedChannel;
 import io.grpc.NameResolver;
 import io.grpc.NameResolverRegistry;
@@ -69,7 +68,8 @@ public final class BackendChannels implements AutoCloseable {
   /** Spreads calls that come from no loop over the loops. */
   private final AtomicInteger spread = new AtomicInteger();
   private final Clock clock;
-  private final ConcurrentHashMap<BackendTarget, Entry> entries = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<BackendTarget, BackendChannelSet> entries =
+      new ConcurrentHashMap<>();
   private final Object openLock = new Object();
   private boolean closed; // guarded by openLock
 
@@ -135,7 +135,7 @@ public final class BackendChannels implements AutoCloseable {
   public Lease acquire(BackendTarget target, int loop) throws BackendTlsException {
     Optional<BackendTls> policy = credentials.policyFor(target);
     while (true) {
-      Entry entry = entries.get(target);
+      BackendChannelSet entry = entries.get(target);
       if (entry != null && !entry.builtFor(policy)) {
         retire(target, entry);
         entry = null;
@@ -146,7 +146,7 @@ public final class BackendChannels implements AutoCloseable {
       int held = entry.tryAcquire(maxCallsPerBackend);
       if (held > 0) {
         ManagedChannel channel = entry.channel(slot(loop, entry));
-        Entry.leaveIdle(channel);
+        BackendChannelSet.leaveIdle(channel);
         return new Lease(entry, channel, clock);
       }
       if (held == 0) {
@@ -156,7 +156,7 @@ public final class BackendChannels implements AutoCloseable {
     }
   }
 
-  private int slot(int loop, Entry entry) {
+  private int slot(int loop, BackendChannelSet entry) {
     int n = entry.channels.length;
     if (n == 1) {
       return 0;
@@ -184,7 +184,7 @@ public final class BackendChannels implements AutoCloseable {
 
   /** Calls {@code target} carries now (0 if it has no channel). */
   public int calls(BackendTarget target) {
-    Entry entry = entries.get(target);
+    BackendChannelSet entry = entries.get(target);
     return entry == null ? 0 : Math.max(0, entry.calls.get());
   }
 
@@ -202,8 +202,8 @@ public final class BackendChannels implements AutoCloseable {
     long now = clock.millis();
     long idleMillis = idleTimeout.toMillis();
     int reaped = 0;
-    for (Map.Entry<BackendTarget, Entry> e : entries.entrySet()) {
-      Entry entry = e.getValue();
+    for (Map.Entry<BackendTarget, BackendChannelSet> e : entries.entrySet()) {
+      BackendChannelSet entry = e.getValue();
       if (entry.retireIfIdle(now, idleMillis)) {
         entries.remove(e.getKey(), entry);
         entry.shutdown();
@@ -223,7 +223,7 @@ public final class BackendChannels implements AutoCloseable {
     List<ManagedChannel> channels = new ArrayList<>();
     synchronized (openLock) {
       closed = true;
-      for (Entry entry : entries.values()) {
+      for (BackendChannelSet entry : entries.values()) {
         channels.addAll(List.of(entry.channels));
       }
       entries.clear();
@@ -245,21 +245,22 @@ public final class BackendChannels implements AutoCloseable {
    * The target's policy changed: new calls get a new channel at once; calls on this one finish
    * (grpc's orderly shutdown), and no new lease is granted on it.
    */
-  private void retire(BackendTarget target, Entry entry) {
+  private void retire(BackendTarget target, BackendChannelSet entry) {
     entry.retired = true;
     if (entries.remove(target, entry)) {
       entry.shutdown();
     }
   }
 
-  private Entry open(BackendTarget target, Optional<BackendTls> policy) throws BackendTlsException {
+  private BackendChannelSet open(BackendTarget target, Optional<BackendTls> policy)
+      throws BackendTlsException {
     // Creation is serialised so the bound holds; building a channel does not connect, so the
     // lock is held only briefly.
     synchronized (openLock) {
       if (closed) {
         throw new IllegalStateException("backend channels are closed");
       }
-      Entry entry = entries.get(target);
+      BackendChannelSet entry = entries.get(target);
       if (entry != null && entry.builtFor(policy)) {
         return entry;
       }
@@ -282,7 +283,7 @@ public final class BackendChannels implements AutoCloseable {
         }
         throw e;
       }
-      entry = new Entry(channels, policy, clock.millis());
+      entry = new BackendChannelSet(channels, policy, clock.millis());
       entries.put(target, entry);
       return entry;
     }
@@ -323,12 +324,12 @@ public final class BackendChannels implements AutoCloseable {
 
   /** A channel held by one call; closing the lease (idempotent) lets the channel be reaped. */
   public static final class Lease implements AutoCloseable {
-    private final Entry entry;
+    private final BackendChannelSet entry;
     private final ManagedChannel channel;
     private final Clock clock;
     private final AtomicBoolean released = new AtomicBoolean();
 
-    private Lease(Entry entry, ManagedChannel channel, Clock clock) {
+    private Lease(BackendChannelSet entry, ManagedChannel channel, Clock clock) {
       this.entry = entry;
       this.channel = channel;
       this.clock = clock;
@@ -343,91 +344,6 @@ public final class BackendChannels implements AutoCloseable {
       if (released.compareAndSet(false, true)) {
         entry.release(clock.millis());
       }
-    }
-  }
-
-  private static final class Entry {
-    /** One per loop (one in all without loops); each connects on first use. */
-    final ManagedChannel[] channels;
-    /** Calls holding the channel; -1 once retired, after which no lease is granted. */
-    final AtomicInteger calls = new AtomicInteger();
-    volatile long lastUsedMillis;
-    /** The TLS policy it was built with; replaced by an equal one to keep the check cheap. */
-    private volatile Optional<BackendTls> policy;
-    /** Its policy changed: it takes no new call, those on it finish. */
-    volatile boolean retired;
-
-    Entry(ManagedChannel[] channels, Optional<BackendTls> policy, long nowMillis) {
-      this.channels = channels;
-      this.policy = policy;
-      this.lastUsedMillis = nowMillis;
-    }
-
-    /** Whether it was built with {@code current} (each snapshot holds its own equal copies). */
-    boolean builtFor(Optional<BackendTls> current) {
-      Optional<BackendTls> built = policy;
-      if (built == current) {
-        return true;
-      }
-      boolean same = built.isPresent() == current.isPresent()
-          && (built.isEmpty() || built.get() == current.get() || built.get().equals(current.get()));
-      if (same) {
-        policy = current;
-      }
-      return same;
-    }
-
-    /** The calls now held, this one included; 0 if the channel is full, -1 if retired. */
-    int tryAcquire(int max) {
-      while (true) {
-        int n = calls.get();
-        if (n < 0) {
-          return -1;
-        }
-        if (n >= max) {
-          return 0;
-        }
-        if (calls.compareAndSet(n, n + 1)) {
-          if (retired) { // its policy changed meanwhile: the caller looks again
-            calls.decrementAndGet();
-            return -1;
-          }
-          return n + 1;
-        }
-      }
-    }
-
-    void release(long nowMillis) {
-      // Time first: the reaper reads it only after it sees the count at zero.
-      lastUsedMillis = nowMillis;
-      calls.decrementAndGet();
-    }
-
-    /**
-     * Makes an idle channel connect, outside any call's context. Leaving idle runs the channel's
-     * own work (resolving, connecting, starting each instance's health-check stream) on the
-     * calling thread; in a call's context those streams would take that context and be cancelled
-     * when the call ends, so the instances would count as unhealthy (seen in tests). Cheap when
-     * the channel is not idle: one read of its state.
-     */
-    static void leaveIdle(ManagedChannel channel) {
-      Context.ROOT.run(() -> channel.getState(true));
-    }
-
-    ManagedChannel channel(int slot) {
-      return channels[slot];
-    }
-
-    void shutdown() {
-      for (ManagedChannel channel : channels) {
-        channel.shutdown();
-      }
-    }
-
-    boolean retireIfIdle(long nowMillis, long idleMillis) {
-      return calls.get() == 0
-          && nowMillis - lastUsedMillis >= idleMillis
-          && calls.compareAndSet(0, -1);
     }
   }
 }
