@@ -167,6 +167,18 @@ public final class BackendChannels implements AutoCloseable {
     return Math.floorMod(spread.getAndIncrement(), n);
   }
 
+  /**
+   * Runs {@code task} on the loop with this index ({@link TransportLoops#execute}); on the calling
+   * thread without loops.
+   */
+  public void onLoop(int loop, Runnable task) {
+    if (loops == null) {
+      task.run();
+    } else {
+      loops.execute(loop, task);
+    }
+  }
+
   /** The index of the loop the calling thread runs; -1 if none, or without loops. */
   public int currentLoop() {
     return loops == null ? -1 : loops.current();

@@ -64,6 +64,16 @@ public final class BackendProxy {
   }
 
   /**
+   * Runs {@code task} on the event loop with this index, the one that serves a call's client
+   * ({@link #currentLoop}), so that a call continued from another thread starts its backend leg
+   * where its connections live; on the calling thread if the index is -1, the node has no loops of
+   * its own, or the loop is stopping.
+   */
+  public void onClientLoop(int loop, Runnable task) {
+    channels.onLoop(loop, task);
+  }
+
+  /**
    * Starts the backend call and returns it: the listener for the client's side, and the handle
    * that ends it early. Call it on one of the client call's callbacks (grpc runs them in the
    * call's {@link Context}, which carries the client's deadline).

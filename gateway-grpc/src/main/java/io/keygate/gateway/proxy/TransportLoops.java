@@ -12,6 +12,7 @@ import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.EventExecutor;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -76,6 +77,24 @@ public final class TransportLoops implements AutoCloseable {
       }
     }
     return -1;
+  }
+
+  /**
+   * Runs {@code task} on the loop with this index: what a call left to another thread (its HSM
+   * check) comes back to the loop that serves its client as one task, so its backend leg starts
+   * there instead of crossing threads command by command. Runs it on the calling thread when the
+   * index is -1, or when the loop takes no more tasks (the node is stopping): the task always runs.
+   */
+  public void execute(int index, Runnable task) {
+    if (index < 0) {
+      task.run();
+      return;
+    }
+    try {
+      loops[index].execute(task);
+    } catch (RejectedExecutionException stopping) {
+      task.run();
+    }
   }
 
   /** Accepts the listener's connections (one thread). */

@@ -132,6 +132,45 @@ class LoopAffinityTest {
   }
 
   @Test
+  void workLeftToAnotherThread_comesBackToTheClientsLoop() throws Exception {
+    // What the HSM lane does after a signed call's check: the rest of the call goes back to the
+    // loop that serves its client, as one task.
+    for (int i = 0; i < loops.size(); i++) {
+      Thread loopThread = onLoop(i, Thread::currentThread);
+      CompletableFuture<Thread> ranOn = new CompletableFuture<>();
+      channels.onLoop(i, () -> ranOn.complete(Thread.currentThread()));
+      assertThat(ranOn.get(10, TimeUnit.SECONDS)).isSameAs(loopThread);
+    }
+  }
+
+  @Test
+  void workForNoLoop_orForALoopThatStopped_runsOnTheCallersThread_soItIsNeverLost() {
+    // -1: the call came from no loop (a test's thread, an in-process listener).
+    Thread[] ranOn = new Thread[1];
+    channels.onLoop(-1, () -> ranOn[0] = Thread.currentThread());
+    assertThat(ranOn[0]).isSameAs(Thread.currentThread());
+
+    // A node stopping: its loops take no more tasks, and a check that finishes then must still
+    // give its call's places back, so its continuation runs where it is.
+    TransportLoops stopped = TransportLoops.start(1);
+    stopped.close();
+    ranOn[0] = null;
+    stopped.execute(0, () -> ranOn[0] = Thread.currentThread());
+    assertThat(ranOn[0]).isSameAs(Thread.currentThread());
+
+    // Without loops of the node's own (grpc's default group): on the caller's thread too.
+    BackendChannels withoutLoops =
+        BackendChannels.builder().executor(Runnable::run).shutdownGrace(Duration.ZERO).build();
+    try {
+      ranOn[0] = null;
+      withoutLoops.onLoop(0, () -> ranOn[0] = Thread.currentThread());
+      assertThat(ranOn[0]).isSameAs(Thread.currentThread());
+    } finally {
+      withoutLoops.close();
+    }
+  }
+
+  @Test
   void offTheLoops_noLoopIsCurrent_andImpossibleLoopsAreRefused() {
     assertThat(loops.current()).isEqualTo(-1);
     assertThatThrownBy(() -> TransportLoops.start(0)).isInstanceOf(IllegalArgumentException.class);
