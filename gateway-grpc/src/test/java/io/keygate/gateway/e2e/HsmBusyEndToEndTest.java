@@ -8,6 +8,7 @@ import io.keygate.gateway.dataplane.CallLimits;
 import io.keygate.gateway.errors.GatewayError;
 import io.keygate.hsm.testing.SoftHsmTokens;
 import io.keygate.proto.demo.v1.EchoRequest;
+import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
@@ -30,6 +31,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class HsmBusyEndToEndTest {
   private static final String PATH = "/" + GatewayFixture.ECHO;
+  private static final String CANCELLED_ECHOES =
+      "keygate_api_calls_total{api=\"api-echo\",status=\"CANCELLED\"}";
 
   @RegisterExtension static SoftHsmTokens tokens = new SoftHsmTokens("gateway");
   static GatewayFixture gw;
@@ -44,6 +47,7 @@ class HsmBusyEndToEndTest {
     gw = new GatewayFixture(tokens)
         .withSettings(s -> s.withCallLimits(CallLimits.defaults().withHsmLane(1, 1)))
         .withMacVerifier(HsmBusyEndToEndTest::heldWhileBusy)
+        .withBuilder(b -> b.prometheusEndpoint(new InetSocketAddress("127.0.0.1", 0)))
         .start("gateway", List.of());
     load = new LoadWatch(gw.gateway::dataPlaneLoad);
   }
@@ -120,6 +124,39 @@ class HsmBusyEndToEndTest {
     for (int i = 0; i < 3; i++) {
       assertThat(signedEcho("served again " + i).get(20, TimeUnit.SECONDS)).isEqualTo(served);
     }
+  }
+
+  @Test
+  void aClientThatLeavesWhileItsSignatureIsInTheToken_getsItsPlacesBack_onceTheCheckEnds()
+      throws Exception {
+    // The check passes after the client has gone: what follows it (on the client's event loop)
+    // must see that, forward nothing and give back what the call held.
+    CountDownLatch busy = new CountDownLatch(1);
+    tokenBusy.set(busy);
+    byte[] body = EchoRequest.newBuilder().setMessage("leaves").build().toByteArray();
+    var headers = RawCalls.signed(gw.acmeKey.accessKey(), gw.acmeKey.secret().unsafeCopy(),
+        Clock.systemUTC(), PATH, "localhost:" + gw.gateway.port(), body);
+    RawCalls.Stalled leaving = RawCalls.stall(gw.channel(), GatewayFixture.ECHO,
+        RawCalls.metadata(headers), RawCalls.deadline(30));
+    leaving.finish(body);
+    assertThat(checksHeld.poll(20, TimeUnit.SECONDS)).as("its check is in the token").isNotNull();
+
+    int metricsPort = gw.gateway.metricsPort().getAsInt();
+    double cancelledBefore = MetricsScrape.of(metricsPort).value(CANCELLED_ECHOES);
+    leaving.cancel();
+    assertThat(leaving.ended().get(20, TimeUnit.SECONDS).status())
+        .isEqualTo(Status.Code.CANCELLED);
+    // The node has seen the client leave (and counted it) while the check is still held.
+    assertThat(MetricsScrape.awaiting(metricsPort,
+            scrape -> scrape.value(CANCELLED_ECHOES) > cancelledBefore).value(CANCELLED_ECHOES))
+        .isEqualTo(cancelledBefore + 1);
+    assertThat(checksHeld).as("no other check reached the token").isEmpty();
+    tokenBusy.set(null);
+    busy.countDown();
+
+    load.untilIdle();
+    assertThat(signedEcho("served after").get(20, TimeUnit.SECONDS))
+        .isEqualTo(new RawCalls.Ended(Status.Code.OK, null));
   }
 
   /** A signed Echo call on a connection of its own, sent whole (message and half-close). */
