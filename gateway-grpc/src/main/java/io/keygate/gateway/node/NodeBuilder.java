@@ -1,7 +1,6 @@
 package io.keygate.gateway.node;
 
 import io.keygate.gateway.attestation.AttestationKeys;
-import io.grpc.protobuf.services.HealthStatusManager;
 import io.keygate.gateway.accesslog.AccessLogSettings;
 import io.keygate.gateway.admin.access.AdminPrincipal;
 import io.keygate.gateway.admin.access.AdminPrincipals;
@@ -12,12 +11,7 @@ import io.keygate.gateway.audit.AuditHeadSink;
 import io.keygate.gateway.audit.ChainedAuditLog;
 import io.keygate.gateway.audit.SecurityEventAggregator;
 import io.keygate.gateway.audit.SignedAuditLog;
-import io.keygate.gateway.auth.CredentialSecrets;
 import io.keygate.gateway.auth.MacVerifier;
-import io.keygate.gateway.auth.NonceStore;
-import io.keygate.gateway.auth.ReplayWindow;
-import io.keygate.gateway.auth.RequestAuthenticator;
-import io.keygate.gateway.authz.AccessPolicy;
 import io.keygate.gateway.config.SnapshotRefresher;
 import io.keygate.gateway.credentials.KekIssuers;
 import io.keygate.gateway.metrics.NodeMetrics;
@@ -25,18 +19,7 @@ import io.keygate.gateway.metrics.PrometheusEndpoint;
 import io.keygate.gateway.credentials.LastUsedTracker;
 import io.keygate.gateway.dataplane.CallObserver;
 import io.keygate.gateway.dataplane.ConfigView;
-import io.keygate.gateway.dataplane.GatewayCallHandler;
-import io.keygate.gateway.dataplane.HsmLane;
-import io.keygate.gateway.dataplane.GatewaySettings;
 import io.keygate.gateway.dataplane.IngressServer;
-import io.keygate.gateway.dataplane.IngressTls;
-import io.keygate.gateway.dataplane.OpenCalls;
-import io.keygate.gateway.dataplane.RequestIds;
-import io.keygate.gateway.proxy.BackendChannels;
-import io.keygate.gateway.proxy.BackendCredentials;
-import io.keygate.gateway.proxy.BackendProxy;
-import io.keygate.gateway.proxy.MetadataPolicy;
-import io.keygate.gateway.proxy.TransportLoops;
 import io.keygate.gateway.config.ConfigStore;
 import io.keygate.gateway.store.StoreException;
 import io.keygate.gateway.store.jdbc.ConfigDatabase;
@@ -47,7 +30,6 @@ import io.keygate.hsm.HsmToken;
 import io.keygate.hsm.KeyLabel;
 import io.keygate.hsm.PayloadKeys;
 import io.keygate.hsm.WrappedMacKeys;
-import io.keygate.hsm.tls.RotatingKeyManager;
 import java.net.InetSocketAddress;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -57,7 +39,6 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.UUID;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
@@ -73,7 +54,6 @@ import java.util.function.UnaryOperator;
  * security events, last use, TLS key following).
  */
 public final class NodeBuilder {
-  private static final Duration HEALTH_INTERVAL = Duration.ofSeconds(5);
   private static final Duration LAST_USE_FLUSH_INTERVAL = Duration.ofSeconds(5);
 
   private final NodeSettings settings;
@@ -88,7 +68,7 @@ public final class NodeBuilder {
   private Duration snapshotPollInterval = SnapshotRefresher.DEFAULT_POLL_INTERVAL;
   private Optional<InetSocketAddress> prometheusListen = Optional.empty();
   private AttestationKeys attestation = AttestationKeys.NONE;
-  private Optional<TokenLoss> onTokenLost = Optional.empty();
+  private Optional<DataPlane.TokenLoss> onTokenLost = Optional.empty();
   private boolean jmxMetrics;
   private AccessLogSettings accessLog = AccessLogSettings.off();
 
@@ -127,15 +107,12 @@ public final class NodeBuilder {
     return this;
   }
 
-  /** What a node does once its token has been unavailable for {@code after}. */
-  private record TokenLoss(Duration after, Runnable action) {}
-
   /**
    * Runs {@code action} once the token has been unavailable for {@code after} (GatewayMain exits
    * 3 for its supervisor: SunPKCS11 does not recover a lost token in-process).
    */
   public NodeBuilder onTokenLost(Duration after, Runnable action) {
-    onTokenLost = Optional.of(new TokenLoss(after, action));
+    onTokenLost = Optional.of(new DataPlane.TokenLoss(after, action));
     return this;
   }
 
@@ -220,11 +197,11 @@ public final class NodeBuilder {
         ? Optional.of(payloadKeys)
         : NodeHsm.openPayloadKeys(settings, clock, parts);
     ConfigDatabase db = database != null ? database : parts.add(ConfigDatabase.open(settings.database()));
-    ScheduledExecutorService healthThread = scheduler(parts, "keygate-health");
-    ScheduledExecutorService snapshotThread = scheduler(parts, "keygate-snapshots");
-    ScheduledExecutorService housekeeping = scheduler(parts, "keygate-housekeeping");
+    ScheduledExecutorService healthThread = parts.scheduler("keygate-health");
+    ScheduledExecutorService snapshotThread = parts.scheduler("keygate-snapshots");
+    ScheduledExecutorService housekeeping = parts.scheduler("keygate-housekeeping");
     // Its own thread: first-message deadlines must fire even while a health probe hangs.
-    ScheduledExecutorService preAuthTimers = scheduler(parts, "keygate-preauth");
+    ScheduledExecutorService preAuthTimers = parts.scheduler("keygate-preauth");
 
     SnapshotRefresher refresher =
         parts.add(new SnapshotRefresher(db.store(clock), snapshotThread, clock, snapshotPollInterval));
@@ -268,10 +245,11 @@ public final class NodeBuilder {
     CallObserver observer = CallObserver.both(CallObserver.both(
         new RecordingCallObserver(lastUsed, securityEvents, clock), metrics.callObserver()),
         extraObserver);
-    IngressServer ingress = startDataPlane(parts, hsm, hierarchy, payloads, refresher, observer,
-        healthThread,
-        preAuthTimers, settings.gateway().withTlsKey(activeTls.assignments().get(TlsListener.INGRESS)),
-        observed);
+    IngressServer ingress = DataPlane.start(parts, new DataPlane.Parts(settings,
+        settings.gateway().withTlsKey(activeTls.assignments().get(TlsListener.INGRESS)), hsm,
+        hierarchy, payloads, refresher, observer, observed, clock, healthThread, preAuthTimers,
+        configView, macVerifier, attestation, snapshotPollInterval,
+        onTokenLost));
 
     AdminServer admin = null;
     if (settings.admin().isPresent()) {
@@ -300,74 +278,6 @@ public final class NodeBuilder {
     return new GatewayNode(ingress, admin, refresher, metricsPort, parts.handOver());
   }
 
-  /** route → authenticate (HSM) → authorize → proxy, behind the TLS listener; health on its own thread. */
-  private IngressServer startDataPlane(StartedParts parts, HsmToken hsm,
-      Optional<WrappedMacKeys> hierarchy, Optional<PayloadKeys> payloads,
-      SnapshotRefresher refresher,
-      CallObserver observer, ScheduledExecutorService healthThread,
-      ScheduledExecutorService preAuthTimers, GatewaySettings gateway, NodeObservability observed)
-      throws Exception {
-    ConfigView view = configView.apply(ConfigView.of(refresher));
-    NonceStore nonces = observed.timed(NodeNonceStore.open(settings, clock, parts));
-    RequestAuthenticator authenticator = new RequestAuthenticator(
-        observed.timed(macVerifier.apply(new CredentialSecrets(hsm, hierarchy))), nonces,
-        new ReplayWindow(clock, gateway.timestampWindow()));
-    // The node's event loops, closed after the listener and the channels that use them (parts
-    // close in reverse order). Both legs of a call run on the loop that serves its client.
-    TransportLoops loops = parts.add(TransportLoops.start(settings.calls().eventLoops()));
-    // The proxy's callbacks never block: they run on the transport threads, with no hand-off.
-    BackendChannels channels = parts.add(BackendChannels.builder()
-        .loops(loops)
-        .maxInboundMessageBytes(gateway.maxMessageBytes())
-        .maxCallsPerBackend(settings.calls().perBackend())
-        .executor(Runnable::run)
-        // The officers' backend TLS policies, from the snapshot: a changed policy rebuilds the
-        // backend's channel on its next call; mutual TLS presents a client key in the HSM.
-        .credentials(BackendCredentials.configured(
-            target -> view.current().backendTls(target), hsm))
-        .build());
-    // Channels of backends no call used for their idle timeout (an API removed, a backend moved)
-    // are closed, so a long-lived node does not keep one per backend it ever called.
-    scheduler(parts, "keygate-backend-reaper").scheduleWithFixedDelay(
-        channels::reapIdle, 1, 1, TimeUnit.MINUTES);
-    // Only the signature check blocks (in the token): it runs on a few threads of its own.
-    HsmLane hsmLane = parts.add(
-        new HsmLane(settings.calls().hsmThreads(), settings.calls().hsmQueue()));
-    BackendProxy proxy =
-        new BackendProxy(channels, MetadataPolicy.defaults(), BackendProxy.DEFAULT_DEADLINE_OFFSET);
-    GatewayCallHandler handler = GatewayCallHandler.create(view, authenticator,
-        new AccessPolicy(clock), gateway.maxConfigStaleness(), observer, proxy,
-        settings.preAuth(), preAuthTimers, settings.calls(), hsmLane,
-        new RequestIds(SecureRandom.getInstance("DRBG")), attestation.inToken(hsm, clock),
-        payloads, observed.callEndings());
-    // Revocation reaches calls in flight: every open call is asked again after each new snapshot,
-    // and on a tick of its own thread for what changes with time alone (a credential's end, the
-    // snapshot growing stale while the poll hangs on the store).
-    OpenCalls openCalls = handler.openCalls();
-    refresher.afterEachSwap(openCalls::recheckAll);
-    scheduler(parts, "keygate-open-calls").scheduleWithFixedDelay(openCalls::recheckAll,
-        snapshotPollInterval.toMillis(), snapshotPollInterval.toMillis(), TimeUnit.MILLISECONDS);
-    Optional<RotatingKeyManager> tlsKeys = gateway.plaintextForDevelopment()
-        ? Optional.empty()
-        : Optional.of(IngressTls.keys(hsm, gateway.tlsKey()));
-    HealthStatusManager health = new HealthStatusManager();
-    IngressServer ingress = parts.add(IngressServer.start(
-        gateway, handler, tlsKeys, health, settings.calls().perConnection(), loops));
-    healthThread.scheduleWithFixedDelay(
-        observed.health(health, hsm, view, gateway.maxConfigStaleness(), nonces),
-        0, HEALTH_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
-    if (onTokenLost.isPresent()) {
-      // Reads what the last call or probe saw, every second, on a thread of its own: a probe
-      // that hangs in the token does not hold it up.
-      scheduler(parts, "keygate-token-watchdog").scheduleWithFixedDelay(new TokenWatchdog(hsm, clock,
-              onTokenLost.get().after(), onTokenLost.get().action()),
-          1, 1, TimeUnit.SECONDS);
-    }
-    NodeMetrics metrics = observed.metrics();
-    NodeGauges.dataPlane(metrics, openCalls, handler, hsmLane, channels);
-    return ingress;
-  }
-
   /**
    * The admin API on its own port, mutual TLS with the admin CAs. The first officer's fingerprint
    * seeds the first security officer while no principal exists yet.
@@ -391,15 +301,5 @@ public final class NodeBuilder {
     return AdminPlane.start(adminSettings, new AdminPlane.Parts(hsm, db, store, principals, audit,
         headFile, activeTls, tlsFollower, clock, random,
         hierarchy, kekIssuers, payloads, settings.keys().payloadKek(), refreshSnapshot));
-  }
-
-  private static ScheduledExecutorService scheduler(StartedParts parts, String name) {
-    ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(job -> {
-      Thread thread = new Thread(job, name);
-      thread.setDaemon(true);
-      return thread;
-    });
-    parts.addAction(name, scheduler::shutdownNow);
-    return scheduler;
   }
 }

@@ -4,6 +4,8 @@ import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 
 /**
  * What a node has started so far, in order, so that it stops in the reverse order: no new calls
@@ -32,6 +34,17 @@ final class StartedParts {
         return name;
       }
     });
+  }
+
+  /** A scheduler of one daemon thread named {@code name}, stopped with the parts. */
+  ScheduledExecutorService scheduler(String name) {
+    ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(job -> {
+      Thread thread = new Thread(job, name);
+      thread.setDaemon(true);
+      return thread;
+    });
+    addAction(name, scheduler::shutdownNow);
+    return scheduler;
   }
 
   Deque<AutoCloseable> handOver() {
