@@ -114,20 +114,23 @@ final class AuthenticatingListener extends ServerCall.Listener<byte[]> {
   // checked gives them back when the check is done (decide).
   @Override
   public synchronized void onCancel() {
-    ended = true;
-    budget.claim();
-    if (delegate != null) {
+    if (ended()) {
       delegate.onCancel();
     }
   }
 
   @Override
   public synchronized void onComplete() {
-    ended = true;
-    budget.claim();
-    if (delegate != null) {
+    if (ended()) {
       delegate.onComplete();
     }
+  }
+
+  /** Under the lock: notes the end; true if the proxy has the call and must hear of it. */
+  private boolean ended() {
+    ended = true;
+    budget.claim();
+    return delegate != null;
   }
 
   @Override
