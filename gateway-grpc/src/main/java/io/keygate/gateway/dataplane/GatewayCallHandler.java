@@ -26,11 +26,11 @@ import java.util.concurrent.ScheduledExecutorService;
  * Every call the gateway proxies starts here. Only adapts gRPC: asks {@link CallAdmission} to
  * route and screen the call on its headers; only then, for a signature-mode API, requests the
  * first message (its digest is signed) and asks it again ({@link AuthenticatingListener}: the
- * check on the HSM lane, the rest back on the client's event loop); then hands the {@link AdmittedCall} to
- * the {@link BackendProxy} explicitly, replaying that first message, has {@link OpenCalls} watch it
- * while it is open, and gives its {@link CallPlaces} back when the proxy is done with it. Refusals
- * go through {@link ErrorReplies}. Every call is watched ({@link ObservedCall}) until it ends, and
- * its end reported to {@link CallEndings}.
+ * check on the HSM lane, the rest back on the client's event loop); then hands the {@link
+ * AdmittedCall} to the {@link BackendProxy} explicitly, replaying that first message, has {@link
+ * OpenCalls} watch it while it is open, and gives its {@link CallPlaces} back when the proxy is
+ * done with it. Refusals go through {@link ErrorReplies}. Every call is watched ({@link
+ * ObservedCall}) until it ends, and its end reported to {@link CallEndings}.
  */
 public final class GatewayCallHandler implements ServerCallHandler<byte[], byte[]> {
   private final CallAdmission admission;
