@@ -80,12 +80,13 @@ final class DataPlane {
     // The node's event loops, closed after the listener and the channels that use them (parts
     // close in reverse order). Both legs of a call run on the loop that serves its client.
     TransportLoops loops = started.add(TransportLoops.start(settings.calls().eventLoops()));
-    // The proxy's callbacks never block: they run on the transport threads, with no hand-off.
+    // The proxy's callbacks never block: they run on the transport threads, with no hand-off
+    // and no queue.
     BackendChannels channels = started.add(BackendChannels.builder()
         .loops(loops)
         .maxInboundMessageBytes(gateway.maxMessageBytes())
         .maxCallsPerBackend(settings.calls().perBackend())
-        .executor(Runnable::run)
+        .directCallbacks()
         // The officers' backend TLS policies, from the snapshot: a changed policy rebuilds the
         // backend's channel on its next call; mutual TLS presents a client key in the HSM.
         .credentials(BackendCredentials.configured(

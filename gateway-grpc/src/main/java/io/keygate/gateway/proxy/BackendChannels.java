@@ -63,7 +63,8 @@ public final class BackendChannels implements AutoCloseable {
   private final Duration idleTimeout;
   private final Duration shutdownGrace;
   private final BackendCredentials credentials;
-  private final Executor executor; // null: grpc's default
+  private final Executor executor; // null: grpc's default, or direct
+  private final boolean directCallbacks;
   private final TransportLoops loops; // null: grpc's default group, one channel per backend
   /** Spreads calls that come from no loop over the loops. */
   private final AtomicInteger spread = new AtomicInteger();
@@ -88,6 +89,7 @@ public final class BackendChannels implements AutoCloseable {
     this.shutdownGrace = b.shutdownGrace;
     this.credentials = b.credentials;
     this.executor = b.executor;
+    this.directCallbacks = b.directCallbacks;
     this.loops = b.loops;
     this.clock = b.clock;
   }
@@ -320,7 +322,9 @@ public final class BackendChannels implements AutoCloseable {
             .withOption(
                 ChannelOption.CONNECT_TIMEOUT_MILLIS,
                 (int) Math.min(Integer.MAX_VALUE, connectTimeout.toMillis()));
-    if (executor != null) {
+    if (directCallbacks) {
+      builder.directExecutor();
+    } else if (executor != null) {
       builder.executor(executor);
     }
     if (loops != null) {

@@ -25,6 +25,7 @@ public final class BackendChannelsBuilder {
   Duration shutdownGrace = Duration.ofSeconds(5);
   BackendCredentials credentials = BackendCredentials.plaintext();
   Executor executor;
+  boolean directCallbacks;
   TransportLoops loops;
   Clock clock = Clock.systemUTC();
 
@@ -116,6 +117,20 @@ public final class BackendChannelsBuilder {
    */
   public BackendChannelsBuilder executor(Executor e) {
     this.executor = Objects.requireNonNull(e, "executor");
+    this.directCallbacks = false;
+    return this;
+  }
+
+  /**
+   * Backend-call callbacks run on the transport thread that delivers them, with no queue between
+   * (grpc's own direct executor). An executor that merely runs a task where it is handed over,
+   * such as {@code Runnable::run}, still puts a serialising queue in front of every callback and
+   * a thread-safe deframer in each stream: grpc recognises only its own direct executor. Safe
+   * because the proxy's callbacks never block.
+   */
+  public BackendChannelsBuilder directCallbacks() {
+    this.executor = null;
+    this.directCallbacks = true;
     return this;
   }
 

@@ -52,7 +52,7 @@ class LoopAffinityTest {
   }
 
   private BackendChannels build(BackendChannelsBuilder builder) {
-    return builder.loops(loops).executor(Runnable::run).shutdownGrace(Duration.ZERO).build();
+    return builder.loops(loops).directCallbacks().shutdownGrace(Duration.ZERO).build();
   }
 
   @AfterEach
@@ -160,7 +160,7 @@ class LoopAffinityTest {
 
     // Without loops of the node's own (grpc's default group): on the caller's thread too.
     BackendChannels withoutLoops =
-        BackendChannels.builder().executor(Runnable::run).shutdownGrace(Duration.ZERO).build();
+        BackendChannels.builder().directCallbacks().shutdownGrace(Duration.ZERO).build();
     try {
       ranOn[0] = null;
       withoutLoops.onLoop(0, () -> ranOn[0] = Thread.currentThread());
