@@ -18,6 +18,7 @@ import io.keygate.hsm.KeyLabel;
 import io.keygate.hsm.WrappedSecret;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -169,10 +170,16 @@ public interface ConfigStore {
       throws StoreException;
 
   /**
-   * Records that a credential authenticated a call at {@code when}. Cheap and not a config change:
-   * no version bump, and it never moves the time backwards. Unknown keys are ignored.
+   * Records when each credential last authenticated a call, all in one write. Not a config change:
+   * no version bump, and a time never moves backwards (a slower node may report late). Unknown
+   * keys are ignored. Either every time is recorded or, on a failure, none is.
    */
-  void recordLastUsed(String accessKey, Instant when) throws StoreException;
+  void recordLastUses(Map<String, Instant> lastUses) throws StoreException;
+
+  /** {@link #recordLastUses} for one credential. */
+  default void recordLastUsed(String accessKey, Instant when) throws StoreException {
+    recordLastUses(Map.of(accessKey, when));
+  }
 
   // ---- reads ----
 

@@ -24,7 +24,17 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.keygate.hsm.KekId;
 import io.keygate.hsm.KeyLabel;
 import io.keygate.hsm.WrappedSecret;
+import io.keygate.gateway.store.StoreException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.Map;
 import java.util.Set;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
@@ -121,6 +131,71 @@ abstract class ConfigStoreWritesContract extends StoreFixture {
     assertThat(store.credentials(acme.id())).singleElement()
         .extracting(Credential::lastUsed).isEqualTo(T0.plusSeconds(10));
     assertThat(store.currentVersion()).isEqualTo(v);
+  }
+
+  @Test
+  void recordLastUses_writesThousandsOfKeysInOneCall_skippingUnknownAndOlderTimes()
+      throws Exception {
+    Tenant acme = tenant("acme");
+    App app = new App(p + "many", acme.id(), "many");
+    List<Credential> keys = new ArrayList<>();
+    for (int i = 0; i < 1_201; i++) { // more than two JDBC batches
+      keys.add(new Credential(p + "K" + i, app.id(), acme.id(), KeyLabel.of("ak-" + p + i),
+          null, false, null));
+    }
+    store.createAppsWithCredentials(acme.id(), List.of(app), keys, List.of());
+    store.recordLastUsed(keys.get(0).accessKey(), T0.plusSeconds(60));
+    long v = store.currentVersion();
+
+    Map<String, Instant> uses = new LinkedHashMap<>();
+    for (Credential k : keys) {
+      uses.put(k.accessKey(), T0.plusSeconds(30));
+    }
+    uses.put(p + "unknown", T0);
+    store.recordLastUses(uses);
+
+    Map<String, Instant> stored = new HashMap<>();
+    for (Credential k : store.credentials(acme.id())) {
+      stored.put(k.accessKey(), k.lastUsed());
+    }
+    assertThat(stored).hasSize(1_201);
+    // The first key's later time stays: a node reporting late never moves it back.
+    assertThat(stored.get(keys.get(0).accessKey())).isEqualTo(T0.plusSeconds(60));
+    assertThat(stored.values()).filteredOn(T0.plusSeconds(30)::equals).hasSize(1_200);
+    assertThat(store.currentVersion()).isEqualTo(v);
+  }
+
+  @Test
+  void recordLastUses_fromNodesWritingTheSameKeysInOppositeOrders_neitherFails() throws Exception {
+    Tenant acme = tenant("acme");
+    App app = app(acme, "app");
+    List<String> forward = new ArrayList<>();
+    for (int i = 0; i < 200; i++) {
+      forward.add(credential(app, "D" + i).accessKey());
+    }
+    List<String> backward = new ArrayList<>(forward);
+    Collections.reverse(backward);
+    ExecutorService nodes = Executors.newFixedThreadPool(2);
+    try {
+      for (int round = 1; round <= 10; round++) {
+        Instant when = T0.plusSeconds(round);
+        Future<?> a = nodes.submit(() -> recordAll(forward, when));
+        Future<?> b = nodes.submit(() -> recordAll(backward, when));
+        a.get(30, TimeUnit.SECONDS); // a deadlock victim would fail here
+        b.get(30, TimeUnit.SECONDS);
+      }
+    } finally {
+      nodes.shutdownNow();
+    }
+    assertThat(store.credentials(acme.id())).extracting(Credential::lastUsed)
+        .containsOnly(T0.plusSeconds(10));
+  }
+
+  private Void recordAll(List<String> keysInOrder, Instant when) throws StoreException {
+    Map<String, Instant> uses = new LinkedHashMap<>();
+    keysInOrder.forEach(k -> uses.put(k, when));
+    store.recordLastUses(uses);
+    return null;
   }
 
   @Test

@@ -32,6 +32,7 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import javax.sql.DataSource;
@@ -52,6 +53,7 @@ public final class JdbcConfigStore implements ConfigStore {
   private final AccessWrites accessWrites;
   private final AllowanceWrites allowanceWrites;
   private final BulkWrites bulkWrites;
+  private final LastUseWrites lastUseWrites;
   private final BackendTlsRows backendTls;
   private final SnapshotLoader snapshots;
   private final ChangeFeedReader changeFeed;
@@ -63,6 +65,7 @@ public final class JdbcConfigStore implements ConfigStore {
     this.tx = new JdbcTransactions(Objects.requireNonNull(dataSource, "dataSource"));
     this.clock = Objects.requireNonNull(clock, "clock");
     this.accessWrites = new AccessWrites(tx, clock);
+    this.lastUseWrites = new LastUseWrites(tx);
     this.allowanceWrites = new AllowanceWrites(tx, clock);
     this.bulkWrites = new BulkWrites(tx, clock);
     this.backendTls = new BackendTlsRows(tx, clock);
@@ -251,22 +254,8 @@ public final class JdbcConfigStore implements ConfigStore {
   }
 
   @Override
-  public void recordLastUsed(String accessKey, Instant when) throws StoreException {
-    IdRules.id("access key", accessKey);
-    Objects.requireNonNull(when, "when");
-    // Autocommit and no version bump: this runs for busy keys, and it changes nothing a gateway
-    // decides on, so nodes need not reload for it. The condition keeps it monotonic when nodes
-    // report out of order.
-    tx.autocommit(
-        "recordLastUsed " + accessKey,
-        c ->
-            update(
-                c,
-                "UPDATE credentials SET last_used = ?"
-                    + " WHERE access_key = ? AND (last_used IS NULL OR last_used < ?)",
-                when,
-                accessKey,
-                when));
+  public void recordLastUses(Map<String, Instant> lastUses) throws StoreException {
+    lastUseWrites.record(lastUses);
   }
 
   @Override

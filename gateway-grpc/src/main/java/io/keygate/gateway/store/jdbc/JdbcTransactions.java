@@ -65,6 +65,14 @@ final class JdbcTransactions {
     return inTransaction(operation, work);
   }
 
+  /**
+   * Statements in one transaction that change nothing a gateway decides on: no version bump and
+   * nothing in the change feed (credentials' last-use times).
+   */
+  <T> T unversioned(String operation, Work<T> work) throws StoreException {
+    return inTransaction(operation, work);
+  }
+
   /** A single statement outside any multi-statement transaction (no version bump). */
   <T> T autocommit(String operation, Work<T> work) throws StoreException {
     try (Connection c = dataSource.getConnection()) {
