@@ -117,7 +117,7 @@ class CredentialRotationSystemTest {
       assertThat(newCaller.succeeded.tryAcquire(20, 30, TimeUnit.SECONDS))
           .as("calls with the second credential (failures: %s)", firstFailure.get()).isTrue();
       // (The tenant-admin would check `credential list` for the new key's last use first; the
-      // node writes last uses every 5 s, and LastUsedTracker's own tests cover that.)
+      // node writes last uses every minute, and LastUsedTracker's own tests cover that.)
       Result retired = acmeAdmin.ok(
           "credential", "retire", "--tenant", "acme", "--access-key", first, "--after", "0s");
       assertThat(retired.out())
