@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -84,8 +83,10 @@ final class ProcessMeter {
         Map<String, Long> memory = kibFields(pid, "VmRSS:", "VmHWM:");
         rss += memory.getOrDefault("VmRSS:", 0L);
         peakRss += memory.getOrDefault("VmHWM:", 0L);
-      } catch (NoSuchFileException e) {
-        // a worker that ended between the listing and the reading: nothing left to count
+      } catch (IOException e) {
+        // A worker that ended between the listing and the reading: nothing left to count. Its
+        // files then fail with NoSuchFileException, or, while it is being reaped, with a plain
+        // IOException "No such process" (ESRCH).
       }
     }
     if (tree.isEmpty()) {
@@ -104,7 +105,9 @@ final class ProcessMeter {
         String[] fields;
         try {
           fields = statFields(pid);
-        } catch (NoSuchFileException e) {
+        } catch (IOException e) {
+          // Any process on the machine may end while /proc is listed (ESRCH or no file): it is
+          // not in the tree, or if it was the root, the tree is empty and read() says so.
           continue;
         }
         rootAlive |= pid == rootPid;
@@ -159,8 +162,8 @@ final class ProcessMeter {
         List<String> lines;
         try {
           lines = Files.readAllLines(task.resolve("status"), StandardCharsets.ISO_8859_1);
-        } catch (NoSuchFileException e) {
-          continue; // the thread ended
+        } catch (IOException e) {
+          continue; // the thread ended (no file, or ESRCH while it is reaped)
         }
         for (String line : lines) {
           if (line.startsWith("voluntary_ctxt_switches:")
