@@ -17,13 +17,15 @@ import java.util.concurrent.RejectedExecutionException;
  * Holds a signature-mode call until its first message (or half-close) has been authenticated.
  *
  * <p>Threading: the transport delivers these callbacks on the event loop that serves the client.
- * The signature check, and the backend headers that may need the token too, run on the {@link
- * HsmLane}; what follows (refusing, or starting the proxy and replaying the first message) goes
- * back to the client's loop as one task. So the lane does only the token's work, and the backend
- * leg is started where its connections live: one wake-up of the loop a call, instead of one for
- * each command the lane would hand it (open the stream, send, half-close). Every callback and that
- * continuation hold this listener's lock, so the call and its proxy are driven by one thread at a
- * time; a half-close or cancel that arrives during the check is kept and applied after it.
+ * The token's work (the signature check, and the backend headers that may need the token too)
+ * runs where {@link LoopChecks} says: on that loop itself while the token is fast and another loop
+ * stays free, which spares the call two hand-offs between threads; otherwise on the {@link
+ * HsmLane}, and what follows (refusing, or starting the proxy and replaying the first message)
+ * goes back to the client's loop as one task. Either way the backend leg is started where its
+ * connections live: one wake-up of the loop a call at most, instead of one for each command the
+ * lane would hand it (open the stream, send, half-close). Every callback and that continuation
+ * hold this listener's lock, so the call and its proxy are driven by one thread at a time; a
+ * half-close or cancel that arrives during a check on the lane is kept and applied after it.
  */
 final class AuthenticatingListener extends ServerCall.Listener<byte[]> {
   private static final byte[] NO_MESSAGE = new byte[0];
@@ -38,8 +40,12 @@ final class AuthenticatingListener extends ServerCall.Listener<byte[]> {
   }
 
   /** What every signed call shares: made once by the handler. */
-  record Parts(CallAdmission admission, CallStarts starts, Executor hsmLane, BackendProxy proxy,
-      Forwarding forwarding) {}
+  record Parts(CallAdmission admission, CallStarts starts, Executor hsmLane,
+      LoopChecks loopChecks, BackendProxy proxy, Forwarding forwarding) {}
+
+  /** The token's work for one call: its verdict and, if admitted, what its backend gets first. */
+  private record Checked(Admission decided, Metadata gatewayHeaders,
+      CallStarts.Start encrypted) {}
 
   private final Parts parts;
   private final ObservedCall call;
@@ -140,11 +146,18 @@ final class AuthenticatingListener extends ServerCall.Listener<byte[]> {
     }
   }
 
-  /** Hands the check to the HSM lane; a full lane ends the call at once. */
+  /**
+   * Checks the call on this loop if {@link LoopChecks} lets it, else hands the check to the HSM
+   * lane; a full lane ends the call at once.
+   */
   private void authenticate(byte[] firstMessage, boolean isMessage) {
     authenticating = true;
+    if (clientLoop >= 0 && parts.loopChecks().tryEnter()) {
+      checkOnLoop(firstMessage, isMessage);
+      return;
+    }
     try {
-      parts.hsmLane().execute(context.wrap(() -> check(firstMessage, isMessage)));
+      parts.hsmLane().execute(context.wrap(() -> checkOnLane(firstMessage, isMessage)));
     } catch (RejectedExecutionException e) {
       authenticating = false;
       refused = true;
@@ -154,44 +167,76 @@ final class AuthenticatingListener extends ServerCall.Listener<byte[]> {
     }
   }
 
-  /**
-   * On the HSM lane, the token's work only: checks the signature and, for an admitted call, makes
-   * the backend headers (an attestation may need the token; an API that encrypts has message 0
-   * turned first, so the headers cover what is sent). Then hands the rest to the client's loop.
-   */
-  private void check(byte[] firstMessage, boolean isMessage) {
-    Admission decided;
+  /** Under the lock, on the client's loop, holding a loop permit: the check, then the rest. */
+  private void checkOnLoop(byte[] firstMessage, boolean isMessage) {
+    Checked checked;
+    long start = System.nanoTime();
     try {
-      decided = parts.admission().authenticate(routed, firstMessage);
+      checked = check(firstMessage, isMessage);
     } catch (RuntimeException e) {
-      synchronized (this) {
-        authenticating = false;
-        refused = true;
-        CallRefusals.failed(call, routed.requestId(), routed.api().methodName(), e);
-      }
+      failed(e);
       return;
+    } finally {
+      parts.loopChecks().leave(System.nanoTime() - start);
     }
+    decide(checked, firstMessage, isMessage);
+  }
+
+  /** On the HSM lane: the check, then the rest handed to the client's loop. */
+  private void checkOnLane(byte[] firstMessage, boolean isMessage) {
+    Checked checked;
+    long start = System.nanoTime();
+    try {
+      checked = check(firstMessage, isMessage);
+    } catch (RuntimeException e) {
+      failed(e);
+      return;
+    } finally {
+      parts.loopChecks().record(System.nanoTime() - start);
+    }
+    parts.proxy().onClientLoop(clientLoop, context.wrap(
+        () -> decide(checked, firstMessage, isMessage)));
+  }
+
+  /** A bug in the check, not the caller's doing: the call ends INTERNAL, the trace is logged. */
+  private synchronized void failed(RuntimeException e) {
+    authenticating = false;
+    refused = true;
+    CallRefusals.failed(call, routed.requestId(), routed.api().methodName(), e);
+  }
+
+  /**
+   * The token's work only: checks the signature and, for an admitted call, makes the backend
+   * headers (an attestation may need the token; an API that encrypts has message 0 turned first,
+   * so the headers cover what is sent).
+   */
+  private Checked check(byte[] firstMessage, boolean isMessage) {
+    Admission decided = parts.admission().authenticate(routed, firstMessage);
     Metadata gatewayHeaders = null;
     CallStarts.Start encrypted = null;
     if (decided instanceof Admission.Admitted admittedNow) {
       byte[] first = isMessage ? firstMessage : NO_MESSAGE;
       ApiPayloadKeys payload = routed.snapshot().payload(routed.api().id());
-      if (payload.policy() == EncryptionPolicy.NONE) {
-        gatewayHeaders = parts.starts().headers(admittedNow.call(), routed.headers(), first);
-      } else {
-        encrypted = parts.starts().encrypted(admittedNow.call(), routed.headers(), first,
-            isMessage, payload);
+      try {
+        if (payload.policy() == EncryptionPolicy.NONE) {
+          gatewayHeaders = parts.starts().headers(admittedNow.call(), routed.headers(), first);
+        } else {
+          encrypted = parts.starts().encrypted(admittedNow.call(), routed.headers(), first,
+              isMessage, payload);
+        }
+      } catch (RuntimeException e) {
+        admittedNow.places().release(); // a bug: the call fails, its places must not leak
+        throw e;
       }
     }
-    Metadata headersMade = gatewayHeaders;
-    CallStarts.Start encryptedMade = encrypted;
-    parts.proxy().onClientLoop(clientLoop, context.wrap(
-        () -> decide(decided, firstMessage, isMessage, headersMade, encryptedMade)));
+    return new Checked(decided, gatewayHeaders, encrypted);
   }
 
   /** On the client's loop (or the lane, without one): starts the proxy or refuses. */
-  private synchronized void decide(Admission decided, byte[] firstMessage, boolean isMessage,
-      Metadata gatewayHeaders, CallStarts.Start encrypted) {
+  private synchronized void decide(Checked checked, byte[] firstMessage, boolean isMessage) {
+    Admission decided = checked.decided();
+    Metadata gatewayHeaders = checked.gatewayHeaders();
+    CallStarts.Start encrypted = checked.encrypted();
     authenticating = false;
     if (decided instanceof Admission.Refused refusal) {
       refused = true;

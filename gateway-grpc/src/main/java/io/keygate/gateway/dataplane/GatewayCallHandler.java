@@ -44,6 +44,7 @@ public final class GatewayCallHandler implements ServerCallHandler<byte[], byte[
   private final CallsPerKey callsPerKey;
   private final CallsPerApi callsPerApi;
   private final Executor hsmLane;
+  private final LoopChecks loopChecks;
   private final RequestIds requestIds;
   private final CallStarts starts;
   private final CallEndings endings;
@@ -53,8 +54,8 @@ public final class GatewayCallHandler implements ServerCallHandler<byte[], byte[
   GatewayCallHandler(
       CallAdmission admission, CallsPerKey callsPerKey, CallsPerApi callsPerApi,
       OpenCalls openCalls, BackendProxy proxy, PreAuthSettings preAuth,
-      ScheduledExecutorService timers, Executor hsmLane, RequestIds requestIds,
-      CallStarts starts, CallEndings endings) {
+      ScheduledExecutorService timers, Executor hsmLane, LoopChecks loopChecks,
+      RequestIds requestIds, CallStarts starts, CallEndings endings) {
     this.admission = Objects.requireNonNull(admission, "admission");
     this.starts = Objects.requireNonNull(starts, "starts");
     this.endings = Objects.requireNonNull(endings, "endings");
@@ -69,8 +70,9 @@ public final class GatewayCallHandler implements ServerCallHandler<byte[], byte[
         preAuth.nodeCalls(), preAuth.nodeBytes(), PreAuthCapacity.FREE_BYTES_PER_CALL);
     this.tracing = new PreAuthTracing(preAuth.maxFirstMessageBytes(), unauthenticated);
     this.deadlines = new FirstMessageDeadlines(unauthenticated);
+    this.loopChecks = Objects.requireNonNull(loopChecks, "loopChecks");
     this.signedCalls = new AuthenticatingListener.Parts(
-        admission, starts, this.hsmLane, proxy, this::forward);
+        admission, starts, this.hsmLane, loopChecks, proxy, this::forward);
     deadlines.start(Objects.requireNonNull(timers, "timers"), preAuth.firstMessageTimeout());
   }
 
@@ -81,7 +83,9 @@ public final class GatewayCallHandler implements ServerCallHandler<byte[], byte[
    * @param preAuth what a call may cost before it is authenticated
    * @param timers sweeps for calls whose first message is late (injected: the node owns the thread)
    * @param limits its {@link CallLimits#perKey} and {@link CallLimits#perApi} bound the calls one
-   *     AccessKey and one API may have open at once (the rest are the listener's and the lane's)
+   *     AccessKey and one API may have open at once, and its {@link CallLimits#loopCheckPermits}
+   *     and {@link CallLimits#hsmOnLoopUnder} say when a loop checks a call itself ({@link
+   *     LoopChecks}; the rest are the listener's and the lane's)
    * @param hsmLane where signature checks run (they block in the token); one that refuses a task
    *     ({@link java.util.concurrent.RejectedExecutionException}) ends the call HsmBusy at once
    * @param requestIds gives each call its request id
@@ -100,8 +104,24 @@ public final class GatewayCallHandler implements ServerCallHandler<byte[], byte[
     CallAdmission admission = new CallAdmission(
         config, authenticator, policy, maxConfigStaleness, observer, callsPerKey, callsPerApi);
     return new GatewayCallHandler(admission, callsPerKey, callsPerApi,
-        new OpenCalls(admission, observer), proxy, preAuth, timers, hsmLane, requestIds,
+        new OpenCalls(admission, observer), proxy, preAuth, timers, hsmLane,
+        new LoopChecks(limits.loopCheckPermits(), limits.hsmOnLoopUnder()), requestIds,
         new CallStarts(backendHeaders, payloadKeys), endings);
+  }
+
+  /** The moving average of the signature checks' durations (the node's metrics). */
+  public Duration averageCheck() {
+    return loopChecks.average();
+  }
+
+  /** Signature checks run on event loops since the node started (the node's metrics). */
+  public long checksOnLoops() {
+    return loopChecks.onLoops();
+  }
+
+  /** Signature checks run on the HSM lane since the node started (the node's metrics). */
+  public long checksOnLane() {
+    return loopChecks.onLane();
   }
 
   /** What the calls hold now against the node's limits. */

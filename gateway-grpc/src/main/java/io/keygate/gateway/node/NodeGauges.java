@@ -19,6 +19,11 @@ final class NodeGauges {
     metrics.gauge("keygate.calls.open", () -> openCalls.size());
     metrics.gauge("keygate.calls.unauthenticated", () -> handler.load().unauthenticatedCalls());
     metrics.gauge("keygate.hsm.lane.waiting", hsmLane::waiting);
+    // Where the checks ran, and the average that decides it (docs/proxy.md, "Threads").
+    metrics.gauge("keygate.hsm.checks.loops", handler::checksOnLoops);
+    metrics.gauge("keygate.hsm.checks.lane", handler::checksOnLane);
+    metrics.gauge("keygate.hsm.check.average.seconds",
+        () -> handler.averageCheck().toNanos() / 1e9);
     metrics.gauge("keygate.backends.resolution.failing", channels.resolutions()::failing);
   }
 

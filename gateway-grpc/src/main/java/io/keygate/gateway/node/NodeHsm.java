@@ -18,7 +18,8 @@ final class NodeHsm {
 
   /**
    * The payload keys on the token the settings name (docs/payload-encryption.md): GCM in the token
-   * for every API that encrypts, one session per HSM lane thread and one for the admin plane's
+   * for every API that encrypts, one session per check that may run at once ({@link
+   * io.keygate.gateway.dataplane.CallLimits#concurrentChecks}) and one for the admin plane's
    * issuance; none when the caller handed over a token. With KEYGATE_PAYLOAD_KEK set, the node
    * does not start if the token lacks that payload KEK.
    */
@@ -28,7 +29,7 @@ final class NodeHsm {
       return Optional.empty();
     }
     DirectPayloadKeys opened = parts.add(DirectPayloadKeys.open(settings.hsmConfig().get(),
-        settings.pin().get().read(), settings.calls().hsmThreads() + 1,
+        settings.pin().get().read(), settings.calls().concurrentChecks() + 1,
         settings.keys().cacheKeys(), clock, SecureRandom.getInstance("DRBG")));
     if (settings.keys().payloadKek().isPresent()
         && !opened.hasKek(settings.keys().payloadKek().get())) {
@@ -41,8 +42,8 @@ final class NodeHsm {
 
   /**
    * The key hierarchy on the token the settings name, sharing the library SunPKCS11 opened; none
-   * when the caller handed over a token (and no hierarchy). One session per HSM lane thread, and
-   * one for the admin plane's issuance.
+   * when the caller handed over a token (and no hierarchy). One session per check that may run at
+   * once (lane threads and loops), and one for the admin plane's issuance.
    */
   static Optional<WrappedMacKeys> openHierarchy(NodeSettings settings, Clock clock,
       StartedParts parts) throws Exception {
@@ -50,7 +51,7 @@ final class NodeHsm {
       return Optional.empty();
     }
     DirectWrappedMacs opened = parts.add(DirectWrappedMacs.open(settings.hsmConfig().get(),
-        settings.pin().get().read(), settings.calls().hsmThreads() + 1,
+        settings.pin().get().read(), settings.calls().concurrentChecks() + 1,
         settings.keys().cacheKeys(), clock));
     if (settings.keys().issuingKek().isPresent()
         && !opened.hasKek(settings.keys().issuingKek().get())) {

@@ -33,7 +33,7 @@ final class NodeNonceStore {
           settings.noncesPerTenant());
     }
     RedisNonceStore redis = parts.add(RedisNonceStore.open(settings.redisNonces().get(), clock,
-        settings.noncesPerKey(), settings.calls().hsmThreads() + 1, NONCE_SKEW_ALLOWANCE));
+        settings.noncesPerKey(), settings.calls().concurrentChecks() + 1, NONCE_SKEW_ALLOWANCE));
     LOG.log(Level.INFO, "nonce store: " + redis + ", " + settings.noncesPerKey()
         + " nonces per AccessKey");
     try {

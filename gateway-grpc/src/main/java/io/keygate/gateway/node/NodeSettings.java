@@ -230,7 +230,10 @@ public record NodeSettings(
         env.integer("KEYGATE_MAX_CALLS_PER_BACKEND", CallLimits.DEFAULT_PER_BACKEND, 1, 1_000_000),
         env.integer("KEYGATE_HSM_THREADS", HsmLane.DEFAULT_THREADS, 1, 256),
         env.integer("KEYGATE_HSM_QUEUE", HsmLane.DEFAULT_QUEUE, 1, 1_000_000),
-        env.integer("KEYGATE_EVENT_LOOPS", TransportLoops.defaultCount(), 1, 256));
+        env.integer("KEYGATE_EVENT_LOOPS", TransportLoops.defaultCount(), 1, 256),
+        // Microseconds: the ISO form of 200 µs (PT0.0002S) would invite mistakes. 0: never.
+        Duration.ofNanos(1_000L * env.integer("KEYGATE_HSM_ON_LOOP_UNDER_MICROS",
+            (int) (CallLimits.DEFAULT_HSM_ON_LOOP_UNDER.toNanos() / 1_000), 0, 1_000_000)));
   }
 
   private static KeyHierarchySettings keys(EnvironmentReader env) throws SettingsException {

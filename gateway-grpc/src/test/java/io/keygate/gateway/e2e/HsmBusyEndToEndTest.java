@@ -10,6 +10,7 @@ import io.keygate.hsm.testing.SoftHsmTokens;
 import io.keygate.proto.demo.v1.EchoRequest;
 import java.net.InetSocketAddress;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -45,7 +46,10 @@ class HsmBusyEndToEndTest {
   @BeforeAll
   static void startGateway() throws Exception {
     gw = new GatewayFixture(tokens)
-        .withSettings(s -> s.withCallLimits(CallLimits.defaults().withHsmLane(1, 1)))
+        // Every check on the lane, as with a network HSM: this test is about the lane filling
+        // (LoopChecksEndToEndTest has checks on the loops).
+        .withSettings(s -> s.withCallLimits(
+            CallLimits.defaults().withHsmLane(1, 1).withHsmOnLoopUnder(Duration.ZERO)))
         .withMacVerifier(HsmBusyEndToEndTest::heldWhileBusy)
         .withBuilder(b -> b.prometheusEndpoint(new InetSocketAddress("127.0.0.1", 0)))
         .start("gateway", List.of());

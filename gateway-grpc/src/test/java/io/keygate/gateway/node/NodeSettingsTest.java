@@ -60,6 +60,9 @@ class NodeSettingsTest {
     {"KEYGATE_HSM_QUEUE", "-1"},
     {"KEYGATE_EVENT_LOOPS", "0"},
     {"KEYGATE_EVENT_LOOPS", "257"},
+    {"KEYGATE_HSM_ON_LOOP_UNDER_MICROS", "-1"},
+    {"KEYGATE_HSM_ON_LOOP_UNDER_MICROS", "200us"},
+    {"KEYGATE_HSM_ON_LOOP_UNDER_MICROS", "1000001"},
     {"KEYGATE_MAX_CALLS_PER_KEY", "256.5"},
     {"KEYGATE_MAX_CALLS_PER_API", "0"},
     {"KEYGATE_MAX_CALLS_PER_API", "1k"},
@@ -136,6 +139,7 @@ class NodeSettingsTest {
     env.put("KEYGATE_HSM_THREADS", "4");
     env.put("KEYGATE_HSM_QUEUE", "128");
     env.put("KEYGATE_EVENT_LOOPS", "3");
+    env.put("KEYGATE_HSM_ON_LOOP_UNDER_MICROS", "50");
 
     NodeSettings settings = NodeSettings.fromEnvironment(env);
 
@@ -149,7 +153,9 @@ class NodeSettingsTest {
     assertThat(settings.noncesPerTenant()).isEqualTo(2000);
     assertThat(settings.preAuth().nodeBytes()).isEqualTo(1 << 20);
     assertThat(settings.preAuth().nodeCalls()).isEqualTo(64);
-    assertThat(settings.calls()).isEqualTo(new io.keygate.gateway.dataplane.CallLimits(20, 16, 48, 96, 4, 128, 3));
+    assertThat(settings.calls()).isEqualTo(new io.keygate.gateway.dataplane.CallLimits(
+        20, 16, 48, 96, 4, 128, 3, java.time.Duration.ofNanos(50_000)));
+    assertThat(settings.calls().concurrentChecks()).as("4 lane threads, 2 of 3 loops").isEqualTo(6);
     assertThat(settings.admin()).isPresent();
     assertThat(settings.admin().get().approvalsRequired()).isEqualTo(3);
     assertThat(settings.admin().get().approvalTtl()).hasHours(2);
