@@ -169,33 +169,40 @@ final class AuthenticatingListener extends ServerCall.Listener<byte[]> {
 
   /** Under the lock, on the client's loop, holding a loop permit: the check, then the rest. */
   private void checkOnLoop(byte[] firstMessage, boolean isMessage) {
-    Checked checked;
-    long start = System.nanoTime();
-    try {
-      checked = check(firstMessage, isMessage);
-    } catch (RuntimeException e) {
-      failed(e);
-      return;
-    } finally {
-      parts.loopChecks().leave(System.nanoTime() - start);
+    Checked checked = timedCheck(firstMessage, isMessage, true);
+    if (checked != null) {
+      decide(checked, firstMessage, isMessage);
     }
-    decide(checked, firstMessage, isMessage);
   }
 
   /** On the HSM lane: the check, then the rest handed to the client's loop. */
   private void checkOnLane(byte[] firstMessage, boolean isMessage) {
-    Checked checked;
+    Checked checked = timedCheck(firstMessage, isMessage, false);
+    if (checked != null) {
+      parts.proxy().onClientLoop(clientLoop, context.wrap(
+          () -> decide(checked, firstMessage, isMessage)));
+    }
+  }
+
+  /**
+   * The check, its duration told to {@link LoopChecks} (and a loop's permit given back); null if
+   * it failed, the call then ended.
+   */
+  private Checked timedCheck(byte[] firstMessage, boolean isMessage, boolean onLoop) {
     long start = System.nanoTime();
     try {
-      checked = check(firstMessage, isMessage);
+      return check(firstMessage, isMessage);
     } catch (RuntimeException e) {
       failed(e);
-      return;
+      return null;
     } finally {
-      parts.loopChecks().record(System.nanoTime() - start);
+      long took = System.nanoTime() - start;
+      if (onLoop) {
+        parts.loopChecks().leave(took);
+      } else {
+        parts.loopChecks().record(took);
+      }
     }
-    parts.proxy().onClientLoop(clientLoop, context.wrap(
-        () -> decide(checked, firstMessage, isMessage)));
   }
 
   /** A bug in the check, not the caller's doing: the call ends INTERNAL, the trace is logged. */

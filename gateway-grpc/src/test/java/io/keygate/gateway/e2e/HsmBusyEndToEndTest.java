@@ -3,7 +3,6 @@ package io.keygate.gateway.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.grpc.Status;
-import io.keygate.gateway.auth.MacVerifier;
 import io.keygate.gateway.dataplane.CallLimits;
 import io.keygate.gateway.errors.GatewayError;
 import io.keygate.hsm.testing.SoftHsmTokens;
@@ -12,12 +11,9 @@ import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -38,10 +34,8 @@ class HsmBusyEndToEndTest {
   @RegisterExtension static SoftHsmTokens tokens = new SoftHsmTokens("gateway");
   static GatewayFixture gw;
   static LoadWatch load;
-  /** While set, every MAC check waits for it to open: the token is busy. */
-  private static final AtomicReference<CountDownLatch> tokenBusy = new AtomicReference<>();
-  /** One entry per MAC check that found the token busy. */
-  private static final BlockingQueue<Thread> checksHeld = new LinkedBlockingQueue<>();
+  /** Held busy by the tests; its {@code held} has one entry per check that found it busy. */
+  private static final ControlledToken token = new ControlledToken();
 
   @BeforeAll
   static void startGateway() throws Exception {
@@ -50,25 +44,10 @@ class HsmBusyEndToEndTest {
         // (LoopChecksEndToEndTest has checks on the loops).
         .withSettings(s -> s.withCallLimits(
             CallLimits.defaults().withHsmLane(1, 1).withHsmOnLoopUnder(Duration.ZERO)))
-        .withMacVerifier(HsmBusyEndToEndTest::heldWhileBusy)
+        .withMacVerifier(token::wrap)
         .withBuilder(b -> b.prometheusEndpoint(new InetSocketAddress("127.0.0.1", 0)))
         .start("gateway", List.of());
     load = new LoadWatch(gw.gateway::dataPlaneLoad);
-  }
-
-  private static MacVerifier heldWhileBusy(MacVerifier token) {
-    return (credential, data, mac) -> {
-      CountDownLatch busy = tokenBusy.get();
-      if (busy != null) {
-        checksHeld.add(Thread.currentThread());
-        try {
-          busy.await(60, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
-      }
-      token.verify(credential, data, mac);
-    };
   }
 
   @AfterAll
@@ -83,20 +62,16 @@ class HsmBusyEndToEndTest {
 
   @AfterEach
   void theTokenIsFree_andTheNodeHoldsNothingAfterwards() throws Exception {
-    CountDownLatch busy = tokenBusy.getAndSet(null);
-    if (busy != null) {
-      busy.countDown();
-    }
+    token.recover();
     load.untilIdle();
   }
 
   @Test
   void aFullHsmLane_refusesSignedCallsHsmBusyAtOnce_andServesAgainWhenTheTokenFrees()
       throws Exception {
-    CountDownLatch busy = new CountDownLatch(1);
-    tokenBusy.set(busy);
+    token.hang();
     CompletableFuture<RawCalls.Ended> inToken = signedEcho("in the token");
-    assertThat(checksHeld.poll(20, TimeUnit.SECONDS)).as("the lane's one thread is held").isNotNull();
+    assertThat(token.held.poll(20, TimeUnit.SECONDS)).as("the lane's one thread is held").isNotNull();
 
     // Three more: one waits in the lane's queue of one, the other two find it full.
     List<CompletableFuture<RawCalls.Ended>> more =
@@ -110,15 +85,14 @@ class HsmBusyEndToEndTest {
         .containsExactly(
             RawCalls.Ended.of(GatewayError.HSM_BUSY), RawCalls.Ended.of(GatewayError.HSM_BUSY));
     assertThat(inToken).isNotDone();
-    assertThat(checksHeld).as("the queued call has not reached the token").isEmpty();
+    assertThat(token.held).as("the queued call has not reached the token").isEmpty();
     // Counted like every refusal of a named key: the audit log's security events see the flood.
     List<String> reported = new java.util.ArrayList<>();
     gw.refusals.drainTo(reported);
     assertThat(reported).filteredOn(r -> r.endsWith(" HsmBusy")).hasSize(2)
         .allSatisfy(r -> assertThat(r).doesNotStartWith("- "));
 
-    tokenBusy.set(null);
-    busy.countDown();
+    token.recover();
     RawCalls.Ended served = new RawCalls.Ended(Status.Code.OK, null);
     assertThat(inToken.get(20, TimeUnit.SECONDS)).isEqualTo(served);
     for (CompletableFuture<RawCalls.Ended> call : more) {
@@ -135,15 +109,14 @@ class HsmBusyEndToEndTest {
       throws Exception {
     // The check passes after the client has gone: what follows it (on the client's event loop)
     // must see that, forward nothing and give back what the call held.
-    CountDownLatch busy = new CountDownLatch(1);
-    tokenBusy.set(busy);
+    token.hang();
     byte[] body = EchoRequest.newBuilder().setMessage("leaves").build().toByteArray();
     var headers = RawCalls.signed(gw.acmeKey.accessKey(), gw.acmeKey.secret().unsafeCopy(),
         Clock.systemUTC(), PATH, "localhost:" + gw.gateway.port(), body);
     RawCalls.Stalled leaving = RawCalls.stall(gw.channel(), GatewayFixture.ECHO,
         RawCalls.metadata(headers), RawCalls.deadline(30));
     leaving.finish(body);
-    assertThat(checksHeld.poll(20, TimeUnit.SECONDS)).as("its check is in the token").isNotNull();
+    assertThat(token.held.poll(20, TimeUnit.SECONDS)).as("its check is in the token").isNotNull();
 
     int metricsPort = gw.gateway.metricsPort().getAsInt();
     double cancelledBefore = MetricsScrape.of(metricsPort).value(CANCELLED_ECHOES);
@@ -154,9 +127,8 @@ class HsmBusyEndToEndTest {
     assertThat(MetricsScrape.awaiting(metricsPort,
             scrape -> scrape.value(CANCELLED_ECHOES) > cancelledBefore).value(CANCELLED_ECHOES))
         .isEqualTo(cancelledBefore + 1);
-    assertThat(checksHeld).as("no other check reached the token").isEmpty();
-    tokenBusy.set(null);
-    busy.countDown();
+    assertThat(token.held).as("no other check reached the token").isEmpty();
+    token.recover();
 
     load.untilIdle();
     assertThat(signedEcho("served after").get(20, TimeUnit.SECONDS))

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
 import io.grpc.Status;
-import io.keygate.gateway.auth.MacVerifier;
 import io.keygate.gateway.dataplane.CallLimits;
 import io.keygate.gateway.model.ApiDefinition;
 import io.keygate.gateway.model.AuthMode;
@@ -17,12 +16,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -46,19 +41,15 @@ class LoopChecksEndToEndTest {
   static GatewayFixture gw;
   static LoadWatch load;
 
-  /** The thread of every MAC check, in order. */
-  private static final BlockingQueue<String> checkThreads = new LinkedBlockingQueue<>();
-  /** While set, every MAC check waits for it to open: the token hangs. */
-  private static final AtomicReference<CountDownLatch> hanging = new AtomicReference<>();
-  /** While set, every MAC check takes this much longer: a slow token. */
-  private static final AtomicReference<Duration> slowBy = new AtomicReference<>();
+  /** Made slow or hanging by the tests; its {@code checks} name the thread of every check. */
+  private static final ControlledToken token = new ControlledToken();
 
   @BeforeAll
   static void startGateway() throws Exception {
     gw = new GatewayFixture(tokens)
         .withSettings(s -> s.withCallLimits(
             CallLimits.defaults().withEventLoops(2).withHsmOnLoopUnder(LIMIT)))
-        .withMacVerifier(LoopChecksEndToEndTest::observed)
+        .withMacVerifier(token::wrap)
         .withBuilder(b -> b.prometheusEndpoint(new InetSocketAddress("127.0.0.1", 0)))
         .start("gateway", List.of());
     // A public API on the acme backend: calls without a signature, which need no token.
@@ -68,29 +59,6 @@ class LoopChecksEndToEndTest {
         DemoTenants.CHAT, publicTarget, AuthMode.NONE));
     gw.gateway.refreshConfiguration();
     load = new LoadWatch(gw.gateway::dataPlaneLoad);
-  }
-
-  private static MacVerifier observed(MacVerifier token) {
-    return (credential, data, mac) -> {
-      checkThreads.add(Thread.currentThread().getName());
-      Duration slow = slowBy.get();
-      if (slow != null) {
-        try {
-          Thread.sleep(slow.toMillis()); // the token's own pace, not a wait for the test
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
-      }
-      CountDownLatch hang = hanging.get();
-      if (hang != null) {
-        try {
-          hang.await(60, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
-      }
-      token.verify(credential, data, mac);
-    };
   }
 
   @AfterAll
@@ -105,11 +73,7 @@ class LoopChecksEndToEndTest {
 
   @AfterEach
   void theTokenIsWell_andTheNodeHoldsNothingAfterwards() throws Exception {
-    slowBy.set(null);
-    CountDownLatch hang = hanging.getAndSet(null);
-    if (hang != null) {
-      hang.countDown();
-    }
+    token.recover();
     load.untilIdle();
   }
 
@@ -121,13 +85,13 @@ class LoopChecksEndToEndTest {
     int loopsBefore = (int) MetricsScrape.of(metricsPort()).value("keygate_hsm_checks_loops");
     assertThat(loopsBefore).isPositive();
 
-    slowBy.set(Duration.ofMillis(20));
-    checkThreads.clear();
+    token.slowBy(Duration.ofMillis(20));
+    token.checks.clear();
     for (int i = 0; i < 10; i++) {
       assertThat(signedEcho(channel, "slow " + i).get(20, TimeUnit.SECONDS)).isEqualTo(OK);
     }
     List<String> slow = new ArrayList<>();
-    checkThreads.drainTo(slow);
+    token.checks.drainTo(slow);
     assertThat(slow).hasSize(10);
     // The first may still run on a loop (the average was low); its 20 ms lift it past 2 ms.
     assertThat(slow.subList(1, 10)).allSatisfy(t -> assertThat(t).startsWith("keygate-hsm-"));
@@ -135,7 +99,7 @@ class LoopChecksEndToEndTest {
     assertThat(scrape.value("keygate_hsm_check_average_seconds")).isGreaterThan(0.002);
     assertThat(scrape.value("keygate_hsm_checks_loops")).isLessThanOrEqualTo(loopsBefore + 1);
 
-    slowBy.set(null);
+    token.recover();
     assertThat(callsUntilALoopChecks(channel)).as("calls before a loop checked one again")
         .isPositive();
   }
@@ -143,13 +107,12 @@ class LoopChecksEndToEndTest {
   @Test
   void aTokenThatHangsInACheck_holdsOneLoopAtMost_andTheOtherLoopServesOn() throws Exception {
     callsUntilALoopChecks(gw.channel());
-    CountDownLatch hang = new CountDownLatch(1);
-    hanging.set(hang);
-    checkThreads.clear();
+    token.hang();
+    token.checks.clear();
 
     List<CompletableFuture<RawCalls.Ended>> signed = new ArrayList<>();
     signed.add(signedEcho(gw.channel(), "held on a loop"));
-    assertThat(checkThreads.poll(20, TimeUnit.SECONDS)).as("the first check hangs on its loop")
+    assertThat(token.checks.poll(20, TimeUnit.SECONDS)).as("the first check hangs on its loop")
         .startsWith("keygate-loop-");
 
     // More connections, each on one of the two loops: a signed call on each. Those on the free
@@ -159,7 +122,7 @@ class LoopChecksEndToEndTest {
       more.add(gw.channel());
       signed.add(signedEcho(more.get(i), "more " + i));
     }
-    assertThat(checkThreads.poll(20, TimeUnit.SECONDS))
+    assertThat(token.checks.poll(20, TimeUnit.SECONDS))
         .as("the next check, from the other loop, waits on the lane").startsWith("keygate-hsm-");
 
     // A call without a signature on each connection: those on the free loop are answered while
@@ -177,8 +140,7 @@ class LoopChecksEndToEndTest {
     assertThat(firstAnswered.get(20, TimeUnit.SECONDS)).isEqualTo(OK);
     assertThat(signed.get(0)).as("the hung call is still in the token").isNotDone();
 
-    hanging.set(null);
-    hang.countDown();
+    token.recover();
     for (CompletableFuture<RawCalls.Ended> call : signed) {
       assertThat(call.get(20, TimeUnit.SECONDS)).isEqualTo(OK);
     }
@@ -197,9 +159,9 @@ class LoopChecksEndToEndTest {
    */
   private static int callsUntilALoopChecks(ManagedChannel channel) throws Exception {
     for (int i = 1; i <= 500; i++) {
-      checkThreads.clear();
+      token.checks.clear();
       assertThat(signedEcho(channel, "warm " + i).get(20, TimeUnit.SECONDS)).isEqualTo(OK);
-      String thread = checkThreads.poll(20, TimeUnit.SECONDS);
+      String thread = token.checks.poll(20, TimeUnit.SECONDS);
       if (thread != null && thread.startsWith("keygate-loop-")) {
         return i;
       }
