@@ -5,6 +5,7 @@
 #   bash benchmarks/load/run.sh [--seconds N] [--warmup N] [--rounds N] [--initial-warmup N]
 #                               [--shapes 1x1,4x16] [--build] [--keep] [--out FILE]
 #                               [--jvm-defaults] [--keys N[,N...]] [--secrets wrapped|token]
+#                               [--signature-version 1|2]
 #
 #   --seconds N         timed seconds of each run (default 10)
 #   --warmup N          untimed seconds before each run's window (default 2)
@@ -22,6 +23,9 @@
 #                       keygate-signature-N, and the report divides the most keys' latency by the
 #                       fewest's per round (keygate-none and keygate-probe then run on a node of
 #                       their own)
+#   --signature-version N  1 (default): a signed call is its headers and one message; 2: each
+#                       signed call also sends its end marker, which the node checks in the HSM
+#                       too (docs/signature-spec.md, section 13)
 #   --secrets KIND      wrapped (default): the key hierarchy, as nodes issue new credentials: a KEK
 #                       made by the security officer, each secret made in the HSM and stored
 #                       wrapped under it, the node started with KEYGATE_KEK; token: each secret a
@@ -56,7 +60,7 @@ build=false keep=false out= jvm_defaults=false keys=1 secrets=wrapped
 bench_args=()
 while [ $# -gt 0 ]; do
   case "$1" in
-    --seconds|--warmup|--rounds|--initial-warmup|--shapes)
+    --seconds|--warmup|--rounds|--initial-warmup|--shapes|--signature-version)
       [ $# -ge 2 ] || die "$1 needs a value"; bench_args+=("$1" "$2"); shift 2 ;;
     --build) build=true; shift ;;
     --keep) keep=true; shift ;;

@@ -1,15 +1,10 @@
 package io.keygate.benchmarks.load;
 
 import com.google.common.util.concurrent.ListenableFuture;
-import io.grpc.CallOptions;
-import io.grpc.Channel;
-import io.grpc.ClientInterceptors;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.netty.NettyChannelBuilder;
-import io.grpc.stub.ClientCalls;
-import io.grpc.stub.MetadataUtils;
 import io.keygate.client.XcaSigner;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
@@ -116,7 +111,9 @@ public final class LoadBench {
       if (t.signed()) {
         List<XcaSigner> keys = new ArrayList<>();
         for (BenchCredential c : BenchCredential.readAll(t.credentials().orElseThrow())) {
-          keys.add(XcaSigner.builder(c.accessKey(), c.secret()).build());
+          XcaSigner.Builder signer = XcaSigner.builder(c.accessKey(), c.secret());
+          keys.add(options.signatureVersion() == 2 ? signer.signEveryMessage().build()
+              : signer.build());
         }
         signers.put(t.name(), List.copyOf(keys));
       }
@@ -175,7 +172,7 @@ public final class LoadBench {
       out.printf("   load average (uptime) after round %d: %s%n", round, loadAverage());
     }
     new Report(results, rotation.stream().map(Target::name).toList(), options.shapes(), keyCounts(),
-        options.secrets()).print(out);
+        options.secrets(), options.signatureVersion()).print(out);
     if (options.out().isPresent()) {
       List<String> lines = new ArrayList<>();
       // Which keys signed each run: the file must say so without the console output.
@@ -228,10 +225,7 @@ public final class LoadBench {
         byte[] reply = new byte[0];
         List<ListenableFuture<byte[]>> batch = new ArrayList<>();
         for (int i = 0; i < calls; i++) {
-          Channel withHeaders = ClientInterceptors.intercept(
-              channel, MetadataUtils.newAttachHeadersInterceptor(headers.next()));
-          batch.add(ClientCalls.futureUnaryCall(withHeaders.newCall(LoadCall.ECHO,
-              CallOptions.DEFAULT.withDeadlineAfter(10, TimeUnit.SECONDS)), body));
+          batch.add(LoadCall.unary(channel, headers.next(), body, 10));
           if (batch.size() == PREFLIGHT_IN_FLIGHT || i == calls - 1) {
             for (ListenableFuture<byte[]> call : batch) {
               reply = answer(call);

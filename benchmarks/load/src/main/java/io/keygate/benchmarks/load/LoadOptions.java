@@ -15,6 +15,7 @@ record LoadOptions(
     int initialWarmupSeconds,
     List<Shape> shapes,
     int requestBytes,
+    int signatureVersion,
     long clockTicks,
     Optional<Path> out) {
 
@@ -31,6 +32,7 @@ record LoadOptions(
         --initial-warmup N      seconds per target before round 1 (default 5)
         --shapes LIST           CONNECTIONSxIN_FLIGHT, comma-separated (default 1x1,4x16)
         --request-bytes N       serialized size of each EchoRequest (default 256)
+        --signature-version N   1 (default) or 2: signed calls also send the end marker
         --clock-ticks N         USER_HZ of /proc/PID/stat (getconf CLK_TCK; default 100)
         --out FILE              write every run as a TSV line here""";
 
@@ -43,6 +45,7 @@ record LoadOptions(
     int initialWarmup = 5;
     List<Shape> shapes = List.of(new Shape(1, 1), new Shape(4, 16));
     int requestBytes = LoadCall.REQUEST_BYTES;
+    int signatureVersion = 1;
     long clockTicks = 100;
     Optional<Path> out = Optional.empty();
     for (int i = 0; i < args.length; i += 2) {
@@ -60,6 +63,7 @@ record LoadOptions(
         case "--initial-warmup" -> initialWarmup = atLeastZero(option, value);
         case "--shapes" -> shapes = shapes(value);
         case "--request-bytes" -> requestBytes = positive(option, value);
+        case "--signature-version" -> signatureVersion = signatureVersion(value);
         case "--clock-ticks" -> clockTicks = positive(option, value);
         case "--out" -> out = Optional.of(Path.of(value));
         default -> throw new IllegalArgumentException("unknown option " + option);
@@ -69,7 +73,7 @@ record LoadOptions(
       throw new IllegalArgumentException("--targets is required");
     }
     return new LoadOptions(targets, secrets, rounds, warmup, seconds, initialWarmup, shapes,
-        requestBytes, clockTicks, out);
+        requestBytes, signatureVersion, clockTicks, out);
   }
 
   /** The shape with the most calls in flight: the one that saturates. */
@@ -89,6 +93,15 @@ record LoadOptions(
       shapes.add(Shape.parse(s.strip()));
     }
     return List.copyOf(shapes);
+  }
+
+  private static int signatureVersion(String value) {
+    return switch (value) {
+      case "1" -> 1;
+      case "2" -> 2;
+      default -> throw new IllegalArgumentException(
+          "--signature-version is 1 or 2, not '" + value + "'");
+    };
   }
 
   private static int positive(String option, String value) {

@@ -17,9 +17,10 @@ import java.util.concurrent.atomic.LongAdder;
  * the client SDK's {@link XcaSigner} (current time, 128-bit random nonce) for the exact
  * {@code :authority} the channel sends. With several credentials the pool takes them in turn
  * (round-robin), so the calls spread evenly over every key and consecutive calls use different
- * keys: the gateway's per-key state (unwrapped-key cache, replay store) sees all of them at once. The pool is sized from the highest throughput seen so far
- * (see {@link LoadBench}); the timestamps stay valid for the gateway's 5-minute window, far longer
- * than a run. Should a run outgrow its pool anyway, further calls are signed inline and counted, and
+ * keys: the gateway's per-key state (unwrapped-key cache, replay store) sees all of them at
+ * once. Signers that sign every message (version 2) also give each call its end marker. The pool
+ * is sized from the highest throughput seen so far (see {@link LoadBench}); the timestamps stay
+ * valid for the gateway's 5-minute window, far longer than a run. Should a run outgrow its pool anyway, further calls are signed inline and counted, and
  * the report flags the run.
  */
 final class PresignedHeaders implements CallHeaders {
@@ -27,7 +28,7 @@ final class PresignedHeaders implements CallHeaders {
   private final String authority;
   private final byte[] body;
   private final Map<String, Metadata.Key<String>> keys = new HashMap<>();
-  private final Metadata[] pool;
+  private final Call[] pool;
   private final AtomicInteger next = new AtomicInteger();
   private final LongAdder signedInline = new LongAdder();
   private final long signingNanos;
@@ -36,7 +37,7 @@ final class PresignedHeaders implements CallHeaders {
     this.signers = signers;
     this.authority = authority;
     this.body = body;
-    this.pool = new Metadata[count];
+    this.pool = new Call[count];
     long start = System.nanoTime();
     for (int i = 0; i < count; i++) {
       pool[i] = sign(i);
@@ -50,10 +51,10 @@ final class PresignedHeaders implements CallHeaders {
   }
 
   @Override
-  public Metadata next() {
+  public Call next() {
     int i = next.getAndIncrement();
     if (i < pool.length) {
-      Metadata headers = pool[i];
+      Call headers = pool[i];
       pool[i] = null; // used once; let it go
       return headers;
     }
@@ -61,12 +62,13 @@ final class PresignedHeaders implements CallHeaders {
     return sign(i);
   }
 
-  private Metadata sign(int call) {
+  private Call sign(int call) {
     XcaSigner signer = signers.get(Math.floorMod(call, signers.size()));
     XcaSignature signature = signer.sign("/" + LoadCall.ECHO.getFullMethodName(), authority, body);
     Metadata headers = new Metadata();
     signature.headers().forEach((name, value) -> headers.put(key(name), value));
-    return headers;
+    return new Call(headers,
+        signer.signsEveryMessage() ? signer.envelopes(signature).end() : null);
   }
 
   private Metadata.Key<String> key(String name) {

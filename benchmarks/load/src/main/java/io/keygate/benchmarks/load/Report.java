@@ -30,14 +30,16 @@ final class Report {
   /** Credentials of each signature target, by name, in target order. */
   private final Map<String, Integer> keys;
   private final String secrets;
+  private final int signatureVersion;
 
   Report(List<RunResult> results, List<String> targetOrder, List<Shape> shapes,
-      Map<String, Integer> keys, String secrets) {
+      Map<String, Integer> keys, String secrets, int signatureVersion) {
     this.results = results;
     this.targetOrder = new ArrayList<>(targetOrder);
     this.shapes = shapes;
     this.keys = keys;
     this.secrets = secrets;
+    this.signatureVersion = signatureVersion;
     this.rounds = results.stream().mapToInt(RunResult::round).max().orElse(0);
     for (String probe : LoadBench.PROBES.keySet()) {
       if (results.stream().anyMatch(r -> r.target().equals(probe))) {
@@ -54,8 +56,8 @@ final class Report {
     if (!keys.isEmpty()) {
       List<String> each = new ArrayList<>();
       keys.forEach((target, n) -> each.add(target + " " + n + (n == 1 ? " key" : " keys")));
-      out.printf("   signed with: %s; secrets: %s%n", String.join(", ", each),
-          secrets.isEmpty() ? "not stated" : secrets);
+      out.printf("   signed with: %s; signature version %d; secrets: %s%n",
+          String.join(", ", each), signatureVersion, secrets.isEmpty() ? "not stated" : secrets);
     }
     for (Shape shape : shapes) {
       table(out, shape);

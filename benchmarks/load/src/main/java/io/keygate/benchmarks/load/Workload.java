@@ -157,13 +157,12 @@ final class Workload implements AutoCloseable {
 
     private void sendNow() {
       ClientCall<byte[], byte[]> call = channel.newCall(LoadCall.ECHO, CallOptions.DEFAULT);
-      Metadata callHeaders = headers.next();
+      CallHeaders.Call next = headers.next();
       answered = false;
       sentAt = System.nanoTime();
-      call.start(this, callHeaders);
+      call.start(this, next.headers());
       call.request(1);
-      call.sendMessage(body);
-      call.halfClose();
+      next.send(call, body);
     }
 
     @Override
