@@ -223,7 +223,8 @@ public final class GatewayCallHandler implements ServerCallHandler<byte[], byte[
     forwarded.ended().whenComplete((ignored, failure) -> admitted.places().release());
     openCalls.watch(open, forwarded::end, forwarded.ended());
     return chain.isEmpty() && payloads == null ? forwarded.listener() : new ChainedMessages(
-        call, forwarded, chain.orElse(null), payloads, firstSent, hsmLane, open.requestId(),
+        call, forwarded, chain.orElse(null), payloads, firstSent, hsmLane, loopChecks,
+        () -> proxy.currentLoop() >= 0, open.requestId(),
         error -> admission.messageRefused(open, error));
   }
 }

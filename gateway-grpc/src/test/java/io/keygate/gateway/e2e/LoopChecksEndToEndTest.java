@@ -2,15 +2,23 @@ package io.keygate.gateway.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.grpc.Channel;
+import io.grpc.ClientInterceptors;
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
 import io.grpc.Status;
+import io.grpc.stub.StreamObserver;
+import io.keygate.client.AccessSecret;
+import io.keygate.client.SigningClientInterceptor;
+import io.keygate.client.XcaSigner;
 import io.keygate.gateway.dataplane.CallLimits;
 import io.keygate.gateway.model.ApiDefinition;
 import io.keygate.gateway.model.AuthMode;
 import io.keygate.gateway.model.BackendAllowance;
 import io.keygate.hsm.testing.SoftHsmTokens;
 import io.keygate.proto.demo.v1.EchoRequest;
+import io.keygate.proto.demo.v1.EchoResponse;
+import io.keygate.proto.demo.v1.EchoServiceGrpc;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
@@ -27,7 +35,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /**
  * Issue 10: a signed call's check runs on the event loop that received it while the token is
  * fast, which spares it two hand-offs between threads, and on the HSM lane otherwise; and a token
- * that hangs in a check can hold all loops but one, never the last. The node runs two loops and
+ * that hangs in a check can hold all loops but one, never the last. The same holds for the MAC of
+ * every later message of a version-2 call (its end marker included). The node runs two loops and
  * lets a loop check while the checks average under 2 ms; the real SoftHSM2 check runs after what
  * the test adds to it (a 20 ms delay: a slow token; a latch: a token that hangs).
  */
@@ -149,7 +158,136 @@ class LoopChecksEndToEndTest {
     }
   }
 
+  @Test
+  void aV2CallsMessageChecks_runOnTheLoopWhileTheTokenIsFast_andOnTheLaneWhenItIsSlow()
+      throws Exception {
+    callsUntilALoopChecks(gw.channel());
+    token.checks.clear();
+    assertThat(collectV2(gw.channel(), "fast/0", "fast/1", "fast/2")).isEqualTo(
+        "fast/0fast/1fast/2");
+    List<String> fast = new ArrayList<>();
+    token.checks.drainTo(fast);
+    // The call's signature, the two later messages' MACs and the end marker's.
+    assertThat(fast).hasSize(4).allSatisfy(t -> assertThat(t).startsWith("keygate-loop-"));
+
+    token.slowBy(Duration.ofMillis(20));
+    assertThat(signedEcho(gw.channel(), "slow").get(20, TimeUnit.SECONDS)).isEqualTo(OK);
+    token.checks.clear();
+    assertThat(collectV2(gw.channel(), "slow/0", "slow/1")).isEqualTo("slow/0slow/1");
+    List<String> slow = new ArrayList<>();
+    token.checks.drainTo(slow);
+    assertThat(slow).hasSize(3).allSatisfy(t -> assertThat(t).startsWith("keygate-hsm-"));
+  }
+
+  @Test
+  void aTokenThatHangsInAV2MessageCheck_holdsOneLoopAtMost_andTheOtherLoopServesOn()
+      throws Exception {
+    ManagedChannel held = gw.channel();
+    callsUntilALoopChecks(held);
+    CompletableFuture<EchoResponse> collected = new CompletableFuture<>();
+    StreamObserver<EchoRequest> stream = EchoServiceGrpc.newStub(v2(held))
+        .withDeadlineAfter(60, TimeUnit.SECONDS).collect(into(collected));
+    try {
+      aV2StreamHeldOnItsLoop_leavesTheOtherLoopServing(stream, collected);
+    } finally {
+      if (!collected.isDone()) { // failed: the stream must not outlive the test
+        stream.onError(Status.CANCELLED.asException());
+      }
+    }
+  }
+
+  private void aV2StreamHeldOnItsLoop_leavesTheOtherLoopServing(StreamObserver<EchoRequest> stream,
+      CompletableFuture<EchoResponse> collected) throws Exception {
+    token.checks.clear();
+    stream.onNext(req("held/0"));
+    assertThat(token.checks.poll(20, TimeUnit.SECONDS)).as("the call's own check")
+        .startsWith("keygate-loop-");
+
+    token.hang();
+    stream.onNext(req("held/1"));
+    assertThat(token.checks.poll(20, TimeUnit.SECONDS))
+        .as("the second message's check hangs on its loop").startsWith("keygate-loop-");
+
+    // A signed call on each of four more connections, spread over both loops: none finds a
+    // permit, so the loop that is free stays free.
+    List<ManagedChannel> more = new ArrayList<>();
+    List<CompletableFuture<RawCalls.Ended>> signed = new ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      more.add(gw.channel());
+      signed.add(signedEcho(more.get(i), "more " + i));
+    }
+    assertThat(token.checks.poll(20, TimeUnit.SECONDS))
+        .as("the next check, from the other loop, waits on the lane").startsWith("keygate-hsm-");
+    CompletableFuture<Object> firstAnswered = new CompletableFuture<>();
+    List<CompletableFuture<RawCalls.Ended>> open = new ArrayList<>();
+    for (ManagedChannel channel : more) {
+      CompletableFuture<RawCalls.Ended> call = chat(channel, "public");
+      call.thenAccept(ended -> {
+        if (ended.equals(OK)) {
+          firstAnswered.complete(ended);
+        }
+      });
+      open.add(call);
+    }
+    assertThat(firstAnswered.get(20, TimeUnit.SECONDS)).isEqualTo(OK);
+    assertThat(collected).as("the stream is still held in the token").isNotDone();
+
+    token.recover();
+    stream.onNext(req("held/2"));
+    stream.onCompleted();
+    assertThat(collected.get(20, TimeUnit.SECONDS).getMessage()).isEqualTo("held/0held/1held/2");
+    for (CompletableFuture<RawCalls.Ended> call : signed) {
+      assertThat(call.get(20, TimeUnit.SECONDS)).isEqualTo(OK);
+    }
+    for (CompletableFuture<RawCalls.Ended> call : open) {
+      assertThat(call.get(20, TimeUnit.SECONDS)).isEqualTo(OK);
+    }
+  }
+
   // --- helpers
+
+  /** acme's client, signing version 2: every message after the first and the end. */
+  private static Channel v2(ManagedChannel channel) {
+    return ClientInterceptors.intercept(channel, new SigningClientInterceptor(
+        XcaSigner.builder(gw.acmeKey.accessKey(),
+            AccessSecret.copyOf(gw.acmeKey.secret().unsafeCopy())).signEveryMessage().build()));
+  }
+
+  /** A version-2 client-streaming Collect call of {@code texts}; what the backend collected. */
+  private static String collectV2(ManagedChannel channel, String... texts) throws Exception {
+    CompletableFuture<EchoResponse> collected = new CompletableFuture<>();
+    StreamObserver<EchoRequest> stream = EchoServiceGrpc.newStub(v2(channel))
+        .withDeadlineAfter(30, TimeUnit.SECONDS).collect(into(collected));
+    for (String text : texts) {
+      stream.onNext(req(text));
+    }
+    stream.onCompleted();
+    return collected.get(30, TimeUnit.SECONDS).getMessage();
+  }
+
+  private static EchoRequest req(String text) {
+    return EchoRequest.newBuilder().setMessage(text).build();
+  }
+
+  /** Completes {@code done} with the one answer of a client-streaming call, or its failure. */
+  private static StreamObserver<EchoResponse> into(CompletableFuture<EchoResponse> done) {
+    return new StreamObserver<>() {
+      @Override
+      public void onNext(EchoResponse value) {
+        done.complete(value);
+      }
+
+      @Override
+      public void onError(Throwable t) {
+        done.completeExceptionally(t);
+      }
+
+      @Override
+      public void onCompleted() {
+        done.complete(null);
+      }
+    };
+  }
 
   /**
    * Signed calls, one after the other, until one's check ran on an event loop: the token proved
