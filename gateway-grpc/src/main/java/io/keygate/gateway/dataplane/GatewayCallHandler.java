@@ -19,7 +19,6 @@ import io.keygate.hsm.PayloadKeys;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
 
 /**
@@ -43,7 +42,7 @@ public final class GatewayCallHandler implements ServerCallHandler<byte[], byte[
   private final FirstMessageDeadlines deadlines;
   private final CallsPerKey callsPerKey;
   private final CallsPerApi callsPerApi;
-  private final Executor hsmLane;
+  private final HsmLane hsmLane;
   private final LoopChecks loopChecks;
   private final RequestIds requestIds;
   private final CallStarts starts;
@@ -54,7 +53,7 @@ public final class GatewayCallHandler implements ServerCallHandler<byte[], byte[
   GatewayCallHandler(
       CallAdmission admission, CallsPerKey callsPerKey, CallsPerApi callsPerApi,
       OpenCalls openCalls, BackendProxy proxy, PreAuthSettings preAuth,
-      ScheduledExecutorService timers, Executor hsmLane, LoopChecks loopChecks,
+      ScheduledExecutorService timers, HsmLane hsmLane, LoopChecks loopChecks,
       RequestIds requestIds, CallStarts starts, CallEndings endings) {
     this.admission = Objects.requireNonNull(admission, "admission");
     this.starts = Objects.requireNonNull(starts, "starts");
@@ -97,7 +96,7 @@ public final class GatewayCallHandler implements ServerCallHandler<byte[], byte[
   public static GatewayCallHandler create(ConfigView config, RequestAuthenticator authenticator,
       AccessPolicy policy, Duration maxConfigStaleness, CallObserver observer, BackendProxy proxy,
       PreAuthSettings preAuth, ScheduledExecutorService timers, CallLimits limits,
-      Executor hsmLane, RequestIds requestIds, BackendHeaders backendHeaders,
+      HsmLane hsmLane, RequestIds requestIds, BackendHeaders backendHeaders,
       Optional<PayloadKeys> payloadKeys, CallEndings endings) {
     CallsPerKey callsPerKey = new CallsPerKey(limits.perKey());
     CallsPerApi callsPerApi = new CallsPerApi(limits.perApi());
@@ -224,7 +223,7 @@ public final class GatewayCallHandler implements ServerCallHandler<byte[], byte[
     openCalls.watch(open, forwarded::end, forwarded.ended());
     return chain.isEmpty() && payloads == null ? forwarded.listener() : new ChainedMessages(
         call, forwarded, chain.orElse(null), payloads, firstSent, hsmLane, loopChecks,
-        () -> proxy.currentLoop() >= 0, open.requestId(),
+        () -> hsmLane.idle() && proxy.currentLoop() >= 0, open.requestId(),
         error -> admission.messageRefused(open, error));
   }
 }

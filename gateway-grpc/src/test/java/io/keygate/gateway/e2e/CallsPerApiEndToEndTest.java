@@ -9,9 +9,6 @@ import io.keygate.gateway.credentials.CredentialIssuer;
 import io.keygate.gateway.credentials.IssuedCredential.InClear;
 import io.keygate.gateway.dataplane.CallLimits;
 import io.keygate.gateway.errors.GatewayError;
-import io.keygate.gateway.model.ApiDefinition;
-import io.keygate.gateway.model.AuthMode;
-import io.keygate.gateway.model.BackendAllowance;
 import io.keygate.hsm.testing.SoftHsmTokens;
 import io.keygate.proto.demo.v1.EchoRequest;
 import io.keygate.proto.demo.v1.EchoServiceGrpc;
@@ -55,13 +52,7 @@ class CallsPerApiEndToEndTest {
           token.verify(credential, data, mac);
         })
         .start("gateway", List.of());
-    // The acme backend once more, written in grpc's form: a security officer allows it to be
-    // called without authentication (the demo's allowance of it is for signed APIs only).
-    String publicTarget = "dns:///127.0.0.1:" + gw.acmeBackend.getPort();
-    gw.store.allowBackend(new BackendAllowance("acme", publicTarget, true));
-    gw.store.registerApi(new ApiDefinition(PUBLIC_API, "acme", DemoTenants.ACME_DOMAIN,
-        DemoTenants.CHAT, publicTarget, AuthMode.NONE));
-    gw.gateway.refreshConfiguration();
+    gw.registerPublicChat(PUBLIC_API);
     load = new LoadWatch(gw.gateway::dataPlaneLoad);
   }
 

@@ -298,6 +298,19 @@ public final class GatewayFixture implements AutoCloseable {
   }
 
   /**
+   * Registers acme's Chat method as an API without authentication ({@code apiId}), on the acme
+   * backend in grpc's target form, which a security officer allows for calls without
+   * authentication (the demo's allowance of it is for signed APIs only), and loads it.
+   */
+  public void registerPublicChat(String apiId) throws Exception {
+    String target = "dns:///127.0.0.1:" + acmeBackend.getPort();
+    store.allowBackend(new io.keygate.gateway.model.BackendAllowance("acme", target, true));
+    store.registerApi(new io.keygate.gateway.model.ApiDefinition(apiId, "acme",
+        DemoTenants.ACME_DOMAIN, DemoTenants.CHAT, target, io.keygate.gateway.model.AuthMode.NONE));
+    gateway.refreshConfiguration();
+  }
+
+  /**
    * A TLS channel to the gateway that trusts its HSM-held certificate; no signing. Its authority
    * is {@code localhost:port}: acme's domain.
    */

@@ -12,9 +12,6 @@ import io.keygate.client.AccessSecret;
 import io.keygate.client.SigningClientInterceptor;
 import io.keygate.client.XcaSigner;
 import io.keygate.gateway.dataplane.CallLimits;
-import io.keygate.gateway.model.ApiDefinition;
-import io.keygate.gateway.model.AuthMode;
-import io.keygate.gateway.model.BackendAllowance;
 import io.keygate.hsm.testing.SoftHsmTokens;
 import io.keygate.proto.demo.v1.EchoRequest;
 import io.keygate.proto.demo.v1.EchoResponse;
@@ -61,12 +58,7 @@ class LoopChecksEndToEndTest {
         .withMacVerifier(token::wrap)
         .withBuilder(b -> b.prometheusEndpoint(new InetSocketAddress("127.0.0.1", 0)))
         .start("gateway", List.of());
-    // A public API on the acme backend: calls without a signature, which need no token.
-    String publicTarget = "dns:///127.0.0.1:" + gw.acmeBackend.getPort();
-    gw.store.allowBackend(new BackendAllowance("acme", publicTarget, true));
-    gw.store.registerApi(new ApiDefinition(PUBLIC_API, "acme", DemoTenants.ACME_DOMAIN,
-        DemoTenants.CHAT, publicTarget, AuthMode.NONE));
-    gw.gateway.refreshConfiguration();
+    gw.registerPublicChat(PUBLIC_API); // calls without a signature, which need no token
     load = new LoadWatch(gw.gateway::dataPlaneLoad);
   }
 
