@@ -27,13 +27,9 @@ import java.util.function.Consumer;
  * through the same queue.
  *
  * <p>Where the token work runs: a v2 call of an API that encrypts nothing has only MAC checks of
- * 88 bytes to make, and makes them on the client's event loop while the lane is idle and {@link
- * LoopChecks} lets it (the token fast, a loop left free); otherwise, and always for payloads
- * (whose cost grows with the message), on the {@link HsmLane}. Idle, because a hand-off to a
- * sleeping lane costs two wake-ups (a v2 unary call at 1x1: 9 context switches instead of 2),
- * while under load, with the lane at work, it costs a queue operation and leaves the loop to its
- * connections: checked on the loops whatever the lane did, saturated v2 calls cost more CPU
- * (docs/benchmarks.md).
+ * 88 bytes to make, and makes them on the client's event loop while {@link LoopChecks} lets it
+ * (the token fast, a loop left free), as the call's first check; otherwise, and always for
+ * payloads (whose cost grows with the message), on the {@link HsmLane}.
  *
  * <p>Threading: messages and the half-close queue up in arrival order and are drained one at a
  * time, so they reach the proxy in order. On the lane one task drains them, and every call into
@@ -56,7 +52,7 @@ final class ChainedMessages extends ServerCall.Listener<byte[]> {
   private final RequestPayloads payloads;
   private final Executor hsmLane;
   private final LoopChecks loopChecks;
-  /** Whether the calling thread is one of the node's event loops and the lane is idle. */
+  /** Whether the calling thread is one of the node's event loops. */
   private final BooleanSupplier onLoop;
   private final String requestId;
   private final Consumer<GatewayError> refusals;
@@ -71,8 +67,7 @@ final class ChainedMessages extends ServerCall.Listener<byte[]> {
    * @param chain the v2 call's chain; null for a v1 call
    * @param payloads the call's payload step (message 1 on); null if its API encrypts nothing
    * @param firstSent whether the handler delivers the first message, checked and turned already
-   * @param onLoop whether the calling thread is one of the node's event loops and the lane has
-   *     nothing to do (a hand-off would wake it)
+   * @param onLoop whether the calling thread is one of the node's event loops
    * @param refusals told each refusal of a message (the security events); must not block
    */
   ChainedMessages(ServerCall<byte[], byte[]> call, Forwarded forwarded, MessageChain chain,

@@ -19,6 +19,7 @@ import io.keygate.hsm.PayloadKeys;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
 
 /**
@@ -42,7 +43,7 @@ public final class GatewayCallHandler implements ServerCallHandler<byte[], byte[
   private final FirstMessageDeadlines deadlines;
   private final CallsPerKey callsPerKey;
   private final CallsPerApi callsPerApi;
-  private final HsmLane hsmLane;
+  private final Executor hsmLane;
   private final LoopChecks loopChecks;
   private final RequestIds requestIds;
   private final CallStarts starts;
@@ -53,7 +54,7 @@ public final class GatewayCallHandler implements ServerCallHandler<byte[], byte[
   GatewayCallHandler(
       CallAdmission admission, CallsPerKey callsPerKey, CallsPerApi callsPerApi,
       OpenCalls openCalls, BackendProxy proxy, PreAuthSettings preAuth,
-      ScheduledExecutorService timers, HsmLane hsmLane, LoopChecks loopChecks,
+      ScheduledExecutorService timers, Executor hsmLane, LoopChecks loopChecks,
       RequestIds requestIds, CallStarts starts, CallEndings endings) {
     this.admission = Objects.requireNonNull(admission, "admission");
     this.starts = Objects.requireNonNull(starts, "starts");
@@ -96,7 +97,7 @@ public final class GatewayCallHandler implements ServerCallHandler<byte[], byte[
   public static GatewayCallHandler create(ConfigView config, RequestAuthenticator authenticator,
       AccessPolicy policy, Duration maxConfigStaleness, CallObserver observer, BackendProxy proxy,
       PreAuthSettings preAuth, ScheduledExecutorService timers, CallLimits limits,
-      HsmLane hsmLane, RequestIds requestIds, BackendHeaders backendHeaders,
+      Executor hsmLane, RequestIds requestIds, BackendHeaders backendHeaders,
       Optional<PayloadKeys> payloadKeys, CallEndings endings) {
     CallsPerKey callsPerKey = new CallsPerKey(limits.perKey());
     CallsPerApi callsPerApi = new CallsPerApi(limits.perApi());
@@ -223,7 +224,7 @@ public final class GatewayCallHandler implements ServerCallHandler<byte[], byte[
     openCalls.watch(open, forwarded::end, forwarded.ended());
     return chain.isEmpty() && payloads == null ? forwarded.listener() : new ChainedMessages(
         call, forwarded, chain.orElse(null), payloads, firstSent, hsmLane, loopChecks,
-        () -> hsmLane.idle() && proxy.currentLoop() >= 0, open.requestId(),
+        () -> proxy.currentLoop() >= 0, open.requestId(),
         error -> admission.messageRefused(open, error));
   }
 }

@@ -25,8 +25,6 @@ public final class HsmLane implements Executor, AutoCloseable {
   public static final int DEFAULT_QUEUE = 1024;
 
   private final ThreadPoolExecutor pool;
-  /** Tasks handed over and not yet done, running or waiting. */
-  private final AtomicInteger busy = new AtomicInteger();
 
   /**
    * @param threads how many HSM calls run at once
@@ -48,28 +46,7 @@ public final class HsmLane implements Executor, AutoCloseable {
    */
   @Override
   public void execute(Runnable task) {
-    Objects.requireNonNull(task, "task");
-    busy.incrementAndGet();
-    try {
-      pool.execute(() -> {
-        try {
-          task.run();
-        } finally {
-          busy.decrementAndGet();
-        }
-      });
-    } catch (RejectedExecutionException e) {
-      busy.decrementAndGet();
-      throw e;
-    }
-  }
-
-  /**
-   * Whether no task runs or waits: a task handed over now would wake a sleeping thread, and its
-   * continuation the loop that handed it. While tasks run, a hand-off is a queue operation.
-   */
-  public boolean idle() {
-    return busy.get() == 0;
+    pool.execute(Objects.requireNonNull(task, "task"));
   }
 
   /** Tasks waiting for a thread (for metrics and tests). */

@@ -8,10 +8,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
-/**
- * The HSM lane runs a bounded number of calls, refuses at once what it cannot queue, and says
- * whether it is idle (where a v2 message's check runs depends on it).
- */
+/** The HSM lane runs a bounded number of calls and refuses, at once, what it cannot queue. */
 class HsmLaneTest {
 
   @Test
@@ -38,29 +35,6 @@ class HsmLaneTest {
       lane.execute(again::countDown);
       assertThat(again.await(10, TimeUnit.SECONDS)).isTrue();
     }
-  }
-
-  @Test
-  void idle_untilATaskIsHanded_busyWhileOneRunsOrWaits_andARefusedOneCountsForNothing()
-      throws Exception {
-    CountDownLatch tokenBusy = new CountDownLatch(1);
-    CountDownLatch running = new CountDownLatch(1);
-    HsmLane lane = new HsmLane(1, 1);
-    assertThat(lane.idle()).isTrue();
-    lane.execute(() -> {
-      running.countDown();
-      await(tokenBusy);
-    });
-    assertThat(lane.idle()).as("a task handed over").isFalse();
-    assertThat(running.await(10, TimeUnit.SECONDS)).isTrue();
-    lane.execute(() -> {});
-    assertThatThrownBy(() -> lane.execute(() -> {}))
-        .isInstanceOf(RejectedExecutionException.class);
-    assertThat(lane.idle()).as("one running, one waiting").isFalse();
-
-    tokenBusy.countDown();
-    lane.close(); // returns once every task ran: a refused one must not keep the lane busy
-    assertThat(lane.idle()).isTrue();
   }
 
   @Test
