@@ -7,15 +7,12 @@ import io.grpc.ClientInterceptors;
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
 import io.grpc.Status;
-import io.grpc.stub.StreamObserver;
 import io.keygate.client.AccessSecret;
 import io.keygate.client.SigningClientInterceptor;
 import io.keygate.client.XcaSigner;
 import io.keygate.gateway.dataplane.CallLimits;
 import io.keygate.hsm.testing.SoftHsmTokens;
 import io.keygate.proto.demo.v1.EchoRequest;
-import io.keygate.proto.demo.v1.EchoResponse;
-import io.keygate.proto.demo.v1.EchoServiceGrpc;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
@@ -176,27 +173,24 @@ class LoopChecksEndToEndTest {
       throws Exception {
     ManagedChannel held = gw.channel();
     callsUntilALoopChecks(held);
-    CompletableFuture<EchoResponse> collected = new CompletableFuture<>();
-    StreamObserver<EchoRequest> stream = EchoServiceGrpc.newStub(v2(held))
-        .withDeadlineAfter(60, TimeUnit.SECONDS).collect(into(collected));
+    token.checks.clear();
+    OpenCollect stream = OpenCollect.start(v2(held), "held/0");
     try {
-      aV2StreamHeldOnItsLoop_leavesTheOtherLoopServing(stream, collected);
+      aV2StreamHeldOnItsLoop_leavesTheOtherLoopServing(stream);
     } finally {
-      if (!collected.isDone()) { // failed: the stream must not outlive the test
-        stream.onError(Status.CANCELLED.asException());
+      if (!stream.answer().isDone()) { // failed: the stream must not outlive the test
+        stream.requests().cancel("the test failed", null);
       }
     }
   }
 
-  private void aV2StreamHeldOnItsLoop_leavesTheOtherLoopServing(StreamObserver<EchoRequest> stream,
-      CompletableFuture<EchoResponse> collected) throws Exception {
-    token.checks.clear();
-    stream.onNext(req("held/0"));
+  private void aV2StreamHeldOnItsLoop_leavesTheOtherLoopServing(OpenCollect stream)
+      throws Exception {
     assertThat(token.checks.poll(20, TimeUnit.SECONDS)).as("the call's own check")
         .startsWith("keygate-loop-");
 
     token.hang();
-    stream.onNext(req("held/1"));
+    stream.requests().onNext(req("held/1"));
     assertThat(token.checks.poll(20, TimeUnit.SECONDS))
         .as("the second message's check hangs on its loop").startsWith("keygate-loop-");
 
@@ -222,12 +216,13 @@ class LoopChecksEndToEndTest {
       open.add(call);
     }
     assertThat(firstAnswered.get(20, TimeUnit.SECONDS)).isEqualTo(OK);
-    assertThat(collected).as("the stream is still held in the token").isNotDone();
+    assertThat(stream.answer()).as("the stream is still held in the token").isNotDone();
 
     token.recover();
-    stream.onNext(req("held/2"));
-    stream.onCompleted();
-    assertThat(collected.get(20, TimeUnit.SECONDS).getMessage()).isEqualTo("held/0held/1held/2");
+    stream.requests().onNext(req("held/2"));
+    stream.requests().onCompleted();
+    assertThat(stream.answer().get(20, TimeUnit.SECONDS).getMessage())
+        .isEqualTo("held/0held/1held/2");
     for (CompletableFuture<RawCalls.Ended> call : signed) {
       assertThat(call.get(20, TimeUnit.SECONDS)).isEqualTo(OK);
     }
@@ -245,40 +240,19 @@ class LoopChecksEndToEndTest {
             AccessSecret.copyOf(gw.acmeKey.secret().unsafeCopy())).signEveryMessage().build()));
   }
 
-  /** A version-2 client-streaming Collect call of {@code texts}; what the backend collected. */
-  private static String collectV2(ManagedChannel channel, String... texts) throws Exception {
-    CompletableFuture<EchoResponse> collected = new CompletableFuture<>();
-    StreamObserver<EchoRequest> stream = EchoServiceGrpc.newStub(v2(channel))
-        .withDeadlineAfter(30, TimeUnit.SECONDS).collect(into(collected));
-    for (String text : texts) {
-      stream.onNext(req(text));
+  /** A version-2 client-streaming Collect call of these messages; what the backend collected. */
+  private static String collectV2(ManagedChannel channel, String first, String... more)
+      throws Exception {
+    OpenCollect stream = OpenCollect.start(v2(channel), first, 30);
+    for (String text : more) {
+      stream.requests().onNext(req(text));
     }
-    stream.onCompleted();
-    return collected.get(30, TimeUnit.SECONDS).getMessage();
+    stream.requests().onCompleted();
+    return stream.answer().get(30, TimeUnit.SECONDS).getMessage();
   }
 
   private static EchoRequest req(String text) {
     return EchoRequest.newBuilder().setMessage(text).build();
-  }
-
-  /** Completes {@code done} with the one answer of a client-streaming call, or its failure. */
-  private static StreamObserver<EchoResponse> into(CompletableFuture<EchoResponse> done) {
-    return new StreamObserver<>() {
-      @Override
-      public void onNext(EchoResponse value) {
-        done.complete(value);
-      }
-
-      @Override
-      public void onError(Throwable t) {
-        done.completeExceptionally(t);
-      }
-
-      @Override
-      public void onCompleted() {
-        done.complete(null);
-      }
-    };
   }
 
   /**
