@@ -24,12 +24,14 @@ final class ControlledToken {
   MacVerifier wrap(MacVerifier token) {
     return (credential, data, mac) -> {
       String thread = Thread.currentThread().getName();
-      checks.add(thread);
+      // The token's state is read before the check is told: a test that sees a check in
+      // `checks` and then hangs the token holds the next check, never that one.
       Duration slow = slowBy.get();
+      CountDownLatch hang = hanging.get();
+      checks.add(thread);
       if (slow != null) {
         pause(slow);
       }
-      CountDownLatch hang = hanging.get();
       if (hang != null) {
         held.add(thread);
         try {
