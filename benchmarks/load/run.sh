@@ -5,7 +5,7 @@
 #   bash benchmarks/load/run.sh [--seconds N] [--warmup N] [--rounds N] [--initial-warmup N]
 #                               [--shapes 1x1,4x16] [--build] [--keep] [--out FILE]
 #                               [--jvm-defaults] [--keys N[,N...]] [--secrets wrapped|token]
-#                               [--signature-version 1|2]
+#                               [--signature-version 1|2] [--relay]
 #
 #   --seconds N         timed seconds of each run (default 10)
 #   --warmup N          untimed seconds before each run's window (default 2)
@@ -26,6 +26,8 @@
 #   --signature-version N  1 (default): a signed call is its headers and one message; 2: each
 #                       signed call also sends its end marker, which the node checks in the HSM
 #                       too (docs/signature-spec.md, section 13)
+#   --relay             also drive netty-relay: a bare HTTP/2 frame relay on Netty (FrameRelay), a
+#                       ruler for what a Java proxy on Netty costs without grpc-java's call layer
 #   --secrets KIND      wrapped (default): the key hierarchy, as nodes issue new credentials: a KEK
 #                       made by the security officer, each secret made in the HSM and stored
 #                       wrapped under it, the node started with KEYGATE_KEK; token: each secret a
@@ -56,7 +58,7 @@ say() { echo "load/run.sh: $*" >&2; }
 # shellcheck source=../lib.sh
 source "$root/benchmarks/lib.sh"   # install_missing, free_port, await_port, random_pin
 
-build=false keep=false out= jvm_defaults=false keys=1 secrets=wrapped
+build=false keep=false out= jvm_defaults=false keys=1 secrets=wrapped relay=false
 bench_args=()
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -65,6 +67,7 @@ while [ $# -gt 0 ]; do
     --build) build=true; shift ;;
     --keep) keep=true; shift ;;
     --jvm-defaults) jvm_defaults=true; shift ;;
+    --relay) relay=true; shift ;;
     --out) [ $# -ge 2 ] || die "--out needs a file"; out=$2; shift 2 ;;
     --keys) [ $# -ge 2 ] || die "--keys needs a value"; keys=$2; shift 2 ;;
     --secrets) [ $# -ge 2 ] || die "--secrets needs a value"; secrets=$2; shift 2 ;;
@@ -255,6 +258,15 @@ nghttpx --conf=/dev/null --workers="$cores" \
   --errorlog-file="$tmp/nghttpx.log" > "$tmp/nghttpx.out" 2>&1 &
 nghttpx_pid=$!; pids+=("$nghttpx_pid")
 
+if $relay; then
+  # The node's memory options and loops, so that only the code differs.
+  relay_port=$(free_port)
+  "$java_bin" -Xmx256m -XX:+UseG1GC -Dio.netty.leakDetection.level=disabled -cp "$load_jar" \
+    io.keygate.benchmarks.load.FrameRelay "$relay_port" "$backend_port" "$cores" \
+    > "$tmp/relay.log" 2>&1 &
+  relay_pid=$!; pids+=("$relay_pid")
+  await_port netty-relay "$relay_pid" "$relay_port" "$tmp/relay.log"
+fi
 await_port haproxy "$haproxy_pid" "$haproxy_port" "$tmp/haproxy.log"
 await_port nginx "$nginx_pid" "$nginx_port" "$tmp/nginx/error.log"
 await_port nghttpx "$nghttpx_pid" "$nghttpx_port" "$tmp/nghttpx.out"
@@ -271,6 +283,9 @@ nginx              127.0.0.1:$nginx_port    localhost            none       $ngi
 nghttpx            127.0.0.1:$nghttpx_port  localhost            none       $nghttpx_pid  $backend_pid
 keygate-none       127.0.0.1:$keygate_port  none.localhost       none       $keygate_pid  $backend_pid
 TARGETS
+if $relay; then
+  echo "netty-relay 127.0.0.1:$relay_port localhost none $relay_pid $backend_pid" >> "$tmp/targets"
+fi
 for i in "${!key_counts[@]}"; do
   echo "${node_names[$i]} 127.0.0.1:${node_ports[$i]} signature.localhost signature" \
     "${node_pids[$i]} $backend_pid ${node_dirs[$i]}/credential" >> "$tmp/targets"

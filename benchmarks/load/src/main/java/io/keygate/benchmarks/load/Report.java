@@ -21,6 +21,7 @@ import java.util.function.ToDoubleFunction;
 final class Report {
   static final String DIRECT = "direct";
   static final String HAPROXY = "haproxy";
+  static final String RELAY = "netty-relay";
   static final String NONE = "keygate-none";
 
   private final List<RunResult> results;
@@ -98,6 +99,11 @@ final class Report {
           (a, b) -> a.proxyCpuPerCall() / b.proxyCpuPerCall(), "%.2f");
       ratio(out, s + "  keygate-none calls/s / haproxy calls/s", shape, NONE, HAPROXY,
           (a, b) -> a.callsPerSecond() / b.callsPerSecond(), "%.2f");
+      // With --relay only (nothing is printed for a target that did not run).
+      ratio(out, s + "  netty-relay CPU/call / haproxy CPU/call", shape, RELAY, HAPROXY,
+          (a, b) -> a.proxyCpuPerCall() / b.proxyCpuPerCall(), "%.2f");
+      ratio(out, s + "  keygate-none CPU/call / netty-relay CPU/call", shape, NONE, RELAY,
+          (a, b) -> a.proxyCpuPerCall() / b.proxyCpuPerCall(), "%.2f");
       for (String signature : keys.keySet()) {
         ratio(out, s + "  " + signature + " calls/s / keygate-none calls/s", shape, signature, NONE,
             (a, b) -> a.callsPerSecond() / b.callsPerSecond(), "%.2f");
