@@ -259,7 +259,7 @@ nghttpx --conf=/dev/null --workers="$cores" \
 nghttpx_pid=$!; pids+=("$nghttpx_pid")
 
 if $relay; then
-  # The node's memory options and loops, so that only the code differs.
+  # A node's collector, leak-detector setting and loops (one a core); a heap for a relay.
   relay_port=$(free_port)
   "$java_bin" -Xmx256m -XX:+UseG1GC -Dio.netty.leakDetection.level=disabled -cp "$load_jar" \
     io.keygate.benchmarks.load.FrameRelay "$relay_port" "$backend_port" "$cores" \
