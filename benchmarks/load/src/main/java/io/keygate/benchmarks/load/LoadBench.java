@@ -317,7 +317,8 @@ public final class LoadBench {
       long presigned = headers instanceof PresignedHeaders ph ? ph.presigned() : 0;
       long inline = headers instanceof PresignedHeaders ph ? ph.signedInline() : 0;
       return new RunResult(round, name, load.shape(), (end - start) / 1e9, load.summary(),
-          proxyDelta.cpuMicros(), proxyDelta.contextSwitches(), proxy1.peakRssKib(),
+          proxyDelta.cpuMicros(), proxyDelta.contextSwitches(), proxyDelta.runQueueMicros(),
+          proxy1.peakRssKib(),
           backendDelta.cpuMicros(),
           selfDelta.cpuMicros(),
           presigned, inline, stuck, p == null ? null : p.summary());

@@ -19,6 +19,11 @@ import java.util.Map;
  * <ul>
  *   <li>CPU: utime + stime of /proc/PID/stat (fields 14 and 15, in clock ticks; they include every
  *       thread of the process, live or ended);
+ *   <li>run-queue wait: the second field of /proc/PID/task/TID/schedstat, the nanoseconds each
+ *       thread spent runnable but not running (waiting for a core), kept per thread as the
+ *       context switches are. On a machine whose cores are all busy this is where latency goes
+ *       that no profile of the process shows: its threads were ready and the scheduler ran
+ *       someone else's;
  *   <li>context switches: voluntary_ctxt_switches + nonvoluntary_ctxt_switches of
  *       /proc/PID/task/TID/status, per thread. Linux keeps no per-process total that survives a
  *       thread, and JVM thread pools start and end threads as load changes, so a difference of
@@ -52,34 +57,46 @@ final class ProcessMeter {
    * CPU in microseconds summed over the tree, each of its threads' context switches, and its
    * resident memory now and at its peak so far.
    */
-  record Reading(double cpuMicros, Map<Long, Long> switchesByThread, int processes, long rssKib,
-      long peakRssKib) {
+  record Reading(double cpuMicros, Map<Long, Long> switchesByThread,
+      Map<Long, Long> waitNanosByThread, int processes, long rssKib, long peakRssKib) {
     Reading {
       switchesByThread = Map.copyOf(switchesByThread);
+      waitNanosByThread = Map.copyOf(waitNanosByThread);
     }
 
     /** What happened between {@code earlier} and this reading. */
     Delta minus(Reading earlier) {
-      long switches = 0;
-      for (Map.Entry<Long, Long> thread : switchesByThread.entrySet()) {
-        switches += thread.getValue() - earlier.switchesByThread.getOrDefault(thread.getKey(), 0L);
+      return new Delta(cpuMicros - earlier.cpuMicros,
+          sinceEarlier(switchesByThread, earlier.switchesByThread),
+          sinceEarlier(waitNanosByThread, earlier.waitNanosByThread) / 1_000.0);
+    }
+
+    /** Per thread, what it added since the earlier reading (all of it for a thread born since). */
+    private static long sinceEarlier(Map<Long, Long> now, Map<Long, Long> then) {
+      long sum = 0;
+      for (Map.Entry<Long, Long> thread : now.entrySet()) {
+        sum += thread.getValue() - then.getOrDefault(thread.getKey(), 0L);
       }
-      return new Delta(cpuMicros - earlier.cpuMicros, switches);
+      return sum;
     }
   }
 
-  record Delta(double cpuMicros, long contextSwitches) {}
+  /**
+   * @param runQueueMicros time the tree's threads spent ready to run and waiting for a core
+   */
+  record Delta(double cpuMicros, long contextSwitches, double runQueueMicros) {}
 
   Reading read() throws IOException {
     long ticks = 0;
     long rss = 0;
     long peakRss = 0;
     Map<Long, Long> switches = new HashMap<>();
+    Map<Long, Long> waits = new HashMap<>();
     List<Long> tree = tree();
     for (long pid : tree) {
       try {
         ticks += cpuTicks(pid);
-        contextSwitches(pid, switches);
+        threads(pid, switches, waits);
         Map<String, Long> memory = kibFields(pid, "VmRSS:", "VmHWM:");
         rss += memory.getOrDefault("VmRSS:", 0L);
         peakRss += memory.getOrDefault("VmHWM:", 0L);
@@ -92,7 +109,8 @@ final class ProcessMeter {
     if (tree.isEmpty()) {
       throw new IOException("process " + rootPid + " is not running");
     }
-    return new Reading(ticks * 1_000_000.0 / ticksPerSecond, switches, tree.size(), rss, peakRss);
+    return new Reading(ticks * 1_000_000.0 / ticksPerSecond, switches, waits, tree.size(), rss,
+        peakRss);
   }
 
   /** rootPid and every live descendant. */
@@ -154,8 +172,12 @@ final class ProcessMeter {
     return values;
   }
 
-  /** Adds each thread of {@code pid} with its voluntary + involuntary switches to {@code byThread}. */
-  private static void contextSwitches(long pid, Map<Long, Long> byThread) throws IOException {
+  /**
+   * Adds each thread of {@code pid} with its voluntary + involuntary switches to {@code switches}
+   * and with its run-queue wait in nanoseconds to {@code waits}.
+   */
+  private static void threads(long pid, Map<Long, Long> switches, Map<Long, Long> waits)
+      throws IOException {
     try (DirectoryStream<Path> tasks = Files.newDirectoryStream(PROC.resolve(pid + "/task"))) {
       for (Path task : tasks) {
         long sum = 0;
@@ -171,7 +193,17 @@ final class ProcessMeter {
             sum += Long.parseLong(line.substring(line.indexOf(':') + 1).trim());
           }
         }
-        byThread.put(Long.parseLong(task.getFileName().toString()), sum);
+        long tid = Long.parseLong(task.getFileName().toString());
+        switches.put(tid, sum);
+        try {
+          // "<ns on a core> <ns runnable, waiting for one> <time slices>"; absent from kernels
+          // built without CONFIG_SCHED_INFO, where the wait then reads as zero
+          String schedstat =
+              Files.readString(task.resolve("schedstat"), StandardCharsets.ISO_8859_1);
+          waits.put(tid, Long.parseLong(schedstat.trim().split(" ")[1]));
+        } catch (IOException e) {
+          // ended since its status was read, or no schedstat
+        }
       }
     }
   }

@@ -71,8 +71,9 @@ final class Report {
     out.println();
     out.printf("-- %s (%d connection%s x %d call%s in flight)%n", shape, shape.connections(),
         shape.connections() == 1 ? "" : "s", shape.inFlight(), shape.inFlight() == 1 ? "" : "s");
-    out.printf("%-22s %22s %7s %7s %7s %10s %10s %10s %10s %9s %s%n", "target", "calls/s", "p50",
-        "p99", "p99.9", "proxy CPU", "ctxsw", "backend", "client", "peak RSS", "errors");
+    out.printf("%-22s %22s %7s %7s %7s %10s %10s %10s %10s %10s %9s %s%n", "target", "calls/s",
+        "p50", "p99", "p99.9", "proxy CPU", "ctxsw", "runq", "backend", "client", "peak RSS",
+        "errors");
     for (String target : targetOrder) {
       List<RunResult> runs = runs(target, shape);
       if (runs.isEmpty()) {
@@ -80,12 +81,12 @@ final class Report {
       }
       long errors = runs.stream().mapToLong(r -> r.calls().errorCount()).sum();
       boolean flawed = runs.stream().anyMatch(RunResult::flawed);
-      out.printf(Locale.ROOT, "%-22s %8.0f (%5.0f-%5.0f) %7.0f %7.0f %7.0f %10.1f %10.2f %10.1f %10.1f %5.0f MiB %d%s%n",
+      out.printf(Locale.ROOT, "%-22s %8.0f (%5.0f-%5.0f) %7.0f %7.0f %7.0f %10.1f %10.2f %10.1f %10.1f %10.1f %5.0f MiB %d%s%n",
           target, median(runs, RunResult::callsPerSecond), min(runs, RunResult::callsPerSecond),
           max(runs, RunResult::callsPerSecond), median(runs, r -> r.calls().p50()),
           median(runs, r -> r.calls().p99()), median(runs, r -> r.calls().p999()),
           median(runs, RunResult::proxyCpuPerCall), median(runs, RunResult::contextSwitchesPerCall),
-          median(runs, RunResult::backendCpuPerCall), median(runs, RunResult::clientCpuPerCall),
+          median(runs, RunResult::runQueuePerCall), median(runs, RunResult::backendCpuPerCall), median(runs, RunResult::clientCpuPerCall),
           max(runs, RunResult::proxyPeakRssMib), errors, flawed ? "  (see the runs above)" : "");
     }
   }

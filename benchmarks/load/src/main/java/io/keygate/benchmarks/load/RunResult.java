@@ -11,6 +11,7 @@ import java.util.Locale;
  * @param seconds the window's length, measured
  * @param proxyCpuMicros CPU (user + system) of the target's process tree during the window
  * @param proxyContextSwitches voluntary + involuntary context switches of its threads
+ * @param proxyRunQueueMicros time its threads were ready to run and waited for a core
  * @param proxyPeakRssKib the target's process tree's peak resident memory since it started
  *     (VmHWM, summed over the tree), read at the end of the window
  * @param backendCpuMicros CPU of the target's backend process (for the backend itself: its own)
@@ -27,6 +28,7 @@ record RunResult(
     CallTally.Summary calls,
     double proxyCpuMicros,
     long proxyContextSwitches,
+    double proxyRunQueueMicros,
     long proxyPeakRssKib,
     double backendCpuMicros,
     double clientCpuMicros,
@@ -61,6 +63,10 @@ record RunResult(
     return perCall(proxyContextSwitches);
   }
 
+  double runQueuePerCall() {
+    return perCall(proxyRunQueueMicros);
+  }
+
   double backendCpuPerCall() {
     return perCall(backendCpuMicros);
   }
@@ -82,9 +88,9 @@ record RunResult(
   String describe() {
     StringBuilder s = new StringBuilder(String.format(Locale.ROOT,
         "%-22s %-5s %9.0f calls/s  p50 %6.0f  p99 %6.0f  p99.9 %6.0f µs  proxy %6.1f µs/call"
-            + "  %5.2f ctxsw/call  peak RSS %4.0f MiB",
+            + "  %5.2f ctxsw/call  runq %6.1f µs/call  peak RSS %4.0f MiB",
         target, shape, callsPerSecond(), calls.p50(), calls.p99(), calls.p999(), proxyCpuPerCall(),
-        contextSwitchesPerCall(), proxyPeakRssMib()));
+        contextSwitchesPerCall(), runQueuePerCall(), proxyPeakRssMib()));
     s.append(String.format(Locale.ROOT, "  backend %5.1f  client %5.1f", backendCpuPerCall(),
         clientCpuPerCall()));
     if (probe != null) {
@@ -110,7 +116,8 @@ record RunResult(
     return String.join("\t", "round", "target", "shape", "seconds", "ok", "errors", "calls_per_s",
         "p50_us", "p99_us", "p999_us", "proxy_cpu_us_per_call", "ctxsw_per_call", "proxy_peak_rss_kib",
         "backend_cpu_us_per_call", "client_cpu_us_per_call", "presigned", "signed_inline",
-        "stuck_slots", "probe_ok", "probe_errors", "probe_p50_us", "probe_p99_us");
+        "stuck_slots", "probe_ok", "probe_errors", "probe_p50_us", "probe_p99_us",
+        "proxy_runq_us_per_call");
   }
 
   String tsv() {
@@ -123,7 +130,8 @@ record RunResult(
         Long.toString(stuckSlots),
         probe == null ? "" : Long.toString(probe.ok()),
         probe == null ? "" : probe.errors().toString().replace(' ', '_'),
-        probe == null ? "" : num(probe.p50()), probe == null ? "" : num(probe.p99()));
+        probe == null ? "" : num(probe.p50()), probe == null ? "" : num(probe.p99()),
+        num(runQueuePerCall()));
   }
 
   private static String num(double v) {
