@@ -13,17 +13,12 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * CPU time and context switches of a process and its descendants (nginx's and nghttpx's workers
- * are children of the process run.sh started), read from /proc:
+ * CPU time, context switches and run-queue wait of a process and its descendants (nginx's and
+ * nghttpx's workers are children of the process run.sh started), read from /proc:
  *
  * <ul>
  *   <li>CPU: utime + stime of /proc/PID/stat (fields 14 and 15, in clock ticks; they include every
  *       thread of the process, live or ended);
- *   <li>run-queue wait: the second field of /proc/PID/task/TID/schedstat, the nanoseconds each
- *       thread spent runnable but not running (waiting for a core), kept per thread as the
- *       context switches are. On a machine whose cores are all busy this is where latency goes
- *       that no profile of the process shows: its threads were ready and the scheduler ran
- *       someone else's;
  *   <li>context switches: voluntary_ctxt_switches + nonvoluntary_ctxt_switches of
  *       /proc/PID/task/TID/status, per thread. Linux keeps no per-process total that survives a
  *       thread, and JVM thread pools start and end threads as load changes, so a difference of
@@ -31,6 +26,11 @@ import java.util.Map;
  *       difference adds, per thread, what it did since the first reading (all of it for a thread
  *       born since). A thread that ends between the readings takes its switches with it: a
  *       slight undercount for processes whose threads come and go;
+ *   <li>run-queue wait: the second field of /proc/PID/task/TID/schedstat, the nanoseconds each
+ *       thread spent runnable but not running (waiting for a core), kept per thread as the
+ *       context switches are. On a machine whose cores are all busy this is where latency goes
+ *       that no profile of the process shows: its threads were ready and the scheduler ran
+ *       someone else's;
  *   <li>resident memory: VmRSS (now) and VmHWM (the peak since the process started) of
  *       /proc/PID/status, in KiB, summed over the tree. The sum of the peaks is an upper bound of
  *       the tree's peak: its processes need not have peaked at the same moment.
@@ -54,8 +54,8 @@ final class ProcessMeter {
   }
 
   /**
-   * CPU in microseconds summed over the tree, each of its threads' context switches, and its
-   * resident memory now and at its peak so far.
+   * CPU in microseconds summed over the tree, each of its threads' context switches and run-queue
+   * wait, and its resident memory now and at its peak so far.
    */
   record Reading(double cpuMicros, Map<Long, Long> switchesByThread,
       Map<Long, Long> waitNanosByThread, int processes, long rssKib, long peakRssKib) {
