@@ -65,6 +65,14 @@ public final class DirectWrappedMacs implements WrappedMacKeys, AutoCloseable {
    */
   private static final int BATCH_SLICE = 250;
 
+  /**
+   * The length of an HMAC-SHA256, the only MAC a verify-only key checks. Checked here, before the
+   * token sees the MAC: PKCS#11 leaves a wrong length to the library, and NSS softokn compares the
+   * full 32 bytes whatever length it is given, so a 33-byte MAC with the right prefix passes and a
+   * shorter one is read past its end (NssKeyHierarchyProbeTest).
+   */
+  static final int MAC_BYTES = 32;
+
   private final DirectSessions sessions;
   private final UnwrappedKeyCache cache;
   private final KekHandles keks = new KekHandles();
@@ -203,7 +211,7 @@ public final class DirectWrappedMacs implements WrappedMacKeys, AutoCloseable {
   @Override
   public void verifyMac(WrappedSecret secret, byte[] data, byte[] mac)
       throws InvalidMacException, HsmException {
-    if (mac == null || data == null) {
+    if (mac == null || data == null || mac.length != MAC_BYTES) {
       throw new InvalidMacException(secret.toString());
     }
     boolean valid = calls.call("verify-mac", secret.kek().label(),

@@ -208,7 +208,12 @@ class NssKeyHierarchyProbeTest {
     // NSS maps a failed HMAC compare to the thread's last NSS error: none on a fresh thread
     // (CKR_DEVICE_ERROR), and whatever failed last otherwise.
     seen.put("C_Verify, wrong MAC, fresh thread", onFreshThread(() -> verify(user, v, wrong)));
-    seen.put("C_Verify, short MAC, fresh thread", onFreshThread(() -> verify(user, v, Arrays.copyOf(mac, 31))));
+    // NSS compares 32 bytes whatever length it is given (sftk_HMACCmp ignores sigLen): a longer
+    // MAC with the right prefix passes, and a shorter one is read past its end, so its answer is
+    // whatever byte follows the buffer (mostly a failure, 1 time in 256 "ok"). That read is
+    // undefined behaviour and not probed; DirectWrappedMacs checks the length before C_Verify.
+    byte[] longer = Arrays.copyOf(mac, 33);
+    seen.put("C_Verify, the right MAC and one byte more", onFreshThread(() -> verify(user, v, longer)));
     seen.put("C_Verify, wrong MAC, after a CKR_BUFFER_TOO_SMALL", onFreshThread(() -> {
       outcome(() -> user.wrapKey(new Mechanism(CKM_AES_KEY_WRAP_KWP), kek, secret));
       return verify(user, v, wrong);
@@ -230,7 +235,7 @@ class NssKeyHierarchyProbeTest {
         "CKM_AES_KEY_WRAP_KWP (0x210B) wrap", "CKR_BUFFER_TOO_SMALL",
         "C_Verify, right MAC", "ok",
         "C_Verify, wrong MAC, fresh thread", "CKR_DEVICE_ERROR",
-        "C_Verify, short MAC, fresh thread", "CKR_DEVICE_ERROR",
+        "C_Verify, the right MAC and one byte more", "ok",
         "C_Verify, wrong MAC, after a CKR_BUFFER_TOO_SMALL", "CKR_BUFFER_TOO_SMALL",
         "C_SignInit on the verify-only key", "CKR_KEY_TYPE_INCONSISTENT",
         "CKA_VALUE of the verify-only key", "ok:refused"));
@@ -288,6 +293,21 @@ class NssKeyHierarchyProbeTest {
         macs.verifyMac(issued.stored(), DATA, hmac(secret, DATA));
         return null;
       }));
+      // What C_Verify would pass or read past (above), refused before the token sees it.
+      byte[] longer = Arrays.copyOf(hmac(secret, DATA), 33);
+      seen.put("verifyMac, the right MAC and one byte more", onFreshThread(() -> {
+        macs.verifyMac(issued.stored(), DATA, longer);
+        return null;
+      }));
+      seen.put("verifyMac, the right MAC's first 31 bytes", onFreshThread(() -> {
+        macs.verifyMac(issued.stored(), DATA, Arrays.copyOf(longer, 31));
+        return null;
+      }));
+      seen.put("verifyMac, an empty MAC", onFreshThread(() -> {
+        macs.verifyMac(issued.stored(), DATA, new byte[0]);
+        return null;
+      }));
+      seen.put("health after the wrong-length MACs", macs.health().status().toString());
       byte[] wrong = hmac(secret, DATA);
       wrong[0] ^= 1;
       seen.put("verifyMac, wrong MAC, fresh thread", onFreshThread(() -> {
@@ -305,6 +325,10 @@ class NssKeyHierarchyProbeTest {
     assertThat(seen).containsExactlyEntriesOf(ordered(
         "stored blob length", "48",
         "verifyMac, right MAC", "ok",
+        "verifyMac, the right MAC and one byte more", "InvalidMacException",
+        "verifyMac, the right MAC's first 31 bytes", "InvalidMacException",
+        "verifyMac, an empty MAC", "InvalidMacException",
+        "health after the wrong-length MACs", "UP",
         "verifyMac, wrong MAC, fresh thread", "TokenUnavailableException:CKR_DEVICE_ERROR",
         "health after the wrong MAC", "DOWN",
         "rewrap to the same KEK", "ok:48",

@@ -110,6 +110,12 @@ class SoftHsm2KeyHierarchyTest {
         .isInstanceOf(InvalidMacException.class);
     assertThatThrownBy(() -> macs.verifyMac(issued.stored(), DATA, null))
         .isInstanceOf(InvalidMacException.class);
+    // The right MAC with a byte more, and nothing at all: a wrong length is never a pass.
+    byte[] right = hmac(secret, DATA);
+    assertThatThrownBy(() -> macs.verifyMac(issued.stored(), DATA, Arrays.copyOf(right, 33)))
+        .isInstanceOf(InvalidMacException.class);
+    assertThatThrownBy(() -> macs.verifyMac(issued.stored(), DATA, new byte[0]))
+        .isInstanceOf(InvalidMacException.class);
     assertThat(macs.health().isUp()).isTrue();
   }
 
