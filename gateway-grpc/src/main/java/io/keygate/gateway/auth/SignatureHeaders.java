@@ -62,27 +62,28 @@ final class SignatureHeaders {
         throw new Rejection(AuthFailure.MISSING_HEADER, "missing " + name);
       }
     }
-    for (String name : REQUIRED) {
-      single(request, name);
-    }
+    // Each value looked up and checked once, in the order of REQUIRED.
+    String accessKey = single(request, KEY);
+    String timestamp = single(request, TIMESTAMP);
+    String nonce = single(request, NONCE);
+    String contentSha256 = single(request, CONTENT_SHA256);
+    String method = single(request, SIGNATURE_METHOD);
+    String signedNames = single(request, SIGNATURE_HEADERS);
+    String signature = single(request, SIGNATURE);
     malformedUnless(HeaderForms.isPath(request.path()), "path is not /package.Service/Method in printable ASCII");
     malformedUnless(HeaderForms.isAuthority(request.authority()), "no usable :authority (absent, spaces or non-ASCII)");
-    malformedUnless(HMAC_SHA256.equals(single(request, SIGNATURE_METHOD)), SIGNATURE_METHOD + " is not " + HMAC_SHA256);
-    String timestamp = single(request, TIMESTAMP);
+    malformedUnless(HMAC_SHA256.equals(method), SIGNATURE_METHOD + " is not " + HMAC_SHA256);
     malformedUnless(HeaderForms.isTimestamp(timestamp), TIMESTAMP + " is not decimal milliseconds");
-    String nonce = single(request, NONCE);
     malformedUnless(HeaderForms.isNonce(nonce), NONCE + " is not 16-64 of [A-Za-z0-9_-]");
-    String contentSha256 = single(request, CONTENT_SHA256);
     malformedUnless(HeaderForms.isSha256Hex(contentSha256), CONTENT_SHA256 + " is not 64 lower-case hex digits");
-    String signature = single(request, SIGNATURE);
     malformedUnless(HeaderForms.isSignature(signature), SIGNATURE + " is not padded base64 of 32 bytes");
     return new SignatureHeaders(
-        single(request, KEY),
+        accessKey,
         Long.parseLong(timestamp), // 16 digits at most: cannot overflow
         nonce,
         contentSha256,
         Base64.getDecoder().decode(signature),
-        signedHeaders(request));
+        signedHeaders(request, signedNames));
   }
 
   /**
@@ -95,8 +96,9 @@ final class SignatureHeaders {
   }
 
   /** The headers named in x-ca-signature-headers, each present once with a valid value. */
-  private static SortedMap<String, String> signedHeaders(SignedRequest request) throws Rejection {
-    String[] names = single(request, SIGNATURE_HEADERS).split(",", -1);
+  private static SortedMap<String, String> signedHeaders(SignedRequest request, String list)
+      throws Rejection {
+    String[] names = list.split(",", -1);
     malformedUnless(names.length <= MAX_SIGNED_HEADERS, SIGNATURE_HEADERS + " lists more than " + MAX_SIGNED_HEADERS + " names");
     SortedMap<String, String> signed = new TreeMap<>();
     for (String name : names) {
@@ -107,10 +109,11 @@ final class SignatureHeaders {
       if (signed.containsKey(name)) {
         throw malformed(SIGNATURE_HEADERS + " lists " + name + " twice");
       }
-      if (request.values(name).isEmpty()) {
+      List<String> values = request.values(name);
+      if (values.isEmpty()) {
         throw malformed(SIGNATURE_HEADERS + " lists " + name + ", which is absent");
       }
-      signed.put(name, single(request, name));
+      signed.put(name, single(name, values));
     }
     String version = signed.get(SIGNATURE_VERSION);
     malformedUnless(version == null || version.equals("2"), SIGNATURE_VERSION + " is not 2");
@@ -126,7 +129,11 @@ final class SignatureHeaders {
 
   /** The one value of a present header, checked for form. */
   private static String single(SignedRequest request, String name) throws Rejection {
-    List<String> values = request.values(name);
+    return single(name, request.values(name));
+  }
+
+  /** The one value of {@code values}, the header {@code name}'s, checked for form. */
+  private static String single(String name, List<String> values) throws Rejection {
     if (values.size() != 1) {
       throw malformed(name + " appears " + values.size() + " times");
     }

@@ -121,6 +121,18 @@ class SignatureHeadersTest {
         .isEqualTo("POST\napi.example:443\n" + DIGEST + "\nx-ca-key:AK1\nx-ca-nonce:n\n/p.S/M");
   }
 
+  // 'Ł' (U+0141) cut to a byte is 'A': were the builder to cut, a request signed with "A" would
+  // verify with "Ł" in its place. The parser refuses both; the builder refuses on its own too.
+  @Test
+  void stringToSign_refusesACharacterOutsideAscii_ratherThanCutItToAByte() {
+    assertThatThrownBy(() -> StringToSign.build("api.example", DIGEST,
+        new java.util.TreeMap<>(Map.of("x-ca-key", "\u0141K1")), "/p.S/M"))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> StringToSign.build("api.example", DIGEST,
+        new java.util.TreeMap<>(Map.of("x-ca-key", "AK1")), "/p.S/\u00e9"))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+
   private static void assertMalformed(Map<String, List<String>> m) {
     assertThatThrownBy(() -> SignatureHeaders.parse(request(m)))
         .isInstanceOfSatisfying(Rejection.class, r -> assertThat(r.failure()).isEqualTo(AuthFailure.MALFORMED_HEADER));
