@@ -67,9 +67,17 @@ final class HierarchyTemplates {
         .modifiable(false);
   }
 
-  /** The data plane's working copy: a session object that nobody can extract. */
+  /**
+   * The data plane's working copy: a session object that nobody can extract. Public
+   * (CKA_PRIVATE=false), because it loses nothing by it and the check gains much: a session object
+   * is seen by this process's sessions alone, and they are all logged in (login is per
+   * application); it stays sensitive and non-extractable, so no session reads its value. SoftHSM2
+   * keeps a private object's value encrypted under the token key and decrypts it again on every
+   * C_VerifyInit (a fresh random mask, an AES context): a fifth to a half of the check's time in
+   * JMH (docs/key-hierarchy.md, "Public working copies").
+   */
   static AttributeVector verifyOnlySessionKey() {
-    return forced().token(false).private_(true).extractable(false).derive(false).modifiable(false);
+    return forced().token(false).private_(false).extractable(false).derive(false).modifiable(false);
   }
 
   /** A copy for rewrapping under another KEK: extractable, but only to trusted keys. */

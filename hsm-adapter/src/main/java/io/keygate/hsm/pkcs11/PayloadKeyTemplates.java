@@ -62,15 +62,18 @@ final class PayloadKeyTemplates {
         .modifiable(false);
   }
 
-  /** The data plane's sealing copy: encrypts, nothing else, never leaves the token. */
+  /**
+   * The data plane's sealing copy: encrypts, nothing else, never leaves the token. Public, as the
+   * MAC check's working copy and for the same reason ({@link HierarchyTemplates#verifyOnlySessionKey}).
+   */
   static AttributeVector encryptOnlySessionKey() {
-    return forced().token(false).private_(true).extractable(false).encrypt(true).decrypt(false)
+    return forced().token(false).private_(false).extractable(false).encrypt(true).decrypt(false)
         .modifiable(false);
   }
 
-  /** The data plane's opening copy: decrypts, nothing else, never leaves the token. */
+  /** The data plane's opening copy: decrypts, nothing else, never leaves the token. Public too. */
   static AttributeVector decryptOnlySessionKey() {
-    return forced().token(false).private_(true).extractable(false).encrypt(false).decrypt(true)
+    return forced().token(false).private_(false).extractable(false).encrypt(false).decrypt(true)
         .modifiable(false);
   }
 

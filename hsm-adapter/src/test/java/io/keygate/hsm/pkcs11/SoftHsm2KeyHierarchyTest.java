@@ -7,11 +7,15 @@ import static org.xipki.pkcs11.wrapper.PKCS11Constants.CKA_ALWAYS_SENSITIVE;
 import static org.xipki.pkcs11.wrapper.PKCS11Constants.CKA_DECRYPT;
 import static org.xipki.pkcs11.wrapper.PKCS11Constants.CKA_ENCRYPT;
 import static org.xipki.pkcs11.wrapper.PKCS11Constants.CKA_EXTRACTABLE;
+import static org.xipki.pkcs11.wrapper.PKCS11Constants.CKA_MODIFIABLE;
 import static org.xipki.pkcs11.wrapper.PKCS11Constants.CKA_NEVER_EXTRACTABLE;
+import static org.xipki.pkcs11.wrapper.PKCS11Constants.CKA_PRIVATE;
 import static org.xipki.pkcs11.wrapper.PKCS11Constants.CKA_SENSITIVE;
 import static org.xipki.pkcs11.wrapper.PKCS11Constants.CKA_SIGN;
 import static org.xipki.pkcs11.wrapper.PKCS11Constants.CKA_TRUSTED;
 import static org.xipki.pkcs11.wrapper.PKCS11Constants.CKA_UNWRAP;
+import static org.xipki.pkcs11.wrapper.PKCS11Constants.CKA_VALUE;
+import static org.xipki.pkcs11.wrapper.PKCS11Constants.CKA_VERIFY;
 import static org.xipki.pkcs11.wrapper.PKCS11Constants.CKA_WRAP;
 import static org.xipki.pkcs11.wrapper.PKCS11Constants.CKK_GENERIC_SECRET;
 import static org.xipki.pkcs11.wrapper.PKCS11Constants.CKM_AES_KEY_GEN;
@@ -30,6 +34,7 @@ import io.keygate.hsm.WrappedMacKeys;
 import io.keygate.hsm.WrappedSecret;
 import io.keygate.hsm.WrappedSecretRejectedException;
 import io.keygate.hsm.pkcs11.TokenProbes.Login;
+import io.keygate.hsm.testing.ProcessResult;
 import io.keygate.hsm.testing.RsaTestKeys;
 import io.keygate.hsm.testing.SoftHsmTokens;
 import java.nio.charset.StandardCharsets;
@@ -213,6 +218,47 @@ class SoftHsm2KeyHierarchyTest {
     }
     macs.verifyMac(issued.stored(), DATA, mac);
     assertThat(macs.unwraps() - before).isEqualTo(1);
+  }
+
+  /**
+   * The data plane's working copies are public objects (CKA_PRIVATE=false: SoftHSM2 then does not
+   * decrypt the value again on every check), and that must give nobody anything: the copy stays
+   * unreadable, unchangeable and verify-only, and another process, even one logged in with the
+   * user PIN, does not see it at all.
+   */
+  @Test
+  void workingCopy_isPublic_yetUnreadable_verifyOnly_andUnseenByAnotherProcess() throws Exception {
+    IssuedSecret issued = issue();
+    macs.verifyMac(issued.stored(), DATA, hmac(decrypt(issued.forRecipient()), DATA));
+    try (Login attacker = Login.as(TOKENS, CKU_USER)) {
+      Session s = attacker.session;
+      long[] copies = s.findAllObjectsSingle(
+          AttributeVector.newSecretKey(CKK_GENERIC_SECRET).token(false).extractable(false));
+      assertThat(copies).isNotEmpty();
+      for (long copy : copies) {
+        AttributeVector a = s.getAttrValues(copy, CKA_PRIVATE, CKA_SENSITIVE, CKA_EXTRACTABLE,
+            CKA_SIGN, CKA_VERIFY, CKA_MODIFIABLE);
+        assertThat(a.private_()).isFalse();
+        assertThat(a.sensitive()).isTrue();
+        assertThat(a.extractable()).isFalse();
+        assertThat(a.sign()).isFalse();
+        assertThat(a.verify()).isTrue();
+        assertThat(a.modifiable()).isFalse();
+        assertThat(s.getAttrValues(copy, CKA_VALUE).getByteArrayAttrValue(CKA_VALUE)).isNull();
+        assertThat(ckr(() -> { s.signInit(new Mechanism(CKM_SHA256_HMAC), copy); return 0L; }))
+            .isEqualTo("CKR_KEY_FUNCTION_NOT_PERMITTED");
+        assertThat(ckr(() -> { s.setAttributeValues(copy, new AttributeVector().private_(true)); return 0L; }))
+            .isEqualTo("CKR_ACTION_PROHIBITED");
+      }
+    }
+    // Another process, logged in: it lists the token's secret keys, the two (public) KEKs, and
+    // none of this process's session objects.
+    ProcessResult other = TOKENS.pkcs11Tool("hierarchy", "--list-objects", "--type", "secrkey");
+    assertThat(other.exitCode()).as(other.output()).isZero();
+    assertThat(other.output())
+        .contains(KEK.label().value(), NEXT.label().value())
+        .doesNotContain("Generic secret");
+    assertThat(other.output().split("Secret Key Object", -1)).hasSize(3);
   }
 
   @Test
