@@ -57,19 +57,22 @@ final class SignatureHeaders {
   }
 
   static SignatureHeaders parse(SignedRequest request) throws Rejection {
-    for (String name : REQUIRED) {
-      if (request.values(name).isEmpty()) {
-        throw new Rejection(AuthFailure.MISSING_HEADER, "missing " + name);
-      }
-    }
-    // Each value looked up and checked once, in the order of REQUIRED.
-    String accessKey = single(request, KEY);
-    String timestamp = single(request, TIMESTAMP);
-    String nonce = single(request, NONCE);
-    String contentSha256 = single(request, CONTENT_SHA256);
-    String method = single(request, SIGNATURE_METHOD);
-    String signedNames = single(request, SIGNATURE_HEADERS);
-    String signature = single(request, SIGNATURE);
+    // Each header looked up once: all for presence first (in the order of REQUIRED, so the
+    // reported one is deterministic), then each value checked, in the same order.
+    List<String> keys = present(request, KEY);
+    List<String> timestamps = present(request, TIMESTAMP);
+    List<String> nonces = present(request, NONCE);
+    List<String> digests = present(request, CONTENT_SHA256);
+    List<String> methods = present(request, SIGNATURE_METHOD);
+    List<String> lists = present(request, SIGNATURE_HEADERS);
+    List<String> signatures = present(request, SIGNATURE);
+    String accessKey = single(KEY, keys);
+    String timestamp = single(TIMESTAMP, timestamps);
+    String nonce = single(NONCE, nonces);
+    String contentSha256 = single(CONTENT_SHA256, digests);
+    String method = single(SIGNATURE_METHOD, methods);
+    String signedNames = single(SIGNATURE_HEADERS, lists);
+    String signature = single(SIGNATURE, signatures);
     malformedUnless(HeaderForms.isPath(request.path()), "path is not /package.Service/Method in printable ASCII");
     malformedUnless(HeaderForms.isAuthority(request.authority()), "no usable :authority (absent, spaces or non-ASCII)");
     malformedUnless(HMAC_SHA256.equals(method), SIGNATURE_METHOD + " is not " + HMAC_SHA256);
@@ -95,13 +98,31 @@ final class SignatureHeaders {
     return signedHeaders.containsKey(SIGNATURE_VERSION);
   }
 
+  /** The values of a required header; MissingSignatureHeader if it has none. */
+  private static List<String> present(SignedRequest request, String name) throws Rejection {
+    List<String> values = request.values(name);
+    if (values.isEmpty()) {
+      throw new Rejection(AuthFailure.MISSING_HEADER, "missing " + name);
+    }
+    return values;
+  }
+
   /** The headers named in x-ca-signature-headers, each present once with a valid value. */
   private static SortedMap<String, String> signedHeaders(SignedRequest request, String list)
       throws Rejection {
-    String[] names = list.split(",", -1);
-    malformedUnless(names.length <= MAX_SIGNED_HEADERS, SIGNATURE_HEADERS + " lists more than " + MAX_SIGNED_HEADERS + " names");
+    int names = 1;
+    for (int i = list.indexOf(','); i >= 0; i = list.indexOf(',', i + 1)) {
+      names++;
+    }
+    malformedUnless(names <= MAX_SIGNED_HEADERS, SIGNATURE_HEADERS + " lists more than " + MAX_SIGNED_HEADERS + " names");
     SortedMap<String, String> signed = new TreeMap<>();
-    for (String name : names) {
+    // Split on ',' by hand, empty names kept (as split(",", -1) would): no array, no list.
+    for (int from = 0, comma; from <= list.length(); from = comma + 1) {
+      comma = list.indexOf(',', from);
+      if (comma < 0) {
+        comma = list.length();
+      }
+      String name = list.substring(from, comma);
       malformedUnless(
           HeaderForms.isSignableName(name) && !name.endsWith("-bin") && !NEVER_SIGNED.contains(name),
           SIGNATURE_HEADERS + " lists a name that cannot be signed");
@@ -125,11 +146,6 @@ final class SignatureHeaders {
       throw malformed(SIGNATURE_HEADERS + " must list " + ALWAYS_SIGNED);
     }
     return signed;
-  }
-
-  /** The one value of a present header, checked for form. */
-  private static String single(SignedRequest request, String name) throws Rejection {
-    return single(name, request.values(name));
   }
 
   /** The one value of {@code values}, the header {@code name}'s, checked for form. */

@@ -67,11 +67,12 @@ public final class SignedRequest {
       // List.copyOf returns an unmodifiable list as it is, so a caller that hands over List.of
       // values (the gRPC layer does) costs no copy here.
       List<String> values = List.copyOf(entry.getValue());
-      List<String> earlier = copy.putIfAbsent(entry.getKey().toLowerCase(Locale.ROOT), values);
+      String name = entry.getKey().toLowerCase(Locale.ROOT); // itself when already lower-case
+      List<String> earlier = copy.putIfAbsent(name, values);
       if (earlier != null) { // the same name in another case: one name, every value
         List<String> merged = new ArrayList<>(earlier);
         merged.addAll(values);
-        copy.put(entry.getKey().toLowerCase(Locale.ROOT), List.copyOf(merged));
+        copy.put(name, List.copyOf(merged));
       }
     }
     return Collections.unmodifiableMap(copy);
