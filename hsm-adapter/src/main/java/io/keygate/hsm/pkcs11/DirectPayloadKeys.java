@@ -49,6 +49,7 @@ public final class DirectPayloadKeys implements PayloadKeys, AutoCloseable {
   private final UnwrappedKeyCache opening;
   private final KekHandles keks = new KekHandles(KekId::payloadLabel);
   private final HsmCallLog calls;
+  private final WorkingCopyPrivacy copies;
   private final SecureRandom random;
 
   private DirectPayloadKeys(DirectSessions sessions, int cacheKeys, String name, Clock clock,
@@ -57,6 +58,7 @@ public final class DirectPayloadKeys implements PayloadKeys, AutoCloseable {
     this.sealing = new UnwrappedKeyCache(cacheKeys);
     this.opening = new UnwrappedKeyCache(cacheKeys);
     this.calls = new HsmCallLog(name, new HealthTracker(clock));
+    this.copies = new WorkingCopyPrivacy(name);
     this.random = random;
   }
 
@@ -104,7 +106,7 @@ public final class DirectPayloadKeys implements PayloadKeys, AutoCloseable {
     byte[] iv = new byte[GcmSealed.IV_BYTES];
     random.nextBytes(iv);
     byte[] out = calls.call("payload-seal", key.kek().payloadLabel(), () -> sessions.with(s ->
-        gcm(s, sealing, PayloadKeyTemplates.encryptOnlySessionKey(), key, true, iv, aad,
+        gcm(s, sealing, PayloadKeyTemplates::encryptOnlySessionKey, key, true, iv, aad,
             plaintext, true)));
     return new GcmSealed(iv, out);
   }
@@ -117,11 +119,11 @@ public final class DirectPayloadKeys implements PayloadKeys, AutoCloseable {
       throw new CiphertextRejectedException("a GCM sealing is a 12-byte IV and at least a tag");
     }
     return calls.call("payload-open", key.kek().payloadLabel(), () -> sessions.with(s ->
-        gcm(s, opening, PayloadKeyTemplates.decryptOnlySessionKey(), key, false, iv, aad,
+        gcm(s, opening, PayloadKeyTemplates::decryptOnlySessionKey, key, false, iv, aad,
             ciphertextAndTag, true)));
   }
 
-  private byte[] gcm(Session s, UnwrappedKeyCache cache, AttributeVector template,
+  private byte[] gcm(Session s, UnwrappedKeyCache cache, WorkingCopyPrivacy.Template template,
       WrappedSecret key, boolean encrypt, byte[] iv, byte[] aad, byte[] input, boolean mayRetry)
       throws Exception {
     try (UnwrappedKeyCache.Lease lease = cache.acquire(key, opsOn(s, template))) {
@@ -189,12 +191,13 @@ public final class DirectPayloadKeys implements PayloadKeys, AutoCloseable {
     sessions.close();
   }
 
-  private UnwrappedKeyCache.TokenOps opsOn(Session s, AttributeVector template) {
+  private UnwrappedKeyCache.TokenOps opsOn(Session s, WorkingCopyPrivacy.Template template) {
     return new UnwrappedKeyCache.TokenOps() {
       @Override
       public long unwrap(WrappedSecret secret) throws HsmException {
         try {
-          return DirectPayloadKeys.this.unwrap(s, keks.handle(s, secret.kek()), secret, template);
+          long kek = keks.handle(s, secret.kek());
+          return copies.unwrap(template, t -> DirectPayloadKeys.this.unwrap(s, kek, secret, t));
         } catch (PKCS11Exception e) {
           if (e.getErrorCode() == CKR_KEY_HANDLE_INVALID
               || e.getErrorCode() == CKR_OBJECT_HANDLE_INVALID) {

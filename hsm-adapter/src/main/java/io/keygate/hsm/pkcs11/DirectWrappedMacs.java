@@ -79,6 +79,7 @@ public final class DirectWrappedMacs implements WrappedMacKeys, AutoCloseable {
   private final HealthTracker health;
   private final HsmCallLog calls;
   private final MacCheck check;
+  private final WorkingCopyPrivacy copies;
 
   private DirectWrappedMacs(DirectSessions sessions, MacCheck check, int cacheKeys, String name,
       Clock clock) {
@@ -87,6 +88,7 @@ public final class DirectWrappedMacs implements WrappedMacKeys, AutoCloseable {
     this.cache = new UnwrappedKeyCache(cacheKeys);
     this.health = new HealthTracker(clock);
     this.calls = new HsmCallLog(name, health);
+    this.copies = new WorkingCopyPrivacy(name);
   }
 
   /**
@@ -262,7 +264,7 @@ public final class DirectWrappedMacs implements WrappedMacKeys, AutoCloseable {
   @Override
   public void checkEnforcement(KekId kek) throws HsmException {
     calls.call("check-enforcement", kek.label(), () -> sessions.with(s -> {
-      HierarchyEnforcementProbe.run(s, keks.handle(s, kek), kek);
+      HierarchyEnforcementProbe.run(s, keks.handle(s, kek), kek, copies);
       return null;
     }));
   }
@@ -319,8 +321,8 @@ public final class DirectWrappedMacs implements WrappedMacKeys, AutoCloseable {
         try {
           long kek = keks.handle(s, secret.kek());
           try {
-            return DirectWrappedMacs.unwrap(s, kek, secret,
-                HierarchyTemplates.verifyOnlySessionKey());
+            return copies.unwrap(HierarchyTemplates::verifyOnlySessionKey,
+                template -> DirectWrappedMacs.unwrap(s, kek, secret, template));
           } catch (PKCS11Exception e) {
             if (e.getErrorCode() == CKR_KEY_HANDLE_INVALID
                 || e.getErrorCode() == CKR_OBJECT_HANDLE_INVALID) {

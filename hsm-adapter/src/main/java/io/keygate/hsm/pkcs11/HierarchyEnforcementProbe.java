@@ -23,10 +23,12 @@ final class HierarchyEnforcementProbe {
   private HierarchyEnforcementProbe() {}
 
   /**
+   * @param copies the token's choice of public or private working copies, learnt here if the
+   *     token refuses public ones
    * @throws HsmOperationException naming the rule the token did not enforce
    * @throws PKCS11Exception when the token fails an operation the probe needs
    */
-  static void run(Session s, long kekHandle, KekId kek)
+  static void run(Session s, long kekHandle, KekId kek, WorkingCopyPrivacy copies)
       throws PKCS11Exception, HsmOperationException {
     Mechanism kw = new Mechanism(CKM_AES_KEY_WRAP_PAD);
     List<Long> made = new ArrayList<>();
@@ -35,11 +37,17 @@ final class HierarchyEnforcementProbe {
           HierarchyTemplates.newSecret(32));
       made.add(secret);
       byte[] blob = s.wrapKey(kw, kekHandle, secret);
+      // The data plane's working copy, as the data plane makes it: public, or private on a token
+      // that refuses public secret keys (then every later copy is private too).
+      long verifyOnly = copies.unwrap(HierarchyTemplates::verifyOnlySessionKey,
+          template -> s.unwrapKey(kw, kekHandle, blob, template));
+      made.add(verifyOnly);
       // 1. The KEK's unwrap template decides what a copy may be: asking for a readable key that
-      // can sign must fail, or a PIN holder could forge calls and read secrets.
+      // can sign must fail, or a PIN holder could forge calls and read secrets. Asked with the
+      // privacy the token took just now, so that it cannot be refused for that alone.
       try {
-        made.add(s.unwrapKey(kw, kekHandle, blob,
-            HierarchyTemplates.verifyOnlySessionKey().sign(true).sensitive(false)));
+        made.add(s.unwrapKey(kw, kekHandle, blob, HierarchyTemplates
+            .verifyOnlySessionKey(copies.publicCopies()).sign(true).sensitive(false)));
         throw unfit(kek, "unwrapped a readable key that can sign, against the KEK's"
             + " CKA_UNWRAP_TEMPLATE");
       } catch (PKCS11Exception expected) {
@@ -47,8 +55,6 @@ final class HierarchyEnforcementProbe {
       }
       // 2. A non-extractable key never leaves the token: wrapping the data plane's copy under a
       // key of one's own must fail.
-      long verifyOnly = s.unwrapKey(kw, kekHandle, blob, HierarchyTemplates.verifyOnlySessionKey());
-      made.add(verifyOnly);
       long own = s.generateKey(new Mechanism(CKM_AES_KEY_GEN), AttributeVector.newAESSecretKey()
           .valueLen(32).token(false).wrap(true).unwrap(false).encrypt(false).decrypt(false));
       made.add(own);

@@ -74,10 +74,17 @@ final class HierarchyTemplates {
    * application); it stays sensitive and non-extractable, so no session reads its value. SoftHSM2
    * keeps a private object's value encrypted under the token key and decrypts it again on every
    * C_VerifyInit (a fresh random mask, an AES context): a fifth to a half of the check's time in
-   * JMH (docs/key-hierarchy.md, "Public working copies").
+   * JMH (docs/key-hierarchy.md, "Public working copies"). A token that refuses public secret keys
+   * gets private copies instead ({@link WorkingCopyPrivacy}).
    */
   static AttributeVector verifyOnlySessionKey() {
-    return forced().token(false).private_(false).extractable(false).derive(false).modifiable(false);
+    return verifyOnlySessionKey(true);
+  }
+
+  /** The working copy, public or private (for a token that refuses public secret keys). */
+  static AttributeVector verifyOnlySessionKey(boolean isPublic) {
+    return forced().token(false).private_(!isPublic).extractable(false).derive(false)
+        .modifiable(false);
   }
 
   /** A copy for rewrapping under another KEK: extractable, but only to trusted keys. */

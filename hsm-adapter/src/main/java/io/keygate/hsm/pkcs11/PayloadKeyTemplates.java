@@ -67,14 +67,24 @@ final class PayloadKeyTemplates {
    * MAC check's working copy and for the same reason ({@link HierarchyTemplates#verifyOnlySessionKey}).
    */
   static AttributeVector encryptOnlySessionKey() {
-    return forced().token(false).private_(false).extractable(false).encrypt(true).decrypt(false)
-        .modifiable(false);
+    return encryptOnlySessionKey(true);
+  }
+
+  /** The sealing copy, public or private (for a token that refuses public secret keys). */
+  static AttributeVector encryptOnlySessionKey(boolean isPublic) {
+    return forced().token(false).private_(!isPublic).extractable(false).encrypt(true)
+        .decrypt(false).modifiable(false);
   }
 
   /** The data plane's opening copy: decrypts, nothing else, never leaves the token. Public too. */
   static AttributeVector decryptOnlySessionKey() {
-    return forced().token(false).private_(false).extractable(false).encrypt(false).decrypt(true)
-        .modifiable(false);
+    return decryptOnlySessionKey(true);
+  }
+
+  /** The opening copy, public or private (for a token that refuses public secret keys). */
+  static AttributeVector decryptOnlySessionKey(boolean isPublic) {
+    return forced().token(false).private_(!isPublic).extractable(false).encrypt(false)
+        .decrypt(true).modifiable(false);
   }
 
   /** A copy for rewrapping under another payload KEK: extractable, but only to trusted keys. */
