@@ -6,6 +6,7 @@ import static org.xipki.pkcs11.wrapper.PKCS11Constants.CKR_ATTRIBUTE_VALUE_INVAL
 import static org.xipki.pkcs11.wrapper.PKCS11Constants.CKR_TEMPLATE_INCONSISTENT;
 
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.xipki.pkcs11.wrapper.AttributeVector;
 import org.xipki.pkcs11.wrapper.PKCS11Exception;
 
@@ -39,7 +40,7 @@ final class WorkingCopyPrivacy {
   }
 
   private final String token;
-  private volatile boolean privateOnly;
+  private final AtomicBoolean privateOnly = new AtomicBoolean();
 
   /** @param token the token's name, for the log line */
   WorkingCopyPrivacy(String token) {
@@ -49,7 +50,7 @@ final class WorkingCopyPrivacy {
   /** The handle of a new working copy, public unless this token has refused public ones. */
   <E extends Exception> long unwrap(Template template, Unwrap<E> unwrap)
       throws PKCS11Exception, E {
-    if (privateOnly) {
+    if (privateOnly.get()) {
       return unwrap.with(template.of(false));
     }
     try {
@@ -59,8 +60,7 @@ final class WorkingCopyPrivacy {
         throw e;
       }
       long handle = unwrap.with(template.of(false));
-      if (!privateOnly) {
-        privateOnly = true;
+      if (privateOnly.compareAndSet(false, true)) { // one line, however many calls learnt it
         LOG.log(System.Logger.Level.WARNING, "{0} refuses public session secret keys ({1}): "
             + "the data plane''s working copies are private objects from now on, which may make "
             + "each check slower (docs/key-hierarchy.md, \"Public working copies\")",
@@ -72,6 +72,6 @@ final class WorkingCopyPrivacy {
 
   /** False once this token has refused a public working copy. */
   boolean publicCopies() {
-    return !privateOnly;
+    return !privateOnly.get();
   }
 }
