@@ -178,6 +178,33 @@ class SignatureHeadersTest {
     assertMalformed(withSignedNames(17));
   }
 
+  // An empty name at either end is a name the spec refuses, not a separator to skip: a list a
+  // client signed with a trailing comma must not verify as the list without it.
+  @Test
+  void parse_refusesAnEmptyNameAtEitherEndOfTheList() {
+    for (String list : List.of("x-ca-content-sha256,x-ca-key,x-ca-nonce,x-ca-timestamp,",
+        ",x-ca-content-sha256,x-ca-key,x-ca-nonce,x-ca-timestamp",
+        "x-ca-content-sha256,x-ca-key,,x-ca-nonce,x-ca-timestamp")) {
+      assertThatThrownBy(() -> SignatureHeaders.parse(request(headers(list))))
+          .as(list)
+          .isInstanceOfSatisfying(Rejection.class,
+              r -> assertThat(r.failure()).isEqualTo(AuthFailure.MALFORMED_HEADER))
+          .hasMessageContaining("cannot be signed");
+    }
+  }
+
+  // The count comes first, and an empty name counts: 16 names after a leading comma are 17.
+  @Test
+  void parse_countsAnEmptyFirstName_beforeCheckingAnyName() {
+    Map<String, List<String>> m = withSignedNames(16);
+    m.put("x-ca-signature-headers", List.of("," + m.get("x-ca-signature-headers").get(0)));
+
+    assertThatThrownBy(() -> SignatureHeaders.parse(request(m)))
+        .isInstanceOfSatisfying(Rejection.class,
+            r -> assertThat(r.failure()).isEqualTo(AuthFailure.MALFORMED_HEADER))
+        .hasMessageContaining("more than 16");
+  }
+
   // Listing a name twice must not let one signature cover two different readings of the list.
   @Test
   void parse_refusesANameListedTwice() {
