@@ -5,7 +5,7 @@
 #   bash benchmarks/load/run.sh [--seconds N] [--warmup N] [--rounds N] [--initial-warmup N]
 #                               [--shapes 1x1,4x16] [--build] [--keep] [--out FILE]
 #                               [--jvm-defaults] [--keys N[,N...]] [--secrets wrapped|token]
-#                               [--signature-version 1|2] [--relay]
+#                               [--signature-version 1|2] [--relay] [--backend-threads loop|pool]
 #
 #   --seconds N         timed seconds of each run (default 10)
 #   --warmup N          untimed seconds before each run's window (default 2)
@@ -26,6 +26,9 @@
 #   --signature-version N  1 (default): a signed call is its headers and one message; 2: each
 #                       signed call also sends its end marker, which the node checks in the HSM
 #                       too (docs/signature-spec.md, section 13)
+#   --backend-threads T loop (default): the Echo backends answer on their event loops; pool: on
+#                       grpc's default cached pool, as before 7 Dec 2026 (dozens of threads that
+#                       compete for the cores with every proxy; docs/benchmarks.md)
 #   --relay             also drive netty-relay: a bare HTTP/2 frame relay on Netty (FrameRelay), a
 #                       ruler for what a Java proxy on Netty costs without grpc-java's call layer
 #   --secrets KIND      wrapped (default): the key hierarchy, as nodes issue new credentials: a KEK
@@ -58,7 +61,7 @@ say() { echo "load/run.sh: $*" >&2; }
 # shellcheck source=../lib.sh
 source "$root/benchmarks/lib.sh"   # install_missing, free_port, await_port, random_pin
 
-build=false keep=false out= jvm_defaults=false keys=1 secrets=wrapped relay=false
+build=false keep=false out= jvm_defaults=false keys=1 secrets=wrapped relay=false backend_threads=loop
 bench_args=()
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -71,11 +74,13 @@ while [ $# -gt 0 ]; do
     --out) [ $# -ge 2 ] || die "--out needs a file"; out=$2; shift 2 ;;
     --keys) [ $# -ge 2 ] || die "--keys needs a value"; keys=$2; shift 2 ;;
     --secrets) [ $# -ge 2 ] || die "--secrets needs a value"; secrets=$2; shift 2 ;;
+    --backend-threads) [ $# -ge 2 ] || die "--backend-threads needs a value"; backend_threads=$2; shift 2 ;;
     -h|--help) sed -n '/^set -euo/q; 2,$p' "${BASH_SOURCE[0]}"; exit 0 ;;
     *) die "unknown argument '$1' (--help lists them)" ;;
   esac
 done
 case "$secrets" in wrapped|token) ;; *) die "--secrets is wrapped or token, not '$secrets'" ;; esac
+case "$backend_threads" in loop|pool) ;; *) die "--backend-threads is loop or pool, not '$backend_threads'" ;; esac
 IFS=, read -r -a key_counts <<< "$keys"
 [ ${#key_counts[@]} -ge 1 ] || die "--keys needs at least one count"
 for n in "${key_counts[@]}"; do
@@ -125,9 +130,11 @@ backend_port=$(free_port) probe_port=$(free_port) keygate_port=$(free_port)
 haproxy_port=$(free_port) nginx_port=$(free_port) nghttpx_port=$(free_port)
 
 # ---- the Echo backends (one behind everything; one only behind Keygate's probe API) ----
-"$java_bin" -jar "$backend_jar" --port "$backend_port" --name bench-backend > "$tmp/backend.log" 2>&1 &
+"$java_bin" -jar "$backend_jar" --port "$backend_port" --name bench-backend \
+  --threads "$backend_threads" > "$tmp/backend.log" 2>&1 &
 backend_pid=$!; pids+=("$backend_pid")
-"$java_bin" -jar "$backend_jar" --port "$probe_port" --name probe-backend > "$tmp/probe-backend.log" 2>&1 &
+"$java_bin" -jar "$backend_jar" --port "$probe_port" --name probe-backend \
+  --threads "$backend_threads" > "$tmp/probe-backend.log" 2>&1 &
 probe_pid=$!; pids+=("$probe_pid")
 
 # ---- Keygate: token, provisioning, then the production main in plaintext mode ----
@@ -305,6 +312,7 @@ echo "== $(date -u +%Y-%m-%dT%H:%M:%SZ)  nproc=$cores  $(uname -r)"
 echo "   $("$java_bin" -version 2>&1 | head -n1); $(haproxy -v | head -n1 | cut -d' ' -f1-3);" \
   "$(nginx -v 2>&1 | sed 's/.*: //'); $(nghttpx --version | head -n1)"
 echo "   uptime before: $(uptime)"
+echo "   echo backends: handlers on $( [ "$backend_threads" = loop ] && echo "their event loops" || echo "grpc's default cached pool") (--backend-threads $backend_threads)"
 echo "   keygate: $(sed -n 's/.*\(memory: max heap.*\)/\1/p' "${node_dirs[$main]}/keygate.log" | head -n1)"
 if [ "$secrets" = wrapped ]; then
   echo "   keygate: secrets wrapped under a KEK in the HSM (KEYGATE_KEK=$kek, KEYGATE_KEY_CACHE default)"

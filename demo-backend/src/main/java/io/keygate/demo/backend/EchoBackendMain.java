@@ -30,7 +30,7 @@ public final class EchoBackendMain {
     }
     EchoBackendServer server;
     try {
-      server = EchoBackendServer.start(address, options.name());
+      server = EchoBackendServer.start(address, options.name(), options.threads());
     } catch (IOException e) {
       System.err.println("echo-backend: cannot listen on " + hostPort(address) + ": " + e.getMessage());
       System.exit(1);

@@ -11,7 +11,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A running Echo backend: {@link EchoBackend} and the standard gRPC health service on one
- * plaintext Netty server. Closing it reports NOT_SERVING first, then lets calls in flight finish
+ * plaintext Netty server, the handlers on the threads {@link HandlerThreads} names. Closing it reports NOT_SERVING first, then lets calls in flight finish
  * for a few seconds before cutting them.
  */
 public final class EchoBackendServer implements AutoCloseable {
@@ -24,10 +24,15 @@ public final class EchoBackendServer implements AutoCloseable {
     this.health = health;
   }
 
-  public static EchoBackendServer start(InetSocketAddress address, String name) throws IOException {
+  public static EchoBackendServer start(InetSocketAddress address, String name,
+      HandlerThreads threads) throws IOException {
     HealthStatusManager health = new HealthStatusManager();
+    NettyServerBuilder builder = NettyServerBuilder.forAddress(address);
+    if (threads == HandlerThreads.LOOP) {
+      builder.directExecutor();
+    }
     Server server =
-        NettyServerBuilder.forAddress(address)
+        builder
             .addService(new EchoBackend(name))
             .addService(health.getHealthService())
             .build()

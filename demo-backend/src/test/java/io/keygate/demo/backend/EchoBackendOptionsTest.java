@@ -9,13 +9,24 @@ class EchoBackendOptionsTest {
   @Test
   void parse_noArguments_listensOnLoopbackPort9001() {
     assertThat(EchoBackendOptions.parse())
-        .isEqualTo(new EchoBackendOptions("127.0.0.1", 9001, "echo-backend"));
+        .isEqualTo(new EchoBackendOptions("127.0.0.1", 9001, "echo-backend", HandlerThreads.LOOP));
   }
 
   @Test
   void parse_portAndName_takesBoth() {
     assertThat(EchoBackendOptions.parse("--port", "0", "--name", "acme-backend"))
-        .isEqualTo(new EchoBackendOptions("127.0.0.1", 0, "acme-backend"));
+        .isEqualTo(new EchoBackendOptions("127.0.0.1", 0, "acme-backend", HandlerThreads.LOOP));
+  }
+
+  @Test
+  void parse_threadsPool_handsCallsToThePool() {
+    assertThat(EchoBackendOptions.parse("--threads", "pool").threads()).isEqualTo(HandlerThreads.POOL);
+  }
+
+  @Test
+  void parse_threadsUnknown_namesTheOptionAndTheChoices() {
+    assertThatThrownBy(() -> EchoBackendOptions.parse("--threads", "virtual"))
+        .hasMessage("--threads is loop or pool, not 'virtual'");
   }
 
   @Test
